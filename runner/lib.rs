@@ -1,1 +1,6 @@
+//! mlpy-test: the command-line front end (`mlpy-test run`, the spec runner,
+//! benchmarks, validate and the REPL) over the `mlpy-lang` runtime and the
+//! `mlpy-harness` executor.
 
+pub mod cli;
+pub mod run;

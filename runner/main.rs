@@ -1,1 +1,7 @@
-fn main(){}
+//! The `mlpy-test` command.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    mlpy_test::cli::main()
+}

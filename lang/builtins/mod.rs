@@ -1,0 +1,876 @@
+//! The builtin functions of section 14: always in scope, no capability.
+
+pub mod sort;
+
+use crate::error::{ErrorKind, MlError, VmResult};
+use crate::text::{pyfloat, pyformat};
+use crate::value::{self, compare, ml_str, py_repr, py_str, Key, Object, Value};
+use crate::vm::iter::{self, Iter};
+use crate::vm::{methods, Vm};
+use num_bigint::BigInt;
+use num_traits::{Signed, ToPrimitive, Zero};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+pub type NativeFnPtr = fn(&mut Vm, &[Value]) -> VmResult<Value>;
+
+/// A static builtin or stdlib function.
+pub struct BuiltinDef {
+    pub name: &'static str,
+    /// Module name, or "" for builtins.
+    pub module: &'static str,
+    pub func: NativeFnPtr,
+    /// Capabilities the function needs (documentation for `help` and
+    /// `requiredCapabilities`; the function itself enforces them).
+    pub caps: &'static [&'static str],
+    pub doc: &'static str,
+}
+
+impl std::fmt::Debug for BuiltinDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<builtin {}>", self.name)
+    }
+}
+
+macro_rules! builtins {
+    ($($name:literal => $func:ident, $doc:literal;)*) => {
+        pub static BUILTINS: &[BuiltinDef] = &[
+            $(BuiltinDef { name: $name, module: "", func: $func, caps: &[], doc: $doc },)*
+        ];
+    };
+}
+
+builtins! {
+    "print" => print, "print(*values): write values separated by spaces, then a newline";
+    "input" => input, "input(prompt = \"\"): read one line from standard input";
+    "int" => int, "int(value): convert to an integer";
+    "float" => float, "float(value): convert to a float";
+    "str" => str_, "str(value): text form of a value";
+    "bool" => bool_, "bool(value): truthiness";
+    "typeof" => typeof_, "typeof(value): the type name";
+    "isinstance" => isinstance, "isinstance(value, type_name): typeof(value) == type_name";
+    "len" => len, "len(value): size of a string, array, object or tuple";
+    "range" => range, "range(stop) | range(start, stop, step = 1): array of integers";
+    "enumerate" => enumerate, "enumerate(iterable, start = 0): array of (index, item) tuples";
+    "zip" => zip, "zip(*iterables): array of tuples, shortest wins";
+    "sorted" => sorted, "sorted(iterable, reverse = false): new sorted array";
+    "reversed" => reversed, "reversed(sequence): new reversed array";
+    "keys" => keys, "keys(object): array of keys";
+    "values" => values, "values(object): array of values";
+    "sum" => sum, "sum(iterable, start = 0): numeric sum";
+    "min" => min, "min(*values) or min(array): smallest value";
+    "max" => max, "max(*values) or max(array): largest value";
+    "abs" => abs, "abs(number): absolute value";
+    "round" => round, "round(number, precision = 0): Python rounding (ties to even)";
+    "chr" => chr, "chr(code): one-character string";
+    "ord" => ord, "ord(char): code point";
+    "hex" => hex, "hex(int): '0x..'";
+    "bin" => bin, "bin(int): '0b..'";
+    "oct" => oct, "oct(int): '0o..'";
+    "repr" => repr, "repr(value): quoted text form";
+    "format" => format, "format(value, spec = \"\"): Python format-spec formatting";
+    "callable" => callable, "callable(value): is it a function";
+    "all" => all, "all(iterable): every item truthy";
+    "any" => any, "any(iterable): some item truthy";
+    "iter" => iter_, "iter(iterable): an iterator";
+    "next" => next, "next(iterator, default): the next item";
+    "call" => call, "call(func, *args): call a function";
+    "hasattr" => hasattr, "hasattr(value, name): has a method or property";
+    "getattr" => getattr, "getattr(value, name, default = null): a method or property";
+    "help" => help, "help(target): description of a function or module";
+    "methods" => methods_, "methods(value): method names of a value";
+    "modules" => modules, "modules(): names of imported standard modules";
+    "available_modules" => available_modules, "available_modules(type = null): importable modules";
+    "has_module" => has_module, "has_module(name): can it be imported";
+    "module_info" => module_info, "module_info(name): description of a module";
+    "hasCapability" => has_capability, "hasCapability(name): is the capability granted";
+    "getCapabilities" => get_capabilities, "getCapabilities(): granted capabilities";
+    "getCapabilityInfo" => get_capability_info, "getCapabilityInfo(name): details of a grant";
+    "requiredCapabilities" => required_capabilities, "requiredCapabilities(func): what a function needs";
+}
+
+/// The builtin with this name.
+pub fn lookup(name: &str) -> Option<&'static BuiltinDef> {
+    BUILTINS.iter().find(|b| b.name == name)
+}
+
+// ---- argument helpers ----
+
+pub fn arity(name: &str, args: &[Value], min: usize, max: usize) -> VmResult<()> {
+    if args.len() < min || args.len() > max {
+        let expected = if min == max {
+            format!("exactly {min}")
+        } else if max == usize::MAX {
+            format!("at least {min}")
+        } else {
+            format!("from {min} to {max}")
+        };
+        return Err(MlError::type_error(format!(
+            "{name}() takes {expected} argument{} ({} given)",
+            if max == 1 && min == 1 { "" } else { "s" },
+            args.len()
+        )));
+    }
+    Ok(())
+}
+
+pub fn int_arg(name: &str, v: &Value) -> VmResult<i64> {
+    match v {
+        Value::Int(i) => Ok(*i),
+        Value::Bool(b) => Ok(*b as i64),
+        Value::Big(_) => Err(MlError::new(
+            ErrorKind::OverflowError,
+            format!("{name}(): integer argument too large"),
+        )),
+        other => Err(MlError::type_error(format!(
+            "{name}() expected an integer, got {}",
+            other.kind_name()
+        ))),
+    }
+}
+
+pub fn num_arg(name: &str, v: &Value) -> VmResult<f64> {
+    v.as_f64().ok_or_else(|| {
+        MlError::type_error(format!(
+            "{name}() expected a number, got {}",
+            v.kind_name()
+        ))
+    })
+}
+
+fn opt(args: &[Value], i: usize) -> Option<&Value> {
+    match args.get(i) {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(v),
+    }
+}
+
+pub fn check_len(vm: &Vm, len: usize) -> VmResult<()> {
+    value::ops::check_len(len, vm.limits.max_len)
+}
+
+// ---- builtins ----
+
+fn print(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    let mut line = String::new();
+    for (i, v) in args.iter().enumerate() {
+        if i > 0 {
+            line.push(' ');
+        }
+        line.push_str(&ml_str(v));
+    }
+    line.push('\n');
+    vm.write_out(&line);
+    Ok(Value::Null)
+}
+
+fn input(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("input", args, 0, 1)?;
+    if let Some(p) = args.first() {
+        let p = py_str(p);
+        vm.write_out(&p);
+    }
+    match vm.host.console.read_line() {
+        Some(line) => Ok(Value::string(line)),
+        None => Err(MlError::runtime("EOF when reading a line")),
+    }
+}
+
+fn parse_int_text(t: &str) -> Option<Value> {
+    let t = t.trim();
+    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '_') {
+        let clean: String = t.chars().filter(|&c| c != '_').collect();
+        return clean.parse::<BigInt>().ok().map(Value::from_big);
+    }
+    None
+}
+
+fn float_to_int(f: f64) -> VmResult<Value> {
+    if f.is_nan() {
+        return Err(MlError::value_error("cannot convert float NaN to integer"));
+    }
+    if f.is_infinite() {
+        return Err(MlError::new(
+            ErrorKind::OverflowError,
+            "cannot convert float infinity to integer",
+        ));
+    }
+    let t = f.trunc();
+    if t.abs() < 9.0e18 {
+        Ok(Value::Int(t as i64))
+    } else {
+        Ok(Value::from_big(
+            format!("{t:.0}").parse::<BigInt>().unwrap_or_default(),
+        ))
+    }
+}
+
+fn int(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("int", args, 1, 2)?;
+    match &args[0] {
+        Value::Int(_) | Value::Big(_) => Ok(args[0].clone()),
+        Value::Bool(b) => Ok(Value::Int(*b as i64)),
+        Value::Float(f) => float_to_int(*f),
+        Value::Str(s) => {
+            if let Some(base) = opt(args, 1) {
+                let base = int_arg("int", base)?;
+                if !(2..=36).contains(&base) {
+                    return Err(MlError::value_error("int() base must be >= 2 and <= 36"));
+                }
+                let t = s.as_str().trim();
+                let (neg, body) = match t.strip_prefix('-') {
+                    Some(b) => (true, b),
+                    None => (false, t.strip_prefix('+').unwrap_or(t)),
+                };
+                let body = match base {
+                    16 => body.trim_start_matches("0x").trim_start_matches("0X"),
+                    8 => body.trim_start_matches("0o").trim_start_matches("0O"),
+                    2 => body.trim_start_matches("0b").trim_start_matches("0B"),
+                    _ => body,
+                };
+                return BigInt::parse_bytes(body.as_bytes(), base as u32)
+                    .filter(|_| !body.is_empty())
+                    .map(|b| Value::from_big(if neg { -b } else { b }))
+                    .ok_or_else(|| {
+                        MlError::value_error(format!(
+                            "invalid literal for int() with base {base}: {}",
+                            py_repr(&args[0])
+                        ))
+                    });
+            }
+            if let Some(v) = parse_int_text(s.as_str()) {
+                return Ok(v);
+            }
+            match pyfloat::parse_float(s.as_str()) {
+                Some(f) if f.is_finite() => float_to_int(f),
+                _ => Err(MlError::value_error(format!(
+                    "invalid literal for int() with base 10: {}",
+                    py_repr(&args[0])
+                ))),
+            }
+        }
+        other => Err(MlError::type_error(format!(
+            "int() argument must be a string or a number, not '{}'",
+            other.kind_name()
+        ))),
+    }
+}
+
+fn float(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("float", args, 1, 1)?;
+    match &args[0] {
+        Value::Float(_) => Ok(args[0].clone()),
+        Value::Int(_) | Value::Bool(_) | Value::Big(_) => {
+            let f = args[0].as_f64().unwrap_or(0.0);
+            if f.is_infinite() {
+                return Err(MlError::new(
+                    ErrorKind::OverflowError,
+                    "int too large to convert to float",
+                ));
+            }
+            Ok(Value::Float(f))
+        }
+        Value::Str(s) => pyfloat::parse_float(s.as_str())
+            .map(Value::Float)
+            .ok_or_else(|| {
+                MlError::value_error(format!(
+                    "could not convert string to float: {}",
+                    py_repr(&args[0])
+                ))
+            }),
+        other => Err(MlError::type_error(format!(
+            "float() argument must be a string or a number, not '{}'",
+            other.kind_name()
+        ))),
+    }
+}
+
+fn str_(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("str", args, 0, 1)?;
+    Ok(Value::string(args.first().map(ml_str).unwrap_or_default()))
+}
+
+fn bool_(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("bool", args, 0, 1)?;
+    Ok(Value::Bool(args.first().is_some_and(Value::truthy)))
+}
+
+fn typeof_(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("typeof", args, 1, 1)?;
+    Ok(Value::str(args[0].type_name()))
+}
+
+fn isinstance(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("isinstance", args, 2, 2)?;
+    let t = value::expect_str(&args[1], "isinstance", "type_name")?;
+    Ok(Value::Bool(args[0].type_name() == t))
+}
+
+pub fn length_of(v: &Value) -> usize {
+    match v {
+        Value::Str(s) => s.char_len(),
+        Value::Array(a) => a.borrow().len(),
+        Value::Object(o) => o.borrow().len(),
+        Value::Tuple(t) => t.len(),
+        Value::Bytes(b) => b.len(),
+        _ => 0,
+    }
+}
+
+fn len(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("len", args, 1, 1)?;
+    Ok(Value::Int(length_of(&args[0]) as i64))
+}
+
+fn range(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("range", args, 1, 3)?;
+    let ints: Vec<i64> = args
+        .iter()
+        .map(|a| match a {
+            Value::Float(_) => Err(MlError::type_error(
+                "'float' object cannot be interpreted as an integer",
+            )),
+            other => int_arg("range", other),
+        })
+        .collect::<VmResult<_>>()?;
+    let (start, stop, step) = match ints.as_slice() {
+        [stop] => (0, *stop, 1),
+        [start, stop] => (*start, *stop, 1),
+        [start, stop, step] => (*start, *stop, *step),
+        _ => unreachable!(),
+    };
+    if step == 0 {
+        return Err(MlError::value_error("range() arg 3 must not be zero"));
+    }
+    let count: i128 = if step > 0 {
+        if stop > start {
+            (stop as i128 - start as i128 - 1) / step as i128 + 1
+        } else {
+            0
+        }
+    } else if start > stop {
+        (start as i128 - stop as i128 - 1) / (-(step as i128)) + 1
+    } else {
+        0
+    };
+    check_len(vm, count.min(usize::MAX as i128) as usize)?;
+    let mut out = Vec::with_capacity(count as usize);
+    let mut x = start as i128;
+    for _ in 0..count {
+        out.push(Value::Int(x as i64));
+        x += step as i128;
+    }
+    Ok(Value::array(out))
+}
+
+fn enumerate(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("enumerate", args, 1, 2)?;
+    let start = opt(args, 1).map(|v| int_arg("enumerate", v)).transpose()?.unwrap_or(0);
+    let items = iter::collect(&args[0], vm.limits.max_len)?;
+    Ok(Value::array(
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| Value::tuple(vec![Value::Int(start.saturating_add(i as i64)), v]))
+            .collect(),
+    ))
+}
+
+fn zip(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    let lists: Vec<Vec<Value>> = args
+        .iter()
+        .map(|a| iter::collect(a, vm.limits.max_len))
+        .collect::<VmResult<_>>()?;
+    let n = lists.iter().map(Vec::len).min().unwrap_or(0);
+    Ok(Value::array(
+        (0..n)
+            .map(|i| Value::tuple(lists.iter().map(|l| l[i].clone()).collect()))
+            .collect(),
+    ))
+}
+
+fn sorted(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("sorted", args, 1, 2)?;
+    let items = iter::collect(&args[0], vm.limits.max_len)?;
+    let reverse = args.get(1).is_some_and(Value::truthy);
+    let mut out = if reverse {
+        // Python keeps equal items in original order even when reversed.
+        sort::merge_sort(items, &mut |a, b| sort::natural_less(b, a))?
+    } else {
+        sort::merge_sort(items, &mut sort::natural_less)?
+    };
+    out.shrink_to_fit();
+    Ok(Value::array(out))
+}
+
+fn reversed(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("reversed", args, 1, 1)?;
+    let mut items = iter::collect(&args[0], vm.limits.max_len)?;
+    items.reverse();
+    Ok(Value::array(items))
+}
+
+fn keys(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("keys", args, 1, 1)?;
+    match &args[0] {
+        Value::Object(o) => Ok(Value::array(o.borrow().keys().map(Key::to_value).collect())),
+        other => Err(MlError::new(
+            ErrorKind::AttributeError,
+            format!("'{}' object has no attribute 'keys'", other.kind_name()),
+        )),
+    }
+}
+
+fn values(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("values", args, 1, 1)?;
+    match &args[0] {
+        Value::Object(o) => Ok(Value::array(o.borrow().iter().map(|(_, v)| v.clone()).collect())),
+        other => Err(MlError::new(
+            ErrorKind::AttributeError,
+            format!("'{}' object has no attribute 'values'", other.kind_name()),
+        )),
+    }
+}
+
+fn sum(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("sum", args, 1, 2)?;
+    let mut total = args.get(1).cloned().unwrap_or(Value::Int(0));
+    for item in iter::collect(&args[0], vm.limits.max_len)? {
+        if !item.is_number() || !total.is_number() {
+            return Err(MlError::type_error(format!(
+                "unsupported operand type(s) for +: '{}' and '{}'",
+                total.kind_name(),
+                item.kind_name()
+            )));
+        }
+        total = value::ops::add(&total, &item, usize::MAX)?;
+    }
+    Ok(total)
+}
+
+fn extreme(vm: &mut Vm, args: &[Value], name: &str, want_less: bool) -> VmResult<Value> {
+    let items = match args {
+        [] => return Ok(Value::Null),
+        [single] => match single {
+            Value::Array(_) | Value::Tuple(_) | Value::Str(_) | Value::Object(_) | Value::Iter(_) => {
+                iter::collect(single, vm.limits.max_len)?
+            }
+            other => {
+                return Err(MlError::type_error(format!(
+                    "'{}' object is not iterable",
+                    other.kind_name()
+                )))
+            }
+        },
+        many => many.to_vec(),
+    };
+    let _ = name;
+    let mut best: Option<Value> = None;
+    for item in items {
+        best = Some(match best {
+            None => item,
+            Some(b) => {
+                let ord = compare(&item, &b)?;
+                let better = match ord {
+                    Some(o) => {
+                        if want_less {
+                            o.is_lt()
+                        } else {
+                            o.is_gt()
+                        }
+                    }
+                    None => false,
+                };
+                if better {
+                    item
+                } else {
+                    b
+                }
+            }
+        });
+    }
+    Ok(best.unwrap_or(Value::Null))
+}
+
+fn min(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    extreme(vm, args, "min", true)
+}
+
+fn max(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    extreme(vm, args, "max", false)
+}
+
+pub fn abs_value(v: &Value) -> VmResult<Value> {
+    match v {
+        Value::Int(i) => Ok(match i.checked_abs() {
+            Some(a) => Value::Int(a),
+            None => Value::from_big(BigInt::from(*i).abs()),
+        }),
+        Value::Bool(b) => Ok(Value::Int(*b as i64)),
+        Value::Float(f) => Ok(Value::Float(f.abs())),
+        Value::Big(b) => Ok(Value::from_big(b.abs())),
+        other => Err(MlError::type_error(format!(
+            "bad operand type for abs(): '{}'",
+            other.kind_name()
+        ))),
+    }
+}
+
+fn abs(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("abs", args, 1, 1)?;
+    abs_value(&args[0])
+}
+
+fn round(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("round", args, 1, 2)?;
+    let nd = opt(args, 1).map(|v| int_arg("round", v)).transpose()?;
+    match &args[0] {
+        Value::Float(f) => Ok(Value::Float(pyfloat::round_half_even(*f, nd.unwrap_or(0)))),
+        Value::Int(_) | Value::Bool(_) | Value::Big(_) => {
+            let n = match &args[0] {
+                Value::Big(b) => (**b).clone(),
+                other => BigInt::from(other.as_int().unwrap_or(0)),
+            };
+            match nd {
+                Some(d) if d < 0 => {
+                    let p = BigInt::from(10).pow(d.unsigned_abs().min(400) as u32);
+                    Ok(Value::from_big(round_big_half_even(&n, &p) * p))
+                }
+                _ => Ok(Value::from_big(n)),
+            }
+        }
+        other => Err(MlError::type_error(format!(
+            "type {} doesn't define __round__ method",
+            other.kind_name()
+        ))),
+    }
+}
+
+/// n / p rounded half to even.
+fn round_big_half_even(n: &BigInt, p: &BigInt) -> BigInt {
+    use num_integer::Integer;
+    let (q, r) = n.div_mod_floor(p);
+    let twice = &r * 2;
+    if twice > *p || (twice == *p && q.is_odd()) {
+        q + 1
+    } else {
+        q
+    }
+}
+
+fn chr(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("chr", args, 1, 1)?;
+    let i = int_arg("chr", &args[0])?;
+    u32::try_from(i)
+        .ok()
+        .and_then(char::from_u32)
+        .map(|c| Value::string(c.to_string()))
+        .ok_or_else(|| MlError::value_error("chr() arg not in range(0x110000)"))
+}
+
+fn ord(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("ord", args, 1, 1)?;
+    match &args[0] {
+        Value::Str(s) if s.char_len() == 1 => Ok(Value::Int(
+            s.as_str().chars().next().map(|c| c as i64).unwrap_or(0),
+        )),
+        Value::Str(s) => Err(MlError::type_error(format!(
+            "ord() expected a character, but string of length {} found",
+            s.char_len()
+        ))),
+        other => Err(MlError::type_error(format!(
+            "ord() expected string of length 1, but {} found",
+            other.kind_name()
+        ))),
+    }
+}
+
+fn big_int_arg(name: &str, v: &Value) -> VmResult<BigInt> {
+    match v {
+        Value::Int(i) => Ok(BigInt::from(*i)),
+        Value::Bool(b) => Ok(BigInt::from(*b as i64)),
+        Value::Big(b) => Ok((**b).clone()),
+        other => Err(MlError::type_error(format!(
+            "'{}' object cannot be interpreted as an integer ({name})",
+            other.kind_name()
+        ))),
+    }
+}
+
+fn hex(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("hex", args, 1, 1)?;
+    Ok(Value::string(pyformat::int_to_base(&big_int_arg("hex", &args[0])?, 16, true)))
+}
+
+fn bin(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("bin", args, 1, 1)?;
+    Ok(Value::string(pyformat::int_to_base(&big_int_arg("bin", &args[0])?, 2, true)))
+}
+
+fn oct(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("oct", args, 1, 1)?;
+    Ok(Value::string(pyformat::int_to_base(&big_int_arg("oct", &args[0])?, 8, true)))
+}
+
+fn repr(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("repr", args, 1, 1)?;
+    Ok(Value::string(match &args[0] {
+        Value::Bool(b) => b.to_string(),
+        other => py_repr(other),
+    }))
+}
+
+fn format(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("format", args, 1, 2)?;
+    let spec = match args.get(1) {
+        None | Some(Value::Null) => "",
+        Some(v) => value::expect_str(v, "format", "spec")?,
+    };
+    let numeric_type = spec
+        .chars()
+        .last()
+        .is_some_and(|c| "bcdoxXneEfFgG%".contains(c));
+    let r = match &args[0] {
+        Value::Int(i) => pyformat::format_spec(pyformat::FmtArg::Int(&BigInt::from(*i)), spec),
+        Value::Big(b) => pyformat::format_spec(pyformat::FmtArg::Int(b), spec),
+        Value::Bool(b) if numeric_type => {
+            pyformat::format_spec(pyformat::FmtArg::Int(&BigInt::from(*b as i64)), spec)
+        }
+        Value::Float(f) => pyformat::format_spec(pyformat::FmtArg::Float(*f), spec),
+        Value::Str(s) => pyformat::format_spec(pyformat::FmtArg::Str(s.as_str()), spec),
+        other => {
+            let text = py_str(other);
+            if spec.is_empty() {
+                Ok(text)
+            } else if matches!(other, Value::Bool(_)) {
+                pyformat::format_spec(pyformat::FmtArg::Str(&text), spec)
+            } else {
+                Err(format!(
+                    "unsupported format string passed to {}.__format__",
+                    other.kind_name()
+                ))
+            }
+        }
+    };
+    r.map(Value::string).map_err(MlError::value_error)
+}
+
+fn callable(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("callable", args, 1, 1)?;
+    Ok(Value::Bool(args[0].is_callable()))
+}
+
+fn all(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("all", args, 1, 1)?;
+    Ok(Value::Bool(
+        iter::collect(&args[0], vm.limits.max_len)?.iter().all(Value::truthy),
+    ))
+}
+
+fn any(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("any", args, 1, 1)?;
+    Ok(Value::Bool(
+        iter::collect(&args[0], vm.limits.max_len)?.iter().any(Value::truthy),
+    ))
+}
+
+fn iter_(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("iter", args, 1, 1)?;
+    if let Value::Iter(_) = &args[0] {
+        return Ok(args[0].clone());
+    }
+    Ok(Value::Iter(Rc::new(RefCell::new(Iter::new(&args[0])?))))
+}
+
+fn next(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("next", args, 1, 2)?;
+    let Value::Iter(it) = &args[0] else {
+        return Err(MlError::type_error(format!(
+            "'{}' object is not an iterator",
+            args[0].kind_name()
+        )));
+    };
+    let item = it.borrow_mut().next()?;
+    match (item, args.get(1)) {
+        (Some(v), _) => Ok(v),
+        (None, Some(default)) => Ok(default.clone()),
+        (None, None) => Err(MlError::runtime(
+            "Iterator exhausted and no default value provided",
+        )),
+    }
+}
+
+fn call(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("call", args, 1, usize::MAX)?;
+    vm.call_value(&args[0], &args[1..])
+}
+
+/// Whitelisted attribute lookup shared by `hasattr` and `getattr`:
+/// methods, `length`, module members, host properties; never object keys.
+fn whitelisted_attr(vm: &mut Vm, v: &Value, name: &str) -> Option<Value> {
+    if name.starts_with('_') {
+        return None;
+    }
+    match v {
+        Value::Module(_) => crate::vm::access::get_member(vm, v, name).ok(),
+        Value::Object(o) if o.borrow().is_plain() => None,
+        _ => {
+            if name == "length" && matches!(v, Value::Str(_) | Value::Array(_) | Value::Tuple(_)) {
+                return Some(Value::Int(length_of(v) as i64));
+            }
+            if methods::has_method(v, name) || matches!(v, Value::Host(_)) {
+                crate::vm::access::get_member(vm, v, name).ok()
+            } else {
+                None
+            }
+        }
+    }
+}
+
+fn hasattr(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("hasattr", args, 2, 2)?;
+    let name = value::expect_str(&args[1], "hasattr", "name")?;
+    Ok(Value::Bool(whitelisted_attr(vm, &args[0], name).is_some()))
+}
+
+fn getattr(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("getattr", args, 2, 3)?;
+    let name = value::expect_str(&args[1], "getattr", "name")?;
+    Ok(whitelisted_attr(vm, &args[0], name)
+        .unwrap_or_else(|| args.get(2).cloned().unwrap_or(Value::Null)))
+}
+
+fn help(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("help", args, 0, 1)?;
+    let text = match args.first() {
+        None => "ML help: call help(function) or help(module). Builtins: ".to_string()
+            + &BUILTINS.iter().map(|b| b.name).collect::<Vec<_>>().join(", "),
+        Some(Value::Builtin(def)) => {
+            let caps = if def.caps.is_empty() {
+                "Capabilities: None required".to_string()
+            } else {
+                format!("Requires: {}", def.caps.join(", "))
+            };
+            format!("{}\n{}", def.doc, caps)
+        }
+        Some(Value::Module(m)) => match &**m {
+            crate::value::Module::Std(def) => format!(
+                "Module {}: {}\nFunctions: {}",
+                def.name,
+                def.doc,
+                def.functions.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
+            ),
+            crate::value::Module::User { name, members } => format!(
+                "Module {name}\nMembers: {}",
+                members.borrow().keys().map(|k| &**k).collect::<Vec<_>>().join(", ")
+            ),
+        },
+        Some(Value::Function(c)) => format!(
+            "function {}({} parameters)\nCapabilities: None required",
+            c.name(),
+            c.arity()
+        ),
+        Some(other) => format!("{}: {}", other.type_name(), py_repr(other)),
+    };
+    Ok(Value::string(text))
+}
+
+fn methods_(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("methods", args, 1, 1)?;
+    let mut names: Vec<&str> = methods::method_names(&args[0]).to_vec();
+    names.sort_unstable();
+    Ok(Value::array(names.into_iter().map(Value::str).collect()))
+}
+
+fn modules(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("modules", args, 0, 0)?;
+    let mut names = vm.modules.std_loaded();
+    names.sort();
+    Ok(Value::array(names.into_iter().map(Value::string).collect()))
+}
+
+fn available_modules(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("available_modules", args, 0, 1)?;
+    if let Some(Value::Str(t)) = args.first() {
+        if t.as_str() == "ml_source" {
+            return Ok(Value::array(Vec::new()));
+        }
+    }
+    Ok(Value::array(
+        crate::stdlib::MODULES.iter().map(|m| Value::str(m.name)).collect(),
+    ))
+}
+
+fn has_module(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("has_module", args, 1, 1)?;
+    let name = value::expect_str(&args[0], "has_module", "name")?;
+    Ok(Value::Bool(crate::stdlib::find_module(name).is_some()))
+}
+
+fn module_info(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("module_info", args, 1, 1)?;
+    let name = value::expect_str(&args[0], "module_info", "name")?;
+    let Some(def) = crate::stdlib::find_module(name) else {
+        return Ok(Value::Null);
+    };
+    let mut o = Object::new();
+    o.insert_str("name", Value::str(def.name));
+    o.insert_str("type", Value::str("python_bridge"));
+    o.insert_str("file_path", Value::Null);
+    o.insert_str("loaded", Value::Bool(vm.modules.std_loaded().iter().any(|n| n == name)));
+    o.insert_str(
+        "functions",
+        Value::array(def.functions.iter().map(|f| Value::str(f.name)).collect()),
+    );
+    o.insert_str("description", Value::str(def.doc));
+    Ok(Value::object(o))
+}
+
+fn has_capability(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("hasCapability", args, 1, 1)?;
+    let name = value::expect_str(&args[0], "hasCapability", "name")?;
+    Ok(Value::Bool(vm.grants.has_named(name)))
+}
+
+fn get_capabilities(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("getCapabilities", args, 0, 0)?;
+    Ok(Value::array(vm.grants.names().into_iter().map(Value::string).collect()))
+}
+
+fn get_capability_info(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("getCapabilityInfo", args, 1, 1)?;
+    let name = value::expect_str(&args[0], "getCapabilityInfo", "name")?;
+    Ok(match vm.grants.info(name) {
+        Some(d) => d.to_value(),
+        None => Value::Null,
+    })
+}
+
+fn required_capabilities(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("requiredCapabilities", args, 1, 1)?;
+    let caps: &[&str] = match &args[0] {
+        Value::Builtin(def) => def.caps,
+        _ => &[],
+    };
+    Ok(Value::array(caps.iter().map(|c| Value::str(c)).collect()))
+}
+
+/// True for a zero numeric value (used by a few stdlib functions).
+pub fn is_zero(v: &Value) -> bool {
+    match v {
+        Value::Int(i) => *i == 0,
+        Value::Float(f) => *f == 0.0,
+        Value::Big(b) => b.is_zero(),
+        Value::Bool(b) => !b,
+        _ => false,
+    }
+}
+
+/// Converts a big value to i64 when possible.
+pub fn to_i64(v: &Value) -> Option<i64> {
+    match v {
+        Value::Big(b) => b.to_i64(),
+        other => other.as_int(),
+    }
+}

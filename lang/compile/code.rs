@@ -1,0 +1,180 @@
+//! Bytecode: the instruction set and compiled programs.
+//!
+//! A [`Program`] is immutable plain data (`Send + Sync`): one compile serves
+//! many runs on many threads. Each run materialises its constants and links
+//! its global names into its own environment.
+
+use crate::builtins::BuiltinDef;
+use crate::syntax::ast::CapabilityDecl;
+use crate::syntax::{SourceFile, Span};
+use num_bigint::BigInt;
+use std::sync::Arc;
+
+/// One VM instruction. Operands are slot, constant or jump indices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    PushNull,
+    /// The main program's implicit end (distinguishes it from `return`).
+    PushUndef,
+    PushTrue,
+    PushFalse,
+    PushInt(i32),
+    PushConst(u32),
+    Pop,
+    LoadLocal(u32),
+    StoreLocal(u32),
+    /// A local captured by an inner function: its slot holds a cell.
+    LoadCell(u32),
+    StoreCell(u32),
+    /// A variable of an enclosing function, through the closure's cells.
+    LoadFree(u32),
+    StoreFree(u32),
+    LoadGlobal(u32),
+    StoreGlobal(u32),
+    Add,
+    /// `+` under the string rule: concatenates the displays of both sides.
+    AddStr,
+    Sub,
+    Mul,
+    Div,
+    FloorDiv,
+    Mod,
+    Neg,
+    Pos,
+    Not,
+    Eq,
+    Ne,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+    Jump(u32),
+    /// A backward jump: checks the interrupt flag and deadline.
+    Loop(u32),
+    JumpIfFalse(u32),
+    JumpIfTrue(u32),
+    /// `&&`: jump keeping the operand when falsy, else pop it.
+    JumpIfFalseOrPop(u32),
+    /// `||`: jump keeping the operand when truthy, else pop it.
+    JumpIfTrueOrPop(u32),
+    MakeArray(u32),
+    /// `n` key/value pairs on the stack (keys are string constants).
+    MakeObject(u32),
+    Index,
+    /// Stack: value, object, index.
+    StoreIndex,
+    /// Bit 0: start, bit 1: stop, bit 2: step present on the stack.
+    Slice(u8),
+    /// Stack: value, object, then the present bounds.
+    StoreSlice(u8),
+    GetMember(u32),
+    /// Stack: value, object.
+    StoreMember(u32),
+    Call(u32),
+    /// Method call: receiver and args on the stack; operand 0 is the name.
+    CallMethod(u32, u32),
+    Return,
+    MakeClosure(u32),
+    /// Replaces the top of the stack with an iterator over it.
+    GetIter,
+    /// Iterator in the local slot; pushes the next item or jumps when done.
+    ForIter(u32, u32),
+    /// Installs an exception handler at the target.
+    PushHandler(u32),
+    PopHandler,
+    /// `throw {...}`: pops the object.
+    Throw,
+    /// Pops a caught error value and raises it again.
+    Reraise,
+    /// Pops a sequence of exactly n items and pushes them, first on top.
+    UnpackSeq(u32),
+    /// Pushes the module named by the string constant.
+    Import(u32),
+    /// `import a.b.c;`: pushes the namespace bound to `a`.
+    ImportRoot(u32),
+    /// Top-level expression statement: pops into the program result.
+    SetResult,
+    // Fused instructions for hot loops.
+    /// `local < int` → jump when false.
+    LtLocalIntJump(u32, i32, u32),
+    /// `local = local + int`.
+    AddLocalInt(u32, i32),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Const {
+    Int(i64),
+    Float(f64),
+    Big(BigInt),
+    Str(Box<str>),
+}
+
+/// Where a closure's captured cell comes from in the creating function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Capture {
+    /// The creator's local slot (which holds a cell).
+    Local(u32),
+    /// The creator's own captured cell at this index.
+    Free(u32),
+}
+
+#[derive(Clone, Debug)]
+pub struct FuncProto {
+    pub name: Box<str>,
+    pub nparams: u32,
+    /// Slots including parameters and hidden temporaries.
+    pub nlocals: u32,
+    pub code: Vec<Op>,
+    /// The source span of each instruction, for error locations.
+    pub spans: Vec<Span>,
+    pub consts: Vec<Const>,
+    /// Slots holding cells: `(slot, is_parameter)`.
+    pub cells: Vec<(u32, bool)>,
+    pub captures: Vec<Capture>,
+    pub local_names: Vec<Box<str>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct GlobalName {
+    pub name: Box<str>,
+    /// The builtin this name falls back to while no global is assigned.
+    pub builtin: Option<&'static BuiltinDef>,
+    /// Assigned somewhere at top level (reading it early is UnboundLocalError).
+    pub assigned: bool,
+}
+
+/// A compiled program: `protos[0]` is the top level.
+#[derive(Debug)]
+pub struct Program {
+    pub file: Arc<SourceFile>,
+    pub protos: Vec<FuncProto>,
+    pub globals: Vec<GlobalName>,
+    /// `capability` declarations: inert metadata, they grant nothing.
+    pub capabilities: Vec<CapabilityDecl>,
+}
+
+// SAFETY-free check that programs can be shared across threads.
+const _: fn() = || {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Program>();
+};
+
+impl Program {
+    /// Human-readable bytecode listing (for debugging and tests).
+    pub fn disassemble(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        for (i, p) in self.protos.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "proto {i} {} params={} locals={} cells={:?} captures={:?}",
+                p.name, p.nparams, p.nlocals, p.cells, p.captures
+            );
+            for (pc, op) in p.code.iter().enumerate() {
+                let _ = writeln!(out, "  {pc:4} {op:?}");
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,245 @@
+//! ML runtime errors. Kinds keep Python's names (what mlpy raised), so that
+//! messages and tests stay comparable with mlpy.
+
+use crate::syntax::{SourceFile, Span};
+use crate::value::Value;
+use std::fmt;
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    TypeError,
+    ValueError,
+    KeyError,
+    IndexError,
+    ZeroDivisionError,
+    AttributeError,
+    NameError,
+    UnboundLocalError,
+    RecursionError,
+    RuntimeError,
+    MemoryError,
+    OverflowError,
+    /// A stdlib call without a matching granted capability.
+    CapabilityViolation,
+    SecurityError,
+    FileNotFoundError,
+    OSError,
+    /// `throw {...}` from ML code.
+    UserError,
+    /// A syntax or compile error in code compiled at run time (imports).
+    SyntaxError,
+    ImportError,
+    /// The execution's deadline passed. Not catchable by ML code.
+    Timeout,
+    /// The host cancelled the execution. Not catchable by ML code.
+    Cancelled,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::TypeError => "TypeError",
+            ErrorKind::ValueError => "ValueError",
+            ErrorKind::KeyError => "KeyError",
+            ErrorKind::IndexError => "IndexError",
+            ErrorKind::ZeroDivisionError => "ZeroDivisionError",
+            ErrorKind::AttributeError => "AttributeError",
+            ErrorKind::NameError => "NameError",
+            ErrorKind::UnboundLocalError => "UnboundLocalError",
+            ErrorKind::RecursionError => "RecursionError",
+            ErrorKind::RuntimeError => "RuntimeError",
+            ErrorKind::MemoryError => "MemoryError",
+            ErrorKind::OverflowError => "OverflowError",
+            ErrorKind::CapabilityViolation => "CapabilityViolation",
+            ErrorKind::SecurityError => "SecurityError",
+            ErrorKind::FileNotFoundError => "FileNotFoundError",
+            ErrorKind::OSError => "OSError",
+            ErrorKind::UserError => "UserError",
+            ErrorKind::SyntaxError => "SyntaxError",
+            ErrorKind::ImportError => "ImportError",
+            ErrorKind::Timeout => "Timeout",
+            ErrorKind::Cancelled => "Cancelled",
+        }
+    }
+
+    /// Interruptions end the run; `try`/`except` cannot swallow them.
+    pub fn is_catchable(self) -> bool {
+        !matches!(self, ErrorKind::Timeout | ErrorKind::Cancelled)
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where an error was raised.
+#[derive(Clone)]
+pub struct ErrorLoc {
+    pub file: Arc<SourceFile>,
+    pub span: Span,
+}
+
+impl ErrorLoc {
+    pub fn line_col(&self) -> crate::syntax::LineCol {
+        self.file.line_col(self.span.start)
+    }
+}
+
+/// A denied capability check: what was needed, and for which resource.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Violation {
+    /// The capability that was needed, e.g. `file:read`.
+    pub capability: String,
+    /// The resource it was needed for (normalised path, URL, env key).
+    pub resource: String,
+}
+
+pub struct ErrorInner {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// The object of `throw {...}`.
+    pub payload: Option<Value>,
+    pub violation: Option<Violation>,
+    pub loc: Option<ErrorLoc>,
+    /// Function names and call sites, innermost first.
+    pub trace: Vec<(String, Option<ErrorLoc>)>,
+}
+
+/// An ML error. Boxed so that `VmResult<Value>` stays small.
+pub struct MlError(pub Box<ErrorInner>);
+
+pub type VmResult<T> = Result<T, MlError>;
+
+impl MlError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> MlError {
+        MlError(Box::new(ErrorInner {
+            kind,
+            message: message.into(),
+            payload: None,
+            violation: None,
+            loc: None,
+            trace: Vec::new(),
+        }))
+    }
+    pub fn type_error(message: impl Into<String>) -> MlError {
+        MlError::new(ErrorKind::TypeError, message)
+    }
+    pub fn value_error(message: impl Into<String>) -> MlError {
+        MlError::new(ErrorKind::ValueError, message)
+    }
+    pub fn runtime(message: impl Into<String>) -> MlError {
+        MlError::new(ErrorKind::RuntimeError, message)
+    }
+    pub fn violation(v: Violation) -> MlError {
+        let mut e = MlError::new(
+            ErrorKind::CapabilityViolation,
+            format!(
+                "capability '{}' is required for '{}' but was not granted",
+                v.capability, v.resource
+            ),
+        );
+        e.0.violation = Some(v);
+        e
+    }
+    pub fn kind(&self) -> ErrorKind {
+        self.0.kind
+    }
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+    pub fn with_loc(mut self, loc: ErrorLoc) -> MlError {
+        if self.0.loc.is_none() {
+            self.0.loc = Some(loc);
+        }
+        self
+    }
+
+    /// The error with its source line and caret, when its location is known.
+    pub fn render(&self) -> String {
+        let head = format!("{}", self);
+        match &self.0.loc {
+            Some(loc) => {
+                let mut out = loc.file.render(
+                    self.0.kind.as_str(),
+                    &self.0.message,
+                    loc.span,
+                    &[],
+                );
+                for (name, site) in &self.0.trace {
+                    if let Some(site) = site {
+                        let lc = site.line_col();
+                        out.push_str(&format!(
+                            "  in {name} called at {}:{}:{}\n",
+                            site.file.name, lc.line, lc.column
+                        ));
+                    }
+                }
+                out
+            }
+            None => format!("{head}\n"),
+        }
+    }
+}
+
+/// An error as plain, thread-safe data: what crosses into hosts and reports.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ErrorInfo {
+    pub kind: String,
+    pub message: String,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub file: Option<String>,
+    /// The error with its source line and caret (and call chain).
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub rendered: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub violation: Option<Violation>,
+}
+
+impl MlError {
+    pub fn info(&self) -> ErrorInfo {
+        let lc = self.0.loc.as_ref().map(|l| l.line_col());
+        ErrorInfo {
+            kind: self.0.kind.as_str().to_string(),
+            message: self.0.message.clone(),
+            line: lc.map(|l| l.line),
+            column: lc.map(|l| l.column),
+            file: self.0.loc.as_ref().map(|l| l.file.name.clone()),
+            rendered: self.render(),
+            violation: self.0.violation.clone(),
+        }
+    }
+}
+
+impl Clone for MlError {
+    fn clone(&self) -> MlError {
+        MlError(Box::new(ErrorInner {
+            kind: self.0.kind,
+            message: self.0.message.clone(),
+            payload: self.0.payload.clone(),
+            violation: self.0.violation.clone(),
+            loc: self.0.loc.clone(),
+            trace: self.0.trace.clone(),
+        }))
+    }
+}
+
+impl fmt::Display for MlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.0.kind, self.0.message)
+    }
+}
+
+impl fmt::Debug for MlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self)?;
+        if let Some(loc) = &self.0.loc {
+            let lc = loc.line_col();
+            write!(f, " at {}:{}:{}", loc.file.name, lc.line, lc.column)?;
+        }
+        Ok(())
+    }
+}

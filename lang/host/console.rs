@@ -1,0 +1,83 @@
+//! Console output and input.
+
+use std::io::{BufRead, Write};
+
+pub trait Console {
+    fn write_out(&mut self, text: &str);
+    fn write_err(&mut self, text: &str);
+    /// One line of input without its line ending; `None` at end of input.
+    fn read_line(&mut self) -> Option<String>;
+    fn captured_stdout(&self) -> String {
+        String::new()
+    }
+    fn captured_stderr(&self) -> String {
+        String::new()
+    }
+    /// Takes the captured stdout, leaving it empty.
+    fn take_stdout(&mut self) -> String {
+        String::new()
+    }
+}
+
+/// Captures output in memory and reads scripted input.
+#[derive(Default, Debug, Clone)]
+pub struct CapturedConsole {
+    pub stdout: String,
+    pub stderr: String,
+    pub stdin: std::collections::VecDeque<String>,
+}
+
+impl CapturedConsole {
+    pub fn with_stdin(text: &str) -> CapturedConsole {
+        CapturedConsole {
+            stdin: text.lines().map(str::to_string).collect(),
+            ..CapturedConsole::default()
+        }
+    }
+}
+
+impl Console for CapturedConsole {
+    fn write_out(&mut self, text: &str) {
+        self.stdout.push_str(text);
+    }
+    fn write_err(&mut self, text: &str) {
+        self.stderr.push_str(text);
+    }
+    fn read_line(&mut self) -> Option<String> {
+        self.stdin.pop_front()
+    }
+    fn captured_stdout(&self) -> String {
+        self.stdout.clone()
+    }
+    fn captured_stderr(&self) -> String {
+        self.stderr.clone()
+    }
+    fn take_stdout(&mut self) -> String {
+        std::mem::take(&mut self.stdout)
+    }
+}
+
+/// The process's standard streams; stdout is flushed at each newline so
+/// output streams as the program runs.
+#[derive(Default)]
+pub struct StdConsole;
+
+impl Console for StdConsole {
+    fn write_out(&mut self, text: &str) {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(text.as_bytes());
+        if text.contains('\n') {
+            let _ = out.flush();
+        }
+    }
+    fn write_err(&mut self, text: &str) {
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    }
+    fn read_line(&mut self) -> Option<String> {
+        let mut line = String::new();
+        match std::io::stdin().lock().read_line(&mut line) {
+            Ok(0) | Err(_) => None,
+            Ok(_) => Some(line.trim_end_matches(['\n', '\r']).to_string()),
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! `console`: output to stdout/stderr. Display uses Python's `str`, so
+//! `console.log(true)` prints `True` (as mlpy did).
+
+use crate::builtins::BuiltinDef;
+use crate::error::VmResult;
+use crate::value::{py_str, Value};
+use crate::vm::Vm;
+
+use super::ModuleDef;
+
+fn join(args: &[Value]) -> String {
+    args.iter().map(py_str).collect::<Vec<_>>().join(" ")
+}
+
+fn log(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    let line = join(args) + "\n";
+    vm.write_out(&line);
+    Ok(Value::Null)
+}
+
+fn info(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    let line = format!("INFO: {}\n", join(args));
+    vm.write_out(&line);
+    Ok(Value::Null)
+}
+
+fn debug(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    let line = format!("DEBUG: {}\n", join(args));
+    vm.write_out(&line);
+    Ok(Value::Null)
+}
+
+fn error(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    let line = join(args) + "\n";
+    vm.host.console.write_err(&line);
+    Ok(Value::Null)
+}
+
+fn warn(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    let line = format!("WARNING: {}\n", join(args));
+    vm.host.console.write_err(&line);
+    Ok(Value::Null)
+}
+
+const fn f(name: &'static str, func: crate::builtins::NativeFnPtr, doc: &'static str) -> BuiltinDef {
+    BuiltinDef {
+        name,
+        module: "console",
+        func,
+        caps: &[],
+        doc,
+    }
+}
+
+pub static MODULE: ModuleDef = ModuleDef {
+    name: "console",
+    doc: "console output (captured in tests; no capability needed)",
+    functions: &[
+        f("log", log, "log(*args): print args separated by spaces"),
+        f("info", info, "info(*args): print with an INFO: prefix"),
+        f("debug", debug, "debug(*args): print with a DEBUG: prefix"),
+        f("error", error, "error(*args): print to stderr"),
+        f("warn", warn, "warn(*args): print to stderr with a WARNING: prefix"),
+    ],
+    constant: |_| None,
+};

@@ -1,0 +1,77 @@
+//! Helpers for running ML snippets in tests.
+
+#![allow(dead_code)]
+
+use mlpy_lang::capability::GrantSet;
+use mlpy_lang::host::Host;
+use mlpy_lang::syntax::SourceFile;
+use mlpy_lang::value::ml_str;
+use mlpy_lang::vm::{run_on_vm_thread, Limits};
+use mlpy_lang::{compile, Vm};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What a snippet produced: its result display or `Kind@line: message`,
+/// plus captured stdout.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ran {
+    pub result: Result<String, (String, u32, String)>,
+    pub stdout: String,
+}
+
+pub fn run_with(src: &str, limits: Limits, timeout: Option<Duration>) -> Ran {
+    let src = src.to_string();
+    run_on_vm_thread(move || {
+        let file = Arc::new(SourceFile::new("test.ml", src));
+        let program = match compile(file) {
+            Ok(p) => p,
+            Err(e) => {
+                let (line, _) = e.first_location();
+                return Ran {
+                    result: Err(("SyntaxError".into(), line, e.first_message().to_string())),
+                    stdout: String::new(),
+                };
+            }
+        };
+        let mut vm = Vm::new(Host::captured(), Arc::new(GrantSet::all()), limits);
+        vm.set_deadline(timeout.map(|t| Instant::now() + t));
+        let result = match vm.run(&program) {
+            Ok(r) => Ok(ml_str(&r.value)),
+            Err(e) => {
+                let info = e.info();
+                Err((info.kind, info.line.unwrap_or(0), info.message))
+            }
+        };
+        let stdout = vm.host.captured_stdout();
+        vm.env.clear();
+        Ran { result, stdout }
+    })
+}
+
+pub fn run(src: &str) -> Ran {
+    run_with(src, Limits::default(), Some(Duration::from_secs(20)))
+}
+
+/// Asserts the program result's display text.
+#[track_caller]
+pub fn check(src: &str, expected: &str) {
+    let ran = run(src);
+    assert_eq!(ran.result, Ok(expected.to_string()), "program:\n{src}\nstdout:\n{}", ran.stdout);
+}
+
+/// Asserts the error kind and line.
+#[track_caller]
+pub fn check_err(src: &str, kind: &str, line: u32) {
+    let ran = run(src);
+    match &ran.result {
+        Err((k, l, _)) => assert_eq!((k.as_str(), *l), (kind, line), "program:\n{src}\n{:?}", ran.result),
+        Ok(v) => panic!("expected {kind} at line {line}, got result {v}\nprogram:\n{src}"),
+    }
+}
+
+#[track_caller]
+pub fn check_out(src: &str, stdout: &str) {
+    let ran = run(src);
+    assert!(ran.result.is_ok(), "program failed: {:?}\n{src}", ran.result);
+    assert_eq!(ran.stdout, stdout, "program:\n{src}");
+}

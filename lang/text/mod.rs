@@ -1,0 +1,3 @@
+pub mod pyfloat;
+pub mod pyformat;
+pub mod pystr;

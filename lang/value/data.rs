@@ -1,0 +1,287 @@
+//! Plain data: the form in which values cross into hosts, JSON output and
+//! spec files. Non-finite floats serialise as `"nan"`, `"inf"`, `"-inf"`;
+//! big integers as exact JSON numbers; functions and host objects as
+//! descriptive strings such as `"<function fib>"`.
+
+use super::{py_repr, Key, Object, Value};
+use indexmap::IndexMap;
+use num_bigint::BigInt;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Data {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Big(BigInt),
+    Float(f64),
+    Str(String),
+    Array(Vec<Data>),
+    Object(IndexMap<String, Data>),
+}
+
+/// Containers nested deeper than this convert to `"<nested too deep>"`.
+const MAX_DEPTH: usize = 500;
+
+impl Data {
+    /// Converts a runtime value to plain data. Tuples become arrays and
+    /// non-string object keys become their display text.
+    pub fn from_value(v: &Value) -> Data {
+        let mut stack = Vec::new();
+        convert(v, &mut stack)
+    }
+
+    /// Builds a runtime value from plain data.
+    pub fn to_value(&self) -> Value {
+        match self {
+            Data::Null => Value::Null,
+            Data::Bool(b) => Value::Bool(*b),
+            Data::Int(i) => Value::Int(*i),
+            Data::Big(b) => Value::from_big(b.clone()),
+            Data::Float(f) => Value::Float(*f),
+            Data::Str(s) => Value::str(s),
+            Data::Array(items) => Value::array(items.iter().map(Data::to_value).collect()),
+            Data::Object(map) => {
+                let mut obj = Object::with_capacity(map.len());
+                for (k, v) in map {
+                    obj.insert_str(k, v.to_value());
+                }
+                Value::object(obj)
+            }
+        }
+    }
+
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Data::Null => "null",
+            Data::Bool(_) => "boolean",
+            Data::Int(_) | Data::Big(_) => "int",
+            Data::Float(_) => "float",
+            Data::Str(_) => "string",
+            Data::Array(_) => "array",
+            Data::Object(_) => "object",
+        }
+    }
+
+    /// Compact JSON text.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "null".into())
+    }
+
+    /// Parses JSON text (integers stay exact, big ones become `Big`).
+    pub fn from_json(text: &str) -> Result<Data, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+}
+
+fn convert(v: &Value, stack: &mut Vec<usize>) -> Data {
+    if let Some(ptr) = v.heap_ptr() {
+        if stack.len() >= MAX_DEPTH || stack.contains(&ptr) {
+            return Data::Str("<...>".into());
+        }
+        stack.push(ptr);
+    }
+    let out = match v {
+        Value::Null | Value::Undef => Data::Null,
+        Value::Bool(b) => Data::Bool(*b),
+        Value::Int(i) => Data::Int(*i),
+        Value::Big(b) => Data::Big((**b).clone()),
+        Value::Float(f) => Data::Float(*f),
+        Value::Str(s) => Data::Str(s.as_str().to_string()),
+        Value::Array(a) => Data::Array(a.borrow().iter().map(|x| convert(x, stack)).collect()),
+        Value::Tuple(t) => Data::Array(t.iter().map(|x| convert(x, stack)).collect()),
+        Value::Object(o) => {
+            let o = o.borrow();
+            let mut map = IndexMap::with_capacity(o.len());
+            for (k, item) in o.iter() {
+                let key = match k {
+                    Key::Str(s) => s.as_str().to_string(),
+                    other => super::py_str(&other.to_value()),
+                };
+                map.insert(key, convert(item, stack));
+            }
+            Data::Object(map)
+        }
+        Value::Cell(c) => convert(&c.borrow(), stack),
+        Value::Error(e) => Data::Str(format!("<{}: {}>", e.error.kind(), e.error.message())),
+        other => Data::Str(py_repr(other)),
+    };
+    if v.heap_ptr().is_some() {
+        stack.pop();
+    }
+    out
+}
+
+impl Serialize for Data {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Data::Null => s.serialize_unit(),
+            Data::Bool(b) => s.serialize_bool(*b),
+            Data::Int(i) => s.serialize_i64(*i),
+            Data::Big(b) => {
+                // Exact digits: serde_json's arbitrary_precision number.
+                let n: serde_json::Number = b
+                    .to_string()
+                    .parse()
+                    .map_err(serde::ser::Error::custom)?;
+                n.serialize(s)
+            }
+            Data::Float(f) => {
+                if f.is_nan() {
+                    s.serialize_str("nan")
+                } else if f.is_infinite() {
+                    s.serialize_str(if *f > 0.0 { "inf" } else { "-inf" })
+                } else {
+                    s.serialize_f64(*f)
+                }
+            }
+            Data::Str(t) => s.serialize_str(t),
+            Data::Array(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Data::Object(map) => {
+                let mut m = s.serialize_map(Some(map.len()))?;
+                for (k, v) in map {
+                    m.serialize_entry(k, v)?;
+                }
+                m.end()
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Data {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Data, D::Error> {
+        d.deserialize_any(DataVisitor)
+    }
+}
+
+struct DataVisitor;
+
+impl<'de> Visitor<'de> for DataVisitor {
+    type Value = Data;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("plain data (null, boolean, number, string, array or table)")
+    }
+    fn visit_unit<E>(self) -> Result<Data, E> {
+        Ok(Data::Null)
+    }
+    fn visit_none<E>(self) -> Result<Data, E> {
+        Ok(Data::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Data, D::Error> {
+        Data::deserialize(d)
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Data, E> {
+        Ok(Data::Bool(b))
+    }
+    fn visit_i64<E>(self, i: i64) -> Result<Data, E> {
+        Ok(Data::Int(i))
+    }
+    fn visit_u64<E>(self, u: u64) -> Result<Data, E> {
+        Ok(match i64::try_from(u) {
+            Ok(i) => Data::Int(i),
+            Err(_) => Data::Big(BigInt::from(u)),
+        })
+    }
+    fn visit_i128<E>(self, i: i128) -> Result<Data, E> {
+        Ok(match i64::try_from(i) {
+            Ok(i) => Data::Int(i),
+            Err(_) => Data::Big(BigInt::from(i)),
+        })
+    }
+    fn visit_u128<E>(self, u: u128) -> Result<Data, E> {
+        Ok(match i64::try_from(u) {
+            Ok(i) => Data::Int(i),
+            Err(_) => Data::Big(BigInt::from(u)),
+        })
+    }
+    fn visit_f64<E>(self, f: f64) -> Result<Data, E> {
+        Ok(Data::Float(f))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Data, E> {
+        Ok(Data::Str(s.to_string()))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Data, E> {
+        Ok(Data::Str(s))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Data, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Data::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Data, A::Error> {
+        let mut out = IndexMap::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "$serde_json::private::Number" {
+                // arbitrary_precision numbers arrive as a one-entry map.
+                let text: String = map.next_value()?;
+                return parse_number(&text).map_err(de::Error::custom);
+            }
+            let value: Data = map.next_value()?;
+            out.insert(key, value);
+        }
+        Ok(Data::Object(out))
+    }
+}
+
+/// A JSON number's text: integers stay exact, anything else is a float.
+pub fn parse_number(text: &str) -> Result<Data, String> {
+    if !text.contains(['.', 'e', 'E']) {
+        if let Ok(i) = text.parse::<i64>() {
+            return Ok(Data::Int(i));
+        }
+        if let Ok(b) = text.parse::<BigInt>() {
+            return Ok(Data::Big(b));
+        }
+    }
+    text.parse::<f64>()
+        .map(Data::Float)
+        .map_err(|e| format!("bad number {text}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_round_trip_keeps_exact_ints() {
+        let d = Data::from_json(r#"{"a": 1, "b": 2.5, "c": 123456789012345678901234567890, "d": [true, null]}"#).unwrap();
+        let Data::Object(m) = &d else { panic!() };
+        assert_eq!(m["a"], Data::Int(1));
+        assert_eq!(m["b"], Data::Float(2.5));
+        assert!(matches!(m["c"], Data::Big(_)));
+        assert_eq!(
+            d.to_json(),
+            r#"{"a":1,"b":2.5,"c":123456789012345678901234567890,"d":[true,null]}"#
+        );
+    }
+
+    #[test]
+    fn non_finite_floats_are_strings() {
+        assert_eq!(Data::Float(f64::NAN).to_json(), "\"nan\"");
+        assert_eq!(Data::Float(f64::NEG_INFINITY).to_json(), "\"-inf\"");
+        assert_eq!(Data::Float(1.0).to_json(), "1.0");
+    }
+
+    #[test]
+    fn values_convert() {
+        let v = Value::tuple(vec![Value::Int(1), Value::str("x")]);
+        assert_eq!(
+            Data::from_value(&v),
+            Data::Array(vec![Data::Int(1), Data::Str("x".into())])
+        );
+        let back = Data::Array(vec![Data::Int(1)]).to_value();
+        assert!(matches!(back, Value::Array(_)));
+    }
+}

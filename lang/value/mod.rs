@@ -1,0 +1,468 @@
+//! Runtime values of the ML virtual machine.
+//!
+//! Values live inside one execution (or one session) and are reference
+//! counted with `Rc`: the VM is single-threaded per execution. What crosses
+//! threads or reaches a host is [`Data`], the plain-data form.
+
+mod data;
+mod display;
+mod key;
+pub mod ops;
+
+pub use data::Data;
+pub use display::{py_repr, py_str, ml_str};
+pub use key::{Key, StrKey};
+pub use ops::{compare, values_equal};
+
+use crate::error::{ErrorKind, MlError, VmResult};
+use crate::vm::Vm;
+use indexmap::IndexMap;
+use num_bigint::BigInt;
+use std::any::Any;
+use std::cell::RefCell;
+use std::fmt;
+use std::rc::Rc;
+
+/// A runtime value. 16 bytes: every heap variant is a thin `Rc`.
+#[derive(Clone, Default)]
+pub enum Value {
+    #[default]
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    /// Only for integers outside i64; results that fit go back to `Int`.
+    Big(Rc<BigInt>),
+    Str(Rc<MlStr>),
+    Array(Rc<List>),
+    Tuple(Rc<TupleItems>),
+    Object(Rc<ObjCell>),
+    Function(Rc<crate::vm::Closure>),
+    /// A static builtin or stdlib function.
+    Builtin(&'static crate::builtins::BuiltinDef),
+    /// A native function with captured state (bound methods, combinators).
+    Native(Rc<NativeFn>),
+    Module(Rc<Module>),
+    Host(Rc<HostBox>),
+    Bytes(Rc<Vec<u8>>),
+    Error(Rc<ErrorObj>),
+    Iter(Rc<RefCell<crate::vm::iter::Iter>>),
+    /// A captured variable (VM-internal; never visible to ML code).
+    Cell(Rc<RefCell<Value>>),
+    /// An unassigned variable (VM-internal).
+    Undef,
+}
+
+/// An immutable string with its length in code points.
+pub struct MlStr {
+    text: Box<str>,
+    chars: usize,
+}
+
+impl MlStr {
+    pub fn new(text: impl Into<Box<str>>) -> MlStr {
+        let text = text.into();
+        let chars = if text.is_ascii() {
+            text.len()
+        } else {
+            text.chars().count()
+        };
+        MlStr { text, chars }
+    }
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+    /// Length in code points.
+    #[inline]
+    pub fn char_len(&self) -> usize {
+        self.chars
+    }
+    #[inline]
+    pub fn is_ascii(&self) -> bool {
+        self.chars == self.text.len()
+    }
+    /// The code point at `index` (0-based, in range).
+    pub fn char_at(&self, index: usize) -> Option<char> {
+        if self.is_ascii() {
+            self.text.as_bytes().get(index).map(|&b| b as char)
+        } else {
+            self.text.chars().nth(index)
+        }
+    }
+}
+
+impl fmt::Debug for MlStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.text, f)
+    }
+}
+
+/// An insertion-ordered object (mlpy's dict).
+#[derive(Default, Clone)]
+pub struct Object {
+    pub map: IndexMap<Key, Value, ahash::RandomState>,
+    /// How many keys are not strings: such objects lose `.name` reads.
+    non_str_keys: usize,
+}
+
+impl Object {
+    pub fn new() -> Object {
+        Object::default()
+    }
+    pub fn with_capacity(n: usize) -> Object {
+        Object {
+            map: IndexMap::with_capacity_and_hasher(n, ahash::RandomState::new()),
+            non_str_keys: 0,
+        }
+    }
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+    /// True when every key is a string (a "plain" object).
+    pub fn is_plain(&self) -> bool {
+        self.non_str_keys == 0
+    }
+    pub fn get_str(&self, key: &str) -> Option<&Value> {
+        self.map.get(&StrKey(key))
+    }
+    pub fn get(&self, key: &Key) -> Option<&Value> {
+        self.map.get(key)
+    }
+    pub fn insert(&mut self, key: Key, value: Value) {
+        let is_str = matches!(key, Key::Str(_));
+        if let Some(slot) = self.map.get_mut(&key) {
+            *slot = value;
+        } else {
+            if !is_str {
+                self.non_str_keys += 1;
+            }
+            self.map.insert(key, value);
+        }
+    }
+    pub fn insert_str(&mut self, key: &str, value: Value) {
+        if let Some(slot) = self.map.get_mut(&StrKey(key)) {
+            *slot = value;
+        } else {
+            self.map.insert(Key::Str(Rc::new(MlStr::new(key))), value);
+        }
+    }
+    pub fn remove(&mut self, key: &Key) -> Option<Value> {
+        let removed = self.map.shift_remove(key);
+        if removed.is_some() && !matches!(key, Key::Str(_)) {
+            self.non_str_keys -= 1;
+        }
+        removed
+    }
+    pub fn clear(&mut self) {
+        self.map.clear();
+        self.non_str_keys = 0;
+    }
+    pub fn keys(&self) -> impl Iterator<Item = &Key> {
+        self.map.keys()
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&Key, &Value)> {
+        self.map.iter()
+    }
+}
+
+/// A native function value with state.
+pub struct NativeFn {
+    pub name: Rc<str>,
+    #[allow(clippy::type_complexity)]
+    pub func: Box<dyn Fn(&mut Vm, &[Value]) -> VmResult<Value>>,
+}
+
+/// An imported module: a stdlib module or a user ML module.
+pub enum Module {
+    Std(&'static crate::stdlib::ModuleDef),
+    /// A user module: its top-level names (or a namespace of submodules).
+    User {
+        name: Rc<str>,
+        members: RefCell<IndexMap<Rc<str>, Value, ahash::RandomState>>,
+    },
+}
+
+impl Module {
+    pub fn name(&self) -> &str {
+        match self {
+            Module::Std(def) => def.name,
+            Module::User { name, .. } => name,
+        }
+    }
+}
+
+/// A host object (regex Pattern, DateTime, HttpResponse, Logger, ...).
+pub trait HostObject: Any {
+    /// The class name, which is also what `typeof` reports.
+    fn class_name(&self) -> &'static str;
+    /// Calls method `name`. `None` when there is no such method.
+    fn call_method(&self, vm: &mut Vm, name: &str, args: &[Value]) -> Option<VmResult<Value>>;
+    /// Reads property `name` (not a method call).
+    fn get_property(&self, _vm: &mut Vm, _name: &str) -> Option<Value> {
+        None
+    }
+    /// Method names, for `methods()` and `hasattr`.
+    fn method_names(&self) -> &'static [&'static str];
+    /// Text for `str()`/`print`.
+    fn display(&self) -> String {
+        format!("<{}>", self.class_name())
+    }
+    fn as_any(&self) -> &dyn Any;
+}
+
+pub struct HostBox(pub Box<dyn HostObject>);
+
+/// What `except (e)` binds: a caught error.
+pub struct ErrorObj {
+    pub error: MlError,
+}
+
+impl Value {
+    #[inline]
+    pub fn str(s: &str) -> Value {
+        Value::Str(Rc::new(MlStr::new(s)))
+    }
+    #[inline]
+    pub fn string(s: String) -> Value {
+        Value::Str(Rc::new(MlStr::new(s)))
+    }
+    pub fn array(items: Vec<Value>) -> Value {
+        Value::Array(Rc::new(List(RefCell::new(items))))
+    }
+    pub fn tuple(items: Vec<Value>) -> Value {
+        Value::Tuple(Rc::new(TupleItems(items)))
+    }
+    pub fn object(obj: Object) -> Value {
+        Value::Object(Rc::new(ObjCell(RefCell::new(obj))))
+    }
+    pub fn host(obj: impl HostObject) -> Value {
+        Value::Host(Rc::new(HostBox(Box::new(obj))))
+    }
+    pub fn native(
+        name: impl Into<Rc<str>>,
+        func: impl Fn(&mut Vm, &[Value]) -> VmResult<Value> + 'static,
+    ) -> Value {
+        Value::Native(Rc::new(NativeFn {
+            name: name.into(),
+            func: Box::new(func),
+        }))
+    }
+    /// An integer from a big integer, back in i64 when it fits.
+    pub fn from_big(b: BigInt) -> Value {
+        use num_traits::ToPrimitive;
+        match b.to_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Big(Rc::new(b)),
+        }
+    }
+
+    /// Truthiness (section 4.1).
+    pub fn truthy(&self) -> bool {
+        match self {
+            Value::Null | Value::Undef => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) => *i != 0,
+            Value::Float(f) => *f != 0.0,
+            Value::Big(_) => true,
+            Value::Str(s) => !s.text.is_empty(),
+            Value::Array(a) => !a.borrow().is_empty(),
+            Value::Tuple(t) => !t.is_empty(),
+            Value::Object(o) => !o.borrow().is_empty(),
+            Value::Bytes(b) => !b.is_empty(),
+            _ => true,
+        }
+    }
+
+    /// What `typeof` returns (mlpy-compatible).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Bool(_) => "boolean",
+            Value::Int(_) | Value::Float(_) | Value::Big(_) => "number",
+            Value::Str(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+            Value::Function(_) | Value::Builtin(_) | Value::Native(_) => "function",
+            Value::Host(h) => h.0.class_name(),
+            _ => "unknown",
+        }
+    }
+
+    /// A precise kind name for error messages ("int", "str", "list", ...).
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Value::Null | Value::Undef => "null",
+            Value::Bool(_) => "boolean",
+            Value::Int(_) | Value::Big(_) => "int",
+            Value::Float(_) => "float",
+            Value::Str(_) => "string",
+            Value::Array(_) => "array",
+            Value::Tuple(_) => "tuple",
+            Value::Object(_) => "object",
+            Value::Function(_) | Value::Builtin(_) | Value::Native(_) => "function",
+            Value::Module(_) => "module",
+            Value::Host(h) => h.0.class_name(),
+            Value::Bytes(_) => "bytes",
+            Value::Error(_) => "error",
+            Value::Iter(_) => "iterator",
+            Value::Cell(_) => "cell",
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s.as_str()),
+            _ => None,
+        }
+    }
+
+    pub fn is_callable(&self) -> bool {
+        matches!(
+            self,
+            Value::Function(_) | Value::Builtin(_) | Value::Native(_)
+        )
+    }
+
+    /// Integer value of an int or boolean.
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            Value::Bool(b) => Some(*b as i64),
+            _ => None,
+        }
+    }
+
+    /// Numeric value as f64 for ints, bools, floats and big ints.
+    pub fn as_f64(&self) -> Option<f64> {
+        use num_traits::ToPrimitive;
+        match self {
+            Value::Int(i) => Some(*i as f64),
+            Value::Bool(b) => Some(*b as i64 as f64),
+            Value::Float(f) => Some(*f),
+            Value::Big(b) => Some(b.to_f64().unwrap_or(f64::INFINITY)),
+            _ => None,
+        }
+    }
+
+    pub fn is_number(&self) -> bool {
+        matches!(
+            self,
+            Value::Int(_) | Value::Float(_) | Value::Big(_) | Value::Bool(_)
+        )
+    }
+
+    /// Identity of heap values, for cycle detection.
+    pub fn heap_ptr(&self) -> Option<usize> {
+        match self {
+            Value::Array(a) => Some(Rc::as_ptr(a) as *const u8 as usize),
+            Value::Object(o) => Some(Rc::as_ptr(o) as *const u8 as usize),
+            Value::Tuple(t) => Some(Rc::as_ptr(t) as *const u8 as usize),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&py_repr(self))
+    }
+}
+
+/// Extracts a string argument or raises a TypeError naming the function.
+pub fn expect_str<'a>(v: &'a Value, func: &str, what: &str) -> VmResult<&'a str> {
+    match v {
+        Value::Str(s) => Ok(s.as_str()),
+        other => Err(MlError::new(
+            ErrorKind::TypeError,
+            format!(
+                "{func}() argument '{what}' must be a string, not {}",
+                other.kind_name()
+            ),
+        )),
+    }
+}
+
+/// An array's storage. Dropping it is iterative (see [`drop_nested`]).
+#[derive(Default)]
+pub struct List(pub RefCell<Vec<Value>>);
+/// An object's storage.
+#[derive(Default)]
+pub struct ObjCell(pub RefCell<Object>);
+/// A tuple's items.
+pub struct TupleItems(pub Vec<Value>);
+
+impl std::ops::Deref for List {
+    type Target = RefCell<Vec<Value>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl std::ops::Deref for ObjCell {
+    type Target = RefCell<Object>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl std::ops::Deref for TupleItems {
+    type Target = Vec<Value>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl Drop for List {
+    fn drop(&mut self) {
+        drop_nested(std::mem::take(self.0.get_mut()));
+    }
+}
+impl Drop for ObjCell {
+    fn drop(&mut self) {
+        let obj = std::mem::take(self.0.get_mut());
+        drop_nested(obj.map.into_values().collect());
+    }
+}
+impl Drop for TupleItems {
+    fn drop(&mut self) {
+        drop_nested(std::mem::take(&mut self.0));
+    }
+}
+
+/// Frees containers without recursion: a uniquely owned child container is
+/// emptied into a work list before it is dropped, so a million-deep
+/// `[[[...]]]` chain cannot overflow the native stack.
+fn drop_nested(items: Vec<Value>) {
+    if !items.iter().any(is_unique_container) {
+        return;
+    }
+    let mut pending = items;
+    while let Some(v) = pending.pop() {
+        if !is_unique_container(&v) {
+            continue;
+        }
+        match v {
+            Value::Array(rc) => pending.append(&mut rc.0.borrow_mut()),
+            Value::Object(rc) => {
+                let obj = std::mem::take(&mut *rc.0.borrow_mut());
+                pending.extend(obj.map.into_values());
+            }
+            Value::Tuple(mut rc) => {
+                if let Some(t) = Rc::get_mut(&mut rc) {
+                    pending.append(&mut t.0);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn is_unique_container(v: &Value) -> bool {
+    match v {
+        Value::Array(rc) => Rc::strong_count(rc) == 1,
+        Value::Object(rc) => Rc::strong_count(rc) == 1,
+        Value::Tuple(rc) => Rc::strong_count(rc) == 1,
+        _ => false,
+    }
+}

@@ -1,0 +1,103 @@
+//! Global environments and loaded programs.
+//!
+//! Every global is a shared cell. Loading a program links its global names
+//! to the cells of an environment once, so global access at run time is an
+//! index, and a session's later snippets see the same variables.
+
+use crate::compile::{Const, Program};
+use crate::value::{MlStr, Value};
+use indexmap::IndexMap;
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+pub type GlobalCell = Rc<RefCell<Value>>;
+
+/// Top-level variables of a program, a module or a session, by name.
+#[derive(Default)]
+pub struct Env {
+    pub cells: IndexMap<Rc<str>, GlobalCell, ahash::RandomState>,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env::default()
+    }
+
+    /// The value of a defined global.
+    pub fn get(&self, name: &str) -> Option<Value> {
+        let v = self.cells.get(name)?.borrow().clone();
+        (!matches!(v, Value::Undef)).then_some(v)
+    }
+
+    pub fn set(&mut self, name: &str, value: Value) {
+        match self.cells.get(name) {
+            Some(cell) => *cell.borrow_mut() = value,
+            None => {
+                self.cells.insert(name.into(), Rc::new(RefCell::new(value)));
+            }
+        }
+    }
+
+    pub fn cell(&mut self, name: &str) -> GlobalCell {
+        if let Some(c) = self.cells.get(name) {
+            return c.clone();
+        }
+        let c = Rc::new(RefCell::new(Value::Undef));
+        self.cells.insert(name.into(), c.clone());
+        c
+    }
+
+    /// Defined globals in definition order.
+    pub fn defined(&self) -> impl Iterator<Item = (&str, Value)> {
+        self.cells.iter().filter_map(|(k, c)| {
+            let v = c.borrow().clone();
+            (!matches!(v, Value::Undef)).then_some((&**k, v))
+        })
+    }
+
+    /// Breaks reference cycles through globals (functions that refer to
+    /// themselves through their global name) so the memory is freed.
+    pub fn clear(&mut self) {
+        for (_, c) in self.cells.drain(..) {
+            let v = std::mem::take(&mut *c.borrow_mut());
+            drop(v);
+        }
+    }
+}
+
+/// A program linked into an environment, with its constants materialised.
+pub struct ProgramRt {
+    pub program: Arc<Program>,
+    pub consts: Vec<Box<[Value]>>,
+    pub globals: Box<[GlobalCell]>,
+}
+
+impl ProgramRt {
+    pub fn link(program: &Arc<Program>, env: &mut Env) -> Rc<ProgramRt> {
+        let consts = program
+            .protos
+            .iter()
+            .map(|p| p.consts.iter().map(const_value).collect())
+            .collect();
+        let globals = program
+            .globals
+            .iter()
+            .map(|g| env.cell(&g.name))
+            .collect();
+        Rc::new(ProgramRt {
+            program: program.clone(),
+            consts,
+            globals,
+        })
+    }
+}
+
+fn const_value(c: &Const) -> Value {
+    match c {
+        Const::Int(i) => Value::Int(*i),
+        Const::Float(f) => Value::Float(*f),
+        Const::Big(b) => Value::from_big(b.clone()),
+        Const::Str(s) => Value::Str(Rc::new(MlStr::new(&**s))),
+    }
+}

@@ -1,0 +1,121 @@
+//! Iteration over arrays, tuples, strings, object keys and iterators
+//! (`for ... in`, `iter`/`next`, destructuring).
+
+use crate::error::{MlError, VmResult};
+use crate::value::{List, MlStr, ObjCell, TupleItems, Value};
+use std::rc::Rc;
+
+pub enum Iter {
+    /// Live view: items appended during the loop are visited (as Python).
+    Array { list: Rc<List>, index: usize },
+    Tuple { items: Rc<TupleItems>, index: usize },
+    Str { text: Rc<MlStr>, byte: usize },
+    /// Object keys; changing the object's size while iterating is an error.
+    Keys { obj: Rc<ObjCell>, index: usize, len: usize },
+    Items { items: Vec<Value>, index: usize },
+}
+
+impl Iter {
+    pub fn new(v: &Value) -> VmResult<Iter> {
+        Ok(match v {
+            Value::Array(a) => Iter::Array {
+                list: a.clone(),
+                index: 0,
+            },
+            Value::Tuple(t) => Iter::Tuple {
+                items: t.clone(),
+                index: 0,
+            },
+            Value::Str(s) => Iter::Str {
+                text: s.clone(),
+                byte: 0,
+            },
+            Value::Object(o) => Iter::Keys {
+                len: o.borrow().len(),
+                obj: o.clone(),
+                index: 0,
+            },
+            Value::Bytes(b) => Iter::Items {
+                items: b.iter().map(|&x| Value::Int(x as i64)).collect(),
+                index: 0,
+            },
+            Value::Iter(it) => {
+                // Iterating an iterator drains it: snapshot the rest.
+                let mut items = Vec::new();
+                while let Some(v) = it.borrow_mut().next()? {
+                    items.push(v);
+                }
+                Iter::Items { items, index: 0 }
+            }
+            other => {
+                return Err(MlError::type_error(format!(
+                    "'{}' object is not iterable",
+                    other.kind_name()
+                )))
+            }
+        })
+    }
+
+    pub fn next(&mut self) -> VmResult<Option<Value>> {
+        Ok(match self {
+            Iter::Array { list, index } => {
+                let v = list.borrow().get(*index).cloned();
+                *index += 1;
+                v
+            }
+            Iter::Tuple { items, index } => {
+                let v = items.get(*index).cloned();
+                *index += 1;
+                v
+            }
+            Iter::Str { text, byte } => {
+                let s = text.as_str();
+                match s[*byte..].chars().next() {
+                    Some(c) => {
+                        *byte += c.len_utf8();
+                        let mut buf = [0u8; 4];
+                        Some(Value::str(c.encode_utf8(&mut buf)))
+                    }
+                    None => None,
+                }
+            }
+            Iter::Keys { obj, index, len } => {
+                let o = obj.borrow();
+                if o.len() != *len {
+                    return Err(MlError::runtime("dictionary changed size during iteration"));
+                }
+                let k = o.map.get_index(*index).map(|(k, _)| k.to_value());
+                *index += 1;
+                k
+            }
+            Iter::Items { items, index } => {
+                let v = items.get(*index).cloned();
+                *index += 1;
+                v
+            }
+        })
+    }
+}
+
+/// All items of an iterable, capped at `max` items.
+pub fn collect(v: &Value, max: usize) -> VmResult<Vec<Value>> {
+    match v {
+        Value::Array(a) => Ok(a.borrow().clone()),
+        Value::Tuple(t) => Ok(t.to_vec()),
+        Value::Object(o) => Ok(o.borrow().keys().map(|k| k.to_value()).collect()),
+        _ => {
+            let mut it = Iter::new(v)?;
+            let mut out = Vec::new();
+            while let Some(x) = it.next()? {
+                if out.len() >= max {
+                    return Err(MlError::new(
+                        crate::error::ErrorKind::MemoryError,
+                        "iterable too large",
+                    ));
+                }
+                out.push(x);
+            }
+            Ok(out)
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! Limits that make hostile programs safe: call depth, sizes, deadline and
+//! the interrupt flag a host uses to stop a run.
+
+use crate::error::ErrorKind;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
+
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// ML call frames before a RecursionError.
+    pub max_call_depth: usize,
+    /// Nested native→ML re-entries (sort keys, map callbacks, ...).
+    pub max_native_depth: usize,
+    /// Largest string (bytes) or array/object (items) a program may build.
+    pub max_len: usize,
+    /// Value-stack slots across all frames.
+    pub max_stack: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_call_depth: 10_000,
+            max_native_depth: 1_000,
+            max_len: 64 * 1024 * 1024,
+            max_stack: 4 * 1024 * 1024,
+        }
+    }
+}
+
+/// Stack size for threads that run the VM: deep native re-entry (up to
+/// `max_native_depth`) needs more than the default 2 MiB.
+pub const VM_THREAD_STACK: usize = 256 * 1024 * 1024;
+
+/// A flag shared with the host: raising it stops the run at the next loop
+/// iteration or call.
+#[derive(Clone, Debug, Default)]
+pub struct Interrupt(Arc<AtomicU8>);
+
+const NONE: u8 = 0;
+const TIMEOUT: u8 = 1;
+const CANCEL: u8 = 2;
+
+impl Interrupt {
+    pub fn new() -> Interrupt {
+        Interrupt::default()
+    }
+    pub fn timeout(&self) {
+        self.0.store(TIMEOUT, Ordering::Relaxed);
+    }
+    pub fn cancel(&self) {
+        self.0.store(CANCEL, Ordering::Relaxed);
+    }
+    pub fn clear(&self) {
+        self.0.store(NONE, Ordering::Relaxed);
+    }
+    pub fn raised(&self) -> Option<ErrorKind> {
+        match self.0.load(Ordering::Relaxed) {
+            NONE => None,
+            TIMEOUT => Some(ErrorKind::Timeout),
+            _ => Some(ErrorKind::Cancelled),
+        }
+    }
+}
+
+/// Runs `f` on a thread with a stack large enough for the VM's limits.
+pub fn run_on_vm_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .name("mlpy-vm".into())
+        .stack_size(VM_THREAD_STACK)
+        .spawn(f)
+        .expect("spawn VM thread")
+        .join()
+        .unwrap_or_else(|p| std::panic::resume_unwind(p))
+}
+
+/// Parses durations written like `200ms`, `2s`, `1.5s`, `1m`, `750us`.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("invalid duration '{text}': expected a number and a unit, e.g. 200ms or 2s"))?;
+    let secs = match unit.trim() {
+        "ms" => n / 1000.0,
+        "s" | "sec" => n,
+        "" if n == 0.0 => 0.0,
+        "us" | "µs" => n / 1_000_000.0,
+        "m" | "min" => n * 60.0,
+        "h" => n * 3600.0,
+        other => {
+            return Err(format!(
+                "invalid duration '{text}': unknown unit '{other}' (use us, ms, s, m or h)"
+            ))
+        }
+    };
+    if !secs.is_finite() || secs < 0.0 || secs > 1.0e9 {
+        return Err(format!("invalid duration '{text}': out of range"));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("200ms").unwrap(), Duration::from_millis(200));
+        assert_eq!(parse_duration("2s").unwrap(), Duration::from_secs(2));
+        assert_eq!(parse_duration("1.5s").unwrap(), Duration::from_millis(1500));
+        assert_eq!(parse_duration("1m").unwrap(), Duration::from_secs(60));
+        assert!(parse_duration("2").is_err());
+        assert!(parse_duration("fast").is_err());
+        assert!(parse_duration("-1s").is_err());
+        assert!(parse_duration("2 parsecs").is_err());
+    }
+}

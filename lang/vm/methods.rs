@@ -1,0 +1,443 @@
+//! Builtin methods of strings, arrays, tuples and non-plain objects
+//! (section 6.5), and dispatch to host-object methods.
+
+use super::Vm;
+use crate::builtins::{arity, int_arg, sort};
+use crate::error::{ErrorKind, MlError, VmResult};
+use crate::text::pystr;
+use crate::value::{self, expect_str, py_repr, Key, Value};
+
+const STR_METHODS: &[&str] = &[
+    "upper", "lower", "strip", "lstrip", "rstrip", "replace", "split", "rsplit", "join",
+    "startswith", "endswith", "find", "rfind", "index", "rindex", "count", "isdigit",
+    "isalpha", "isalnum", "isspace", "istitle", "isupper", "islower", "capitalize", "title",
+    "swapcase", "center", "ljust", "rjust", "zfill",
+];
+const ARRAY_METHODS: &[&str] = &[
+    "append", "extend", "insert", "remove", "pop", "index", "count", "sort", "reverse",
+    "clear", "copy",
+];
+const TUPLE_METHODS: &[&str] = &["index", "count"];
+const DICT_METHODS: &[&str] = &[
+    "get", "keys", "values", "items", "pop", "popitem", "update", "clear", "setdefault",
+];
+
+pub fn method_names(v: &Value) -> &'static [&'static str] {
+    match v {
+        Value::Str(_) => STR_METHODS,
+        Value::Array(_) => ARRAY_METHODS,
+        Value::Tuple(_) => TUPLE_METHODS,
+        Value::Object(o) if !o.borrow().is_plain() => DICT_METHODS,
+        Value::Host(h) => h.0.method_names(),
+        _ => &[],
+    }
+}
+
+pub fn has_method(v: &Value, name: &str) -> bool {
+    method_names(v).contains(&name)
+}
+
+fn no_method(v: &Value, name: &str) -> MlError {
+    MlError::new(
+        ErrorKind::AttributeError,
+        format!("'{}' object has no accessible method '{name}'", v.kind_name()),
+    )
+}
+
+pub fn call_method(vm: &mut Vm, recv: &Value, name: &str, args: &[Value]) -> VmResult<Value> {
+    match recv {
+        Value::Str(s) => str_method(vm, s.as_str(), recv, name, args),
+        Value::Array(_) => array_method(vm, recv, name, args),
+        Value::Tuple(t) => match name {
+            "index" => seq_index(t, args, "tuple"),
+            "count" => seq_count(t, args),
+            _ => Err(no_method(recv, name)),
+        },
+        Value::Object(_) => dict_method(vm, recv, name, args),
+        Value::Host(h) => {
+            let h = h.clone();
+            h.0.call_method(vm, name, args)
+                .unwrap_or_else(|| Err(no_method(recv, name)))
+        }
+        other => Err(no_method(other, name)),
+    }
+}
+
+fn opt_int(args: &[Value], i: usize, name: &str) -> VmResult<Option<i64>> {
+    match args.get(i) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => int_arg(name, v).map(Some),
+    }
+}
+
+fn opt_str<'a>(args: &'a [Value], i: usize, name: &str) -> VmResult<Option<&'a str>> {
+    match args.get(i) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => expect_str(v, name, "argument").map(Some),
+    }
+}
+
+fn fill_char(args: &[Value], i: usize, name: &str) -> VmResult<char> {
+    match args.get(i) {
+        None => Ok(' '),
+        Some(Value::Str(s)) if s.char_len() == 1 => Ok(s.as_str().chars().next().unwrap_or(' ')),
+        Some(_) => Err(MlError::type_error(format!(
+            "{name}() argument 2 must be a one-character string"
+        ))),
+    }
+}
+
+fn string_list(items: Vec<String>) -> Value {
+    Value::array(items.into_iter().map(Value::string).collect())
+}
+
+/// `startswith`/`endswith` accept a string or a tuple/array of strings.
+fn affix_match(
+    s: &str,
+    arg: &Value,
+    start: Option<i64>,
+    end: Option<i64>,
+    prefix: bool,
+) -> VmResult<bool> {
+    let check = |p: &str| {
+        if prefix {
+            pystr::startswith_range(s, p, start, end)
+        } else {
+            pystr::endswith_range(s, p, start, end)
+        }
+    };
+    match arg {
+        Value::Str(p) => Ok(check(p.as_str())),
+        Value::Tuple(_) | Value::Array(_) => {
+            for item in super::iter::collect(arg, usize::MAX)? {
+                if check(expect_str(&item, "startswith", "prefix")?) {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        other => Err(MlError::type_error(format!(
+            "startswith/endswith first arg must be a string or a tuple of strings, not {}",
+            other.kind_name()
+        ))),
+    }
+}
+
+fn str_method(vm: &mut Vm, s: &str, recv: &Value, name: &str, args: &[Value]) -> VmResult<Value> {
+    let max = vm.limits.max_len;
+    let text = |r: String| Value::string(r);
+    Ok(match name {
+        "upper" => text(pystr::upper(s)),
+        "lower" => text(pystr::lower(s)),
+        "capitalize" => text(pystr::capitalize(s)),
+        "title" => text(pystr::title(s)),
+        "swapcase" => text(pystr::swapcase(s)),
+        "strip" => text(pystr::strip(s, opt_str(args, 0, name)?)),
+        "lstrip" => text(pystr::lstrip(s, opt_str(args, 0, name)?)),
+        "rstrip" => text(pystr::rstrip(s, opt_str(args, 0, name)?)),
+        "isdigit" => Value::Bool(pystr::isdigit(s)),
+        "isalpha" => Value::Bool(pystr::isalpha(s)),
+        "isalnum" => Value::Bool(pystr::isalnum(s)),
+        "isspace" => Value::Bool(pystr::isspace(s)),
+        "istitle" => Value::Bool(pystr::istitle(s)),
+        "isupper" => Value::Bool(pystr::isupper(s)),
+        "islower" => Value::Bool(pystr::islower(s)),
+        "replace" => {
+            arity("replace", args, 2, 3)?;
+            let old = expect_str(&args[0], "replace", "old")?;
+            let new = expect_str(&args[1], "replace", "new")?;
+            let count = opt_int(args, 2, "replace")?;
+            let hits = pystr::count(s, old, None, None).max(0) as usize;
+            let hits = count.map_or(hits, |c| if c < 0 { hits } else { hits.min(c as usize) });
+            let grow = hits.saturating_mul(new.len());
+            value::ops::check_len(s.len().saturating_add(grow), max)?;
+            text(pystr::replace(s, old, new, count))
+        }
+        "split" | "rsplit" => {
+            arity(name, args, 0, 2)?;
+            let sep = opt_str(args, 0, name)?;
+            let maxsplit = opt_int(args, 1, name)?.unwrap_or(-1);
+            let parts = if name == "split" {
+                pystr::split(s, sep, maxsplit)
+            } else {
+                pystr::rsplit(s, sep, maxsplit)
+            };
+            string_list(parts.map_err(MlError::value_error)?)
+        }
+        "join" => {
+            arity("join", args, 1, 1)?;
+            let items = super::iter::collect(&args[0], max)?;
+            let mut out = String::new();
+            for (i, item) in items.iter().enumerate() {
+                let Value::Str(part) = item else {
+                    return Err(MlError::type_error(format!(
+                        "sequence item {i}: expected str instance, {} found",
+                        item.kind_name()
+                    )));
+                };
+                if i > 0 {
+                    out.push_str(s);
+                }
+                out.push_str(part.as_str());
+                value::ops::check_len(out.len(), max)?;
+            }
+            text(out)
+        }
+        "startswith" | "endswith" => {
+            arity(name, args, 1, 3)?;
+            let (start, end) = (opt_int(args, 1, name)?, opt_int(args, 2, name)?);
+            Value::Bool(affix_match(s, &args[0], start, end, name == "startswith")?)
+        }
+        "find" | "rfind" | "index" | "rindex" | "count" => {
+            arity(name, args, 1, 3)?;
+            let sub = expect_str(&args[0], name, "sub")?;
+            let (start, end) = (opt_int(args, 1, name)?, opt_int(args, 2, name)?);
+            Value::Int(match name {
+                "find" => pystr::find(s, sub, start, end),
+                "rfind" => pystr::rfind(s, sub, start, end),
+                "index" => pystr::index(s, sub, start, end).map_err(MlError::value_error)?,
+                "rindex" => pystr::rindex(s, sub, start, end).map_err(MlError::value_error)?,
+                _ => pystr::count(s, sub, start, end),
+            })
+        }
+        "center" | "ljust" | "rjust" => {
+            arity(name, args, 1, 2)?;
+            let width = int_arg(name, &args[0])?;
+            value::ops::check_len(width.max(0) as usize, max)?;
+            let fill = fill_char(args, 1, name)?;
+            text(match name {
+                "center" => pystr::center(s, width, fill),
+                "ljust" => pystr::ljust(s, width, fill),
+                _ => pystr::rjust(s, width, fill),
+            })
+        }
+        "zfill" => {
+            arity(name, args, 1, 1)?;
+            let width = int_arg(name, &args[0])?;
+            value::ops::check_len(width.max(0) as usize, max)?;
+            text(pystr::zfill(s, width))
+        }
+        _ => return Err(no_method(recv, name)),
+    })
+}
+
+fn seq_index(items: &[Value], args: &[Value], what: &str) -> VmResult<Value> {
+    arity("index", args, 1, 3)?;
+    let len = items.len() as i64;
+    let norm = |v: Option<i64>, default: i64| -> i64 {
+        match v {
+            None => default,
+            Some(i) if i < 0 => (i + len).max(0),
+            Some(i) => i.min(len),
+        }
+    };
+    let start = norm(opt_int(args, 1, "index")?, 0);
+    let end = norm(opt_int(args, 2, "index")?, len);
+    for i in start..end {
+        if value::values_equal(&items[i as usize], &args[0])? {
+            return Ok(Value::Int(i));
+        }
+    }
+    Err(MlError::value_error(format!(
+        "{} is not in {what}",
+        py_repr(&args[0])
+    )))
+}
+
+fn seq_count(items: &[Value], args: &[Value]) -> VmResult<Value> {
+    arity("count", args, 1, 1)?;
+    let mut n = 0;
+    for item in items {
+        if value::values_equal(item, &args[0])? {
+            n += 1;
+        }
+    }
+    Ok(Value::Int(n))
+}
+
+fn array_method(vm: &mut Vm, recv: &Value, name: &str, args: &[Value]) -> VmResult<Value> {
+    let Value::Array(list) = recv else {
+        unreachable!()
+    };
+    let max = vm.limits.max_len;
+    match name {
+        "append" => {
+            arity("append", args, 1, 1)?;
+            let mut a = list.borrow_mut();
+            value::ops::check_len(a.len() + 1, max)?;
+            a.push(args[0].clone());
+            Ok(Value::Null)
+        }
+        "extend" => {
+            arity("extend", args, 1, 1)?;
+            let items = super::iter::collect(&args[0], max)?;
+            let mut a = list.borrow_mut();
+            value::ops::check_len(a.len() + items.len(), max)?;
+            a.extend(items);
+            Ok(Value::Null)
+        }
+        "insert" => {
+            arity("insert", args, 2, 2)?;
+            let mut a = list.borrow_mut();
+            value::ops::check_len(a.len() + 1, max)?;
+            let len = a.len() as i64;
+            let i = int_arg("insert", &args[0])?;
+            let at = if i < 0 { (i + len).max(0) } else { i.min(len) };
+            a.insert(at as usize, args[1].clone());
+            Ok(Value::Null)
+        }
+        "remove" => {
+            arity("remove", args, 1, 1)?;
+            let snapshot = list.borrow().clone();
+            for (i, item) in snapshot.iter().enumerate() {
+                if value::values_equal(item, &args[0])? {
+                    let mut a = list.borrow_mut();
+                    if i < a.len() {
+                        a.remove(i);
+                    }
+                    return Ok(Value::Null);
+                }
+            }
+            Err(MlError::value_error("list.remove(x): x not in list"))
+        }
+        "pop" => {
+            arity("pop", args, 0, 1)?;
+            let mut a = list.borrow_mut();
+            if a.is_empty() {
+                return Err(MlError::new(ErrorKind::IndexError, "pop from empty list"));
+            }
+            let i = opt_int(args, 0, "pop")?.unwrap_or(-1);
+            let i = super::access::resolve_index(i, a.len())
+                .ok_or_else(|| MlError::new(ErrorKind::IndexError, "pop index out of range"))?;
+            Ok(a.remove(i))
+        }
+        "index" => {
+            let snapshot = list.borrow().clone();
+            seq_index(&snapshot, args, "list")
+        }
+        "count" => {
+            let snapshot = list.borrow().clone();
+            seq_count(&snapshot, args)
+        }
+        "sort" => {
+            arity("sort", args, 0, 1)?;
+            let reverse = args.first().is_some_and(Value::truthy);
+            let items = std::mem::take(&mut *list.borrow_mut());
+            let sorted = if reverse {
+                sort::merge_sort(items.clone(), &mut |a, b| sort::natural_less(b, a))
+            } else {
+                sort::merge_sort(items.clone(), &mut sort::natural_less)
+            };
+            match sorted {
+                Ok(v) => {
+                    *list.borrow_mut() = v;
+                    Ok(Value::Null)
+                }
+                Err(e) => {
+                    *list.borrow_mut() = items;
+                    Err(e)
+                }
+            }
+        }
+        "reverse" => {
+            arity("reverse", args, 0, 0)?;
+            list.borrow_mut().reverse();
+            Ok(Value::Null)
+        }
+        "clear" => {
+            arity("clear", args, 0, 0)?;
+            let old = std::mem::take(&mut *list.borrow_mut());
+            drop(old);
+            Ok(Value::Null)
+        }
+        "copy" => {
+            arity("copy", args, 0, 0)?;
+            Ok(Value::array(list.borrow().clone()))
+        }
+        _ => Err(no_method(recv, name)),
+    }
+}
+
+fn dict_method(_vm: &mut Vm, recv: &Value, name: &str, args: &[Value]) -> VmResult<Value> {
+    let Value::Object(obj) = recv else {
+        unreachable!()
+    };
+    match name {
+        "get" => {
+            arity("get", args, 1, 2)?;
+            let k = Key::from_value(&args[0])?;
+            Ok(obj
+                .borrow()
+                .get(&k)
+                .cloned()
+                .unwrap_or_else(|| args.get(1).cloned().unwrap_or(Value::Null)))
+        }
+        "keys" => Ok(Value::array(obj.borrow().keys().map(Key::to_value).collect())),
+        "values" => Ok(Value::array(
+            obj.borrow().iter().map(|(_, v)| v.clone()).collect(),
+        )),
+        "items" => Ok(Value::array(
+            obj.borrow()
+                .iter()
+                .map(|(k, v)| Value::tuple(vec![k.to_value(), v.clone()]))
+                .collect(),
+        )),
+        "pop" => {
+            arity("pop", args, 1, 2)?;
+            let k = Key::from_value(&args[0])?;
+            let removed = obj.borrow_mut().remove(&k);
+            match (removed, args.get(1)) {
+                (Some(v), _) => Ok(v),
+                (None, Some(d)) => Ok(d.clone()),
+                (None, None) => Err(MlError::new(ErrorKind::KeyError, py_repr(&args[0]))),
+            }
+        }
+        "popitem" => {
+            let mut o = obj.borrow_mut();
+            let last = o.map.last().map(|(k, _)| k.clone());
+            match last {
+                Some(k) => {
+                    let v = o.remove(&k).unwrap_or(Value::Null);
+                    Ok(Value::tuple(vec![k.to_value(), v]))
+                }
+                None => Err(MlError::new(
+                    ErrorKind::KeyError,
+                    "'popitem(): dictionary is empty'",
+                )),
+            }
+        }
+        "update" => {
+            arity("update", args, 1, 1)?;
+            let Value::Object(other) = &args[0] else {
+                return Err(MlError::type_error("update() argument must be an object"));
+            };
+            let items: Vec<(Key, Value)> = other
+                .borrow()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let mut o = obj.borrow_mut();
+            for (k, v) in items {
+                o.insert(k, v);
+            }
+            Ok(Value::Null)
+        }
+        "clear" => {
+            let old = std::mem::take(&mut *obj.borrow_mut());
+            drop(old);
+            Ok(Value::Null)
+        }
+        "setdefault" => {
+            arity("setdefault", args, 1, 2)?;
+            let k = Key::from_value(&args[0])?;
+            let mut o = obj.borrow_mut();
+            if let Some(v) = o.get(&k) {
+                return Ok(v.clone());
+            }
+            let d = args.get(1).cloned().unwrap_or(Value::Null);
+            o.insert(k, d.clone());
+            Ok(d)
+        }
+        _ => Err(no_method(recv, name)),
+    }
+}

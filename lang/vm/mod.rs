@@ -1,0 +1,860 @@
+//! The bytecode interpreter.
+//!
+//! Calls between ML functions never recurse in Rust: frames live in a
+//! vector. Native functions that call back into ML (sorting keys, `map`,
+//! callbacks from hosts) re-enter [`Vm::call_value`], which runs a nested
+//! dispatch loop; that nesting is limited separately.
+
+pub mod access;
+mod env;
+pub mod iter;
+pub mod limits;
+pub mod methods;
+
+pub use env::{Env, GlobalCell, ProgramRt};
+pub use limits::{parse_duration, run_on_vm_thread, Interrupt, Limits, VM_THREAD_STACK};
+
+use crate::compile::{Capture, Op, Program};
+use crate::error::{ErrorKind, ErrorLoc, MlError, VmResult};
+use crate::host::Host;
+use crate::value::{self, ErrorObj, Key, Object, Value};
+use smallvec::SmallVec;
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// A function value: a prototype plus its captured cells.
+pub struct Closure {
+    pub rt: Rc<ProgramRt>,
+    pub proto: u32,
+    pub cells: Box<[Rc<RefCell<Value>>]>,
+}
+
+impl Closure {
+    pub fn name(&self) -> &str {
+        &self.rt.program.protos[self.proto as usize].name
+    }
+    pub fn arity(&self) -> usize {
+        self.rt.program.protos[self.proto as usize].nparams as usize
+    }
+}
+
+struct Frame {
+    closure: Rc<Closure>,
+    pc: usize,
+    /// Stack index of the first argument (the callee sits just below).
+    base: usize,
+}
+
+#[derive(Clone, Copy)]
+struct Handler {
+    frame: usize,
+    stack_len: usize,
+    target: usize,
+}
+
+/// What a finished program produced.
+pub struct RunResult {
+    /// Section 13: last top-level expression value, else `result`, else null.
+    pub value: Value,
+}
+
+pub type Args<'a> = &'a [Value];
+
+/// One ML execution context: stack, globals, host backends and grants.
+pub struct Vm {
+    stack: Vec<Value>,
+    frames: Vec<Frame>,
+    handlers: Vec<Handler>,
+    /// Top-level variables of the main program (a session keeps them).
+    pub env: Env,
+    pub host: Host,
+    pub grants: Arc<crate::capability::GrantSet>,
+    /// Every denied capability check, caught or not.
+    pub violations: Vec<crate::error::Violation>,
+    pub limits: Limits,
+    pub interrupt: Interrupt,
+    deadline: Option<Instant>,
+    ticks: u32,
+    native_depth: u32,
+    last_expr: Value,
+    /// Modules imported so far, by dotted name.
+    pub modules: crate::stdlib::ModuleCache,
+    /// The file of the program being run, for user-module resolution.
+    pub current_file: Option<Arc<crate::syntax::SourceFile>>,
+}
+
+const TICK_INTERVAL: u32 = 1024;
+
+impl Vm {
+    pub fn new(host: Host, grants: Arc<crate::capability::GrantSet>, limits: Limits) -> Vm {
+        Vm {
+            stack: Vec::with_capacity(256),
+            frames: Vec::with_capacity(16),
+            handlers: Vec::new(),
+            env: Env::new(),
+            host,
+            grants,
+            violations: Vec::new(),
+            limits,
+            interrupt: Interrupt::new(),
+            deadline: None,
+            ticks: TICK_INTERVAL,
+            native_depth: 0,
+            last_expr: Value::Null,
+            modules: Default::default(),
+            current_file: None,
+        }
+    }
+
+    /// Sets the wall-clock deadline checked on loops and calls.
+    pub fn set_deadline(&mut self, deadline: Option<Instant>) {
+        self.deadline = deadline;
+    }
+
+    /// Runs a compiled program in this VM's global environment.
+    pub fn run(&mut self, program: &Arc<Program>) -> VmResult<RunResult> {
+        let rt = ProgramRt::link(program, &mut self.env);
+        self.current_file = Some(program.file.clone());
+        self.last_expr = Value::Null;
+        let main = Rc::new(Closure {
+            rt,
+            proto: 0,
+            cells: Box::new([]),
+        });
+        let entry = self.frames.len();
+        let returned = self.call_closure_entry(main, SmallVec::new(), entry)?;
+        let value = match returned {
+            Value::Undef => {
+                if matches!(self.last_expr, Value::Null) {
+                    self.env.get("result").unwrap_or(Value::Null)
+                } else {
+                    std::mem::take(&mut self.last_expr)
+                }
+            }
+            explicit => explicit,
+        };
+        Ok(RunResult { value })
+    }
+
+    /// Runs a user module's top level in its own environment.
+    pub fn run_module(&mut self, program: &Arc<Program>, env: &mut Env) -> VmResult<()> {
+        let rt = ProgramRt::link(program, env);
+        let main = Rc::new(Closure {
+            rt,
+            proto: 0,
+            cells: Box::new([]),
+        });
+        let saved = std::mem::take(&mut self.last_expr);
+        let entry = self.frames.len();
+        let r = self.call_closure_entry(main, SmallVec::new(), entry);
+        self.last_expr = saved;
+        r.map(|_| ())
+    }
+
+    /// Calls any callable value with arguments (used by natives and hosts).
+    pub fn call_value(&mut self, f: &Value, args: &[Value]) -> VmResult<Value> {
+        match f {
+            Value::Function(c) => {
+                let entry = self.frames.len();
+                self.call_closure_entry(c.clone(), args.iter().cloned().collect(), entry)
+            }
+            Value::Builtin(def) => self.call_native_guarded(|vm| (def.func)(vm, args)),
+            Value::Native(n) => {
+                let n = n.clone();
+                self.call_native_guarded(|vm| (n.func)(vm, args))
+            }
+            other => Err(not_callable(other)),
+        }
+    }
+
+    fn call_native_guarded(
+        &mut self,
+        f: impl FnOnce(&mut Vm) -> VmResult<Value>,
+    ) -> VmResult<Value> {
+        if self.native_depth as usize >= self.limits.max_native_depth {
+            return Err(recursion_error());
+        }
+        self.native_depth += 1;
+        let r = f(self);
+        self.native_depth -= 1;
+        r
+    }
+
+    fn call_closure_entry(
+        &mut self,
+        closure: Rc<Closure>,
+        args: SmallVec<[Value; 8]>,
+        entry: usize,
+    ) -> VmResult<Value> {
+        if self.native_depth as usize >= self.limits.max_native_depth {
+            return Err(recursion_error());
+        }
+        let callee_at = self.stack.len();
+        self.stack.push(Value::Function(closure.clone()));
+        let argc = args.len();
+        self.stack.extend(args);
+        if let Err(e) = self.push_frame(closure, argc) {
+            self.stack.truncate(callee_at);
+            return Err(e);
+        }
+        self.native_depth += 1;
+        let r = self.execute(entry);
+        self.native_depth -= 1;
+        if r.is_err() {
+            self.stack.truncate(callee_at);
+        }
+        r
+    }
+
+    fn push_frame(&mut self, closure: Rc<Closure>, argc: usize) -> VmResult<()> {
+        let proto = &closure.rt.program.protos[closure.proto as usize];
+        if argc != proto.nparams as usize {
+            return Err(arity_error(&proto.name, proto.nparams as usize, argc));
+        }
+        if self.frames.len() >= self.limits.max_call_depth {
+            return Err(recursion_error());
+        }
+        self.tick()?;
+        let base = self.stack.len() - argc;
+        let extra = (proto.nlocals - proto.nparams) as usize;
+        if self.stack.len() + extra > self.limits.max_stack {
+            return Err(recursion_error());
+        }
+        self.stack
+            .extend(std::iter::repeat_n(Value::Undef, extra));
+        for &(slot, is_param) in &proto.cells {
+            let slot = base + slot as usize;
+            let initial = if is_param {
+                std::mem::take(&mut self.stack[slot])
+            } else {
+                Value::Undef
+            };
+            self.stack[slot] = Value::Cell(Rc::new(RefCell::new(initial)));
+        }
+        self.frames.push(Frame {
+            closure,
+            pc: 0,
+            base,
+        });
+        Ok(())
+    }
+
+    #[inline]
+    fn tick(&mut self) -> VmResult<()> {
+        self.ticks -= 1;
+        if self.ticks == 0 {
+            self.ticks = TICK_INTERVAL;
+            self.check_interrupt()?;
+        }
+        Ok(())
+    }
+
+    /// Raises Timeout or Cancelled when the run must stop.
+    pub fn check_interrupt(&self) -> VmResult<()> {
+        if let Some(kind) = self.interrupt.raised() {
+            return Err(MlError::new(kind, interrupt_message(kind)));
+        }
+        if let Some(d) = self.deadline {
+            if Instant::now() >= d {
+                return Err(MlError::new(
+                    ErrorKind::Timeout,
+                    interrupt_message(ErrorKind::Timeout),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs frames until the frame at depth `entry` returns; returns its value.
+    fn execute(&mut self, entry: usize) -> VmResult<Value> {
+        'outer: loop {
+            let frame = self.frames.last().expect("frame");
+            let closure = frame.closure.clone();
+            let mut pc = frame.pc;
+            let base = frame.base;
+            let rt = &*closure.rt;
+            let proto = &rt.program.protos[closure.proto as usize];
+            let code = &proto.code[..];
+            let consts = &rt.consts[closure.proto as usize][..];
+            let globals = &rt.globals[..];
+            macro_rules! fail {
+                ($e:expr) => {{
+                    let err: MlError = $e;
+                    let loc = ErrorLoc {
+                        file: rt.program.file.clone(),
+                        span: proto.spans[pc.saturating_sub(1).min(proto.spans.len() - 1)],
+                    };
+                    self.frames.last_mut().expect("frame").pc = pc;
+                    self.unwind(err.with_loc(loc), entry)?;
+                    continue 'outer;
+                }};
+            }
+            macro_rules! tri {
+                ($e:expr) => {
+                    match $e {
+                        Ok(v) => v,
+                        Err(e) => fail!(e),
+                    }
+                };
+            }
+            macro_rules! binop {
+                ($f:expr) => {{
+                    let b = self.stack.pop().expect("operand");
+                    let a = self.stack.pop().expect("operand");
+                    let r = tri!($f(&a, &b));
+                    self.stack.push(r);
+                }};
+            }
+            loop {
+                let op = code[pc];
+                pc += 1;
+                match op {
+                    Op::PushNull => self.stack.push(Value::Null),
+                    Op::PushTrue => self.stack.push(Value::Bool(true)),
+                    Op::PushFalse => self.stack.push(Value::Bool(false)),
+                    Op::PushInt(i) => self.stack.push(Value::Int(i as i64)),
+                    Op::PushConst(k) => self.stack.push(consts[k as usize].clone()),
+                    Op::Pop => {
+                        self.stack.pop();
+                    }
+                    Op::LoadLocal(s) => {
+                        let v = &self.stack[base + s as usize];
+                        if let Value::Undef = v {
+                            fail!(unbound_local(&proto.local_names[s as usize]));
+                        }
+                        let v = v.clone();
+                        self.stack.push(v);
+                    }
+                    Op::StoreLocal(s) => {
+                        let v = self.stack.pop().expect("value");
+                        self.stack[base + s as usize] = v;
+                    }
+                    Op::LoadCell(s) => {
+                        let v = match &self.stack[base + s as usize] {
+                            Value::Cell(c) => c.borrow().clone(),
+                            _ => Value::Undef,
+                        };
+                        if let Value::Undef = v {
+                            fail!(unbound_local(&proto.local_names[s as usize]));
+                        }
+                        self.stack.push(v);
+                    }
+                    Op::StoreCell(s) => {
+                        let v = self.stack.pop().expect("value");
+                        if let Value::Cell(c) = &self.stack[base + s as usize] {
+                            *c.borrow_mut() = v;
+                        }
+                    }
+                    Op::LoadFree(i) => {
+                        let v = closure.cells[i as usize].borrow().clone();
+                        if let Value::Undef = v {
+                            fail!(MlError::new(
+                                ErrorKind::NameError,
+                                "free variable referenced before assignment in enclosing scope"
+                            ));
+                        }
+                        self.stack.push(v);
+                    }
+                    Op::StoreFree(i) => {
+                        let v = self.stack.pop().expect("value");
+                        *closure.cells[i as usize].borrow_mut() = v;
+                    }
+                    Op::LoadGlobal(g) => {
+                        let v = globals[g as usize].borrow().clone();
+                        let v = match v {
+                            Value::Undef => tri!(self.global_fallback(&rt.program, g)),
+                            v => v,
+                        };
+                        self.stack.push(v);
+                    }
+                    Op::StoreGlobal(g) => {
+                        let v = self.stack.pop().expect("value");
+                        *globals[g as usize].borrow_mut() = v;
+                    }
+                    Op::Add => {
+                        let b = self.stack.pop().expect("operand");
+                        let top = self.stack.last_mut().expect("operand");
+                        if let (Value::Int(x), Value::Int(y)) = (&*top, &b) {
+                            if let Some(r) = x.checked_add(*y) {
+                                *top = Value::Int(r);
+                                continue;
+                            }
+                        }
+                        let a = self.stack.pop().expect("operand");
+                        let r = tri!(value::ops::add(&a, &b, self.limits.max_len));
+                        self.stack.push(r);
+                    }
+                    Op::AddStr => {
+                        let b = self.stack.pop().expect("operand");
+                        let a = self.stack.pop().expect("operand");
+                        let mut s = value::py_str(&a);
+                        s.push_str(&value::py_str(&b));
+                        tri!(value::ops::check_len(s.len(), self.limits.max_len));
+                        self.stack.push(Value::string(s));
+                    }
+                    Op::Sub => {
+                        let b = self.stack.pop().expect("operand");
+                        let top = self.stack.last_mut().expect("operand");
+                        if let (Value::Int(x), Value::Int(y)) = (&*top, &b) {
+                            if let Some(r) = x.checked_sub(*y) {
+                                *top = Value::Int(r);
+                                continue;
+                            }
+                        }
+                        let a = self.stack.pop().expect("operand");
+                        let r = tri!(value::ops::sub(&a, &b));
+                        self.stack.push(r);
+                    }
+                    Op::Mul => {
+                        let max = self.limits.max_len;
+                        binop!(|a, b| value::ops::mul(a, b, max))
+                    }
+                    Op::Div => binop!(value::ops::div),
+                    Op::FloorDiv => binop!(value::ops::floor_div),
+                    Op::Mod => binop!(value::ops::modulo),
+                    Op::Neg => {
+                        let a = self.stack.pop().expect("operand");
+                        let r = tri!(value::ops::neg(&a));
+                        self.stack.push(r);
+                    }
+                    Op::Pos => {
+                        let a = self.stack.pop().expect("operand");
+                        let r = tri!(value::ops::pos(&a));
+                        self.stack.push(r);
+                    }
+                    Op::Not => {
+                        let a = self.stack.pop().expect("operand");
+                        self.stack.push(Value::Bool(!a.truthy()));
+                    }
+                    Op::Eq | Op::Ne => {
+                        let b = self.stack.pop().expect("operand");
+                        let a = self.stack.pop().expect("operand");
+                        let eq = tri!(value::values_equal(&a, &b));
+                        self.stack.push(Value::Bool(eq == (op == Op::Eq)));
+                    }
+                    Op::Lt | Op::Gt | Op::Le | Op::Ge => {
+                        let b = self.stack.pop().expect("operand");
+                        let a = self.stack.pop().expect("operand");
+                        let r = if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+                            match op {
+                                Op::Lt => x < y,
+                                Op::Gt => x > y,
+                                Op::Le => x <= y,
+                                _ => x >= y,
+                            }
+                        } else {
+                            let ord = tri!(value::compare(&a, &b));
+                            match (op, ord) {
+                                (_, None) => false,
+                                (Op::Lt, Some(o)) => o.is_lt(),
+                                (Op::Gt, Some(o)) => o.is_gt(),
+                                (Op::Le, Some(o)) => o.is_le(),
+                                (_, Some(o)) => o.is_ge(),
+                            }
+                        };
+                        self.stack.push(Value::Bool(r));
+                    }
+                    Op::Jump(t) => pc = t as usize,
+                    Op::Loop(t) => {
+                        pc = t as usize;
+                        tri!(self.tick());
+                    }
+                    Op::JumpIfFalse(t) => {
+                        if !self.stack.pop().expect("cond").truthy() {
+                            pc = t as usize;
+                        }
+                    }
+                    Op::JumpIfTrue(t) => {
+                        if self.stack.pop().expect("cond").truthy() {
+                            pc = t as usize;
+                        }
+                    }
+                    Op::JumpIfFalseOrPop(t) => {
+                        if !self.stack.last().expect("cond").truthy() {
+                            pc = t as usize;
+                        } else {
+                            self.stack.pop();
+                        }
+                    }
+                    Op::JumpIfTrueOrPop(t) => {
+                        if self.stack.last().expect("cond").truthy() {
+                            pc = t as usize;
+                        } else {
+                            self.stack.pop();
+                        }
+                    }
+                    Op::LtLocalIntJump(s, k, t) => {
+                        let lt = match &self.stack[base + s as usize] {
+                            Value::Int(i) => *i < k as i64,
+                            Value::Undef => fail!(unbound_local(&proto.local_names[s as usize])),
+                            other => {
+                                let ord = tri!(value::compare(other, &Value::Int(k as i64)));
+                                ord.is_some_and(|o| o.is_lt())
+                            }
+                        };
+                        if !lt {
+                            pc = t as usize;
+                        }
+                    }
+                    Op::AddLocalInt(s, k) => {
+                        let slot = &mut self.stack[base + s as usize];
+                        match slot {
+                            Value::Int(i) if i.checked_add(k as i64).is_some() => {
+                                *i += k as i64;
+                            }
+                            Value::Undef => fail!(unbound_local(&proto.local_names[s as usize])),
+                            _ => {
+                                let cur = slot.clone();
+                                let r = tri!(value::ops::add(
+                                    &cur,
+                                    &Value::Int(k as i64),
+                                    self.limits.max_len
+                                ));
+                                self.stack[base + s as usize] = r;
+                            }
+                        }
+                    }
+                    Op::MakeArray(n) => {
+                        let at = self.stack.len() - n as usize;
+                        let items: Vec<Value> = self.stack.drain(at..).collect();
+                        self.stack.push(Value::array(items));
+                    }
+                    Op::MakeObject(n) => {
+                        let at = self.stack.len() - 2 * n as usize;
+                        let mut obj = Object::with_capacity(n as usize);
+                        let mut it = self.stack.drain(at..);
+                        while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                            if let Value::Str(s) = k {
+                                obj.insert(Key::Str(s), v);
+                            }
+                        }
+                        drop(it);
+                        self.stack.push(Value::object(obj));
+                    }
+                    Op::Index => {
+                        let idx = self.stack.pop().expect("index");
+                        let obj = self.stack.pop().expect("object");
+                        let r = tri!(access::get_index(&obj, &idx));
+                        self.stack.push(r);
+                    }
+                    Op::StoreIndex => {
+                        let idx = self.stack.pop().expect("index");
+                        let obj = self.stack.pop().expect("object");
+                        let v = self.stack.pop().expect("value");
+                        tri!(access::set_index(&obj, &idx, v));
+                    }
+                    Op::Slice(mask) => {
+                        let parts = self.pop_slice_parts(mask);
+                        let obj = self.stack.pop().expect("object");
+                        let r = tri!(access::get_slice(&obj, &parts));
+                        self.stack.push(r);
+                    }
+                    Op::StoreSlice(mask) => {
+                        let parts = self.pop_slice_parts(mask);
+                        let obj = self.stack.pop().expect("object");
+                        let v = self.stack.pop().expect("value");
+                        tri!(access::set_slice(&obj, &parts, v, self.limits.max_len));
+                    }
+                    Op::GetMember(k) => {
+                        let obj = self.stack.pop().expect("object");
+                        let name = consts[k as usize].as_str().unwrap_or("");
+                        let r = tri!(access::get_member(self, &obj, name));
+                        self.stack.push(r);
+                    }
+                    Op::StoreMember(k) => {
+                        let obj = self.stack.pop().expect("object");
+                        let v = self.stack.pop().expect("value");
+                        let name = consts[k as usize].as_str().unwrap_or("");
+                        tri!(access::set_member(&obj, name, v));
+                    }
+                    Op::Call(argc) => {
+                        let callee_at = self.stack.len() - argc as usize - 1;
+                        match &self.stack[callee_at] {
+                            Value::Function(c) => {
+                                let c = c.clone();
+                                self.frames.last_mut().expect("frame").pc = pc;
+                                tri!(self.push_frame(c, argc as usize));
+                                continue 'outer;
+                            }
+                            Value::Builtin(def) => {
+                                let def = *def;
+                                let args: SmallVec<[Value; 8]> =
+                                    self.stack.drain(callee_at + 1..).collect();
+                                self.stack.pop();
+                                self.frames.last_mut().expect("frame").pc = pc;
+                                let r = tri!(self.call_native_guarded(|vm| (def.func)(vm, &args)));
+                                self.stack.push(r);
+                            }
+                            Value::Native(n) => {
+                                let n = n.clone();
+                                let args: SmallVec<[Value; 8]> =
+                                    self.stack.drain(callee_at + 1..).collect();
+                                self.stack.pop();
+                                self.frames.last_mut().expect("frame").pc = pc;
+                                let r = tri!(self.call_native_guarded(|vm| (n.func)(vm, &args)));
+                                self.stack.push(r);
+                            }
+                            other => fail!(not_callable(other)),
+                        }
+                    }
+                    Op::CallMethod(k, argc) => {
+                        let recv_at = self.stack.len() - argc as usize - 1;
+                        let name = consts[k as usize].clone();
+                        let name = name.as_str().unwrap_or("");
+                        self.frames.last_mut().expect("frame").pc = pc;
+                        // Object entries and module members are plain calls.
+                        let recv = self.stack[recv_at].clone();
+                        let target = tri!(access::method_target(self, &recv, name));
+                        match target {
+                            access::MethodTarget::Value(Value::Function(c)) => {
+                                self.stack[recv_at] = Value::Function(c.clone());
+                                tri!(self.push_frame(c, argc as usize));
+                                continue 'outer;
+                            }
+                            access::MethodTarget::Value(f) => {
+                                let args: SmallVec<[Value; 8]> =
+                                    self.stack.drain(recv_at + 1..).collect();
+                                self.stack.pop();
+                                let r = tri!(self.call_value(&f, &args));
+                                self.stack.push(r);
+                            }
+                            access::MethodTarget::Builtin => {
+                                let args: SmallVec<[Value; 8]> =
+                                    self.stack.drain(recv_at + 1..).collect();
+                                let recv = self.stack.pop().expect("receiver");
+                                let r = tri!(methods::call_method(self, &recv, name, &args));
+                                self.stack.push(r);
+                            }
+                        }
+                    }
+                    Op::Return => {
+                        let result = self.stack.pop().expect("return value");
+                        let frame = self.frames.pop().expect("frame");
+                        self.stack.truncate(frame.base - 1);
+                        let depth = self.frames.len();
+                        while self.handlers.last().is_some_and(|h| h.frame >= depth) {
+                            self.handlers.pop();
+                        }
+                        if depth == entry {
+                            return Ok(result);
+                        }
+                        self.stack.push(result);
+                        continue 'outer;
+                    }
+                    Op::MakeClosure(p) => {
+                        let child = &rt.program.protos[p as usize];
+                        let cells = child
+                            .captures
+                            .iter()
+                            .map(|cap| match cap {
+                                Capture::Local(slot) => match &self.stack[base + *slot as usize] {
+                                    Value::Cell(c) => c.clone(),
+                                    _ => Rc::new(RefCell::new(Value::Undef)),
+                                },
+                                Capture::Free(i) => closure.cells[*i as usize].clone(),
+                            })
+                            .collect();
+                        self.stack.push(Value::Function(Rc::new(Closure {
+                            rt: closure.rt.clone(),
+                            proto: p,
+                            cells,
+                        })));
+                    }
+                    Op::GetIter => {
+                        let v = self.stack.pop().expect("iterable");
+                        let it = tri!(iter::Iter::new(&v));
+                        self.stack.push(Value::Iter(Rc::new(RefCell::new(it))));
+                    }
+                    Op::ForIter(s, t) => {
+                        let next = match &self.stack[base + s as usize] {
+                            Value::Iter(it) => it.borrow_mut().next(),
+                            _ => Ok(None),
+                        };
+                        let next = tri!(next);
+                        match next {
+                            Some(v) => self.stack.push(v),
+                            None => pc = t as usize,
+                        }
+                    }
+                    Op::PushHandler(t) => self.handlers.push(Handler {
+                        frame: self.frames.len() - 1,
+                        stack_len: self.stack.len(),
+                        target: t as usize,
+                    }),
+                    Op::PopHandler => {
+                        self.handlers.pop();
+                    }
+                    Op::Throw => {
+                        let obj = self.stack.pop().expect("thrown");
+                        fail!(thrown_error(obj));
+                    }
+                    Op::Reraise => {
+                        let v = self.stack.pop().expect("error");
+                        let err = match v {
+                            Value::Error(e) => e.error.clone(),
+                            other => thrown_error(other),
+                        };
+                        self.frames.last_mut().expect("frame").pc = pc;
+                        self.unwind(err, entry)?;
+                        continue 'outer;
+                    }
+                    Op::UnpackSeq(n) => {
+                        let v = self.stack.pop().expect("sequence");
+                        let items = tri!(iter::collect(&v, self.limits.max_len));
+                        if items.len() != n as usize {
+                            fail!(MlError::value_error(if items.len() > n as usize {
+                                format!("too many values to unpack (expected {n})")
+                            } else {
+                                format!(
+                                    "not enough values to unpack (expected {n}, got {})",
+                                    items.len()
+                                )
+                            }));
+                        }
+                        self.stack.extend(items.into_iter().rev());
+                    }
+                    Op::Import(k) | Op::ImportRoot(k) => {
+                        let path = consts[k as usize].as_str().unwrap_or("").to_string();
+                        self.frames.last_mut().expect("frame").pc = pc;
+                        let m = tri!(crate::stdlib::import(self, &path, matches!(op, Op::ImportRoot(_))));
+                        self.stack.push(m);
+                    }
+                    Op::SetResult => {
+                        self.last_expr = self.stack.pop().expect("value");
+                    }
+                    Op::PushUndef => self.stack.push(Value::Undef),
+                }
+            }
+        }
+    }
+
+    fn pop_slice_parts(&mut self, mask: u8) -> [Option<Value>; 3] {
+        let mut parts: [Option<Value>; 3] = [None, None, None];
+        for bit in (0..3).rev() {
+            if mask & (1 << bit) != 0 {
+                parts[bit] = self.stack.pop();
+            }
+        }
+        parts
+    }
+
+    fn global_fallback(&self, program: &Program, g: u32) -> VmResult<Value> {
+        let info = &program.globals[g as usize];
+        if let Some(def) = info.builtin {
+            return Ok(Value::Builtin(def));
+        }
+        if &*info.name == "builtin" {
+            return crate::stdlib::builtin_module();
+        }
+        Err(if info.assigned {
+            MlError::new(
+                ErrorKind::UnboundLocalError,
+                format!("variable '{}' referenced before assignment", info.name),
+            )
+        } else {
+            MlError::new(
+                ErrorKind::NameError,
+                format!("name '{}' is not defined", info.name),
+            )
+        })
+    }
+
+    /// Transfers control to the nearest handler above `entry`, or unwinds
+    /// to `entry` and returns the error.
+    fn unwind(&mut self, err: MlError, entry: usize) -> VmResult<()> {
+        if err.kind().is_catchable() {
+            if let Some(h) = self.handlers.last().copied() {
+                if h.frame >= entry {
+                    self.handlers.pop();
+                    self.frames.truncate(h.frame + 1);
+                    self.stack.truncate(h.stack_len);
+                    self.stack.push(Value::Error(Rc::new(ErrorObj { error: err })));
+                    self.frames[h.frame].pc = h.target;
+                    return Ok(());
+                }
+            }
+        }
+        let mut err = err;
+        // Record the call chain while unwinding, innermost first.
+        for f in self.frames[entry..].iter().rev().skip(1) {
+            if err.0.trace.len() >= 20 {
+                break;
+            }
+            let proto = &f.closure.rt.program.protos[f.closure.proto as usize];
+            let site = proto.spans.get(f.pc.saturating_sub(1)).map(|s| ErrorLoc {
+                file: f.closure.rt.program.file.clone(),
+                span: *s,
+            });
+            err.0.trace.push((proto.name.to_string(), site));
+        }
+        if let Some(f) = self.frames.get(entry) {
+            let base = f.base;
+            self.stack.truncate(base.saturating_sub(1));
+        }
+        self.frames.truncate(entry);
+        while self.handlers.last().is_some_and(|h| h.frame >= entry) {
+            self.handlers.pop();
+        }
+        Err(err)
+    }
+
+    /// Writes to the execution's standard output.
+    pub fn write_out(&mut self, text: &str) {
+        self.host.console.write_out(text);
+    }
+
+    /// Clears per-run state after an error so the VM can be reused.
+    pub fn reset_stack(&mut self) {
+        self.stack.clear();
+        self.frames.clear();
+        self.handlers.clear();
+        self.native_depth = 0;
+    }
+}
+
+fn interrupt_message(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Cancelled => "execution cancelled",
+        _ => "execution timed out",
+    }
+}
+
+fn recursion_error() -> MlError {
+    MlError::new(ErrorKind::RecursionError, "maximum recursion depth exceeded")
+}
+
+fn unbound_local(name: &str) -> MlError {
+    MlError::new(
+        ErrorKind::UnboundLocalError,
+        format!("local variable '{name}' referenced before assignment"),
+    )
+}
+
+pub fn not_callable(v: &Value) -> MlError {
+    MlError::type_error(format!("'{}' object is not callable", v.kind_name()))
+}
+
+pub fn arity_error(name: &str, expected: usize, got: usize) -> MlError {
+    let plural = if expected == 1 { "" } else { "s" };
+    MlError::type_error(format!(
+        "{name}() takes {expected} positional argument{plural} but {got} {} given",
+        if got == 1 { "was" } else { "were" }
+    ))
+}
+
+/// The error raised by `throw obj;`.
+pub fn thrown_error(obj: Value) -> MlError {
+    let message = match &obj {
+        Value::Object(o) => match o.borrow().get_str("message") {
+            Some(Value::Str(s)) => s.as_str().to_string(),
+            Some(other) => value::py_str(other),
+            None => "User-defined exception".to_string(),
+        },
+        other => value::py_str(other),
+    };
+    let mut e = MlError::new(ErrorKind::UserError, message);
+    e.0.payload = Some(obj);
+    e
+}

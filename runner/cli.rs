@@ -1,0 +1,39 @@
+//! Command-line parsing and dispatch.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "mlpy-test",
+    version,
+    about = "Test harness and native runtime for ML (mlpy) programs"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run one ML program.
+    Run(crate::run::RunArgs),
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Some(Command::Run(args)) => crate::run::run(args),
+        None => {
+            eprintln!("mlpy-test: no command given; try `mlpy-test run FILE.ml` or `mlpy-test --help`");
+            ExitCode::from(2)
+        }
+    }
+}

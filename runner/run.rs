@@ -1,0 +1,201 @@
+//! `mlpy-test run FILE.ml`: run one program, streaming its output, or
+//! report it as one JSON object with `--json`.
+
+use clap::Args;
+use mlpy_lang::capability::GrantSet;
+use mlpy_lang::error::{ErrorInfo, Violation};
+use mlpy_lang::host::{CapturedConsole, Host, StdConsole};
+use mlpy_lang::syntax::SourceFile;
+use mlpy_lang::value::{ml_str, Data};
+use mlpy_lang::vm::{parse_duration, run_on_vm_thread, Limits};
+use mlpy_lang::{compile, ErrorKind, Value, Vm};
+use serde::Serialize;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Args, Debug, Clone)]
+pub struct RunArgs {
+    /// The ML source file.
+    pub file: String,
+    /// Print one JSON object describing the run instead of streaming output.
+    #[arg(long)]
+    pub json: bool,
+    /// Grant a capability, e.g. `file:read:/data/*` (repeatable).
+    #[arg(long = "grant", value_name = "CAP")]
+    pub grants: Vec<String>,
+    /// Grant every capability.
+    #[arg(long)]
+    pub allow_all: bool,
+    /// Stop the program after this long, e.g. `200ms` or `2s`.
+    #[arg(long, value_parser = parse_duration_arg)]
+    pub timeout: Option<Duration>,
+}
+
+fn parse_duration_arg(s: &str) -> Result<Duration, String> {
+    parse_duration(s)
+}
+
+/// The `--json` report. Its shape is a stable interface.
+#[derive(Serialize)]
+pub struct RunReport {
+    pub status: &'static str,
+    pub result: Data,
+    pub globals: indexmap::IndexMap<String, Data>,
+    pub stdout: String,
+    pub error: Option<ErrorJson>,
+    pub violations: Vec<Violation>,
+    pub duration_ms: f64,
+}
+
+#[derive(Serialize)]
+pub struct ErrorJson {
+    pub kind: String,
+    pub message: String,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+}
+
+impl From<&ErrorInfo> for ErrorJson {
+    fn from(e: &ErrorInfo) -> ErrorJson {
+        ErrorJson {
+            kind: e.kind.clone(),
+            message: e.message.clone(),
+            line: e.line,
+            column: e.column,
+        }
+    }
+}
+
+struct Finished {
+    status: &'static str,
+    result: Data,
+    globals: indexmap::IndexMap<String, Data>,
+    stdout: String,
+    error: Option<ErrorInfo>,
+    violations: Vec<Violation>,
+    duration: Duration,
+}
+
+pub fn run(args: RunArgs) -> ExitCode {
+    let text = match std::fs::read(&args.file) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(_) => return usage_error(&format!("{}: not valid UTF-8 text", args.file)),
+        },
+        Err(e) => return usage_error(&format!("cannot read {}: {e}", args.file)),
+    };
+    let grants = if args.allow_all {
+        GrantSet::all()
+    } else {
+        match GrantSet::parse(&args.grants) {
+            Ok(g) => g,
+            Err(e) => return usage_error(&e.to_string()),
+        }
+    };
+    let json = args.json;
+    let timeout = args.timeout;
+    let file = Arc::new(SourceFile::new(args.file.clone(), text));
+    let finished = run_on_vm_thread(move || execute(file, grants, timeout, json));
+    if json {
+        let report = RunReport {
+            status: finished.status,
+            result: finished.result,
+            globals: finished.globals,
+            stdout: finished.stdout,
+            error: finished.error.as_ref().map(ErrorJson::from),
+            violations: finished.violations,
+            duration_ms: finished.duration.as_secs_f64() * 1000.0,
+        };
+        println!(
+            "{}",
+            serde_json::to_string(&report).unwrap_or_else(|e| format!(
+                "{{\"status\":\"error\",\"error\":{{\"kind\":\"InternalError\",\"message\":\"{e}\"}}}}"
+            ))
+        );
+    } else if let Some(e) = &finished.error {
+        eprint!("{}", e.rendered);
+    }
+    if finished.status == "ok" {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("mlpy-test: {msg}");
+    ExitCode::from(2)
+}
+
+fn execute(
+    file: Arc<SourceFile>,
+    grants: GrantSet,
+    timeout: Option<Duration>,
+    json: bool,
+) -> Finished {
+    let start = Instant::now();
+    let mut finished = Finished {
+        status: "ok",
+        result: Data::Null,
+        globals: Default::default(),
+        stdout: String::new(),
+        error: None,
+        violations: Vec::new(),
+        duration: Duration::ZERO,
+    };
+    let program = match compile(file) {
+        Ok(p) => p,
+        Err(e) => {
+            let (line, column) = e.first_location();
+            finished.status = "error";
+            finished.error = Some(ErrorInfo {
+                kind: "SyntaxError".into(),
+                message: e.first_message().to_string(),
+                line: Some(line),
+                column: Some(column),
+                file: Some(e.file.name.clone()),
+                rendered: e.render(),
+                violation: None,
+            });
+            finished.duration = start.elapsed();
+            return finished;
+        }
+    };
+    let host = Host {
+        console: if json {
+            Box::new(CapturedConsole::default())
+        } else {
+            Box::new(StdConsole)
+        },
+    };
+    let mut vm = Vm::new(host, Arc::new(grants), Limits::default());
+    vm.set_deadline(timeout.map(|t| start + t));
+    match vm.run(&program) {
+        Ok(r) => {
+            finished.result = Data::from_value(&r.value);
+            if !json && !matches!(r.value, Value::Null) {
+                vm.write_out(&format!("{}\n", ml_str(&r.value)));
+            }
+        }
+        Err(e) => {
+            finished.status = match e.kind() {
+                ErrorKind::Timeout | ErrorKind::Cancelled => "timeout",
+                ErrorKind::CapabilityViolation => "violation",
+                _ => "error",
+            };
+            finished.error = Some(e.info());
+        }
+    }
+    finished.globals = vm
+        .env
+        .defined()
+        .filter(|(_, v)| !matches!(v, Value::Module(_) | Value::Function(_) | Value::Builtin(_) | Value::Native(_)))
+        .map(|(k, v)| (k.to_string(), Data::from_value(&v)))
+        .collect();
+    finished.violations = std::mem::take(&mut vm.violations);
+    finished.stdout = vm.host.console.take_stdout();
+    vm.env.clear();
+    finished.duration = start.elapsed();
+    finished
+}
