@@ -4,7 +4,7 @@
 use clap::Args;
 use mlpy_lang::capability::GrantSet;
 use mlpy_lang::error::{ErrorInfo, Violation};
-use mlpy_lang::host::{CapturedConsole, Host, StdConsole};
+use mlpy_lang::host::{CapturedConsole, Host};
 use mlpy_lang::syntax::SourceFile;
 use mlpy_lang::value::{ml_str, Data};
 use mlpy_lang::vm::{parse_duration, run_on_vm_thread, Limits};
@@ -144,6 +144,7 @@ fn execute(
         violations: Vec::new(),
         duration: Duration::ZERO,
     };
+    let file_name = file.name.clone();
     let program = match compile(file) {
         Ok(p) => p,
         Err(e) => {
@@ -162,13 +163,11 @@ fn execute(
             return finished;
         }
     };
-    let host = Host {
-        console: if json {
-            Box::new(CapturedConsole::default())
-        } else {
-            Box::new(StdConsole)
-        },
-    };
+    let mut host = Host::real();
+    host.args = vec![file_name];
+    if json {
+        host.console = Box::new(CapturedConsole::default());
+    }
     let mut vm = Vm::new(host, Arc::new(grants), Limits::default());
     vm.set_deadline(timeout.map(|t| start + t));
     match vm.run(&program) {

@@ -95,10 +95,35 @@ pub enum Op {
     /// Top-level expression statement: pops into the program result.
     SetResult,
     // Fused instructions for hot loops.
-    /// `local < int` → jump when false.
-    LtLocalIntJump(u32, i32, u32),
+    /// `local <cmp> int`: jump to the target when false.
+    CmpLocalIntJump(Cmp, u32, i32, u32),
+    /// `global <cmp> int`: jump to the target when false.
+    CmpGlobalIntJump(Cmp, u32, i32, u32),
     /// `local = local + int`.
     AddLocalInt(u32, i32),
+    /// `global = global + int`.
+    AddGlobalInt(u32, i32),
+}
+
+/// The comparison of a fused compare-and-branch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cmp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Cmp {
+    #[inline]
+    pub fn holds(self, o: std::cmp::Ordering) -> bool {
+        match self {
+            Cmp::Lt => o.is_lt(),
+            Cmp::Le => o.is_le(),
+            Cmp::Gt => o.is_gt(),
+            Cmp::Ge => o.is_ge(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

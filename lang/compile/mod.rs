@@ -4,7 +4,7 @@
 pub mod code;
 mod scope;
 
-pub use code::{Capture, Const, FuncProto, GlobalName, Op, Program};
+pub use code::{Capture, Cmp, Const, FuncProto, GlobalName, Op, Program};
 
 use crate::builtins;
 use crate::syntax::ast::*;
@@ -293,7 +293,8 @@ impl<'a> Compiler<'a> {
             Op::JumpIfTrueOrPop(_) => Op::JumpIfTrueOrPop(target),
             Op::PushHandler(_) => Op::PushHandler(target),
             Op::ForIter(slot, _) => Op::ForIter(slot, target),
-            Op::LtLocalIntJump(s, i, _) => Op::LtLocalIntJump(s, i, target),
+            Op::CmpLocalIntJump(c, s, i, _) => Op::CmpLocalIntJump(c, s, i, target),
+            Op::CmpGlobalIntJump(c, s, i, _) => Op::CmpGlobalIntJump(c, s, i, target),
             other => other,
         };
     }
@@ -410,8 +411,7 @@ impl<'a> Compiler<'a> {
             } => {
                 let mut ends = Vec::new();
                 for (cond, body) in branches {
-                    self.expr(cond);
-                    let skip = self.emit(Op::JumpIfFalse(0), cond.span);
+                    let skip = self.cond_jump(cond);
                     self.block(&body.stmts);
                     ends.push(self.emit(Op::Jump(0), span));
                     self.patch(skip);
@@ -612,16 +612,26 @@ impl<'a> Compiler<'a> {
 
     /// Compiles a loop condition and returns the jump to patch at loop exit.
     fn cond_jump(&mut self, cond: &'a Expr) -> usize {
-        // Fused compare-and-branch for `local < int`.
-        if let ExprKind::Binary {
-            op: BinOp::Lt,
-            lhs,
-            rhs,
-        } = &cond.kind
-        {
-            if let (ExprKind::Name(n), ExprKind::Int(k)) = (&lhs.kind, &rhs.kind) {
-                if let (NameRef::Local(slot), Ok(k)) = (self.resolve(n), i32::try_from(*k)) {
-                    return self.emit(Op::LtLocalIntJump(slot, k, 0), cond.span);
+        // Fused compare-and-branch for `name <cmp> int`.
+        if let ExprKind::Binary { op, lhs, rhs } = &cond.kind {
+            let cmp = match op {
+                BinOp::Lt => Some(Cmp::Lt),
+                BinOp::Le => Some(Cmp::Le),
+                BinOp::Gt => Some(Cmp::Gt),
+                BinOp::Ge => Some(Cmp::Ge),
+                _ => None,
+            };
+            if let (Some(cmp), ExprKind::Name(n), ExprKind::Int(k)) = (cmp, &lhs.kind, &rhs.kind) {
+                if let Ok(k) = i32::try_from(*k) {
+                    match self.resolve(n) {
+                        NameRef::Local(slot) => {
+                            return self.emit(Op::CmpLocalIntJump(cmp, slot, k, 0), cond.span)
+                        }
+                        NameRef::Global(g) => {
+                            return self.emit(Op::CmpGlobalIntJump(cmp, g, k, 0), cond.span)
+                        }
+                        _ => {}
+                    }
                 }
             }
         }
@@ -641,11 +651,18 @@ impl<'a> Compiler<'a> {
                 {
                     if let (ExprKind::Name(n), ExprKind::Int(k)) = (&lhs.kind, &rhs.kind) {
                         if n == &id.name {
-                            if let (NameRef::Local(slot), Ok(k)) =
-                                (self.resolve(n), i32::try_from(*k))
-                            {
-                                self.emit(Op::AddLocalInt(slot, k), value.span);
-                                return;
+                            if let Ok(k) = i32::try_from(*k) {
+                                match self.resolve(n) {
+                                    NameRef::Local(slot) => {
+                                        self.emit(Op::AddLocalInt(slot, k), value.span);
+                                        return;
+                                    }
+                                    NameRef::Global(g) => {
+                                        self.emit(Op::AddGlobalInt(g, k), value.span);
+                                        return;
+                                    }
+                                    _ => {}
+                                }
                             }
                         }
                     }

@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, Write};
 
-pub trait Console {
+pub trait Console: Send {
     fn write_out(&mut self, text: &str);
     fn write_err(&mut self, text: &str);
     /// One line of input without its line ending; `None` at end of input.

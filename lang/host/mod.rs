@@ -3,29 +3,179 @@
 //! The VM never touches the process's stdout, files, network, environment,
 //! clock or randomness directly; it goes through these traits. Real and
 //! in-memory implementations live side by side, so tests run in mocked
-//! worlds.
+//! worlds. A `Host` is `Send`: it is built on the caller's thread and moved
+//! to the worker that runs the VM.
 
 pub mod console;
+pub mod memory;
+pub mod real;
 
 pub use console::{CapturedConsole, Console, StdConsole};
+pub use memory::{FixedClock, MemoryEnv, MemoryFs, MemoryModules, NoNetwork, SeededRandom};
+pub use real::{DirModules, OsRandom, ProcessEnv, RealFs, SystemClock};
+
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Why a file-system operation failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FsErrorKind {
+    NotFound,
+    PermissionDenied,
+    IsADirectory,
+    NotADirectory,
+    AlreadyExists,
+    DirectoryNotEmpty,
+    /// Not valid text, or otherwise unreadable content.
+    InvalidData,
+    /// Beyond the size cap for one read.
+    TooLarge,
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FsError {
+    pub kind: FsErrorKind,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Metadata {
+    pub is_file: bool,
+    pub is_dir: bool,
+    pub size: u64,
+    /// Seconds since the Unix epoch.
+    pub modified: f64,
+}
+
+/// Files and directories. Paths given to these methods are absolute and
+/// already normalised by [`FileSystem::resolve`].
+pub trait FileSystem: Send + Sync {
+    /// The absolute, normalised form of `path` (relative paths against the
+    /// working directory, `~` expanded; on the real file system symlinks are
+    /// resolved, for the longest existing prefix). Capability checks match
+    /// this form.
+    fn resolve(&self, path: &str) -> String;
+    fn read(&self, path: &str) -> Result<Vec<u8>, FsError>;
+    /// Writes (or appends) the whole content; parent directories are created.
+    fn write(&self, path: &str, data: &[u8], append: bool) -> Result<(), FsError>;
+    /// Removes a file: `Ok(false)` if it did not exist.
+    fn delete(&self, path: &str) -> Result<bool, FsError>;
+    fn metadata(&self, path: &str) -> Option<Metadata>;
+    /// Entry names (not paths), sorted.
+    fn list_dir(&self, path: &str) -> Result<Vec<String>, FsError>;
+    fn create_dir(&self, path: &str) -> Result<(), FsError>;
+    fn remove_dir(&self, path: &str, recursive: bool) -> Result<(), FsError>;
+    fn rename(&self, from: &str, to: &str) -> Result<(), FsError>;
+    fn cwd(&self) -> String;
+    fn home(&self) -> String;
+    fn temp_dir(&self) -> String;
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpRequest {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<Vec<u8>>,
+    pub timeout: Duration,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub status_text: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HttpError {
+    /// Could not connect, DNS failure, connection reset...
+    Network(String),
+    Timeout,
+    InvalidUrl(String),
+    /// The response body exceeded the size cap.
+    TooLarge,
+}
+
+pub trait HttpClient: Send + Sync {
+    fn request(&self, req: &HttpRequest) -> Result<HttpResponse, HttpError>;
+}
+
+/// Environment variables of one execution.
+pub trait Environment: Send {
+    fn get(&self, key: &str) -> Option<String>;
+    fn set(&mut self, key: &str, value: &str);
+    fn remove(&mut self, key: &str);
+    /// All variables, sorted by key.
+    fn all(&self) -> Vec<(String, String)>;
+}
+
+pub trait Clock: Send + Sync {
+    /// Seconds since the Unix epoch (UTC), with fractions.
+    fn now(&self) -> f64;
+    /// The local time zone's offset from UTC in seconds at `at`.
+    fn local_offset(&self, at: f64) -> i32;
+}
+
+pub trait RandomSource: Send {
+    fn next_u64(&mut self) -> u64;
+    /// Restarts the sequence (ML's `random.setSeed`).
+    fn reseed(&mut self, seed: u64);
+    /// Uniform in [0, 1).
+    fn next_f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+}
+
+/// Where `import name;` finds user ML modules: returns (file name, source).
+pub trait ModuleSource: Send + Sync {
+    fn find(&self, dotted: &str, importer_dir: Option<&str>) -> Option<(String, String)>;
+}
 
 /// The backends of one execution.
 pub struct Host {
     pub console: Box<dyn Console>,
+    pub fs: Arc<dyn FileSystem>,
+    pub http: Arc<dyn HttpClient>,
+    pub env: Box<dyn Environment>,
+    pub clock: Arc<dyn Clock>,
+    pub random: Box<dyn RandomSource>,
+    pub modules: Arc<dyn ModuleSource>,
+    /// Program arguments for the `args` module (script name first).
+    pub args: Vec<String>,
 }
 
 impl Host {
-    /// Output captured in memory, no input: the default for tests.
+    /// A closed, deterministic world: captured console, empty in-memory
+    /// file tree, no network, empty environment, a clock fixed at
+    /// 2024-01-01T00:00:00Z and randomness seeded with 0.
     pub fn captured() -> Host {
         Host {
             console: Box::new(CapturedConsole::default()),
+            fs: Arc::new(MemoryFs::new()),
+            http: Arc::new(NoNetwork),
+            env: Box::new(MemoryEnv::default()),
+            clock: Arc::new(FixedClock::at(1_704_067_200.0)),
+            random: Box::new(SeededRandom::new(0)),
+            modules: Arc::new(MemoryModules::default()),
+            args: vec!["main.ml".into()],
         }
     }
 
-    /// The process's real stdout/stderr/stdin.
+    /// The real world: the process's streams, file system, environment,
+    /// clock and OS randomness. HTTP stays disabled until a client is set.
     pub fn real() -> Host {
         Host {
-            console: Box::new(StdConsole::default()),
+            console: Box::new(StdConsole),
+            fs: Arc::new(RealFs),
+            http: Arc::new(NoNetwork),
+            env: Box::new(ProcessEnv::default()),
+            clock: Arc::new(SystemClock),
+            random: Box::new(OsRandom::default()),
+            modules: Arc::new(DirModules::default()),
+            args: vec!["main.ml".into()],
         }
     }
 

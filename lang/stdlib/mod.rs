@@ -1,6 +1,21 @@
 //! Import-able standard-library modules (section 15) and module loading.
 
+pub mod args;
+pub mod collections;
 pub mod console;
+pub mod crypto;
+pub mod csv;
+pub mod datetime;
+pub mod env;
+pub mod file;
+pub mod functional;
+pub mod http;
+pub mod json;
+pub mod log;
+pub mod math;
+pub mod path;
+pub mod random;
+pub mod regex;
 
 use crate::builtins::{BuiltinDef, BUILTINS};
 use crate::error::{ErrorKind, MlError, VmResult};
@@ -30,7 +45,25 @@ pub static BUILTIN_MODULE: ModuleDef = ModuleDef {
 };
 
 /// Every standard module, in the order of the spec.
-pub static MODULES: &[&ModuleDef] = &[&console::MODULE, &BUILTIN_MODULE];
+pub static MODULES: &[&ModuleDef] = &[
+    &args::MODULE,
+    &collections::MODULE,
+    &console::MODULE,
+    &crypto::MODULE,
+    &csv::MODULE,
+    &datetime::MODULE,
+    &env::MODULE,
+    &file::MODULE,
+    &functional::MODULE,
+    &http::MODULE,
+    &json::MODULE,
+    &log::MODULE,
+    &math::MODULE,
+    &path::MODULE,
+    &random::MODULE,
+    &regex::MODULE,
+    &BUILTIN_MODULE,
+];
 
 /// Module names that are rejected outright (mlpy's forbidden list).
 const FORBIDDEN: &[&str] = &[

@@ -58,6 +58,17 @@ pub enum Keyword {
 impl Keyword {
     pub fn from_word(word: &str) -> Option<Keyword> {
         use Keyword::*;
+        // Cheap rejection first: keywords are 2..=10 lowercase letters and
+        // start with one of these letters.
+        let first = *word.as_bytes().first()?;
+        if !(2..=10).contains(&word.len())
+            || !matches!(
+                first,
+                b'a' | b'b' | b'c' | b'e' | b'f' | b'i' | b'l' | b'n' | b'r' | b't' | b'u' | b'w'
+            )
+        {
+            return None;
+        }
         Some(match word {
             "function" => Function,
             "fn" => Fn,
@@ -371,10 +382,17 @@ impl Lexer<'_> {
     }
 
     fn run(&mut self) {
-        while self.pos < self.b.len() {
-            let c = self.b[self.pos];
+        let b = self.b;
+        loop {
+            let mut i = self.pos;
+            while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\r' | b'\n') {
+                i += 1;
+            }
+            self.pos = i;
+            let Some(&c) = b.get(i) else {
+                break;
+            };
             match c {
-                b' ' | b'\t' | b'\r' | b'\n' => self.pos += 1,
                 _ if is_ident_start(c) => self.word(),
                 b'0'..=b'9' => self.number(),
                 b'.' if self.peek_at(1).is_ascii_digit() => self.number(),
@@ -405,9 +423,10 @@ impl Lexer<'_> {
     }
 
     fn word(&mut self) {
+        let b = self.b;
         let start = self.pos;
         let mut end = start + 1;
-        while end < self.b.len() && is_ident_continue(self.b[end]) {
+        while end < b.len() && is_ident_continue(b[end]) {
             end += 1;
         }
         self.pos = end;
@@ -458,8 +477,7 @@ impl Lexer<'_> {
                 format!("hexadecimal number literals are not supported: `{text}`")
             } else if lower.starts_with("0o") || lower.starts_with("0b") {
                 format!("octal and binary number literals are not supported: `{text}`")
-            } else if text.contains('_') && text.bytes().all(|c| c.is_ascii_digit() || c == b'_')
-            {
+            } else if text.contains('_') && text.bytes().all(|c| c.is_ascii_digit() || c == b'_') {
                 format!("`_` separators are not supported in numbers: `{text}`")
             } else {
                 format!("invalid number literal `{text}`")
@@ -610,10 +628,7 @@ impl Lexer<'_> {
                 } else {
                     // Line comment.
                     let rest = &self.b[start..];
-                    let len = rest
-                        .iter()
-                        .position(|&c| c == b'\n')
-                        .unwrap_or(rest.len());
+                    let len = rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len());
                     self.pos = start + len;
                 }
             }
@@ -734,14 +749,12 @@ impl Lexer<'_> {
                 _ => (Plus, 1),
             },
             b'-' => match n1 {
-                b'-' => {
-                    return self.bad(
-                        "`--` is not supported; write `x = x - 1` (or `- -x` for a double negation)"
-                            .to_string(),
-                        start,
-                        start + 2,
-                    )
-                }
+                b'-' => return self.bad(
+                    "`--` is not supported; write `x = x - 1` (or `- -x` for a double negation)"
+                        .to_string(),
+                    start,
+                    start + 2,
+                ),
                 b'=' => return self.unsupported("-=", "-", start),
                 _ => (Minus, 1),
             },
@@ -784,8 +797,9 @@ impl Lexer<'_> {
                 let ch = c as char;
                 let message = match c {
                     b'#' => "unexpected character `#`; comments start with `//`".to_string(),
-                    b'`' => "unexpected character (backtick); strings use \"...\" or '...'"
-                        .to_string(),
+                    b'`' => {
+                        "unexpected character (backtick); strings use \"...\" or '...'".to_string()
+                    }
                     b'^' | b'~' => {
                         format!("unexpected character `{ch}`; there are no bitwise operators")
                     }
@@ -866,9 +880,15 @@ mod tests {
         assert!(first_error("0x1F").message.contains("hexadecimal"));
         assert!(first_error("0b101").message.contains("binary"));
         assert!(first_error("1_000").message.contains("`_` separators"));
-        assert!(first_error("12abc").message.contains("invalid number literal `12abc`"));
-        assert!(first_error("1e").message.contains("invalid number literal `1e`"));
-        assert!(first_error("1.2.3").message.contains("invalid number literal"));
+        assert!(first_error("12abc")
+            .message
+            .contains("invalid number literal `12abc`"));
+        assert!(first_error("1e")
+            .message
+            .contains("invalid number literal `1e`"));
+        assert!(first_error("1.2.3")
+            .message
+            .contains("invalid number literal"));
         let e = first_error("x = 0xff;");
         assert_eq!(e.span, Span::new(4, 8));
         let lx = tokenize("x = 0xff;");
@@ -937,12 +957,27 @@ mod tests {
         assert_eq!(
             toks("x = [1, 2 // c\n];"),
             vec![
-                Ident, Assign, LBracket, Int(1), Comma, Int(2), SlashSlash, Ident, RBracket,
-                Semi, Eof
+                Ident,
+                Assign,
+                LBracket,
+                Int(1),
+                Comma,
+                Int(2),
+                SlashSlash,
+                Ident,
+                RBracket,
+                Semi,
+                Eof
             ]
         );
-        assert_eq!(toks("f(x) // 2"), vec![Ident, LParen, Ident, RParen, SlashSlash, Int(2), Eof]);
-        assert_eq!(toks("a[0] // 2"), vec![Ident, LBracket, Int(0), RBracket, SlashSlash, Int(2), Eof]);
+        assert_eq!(
+            toks("f(x) // 2"),
+            vec![Ident, LParen, Ident, RParen, SlashSlash, Int(2), Eof]
+        );
+        assert_eq!(
+            toks("a[0] // 2"),
+            vec![Ident, LBracket, Int(0), RBracket, SlashSlash, Int(2), Eof]
+        );
         assert_eq!(toks("'s' // 2").len(), 4);
         assert_eq!(toks("true // 2").len(), 4);
         assert_eq!(toks("null // 2").len(), 4);
@@ -951,8 +986,14 @@ mod tests {
         assert_eq!(toks("a.if // 2").len(), 6);
         // Everywhere else: a comment.
         assert_eq!(toks("// at start\nx"), vec![Ident, Eof]);
-        assert_eq!(toks("x = // c\n 1;"), vec![Ident, Assign, Int(1), Semi, Eof]);
-        assert_eq!(toks("f( // c\n 1)"), vec![Ident, LParen, Int(1), RParen, Eof]);
+        assert_eq!(
+            toks("x = // c\n 1;"),
+            vec![Ident, Assign, Int(1), Semi, Eof]
+        );
+        assert_eq!(
+            toks("f( // c\n 1)"),
+            vec![Ident, LParen, Int(1), RParen, Eof]
+        );
         assert_eq!(toks("[1, // c\n 2]").len(), 6);
         assert_eq!(toks("{ // c\n }"), vec![LBrace, RBrace, Eof]);
         assert_eq!(toks("} // c"), vec![RBrace, Eof]);

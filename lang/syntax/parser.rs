@@ -6,9 +6,12 @@
 //! `else if`, calls after any postfix, trailing commas, unary `+`).
 //!
 //! Errors: every error is recorded and parsing resumes at the next statement
-//! (see [`Parser::recover`]); at most [`MAX_ERRORS`] are reported. Recursion is
-//! bounded by [`MAX_DEPTH`] levels of nested expressions and blocks, beyond
-//! which parsing stops with "nesting too deep".
+//! (the failed statement is skipped up to its `;` or closing `}`); at most
+//! [`MAX_ERRORS`] are reported. Recursion is bounded by [`MAX_DEPTH`] levels of
+//! nested expressions and blocks, beyond which parsing stops with "nesting
+//! too deep". Operator and postfix chains (`a + b + ...`, `a.b.c(...)`) count
+//! towards the limit too, so the height of the produced tree stays bounded
+//! (by about `3 * MAX_DEPTH`) for any input.
 
 use super::ast::{self, *};
 use super::lexer::{tokenize, Keyword as K, Lexed, Tok, Token};
@@ -231,6 +234,22 @@ impl<'a> Parser<'a> {
             .unwrap_or("")
     }
 
+    /// The decoded text of a string literal token. Each token is consumed
+    /// once, so the payload is moved out rather than cloned.
+    fn take_string(&mut self, i: u32) -> String {
+        self.strings
+            .get_mut(i as usize)
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    fn take_bigint(&mut self, i: u32) -> BigInt {
+        self.bigints
+            .get_mut(i as usize)
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
     /// An identifier token's name (keywords included).
     fn ident_at(&self, span: Span) -> Ident {
         Ident {
@@ -325,7 +344,8 @@ impl<'a> Parser<'a> {
             return Ok(span.end);
         }
         let end = self.prev_end();
-        let recoverable = self.newline_before_current() || matches!(self.peek(), Tok::RBrace | Tok::Eof);
+        let recoverable =
+            self.newline_before_current() || matches!(self.peek(), Tok::RBrace | Tok::Eof);
         let result = self.fail::<u32>(format!("expected `;` {context}"));
         if recoverable && self.peek() != Tok::Error {
             Ok(end)
@@ -419,6 +439,12 @@ impl<'a> Parser<'a> {
 
     // ----------------------------------------------------------------------
     // Statements
+    //
+    // Functions on the recursion path (blocks, statements with blocks,
+    // expressions) keep their stack frames small: statements are pushed into
+    // the caller's vector instead of being returned by value, and error
+    // messages are formatted in separate leaf functions. This matters for
+    // unoptimised builds, where every temporary gets its own stack slot.
 
     fn parse_program(&mut self) -> Program {
         let mut stmts = Vec::new();
@@ -437,26 +463,22 @@ impl<'a> Parser<'a> {
                 _ => {}
             }
             let start = self.pos;
-            match self.parse_stmt(true) {
-                Ok(Some(stmt)) => stmts.push(stmt),
-                Ok(None) => {}
-                Err(Stop) => {
-                    if self.bail {
-                        break;
-                    }
-                    // Error paths do not unwind the depth counter.
-                    self.depth = 0;
-                    self.recover(start);
+            if self.parse_stmt(true, &mut stmts).is_err() {
+                if self.bail {
+                    break;
                 }
+                // Error paths do not unwind the depth counter.
+                self.depth = 0;
+                self.recover(start);
             }
         }
         Program { stmts }
     }
 
     /// `{ statement* }`. `after` completes "expected `{` ...".
-    fn parse_block(&mut self, after: &str) -> PResult<Block> {
+    fn parse_block(&mut self, after: &'static str) -> PResult<Block> {
         if !self.at(Tok::LBrace) {
-            return self.fail(format!("expected `{{` {after}"));
+            return self.fail_block_start(after);
         }
         self.enter()?;
         let result = self.parse_block_inner();
@@ -464,81 +486,72 @@ impl<'a> Parser<'a> {
         result
     }
 
+    #[cold]
+    fn fail_block_start<T>(&mut self, after: &str) -> PResult<T> {
+        if after.is_empty() {
+            self.fail("expected `{`")
+        } else {
+            self.fail(format!("expected `{{` {after}"))
+        }
+    }
+
     fn parse_block_inner(&mut self) -> PResult<Block> {
         let open = self.bump();
         let mut stmts = Vec::new();
         loop {
             match self.peek() {
-                Tok::RBrace => {
-                    let close = self.bump();
-                    return Ok(Block {
-                        stmts,
-                        span: open.to(close),
-                    });
-                }
-                Tok::Eof => {
-                    let lc = self.file.line_col(open.start);
-                    return self.fail(format!(
-                        "expected `}}` to close the block opened at line {}, column {}",
-                        lc.line, lc.column
-                    ));
-                }
+                Tok::RBrace => break,
+                Tok::Eof => return self.fail_unclosed_block(open),
                 _ => {}
             }
             let start = self.pos;
             let depth = self.depth;
-            match self.parse_stmt(false) {
-                Ok(Some(stmt)) => stmts.push(stmt),
-                Ok(None) => {}
-                Err(Stop) => {
-                    if self.bail {
-                        return Err(Stop);
-                    }
-                    // Error paths do not unwind the depth counter.
-                    self.depth = depth;
-                    self.recover(start);
+            if self.parse_stmt(false, &mut stmts).is_err() {
+                if self.bail {
+                    return Err(Stop);
                 }
+                // Error paths do not unwind the depth counter.
+                self.depth = depth;
+                self.recover(start);
             }
         }
+        let close = self.bump();
+        Ok(Block {
+            stmts,
+            span: open.to(close),
+        })
     }
 
-    /// Parses one statement. `Ok(None)` for a statement that was reported as
-    /// an error but parsed fine otherwise (e.g. a nested `import`).
-    fn parse_stmt(&mut self, top: bool) -> PResult<Option<Stmt>> {
-        let stmt = match self.peek() {
+    #[cold]
+    fn fail_unclosed_block<T>(&mut self, open: Span) -> PResult<T> {
+        let lc = self.file.line_col(open.start);
+        self.fail(format!(
+            "expected `}}` to close the block opened at line {}, column {}",
+            lc.line, lc.column
+        ))
+    }
+
+    /// Parses one statement into `out` (nothing is pushed for a statement
+    /// that is reported as misplaced, e.g. a nested `import`).
+    fn parse_stmt(&mut self, top: bool, out: &mut Vec<Stmt>) -> PResult<()> {
+        match self.peek() {
             Tok::Kw(k) => match k {
-                K::Function => self.parse_function_decl()?,
-                K::If => self.parse_if()?,
-                K::While => self.parse_while()?,
-                K::For => self.parse_for()?,
-                K::Try => self.parse_try()?,
-                K::Return => self.parse_return()?,
-                K::Throw => self.parse_throw()?,
-                K::Break | K::Continue => self.parse_break_continue(k)?,
-                K::Nonlocal => self.parse_nonlocal()?,
-                K::Let | K::Const => self.parse_let(k)?,
-                K::Import => {
-                    let stmt = self.parse_import()?;
-                    return Ok(self.top_level_only(stmt, top, "import"));
+                K::Function => self.parse_function_decl(out),
+                K::If => self.parse_if(out),
+                K::While => self.parse_while(out),
+                K::For => self.parse_for(out),
+                K::Try => self.parse_try(out),
+                K::Return => self.parse_return(out),
+                K::Throw => self.parse_throw(out),
+                K::Break | K::Continue => self.parse_break_continue(k, out),
+                K::Nonlocal => self.parse_nonlocal(out),
+                K::Let | K::Const => self.parse_let(k, out),
+                K::Import => self.parse_import(top, out),
+                K::Capability => self.parse_capability(top, out),
+                K::Elif | K::Else | K::Except | K::Finally | K::In | K::As => {
+                    self.fail_misplaced_keyword(k)
                 }
-                K::Capability => {
-                    let stmt = self.parse_capability()?;
-                    return Ok(self.top_level_only(stmt, top, "capability"));
-                }
-                K::Elif | K::Else => {
-                    return self.fail(format!(
-                        "`{}` without a matching `if`: expected a statement",
-                        k.as_str()
-                    ))
-                }
-                K::Except | K::Finally => {
-                    return self.fail(format!(
-                        "`{}` without a matching `try`: expected a statement",
-                        k.as_str()
-                    ))
-                }
-                K::In | K::As => return self.fail("expected a statement"),
-                K::Fn | K::True | K::False | K::Null | K::Undefined => self.parse_simple()?,
+                K::Fn | K::True | K::False | K::Null | K::Undefined => self.parse_simple(out),
             },
             Tok::Semi => {
                 let span = self.bump();
@@ -547,48 +560,72 @@ impl<'a> Parser<'a> {
                     span,
                     Vec::new(),
                 );
-                return Ok(None);
+                Ok(())
             }
             Tok::LBracket | Tok::LBrace if self.is_pattern_assign() => {
-                let start = self.span();
-                let pattern = self.parse_pattern()?;
-                self.parse_destructure_rest(start, pattern)?
+                self.parse_destructure(self.span(), out)
             }
             Tok::RParen | Tok::RBracket | Tok::Comma | Tok::Colon | Tok::Arrow => {
-                return self.fail("expected a statement")
+                self.fail("expected a statement")
             }
-            _ => self.parse_simple()?,
-        };
-        Ok(Some(stmt))
+            _ => self.parse_simple(out),
+        }
     }
 
-    fn top_level_only(&mut self, stmt: Stmt, top: bool, what: &str) -> Option<Stmt> {
+    #[cold]
+    fn fail_misplaced_keyword<T>(&mut self, k: K) -> PResult<T> {
+        let message = match k {
+            K::Elif | K::Else => format!(
+                "`{}` without a matching `if`: expected a statement",
+                k.as_str()
+            ),
+            K::Except | K::Finally => format!(
+                "`{}` without a matching `try`: expected a statement",
+                k.as_str()
+            ),
+            _ => "expected a statement".to_string(),
+        };
+        self.fail(message)
+    }
+
+    fn push_top_level_only(&mut self, stmt: Stmt, top: bool, what: &str, out: &mut Vec<Stmt>) {
         if top {
-            Some(stmt)
+            out.push(stmt);
         } else {
             self.report(
                 format!("`{what}` is only allowed at the top level of a file, not inside a block"),
                 stmt.span,
                 Vec::new(),
             );
-            None
         }
     }
 
     /// Expression statement or assignment.
-    fn parse_simple(&mut self) -> PResult<Stmt> {
+    fn parse_simple(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
         let start = self.span().start;
         let expr = self.parse_expr()?;
-        if self.at(Tok::Assign) {
-            let target = self.expr_to_target(expr)?;
-            self.bump();
-            let value = self.parse_expr()?;
-            let end = self.expect_semi("after the assignment")?;
-            return Ok(Stmt {
-                kind: StmtKind::Assign { target, value },
-                span: Span { start, end },
-            });
-        }
+        let stmt = if self.at(Tok::Assign) {
+            self.finish_assign(start, expr)?
+        } else {
+            self.finish_expr_stmt(start, expr)?
+        };
+        out.push(stmt);
+        Ok(())
+    }
+
+    /// After `target` at `=`: `= value ;`.
+    fn finish_assign(&mut self, start: u32, expr: Expr) -> PResult<Stmt> {
+        let target = self.expr_to_target(expr)?;
+        self.bump();
+        let value = self.parse_expr()?;
+        let end = self.expect_semi("after the assignment")?;
+        Ok(Stmt {
+            kind: StmtKind::Assign { target, value },
+            span: Span { start, end },
+        })
+    }
+
+    fn finish_expr_stmt(&mut self, start: u32, expr: Expr) -> PResult<Stmt> {
         if let ExprKind::Name(name) = &expr.kind {
             if name == "var" && self.at(Tok::Ident) {
                 return self.fail(
@@ -647,8 +684,8 @@ impl<'a> Parser<'a> {
             Tok::LBrace => Tok::RBrace,
             _ => return false,
         };
-        let mut i = self.pos + 1;
         let tok = |i: usize| self.toks.get(i).map(|t| t.tok).unwrap_or(Tok::Eof);
+        let mut i = self.pos + 1;
         if tok(i) != Tok::Ident {
             return false;
         }
@@ -707,67 +744,54 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// After a pattern: `= expr ;`.
-    fn parse_destructure_rest(&mut self, start: Span, pattern: Pattern) -> PResult<Stmt> {
+    /// `pattern = expr ;` (`start` is where the statement began).
+    fn parse_destructure(&mut self, start: Span, out: &mut Vec<Stmt>) -> PResult<()> {
+        let pattern = self.parse_pattern()?;
         self.expect(Tok::Assign, "after the destructuring pattern")?;
         let value = self.parse_expr()?;
         let end = self.expect_semi("after the assignment")?;
-        Ok(Stmt {
+        out.push(Stmt {
             kind: StmtKind::Destructure { pattern, value },
             span: Span {
                 start: start.start,
                 end,
             },
-        })
+        });
+        Ok(())
     }
 
     /// `let x = e;`, `let x;`, `let [a, b] = e;`, `let {a, b} = e;`
     /// (`const` alike).
-    fn parse_let(&mut self, kw: K) -> PResult<Stmt> {
+    fn parse_let(&mut self, kw: K, out: &mut Vec<Stmt>) -> PResult<()> {
         let start = self.bump();
         match self.peek() {
             Tok::Ident => {
                 let span = self.bump();
                 let name = self.ident_at(span);
-                if self.eat(Tok::Assign).is_some() {
-                    let value = self.parse_expr()?;
-                    let end = self.expect_semi("after the declaration")?;
-                    Ok(Stmt {
-                        kind: StmtKind::Assign {
-                            target: Target::Name(name),
-                            value,
-                        },
-                        span: Span {
-                            start: start.start,
-                            end,
-                        },
-                    })
+                let value = if self.eat(Tok::Assign).is_some() {
+                    self.parse_expr()?
                 } else if self.at(Tok::Semi) {
-                    let end = self.bump().end;
-                    Ok(Stmt {
-                        kind: StmtKind::Assign {
-                            target: Target::Name(name),
-                            value: Expr {
-                                kind: ExprKind::Null,
-                                span,
-                            },
-                        },
-                        span: Span {
-                            start: start.start,
-                            end,
-                        },
-                    })
+                    Expr {
+                        kind: ExprKind::Null,
+                        span,
+                    }
                 } else {
-                    self.fail_expected(
-                        format!("expected `=` or `;` after `{} {}`", kw.as_str(), name.name),
-                        vec!["`=`".into(), "`;`".into()],
-                    )
-                }
+                    return self.fail_let_name(kw, &name.name);
+                };
+                let end = self.expect_semi("after the declaration")?;
+                out.push(Stmt {
+                    kind: StmtKind::Assign {
+                        target: Target::Name(name),
+                        value,
+                    },
+                    span: Span {
+                        start: start.start,
+                        end,
+                    },
+                });
+                Ok(())
             }
-            Tok::LBracket | Tok::LBrace => {
-                let pattern = self.parse_pattern()?;
-                self.parse_destructure_rest(start, pattern)
-            }
+            Tok::LBracket | Tok::LBrace => self.parse_destructure(start, out),
             _ => self.fail(format!(
                 "expected a name or a destructuring pattern after `{}`",
                 kw.as_str()
@@ -775,9 +799,35 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[cold]
+    fn fail_let_name<T>(&mut self, kw: K, name: &str) -> PResult<T> {
+        self.fail_expected(
+            format!("expected `=` or `;` after `{} {}`", kw.as_str(), name),
+            vec!["`=`".into(), "`;`".into()],
+        )
+    }
+
     /// `function name(params) { ... }`
-    fn parse_function_decl(&mut self) -> PResult<Stmt> {
+    fn parse_function_decl(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
         let start = self.bump();
+        let (name, params) = self.parse_function_head()?;
+        let body = self.parse_block("to start the function body")?;
+        let span = start.to(body.span);
+        let def = FuncDef {
+            name: Some(name),
+            params,
+            body: FuncBody::Block(body),
+            span,
+        };
+        out.push(Stmt {
+            kind: StmtKind::Function(Rc::new(def)),
+            span,
+        });
+        Ok(())
+    }
+
+    /// After `function`: `name(params)`.
+    fn parse_function_head(&mut self) -> PResult<(Ident, Vec<Ident>)> {
         if !self.at(Tok::Ident) {
             if self.at(Tok::LParen) {
                 return self.fail(
@@ -795,18 +845,7 @@ impl<'a> Parser<'a> {
             ));
         }
         let params = self.parse_params()?;
-        let body = self.parse_block("to start the function body")?;
-        let span = start.to(body.span);
-        let def = FuncDef {
-            name: Some(name),
-            params,
-            body: FuncBody::Block(body),
-            span,
-        };
-        Ok(Stmt {
-            kind: StmtKind::Function(Rc::new(def)),
-            span,
-        })
+        Ok((name, params))
     }
 
     /// At `(`: `( [param {, param} [,]] )` where `param = IDENT [: TYPE]`.
@@ -851,7 +890,8 @@ impl<'a> Parser<'a> {
                 break;
             }
             if self.at(Tok::Assign) {
-                return self.fail("default parameter values are not supported: expected `,` or `)`");
+                return self
+                    .fail("default parameter values are not supported: expected `,` or `)`");
             }
             return self.fail_expected(
                 "expected `,` or `)` in the parameter list",
@@ -861,71 +901,99 @@ impl<'a> Parser<'a> {
         Ok(params)
     }
 
+    /// `( expr ) block` after `if`/`elif`/`else if`/`while`, pushed onto
+    /// `branches`.
+    fn parse_branch(&mut self, kw: K, branches: &mut Vec<(Expr, Block)>) -> PResult<()> {
+        let cond = self.parse_condition(kw)?;
+        let block = self.parse_block(match kw {
+            K::If => "after `if (...)` (braces are required)",
+            K::Elif => "after `elif (...)` (braces are required)",
+            _ => "after `while (...)` (braces are required)",
+        })?;
+        branches.push((cond, block));
+        Ok(())
+    }
+
     /// `( expr )` after `if`/`elif`/`while`.
-    fn parse_condition(&mut self, kw: &str) -> PResult<Expr> {
-        self.expect(Tok::LParen, &format!("after `{kw}`"))?;
+    fn parse_condition(&mut self, kw: K) -> PResult<Expr> {
+        let (before, after) = match kw {
+            K::If => ("after `if`", "after the `if` condition"),
+            K::Elif => ("after `elif`", "after the `elif` condition"),
+            _ => ("after `while`", "after the `while` condition"),
+        };
+        self.expect(Tok::LParen, before)?;
         let cond = self.parse_expr()?;
-        self.expect(Tok::RParen, &format!("after the `{kw}` condition"))?;
+        self.expect(Tok::RParen, after)?;
         Ok(cond)
     }
 
-    fn parse_if(&mut self) -> PResult<Stmt> {
+    fn parse_if(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
         let start = self.bump();
-        let cond = self.parse_condition("if")?;
-        let block = self.parse_block("after `if (...)` (braces are required)")?;
-        let mut end = block.span;
-        let mut branches = vec![(cond, block)];
+        let mut branches = Vec::new();
+        self.parse_branch(K::If, &mut branches)?;
         let mut else_block = None;
         loop {
             match self.peek() {
                 Tok::Kw(K::Elif) => {
                     self.bump();
-                    let cond = self.parse_condition("elif")?;
-                    let block = self.parse_block("after `elif (...)` (braces are required)")?;
-                    end = block.span;
-                    branches.push((cond, block));
+                    self.parse_branch(K::Elif, &mut branches)?;
                 }
                 Tok::Kw(K::Else) => {
                     self.bump();
                     if self.eat(Tok::Kw(K::If)).is_some() {
-                        let cond = self.parse_condition("if")?;
-                        let block =
-                            self.parse_block("after `else if (...)` (braces are required)")?;
-                        end = block.span;
-                        branches.push((cond, block));
+                        self.parse_branch(K::If, &mut branches)?;
                     } else {
-                        let block =
-                            self.parse_block("or `if` after `else` (braces are required)")?;
-                        end = block.span;
-                        else_block = Some(block);
+                        else_block =
+                            Some(self.parse_block("or `if` after `else` (braces are required)")?);
                         break;
                     }
                 }
                 _ => break,
             }
         }
-        Ok(Stmt {
+        let end = match (&else_block, branches.last()) {
+            (Some(b), _) | (None, Some((_, b))) => b.span,
+            (None, None) => start,
+        };
+        out.push(Stmt {
             kind: StmtKind::If {
                 branches,
                 else_block,
             },
             span: start.to(end),
-        })
+        });
+        Ok(())
     }
 
-    fn parse_while(&mut self) -> PResult<Stmt> {
+    fn parse_while(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
         let start = self.bump();
-        let cond = self.parse_condition("while")?;
-        let body = self.parse_block("after `while (...)` (braces are required)")?;
+        let mut parts = Vec::with_capacity(1);
+        self.parse_branch(K::While, &mut parts)?;
+        let Some((cond, body)) = parts.pop() else {
+            return Err(Stop);
+        };
         let span = start.to(body.span);
-        Ok(Stmt {
+        out.push(Stmt {
             kind: StmtKind::While { cond, body },
             span,
-        })
+        });
+        Ok(())
     }
 
-    fn parse_for(&mut self) -> PResult<Stmt> {
+    fn parse_for(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
         let start = self.bump();
+        let (var, iter) = self.parse_for_head()?;
+        let body = self.parse_block("after `for (...)` (braces are required)")?;
+        let span = start.to(body.span);
+        out.push(Stmt {
+            kind: StmtKind::For { var, iter, body },
+            span,
+        });
+        Ok(())
+    }
+
+    /// `( name in expr )`
+    fn parse_for_head(&mut self) -> PResult<(Ident, Expr)> {
         self.expect(Tok::LParen, "after `for`")?;
         if !self.at(Tok::Ident) {
             return self.fail("expected a loop variable name in `for (x in ...)`");
@@ -937,55 +1005,65 @@ impl<'a> Parser<'a> {
         }
         let iter = self.parse_expr()?;
         self.expect(Tok::RParen, "after the `for` iterable")?;
-        let body = self.parse_block("after `for (...)` (braces are required)")?;
-        let span = start.to(body.span);
-        Ok(Stmt {
-            kind: StmtKind::For { var, iter, body },
-            span,
-        })
+        Ok((var, iter))
     }
 
-    fn parse_try(&mut self) -> PResult<Stmt> {
+    fn parse_try(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
         let start = self.bump();
         let body = self.parse_block("after `try`")?;
-        let mut end = body.span;
         let mut handlers = Vec::new();
         while self.at(Tok::Kw(K::Except)) {
-            let kw = self.bump();
-            let mut name = None;
-            if self.eat(Tok::LParen).is_some() {
-                if !self.at(Tok::Ident) {
-                    return self.fail("expected a name in `except (name)`");
-                }
-                let span = self.bump();
-                name = Some(self.ident_at(span));
-                self.expect(Tok::RParen, "after the `except` variable")?;
-            }
-            let body = self.parse_block("after `except`")?;
-            end = body.span;
-            handlers.push(ExceptClause {
-                name,
-                span: kw.to(body.span),
-                body,
-            });
+            self.parse_except(&mut handlers)?;
         }
-        let mut finally = None;
-        if self.eat(Tok::Kw(K::Finally)).is_some() {
-            let block = self.parse_block("after `finally`")?;
-            end = block.span;
-            finally = Some(block);
-        }
-        Ok(Stmt {
+        let finally = if self.eat(Tok::Kw(K::Finally)).is_some() {
+            Some(self.parse_block("after `finally`")?)
+        } else {
+            None
+        };
+        let end = match (&finally, handlers.last()) {
+            (Some(b), _) => b.span,
+            (None, Some(h)) => h.span,
+            (None, None) => body.span,
+        };
+        out.push(Stmt {
             kind: StmtKind::Try {
                 body,
                 handlers,
                 finally,
             },
             span: start.to(end),
-        })
+        });
+        Ok(())
     }
 
-    fn parse_return(&mut self) -> PResult<Stmt> {
+    /// `except [ ( name ) ] block`
+    fn parse_except(&mut self, handlers: &mut Vec<ExceptClause>) -> PResult<()> {
+        let kw = self.bump();
+        let name = if self.at(Tok::LParen) {
+            Some(self.parse_except_name()?)
+        } else {
+            None
+        };
+        let body = self.parse_block("after `except`")?;
+        handlers.push(ExceptClause {
+            name,
+            span: kw.to(body.span),
+            body,
+        });
+        Ok(())
+    }
+
+    fn parse_except_name(&mut self) -> PResult<Ident> {
+        self.bump();
+        if !self.at(Tok::Ident) {
+            return self.fail("expected a name in `except (name)`");
+        }
+        let span = self.bump();
+        self.expect(Tok::RParen, "after the `except` variable")?;
+        Ok(self.ident_at(span))
+    }
+
+    fn parse_return(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
         let start = self.bump();
         let value = if self.at(Tok::Semi) || self.at(Tok::RBrace) || self.at(Tok::Eof) {
             None
@@ -997,16 +1075,17 @@ impl<'a> Parser<'a> {
         } else {
             "after `return`"
         })?;
-        Ok(Stmt {
+        out.push(Stmt {
             kind: StmtKind::Return(value),
             span: Span {
                 start: start.start,
                 end,
             },
-        })
+        });
+        Ok(())
     }
 
-    fn parse_throw(&mut self) -> PResult<Stmt> {
+    fn parse_throw(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
         let start = self.bump();
         if !self.at(Tok::LBrace) {
             return self.fail(
@@ -1015,32 +1094,35 @@ impl<'a> Parser<'a> {
         }
         let value = self.parse_object()?;
         let end = self.expect_semi("after the thrown object")?;
-        Ok(Stmt {
+        out.push(Stmt {
             kind: StmtKind::Throw(value),
             span: Span {
                 start: start.start,
                 end,
             },
-        })
+        });
+        Ok(())
     }
 
-    fn parse_break_continue(&mut self, k: K) -> PResult<Stmt> {
+    fn parse_break_continue(&mut self, k: K, out: &mut Vec<Stmt>) -> PResult<()> {
         let start = self.bump();
-        let end = self.expect_semi(&format!("after `{}`", k.as_str()))?;
-        Ok(Stmt {
-            kind: if k == K::Break {
-                StmtKind::Break
-            } else {
-                StmtKind::Continue
-            },
+        let (kind, context) = if k == K::Break {
+            (StmtKind::Break, "after `break`")
+        } else {
+            (StmtKind::Continue, "after `continue`")
+        };
+        let end = self.expect_semi(context)?;
+        out.push(Stmt {
+            kind,
             span: Span {
                 start: start.start,
                 end,
             },
-        })
+        });
+        Ok(())
     }
 
-    fn parse_nonlocal(&mut self) -> PResult<Stmt> {
+    fn parse_nonlocal(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
         let start = self.bump();
         let mut names = Vec::new();
         loop {
@@ -1054,17 +1136,18 @@ impl<'a> Parser<'a> {
             }
         }
         let end = self.expect_semi("after the `nonlocal` names")?;
-        Ok(Stmt {
+        out.push(Stmt {
             kind: StmtKind::Nonlocal(names),
             span: Span {
                 start: start.start,
                 end,
             },
-        })
+        });
+        Ok(())
     }
 
     /// `import a.b.c [as alias];`
-    fn parse_import(&mut self) -> PResult<Stmt> {
+    fn parse_import(&mut self, top: bool, out: &mut Vec<Stmt>) -> PResult<()> {
         let start = self.bump();
         let mut path = Vec::new();
         loop {
@@ -1086,17 +1169,19 @@ impl<'a> Parser<'a> {
             alias = Some(self.ident_at(span));
         }
         let end = self.expect_semi("after the `import`")?;
-        Ok(Stmt {
+        let stmt = Stmt {
             kind: StmtKind::Import { path, alias },
             span: Span {
                 start: start.start,
                 end,
             },
-        })
+        };
+        self.push_top_level_only(stmt, top, "import", out);
+        Ok(())
     }
 
     /// `capability Name { resource "glob"; allow read ["target"]; }`
-    fn parse_capability(&mut self) -> PResult<Stmt> {
+    fn parse_capability(&mut self, top: bool, out: &mut Vec<Stmt>) -> PResult<()> {
         let start = self.bump();
         if !self.at(Tok::Ident) {
             return self.fail("expected a capability name after `capability`");
@@ -1114,7 +1199,7 @@ impl<'a> Parser<'a> {
                     match self.peek() {
                         Tok::Str(i) => {
                             self.bump();
-                            resources.push(self.strings[i as usize].clone());
+                            resources.push(self.take_string(i));
                         }
                         _ => return self.fail("expected a string after `resource`"),
                     }
@@ -1134,7 +1219,7 @@ impl<'a> Parser<'a> {
                     let target = match self.peek() {
                         Tok::Str(i) => {
                             self.bump();
-                            Some(self.strings[i as usize].clone())
+                            Some(self.take_string(i))
                         }
                         _ => None,
                     };
@@ -1149,14 +1234,16 @@ impl<'a> Parser<'a> {
                 }
             }
         };
-        Ok(Stmt {
+        let stmt = Stmt {
             kind: StmtKind::Capability(CapabilityDecl {
                 name,
                 resources,
                 allows,
             }),
             span: start.to(end),
-        })
+        };
+        self.push_top_level_only(stmt, top, "capability", out);
+        Ok(())
     }
 
     // ----------------------------------------------------------------------
@@ -1172,54 +1259,36 @@ impl<'a> Parser<'a> {
 
     fn parse_ternary(&mut self) -> PResult<Expr> {
         let cond = self.parse_binary(1)?;
-        if self.eat(Tok::Question).is_none() {
+        if !self.at(Tok::Question) {
             return Ok(cond);
         }
+        self.bump();
         let then = self.parse_expr()?;
         self.expect(Tok::Colon, "in the conditional expression `c ? a : b`")?;
         let otherwise = self.parse_expr()?;
-        let span = cond.span.to(otherwise.span);
-        Ok(Expr {
-            kind: ExprKind::Ternary {
-                cond: Box::new(cond),
-                then: Box::new(then),
-                otherwise: Box::new(otherwise),
-            },
-            span,
-        })
+        Ok(ternary_node(cond, then, otherwise))
     }
 
     /// Precedence climbing over the left-associative binary levels. Each
-    /// operator pushes the operands before it one level down the tree, so
-    /// it counts as a nesting level for the rest of the chain (this keeps
-    /// the height of the AST bounded, e.g. for `a + a + ... + a`).
+    /// operator after the first pushes the operands before it one more level
+    /// down the tree, so it counts as a nesting level for the rest of the
+    /// chain (this keeps the height of the AST bounded, e.g. for
+    /// `a + a + ... + a`, to about twice [`MAX_DEPTH`]).
     fn parse_binary(&mut self, min_prec: u8) -> PResult<Expr> {
         let base = self.depth;
         let mut lhs = self.parse_unary()?;
+        let mut first = true;
         while let Some((prec, op)) = binary_op(self.peek()) {
             if prec < min_prec {
                 break;
             }
             self.bump();
-            self.enter()?;
+            if !first {
+                self.enter()?;
+            }
+            first = false;
             let rhs = self.parse_binary(prec + 1)?;
-            let span = lhs.span.to(rhs.span);
-            let (lhs_b, rhs_b) = (Box::new(lhs), Box::new(rhs));
-            lhs = Expr {
-                kind: match op {
-                    BinKind::Bin(op) => ExprKind::Binary {
-                        op,
-                        lhs: lhs_b,
-                        rhs: rhs_b,
-                    },
-                    BinKind::Logic(op) => ExprKind::Logic {
-                        op,
-                        lhs: lhs_b,
-                        rhs: rhs_b,
-                    },
-                },
-                span,
-            };
+            lhs = binary_node(op, lhs, rhs);
         }
         self.depth = base;
         Ok(lhs)
@@ -1227,112 +1296,125 @@ impl<'a> Parser<'a> {
 
     /// `( "!" | "-" | "+" )* postfix`; each prefix operator is a nesting level.
     fn parse_unary(&mut self) -> PResult<Expr> {
-        let mut ops: Vec<(UnaryOp, Span)> = Vec::new();
-        loop {
-            let op = match self.peek() {
-                Tok::Bang => UnaryOp::Not,
-                Tok::Minus => UnaryOp::Neg,
-                Tok::Plus => UnaryOp::Plus,
-                _ => break,
-            };
-            if self.depth + ops.len() >= MAX_DEPTH {
+        if matches!(self.peek(), Tok::Bang | Tok::Minus | Tok::Plus) {
+            self.parse_prefixed()
+        } else {
+            self.parse_postfix()
+        }
+    }
+
+    /// Prefix operators are consecutive tokens: they are counted here and
+    /// read back from the token vector once the operand is parsed.
+    fn parse_prefixed(&mut self) -> PResult<Expr> {
+        let first = self.pos;
+        while matches!(self.peek(), Tok::Bang | Tok::Minus | Tok::Plus) {
+            if self.depth + (self.pos - first) >= MAX_DEPTH {
                 return self.too_deep();
             }
-            let span = self.bump();
-            ops.push((op, span));
+            self.bump();
         }
-        if ops.is_empty() {
-            return self.parse_postfix();
-        }
-        self.depth += ops.len();
+        let count = self.pos - first;
+        self.depth += count;
         let operand = self.parse_postfix();
-        self.depth -= ops.len();
+        self.depth -= count;
         let mut expr = operand?;
-        for (op, span) in ops.into_iter().rev() {
-            let span = span.to(expr.span);
-            expr = Expr {
-                kind: ExprKind::Unary {
-                    op,
-                    operand: Box::new(expr),
-                },
-                span,
+        for tok in self.toks[first..first + count].iter().rev() {
+            let op = match tok.tok {
+                Tok::Bang => UnaryOp::Not,
+                Tok::Minus => UnaryOp::Neg,
+                _ => UnaryOp::Plus,
             };
+            expr = unary_node(op, tok.span, expr);
         }
         Ok(expr)
     }
 
     /// `primary { "." NAME | "[" subscript "]" | "(" args ")" }`. Like binary
-    /// operators, each postfix operation counts as one nesting level.
+    /// operators, each postfix operation after the first counts as one
+    /// nesting level (a method call `.name(args)` counts once).
     fn parse_postfix(&mut self) -> PResult<Expr> {
-        let (mut expr, is_arrow) = self.parse_primary()?;
-        if is_arrow {
+        let arrow = self.at_arrow();
+        let mut expr = self.parse_primary(arrow)?;
+        if arrow {
             // An arrow's body has already taken everything it could.
             return Ok(expr);
         }
         let base = self.depth;
+        let mut first = true;
+        let mut after_dot = false;
         loop {
-            if matches!(self.peek(), Tok::Dot | Tok::LBracket | Tok::LParen) {
+            let tok = self.peek();
+            let method_call = after_dot && tok == Tok::LParen;
+            if !first && !method_call && matches!(tok, Tok::Dot | Tok::LBracket | Tok::LParen) {
                 self.enter()?;
             }
-            match self.peek() {
-                Tok::Dot => {
-                    self.bump();
-                    if !Self::is_word(self.peek()) {
-                        return self.fail("expected a member name after `.`");
-                    }
-                    let span = self.bump();
-                    let name = self.ident_at(span);
-                    let span = expr.span.to(span);
-                    expr = Expr {
-                        kind: ExprKind::Member {
-                            object: Box::new(expr),
-                            name,
-                        },
-                        span,
-                    };
-                }
-                Tok::LBracket => {
-                    self.bump();
-                    expr = self.parse_subscript(expr)?;
-                }
-                Tok::LParen => {
-                    self.bump();
-                    let mut args = Vec::new();
-                    let close = loop {
-                        if let Some(close) = self.eat(Tok::RParen) {
-                            break close;
-                        }
-                        args.push(self.parse_expr()?);
-                        if self.eat(Tok::Comma).is_some() {
-                            continue;
-                        }
-                        if let Some(close) = self.eat(Tok::RParen) {
-                            break close;
-                        }
-                        return self.fail_expected(
-                            "expected `,` or `)` after the argument",
-                            vec!["`,`".into(), "`)`".into()],
-                        );
-                    };
-                    let span = expr.span.to(close);
-                    expr = Expr {
-                        kind: ExprKind::Call {
-                            callee: Box::new(expr),
-                            args,
-                        },
-                        span,
-                    };
-                }
-                _ => {
-                    self.depth = base;
-                    return Ok(expr);
-                }
-            }
+            first = false;
+            after_dot = tok == Tok::Dot;
+            expr = match tok {
+                Tok::Dot => self.parse_member(expr)?,
+                Tok::LBracket => self.parse_subscript(expr)?,
+                Tok::LParen => self.parse_call(expr)?,
+                _ => break,
+            };
         }
+        self.depth = base;
+        Ok(expr)
     }
 
-    /// After `[`: `expr ]` or a slice `[start] : [stop] [: [step]] ]`.
+    /// At `.`: `.name` (any identifier-shaped word, keywords included).
+    fn parse_member(&mut self, object: Expr) -> PResult<Expr> {
+        self.bump();
+        if !Self::is_word(self.peek()) {
+            return self.fail("expected a member name after `.`");
+        }
+        let span = self.bump();
+        let name = self.ident_at(span);
+        let span = object.span.to(span);
+        Ok(Expr {
+            kind: ExprKind::Member {
+                object: Box::new(object),
+                name,
+            },
+            span,
+        })
+    }
+
+    /// At `(`: call arguments (trailing comma allowed).
+    fn parse_call(&mut self, callee: Expr) -> PResult<Expr> {
+        self.bump();
+        let mut args = Vec::new();
+        loop {
+            if self.at(Tok::RParen) {
+                break;
+            }
+            args.push(self.parse_expr()?);
+            if self.eat(Tok::Comma).is_some() {
+                continue;
+            }
+            if self.at(Tok::RParen) {
+                break;
+            }
+            return self.fail_either("expected `,` or `)` after the argument", "`,`", "`)`");
+        }
+        let close = self.bump();
+        let span = callee.span.to(close);
+        Ok(Expr {
+            kind: ExprKind::Call {
+                callee: Box::new(callee),
+                args,
+            },
+            span,
+        })
+    }
+
+    #[cold]
+    fn fail_either<T>(&mut self, what: &str, a: &str, b: &str) -> PResult<T> {
+        self.fail_expected(what, vec![a.to_string(), b.to_string()])
+    }
+
+    /// At `[`: `[ expr ]` or a slice `[ [start] : [stop] [: [step]] ]`.
     fn parse_subscript(&mut self, object: Expr) -> PResult<Expr> {
+        self.bump();
         let start = if self.at(Tok::Colon) {
             None
         } else {
@@ -1378,61 +1460,18 @@ impl<'a> Parser<'a> {
         if let Some(span) = self.eat(Tok::RBracket) {
             return Ok(span);
         }
-        self.fail_expected(
-            "expected `]` after the index",
-            vec!["`]`".into(), "`:`".into()],
-        )
+        self.fail_either("expected `]` after the index", "`]`", "`:`")
     }
 
-    /// Returns the expression and whether it is an (unparenthesised) arrow.
-    fn parse_primary(&mut self) -> PResult<(Expr, bool)> {
-        let span = self.span();
-        let kind = match self.peek() {
-            Tok::Int(v) => ExprKind::Int(v),
-            Tok::BigInt(i) => ExprKind::BigInt(self.bigints[i as usize].clone()),
-            Tok::Float(v) => ExprKind::Float(v),
-            Tok::Str(i) => ExprKind::Str(self.strings[i as usize].clone()),
-            Tok::Kw(K::True) => ExprKind::Bool(true),
-            Tok::Kw(K::False) => ExprKind::Bool(false),
-            Tok::Kw(K::Null | K::Undefined) => ExprKind::Null,
-            Tok::Ident => {
-                if self.peek_at(1) == Tok::Arrow {
-                    self.bump();
-                    let param = self.ident_at(span);
-                    return Ok((self.parse_arrow_rest(span, vec![param])?, true));
-                }
-                ExprKind::Name(self.text(span).to_string())
-            }
-            Tok::LParen => {
-                if self.paren_starts_arrow() {
-                    let params = self.parse_params()?;
-                    return Ok((self.parse_arrow_rest(span, params)?, true));
-                }
-                self.bump();
-                let mut inner = self.parse_expr()?;
-                let close = self.expect(Tok::RParen, "to close the parenthesis")?;
-                inner.span = span.to(close);
-                return Ok((inner, false));
-            }
-            Tok::LBracket => return Ok((self.parse_array()?, false)),
-            Tok::LBrace => return Ok((self.parse_object()?, false)),
-            Tok::Kw(K::Fn) => {
-                self.bump();
-                if !self.at(Tok::LParen) {
-                    return self.fail("expected `(` after `fn`");
-                }
-                let params = self.parse_params()?;
-                return Ok((self.parse_arrow_rest(span, params)?, true));
-            }
-            Tok::Kw(K::Function) => {
-                return self.fail(
-                    "expected an expression (anonymous functions are written `fn(x) => ...`)",
-                )
-            }
-            _ => return self.fail("expected an expression"),
-        };
-        self.bump();
-        Ok((Expr { kind, span }, false))
+    /// Whether the current token starts an arrow function: `fn`, `name =>`
+    /// or `( ... ) =>`.
+    fn at_arrow(&self) -> bool {
+        match self.peek() {
+            Tok::Kw(K::Fn) => true,
+            Tok::Ident => self.peek_at(1) == Tok::Arrow,
+            Tok::LParen => self.paren_starts_arrow(),
+            _ => false,
+        }
     }
 
     /// At `(`: do the tokens up to the next bracket form `( ... ) =>`?
@@ -1458,28 +1497,75 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// After the parameters: `=> body`.
-    fn parse_arrow_rest(&mut self, start: Span, params: Vec<Ident>) -> PResult<Expr> {
+    /// `arrow` tells whether `at_arrow` holds.
+    fn parse_primary(&mut self, arrow: bool) -> PResult<Expr> {
+        if arrow {
+            return self.parse_arrow();
+        }
+        match self.peek() {
+            Tok::LParen => self.parse_paren(),
+            Tok::LBracket => self.parse_array(),
+            Tok::LBrace => self.parse_object(),
+            _ => self.parse_atom(),
+        }
+    }
+
+    /// Literals and names (no recursion).
+    fn parse_atom(&mut self) -> PResult<Expr> {
+        let span = self.span();
+        let kind = match self.peek() {
+            Tok::Int(v) => ExprKind::Int(v),
+            Tok::BigInt(i) => ExprKind::BigInt(self.take_bigint(i)),
+            Tok::Float(v) => ExprKind::Float(v),
+            Tok::Str(i) => ExprKind::Str(self.take_string(i)),
+            Tok::Kw(K::True) => ExprKind::Bool(true),
+            Tok::Kw(K::False) => ExprKind::Bool(false),
+            Tok::Kw(K::Null | K::Undefined) => ExprKind::Null,
+            Tok::Ident => ExprKind::Name(self.text(span).to_string()),
+            Tok::Kw(K::Function) => {
+                return self.fail(
+                    "expected an expression (anonymous functions are written `fn(x) => ...`)",
+                )
+            }
+            _ => return self.fail("expected an expression"),
+        };
+        self.bump();
+        Ok(Expr { kind, span })
+    }
+
+    /// `( expr )`; the span includes the parentheses.
+    fn parse_paren(&mut self) -> PResult<Expr> {
+        let open = self.bump();
+        let mut inner = self.parse_expr()?;
+        let close = self.expect(Tok::RParen, "to close the parenthesis")?;
+        inner.span = open.to(close);
+        Ok(inner)
+    }
+
+    /// `fn(params) => body`, `(params) => body` or `name => body`.
+    fn parse_arrow(&mut self) -> PResult<Expr> {
+        let start = self.span();
+        let params = match self.peek() {
+            Tok::Ident => {
+                self.bump();
+                vec![self.ident_at(start)]
+            }
+            Tok::LParen => self.parse_params()?,
+            _ => {
+                self.bump();
+                if !self.at(Tok::LParen) {
+                    return self.fail("expected `(` after `fn`");
+                }
+                self.parse_params()?
+            }
+        };
         self.expect(Tok::Arrow, "after the parameter list")?;
         let body = if self.at(Tok::LBrace) && !self.brace_is_object() {
             FuncBody::Block(self.parse_block("")?)
         } else {
             FuncBody::Expr(Box::new(self.parse_expr()?))
         };
-        let end = match &body {
-            FuncBody::Block(b) => b.span,
-            FuncBody::Expr(e) => e.span,
-        };
-        let span = start.to(end);
-        Ok(Expr {
-            kind: ExprKind::Function(Rc::new(FuncDef {
-                name: None,
-                params,
-                body,
-                span,
-            })),
-            span,
-        })
+        Ok(arrow_node(start, params, body))
     }
 
     /// At `{` after `=>`: `{}` or `{ NAME :` / `{ STRING :` is an object.
@@ -1494,22 +1580,20 @@ impl<'a> Parser<'a> {
     fn parse_array(&mut self) -> PResult<Expr> {
         let open = self.bump();
         let mut items = Vec::new();
-        let close = loop {
-            if let Some(close) = self.eat(Tok::RBracket) {
-                break close;
+        loop {
+            if self.at(Tok::RBracket) {
+                break;
             }
             items.push(self.parse_expr()?);
             if self.eat(Tok::Comma).is_some() {
                 continue;
             }
-            if let Some(close) = self.eat(Tok::RBracket) {
-                break close;
+            if self.at(Tok::RBracket) {
+                break;
             }
-            return self.fail_expected(
-                "expected `,` or `]` in the array literal",
-                vec!["`,`".into(), "`]`".into()],
-            );
-        };
+            return self.fail_either("expected `,` or `]` in the array literal", "`,`", "`]`");
+        }
+        let close = self.bump();
         Ok(Expr {
             kind: ExprKind::Array(items),
             span: open.to(close),
@@ -1519,54 +1603,111 @@ impl<'a> Parser<'a> {
     fn parse_object(&mut self) -> PResult<Expr> {
         let open = self.bump();
         let mut props = Vec::new();
-        let close = loop {
-            if let Some(close) = self.eat(Tok::RBrace) {
-                break close;
+        loop {
+            if self.at(Tok::RBrace) {
+                break;
             }
-            let key_span = self.span();
-            let key = match self.peek() {
-                Tok::Ident | Tok::Kw(_) => self.ident_at(key_span),
-                Tok::Str(i) => Ident {
-                    name: self.strings[i as usize].clone(),
-                    span: key_span,
-                },
-                Tok::Int(_) | Tok::BigInt(_) | Tok::Float(_) => {
-                    return self.fail(
-                        "object keys must be names or strings (numbers are not allowed as keys): expected a property name",
-                    )
-                }
-                _ => {
-                    return self.fail_expected(
-                        "expected a property name or `}`",
-                        vec!["a property name".into(), "`}`".into()],
-                    )
-                }
-            };
-            self.bump();
-            if !self.at(Tok::Colon) {
-                return self.fail(format!(
-                    "expected `:` after the property name `{}`",
-                    key.name
-                ));
-            }
-            self.bump();
+            let key = self.parse_property_key()?;
             let value = self.parse_expr()?;
             props.push((key, value));
             if self.eat(Tok::Comma).is_some() {
                 continue;
             }
-            if let Some(close) = self.eat(Tok::RBrace) {
-                break close;
+            if self.at(Tok::RBrace) {
+                break;
             }
-            return self.fail_expected(
-                "expected `,` or `}` in the object literal",
-                vec!["`,`".into(), "`}`".into()],
-            );
-        };
+            return self.fail_either("expected `,` or `}` in the object literal", "`,`", "`}`");
+        }
+        let close = self.bump();
         Ok(Expr {
             kind: ExprKind::Object(props),
             span: open.to(close),
         })
+    }
+
+    /// `NAME :` or `STRING :` (keywords are names here).
+    fn parse_property_key(&mut self) -> PResult<Ident> {
+        let span = self.span();
+        let key = match self.peek() {
+            Tok::Ident | Tok::Kw(_) => self.ident_at(span),
+            Tok::Str(i) => Ident {
+                name: self.take_string(i),
+                span,
+            },
+            Tok::Int(_) | Tok::BigInt(_) | Tok::Float(_) => {
+                return self.fail(
+                    "object keys must be names or strings (numbers are not allowed as keys): expected a property name",
+                )
+            }
+            _ => {
+                return self.fail_either(
+                    "expected a property name or `}`",
+                    "a property name",
+                    "`}`",
+                )
+            }
+        };
+        self.bump();
+        if !self.at(Tok::Colon) {
+            return self.fail(format!(
+                "expected `:` after the property name `{}`",
+                key.name
+            ));
+        }
+        self.bump();
+        Ok(key)
+    }
+}
+
+fn binary_node(op: BinKind, lhs: Expr, rhs: Expr) -> Expr {
+    let span = lhs.span.to(rhs.span);
+    let (lhs, rhs) = (Box::new(lhs), Box::new(rhs));
+    Expr {
+        kind: match op {
+            BinKind::Bin(op) => ExprKind::Binary { op, lhs, rhs },
+            BinKind::Logic(op) => ExprKind::Logic { op, lhs, rhs },
+        },
+        span,
+    }
+}
+
+fn ternary_node(cond: Expr, then: Expr, otherwise: Expr) -> Expr {
+    let span = cond.span.to(otherwise.span);
+    Expr {
+        kind: ExprKind::Ternary {
+            cond: Box::new(cond),
+            then: Box::new(then),
+            otherwise: Box::new(otherwise),
+        },
+        span,
+    }
+}
+
+fn unary_node(op: UnaryOp, op_span: Span, operand: Expr) -> Expr {
+    let span = op_span.to(operand.span);
+    Expr {
+        kind: ExprKind::Unary {
+            op,
+            operand: Box::new(operand),
+        },
+        span,
+    }
+}
+
+fn arrow_node(start: Span, params: Vec<Ident>, body: FuncBody) -> Expr {
+    let end = match &body {
+        FuncBody::Block(b) => b.span,
+        FuncBody::Expr(e) => e.span,
+    };
+    let span = start.to(end);
+    Expr {
+        kind: ExprKind::Function(Rc::new(FuncDef {
+            name: None,
+            params,
+            body,
+            span,
+        })),
+        span,
     }
 }
 
@@ -1585,7 +1726,10 @@ mod tests {
             Ok(p) => p,
             Err(errors) => {
                 let rendered: Vec<String> = errors.iter().map(|e| e.render(&f)).collect();
-                panic!("unexpected syntax errors in {src:?}:\n{}", rendered.join("\n"));
+                panic!(
+                    "unexpected syntax errors in {src:?}:\n{}",
+                    rendered.join("\n")
+                );
             }
         }
     }
@@ -1607,7 +1751,10 @@ mod tests {
 
     fn assert_err(src: &str, needle: &str, line: u32, column: u32) {
         let (msg, l, c) = err1(src);
-        assert!(msg.contains(needle), "{src:?}: {msg:?} does not contain {needle:?}");
+        assert!(
+            msg.contains(needle),
+            "{src:?}: {msg:?} does not contain {needle:?}"
+        );
         assert_eq!((l, c), (line, column), "{src:?}: position of {msg:?}");
     }
 
@@ -1644,7 +1791,10 @@ mod tests {
             ExprKind::Str(s) => format!("{s:?}"),
             ExprKind::Name(n) => n.clone(),
             ExprKind::Array(items) => {
-                format!("[{}]", items.iter().map(sexpr).collect::<Vec<_>>().join(" "))
+                format!(
+                    "[{}]",
+                    items.iter().map(sexpr).collect::<Vec<_>>().join(" ")
+                )
             }
             ExprKind::Object(props) => format!(
                 "{{{}}}",
@@ -1832,7 +1982,10 @@ mod tests {
         assert_eq!(sx("a[:2:]"), "(slice a _ 2 _)");
         assert_eq!(sx("f()"), "(call f)");
         assert_eq!(sx("f(1, 2)"), "(call f 1 2)");
-        assert_eq!(sx("s.strip().upper()"), "(call (. (call (. s strip)) upper))");
+        assert_eq!(
+            sx("s.strip().upper()"),
+            "(call (. (call (. s strip)) upper))"
+        );
         // Calls after any postfix (superset of mlpy).
         assert_eq!(sx("f(1)(2)"), "(call (call f 1) 2)");
         assert_eq!(sx("a[0](1)"), "(call (idx a 0) 1)");
@@ -1887,7 +2040,10 @@ mod tests {
         // ... but a `,` in an argument list ends it.
         assert_eq!(sx("f(fn(x) => x, 2)"), "(call f (fn (x) x) 2)");
         assert_eq!(sx("map(xs, x => x * 2)"), "(call map xs (fn (x) (* x 2)))");
-        assert_eq!(sx("f((a, b) => a, (c) => c)"), "(call f (fn (a b) a) (fn (c) c))");
+        assert_eq!(
+            sx("f((a, b) => a, (c) => c)"),
+            "(call f (fn (a b) a) (fn (c) c))"
+        );
         assert_eq!(sx("[x => 1, y => 2]"), "[(fn (x) 1) (fn (y) 2)]");
         assert_eq!(sx("({f: x => x, g: 1})"), "{f:(fn (x) x) g:1}");
         // Arrows as operands and in ternaries.
@@ -1903,12 +2059,32 @@ mod tests {
 
     #[test]
     fn arrow_errors() {
-        assert_err("f = (a, 1) => a;", "expected a parameter name, found number `1`", 1, 9);
+        assert_err(
+            "f = (a, 1) => a;",
+            "expected a parameter name, found number `1`",
+            1,
+            9,
+        );
         assert_err("f = fn(a, a) => a;", "duplicate parameter name `a`", 1, 11);
         assert_err("f = (a, a) => a;", "duplicate parameter name `a`", 1, 9);
-        assert_err("f = fn x => x;", "expected `(` after `fn`, found identifier `x`", 1, 8);
-        assert_err("f = fn(a) a;", "expected `=>` after the parameter list", 1, 11);
-        assert_err("f = (a = 1) => a;", "default parameter values are not supported", 1, 8);
+        assert_err(
+            "f = fn x => x;",
+            "expected `(` after `fn`, found identifier `x`",
+            1,
+            8,
+        );
+        assert_err(
+            "f = fn(a) a;",
+            "expected `=>` after the parameter list",
+            1,
+            11,
+        );
+        assert_err(
+            "f = (a = 1) => a;",
+            "default parameter values are not supported",
+            1,
+            8,
+        );
         assert_err(
             "f = function(a) { return a; };",
             "anonymous functions are written `fn(x) => ...`",
@@ -1916,7 +2092,12 @@ mod tests {
             5,
         );
         // A block body cannot be called directly.
-        assert_err("f = fn() => { x; }(1);", "expected `;` after the assignment", 1, 19);
+        assert_err(
+            "f = fn() => { x; }(1);",
+            "expected `;` after the assignment",
+            1,
+            19,
+        );
     }
 
     // ------------------------------------------------------------------
@@ -1937,7 +2118,10 @@ mod tests {
                             format!("index {} {}", sexpr(object), sexpr(index))
                         }
                         Target::Slice {
-                            object, start, stop, ..
+                            object,
+                            start,
+                            stop,
+                            ..
                         } => format!(
                             "slice {} {:?} {:?}",
                             sexpr(object),
@@ -1967,11 +2151,21 @@ mod tests {
         );
         assert_err("f() = 1;", "cannot assign to a function call", 1, 1);
         assert_err("1 = x;", "cannot assign to a number", 1, 1);
-        assert_err("a + b = c;", "cannot assign to an operator expression", 1, 1);
+        assert_err(
+            "a + b = c;",
+            "cannot assign to an operator expression",
+            1,
+            1,
+        );
         assert_err("null = 1;", "cannot assign to a literal value", 1, 1);
         assert_err("[] = x;", "cannot assign to an array literal", 1, 1);
         assert_err("[a, 1] = x;", "cannot assign to an array literal", 1, 1);
-        assert_err("a = b = c;", "expected `;` after the assignment, found `=`", 1, 7);
+        assert_err(
+            "a = b = c;",
+            "expected `;` after the assignment, found `=`",
+            1,
+            7,
+        );
     }
 
     #[test]
@@ -2008,7 +2202,10 @@ mod tests {
                 pattern: Pattern::Array(names),
                 value,
             } => {
-                assert_eq!(names.iter().map(|n| &n.name[..]).collect::<Vec<_>>(), ["a", "b"]);
+                assert_eq!(
+                    names.iter().map(|n| &n.name[..]).collect::<Vec<_>>(),
+                    ["a", "b"]
+                );
                 assert_eq!(sexpr(&value), "e");
             }
             other => panic!("{other:?}"),
@@ -2020,10 +2217,30 @@ mod tests {
             } => assert_eq!(names.len(), 2),
             other => panic!("{other:?}"),
         }
-        assert_err("let if = 1;", "expected a name or a destructuring pattern after `let`, found keyword `if`", 1, 5);
-        assert_err("let x y;", "expected `=` or `;` after `let x`, found identifier `y`", 1, 7);
-        assert_err("let [a, 1] = x;", "expected a name in the destructuring pattern", 1, 9);
-        assert_err("let [a, b];", "expected `=` after the destructuring pattern", 1, 11);
+        assert_err(
+            "let if = 1;",
+            "expected a name or a destructuring pattern after `let`, found keyword `if`",
+            1,
+            5,
+        );
+        assert_err(
+            "let x y;",
+            "expected `=` or `;` after `let x`, found identifier `y`",
+            1,
+            7,
+        );
+        assert_err(
+            "let [a, 1] = x;",
+            "expected a name in the destructuring pattern",
+            1,
+            9,
+        );
+        assert_err(
+            "let [a, b];",
+            "expected `=` after the destructuring pattern",
+            1,
+            11,
+        );
         assert_err("let = 1;", "after `let`, found `=`", 1, 5);
         // `let` is reserved.
         assert_err("let = 1;", "expected a name", 1, 5);
@@ -2067,7 +2284,12 @@ mod tests {
             ]
         );
         // `{a, b};` is neither an object literal nor a pattern.
-        assert_err("{a, b};", "expected `:` after the property name `a`, found `,`", 1, 3);
+        assert_err(
+            "{a, b};",
+            "expected `:` after the property name `a`, found `,`",
+            1,
+            3,
+        );
     }
 
     #[test]
@@ -2094,13 +2316,38 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert_err("if (c) x;", "expected `{` after `if (...)` (braces are required), found identifier `x`", 1, 8);
-        assert_err("if (c) {} else x;", "expected `{` or `if` after `else`", 1, 16);
+        assert_err(
+            "if (c) x;",
+            "expected `{` after `if (...)` (braces are required), found identifier `x`",
+            1,
+            8,
+        );
+        assert_err(
+            "if (c) {} else x;",
+            "expected `{` or `if` after `else`",
+            1,
+            16,
+        );
         assert_err("while (c) x;", "expected `{` after `while (...)`", 1, 11);
-        assert_err("if c {}", "expected `(` after `if`, found identifier `c`", 1, 4);
-        assert_err("if (c {}", "expected `)` after the `if` condition, found `{`", 1, 7);
+        assert_err(
+            "if c {}",
+            "expected `(` after `if`, found identifier `c`",
+            1,
+            4,
+        );
+        assert_err(
+            "if (c {}",
+            "expected `)` after the `if` condition, found `{`",
+            1,
+            7,
+        );
         assert_err("else { }", "`else` without a matching `if`", 1, 1);
-        assert_err("x = 1;\nelif (a) { }", "`elif` without a matching `if`", 2, 1);
+        assert_err(
+            "x = 1;\nelif (a) { }",
+            "`elif` without a matching `if`",
+            2,
+            1,
+        );
     }
 
     #[test]
@@ -2123,9 +2370,19 @@ mod tests {
         }
         // break/continue outside loops are left to the compiler.
         assert_eq!(prog("break; continue;").stmts.len(), 2);
-        assert_err("for (x of xs) {}", "expected `in` after `for (x`, found identifier `of`", 1, 8);
+        assert_err(
+            "for (x of xs) {}",
+            "expected `in` after `for (x`, found identifier `of`",
+            1,
+            8,
+        );
         assert_err("for (1 in xs) {}", "expected a loop variable name", 1, 6);
-        assert_err("break", "expected `;` after `break`, found end of file", 1, 6);
+        assert_err(
+            "break",
+            "expected `;` after `break`, found end of file",
+            1,
+            6,
+        );
     }
 
     #[test]
@@ -2155,7 +2412,12 @@ mod tests {
         }
         assert_eq!(prog("try { } finally { }").stmts.len(), 1);
         assert_err("try x;", "expected `{` after `try`", 1, 5);
-        assert_err("try {} except (1) {}", "expected a name in `except (name)`", 1, 16);
+        assert_err(
+            "try {} except (1) {}",
+            "expected a name in `except (name)`",
+            1,
+            16,
+        );
         assert_err("finally {}", "`finally` without a matching `try`", 1, 1);
     }
 
@@ -2168,7 +2430,12 @@ mod tests {
         assert_eq!(prog("throw {};").stmts.len(), 1);
         assert_err("throw e;", "`throw` needs an object literal", 1, 7);
         assert_err("throw \"x\";", "`throw` needs an object literal", 1, 7);
-        assert_err("throw {a: 1} + 1;", "expected `;` after the thrown object, found `+`", 1, 14);
+        assert_err(
+            "throw {a: 1} + 1;",
+            "expected `;` after the thrown object, found `+`",
+            1,
+            14,
+        );
     }
 
     #[test]
@@ -2182,8 +2449,18 @@ mod tests {
             StmtKind::Nonlocal(names) => assert_eq!(names.len(), 2),
             other => panic!("{other:?}"),
         }
-        assert_err("nonlocal;", "expected a variable name after `nonlocal`", 1, 9);
-        assert_err("return 1 2;", "expected `;` after the `return` value, found number `2`", 1, 10);
+        assert_err(
+            "nonlocal;",
+            "expected a variable name after `nonlocal`",
+            1,
+            9,
+        );
+        assert_err(
+            "return 1 2;",
+            "expected `;` after the `return` value, found number `2`",
+            1,
+            10,
+        );
     }
 
     #[test]
@@ -2205,11 +2482,36 @@ mod tests {
             "if (a) { function f() {} } while (b) { function g() { function h() {} } } try { function i() {} } except { }",
         );
         assert_eq!(p.stmts.len(), 3);
-        assert_err("function f(a, b, a) {}", "duplicate parameter name `a`", 1, 18);
-        assert_err("function (a) {}", "expected a function name after `function`", 1, 10);
-        assert_err("function f {}", "expected `(` after the function name `f`", 1, 12);
-        assert_err("function f() return 1;", "expected `{` to start the function body", 1, 14);
-        assert_err("function f(a b) {}", "expected `,` or `)` in the parameter list, found identifier `b`", 1, 14);
+        assert_err(
+            "function f(a, b, a) {}",
+            "duplicate parameter name `a`",
+            1,
+            18,
+        );
+        assert_err(
+            "function (a) {}",
+            "expected a function name after `function`",
+            1,
+            10,
+        );
+        assert_err(
+            "function f {}",
+            "expected `(` after the function name `f`",
+            1,
+            12,
+        );
+        assert_err(
+            "function f() return 1;",
+            "expected `{` to start the function body",
+            1,
+            14,
+        );
+        assert_err(
+            "function f(a b) {}",
+            "expected `,` or `)` in the parameter list, found identifier `b`",
+            1,
+            14,
+        );
         assert_err("function f(a:) {}", "expected a type name after `:`", 1, 14);
     }
 
@@ -2266,10 +2568,30 @@ mod tests {
             1,
             10,
         );
-        assert_err("capability C { allow fly; }", "expected a permission after `allow`, found identifier `fly`", 1, 22);
-        assert_err("capability C { resource data; }", "expected a string after `resource`", 1, 25);
-        assert_err("capability C { x = 1; }", "expected `resource`, `allow` or `}`", 1, 16);
-        assert_err("import 5;", "expected a module name, found number `5`", 1, 8);
+        assert_err(
+            "capability C { allow fly; }",
+            "expected a permission after `allow`, found identifier `fly`",
+            1,
+            22,
+        );
+        assert_err(
+            "capability C { resource data; }",
+            "expected a string after `resource`",
+            1,
+            25,
+        );
+        assert_err(
+            "capability C { x = 1; }",
+            "expected `resource`, `allow` or `}`",
+            1,
+            16,
+        );
+        assert_err(
+            "import 5;",
+            "expected a module name, found number `5`",
+            1,
+            8,
+        );
         assert_err("import a as;", "expected an alias name after `as`", 1, 12);
     }
 
@@ -2283,12 +2605,30 @@ mod tests {
 
     #[test]
     fn keywords_after_dot_and_as_keys() {
-        assert_eq!(sx("o.import.as.let.const"), "(. (. (. (. o import) as) let) const)");
+        assert_eq!(
+            sx("o.import.as.let.const"),
+            "(. (. (. (. o import) as) let) const)"
+        );
         assert_eq!(sx("({let: 1, else: 2})"), "{let:1 else:2}");
         assert_err("({1: 2});", "numbers are not allowed as keys", 1, 3);
-        assert_err("x = {a 1};", "expected `:` after the property name `a`, found number `1`", 1, 8);
-        assert_err("x = o.;", "expected a member name after `.`, found `;`", 1, 7);
-        assert_err("x = o.5;", "expected `;` after the assignment, found number `.5`", 1, 6);
+        assert_err(
+            "x = {a 1};",
+            "expected `:` after the property name `a`, found number `1`",
+            1,
+            8,
+        );
+        assert_err(
+            "x = o.;",
+            "expected a member name after `.`, found `;`",
+            1,
+            7,
+        );
+        assert_err(
+            "x = o.5;",
+            "expected `;` after the assignment, found number `.5`",
+            1,
+            6,
+        );
     }
 
     #[test]
@@ -2297,24 +2637,64 @@ mod tests {
         assert_err(";", "empty statements are not allowed", 1, 1);
         assert_err("}", "unexpected `}`", 1, 1);
         assert_err("x = 1; )", "expected a statement, found `)`", 1, 8);
-        assert_err("x = (1, 2);", "expected `)` to close the parenthesis, found `,`", 1, 7);
+        assert_err(
+            "x = (1, 2);",
+            "expected `)` to close the parenthesis, found `,`",
+            1,
+            7,
+        );
         assert_err("x = 1 +;", "expected an expression, found `;`", 1, 8);
-        assert_err("x y;", "expected `;` after expression, found identifier `y`", 1, 3);
+        assert_err(
+            "x y;",
+            "expected `;` after expression, found identifier `y`",
+            1,
+            3,
+        );
         assert_err("var x = 1;", "`var` is not supported", 1, 5);
         assert_err("x = a[];", "expected an expression, found `]`", 1, 7);
         assert_err("x = a[1;", "expected `]` after the index, found `;`", 1, 8);
-        assert_err("f(1 2);", "expected `,` or `)` after the argument, found number `2`", 1, 5);
-        assert_err("x = [1 2];", "expected `,` or `]` in the array literal", 1, 8);
-        assert_err("x = {a: 1 b: 2};", "expected `,` or `}` in the object literal", 1, 11);
-        assert_err("x = c ? 1;", "expected `:` in the conditional expression", 1, 10);
-        assert_err("x = 1 => 2;", "expected `;` after the assignment, found `=>`", 1, 7);
+        assert_err(
+            "f(1 2);",
+            "expected `,` or `)` after the argument, found number `2`",
+            1,
+            5,
+        );
+        assert_err(
+            "x = [1 2];",
+            "expected `,` or `]` in the array literal",
+            1,
+            8,
+        );
+        assert_err(
+            "x = {a: 1 b: 2};",
+            "expected `,` or `}` in the object literal",
+            1,
+            11,
+        );
+        assert_err(
+            "x = c ? 1;",
+            "expected `:` in the conditional expression",
+            1,
+            10,
+        );
+        assert_err(
+            "x = 1 => 2;",
+            "expected `;` after the assignment, found `=>`",
+            1,
+            7,
+        );
         assert!(prog("").stmts.is_empty());
         assert!(prog("   // nothing\n").stmts.is_empty());
     }
 
     #[test]
     fn lexical_errors_are_reported_once() {
-        assert_err("x += 1;", "`+=` is not supported; write `x = x + ...`", 1, 3);
+        assert_err(
+            "x += 1;",
+            "`+=` is not supported; write `x = x + ...`",
+            1,
+            3,
+        );
         assert_err("x = a ** 2;", "`**` is not supported", 1, 7);
         assert_err("i++;", "`++` is not supported", 1, 2);
         assert_err("if (a === b) {}", "`===` is not supported", 1, 7);
@@ -2462,13 +2842,152 @@ mod tests {
         let flat = "x = a + b * c - d;\n".repeat(20_000);
         assert_eq!(prog(&flat).stmts.len(), 20_000);
         prog(&format!("x = {}1;", "a + ".repeat(d)));
-        prog(&format!("x = {}1;", "a || b && c == d < e + f * ".repeat(d / 6)));
+        prog(&format!(
+            "x = {}1;",
+            "a || b && c == d < e + f * ".repeat(d / 6)
+        ));
         prog(&format!("x = a{};", ".b".repeat(d)));
         prog(&format!("x = a{};", "(1)".repeat(d)));
         prog(&format!("x = a{};", "[0]".repeat(d)));
         prog(&format!("x = a{};", ".b(1)[2]".repeat(d / 3)));
+        prog(&format!("x = {}1{};", "f(".repeat(d), ")".repeat(d)));
+        prog(&format!("x = {}1{};", "a.b(".repeat(d), ")".repeat(d)));
+        prog(&format!("x = {}1{};", "a + (".repeat(d), ")".repeat(d)));
         let elifs = format!("if (a) {{}}{}", " else if (b) {}".repeat(10_000));
         prog(&elifs);
+    }
+
+    fn expr_height(e: &Expr) -> usize {
+        let kids: Vec<&Expr> = match &e.kind {
+            ExprKind::Array(items) => items.iter().collect(),
+            ExprKind::Object(props) => props.iter().map(|(_, v)| v).collect(),
+            ExprKind::Unary { operand, .. } => vec![operand],
+            ExprKind::Binary { lhs, rhs, .. } | ExprKind::Logic { lhs, rhs, .. } => {
+                vec![lhs, rhs]
+            }
+            ExprKind::Ternary {
+                cond,
+                then,
+                otherwise,
+            } => vec![cond, then, otherwise],
+            ExprKind::Index { object, index } => vec![object, index],
+            ExprKind::Slice {
+                object,
+                start,
+                stop,
+                step,
+            } => std::iter::once(&**object)
+                .chain([start, stop, step].into_iter().flatten().map(|b| &**b))
+                .collect(),
+            ExprKind::Member { object, .. } => vec![object],
+            ExprKind::Call { callee, args } => {
+                std::iter::once(&**callee).chain(args.iter()).collect()
+            }
+            ExprKind::Function(def) => match &def.body {
+                FuncBody::Expr(e) => vec![e],
+                FuncBody::Block(b) => return 1 + block_height(b),
+            },
+            _ => Vec::new(),
+        };
+        1 + kids.into_iter().map(expr_height).max().unwrap_or(0)
+    }
+
+    fn block_height(b: &Block) -> usize {
+        1 + b.stmts.iter().map(stmt_height).max().unwrap_or(0)
+    }
+
+    fn stmt_height(s: &Stmt) -> usize {
+        1 + match &s.kind {
+            StmtKind::Expr(e) | StmtKind::Throw(e) | StmtKind::Return(Some(e)) => expr_height(e),
+            StmtKind::Assign { value, .. } | StmtKind::Destructure { value, .. } => {
+                expr_height(value)
+            }
+            StmtKind::If {
+                branches,
+                else_block,
+            } => branches
+                .iter()
+                .map(|(c, b)| expr_height(c).max(block_height(b)))
+                .chain(else_block.iter().map(block_height))
+                .max()
+                .unwrap_or(0),
+            StmtKind::While { cond, body } => expr_height(cond).max(block_height(body)),
+            StmtKind::For { iter, body, .. } => expr_height(iter).max(block_height(body)),
+            StmtKind::Function(def) => match &def.body {
+                FuncBody::Block(b) => block_height(b),
+                FuncBody::Expr(e) => expr_height(e),
+            },
+            StmtKind::Try {
+                body,
+                handlers,
+                finally,
+            } => handlers
+                .iter()
+                .map(|h| block_height(&h.body))
+                .chain(finally.iter().map(block_height))
+                .fold(block_height(body), usize::max),
+            _ => 0,
+        }
+    }
+
+    #[test]
+    fn tree_height_stays_bounded() {
+        // Deeply nested first operands followed by chains as long as the
+        // parser accepts: the tree height stays within about 3 * MAX_DEPTH.
+        let shapes: Vec<Box<dyn Fn(usize) -> String>> = vec![
+            Box::new(|n| {
+                format!(
+                    "x = {}1{}{};",
+                    "[".repeat(150),
+                    "]".repeat(150),
+                    " + a".repeat(n)
+                )
+            }),
+            Box::new(|n| {
+                format!(
+                    "x = {}1{}{};",
+                    "[".repeat(150),
+                    "]".repeat(150),
+                    ".b()".repeat(n)
+                )
+            }),
+            Box::new(|n| {
+                format!(
+                    "x = {}1{}{};",
+                    "[".repeat(150),
+                    "]".repeat(150),
+                    "[0]".repeat(n)
+                )
+            }),
+            Box::new(|n| format!("x = {}1{};", "a.b(".repeat(n), ")".repeat(n))),
+            Box::new(|n| format!("x = {}1{};", "a + b * (".repeat(n), ")".repeat(n))),
+            Box::new(|n| format!("x = {}1;", "a + ".repeat(n))),
+            Box::new(|n| {
+                format!(
+                    "{}x = a{};{}",
+                    "if (a) {".repeat(100),
+                    ".b()".repeat(n),
+                    "}".repeat(100)
+                )
+            }),
+        ];
+        for shape in &shapes {
+            let mut best = 0;
+            let mut n = 1;
+            while n < 2000 {
+                match parse(&file(&shape(n))) {
+                    Ok(p) => best = best.max(p.stmts.iter().map(stmt_height).max().unwrap_or(0)),
+                    Err(e) => {
+                        assert!(e[0].message.contains("nesting too deep"), "{e:?}");
+                        break;
+                    }
+                }
+                n += 7;
+            }
+            assert!(n < 2000, "{}: no limit reached", shape(3));
+            assert!(best <= 3 * MAX_DEPTH + 10, "{}: height {best}", shape(3));
+            assert!(best > MAX_DEPTH / 2, "{}: height {best}", shape(3));
+        }
     }
 
     // ------------------------------------------------------------------
@@ -2517,7 +3036,10 @@ mod tests {
         };
         assert_eq!(text_of(src, object.span), "f(1, 2)");
         assert_eq!(text_of(src, name.span), "z");
-        assert_eq!(text_of(src, else_block.as_ref().unwrap().span), "{ w = [1]; }");
+        assert_eq!(
+            text_of(src, else_block.as_ref().unwrap().span),
+            "{ w = [1]; }"
+        );
 
         let StmtKind::Assign { value, .. } = &p.stmts[2].kind else {
             panic!()
@@ -2571,7 +3093,10 @@ mod tests {
         );
         assert_eq!(e[0].expected, vec!["`,`", "`)`"]);
         let out = e[0].render(&f);
-        assert!(out.starts_with("syntax error: expected `,` or `)` after the argument"), "{out}");
+        assert!(
+            out.starts_with("syntax error: expected `,` or `)` after the argument"),
+            "{out}"
+        );
         assert!(out.contains("--> t.ml:2:5"), "{out}");
         assert!(out.contains("2 | f(1 2);"), "{out}");
         assert!(out.contains("  |     ^\n"), "{out}");
@@ -2678,6 +3203,36 @@ matrix = [[1, 2], [3, 4]];
 matrix[0][1] = matrix[1][0] * 2;
 matrix[1][0:1] = [9];
 console.log(label, nums, matrix, text, big);
+
+function fib(n) {
+    if (n < 2) {
+        return n;
+    }
+    return fib(n - 1) + fib(n - 2);
+}
+
+function make_counter() {
+    count = 0;
+    function inc() {
+        nonlocal count;
+        count = count + 1;
+        return count;
+    }
+    return {inc: inc, get: fn() => count};
+}
+
+c = make_counter();
+c.inc(); c.inc();
+words = "the quick brown fox".split(" ");
+lengths = {};
+for (w in words) {
+    lengths[w] = len(w);
+}
+sorted_words = sorted(words, fn(a) => -len(a));
+report = "";
+for (w in sorted_words) {
+    report = report + w + "=" + str(lengths[w]) + "; ";
+}
 result = total;
 "#;
 
@@ -2685,7 +3240,7 @@ result = total;
     fn parses_a_realistic_program() {
         let p = prog(SAMPLE);
         assert!(p.stmts.len() > 40, "{}", p.stmts.len());
-        assert_eq!(SAMPLE.lines().count() / 10, 11);
+        assert!((110..=130).contains(&SAMPLE.lines().count()));
     }
 
     /// `cargo test --release -p mlpy-lang parse_speed -- --ignored --nocapture`
@@ -2707,13 +3262,84 @@ result = total;
     // Fuzzing: never panic
 
     const FRAGMENTS: &[&str] = &[
-        "(", ")", "[", "]", "{", "}", ",", ";", ":", ".", "?", "=", "=>", "==", "!=", "<", ">",
-        "<=", ">=", "+", "-", "*", "/", "//", "%", "!", "&&", "||", "x", "y", "f", "1", "2.5",
-        ".5", "1e3", "\"s\"", "'t'", "\"", "'", "fn", "function", "if", "elif", "else", "while",
-        "for", "in", "try", "except", "finally", "throw", "return", "break", "continue",
-        "nonlocal", "import", "as", "capability", "resource", "allow", "read", "true", "false",
-        "null", "undefined", "let", "const", "\n", "// c\n", "#", "+=", "**", "é", "\\", "0x1",
-        "/*", "*/", "99999999999999999999999",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        ";",
+        ":",
+        ".",
+        "?",
+        "=",
+        "=>",
+        "==",
+        "!=",
+        "<",
+        ">",
+        "<=",
+        ">=",
+        "+",
+        "-",
+        "*",
+        "/",
+        "//",
+        "%",
+        "!",
+        "&&",
+        "||",
+        "x",
+        "y",
+        "f",
+        "1",
+        "2.5",
+        ".5",
+        "1e3",
+        "\"s\"",
+        "'t'",
+        "\"",
+        "'",
+        "fn",
+        "function",
+        "if",
+        "elif",
+        "else",
+        "while",
+        "for",
+        "in",
+        "try",
+        "except",
+        "finally",
+        "throw",
+        "return",
+        "break",
+        "continue",
+        "nonlocal",
+        "import",
+        "as",
+        "capability",
+        "resource",
+        "allow",
+        "read",
+        "true",
+        "false",
+        "null",
+        "undefined",
+        "let",
+        "const",
+        "\n",
+        "// c\n",
+        "#",
+        "+=",
+        "**",
+        "é",
+        "\\",
+        "0x1",
+        "/*",
+        "*/",
+        "99999999999999999999999",
     ];
 
     proptest! {

@@ -518,6 +518,9 @@ fn is_decimal_literal(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    // 3.14159 is the spec's example value, not an approximation of PI.
+    #![allow(clippy::approx_constant)]
+
     use super::*;
 
     #[test]
@@ -552,6 +555,13 @@ mod tests {
             (9999999999999998.0, "9999999999999998.0"),
             (1e22, "1e+22"),
             (123e-20, "1.23e-18"),
+            // Exactly halfway between two shortest candidates: the even digit
+            // (written as sums so that the literals stay exact).
+            (-982920226003847.0 - 0.25, "-982920226003847.2"),
+            (131221153721489.0 + 0.625, "131221153721489.62"),
+            (-190688045732028.0 - 0.125, "-190688045732028.12"),
+            (982920226003847.0 + 0.75, "982920226003847.8"),
+            (0.25, "0.25"),
         ];
         for &(x, want) in cases {
             assert_eq!(float_repr(x), want, "repr of {x:e}");
@@ -571,14 +581,8 @@ mod tests {
     #[test]
     fn format_float_styles() {
         let f = FloatFlags::default();
-        let alt = FloatFlags {
-            alt: true,
-            ..f
-        };
-        let up = FloatFlags {
-            upper: true,
-            ..f
-        };
+        let alt = FloatFlags { alt: true, ..f };
+        let up = FloatFlags { upper: true, ..f };
         assert_eq!(format_float(3.14159, FloatStyle::Fixed, 2, f), "3.14");
         assert_eq!(format_float(2.5, FloatStyle::Fixed, 0, f), "2");
         assert_eq!(format_float(1.5, FloatStyle::Fixed, 0, alt), "2.");
@@ -599,16 +603,19 @@ mod tests {
         assert_eq!(format_float(0.0001, FloatStyle::General, 6, f), "0.0001");
         assert_eq!(format_float(0.00001, FloatStyle::General, 6, f), "1e-05");
         assert_eq!(format_float(123456.0, FloatStyle::General, 6, f), "123456");
-        assert_eq!(format_float(1234567.0, FloatStyle::General, 6, f), "1.23457e+06");
+        assert_eq!(
+            format_float(1234567.0, FloatStyle::General, 6, f),
+            "1.23457e+06"
+        );
         assert_eq!(format_float(1234.5, FloatStyle::General, 0, f), "1e+03");
         assert_eq!(format_float(f64::INFINITY, FloatStyle::Fixed, 2, up), "INF");
-        let sign = FloatFlags {
-            sign: true,
-            ..f
-        };
+        let sign = FloatFlags { sign: true, ..f };
         assert_eq!(format_float(f64::NAN, FloatStyle::Fixed, 2, sign), "+nan");
         assert_eq!(format_float(1.0, FloatStyle::Fixed, 1, sign), "+1.0");
-        assert_eq!(format_float(0.5, FloatStyle::Fixed, 30, f), "0.500000000000000000000000000000");
+        assert_eq!(
+            format_float(0.5, FloatStyle::Fixed, 30, f),
+            "0.500000000000000000000000000000"
+        );
         assert_eq!(
             format_float(1e20, FloatStyle::Fixed, 0, f),
             "100000000000000000000"
@@ -650,7 +657,10 @@ mod tests {
         }
         for (x, n) in [(-0.5, 0), (-0.4, 0), (-0.001, 2), (-49.0, -2), (-1.0, -400)] {
             let got = round_half_even(x, n);
-            assert!(got == 0.0 && got.is_sign_negative(), "round({x}, {n}) = {got}");
+            assert!(
+                got == 0.0 && got.is_sign_negative(),
+                "round({x}, {n}) = {got}"
+            );
         }
         assert!(round_half_even(f64::NAN, 2).is_nan());
         assert_eq!(round_half_even(f64::INFINITY, -2), f64::INFINITY);
@@ -734,10 +744,41 @@ mod tests {
     #[test]
     fn parse_float_rejects_garbage() {
         for s in [
-            "", " ", "abc", "1e", "e5", ".", "-", "+", "1.2.3", "1e5.5", "_1", "1_", "1__0",
-            "1_.5", "1._5", "1e_5", "1_e5", "0x10", "1 2", "in", "infinit", "infinityy",
-            "nan(1)", "--1", "+-1", "1e+", ".e5", "1,5", "١_", "²", "1\u{0}", "∞", "nann",
-            "1d", "1f",
+            "",
+            " ",
+            "abc",
+            "1e",
+            "e5",
+            ".",
+            "-",
+            "+",
+            "1.2.3",
+            "1e5.5",
+            "_1",
+            "1_",
+            "1__0",
+            "1_.5",
+            "1._5",
+            "1e_5",
+            "1_e5",
+            "0x10",
+            "1 2",
+            "in",
+            "infinit",
+            "infinityy",
+            "nan(1)",
+            "--1",
+            "+-1",
+            "1e+",
+            ".e5",
+            "1,5",
+            "١_",
+            "²",
+            "1\u{0}",
+            "∞",
+            "nann",
+            "1d",
+            "1f",
         ] {
             assert_eq!(parse_float(s), None, "float({s:?}) should fail");
         }

@@ -38,11 +38,20 @@ fn find_range(table: &[(u32, u32)], c: char) -> Option<(u32, u32)> {
 /// classes WS, B, S or category Zs. Includes `\x1c`..`\x1f`, unlike
 /// `char::is_whitespace`.
 pub fn is_space_char(c: char) -> bool {
-    match c as u32 {
-        0x09..=0x0d | 0x1c..=0x20 | 0x85 | 0xa0 | 0x1680 | 0x2000..=0x200a => true,
-        0x2028 | 0x2029 | 0x202f | 0x205f | 0x3000 => true,
-        _ => false,
-    }
+    matches!(
+        c as u32,
+        0x09..=0x0d
+            | 0x1c..=0x20
+            | 0x85
+            | 0xa0
+            | 0x1680
+            | 0x2000..=0x200a
+            | 0x2028
+            | 0x2029
+            | 0x202f
+            | 0x205f
+            | 0x3000
+    )
 }
 
 /// Python `str.isalpha` for one character (general categories Lu Ll Lt Lm Lo).
@@ -1281,6 +1290,9 @@ const PRINTABLE: &[(u32, u32)] = &[
 
 #[cfg(test)]
 mod tests {
+    // The generated case tables use wide tuples.
+    #![allow(clippy::type_complexity)]
+
     use super::*;
 
     #[test]
@@ -1323,7 +1335,9 @@ mod tests {
 
     #[test]
     fn case_ignorable_probe() {
-        for c in ['\'', '.', ':', '^', '`', '\u{301}', '\u{ad}', 'ʰ', '\u{2019}', '·', '\u{200d}'] {
+        for c in [
+            '\'', '.', ':', '^', '`', '\u{301}', '\u{ad}', 'ʰ', '\u{2019}', '·', '\u{200d}',
+        ] {
             assert!(is_case_ignorable(c), "{c:?} should be case-ignorable");
         }
         for c in ['a', 'A', '-', ' ', '1', 'Σ', '日'] {
@@ -1387,26 +1401,82 @@ mod tests {
         // (s, upper, lower, capitalize, title, swapcase), generated with CPython 3.11
         let cases: &[(&str, &str, &str, &str, &str, &str)] = &[
             ("", "", "", "", "", ""),
-            ("hello world", "HELLO WORLD", "hello world", "Hello world", "Hello World", "HELLO WORLD"),
-            ("Hello World", "HELLO WORLD", "hello world", "Hello world", "Hello World", "hELLO wORLD"),
+            (
+                "hello world",
+                "HELLO WORLD",
+                "hello world",
+                "Hello world",
+                "Hello World",
+                "HELLO WORLD",
+            ),
+            (
+                "Hello World",
+                "HELLO WORLD",
+                "hello world",
+                "Hello world",
+                "Hello World",
+                "hELLO wORLD",
+            ),
             ("HELLO", "HELLO", "hello", "Hello", "Hello", "hello"),
             ("hello", "HELLO", "hello", "Hello", "Hello", "HELLO"),
             ("Hello", "HELLO", "hello", "Hello", "Hello", "hELLO"),
-            ("hELLO wORLD", "HELLO WORLD", "hello world", "Hello world", "Hello World", "Hello World"),
-            ("they're bill's friends from the UK", "THEY'RE BILL'S FRIENDS FROM THE UK", "they're bill's friends from the uk", "They're bill's friends from the uk", "They'Re Bill'S Friends From The Uk", "THEY'RE BILL'S FRIENDS FROM THE uk"),
+            (
+                "hELLO wORLD",
+                "HELLO WORLD",
+                "hello world",
+                "Hello world",
+                "Hello World",
+                "Hello World",
+            ),
+            (
+                "they're bill's friends from the UK",
+                "THEY'RE BILL'S FRIENDS FROM THE UK",
+                "they're bill's friends from the uk",
+                "They're bill's friends from the uk",
+                "They'Re Bill'S Friends From The Uk",
+                "THEY'RE BILL'S FRIENDS FROM THE uk",
+            ),
             ("ß", "SS", "ß", "Ss", "Ss", "SS"),
             ("straße", "STRASSE", "straße", "Straße", "Straße", "STRASSE"),
             ("ǆemal", "ǄEMAL", "ǆemal", "ǅemal", "ǅemal", "ǄEMAL"),
             ("ǅemal", "ǄEMAL", "ǆemal", "ǅemal", "ǅemal", "ǅEMAL"),
             ("ǅ", "Ǆ", "ǆ", "ǅ", "ǅ", "ǅ"),
-            ("ΣΑΣ ΣΑΣ", "ΣΑΣ ΣΑΣ", "σας σας", "Σας σας", "Σας Σας", "σας σας"),
+            (
+                "ΣΑΣ ΣΑΣ",
+                "ΣΑΣ ΣΑΣ",
+                "σας σας",
+                "Σας σας",
+                "Σας Σας",
+                "σας σας",
+            ),
             ("aΣ", "AΣ", "aς", "Aς", "Aς", "Aς"),
             ("Σ", "Σ", "σ", "Σ", "Σ", "σ"),
             ("A.Σ.", "A.Σ.", "a.ς.", "A.ς.", "A.Σ.", "a.ς."),
             ("ΣA", "ΣA", "σa", "Σa", "Σa", "σa"),
-            ("ὈΔΥΣΣΕΎΣ", "ὈΔΥΣΣΕΎΣ", "ὀδυσσεύς", "Ὀδυσσεύς", "Ὀδυσσεύς", "ὀδυσσεύς"),
-            ("ﬁx ﬂow", "FIX FLOW", "ﬁx ﬂow", "Fix ﬂow", "Fix Flow", "FIX FLOW"),
-            ("İstanbul", "İSTANBUL", "i̇stanbul", "İstanbul", "İstanbul", "i̇STANBUL"),
+            (
+                "ὈΔΥΣΣΕΎΣ",
+                "ὈΔΥΣΣΕΎΣ",
+                "ὀδυσσεύς",
+                "Ὀδυσσεύς",
+                "Ὀδυσσεύς",
+                "ὀδυσσεύς",
+            ),
+            (
+                "ﬁx ﬂow",
+                "FIX FLOW",
+                "ﬁx ﬂow",
+                "Fix ﬂow",
+                "Fix Flow",
+                "FIX FLOW",
+            ),
+            (
+                "İstanbul",
+                "İSTANBUL",
+                "i̇stanbul",
+                "İstanbul",
+                "İstanbul",
+                "i̇STANBUL",
+            ),
             ("ŉ", "ʼN", "ŉ", "ʼN", "ʼN", "ʼN"),
             ("ǰ", "J̌", "ǰ", "J̌", "J̌", "J̌"),
             ("ᾳ", "ΑΙ", "ᾳ", "ᾼ", "ᾼ", "ΑΙ"),
@@ -1415,11 +1485,32 @@ mod tests {
             ("123abc", "123ABC", "123abc", "123abc", "123Abc", "123ABC"),
             ("abc123", "ABC123", "abc123", "Abc123", "Abc123", "ABC123"),
             ("a1b2", "A1B2", "a1b2", "A1b2", "A1B2", "A1B2"),
-            ("3rd place", "3RD PLACE", "3rd place", "3rd place", "3Rd Place", "3RD PLACE"),
+            (
+                "3rd place",
+                "3RD PLACE",
+                "3rd place",
+                "3rd place",
+                "3Rd Place",
+                "3RD PLACE",
+            ),
             ("x_y-z", "X_Y-Z", "x_y-z", "X_y-z", "X_Y-Z", "X_Y-Z"),
-            ("ÉCOLE élève", "ÉCOLE ÉLÈVE", "école élève", "École élève", "École Élève", "école ÉLÈVE"),
+            (
+                "ÉCOLE élève",
+                "ÉCOLE ÉLÈVE",
+                "école élève",
+                "École élève",
+                "École Élève",
+                "école ÉLÈVE",
+            ),
             ("Ñandú", "ÑANDÚ", "ñandú", "Ñandú", "Ñandú", "ñANDÚ"),
-            ("hello\tworld\n", "HELLO\tWORLD\n", "hello\tworld\n", "Hello\tworld\n", "Hello\tWorld\n", "HELLO\tWORLD\n"),
+            (
+                "hello\tworld\n",
+                "HELLO\tWORLD\n",
+                "hello\tworld\n",
+                "Hello\tworld\n",
+                "Hello\tWorld\n",
+                "HELLO\tWORLD\n",
+            ),
             ("日本語", "日本語", "日本語", "日本語", "日本語", "日本語"),
             ("ﬀ", "FF", "ﬀ", "Ff", "Ff", "FF"),
             ("Ⅻ", "Ⅻ", "ⅻ", "Ⅻ", "Ⅻ", "ⅻ"),
@@ -1448,14 +1539,70 @@ mod tests {
             ("AΣ`", "AΣ`", "aς`", "Aς`", "Aς`", "aς`"),
             ("AΣ`a", "AΣ`A", "aσ`a", "Aσ`a", "Aσ`A", "aσ`A"),
             ("aΣ``b`", "AΣ``B`", "aσ``b`", "Aσ``b`", "Aσ``B`", "Aσ``B`"),
-            ("A\u{301}Σ", "A\u{301}Σ", "a\u{301}ς", "A\u{301}ς", "A\u{301}Σ", "a\u{301}ς"),
-            ("AΣ\u{301}", "AΣ\u{301}", "aς\u{301}", "Aς\u{301}", "Aς\u{301}", "aς\u{301}"),
-            ("AΣ\u{301}a", "AΣ\u{301}A", "aσ\u{301}a", "Aσ\u{301}a", "Aσ\u{301}A", "aσ\u{301}A"),
-            ("aΣ\u{301}\u{301}b\u{301}", "AΣ\u{301}\u{301}B\u{301}", "aσ\u{301}\u{301}b\u{301}", "Aσ\u{301}\u{301}b\u{301}", "Aσ\u{301}\u{301}B\u{301}", "Aσ\u{301}\u{301}B\u{301}"),
-            ("A\u{ad}Σ", "A\u{ad}Σ", "a\u{ad}ς", "A\u{ad}ς", "A\u{ad}Σ", "a\u{ad}ς"),
-            ("AΣ\u{ad}", "AΣ\u{ad}", "aς\u{ad}", "Aς\u{ad}", "Aς\u{ad}", "aς\u{ad}"),
-            ("AΣ\u{ad}a", "AΣ\u{ad}A", "aσ\u{ad}a", "Aσ\u{ad}a", "Aσ\u{ad}A", "aσ\u{ad}A"),
-            ("aΣ\u{ad}\u{ad}b\u{ad}", "AΣ\u{ad}\u{ad}B\u{ad}", "aσ\u{ad}\u{ad}b\u{ad}", "Aσ\u{ad}\u{ad}b\u{ad}", "Aσ\u{ad}\u{ad}B\u{ad}", "Aσ\u{ad}\u{ad}B\u{ad}"),
+            (
+                "A\u{301}Σ",
+                "A\u{301}Σ",
+                "a\u{301}ς",
+                "A\u{301}ς",
+                "A\u{301}Σ",
+                "a\u{301}ς",
+            ),
+            (
+                "AΣ\u{301}",
+                "AΣ\u{301}",
+                "aς\u{301}",
+                "Aς\u{301}",
+                "Aς\u{301}",
+                "aς\u{301}",
+            ),
+            (
+                "AΣ\u{301}a",
+                "AΣ\u{301}A",
+                "aσ\u{301}a",
+                "Aσ\u{301}a",
+                "Aσ\u{301}A",
+                "aσ\u{301}A",
+            ),
+            (
+                "aΣ\u{301}\u{301}b\u{301}",
+                "AΣ\u{301}\u{301}B\u{301}",
+                "aσ\u{301}\u{301}b\u{301}",
+                "Aσ\u{301}\u{301}b\u{301}",
+                "Aσ\u{301}\u{301}B\u{301}",
+                "Aσ\u{301}\u{301}B\u{301}",
+            ),
+            (
+                "A\u{ad}Σ",
+                "A\u{ad}Σ",
+                "a\u{ad}ς",
+                "A\u{ad}ς",
+                "A\u{ad}Σ",
+                "a\u{ad}ς",
+            ),
+            (
+                "AΣ\u{ad}",
+                "AΣ\u{ad}",
+                "aς\u{ad}",
+                "Aς\u{ad}",
+                "Aς\u{ad}",
+                "aς\u{ad}",
+            ),
+            (
+                "AΣ\u{ad}a",
+                "AΣ\u{ad}A",
+                "aσ\u{ad}a",
+                "Aσ\u{ad}a",
+                "Aσ\u{ad}A",
+                "aσ\u{ad}A",
+            ),
+            (
+                "aΣ\u{ad}\u{ad}b\u{ad}",
+                "AΣ\u{ad}\u{ad}B\u{ad}",
+                "aσ\u{ad}\u{ad}b\u{ad}",
+                "Aσ\u{ad}\u{ad}b\u{ad}",
+                "Aσ\u{ad}\u{ad}B\u{ad}",
+                "Aσ\u{ad}\u{ad}B\u{ad}",
+            ),
             ("AʰΣ", "AʰΣ", "aʰς", "Aʰς", "Aʰς", "aʰς"),
             ("AΣʰ", "AΣʰ", "aςʰ", "Aςʰ", "Aςʰ", "aςʰ"),
             ("AΣʰa", "AΣʰA", "aσʰa", "Aσʰa", "Aσʰa", "aσʰA"),
@@ -1476,18 +1623,74 @@ mod tests {
             ("AΣ1", "AΣ1", "aς1", "Aς1", "Aς1", "aς1"),
             ("AΣ1a", "AΣ1A", "aς1a", "Aς1a", "Aς1A", "aς1A"),
             ("aΣ11b1", "AΣ11B1", "aς11b1", "Aς11b1", "Aς11B1", "Aς11B1"),
-            ("A\u{200d}Σ", "A\u{200d}Σ", "a\u{200d}ς", "A\u{200d}ς", "A\u{200d}Σ", "a\u{200d}ς"),
-            ("AΣ\u{200d}", "AΣ\u{200d}", "aς\u{200d}", "Aς\u{200d}", "Aς\u{200d}", "aς\u{200d}"),
-            ("AΣ\u{200d}a", "AΣ\u{200d}A", "aσ\u{200d}a", "Aσ\u{200d}a", "Aσ\u{200d}A", "aσ\u{200d}A"),
-            ("aΣ\u{200d}\u{200d}b\u{200d}", "AΣ\u{200d}\u{200d}B\u{200d}", "aσ\u{200d}\u{200d}b\u{200d}", "Aσ\u{200d}\u{200d}b\u{200d}", "Aσ\u{200d}\u{200d}B\u{200d}", "Aσ\u{200d}\u{200d}B\u{200d}"),
+            (
+                "A\u{200d}Σ",
+                "A\u{200d}Σ",
+                "a\u{200d}ς",
+                "A\u{200d}ς",
+                "A\u{200d}Σ",
+                "a\u{200d}ς",
+            ),
+            (
+                "AΣ\u{200d}",
+                "AΣ\u{200d}",
+                "aς\u{200d}",
+                "Aς\u{200d}",
+                "Aς\u{200d}",
+                "aς\u{200d}",
+            ),
+            (
+                "AΣ\u{200d}a",
+                "AΣ\u{200d}A",
+                "aσ\u{200d}a",
+                "Aσ\u{200d}a",
+                "Aσ\u{200d}A",
+                "aσ\u{200d}A",
+            ),
+            (
+                "aΣ\u{200d}\u{200d}b\u{200d}",
+                "AΣ\u{200d}\u{200d}B\u{200d}",
+                "aσ\u{200d}\u{200d}b\u{200d}",
+                "Aσ\u{200d}\u{200d}b\u{200d}",
+                "Aσ\u{200d}\u{200d}B\u{200d}",
+                "Aσ\u{200d}\u{200d}B\u{200d}",
+            ),
             ("A·Σ", "A·Σ", "a·ς", "A·ς", "A·Σ", "a·ς"),
             ("AΣ·", "AΣ·", "aς·", "Aς·", "Aς·", "aς·"),
             ("AΣ·a", "AΣ·A", "aσ·a", "Aσ·a", "Aσ·A", "aσ·A"),
             ("aΣ··b·", "AΣ··B·", "aσ··b·", "Aσ··b·", "Aσ··B·", "Aσ··B·"),
-            ("A\u{345}Σ", "AΙΣ", "a\u{345}ς", "A\u{345}ς", "A\u{345}ς", "aΙς"),
-            ("AΣ\u{345}", "AΣΙ", "aς\u{345}", "Aς\u{345}", "Aς\u{345}", "aςΙ"),
-            ("AΣ\u{345}a", "AΣΙA", "aσ\u{345}a", "Aσ\u{345}a", "Aσ\u{345}a", "aσΙA"),
-            ("aΣ\u{345}\u{345}b\u{345}", "AΣΙΙBΙ", "aσ\u{345}\u{345}b\u{345}", "Aσ\u{345}\u{345}b\u{345}", "Aσ\u{345}\u{345}b\u{345}", "AσΙΙBΙ"),
+            (
+                "A\u{345}Σ",
+                "AΙΣ",
+                "a\u{345}ς",
+                "A\u{345}ς",
+                "A\u{345}ς",
+                "aΙς",
+            ),
+            (
+                "AΣ\u{345}",
+                "AΣΙ",
+                "aς\u{345}",
+                "Aς\u{345}",
+                "Aς\u{345}",
+                "aςΙ",
+            ),
+            (
+                "AΣ\u{345}a",
+                "AΣΙA",
+                "aσ\u{345}a",
+                "Aσ\u{345}a",
+                "Aσ\u{345}a",
+                "aσΙA",
+            ),
+            (
+                "aΣ\u{345}\u{345}b\u{345}",
+                "AΣΙΙBΙ",
+                "aσ\u{345}\u{345}b\u{345}",
+                "Aσ\u{345}\u{345}b\u{345}",
+                "Aσ\u{345}\u{345}b\u{345}",
+                "AσΙΙBΙ",
+            ),
         ];
         for &(s, up, lo, cap, ti, sw) in cases {
             assert_eq!(upper(s), up, "upper {s:?}");
@@ -1854,8 +2057,14 @@ mod tests {
             assert_eq!(split(s, sep, maxsplit).unwrap(), want, "split {ctx}");
             assert_eq!(rsplit(s, sep, maxsplit).unwrap(), rwant, "rsplit {ctx}");
         }
-        assert_eq!(split("abc", Some(""), -1), Err("empty separator".to_string()));
-        assert_eq!(rsplit("abc", Some(""), 1), Err("empty separator".to_string()));
+        assert_eq!(
+            split("abc", Some(""), -1),
+            Err("empty separator".to_string())
+        );
+        assert_eq!(
+            rsplit("abc", Some(""), 1),
+            Err("empty separator".to_string())
+        );
     }
 
     #[test]
@@ -1863,7 +2072,13 @@ mod tests {
         // (s, chars, strip, lstrip, rstrip)
         let cases: &[(&str, Option<&str>, &str, &str, &str)] = &[
             ("  hello  ", None, "hello", "hello  ", "  hello"),
-            ("\t\n hi \u{1c}\u{3000}", None, "hi", "hi \u{1c}\u{3000}", "\t\n hi"),
+            (
+                "\t\n hi \u{1c}\u{3000}",
+                None,
+                "hi",
+                "hi \u{1c}\u{3000}",
+                "\t\n hi",
+            ),
             ("xxhixx", Some("x"), "hi", "hixx", "xxhi"),
             ("xyhiyx", Some("xy"), "hi", "hiyx", "xyhi"),
             ("hello", Some(""), "hello", "hello", "hello"),
@@ -1871,7 +2086,13 @@ mod tests {
             ("   ", None, "", "", ""),
             ("ééaéé", Some("é"), "a", "aéé", "ééa"),
             ("abcba", Some("ab"), "c", "cba", "abc"),
-            ("\u{200b}hi\u{200b}", None, "\u{200b}hi\u{200b}", "\u{200b}hi\u{200b}", "\u{200b}hi\u{200b}"),
+            (
+                "\u{200b}hi\u{200b}",
+                None,
+                "\u{200b}hi\u{200b}",
+                "\u{200b}hi\u{200b}",
+                "\u{200b}hi\u{200b}",
+            ),
         ];
         for &(s, chars, both, left, right) in cases {
             assert_eq!(strip(s, chars), both, "strip {s:?} {chars:?}");
@@ -1946,7 +2167,11 @@ mod tests {
             ("abcabc", "b", "", Some(10), "acac"),
         ];
         for &(s, old, new, n, want) in cases {
-            assert_eq!(replace(s, old, new, n), want, "{s:?}.replace({old:?}, {new:?}, {n:?})");
+            assert_eq!(
+                replace(s, old, new, n),
+                want,
+                "{s:?}.replace({old:?}, {new:?}, {n:?})"
+            );
         }
     }
 
@@ -2122,5 +2347,4 @@ mod tests {
             assert_eq!(py_repr_str(s), want, "repr of {s:?}");
         }
     }
-
 }

@@ -208,6 +208,7 @@ impl Vm {
         r
     }
 
+    #[inline]
     fn push_frame(&mut self, closure: Rc<Closure>, argc: usize) -> VmResult<()> {
         let proto = &closure.rt.program.protos[closure.proto as usize];
         if argc != proto.nparams as usize {
@@ -222,8 +223,9 @@ impl Vm {
         if self.stack.len() + extra > self.limits.max_stack {
             return Err(recursion_error());
         }
-        self.stack
-            .extend(std::iter::repeat_n(Value::Undef, extra));
+        for _ in 0..extra {
+            self.stack.push(Value::Undef);
+        }
         for &(slot, is_param) in &proto.cells {
             let slot = base + slot as usize;
             let initial = if is_param {
@@ -485,16 +487,37 @@ impl Vm {
                             self.stack.pop();
                         }
                     }
-                    Op::LtLocalIntJump(s, k, t) => {
-                        let lt = match &self.stack[base + s as usize] {
-                            Value::Int(i) => *i < k as i64,
+                    Op::CmpLocalIntJump(cmp, s, k, t) => {
+                        let holds = match &self.stack[base + s as usize] {
+                            Value::Int(i) => cmp.holds(i.cmp(&(k as i64))),
                             Value::Undef => fail!(unbound_local(&proto.local_names[s as usize])),
                             other => {
                                 let ord = tri!(value::compare(other, &Value::Int(k as i64)));
-                                ord.is_some_and(|o| o.is_lt())
+                                ord.is_some_and(|o| cmp.holds(o))
                             }
                         };
-                        if !lt {
+                        if !holds {
+                            pc = t as usize;
+                        }
+                    }
+                    Op::CmpGlobalIntJump(cmp, g, k, t) => {
+                        let fast = match &*globals[g as usize].borrow() {
+                            Value::Int(i) => Some(cmp.holds(i.cmp(&(k as i64)))),
+                            _ => None,
+                        };
+                        let holds = match fast {
+                            Some(h) => h,
+                            None => {
+                                let v = globals[g as usize].borrow().clone();
+                                let v = match v {
+                                    Value::Undef => tri!(self.global_fallback(&rt.program, g)),
+                                    v => v,
+                                };
+                                let ord = tri!(value::compare(&v, &Value::Int(k as i64)));
+                                ord.is_some_and(|o| cmp.holds(o))
+                            }
+                        };
+                        if !holds {
                             pc = t as usize;
                         }
                     }
@@ -514,6 +537,24 @@ impl Vm {
                                 ));
                                 self.stack[base + s as usize] = r;
                             }
+                        }
+                    }
+                    Op::AddGlobalInt(g, k) => {
+                        let done = match &mut *globals[g as usize].borrow_mut() {
+                            Value::Int(i) if i.checked_add(k as i64).is_some() => {
+                                *i += k as i64;
+                                true
+                            }
+                            _ => false,
+                        };
+                        if !done {
+                            let v = globals[g as usize].borrow().clone();
+                            let v = match v {
+                                Value::Undef => tri!(self.global_fallback(&rt.program, g)),
+                                v => v,
+                            };
+                            let r = tri!(value::ops::add(&v, &Value::Int(k as i64), self.limits.max_len));
+                            *globals[g as usize].borrow_mut() = r;
                         }
                     }
                     Op::MakeArray(n) => {

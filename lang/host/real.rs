@@ -1,0 +1,232 @@
+//! Real backends: the process's file system, environment, clock and
+//! OS-seeded randomness.
+
+use super::*;
+use rand::{RngCore, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The real file system through `std::fs`.
+#[derive(Default, Debug)]
+pub struct RealFs;
+
+fn fs_err(e: std::io::Error, path: &str) -> FsError {
+    use std::io::ErrorKind as K;
+    let kind = match e.kind() {
+        K::NotFound => FsErrorKind::NotFound,
+        K::PermissionDenied => FsErrorKind::PermissionDenied,
+        K::AlreadyExists => FsErrorKind::AlreadyExists,
+        K::IsADirectory => FsErrorKind::IsADirectory,
+        K::NotADirectory => FsErrorKind::NotADirectory,
+        K::DirectoryNotEmpty => FsErrorKind::DirectoryNotEmpty,
+        K::InvalidData => FsErrorKind::InvalidData,
+        _ => FsErrorKind::Other,
+    };
+    FsError {
+        kind,
+        message: format!("{e}: '{path}'"),
+    }
+}
+
+impl FileSystem for RealFs {
+    fn resolve(&self, path: &str) -> String {
+        let expanded = match path.strip_prefix('~') {
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("{}{rest}", self.home()),
+            _ => path.to_string(),
+        };
+        let abs = super::memory::normalize_path(&expanded, &self.cwd());
+        // Resolve symlinks in the longest existing prefix, so a link that
+        // leaves a granted tree is matched by where it really points.
+        let mut existing = Path::new(&abs).to_path_buf();
+        let mut rest: Vec<std::ffi::OsString> = Vec::new();
+        loop {
+            if let Ok(real) = std::fs::canonicalize(&existing) {
+                let mut out = real;
+                for r in rest.iter().rev() {
+                    out.push(r);
+                }
+                return super::memory::normalize_path(&out.to_string_lossy(), "/");
+            }
+            match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+                (Some(name), Some(parent)) => {
+                    rest.push(name);
+                    existing = parent.to_path_buf();
+                }
+                _ => return abs,
+            }
+        }
+    }
+
+    fn read(&self, path: &str) -> Result<Vec<u8>, FsError> {
+        std::fs::read(path).map_err(|e| fs_err(e, path))
+    }
+
+    fn write(&self, path: &str, data: &[u8], append: bool) -> Result<(), FsError> {
+        use std::io::Write;
+        if let Some(parent) = Path::new(path).parent() {
+            std::fs::create_dir_all(parent).map_err(|e| fs_err(e, path))?;
+        }
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .append(append)
+            .truncate(!append)
+            .open(path)
+            .map_err(|e| fs_err(e, path))?;
+        f.write_all(data).map_err(|e| fs_err(e, path))
+    }
+
+    fn delete(&self, path: &str) -> Result<bool, FsError> {
+        match std::fs::metadata(path) {
+            Err(_) => Ok(false),
+            Ok(m) if m.is_dir() => Err(FsError {
+                kind: FsErrorKind::IsADirectory,
+                message: format!("Is a directory: '{path}'"),
+            }),
+            Ok(_) => std::fs::remove_file(path)
+                .map(|_| true)
+                .map_err(|e| fs_err(e, path)),
+        }
+    }
+
+    fn metadata(&self, path: &str) -> Option<Metadata> {
+        let m = std::fs::metadata(path).ok()?;
+        let modified = m
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(0.0);
+        Some(Metadata {
+            is_file: m.is_file(),
+            is_dir: m.is_dir(),
+            size: m.len(),
+            modified,
+        })
+    }
+
+    fn list_dir(&self, path: &str) -> Result<Vec<String>, FsError> {
+        let mut names: Vec<String> = std::fs::read_dir(path)
+            .map_err(|e| fs_err(e, path))?
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    fn create_dir(&self, path: &str) -> Result<(), FsError> {
+        std::fs::create_dir_all(path).map_err(|e| fs_err(e, path))
+    }
+
+    fn remove_dir(&self, path: &str, recursive: bool) -> Result<(), FsError> {
+        if recursive {
+            std::fs::remove_dir_all(path)
+        } else {
+            std::fs::remove_dir(path)
+        }
+        .map_err(|e| fs_err(e, path))
+    }
+
+    fn rename(&self, from: &str, to: &str) -> Result<(), FsError> {
+        std::fs::rename(from, to).map_err(|e| fs_err(e, from))
+    }
+
+    fn cwd(&self) -> String {
+        std::env::current_dir()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|_| "/".into())
+    }
+    fn home(&self) -> String {
+        std::env::var("HOME").unwrap_or_else(|_| "/".into())
+    }
+    fn temp_dir(&self) -> String {
+        std::env::temp_dir().to_string_lossy().into_owned()
+    }
+}
+
+/// The process environment (a private copy: `env.set` does not leak into
+/// other executions or the host process).
+#[derive(Debug, Clone)]
+pub struct ProcessEnv(super::memory::MemoryEnv);
+
+impl Default for ProcessEnv {
+    fn default() -> ProcessEnv {
+        ProcessEnv(super::memory::MemoryEnv::new(std::env::vars()))
+    }
+}
+
+impl Environment for ProcessEnv {
+    fn get(&self, key: &str) -> Option<String> {
+        self.0.get(key)
+    }
+    fn set(&mut self, key: &str, value: &str) {
+        self.0.set(key, value)
+    }
+    fn remove(&mut self, key: &str) {
+        self.0.remove(key)
+    }
+    fn all(&self) -> Vec<(String, String)> {
+        self.0.all()
+    }
+}
+
+#[derive(Default, Debug)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> f64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(0.0)
+    }
+    fn local_offset(&self, at: f64) -> i32 {
+        use chrono::{Local, Offset, TimeZone};
+        Local
+            .timestamp_opt(at as i64, 0)
+            .single()
+            .map(|t| t.offset().fix().local_minus_utc())
+            .unwrap_or(0)
+    }
+}
+
+/// Randomness seeded from the OS.
+pub struct OsRandom(ChaCha8Rng);
+
+impl Default for OsRandom {
+    fn default() -> OsRandom {
+        OsRandom(ChaCha8Rng::from_entropy())
+    }
+}
+
+impl RandomSource for OsRandom {
+    fn next_u64(&mut self) -> u64 {
+        self.0.next_u64()
+    }
+    fn reseed(&mut self, seed: u64) {
+        self.0 = ChaCha8Rng::seed_from_u64(seed);
+    }
+}
+
+/// User modules from directories on disk: `a.b` is `a/b.ml` under the
+/// importing file's directory, then under each search path.
+#[derive(Default, Debug, Clone)]
+pub struct DirModules {
+    pub search_paths: Vec<String>,
+}
+
+impl ModuleSource for DirModules {
+    fn find(&self, dotted: &str, importer_dir: Option<&str>) -> Option<(String, String)> {
+        let rel = format!("{}.ml", dotted.replace('.', "/"));
+        importer_dir
+            .into_iter()
+            .chain(self.search_paths.iter().map(String::as_str))
+            .map(|dir| Path::new(dir).join(&rel))
+            .find_map(|p| {
+                let text = std::fs::read_to_string(&p).ok()?;
+                Some((p.to_string_lossy().into_owned(), text))
+            })
+    }
+}

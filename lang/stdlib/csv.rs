@@ -1,0 +1,10 @@
+//! `csv` (placeholder until implemented).
+
+use super::ModuleDef;
+
+pub static MODULE: ModuleDef = ModuleDef {
+    name: "csv",
+    doc: "",
+    functions: &[],
+    constant: |_| None,
+};
