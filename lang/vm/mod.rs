@@ -177,7 +177,7 @@ impl Vm {
             return Err(recursion_error());
         }
         self.native_depth += 1;
-        let r = f(self);
+        let r = stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || f(self));
         self.native_depth -= 1;
         r
     }
@@ -200,7 +200,9 @@ impl Vm {
             return Err(e);
         }
         self.native_depth += 1;
-        let r = self.execute(entry);
+        // Nested runs recurse in Rust: grow the native stack on demand so
+        // any thread (a host's, a test's) can run deep callback chains.
+        let r = stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || self.execute(entry));
         self.native_depth -= 1;
         if r.is_err() {
             self.stack.truncate(callee_at);

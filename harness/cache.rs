@@ -1,0 +1,132 @@
+//! A bounded compile cache: identical sources compile once.
+
+use mlpy_lang::syntax::SourceFile;
+use mlpy_lang::{compile, CompileError, Program};
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::sync::{Arc, Mutex};
+
+type Compiled = Result<Arc<Program>, CompileError>;
+
+struct Entry {
+    name: Arc<str>,
+    text: Arc<str>,
+    compiled: Compiled,
+    last_used: u64,
+}
+
+/// Least-recently-used cache keyed by a hash of (name, source).
+pub struct CompileCache {
+    capacity: usize,
+    hasher: ahash::RandomState,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    entries: HashMap<u64, Entry>,
+    clock: u64,
+    pub hits: u64,
+    pub misses: u64,
+}
+
+impl CompileCache {
+    pub fn new(capacity: usize) -> CompileCache {
+        CompileCache {
+            capacity,
+            hasher: ahash::RandomState::new(),
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    fn key(&self, name: &str, text: &str) -> u64 {
+        let mut h = self.hasher.build_hasher();
+        name.hash(&mut h);
+        text.hash(&mut h);
+        h.finish()
+    }
+
+    /// The compiled program for this source, compiling on a miss.
+    pub fn get_or_compile(&self, name: &Arc<str>, text: &Arc<str>) -> Compiled {
+        if self.capacity == 0 {
+            return compile(Arc::new(SourceFile::new(&**name, &**text)));
+        }
+        let key = self.key(name, text);
+        {
+            let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            st.clock += 1;
+            let now = st.clock;
+            if let Some(e) = st.entries.get_mut(&key) {
+                // Compare the text too: a hash collision must not run the
+                // wrong program.
+                if *e.text == **text && *e.name == **name {
+                    e.last_used = now;
+                    let compiled = e.compiled.clone();
+                    st.hits += 1;
+                    return compiled;
+                }
+            }
+            st.misses += 1;
+        }
+        // Compile outside the lock so workers compile in parallel.
+        let compiled = compile(Arc::new(SourceFile::new(&**name, &**text)));
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if st.entries.len() >= self.capacity && !st.entries.contains_key(&key) {
+            if let Some(oldest) = st
+                .entries
+                .iter()
+                .min_by_key(|(_, e)| e.last_used)
+                .map(|(k, _)| *k)
+            {
+                st.entries.remove(&oldest);
+            }
+        }
+        let now = st.clock;
+        st.entries.insert(
+            key,
+            Entry {
+                name: name.clone(),
+                text: text.clone(),
+                compiled: compiled.clone(),
+                last_used: now,
+            },
+        );
+        compiled
+    }
+
+    /// (hits, misses) so far.
+    pub fn stats(&self) -> (u64, u64) {
+        let st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        (st.hits, st.misses)
+    }
+
+    pub fn len(&self) -> usize {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caches_and_evicts() {
+        let c = CompileCache::new(2);
+        let n: Arc<str> = "a.ml".into();
+        let t1: Arc<str> = "x = 1;".into();
+        let t2: Arc<str> = "x = 2;".into();
+        let t3: Arc<str> = "x = 3;".into();
+        let p1 = c.get_or_compile(&n, &t1).unwrap();
+        let p1b = c.get_or_compile(&n, &t1).unwrap();
+        assert!(Arc::ptr_eq(&p1, &p1b));
+        c.get_or_compile(&n, &t2).unwrap();
+        c.get_or_compile(&n, &t3).unwrap();
+        assert_eq!(c.len(), 2);
+        assert_eq!(c.stats(), (1, 3));
+        assert!(c.get_or_compile(&n, &"x = ;".into()).is_err());
+    }
+}

@@ -1,0 +1,308 @@
+//! The integration executor: runs ML code on a bounded pool of worker
+//! threads, never on the async reactor.
+//!
+//! Every execution carries its own grants, host backends, globals and
+//! deadline; nothing is global. A timeout or a dropped future interrupts
+//! the VM itself, so the worker is freed promptly and the next queued job
+//! runs.
+
+use crate::backend::{Backend, Job, NativeBackend};
+use crate::outcome::{ExecOutcome, Status};
+use mlpy_lang::capability::GrantSet;
+use mlpy_lang::host::Host;
+use mlpy_lang::vm::{Interrupt, Limits, VM_THREAD_STACK};
+use mlpy_lang::{Data, Program};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::{oneshot, Semaphore};
+
+/// What to run: source text or an already compiled program.
+#[derive(Clone)]
+pub enum Code {
+    Source { name: Arc<str>, text: Arc<str> },
+    Program(Arc<Program>),
+}
+
+impl Code {
+    pub fn source(text: impl Into<Arc<str>>) -> Code {
+        Code::Source {
+            name: "<exec>".into(),
+            text: text.into(),
+        }
+    }
+    pub fn named(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> Code {
+        Code::Source {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+    /// The source text, when there is one.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Code::Source { text, .. } => Some(text),
+            Code::Program(p) => Some(&p.file.text),
+        }
+    }
+}
+
+/// One execution's inputs.
+pub struct ExecRequest {
+    pub code: Code,
+    pub grants: Arc<GrantSet>,
+    /// The world the code sees; `None` means `Host::captured()` (a closed,
+    /// deterministic in-memory world).
+    pub host: Option<Host>,
+    /// Overrides the executor's default timeout.
+    pub timeout: Option<Duration>,
+    /// Variables defined before the code runs.
+    pub globals: Vec<(String, Data)>,
+    /// Overrides the executor's limits.
+    pub limits: Option<Limits>,
+}
+
+impl ExecRequest {
+    pub fn new(code: impl Into<Arc<str>>) -> ExecRequest {
+        ExecRequest::from_code(Code::source(code))
+    }
+    pub fn from_code(code: Code) -> ExecRequest {
+        ExecRequest {
+            code,
+            grants: Arc::new(GrantSet::none()),
+            host: None,
+            timeout: None,
+            globals: Vec::new(),
+            limits: None,
+        }
+    }
+    pub fn grants(mut self, grants: GrantSet) -> ExecRequest {
+        self.grants = Arc::new(grants);
+        self
+    }
+    pub fn host(mut self, host: Host) -> ExecRequest {
+        self.host = Some(host);
+        self
+    }
+    pub fn timeout(mut self, timeout: Duration) -> ExecRequest {
+        self.timeout = Some(timeout);
+        self
+    }
+    pub fn global(mut self, name: impl Into<String>, value: Data) -> ExecRequest {
+        self.globals.push((name.into(), value));
+        self
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ExecutorConfig {
+    /// Worker threads (ML execution is CPU-bound).
+    pub max_workers: usize,
+    /// Jobs admitted beyond the busy workers before `execute` waits.
+    pub queue_capacity: usize,
+    pub default_timeout: Option<Duration>,
+    pub limits: Limits,
+    /// Compiled programs kept by source hash (0 disables the cache).
+    pub cache_capacity: usize,
+}
+
+impl Default for ExecutorConfig {
+    fn default() -> ExecutorConfig {
+        ExecutorConfig {
+            max_workers: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+            queue_capacity: 1024,
+            default_timeout: Some(Duration::from_secs(30)),
+            limits: Limits::default(),
+            cache_capacity: 256,
+        }
+    }
+}
+
+struct Inner {
+    config: ExecutorConfig,
+    jobs: Mutex<Option<mpsc::Sender<QueuedJob>>>,
+    admission: Semaphore,
+    workers: Mutex<Vec<std::thread::JoinHandle<()>>>,
+}
+
+struct QueuedJob {
+    job: Job,
+    reply: oneshot::Sender<ExecOutcome>,
+}
+
+/// Runs ML code asynchronously. Cheap to clone; all clones share one pool.
+#[derive(Clone)]
+pub struct Executor {
+    inner: Arc<Inner>,
+}
+
+/// Raises the job's interrupt if the caller stops waiting before it ends.
+struct CancelOnDrop {
+    interrupt: Interrupt,
+    armed: bool,
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if self.armed {
+            self.interrupt.cancel();
+        }
+    }
+}
+
+impl Executor {
+    /// An executor over the native VM.
+    pub fn new(config: ExecutorConfig) -> Executor {
+        let backend = Arc::new(NativeBackend::new(config.cache_capacity, config.limits.clone()));
+        Executor::with_backend(config, backend)
+    }
+
+    /// An executor over any backend (mock, external process, ...).
+    pub fn with_backend(config: ExecutorConfig, backend: Arc<dyn Backend>) -> Executor {
+        let workers_n = config.max_workers.max(1);
+        let (tx, rx) = mpsc::channel::<QueuedJob>();
+        let rx = Arc::new(Mutex::new(rx));
+        let mut workers = Vec::with_capacity(workers_n);
+        for i in 0..workers_n {
+            let rx = rx.clone();
+            let backend = backend.clone();
+            let handle = std::thread::Builder::new()
+                .name(format!("mlpy-worker-{i}"))
+                .stack_size(VM_THREAD_STACK)
+                .spawn(move || worker_loop(rx, backend))
+                .expect("spawn executor worker");
+            workers.push(handle);
+        }
+        let permits = workers_n + config.queue_capacity.max(1);
+        Executor {
+            inner: Arc::new(Inner {
+                admission: Semaphore::new(permits),
+                jobs: Mutex::new(Some(tx)),
+                workers: Mutex::new(workers),
+                config,
+            }),
+        }
+    }
+
+    pub fn config(&self) -> &ExecutorConfig {
+        &self.inner.config
+    }
+
+    /// Runs one request. Dropping the returned future cancels the job.
+    pub async fn execute(&self, req: ExecRequest) -> ExecOutcome {
+        let submitted = Instant::now();
+        let Ok(_permit) = self.inner.admission.acquire().await else {
+            return shut_down_outcome();
+        };
+        let interrupt = Interrupt::new();
+        let mut guard = CancelOnDrop {
+            interrupt: interrupt.clone(),
+            armed: true,
+        };
+        let timeout = req.timeout.or(self.inner.config.default_timeout);
+        let (reply, rx) = oneshot::channel();
+        let job = Job {
+            limits: req.limits.clone().unwrap_or_else(|| self.inner.config.limits.clone()),
+            request: req,
+            interrupt,
+            timeout,
+            submitted,
+        };
+        {
+            let jobs = self.inner.jobs.lock().unwrap_or_else(|e| e.into_inner());
+            match jobs.as_ref() {
+                Some(tx) if tx.send(QueuedJob { job, reply }).is_ok() => {}
+                _ => {
+                    guard.armed = false;
+                    return shut_down_outcome();
+                }
+            }
+        }
+        let outcome = rx.await;
+        guard.armed = false;
+        outcome.unwrap_or_else(|_| {
+            let mut o = ExecOutcome::new(Status::Error {
+                error: internal_error("the worker stopped before answering"),
+            });
+            o.timings.total = submitted.elapsed();
+            o
+        })
+    }
+
+    /// Runs one request from synchronous code, blocking the calling thread.
+    /// Do not call it from inside an async task: await `execute` there.
+    pub fn execute_blocking(&self, req: ExecRequest) -> ExecOutcome {
+        pollster::block_on(self.execute(req))
+    }
+
+    /// Stops accepting work; running and queued jobs finish first.
+    pub fn shutdown(&self) {
+        self.inner.admission.close();
+        self.inner
+            .jobs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        let workers = std::mem::take(&mut *self.inner.workers.lock().unwrap_or_else(|e| e.into_inner()));
+        for w in workers {
+            let _ = w.join();
+        }
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // Closing the channel ends the workers' loops.
+        self.jobs.get_mut().unwrap_or_else(|e| e.into_inner()).take();
+    }
+}
+
+fn worker_loop(rx: Arc<Mutex<mpsc::Receiver<QueuedJob>>>, backend: Arc<dyn Backend>) {
+    loop {
+        let next = {
+            let rx = rx.lock().unwrap_or_else(|e| e.into_inner());
+            rx.recv()
+        };
+        let Ok(QueuedJob { job, reply }) = next else {
+            return;
+        };
+        if reply.is_closed() || job.interrupt.raised().is_some() {
+            // The caller gave up while the job waited: do not run it.
+            let _ = reply.send(ExecOutcome::new(Status::Cancelled));
+            continue;
+        }
+        let queued = job.submitted.elapsed();
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| backend.run(job)));
+        let mut outcome = outcome.unwrap_or_else(|p| {
+            let msg = p
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown panic".into());
+            ExecOutcome::new(Status::Error {
+                error: internal_error(&format!("internal error: {msg}")),
+            })
+        });
+        outcome.timings.queued = queued;
+        let _ = reply.send(outcome);
+    }
+}
+
+pub(crate) fn internal_error(message: &str) -> mlpy_lang::error::ErrorInfo {
+    mlpy_lang::error::ErrorInfo {
+        kind: "InternalError".into(),
+        message: message.into(),
+        line: None,
+        column: None,
+        file: None,
+        rendered: format!("InternalError: {message}\n"),
+        violation: None,
+    }
+}
+
+fn shut_down_outcome() -> ExecOutcome {
+    ExecOutcome::new(Status::Error {
+        error: internal_error("the executor has been shut down"),
+    })
+}

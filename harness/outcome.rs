@@ -1,0 +1,108 @@
+//! What one execution produced: plain, thread-safe data.
+
+use mlpy_lang::error::{ErrorInfo, Violation};
+use mlpy_lang::Data;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// How an execution ended.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Status {
+    /// Finished; the program result (section 13) or the callback's return.
+    Ok { value: Data },
+    /// An ML error (syntax errors included: kind `SyntaxError`).
+    Error { error: ErrorInfo },
+    /// Ended by an uncaught capability violation.
+    Violation { error: ErrorInfo },
+    /// Stopped by its deadline; the code really stopped.
+    Timeout,
+    /// Stopped because the caller gave up (dropped the future) or cancelled.
+    Cancelled,
+}
+
+impl Status {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Status::Ok { .. } => "ok",
+            Status::Error { .. } => "error",
+            Status::Violation { .. } => "violation",
+            Status::Timeout => "timeout",
+            Status::Cancelled => "cancelled",
+        }
+    }
+    pub fn is_ok(&self) -> bool {
+        matches!(self, Status::Ok { .. })
+    }
+    pub fn value(&self) -> Option<&Data> {
+        match self {
+            Status::Ok { value } => Some(value),
+            _ => None,
+        }
+    }
+    pub fn error(&self) -> Option<&ErrorInfo> {
+        match self {
+            Status::Error { error } | Status::Violation { error } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// Where the time went.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timings {
+    /// Waiting for a free worker.
+    #[serde(with = "micros")]
+    pub queued: Duration,
+    /// Parsing and compiling (zero on a compile-cache hit).
+    #[serde(with = "micros")]
+    pub compile: Duration,
+    /// Running the VM.
+    #[serde(with = "micros")]
+    pub run: Duration,
+    #[serde(with = "micros")]
+    pub total: Duration,
+}
+
+mod micros {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(d.as_micros() as u64)
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        Ok(Duration::from_micros(u64::deserialize(d)?))
+    }
+}
+
+/// The result of one execution.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExecOutcome {
+    pub execution_id: String,
+    #[serde(flatten)]
+    pub status: Status,
+    pub stdout: String,
+    #[serde(default)]
+    pub stderr: String,
+    /// Every capability violation, caught by ML code or not.
+    pub violations: Vec<Violation>,
+    /// Top-level variables after the run (functions and modules left out).
+    #[serde(default)]
+    pub globals: indexmap::IndexMap<String, Data>,
+    #[serde(default)]
+    pub timings: Timings,
+}
+
+impl ExecOutcome {
+    pub fn new(status: Status) -> ExecOutcome {
+        ExecOutcome {
+            execution_id: uuid::Uuid::new_v4().to_string(),
+            status,
+            stdout: String::new(),
+            stderr: String::new(),
+            violations: Vec::new(),
+            globals: Default::default(),
+            timings: Timings::default(),
+        }
+    }
+}

@@ -1,0 +1,403 @@
+//! Sessions: persistent ML state (globals, functions, imports) across
+//! executions, as in a REPL, and callbacks that call ML functions directly
+//! with typed values.
+//!
+//! A session's VM holds reference-counted values that must never be
+//! touched by two threads at once, so it lives behind a mutex; every call
+//! runs on the caller's thread while holding it (no thread hop). Results
+//! leave the lock only as plain [`Data`].
+
+use crate::backend::{error_status, is_reported_global, syntax_error_info};
+use crate::outcome::{ExecOutcome, Status};
+use mlpy_lang::capability::{GrantSet, Token, TokenError};
+use mlpy_lang::compile::{compile_with, CompileOptions};
+use mlpy_lang::error::ErrorInfo;
+use mlpy_lang::host::Host;
+use mlpy_lang::syntax::SourceFile;
+use mlpy_lang::vm::{Interrupt, Limits};
+use mlpy_lang::{Data, ErrorKind, Value, Vm};
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// Options for a new session.
+pub struct SessionOptions {
+    pub grants: GrantSet,
+    /// The world the session's code sees (default: `Host::captured()`).
+    pub host: Option<Host>,
+    pub limits: Limits,
+    /// Per-execution timeout.
+    pub timeout: Option<Duration>,
+}
+
+impl Default for SessionOptions {
+    fn default() -> SessionOptions {
+        SessionOptions {
+            grants: GrantSet::none(),
+            host: None,
+            limits: Limits::default(),
+            timeout: Some(Duration::from_secs(30)),
+        }
+    }
+}
+
+struct State {
+    vm: Vm,
+    grants: GrantSet,
+    timeout: Option<Duration>,
+    snippets: u64,
+}
+
+// SAFETY: the VM's `Rc` values are reachable only through `State`, which
+// is only ever accessed while the session mutex is held, so no two threads
+// touch them at once; nothing reference-counted leaves the lock (results
+// are converted to `Data` first).
+unsafe impl Send for State {}
+
+/// A persistent ML session. `Send + Sync + Clone`: calls from any thread
+/// are serialised, so no result is ever lost or mixed.
+#[derive(Clone)]
+pub struct Session {
+    state: Arc<Mutex<State>>,
+    interrupt: Interrupt,
+}
+
+/// Why a call into the session failed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CallError {
+    /// The name is not an identifier.
+    InvalidName(String),
+    /// No global of that name exists.
+    NotFound(String),
+    /// The global exists but is not a function.
+    NotCallable(String),
+    /// The function raised an ML error.
+    Error(ErrorInfo),
+    /// A capability violation that the function did not catch.
+    Violation(ErrorInfo),
+    Timeout,
+    Cancelled,
+}
+
+impl fmt::Display for CallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CallError::InvalidName(n) => write!(f, "'{n}' is not a valid function name"),
+            CallError::NotFound(n) => write!(f, "function '{n}' is not defined in the session"),
+            CallError::NotCallable(n) => write!(f, "'{n}' is not a function"),
+            CallError::Error(e) | CallError::Violation(e) => write!(f, "{}: {}", e.kind, e.message),
+            CallError::Timeout => write!(f, "the call timed out"),
+            CallError::Cancelled => write!(f, "the call was cancelled"),
+        }
+    }
+}
+
+impl std::error::Error for CallError {}
+
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+impl Session {
+    pub fn new(options: SessionOptions) -> Session {
+        let vm = Vm::new(
+            options.host.unwrap_or_else(Host::captured),
+            Arc::new(options.grants.clone()),
+            options.limits,
+        );
+        let interrupt = vm.interrupt.clone();
+        Session {
+            state: Arc::new(Mutex::new(State {
+                vm,
+                grants: options.grants,
+                timeout: options.timeout,
+                snippets: 0,
+            })),
+            interrupt,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Stops whatever the session is running now.
+    pub fn cancel(&self) {
+        self.interrupt.cancel();
+    }
+
+    /// Runs code in the session; its definitions persist.
+    pub fn execute(&self, code: &str) -> ExecOutcome {
+        let start = Instant::now();
+        let mut st = self.lock();
+        st.snippets += 1;
+        let name = format!("<session:{}>", st.snippets);
+        let file = Arc::new(SourceFile::new(name, code));
+        let compiled = {
+            let vm = &st.vm;
+            let known = |n: &str| vm.env.get(n).is_some();
+            compile_with(
+                file,
+                &CompileOptions {
+                    known_globals: Some(&known),
+                },
+            )
+        };
+        let compile_time = start.elapsed();
+        let program = match compiled {
+            Ok(p) => p,
+            Err(e) => {
+                let mut o = ExecOutcome::new(Status::Error {
+                    error: syntax_error_info(&e),
+                });
+                o.timings.compile = compile_time;
+                o.timings.total = start.elapsed();
+                return o;
+            }
+        };
+        let deadline = st.timeout.map(|t| Instant::now() + t);
+        self.interrupt.clear();
+        let seen_violations = st.vm.violations.len();
+        st.vm.set_deadline(deadline);
+        let result = st.vm.run(&program);
+        let status = match result {
+            Ok(r) => Status::Ok {
+                value: Data::from_value(&r.value),
+            },
+            Err(e) => {
+                st.vm.reset_stack();
+                error_status(&e)
+            }
+        };
+        let mut outcome = ExecOutcome::new(status);
+        outcome.stdout = st.vm.host.console.take_stdout();
+        outcome.violations = st.vm.violations[seen_violations..].to_vec();
+        outcome.globals = st
+            .vm
+            .env
+            .defined()
+            .filter(|(_, v)| is_reported_global(v))
+            .map(|(k, v)| (k.to_string(), Data::from_value(&v)))
+            .collect();
+        outcome.timings.compile = compile_time;
+        outcome.timings.run = start.elapsed() - compile_time;
+        outcome.timings.total = start.elapsed();
+        outcome
+    }
+
+    /// Runs code on a blocking-friendly thread from async code.
+    pub async fn execute_async(&self, code: &str) -> ExecOutcome {
+        let session = self.clone();
+        let code = code.to_string();
+        match tokio::task::spawn_blocking(move || session.execute(&code)).await {
+            Ok(o) => o,
+            Err(_) => ExecOutcome::new(Status::Cancelled),
+        }
+    }
+
+    /// A global's value as plain data.
+    pub fn get(&self, name: &str) -> Option<Data> {
+        let st = self.lock();
+        st.vm.env.get(name).map(|v| Data::from_value(&v))
+    }
+
+    /// Names of the session's data and function globals.
+    pub fn names(&self) -> Vec<String> {
+        let st = self.lock();
+        st.vm.env.defined().map(|(k, _)| k.to_string()).collect()
+    }
+
+    /// Calls a function defined in the session with typed arguments.
+    pub fn call(&self, function: &str, args: &[Data]) -> Result<Data, CallError> {
+        self.call_with_timeout(function, args, None)
+    }
+
+    fn call_with_timeout(
+        &self,
+        function: &str,
+        args: &[Data],
+        timeout: Option<Duration>,
+    ) -> Result<Data, CallError> {
+        if !is_identifier(function) {
+            return Err(CallError::InvalidName(function.to_string()));
+        }
+        let mut st = self.lock();
+        let f = match st.vm.env.get(function) {
+            Some(f) if f.is_callable() => f,
+            Some(_) => return Err(CallError::NotCallable(function.to_string())),
+            None => return Err(CallError::NotFound(function.to_string())),
+        };
+        let timeout = timeout.or(st.timeout);
+        st.vm.set_deadline(timeout.map(|t| Instant::now() + t));
+        self.interrupt.clear();
+        let args: Vec<Value> = args.iter().map(Data::to_value).collect();
+        match st.vm.call_value(&f, &args) {
+            Ok(v) => Ok(Data::from_value(&v)),
+            Err(e) => {
+                st.vm.reset_stack();
+                Err(match e.kind() {
+                    ErrorKind::Timeout => CallError::Timeout,
+                    ErrorKind::Cancelled => CallError::Cancelled,
+                    ErrorKind::CapabilityViolation => CallError::Violation(e.info()),
+                    _ => CallError::Error(e.info()),
+                })
+            }
+        }
+    }
+
+    /// Grants a capability from the next execution on.
+    pub fn grant(&self, capability: &str) -> Result<(), TokenError> {
+        let token = Token::parse(capability)?;
+        let mut st = self.lock();
+        if !st.grants.tokens.contains(&token) {
+            st.grants.tokens.push(token);
+        }
+        st.vm.grants = Arc::new(st.grants.clone());
+        Ok(())
+    }
+
+    /// Revokes a capability (by its text); false if it was not granted.
+    pub fn revoke(&self, capability: &str) -> bool {
+        let mut st = self.lock();
+        let before = st.grants.tokens.len();
+        let wanted = capability.trim();
+        st.grants.tokens.retain(|t| t.text != wanted);
+        let changed = st.grants.tokens.len() != before;
+        st.vm.grants = Arc::new(st.grants.clone());
+        changed
+    }
+
+    /// Granted capability texts, sorted.
+    pub fn grants(&self) -> Vec<String> {
+        self.lock().grants.names()
+    }
+
+    /// Every capability violation recorded in this session so far.
+    pub fn violations(&self) -> Vec<mlpy_lang::Violation> {
+        self.lock().vm.violations.clone()
+    }
+
+    /// A host callable for an ML function of this session. The name must
+    /// be an identifier and the function must exist now.
+    pub fn callback(&self, function: &str) -> Result<Callback, CallError> {
+        if !is_identifier(function) {
+            return Err(CallError::InvalidName(function.to_string()));
+        }
+        match self.get_kind(function) {
+            Some(true) => Ok(Callback {
+                session: self.clone(),
+                function: function.to_string(),
+                fallback: None,
+                timeout: None,
+            }),
+            Some(false) => Err(CallError::NotCallable(function.to_string())),
+            None => Err(CallError::NotFound(function.to_string())),
+        }
+    }
+
+    fn get_kind(&self, name: &str) -> Option<bool> {
+        let st = self.lock();
+        st.vm.env.get(name).map(|v| v.is_callable())
+    }
+}
+
+impl Drop for State {
+    fn drop(&mut self) {
+        self.vm.env.clear();
+    }
+}
+
+type ErrorHandler = Arc<dyn Fn(&CallError) -> Option<Data> + Send + Sync>;
+
+/// An ML function callable from the host with plain-data arguments.
+#[derive(Clone)]
+pub struct Callback {
+    session: Session,
+    function: String,
+    fallback: Option<ErrorHandler>,
+    timeout: Option<Duration>,
+}
+
+impl Callback {
+    /// Maps an error to a fallback value (`Some`) or lets it through (`None`).
+    pub fn on_error(
+        mut self,
+        handler: impl Fn(&CallError) -> Option<Data> + Send + Sync + 'static,
+    ) -> Callback {
+        self.fallback = Some(Arc::new(handler));
+        self
+    }
+
+    /// A per-call timeout (instead of the session's).
+    pub fn timeout(mut self, timeout: Duration) -> Callback {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    pub fn name(&self) -> &str {
+        &self.function
+    }
+
+    /// Calls the function. Runs on this thread under the session's lock.
+    pub fn call(&self, args: &[Data]) -> Result<Data, CallError> {
+        match self
+            .session
+            .call_with_timeout(&self.function, args, self.timeout)
+        {
+            Ok(v) => Ok(v),
+            Err(e) => match self.fallback.as_ref().and_then(|h| h(&e)) {
+                Some(v) => Ok(v),
+                None => Err(e),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_persists_and_callbacks_work() {
+        let s = Session::new(SessionOptions::default());
+        assert!(s.execute("function add(a, b) { return a + b; } total = 0;").status.is_ok());
+        let o = s.execute("total = total + add(2, 3); total;");
+        assert_eq!(o.status.value(), Some(&Data::Int(5)));
+        assert_eq!(s.get("total"), Some(Data::Int(5)));
+        let cb = s.callback("add").unwrap();
+        assert_eq!(cb.call(&[Data::Int(3), Data::Int(4)]), Ok(Data::Int(7)));
+        assert_eq!(
+            cb.call(&[Data::Str("a\"b\né".into()), Data::Str("!".into())]),
+            Ok(Data::Str("a\"b\né!".into()))
+        );
+        assert!(matches!(s.callback("nope"), Err(CallError::NotFound(_))));
+        assert!(matches!(s.callback("total"), Err(CallError::NotCallable(_))));
+        assert!(matches!(s.callback("add(1);x"), Err(CallError::InvalidName(_))));
+    }
+
+    #[test]
+    fn errors_fallbacks_and_timeouts() {
+        let s = Session::new(SessionOptions::default());
+        s.execute("function boom(x) { return x / 0; } function spin() { while (true) {} }");
+        let cb = s.callback("boom").unwrap();
+        assert!(matches!(cb.call(&[Data::Int(1)]), Err(CallError::Error(e)) if e.kind == "ZeroDivisionError"));
+        let safe = cb.clone().on_error(|_| Some(Data::Int(-1)));
+        assert_eq!(safe.call(&[Data::Int(1)]), Ok(Data::Int(-1)));
+        let spin = s.callback("spin").unwrap().timeout(Duration::from_millis(50));
+        assert_eq!(spin.call(&[]), Err(CallError::Timeout));
+        // The session still works afterwards.
+        assert_eq!(s.execute("1 + 1;").status.value(), Some(&Data::Int(2)));
+    }
+
+    #[test]
+    fn grants_change_between_executions() {
+        let s = Session::new(SessionOptions::default());
+        s.grant("env:read:HOME").unwrap();
+        assert_eq!(s.grants(), vec!["env:read:HOME".to_string()]);
+        assert!(s.revoke("env:read:HOME"));
+        assert!(!s.revoke("env:read:HOME"));
+        assert!(s.grant("not a token!").is_err());
+    }
+}
