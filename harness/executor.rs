@@ -121,6 +121,7 @@ impl Default for ExecutorConfig {
 
 struct Inner {
     config: ExecutorConfig,
+    permits: usize,
     jobs: Mutex<Option<mpsc::Sender<QueuedJob>>>,
     admission: Semaphore,
     workers: Mutex<Vec<std::thread::JoinHandle<()>>>,
@@ -177,6 +178,7 @@ impl Executor {
         let permits = workers_n + config.queue_capacity.max(1);
         Executor {
             inner: Arc::new(Inner {
+                permits,
                 admission: Semaphore::new(permits),
                 jobs: Mutex::new(Some(tx)),
                 workers: Mutex::new(workers),
@@ -219,7 +221,28 @@ impl Executor {
                 }
             }
         }
-        let outcome = rx.await;
+        // Short jobs finish within microseconds: poll briefly (yielding to
+        // other tasks) before parking, which costs a futex wake-up.
+        let mut rx = rx;
+        // Only a caller with few jobs in flight spins; under load, parking
+        // leaves the cores to the workers.
+        let in_flight = self.inner.permits - self.inner.admission.available_permits();
+        let spin = if in_flight <= self.inner.config.max_workers.max(1) {
+            SPIN
+        } else {
+            Duration::ZERO
+        };
+        let spin_until = Instant::now() + spin;
+        let outcome = loop {
+            match rx.try_recv() {
+                Ok(o) => break Ok(o),
+                Err(oneshot::error::TryRecvError::Closed) => break Err(()),
+                Err(oneshot::error::TryRecvError::Empty) if Instant::now() < spin_until => {
+                    tokio::task::yield_now().await;
+                }
+                Err(oneshot::error::TryRecvError::Empty) => break rx.await.map_err(|_| ()),
+            }
+        };
         guard.armed = false;
         outcome.unwrap_or_else(|_| {
             let mut o = ExecOutcome::new(Status::Error {
@@ -258,11 +281,25 @@ impl Drop for Inner {
     }
 }
 
+/// How long waiting sides spin before sleeping.
+const SPIN: Duration = Duration::from_micros(50);
+
 fn worker_loop(rx: Arc<Mutex<mpsc::Receiver<QueuedJob>>>, backend: Arc<dyn Backend>) {
     loop {
         let next = {
             let rx = rx.lock().unwrap_or_else(|e| e.into_inner());
-            rx.recv()
+            // Spin briefly for the next job before sleeping in `recv`.
+            let spin_until = Instant::now() + SPIN;
+            loop {
+                match rx.try_recv() {
+                    Ok(job) => break Ok(job),
+                    Err(mpsc::TryRecvError::Disconnected) => break Err(mpsc::RecvError),
+                    Err(mpsc::TryRecvError::Empty) if Instant::now() < spin_until => {
+                        std::hint::spin_loop();
+                    }
+                    Err(mpsc::TryRecvError::Empty) => break rx.recv(),
+                }
+            }
         };
         let Ok(QueuedJob { job, reply }) = next else {
             return;

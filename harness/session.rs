@@ -251,9 +251,11 @@ impl Session {
     pub fn grant(&self, capability: &str) -> Result<(), TokenError> {
         let token = Token::parse(capability)?;
         let mut st = self.lock();
-        if !st.grants.tokens.contains(&token) {
-            st.grants.tokens.push(token);
+        let mut tokens = st.grants.tokens().to_vec();
+        if !tokens.iter().any(|t| t.text() == token.text()) {
+            tokens.push(token);
         }
+        st.grants = GrantSet::from_tokens(tokens);
         st.vm.grants = Arc::new(st.grants.clone());
         Ok(())
     }
@@ -261,11 +263,20 @@ impl Session {
     /// Revokes a capability (by its text); false if it was not granted.
     pub fn revoke(&self, capability: &str) -> bool {
         let mut st = self.lock();
-        let before = st.grants.tokens.len();
         let wanted = capability.trim();
-        st.grants.tokens.retain(|t| t.text != wanted);
-        let changed = st.grants.tokens.len() != before;
-        st.vm.grants = Arc::new(st.grants.clone());
+        let before = st.grants.tokens().len();
+        let tokens: Vec<Token> = st
+            .grants
+            .tokens()
+            .iter()
+            .filter(|t| t.text() != wanted)
+            .cloned()
+            .collect();
+        let changed = tokens.len() != before;
+        if changed {
+            st.grants = GrantSet::from_tokens(tokens);
+            st.vm.grants = Arc::new(st.grants.clone());
+        }
         changed
     }
 

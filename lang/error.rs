@@ -172,7 +172,7 @@ impl MlError {
                     if let Some(site) = site {
                         let lc = site.line_col();
                         out.push_str(&format!(
-                            "  in {name} called at {}:{}:{}\n",
+                            "  called from {name} at {}:{}:{}\n",
                             site.file.name, lc.line, lc.column
                         ));
                     }

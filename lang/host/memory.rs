@@ -9,10 +9,12 @@ use std::sync::Mutex;
 
 /// A virtual file tree. Paths are absolute and normalised; directories are
 /// implied by the files under them and can also exist empty.
-#[derive(Default, Debug)]
+#[derive(Debug)]
 pub struct MemoryFs {
     state: Mutex<MemState>,
     cwd: String,
+    /// Largest file one read returns.
+    pub max_read: u64,
 }
 
 #[derive(Default, Debug, Clone)]
@@ -70,11 +72,18 @@ pub fn normalize_path(path: &str, cwd: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
+impl Default for MemoryFs {
+    fn default() -> MemoryFs {
+        MemoryFs::new()
+    }
+}
+
 impl MemoryFs {
     pub fn new() -> MemoryFs {
         MemoryFs {
             state: Mutex::default(),
             cwd: "/work".into(),
+            max_read: DEFAULT_MAX_READ,
         }
     }
 
@@ -121,9 +130,21 @@ impl FileSystem for MemoryFs {
         normalize_path(&expanded, &self.cwd)
     }
 
+    fn max_read(&self) -> u64 {
+        self.max_read
+    }
+
     fn read(&self, path: &str) -> Result<Vec<u8>, FsError> {
         let st = self.lock();
         match st.files.get(path) {
+            Some((data, _)) if data.len() as u64 > self.max_read => Err(FsError {
+                kind: FsErrorKind::TooLarge,
+                message: format!(
+                    "File too large: '{path}' has {} bytes, more than the read limit of {} bytes",
+                    data.len(),
+                    self.max_read
+                ),
+            }),
             Some((data, _)) => Ok(data.clone()),
             None if Self::is_dir(&st, path) => Err(err(FsErrorKind::IsADirectory, path)),
             None => Err(err(FsErrorKind::NotFound, path)),
@@ -235,9 +256,40 @@ impl FileSystem for MemoryFs {
 
     fn rename(&self, from: &str, to: &str) -> Result<(), FsError> {
         let mut st = self.lock();
+        if Self::is_dir(&st, to) {
+            return Err(err(FsErrorKind::IsADirectory, to));
+        }
         match st.files.remove(from) {
             Some(data) => {
                 st.files.insert(to.to_string(), data);
+                Ok(())
+            }
+            None if Self::is_dir(&st, from) && from != "/" => {
+                if to == from || to.starts_with(&format!("{from}/")) {
+                    return Err(err(FsErrorKind::Other, to));
+                }
+                let prefix = format!("{from}/");
+                let moved: Vec<String> = st
+                    .files
+                    .keys()
+                    .filter(|k| k.starts_with(&prefix))
+                    .cloned()
+                    .collect();
+                for k in moved {
+                    if let Some(v) = st.files.remove(&k) {
+                        st.files.insert(format!("{to}{}", &k[from.len()..]), v);
+                    }
+                }
+                let dirs: Vec<String> = st
+                    .dirs
+                    .iter()
+                    .filter(|k| *k == from || k.starts_with(&prefix))
+                    .cloned()
+                    .collect();
+                for d in dirs {
+                    st.dirs.remove(&d);
+                    st.dirs.insert(format!("{to}{}", &d[from.len()..]));
+                }
                 Ok(())
             }
             None => Err(err(FsErrorKind::NotFound, from)),

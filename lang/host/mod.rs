@@ -7,15 +7,23 @@
 //! to the worker that runs the VM.
 
 pub mod console;
+pub mod http;
 pub mod memory;
 pub mod real;
 
 pub use console::{CapturedConsole, Console, StdConsole};
+pub use http::{Route, ScriptedHttp, UreqHttp};
 pub use memory::{FixedClock, MemoryEnv, MemoryFs, MemoryModules, NoNetwork, SeededRandom};
 pub use real::{DirModules, OsRandom, ProcessEnv, RealFs, SystemClock};
 
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// Largest file one read may return unless a file system sets its own
+/// limit (64 MiB).
+pub const DEFAULT_MAX_READ: u64 = 64 * 1024 * 1024;
 
 /// Why a file-system operation failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +59,11 @@ pub struct Metadata {
 /// Files and directories. Paths given to these methods are absolute and
 /// already normalised by [`FileSystem::resolve`].
 pub trait FileSystem: Send + Sync {
+    /// Largest file [`FileSystem::read`] returns; bigger files give
+    /// [`FsErrorKind::TooLarge`] without being read.
+    fn max_read(&self) -> u64 {
+        DEFAULT_MAX_READ
+    }
     /// The absolute, normalised form of `path` (relative paths against the
     /// working directory, `~` expanded; on the real file system symlinks are
     /// resolved, for the longest existing prefix). Capability checks match
@@ -145,6 +158,39 @@ pub struct Host {
     pub modules: Arc<dyn ModuleSource>,
     /// Program arguments for the `args` module (script name first).
     pub args: Vec<String>,
+    /// Per-execution state of stdlib modules (e.g. the `log` module's
+    /// default logger), keyed by type.
+    pub state: Extensions,
+}
+
+/// A small type map: one value per type, created on first use.
+#[derive(Default)]
+pub struct Extensions(HashMap<TypeId, Box<dyn Any + Send>>);
+
+impl Extensions {
+    /// The value of type `T`, created with `Default` on first use.
+    pub fn get_or_default<T: Any + Send + Default>(&mut self) -> &mut T {
+        let slot = self
+            .0
+            .entry(TypeId::of::<T>())
+            .or_insert_with(|| Box::new(T::default()));
+        match slot.downcast_mut::<T>() {
+            Some(v) => v,
+            None => unreachable!("Extensions: value stored under the wrong type id"),
+        }
+    }
+    pub fn get<T: Any + Send>(&self) -> Option<&T> {
+        self.0.get(&TypeId::of::<T>()).and_then(|b| b.downcast_ref::<T>())
+    }
+    pub fn insert<T: Any + Send>(&mut self, value: T) {
+        self.0.insert(TypeId::of::<T>(), Box::new(value));
+    }
+}
+
+impl std::fmt::Debug for Extensions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Extensions({} entries)", self.0.len())
+    }
 }
 
 impl Host {
@@ -161,21 +207,24 @@ impl Host {
             random: Box::new(SeededRandom::new(0)),
             modules: Arc::new(MemoryModules::default()),
             args: vec!["main.ml".into()],
+            state: Extensions::default(),
         }
     }
 
     /// The real world: the process's streams, file system, environment,
-    /// clock and OS randomness. HTTP stays disabled until a client is set.
+    /// clock and OS randomness. HTTP stays disabled until a client is set
+    /// (`host.http = Arc::new(UreqHttp::new())`, as `mlpy-test run` does).
     pub fn real() -> Host {
         Host {
             console: Box::new(StdConsole),
-            fs: Arc::new(RealFs),
+            fs: Arc::new(RealFs::default()),
             http: Arc::new(NoNetwork),
             env: Box::new(ProcessEnv::default()),
             clock: Arc::new(SystemClock),
             random: Box::new(OsRandom::default()),
             modules: Arc::new(DirModules::default()),
             args: vec!["main.ml".into()],
+            state: Extensions::default(),
         }
     }
 

@@ -7,9 +7,66 @@ use rand_chacha::ChaCha8Rng;
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// The real file system through `std::fs`.
-#[derive(Default, Debug)]
-pub struct RealFs;
+/// The real file system through `std::fs`. Whole-file writes go to a
+/// temporary file in the same directory that is then renamed over the
+/// target, so a failed write never leaves a half-written file.
+#[derive(Debug)]
+pub struct RealFs {
+    /// Largest file one read returns.
+    pub max_read: u64,
+}
+
+impl Default for RealFs {
+    fn default() -> RealFs {
+        RealFs {
+            max_read: DEFAULT_MAX_READ,
+        }
+    }
+}
+
+impl RealFs {
+    pub fn new() -> RealFs {
+        RealFs::default()
+    }
+}
+
+static TMP_COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn too_large(path: &str, size: u64, max: u64) -> FsError {
+    FsError {
+        kind: FsErrorKind::TooLarge,
+        message: format!("File too large: '{path}' has {size} bytes, more than the read limit of {max} bytes"),
+    }
+}
+
+/// Writes `data` to a fresh temporary file next to `path`, then renames it.
+fn write_atomic(path: &str, data: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let target = Path::new(path);
+    let dir = target.parent().unwrap_or(Path::new("/"));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let n = TMP_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.mlpy-tmp-{}-{n}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        f.write_all(data)?;
+        if let Ok(meta) = std::fs::metadata(target) {
+            f.set_permissions(meta.permissions())?;
+        }
+        drop(f);
+        std::fs::rename(&tmp, target)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
 
 fn fs_err(e: std::io::Error, path: &str) -> FsError {
     use std::io::ErrorKind as K;
@@ -58,8 +115,32 @@ impl FileSystem for RealFs {
         }
     }
 
+    fn max_read(&self) -> u64 {
+        self.max_read
+    }
+
     fn read(&self, path: &str) -> Result<Vec<u8>, FsError> {
-        std::fs::read(path).map_err(|e| fs_err(e, path))
+        use std::io::Read;
+        let f = std::fs::File::open(path).map_err(|e| fs_err(e, path))?;
+        let meta = f.metadata().map_err(|e| fs_err(e, path))?;
+        if meta.is_dir() {
+            return Err(FsError {
+                kind: FsErrorKind::IsADirectory,
+                message: format!("Is a directory: '{path}'"),
+            });
+        }
+        if meta.len() > self.max_read {
+            return Err(too_large(path, meta.len(), self.max_read));
+        }
+        // The size can change (or lie, for special files): cap the read too.
+        let mut buf = Vec::new();
+        f.take(self.max_read.saturating_add(1))
+            .read_to_end(&mut buf)
+            .map_err(|e| fs_err(e, path))?;
+        if buf.len() as u64 > self.max_read {
+            return Err(too_large(path, buf.len() as u64, self.max_read));
+        }
+        Ok(buf)
     }
 
     fn write(&self, path: &str, data: &[u8], append: bool) -> Result<(), FsError> {
@@ -67,11 +148,18 @@ impl FileSystem for RealFs {
         if let Some(parent) = Path::new(path).parent() {
             std::fs::create_dir_all(parent).map_err(|e| fs_err(e, path))?;
         }
+        if Path::new(path).is_dir() {
+            return Err(FsError {
+                kind: FsErrorKind::IsADirectory,
+                message: format!("Is a directory: '{path}'"),
+            });
+        }
+        if !append {
+            return write_atomic(path, data).map_err(|e| fs_err(e, path));
+        }
         let mut f = std::fs::OpenOptions::new()
             .create(true)
-            .write(true)
-            .append(append)
-            .truncate(!append)
+            .append(true)
             .open(path)
             .map_err(|e| fs_err(e, path))?;
         f.write_all(data).map_err(|e| fs_err(e, path))

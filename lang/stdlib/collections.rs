@@ -1,10 +1,427 @@
-//! `collections` (placeholder until implemented).
+//! `collections`: list utilities with the list first (`collections.map(lst,
+//! fn)`). Nothing here mutates its input; every list result is new (except
+//! `removeAt` with an index out of range, which returns its input, as mlpy).
+
+use crate::builtins::sort::{merge_sort, natural_less};
+use crate::builtins::{arity, check_len, int_arg, BuiltinDef, NativeFnPtr};
+use crate::error::{MlError, VmResult};
+use crate::value::{values_equal, Key, Value};
+use crate::vm::access::slice_range;
+use crate::vm::iter;
+use crate::vm::Vm;
+use std::collections::HashSet;
 
 use super::ModuleDef;
 
+// ---- shared list helpers (also used by `functional`) ----
+
+/// The items of an iterable argument (arrays, tuples, strings, object keys).
+pub(crate) fn items(vm: &Vm, v: &Value) -> VmResult<Vec<Value>> {
+    iter::collect(v, vm.limits.max_len)
+}
+
+/// Python `lst[start:stop]` with clamping; `None` bounds are open.
+pub(crate) fn slice(items: &[Value], start: Option<Value>, stop: Option<Value>) -> VmResult<Vec<Value>> {
+    let r = slice_range(&[start, stop, None], items.len())?;
+    Ok(r.indices().map(|i| items[i].clone()).collect())
+}
+
+/// Items in first-seen order without repeats. Hashable items are compared
+/// as dict keys (`1`, `1.0` and `true` are one item), others with `==`.
+pub(crate) fn unique_items(items: Vec<Value>) -> VmResult<Vec<Value>> {
+    let mut seen: HashSet<Key, ahash::RandomState> = HashSet::default();
+    let mut out: Vec<Value> = Vec::new();
+    for item in items {
+        match Key::from_value(&item) {
+            Ok(k) => {
+                if seen.insert(k) {
+                    out.push(item);
+                }
+            }
+            Err(_) => {
+                let mut found = false;
+                for o in &out {
+                    if values_equal(o, &item)? {
+                        found = true;
+                        break;
+                    }
+                }
+                if !found {
+                    out.push(item);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One level of flattening: arrays are spliced in, anything else is kept.
+pub(crate) fn flatten_items(vm: &Vm, items: Vec<Value>) -> VmResult<Vec<Value>> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        match &item {
+            Value::Array(a) => {
+                let a = a.borrow();
+                check_len(vm, out.len().saturating_add(a.len()))?;
+                out.extend(a.iter().cloned());
+            }
+            _ => out.push(item),
+        }
+    }
+    Ok(out)
+}
+
+/// Consecutive groups of `size` items (`size` > 0).
+pub(crate) fn chunks(items: &[Value], size: usize) -> Vec<Value> {
+    items
+        .chunks(size)
+        .map(|c| Value::array(c.to_vec()))
+        .collect()
+}
+
+/// Stable sort in natural order; `reverse` keeps equal items in order.
+pub(crate) fn sort_items(items: Vec<Value>, reverse: bool) -> VmResult<Vec<Value>> {
+    if reverse {
+        merge_sort(items, &mut |a, b| natural_less(b, a))
+    } else {
+        merge_sort(items, &mut natural_less)
+    }
+}
+
+pub(crate) fn call1(vm: &mut Vm, f: &Value, x: &Value) -> VmResult<Value> {
+    vm.call_value(f, std::slice::from_ref(x))
+}
+
+fn expect_callable(name: &str, f: &Value) -> VmResult<()> {
+    if f.is_callable() {
+        Ok(())
+    } else {
+        Err(MlError::type_error(format!(
+            "{name}() expected a function, got {}",
+            f.kind_name()
+        )))
+    }
+}
+
+fn opt(args: &[Value], i: usize) -> Option<Value> {
+    match args.get(i) {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(v.clone()),
+    }
+}
+
+// ---- reading ----
+
+fn length(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("length", args, 1, 1)?;
+    match &args[0] {
+        Value::Array(_) | Value::Tuple(_) | Value::Str(_) | Value::Object(_) | Value::Bytes(_) => Ok(
+            Value::Int(crate::builtins::length_of(&args[0]) as i64),
+        ),
+        other => Err(MlError::type_error(format!(
+            "object of type '{}' has no len()",
+            other.kind_name()
+        ))),
+    }
+}
+
+fn get(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("get", args, 2, 2)?;
+    let items = items(vm, &args[0])?;
+    let i = int_arg("get", &args[1])?;
+    let len = items.len() as i64;
+    let idx = if i < 0 { i + len } else { i };
+    Ok(if (0..len).contains(&idx) {
+        items[idx as usize].clone()
+    } else {
+        Value::Null
+    })
+}
+
+fn first(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("first", args, 1, 1)?;
+    Ok(items(vm, &args[0])?.into_iter().next().unwrap_or(Value::Null))
+}
+
+fn last(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("last", args, 1, 1)?;
+    Ok(items(vm, &args[0])?.pop().unwrap_or(Value::Null))
+}
+
+fn contains(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("contains", args, 2, 2)?;
+    for item in items(vm, &args[0])? {
+        if values_equal(&item, &args[1])? {
+            return Ok(Value::Bool(true));
+        }
+    }
+    Ok(Value::Bool(false))
+}
+
+fn index_of(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("indexOf", args, 2, 2)?;
+    for (i, item) in items(vm, &args[0])?.iter().enumerate() {
+        if values_equal(item, &args[1])? {
+            return Ok(Value::Int(i as i64));
+        }
+    }
+    Ok(Value::Int(-1))
+}
+
+fn is_empty(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("isEmpty", args, 1, 1)?;
+    Ok(Value::Bool(items(vm, &args[0])?.is_empty()))
+}
+
+fn find(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("find", args, 2, 2)?;
+    expect_callable("find", &args[1])?;
+    for item in items(vm, &args[0])? {
+        if call1(vm, &args[1], &item)?.truthy() {
+            return Ok(item);
+        }
+    }
+    Ok(Value::Null)
+}
+
+fn every(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("every", args, 2, 2)?;
+    expect_callable("every", &args[1])?;
+    for item in items(vm, &args[0])? {
+        if !call1(vm, &args[1], &item)?.truthy() {
+            return Ok(Value::Bool(false));
+        }
+    }
+    Ok(Value::Bool(true))
+}
+
+fn some(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("some", args, 2, 2)?;
+    expect_callable("some", &args[1])?;
+    for item in items(vm, &args[0])? {
+        if call1(vm, &args[1], &item)?.truthy() {
+            return Ok(Value::Bool(true));
+        }
+    }
+    Ok(Value::Bool(false))
+}
+
+// ---- transforming ----
+
+fn append(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("append", args, 2, 2)?;
+    let mut out = items(vm, &args[0])?;
+    check_len(vm, out.len() + 1)?;
+    out.push(args[1].clone());
+    Ok(Value::array(out))
+}
+
+fn prepend(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("prepend", args, 2, 2)?;
+    let rest = items(vm, &args[0])?;
+    check_len(vm, rest.len() + 1)?;
+    let mut out = Vec::with_capacity(rest.len() + 1);
+    out.push(args[1].clone());
+    out.extend(rest);
+    Ok(Value::array(out))
+}
+
+fn concat(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("concat", args, 2, 2)?;
+    let mut out = items(vm, &args[0])?;
+    let rest = items(vm, &args[1])?;
+    check_len(vm, out.len().saturating_add(rest.len()))?;
+    out.extend(rest);
+    Ok(Value::array(out))
+}
+
+fn slice_fn(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("slice", args, 2, 3)?;
+    let all = items(vm, &args[0])?;
+    Ok(Value::array(slice(&all, opt(args, 1), opt(args, 2))?))
+}
+
+fn reverse(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("reverse", args, 1, 1)?;
+    let mut out = items(vm, &args[0])?;
+    out.reverse();
+    Ok(Value::array(out))
+}
+
+fn unique(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("unique", args, 1, 1)?;
+    Ok(Value::array(unique_items(items(vm, &args[0])?)?))
+}
+
+fn flatten(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("flatten", args, 1, 1)?;
+    let all = items(vm, &args[0])?;
+    Ok(Value::array(flatten_items(vm, all)?))
+}
+
+fn filter(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("filter", args, 2, 2)?;
+    expect_callable("filter", &args[1])?;
+    let mut out = Vec::new();
+    for item in items(vm, &args[0])? {
+        if call1(vm, &args[1], &item)?.truthy() {
+            out.push(item);
+        }
+    }
+    Ok(Value::array(out))
+}
+
+fn map(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("map", args, 2, 2)?;
+    expect_callable("map", &args[1])?;
+    let all = items(vm, &args[0])?;
+    let mut out = Vec::with_capacity(all.len());
+    for item in &all {
+        out.push(call1(vm, &args[1], item)?);
+    }
+    Ok(Value::array(out))
+}
+
+fn reduce(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("reduce", args, 3, 3)?;
+    expect_callable("reduce", &args[1])?;
+    let mut acc = args[2].clone();
+    for item in items(vm, &args[0])? {
+        acc = vm.call_value(&args[1], &[acc, item])?;
+    }
+    Ok(acc)
+}
+
+fn remove_at(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("removeAt", args, 2, 2)?;
+    let i = int_arg("removeAt", &args[1])?;
+    let mut all = items(vm, &args[0])?;
+    if i < 0 || i as u64 >= all.len() as u64 {
+        // mlpy returned its input unchanged (the same list).
+        return Ok(args[0].clone());
+    }
+    all.remove(i as usize);
+    Ok(Value::array(all))
+}
+
+fn take(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("take", args, 2, 2)?;
+    int_arg("take", &args[1])?;
+    let all = items(vm, &args[0])?;
+    Ok(Value::array(slice(&all, None, Some(args[1].clone()))?))
+}
+
+fn drop(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("drop", args, 2, 2)?;
+    int_arg("drop", &args[1])?;
+    let all = items(vm, &args[0])?;
+    Ok(Value::array(slice(&all, Some(args[1].clone()), None)?))
+}
+
+fn zip(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("zip", args, 2, 2)?;
+    let a = items(vm, &args[0])?;
+    let b = items(vm, &args[1])?;
+    Ok(Value::array(
+        a.into_iter()
+            .zip(b)
+            .map(|(x, y)| Value::tuple(vec![x, y]))
+            .collect(),
+    ))
+}
+
+fn sort(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("sort", args, 1, 2)?;
+    let reverse = args.get(1).is_some_and(Value::truthy);
+    Ok(Value::array(sort_items(items(vm, &args[0])?, reverse)?))
+}
+
+/// Sorts by `key_fn(item)` (called once per item), stable.
+pub(crate) fn sort_by_key(
+    vm: &mut Vm,
+    all: Vec<Value>,
+    key_fn: &Value,
+    reverse: bool,
+) -> VmResult<Vec<Value>> {
+    let mut keys = Vec::with_capacity(all.len());
+    for item in &all {
+        keys.push(call1(vm, key_fn, item)?);
+    }
+    let order: Vec<Value> = (0..all.len() as i64).map(Value::Int).collect();
+    let key_of = |v: &Value| -> &Value { &keys[v.as_int().unwrap_or(0) as usize] };
+    let sorted = if reverse {
+        merge_sort(order, &mut |a, b| natural_less(key_of(b), key_of(a)))?
+    } else {
+        merge_sort(order, &mut |a, b| natural_less(key_of(a), key_of(b)))?
+    };
+    Ok(sorted
+        .iter()
+        .map(|i| all[i.as_int().unwrap_or(0) as usize].clone())
+        .collect())
+}
+
+fn sort_by(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("sortBy", args, 2, 3)?;
+    expect_callable("sortBy", &args[1])?;
+    let reverse = args.get(2).is_some_and(Value::truthy);
+    let all = items(vm, &args[0])?;
+    Ok(Value::array(sort_by_key(vm, all, &args[1], reverse)?))
+}
+
+fn chunk(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("chunk", args, 2, 2)?;
+    let size = int_arg("chunk", &args[1])?;
+    let all = items(vm, &args[0])?;
+    if size <= 0 {
+        return Ok(Value::array(Vec::new()));
+    }
+    Ok(Value::array(chunks(&all, size as usize)))
+}
+
+const fn f(name: &'static str, func: NativeFnPtr, doc: &'static str) -> BuiltinDef {
+    BuiltinDef {
+        name,
+        module: "collections",
+        func,
+        caps: &[],
+        doc,
+    }
+}
+
 pub static MODULE: ModuleDef = ModuleDef {
     name: "collections",
-    doc: "",
-    functions: &[],
+    doc: "list utilities, list first; they never mutate their input",
+    functions: &[
+        f("length", length, "length(lst): number of items"),
+        f("get", get, "get(lst, index): item or null when out of range (negative allowed)"),
+        f("first", first, "first(lst): first item or null"),
+        f("last", last, "last(lst): last item or null"),
+        f("contains", contains, "contains(lst, item): is item in the list"),
+        f("indexOf", index_of, "indexOf(lst, item): index of item or -1"),
+        f("index_of", index_of, "index_of(lst, item): index of item or -1"),
+        f("isEmpty", is_empty, "isEmpty(lst): has no items"),
+        f("is_empty", is_empty, "is_empty(lst): has no items"),
+        f("find", find, "find(lst, pred): first item where pred is true, or null"),
+        f("every", every, "every(lst, pred): pred true for all items"),
+        f("some", some, "some(lst, pred): pred true for some item"),
+        f("append", append, "append(lst, item): new list with item at the end"),
+        f("prepend", prepend, "prepend(lst, item): new list with item at the front"),
+        f("concat", concat, "concat(a, b): new list a then b"),
+        f("slice", slice_fn, "slice(lst, start, end = null): lst[start:end]"),
+        f("reverse", reverse, "reverse(lst): new reversed list"),
+        f("unique", unique, "unique(lst): items without repeats, first-seen order"),
+        f("flatten", flatten, "flatten(lst): flatten one level"),
+        f("filter", filter, "filter(lst, pred): items where pred is true"),
+        f("map", map, "map(lst, fn): fn applied to each item"),
+        f("reduce", reduce, "reduce(lst, fn(acc, item), initial): folded value"),
+        f("removeAt", remove_at, "removeAt(lst, index): new list without the item at index"),
+        f("remove_at", remove_at, "remove_at(lst, index): new list without the item at index"),
+        f("take", take, "take(lst, n): first n items"),
+        f("drop", drop, "drop(lst, n): all but the first n items"),
+        f("zip", zip, "zip(a, b): list of (a, b) tuples"),
+        f("sort", sort, "sort(lst, reverse = false): new sorted list"),
+        f("sortBy", sort_by, "sortBy(lst, key_fn, reverse = false): new list sorted by key"),
+        f("chunk", chunk, "chunk(lst, size): list of lists of size items (size <= 0 gives [])"),
+    ],
     constant: |_| None,
 };

@@ -1,10 +1,480 @@
-//! `math` (placeholder until implemented).
+//! `math`: numeric functions and the constants `pi` and `e`.
+//!
+//! mlpy's sentinel results are not copied (spec section 20): `sqrt(-1)`,
+//! `ln(0)`, `log(0)`, `log(x, 1)` and `factorial(-1)` raise `ValueError`
+//! ("math domain error") instead of returning 0 / -999 / 0.
+
+use crate::builtins::{abs_value, arity, BuiltinDef, NativeFnPtr};
+use crate::error::{ErrorKind, MlError, VmResult};
+use crate::value::{compare, Value};
+use crate::vm::Vm;
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_traits::{FromPrimitive, One, Signed, ToPrimitive, Zero};
 
 use super::ModuleDef;
 
+// ---- argument helpers ----
+
+fn domain_error() -> MlError {
+    MlError::value_error("math domain error")
+}
+
+fn overflow(msg: &str) -> MlError {
+    MlError::new(ErrorKind::OverflowError, msg)
+}
+
+fn type_err(name: &str, v: &Value) -> MlError {
+    MlError::type_error(format!(
+        "math.{name}() must be a real number, not {}",
+        v.kind_name()
+    ))
+}
+
+/// A real argument as f64 (big ints that do not fit raise OverflowError).
+pub(crate) fn real(name: &str, v: &Value) -> VmResult<f64> {
+    match v {
+        Value::Int(i) => Ok(*i as f64),
+        Value::Bool(b) => Ok(*b as i64 as f64),
+        Value::Float(f) => Ok(*f),
+        Value::Big(b) => match b.to_f64() {
+            Some(f) if f.is_finite() => Ok(f),
+            _ => Err(overflow("int too large to convert to float")),
+        },
+        other => Err(type_err(name, other)),
+    }
+}
+
+/// An integer argument as a big integer (bools count as 0/1).
+fn big_int(name: &str, v: &Value) -> VmResult<BigInt> {
+    match v {
+        Value::Int(i) => Ok(BigInt::from(*i)),
+        Value::Bool(b) => Ok(BigInt::from(*b as i64)),
+        Value::Big(b) => Ok((**b).clone()),
+        other => Err(MlError::type_error(format!(
+            "math.{name}() expected an integer, got {}",
+            other.kind_name()
+        ))),
+    }
+}
+
+fn is_int_like(v: &Value) -> bool {
+    matches!(v, Value::Int(_) | Value::Bool(_) | Value::Big(_))
+}
+
+/// Python `int(f)` for a float that is already integral (floor/ceil/round).
+pub(crate) fn float_to_int(f: f64) -> VmResult<Value> {
+    if f.is_nan() {
+        return Err(MlError::value_error("cannot convert float NaN to integer"));
+    }
+    if f.is_infinite() {
+        return Err(overflow("cannot convert float infinity to integer"));
+    }
+    let t = f.trunc();
+    if t.abs() < 9.0e18 {
+        Ok(Value::Int(t as i64))
+    } else {
+        Ok(Value::from_big(BigInt::from_f64(t).unwrap_or_default()))
+    }
+}
+
+/// Applies a float function; NaN from a non-NaN argument is a domain error.
+fn unary(name: &str, args: &[Value], f: fn(f64) -> f64) -> VmResult<Value> {
+    arity(name, args, 1, 1)?;
+    let x = real(name, &args[0])?;
+    let r = f(x);
+    if r.is_nan() && !x.is_nan() {
+        return Err(domain_error());
+    }
+    Ok(Value::Float(r))
+}
+
+/// Natural logarithm of a positive number, exact for huge integers.
+fn ln_of(name: &str, v: &Value) -> VmResult<f64> {
+    match v {
+        Value::Big(b) => {
+            if !b.is_positive() {
+                return Err(domain_error());
+            }
+            let bits = b.bits();
+            if bits <= 1000 {
+                return Ok(b.to_f64().unwrap_or(f64::INFINITY).ln());
+            }
+            let shift = bits - 64;
+            let top: BigInt = &**b >> shift;
+            let m = top.to_f64().unwrap_or(1.0);
+            Ok(m.ln() + shift as f64 * std::f64::consts::LN_2)
+        }
+        other => {
+            let x = real(name, other)?;
+            if x.is_nan() {
+                return Ok(x);
+            }
+            if x <= 0.0 {
+                return Err(domain_error());
+            }
+            Ok(x.ln())
+        }
+    }
+}
+
+// ---- functions ----
+
+fn sqrt(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    unary("sqrt", args, f64::sqrt)
+}
+
+fn abs(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("abs", args, 1, 1)?;
+    if !args[0].is_number() {
+        return Err(type_err("abs", &args[0]));
+    }
+    abs_value(&args[0])
+}
+
+fn sin(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    unary("sin", args, f64::sin)
+}
+
+fn cos(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    unary("cos", args, f64::cos)
+}
+
+fn tan(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    unary("tan", args, f64::tan)
+}
+
+fn asin(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    unary("asin", args, f64::asin)
+}
+
+fn acos(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    unary("acos", args, f64::acos)
+}
+
+fn atan(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    unary("atan", args, f64::atan)
+}
+
+fn exp(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    // Overflow gives inf (as mlpy did), not OverflowError.
+    unary("exp", args, f64::exp)
+}
+
+fn atan2(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("atan2", args, 2, 2)?;
+    let y = real("atan2", &args[0])?;
+    let x = real("atan2", &args[1])?;
+    Ok(Value::Float(y.atan2(x)))
+}
+
+fn ln(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("ln", args, 1, 1)?;
+    Ok(Value::Float(ln_of("ln", &args[0])?))
+}
+
+fn log(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("log", args, 1, 2)?;
+    let lx = ln_of("log", &args[0])?;
+    // Python's math.log(x, base) is log(x) / log(base), so log(1000) is
+    // 2.9999999999999996 exactly as in mlpy.
+    let lb = match args.get(1) {
+        None | Some(Value::Null) => std::f64::consts::LN_10,
+        Some(b) => ln_of("log", b)?,
+    };
+    if lb == 0.0 {
+        return Err(domain_error());
+    }
+    Ok(Value::Float(lx / lb))
+}
+
+/// Decimal digits of a result with `bits` binary digits, roughly.
+fn check_bits(vm: &Vm, bits: f64) -> VmResult<()> {
+    if bits * std::f64::consts::LOG10_2 > vm.limits.max_len as f64 {
+        return Err(MlError::new(
+            ErrorKind::MemoryError,
+            "integer result too large",
+        ));
+    }
+    Ok(())
+}
+
+fn pow(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("pow", args, 2, 2)?;
+    let (a, b) = (&args[0], &args[1]);
+    if is_int_like(a) && is_int_like(b) {
+        let x = big_int("pow", a)?;
+        let y = big_int("pow", b)?;
+        if !y.is_negative() {
+            if x.is_zero() || x.is_one() {
+                return Ok(Value::from_big(if y.is_zero() { BigInt::one() } else { x }));
+            }
+            if x == BigInt::from(-1) {
+                return Ok(Value::Int(if y.is_even() { 1 } else { -1 }));
+            }
+            let Some(e) = y.to_u32() else {
+                return Err(MlError::new(ErrorKind::MemoryError, "integer result too large"));
+            };
+            check_bits(vm, x.bits() as f64 * e as f64)?;
+            return Ok(Value::from_big(num_traits::pow(x, e as usize)));
+        }
+    }
+    // int ** negative int is a float, as in Python.
+    let fx = real("pow", a)?;
+    let fy = real("pow", b)?;
+    float_pow(fx, fy)
+}
+
+fn float_pow(x: f64, y: f64) -> VmResult<Value> {
+    if x == 0.0 && y < 0.0 {
+        return Err(MlError::new(
+            ErrorKind::ZeroDivisionError,
+            "0.0 cannot be raised to a negative power",
+        ));
+    }
+    if x < 0.0 && y.is_finite() && y.fract() != 0.0 {
+        // Python would produce a complex number here.
+        return Err(domain_error());
+    }
+    Ok(Value::Float(x.powf(y)))
+}
+
+fn floor(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("floor", args, 1, 1)?;
+    match &args[0] {
+        v if is_int_like(v) => Ok(Value::from_big(big_int("floor", v)?)),
+        Value::Float(f) => float_to_int(f.floor()),
+        other => Err(type_err("floor", other)),
+    }
+}
+
+fn ceil(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("ceil", args, 1, 1)?;
+    match &args[0] {
+        v if is_int_like(v) => Ok(Value::from_big(big_int("ceil", v)?)),
+        Value::Float(f) => float_to_int(f.ceil()),
+        other => Err(type_err("ceil", other)),
+    }
+}
+
+fn round(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("round", args, 1, 1)?;
+    match &args[0] {
+        v if is_int_like(v) => Ok(Value::from_big(big_int("round", v)?)),
+        Value::Float(f) => float_to_int(f.round_ties_even()),
+        other => Err(type_err("round", other)),
+    }
+}
+
+fn min(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("min", args, 2, 2)?;
+    // Python's min(a, b): b only when b < a.
+    let b_less = compare(&args[1], &args[0])?.is_some_and(|o| o.is_lt());
+    Ok(if b_less { args[1].clone() } else { args[0].clone() })
+}
+
+fn max(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("max", args, 2, 2)?;
+    let b_greater = compare(&args[1], &args[0])?.is_some_and(|o| o.is_gt());
+    Ok(if b_greater { args[1].clone() } else { args[0].clone() })
+}
+
+fn sign(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("sign", args, 1, 1)?;
+    let s = match &args[0] {
+        Value::Int(i) => i.signum(),
+        Value::Bool(b) => *b as i64,
+        Value::Big(b) => {
+            if b.is_negative() {
+                -1
+            } else {
+                1
+            }
+        }
+        Value::Float(f) => {
+            if *f > 0.0 {
+                1
+            } else if *f < 0.0 {
+                -1
+            } else {
+                0
+            }
+        }
+        other => return Err(type_err("sign", other)),
+    };
+    Ok(Value::Int(s))
+}
+
+/// Largest `n` accepted by `factorial` (the result has ~2.3 million digits).
+const MAX_FACTORIAL: u64 = 500_000;
+
+fn factorial(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("factorial", args, 1, 1)?;
+    let n = match &args[0] {
+        Value::Float(f) if f.fract() == 0.0 && f.is_finite() => BigInt::from_f64(*f).unwrap_or_default(),
+        Value::Float(_) => {
+            return Err(MlError::value_error(
+                "factorial() only accepts integral values",
+            ))
+        }
+        other => big_int("factorial", other)?,
+    };
+    if n.is_negative() {
+        return Err(MlError::value_error(
+            "factorial() not defined for negative values",
+        ));
+    }
+    let n = n.to_u64().unwrap_or(u64::MAX);
+    if n > MAX_FACTORIAL {
+        return Err(MlError::new(
+            ErrorKind::MemoryError,
+            format!("factorial() argument {n} is too large (limit {MAX_FACTORIAL})"),
+        ));
+    }
+    // log2(n!) ~ n log2(n) - n log2(e)
+    let nf = n as f64;
+    if n > 2 {
+        check_bits(vm, nf * nf.log2() - nf * std::f64::consts::LOG2_E)?;
+    }
+    Ok(Value::from_big(product(1, n)))
+}
+
+/// The product lo * (lo+1) * ... * hi, split in halves for speed.
+fn product(lo: u64, hi: u64) -> BigInt {
+    if lo > hi {
+        return BigInt::one();
+    }
+    if hi - lo < 16 {
+        let mut acc = BigInt::one();
+        let mut small: u64 = 1;
+        for k in lo..=hi {
+            match small.checked_mul(k) {
+                Some(p) => small = p,
+                None => {
+                    acc *= small;
+                    small = k;
+                }
+            }
+        }
+        return acc * small;
+    }
+    let mid = lo + (hi - lo) / 2;
+    product(lo, mid) * product(mid + 1, hi)
+}
+
+fn gcd(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("gcd", args, 2, 2)?;
+    let a = big_int("gcd", &args[0])?;
+    let b = big_int("gcd", &args[1])?;
+    Ok(Value::from_big(a.gcd(&b)))
+}
+
+fn lcm(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("lcm", args, 2, 2)?;
+    let a = big_int("lcm", &args[0])?;
+    let b = big_int("lcm", &args[1])?;
+    if a.is_zero() || b.is_zero() {
+        return Ok(Value::Int(0));
+    }
+    Ok(Value::from_big(a.lcm(&b)))
+}
+
+fn radians(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("radians", args, 1, 1)?;
+    Ok(Value::Float(real("radians", &args[0])?.to_radians()))
+}
+
+fn degrees(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("degrees", args, 1, 1)?;
+    Ok(Value::Float(real("degrees", &args[0])?.to_degrees()))
+}
+
+fn random(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("random", args, 0, 0)?;
+    Ok(Value::Float(vm.host.random.next_f64()))
+}
+
+const fn f(name: &'static str, func: NativeFnPtr, doc: &'static str) -> BuiltinDef {
+    BuiltinDef {
+        name,
+        module: "math",
+        func,
+        caps: &[],
+        doc,
+    }
+}
+
+fn constant(name: &str) -> Option<Value> {
+    match name {
+        "pi" => Some(Value::Float(std::f64::consts::PI)),
+        "e" => Some(Value::Float(std::f64::consts::E)),
+        _ => None,
+    }
+}
+
 pub static MODULE: ModuleDef = ModuleDef {
     name: "math",
-    doc: "",
-    functions: &[],
-    constant: |_| None,
+    doc: "mathematical functions and the constants pi and e",
+    functions: &[
+        f("sqrt", sqrt, "sqrt(x): square root (x < 0 raises ValueError)"),
+        f("abs", abs, "abs(x): absolute value (ints stay ints)"),
+        f("sin", sin, "sin(x): sine of x radians"),
+        f("cos", cos, "cos(x): cosine of x radians"),
+        f("tan", tan, "tan(x): tangent of x radians"),
+        f("asin", asin, "asin(x): arc sine (x in [-1, 1])"),
+        f("acos", acos, "acos(x): arc cosine (x in [-1, 1])"),
+        f("atan", atan, "atan(x): arc tangent"),
+        f("atan2", atan2, "atan2(y, x): arc tangent of y/x in the right quadrant"),
+        f("exp", exp, "exp(x): e ** x (overflow gives inf)"),
+        f("ln", ln, "ln(x): natural logarithm (x <= 0 raises ValueError)"),
+        f("log", log, "log(x, base = 10): logarithm (x <= 0, base <= 0 or 1 raise ValueError)"),
+        f("pow", pow, "pow(x, y): x ** y; int ** non-negative int stays an exact int"),
+        f("floor", floor, "floor(x): largest int <= x"),
+        f("ceil", ceil, "ceil(x): smallest int >= x"),
+        f("round", round, "round(x): nearest int, ties to even"),
+        f("min", min, "min(a, b): the smaller of two values"),
+        f("max", max, "max(a, b): the larger of two values"),
+        f("sign", sign, "sign(x): -1, 0 or 1"),
+        f("factorial", factorial, "factorial(n): n! exactly (n < 0 raises ValueError)"),
+        f("gcd", gcd, "gcd(a, b): greatest common divisor"),
+        f("lcm", lcm, "lcm(a, b): least common multiple"),
+        f("degToRad", radians, "degToRad(x): degrees to radians"),
+        f("radians", radians, "radians(x): degrees to radians"),
+        f("radToDeg", degrees, "radToDeg(x): radians to degrees"),
+        f("degrees", degrees, "degrees(x): radians to degrees"),
+        f("random", random, "random(): float in [0, 1)"),
+    ],
+    constant,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn product_matches_naive() {
+        let mut naive = BigInt::one();
+        for k in 1..=60u64 {
+            naive *= k;
+        }
+        assert_eq!(product(1, 60), naive);
+        assert_eq!(product(1, 0), BigInt::one());
+    }
+
+    #[test]
+    fn big_logs_are_finite() {
+        let big = Value::from_big(num_traits::pow(BigInt::from(2), 3000));
+        let l = ln_of("ln", &big).unwrap();
+        assert!((l - 2079.4415416798356).abs() < 1e-9);
+        assert!(ln_of("ln", &Value::Int(0)).is_err());
+        assert!(ln_of("ln", &Value::from_big(-num_traits::pow(BigInt::from(2), 70))).is_err());
+    }
+
+    #[test]
+    fn float_to_int_handles_edges() {
+        assert!(float_to_int(f64::NAN).is_err());
+        assert!(float_to_int(f64::INFINITY).is_err());
+        assert!(matches!(float_to_int(1e20).unwrap(), Value::Big(_)));
+        assert!(matches!(float_to_int(-3.0).unwrap(), Value::Int(-3)));
+    }
+}

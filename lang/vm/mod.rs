@@ -6,6 +6,7 @@
 //! dispatch loop; that nesting is limited separately.
 
 pub mod access;
+mod capcheck;
 mod env;
 pub mod iter;
 pub mod limits;
@@ -73,6 +74,8 @@ pub struct Vm {
     pub grants: Arc<crate::capability::GrantSet>,
     /// Every denied capability check, caught or not.
     pub violations: Vec<crate::error::Violation>,
+    /// Uses of use-limited capability tokens in this execution.
+    pub capability_uses: crate::capability::Usage,
     pub limits: Limits,
     pub interrupt: Interrupt,
     deadline: Option<Instant>,
@@ -97,6 +100,7 @@ impl Vm {
             host,
             grants,
             violations: Vec::new(),
+            capability_uses: Default::default(),
             limits,
             interrupt: Interrupt::new(),
             deadline: None,

@@ -1,0 +1,252 @@
+//! Spec errors: a file, a 1-based line and column, and a one-line reason.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A malformed spec file. Displays as `file:line:col: message` on one line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpecError {
+    pub file: PathBuf,
+    /// 1-based.
+    pub line: u32,
+    /// 1-based, in characters.
+    pub column: u32,
+    /// One line, no trailing period.
+    pub message: String,
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file.display(),
+            self.line,
+            self.column,
+            self.message
+        )
+    }
+}
+
+impl std::error::Error for SpecError {}
+
+impl SpecError {
+    /// An error at a byte offset of the file's text.
+    pub fn at(file: &Path, text: &str, offset: usize, message: impl Into<String>) -> SpecError {
+        let (line, column) = line_col(text, offset);
+        SpecError {
+            file: file.to_path_buf(),
+            line,
+            column,
+            message: one_line(&message.into()),
+        }
+    }
+
+    /// An error about the whole file (reported at 1:1).
+    pub fn file(file: &Path, message: impl Into<String>) -> SpecError {
+        SpecError {
+            file: file.to_path_buf(),
+            line: 1,
+            column: 1,
+            message: one_line(&message.into()),
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line as u32, column as u32)
+}
+
+/// Joins a multi-line message into one line.
+fn one_line(message: &str) -> String {
+    if !message.contains('\n') {
+        return message.trim().to_string();
+    }
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A TOML syntax error.
+pub(crate) fn syntax(file: &Path, text: &str, err: &toml_edit::de::Error) -> SpecError {
+    let offset = err.span().map_or(0, |s| s.start);
+    SpecError::at(
+        file,
+        text,
+        offset,
+        format!("invalid TOML: {}", one_line(err.message())),
+    )
+}
+
+/// An error found while reading the TOML into the model (unknown key,
+/// wrong type, bad duration...), made friendlier.
+pub(crate) fn data(file: &Path, text: &str, err: &toml_edit::de::Error) -> SpecError {
+    let offset = err.span().map_or(0, |s| s.start);
+    let raw = one_line(err.message());
+    let message = if let Some(rest) = raw.strip_prefix("unknown field ") {
+        unknown_key(rest)
+    } else if let Some(rest) = raw.strip_prefix("missing field ") {
+        format!("missing key {rest}")
+    } else {
+        match key_before(text, offset) {
+            Some(key) => format!("`{key}`: {raw}"),
+            None => raw,
+        }
+    };
+    SpecError::at(file, text, offset, message)
+}
+
+/// `` `reslt`, expected `result` or `stdout` `` → "unknown key `reslt`,
+/// did you mean `result`?"
+fn unknown_key(rest: &str) -> String {
+    let (key, expected) = match rest.split_once(", ") {
+        Some((k, e)) => (k.trim_matches('`'), e),
+        None => (rest.trim_matches('`'), ""),
+    };
+    let allowed: Vec<&str> = expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if allowed.is_empty() {
+        return format!("unknown key `{key}`");
+    }
+    if allowed.contains(&"expect") && EXPECT_KEYS.contains(&key) {
+        return format!("unknown key `{key}`, did you mean `expect.{key}`?");
+    }
+    if let Some(best) = closest(key, &allowed) {
+        return format!("unknown key `{key}`, did you mean `{best}`?");
+    }
+    let list = allowed
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("unknown key `{key}` (expected one of {list})")
+}
+
+const EXPECT_KEYS: &[&str] = &[
+    "result",
+    "result_json",
+    "tolerance",
+    "stdout",
+    "stdout_contains",
+    "stdout_matches",
+    "error",
+    "violation",
+    "calls",
+];
+
+fn closest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    let limit = if key.chars().count() <= 4 { 1 } else { 2 };
+    allowed
+        .iter()
+        .map(|a| (edit_distance(key, a), *a))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, a)| a)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The key whose value starts at `offset`, when it sits on the same line
+/// (`timeout = "2x"`, `env = { PORT = 80 }`).
+fn key_before(text: &str, offset: usize) -> Option<String> {
+    let before = text.get(..offset)?;
+    let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+    let eq = line.rfind('=')?;
+    if !line[eq + 1..]
+        .chars()
+        .all(|c| c.is_whitespace() || c == '[' || c == '{')
+    {
+        return None;
+    }
+    let lhs = line[..eq].trim_end();
+    let start = lhs
+        .rfind(|c: char| !(c.is_alphanumeric() || "_-.\"' ".contains(c)))
+        .map_or(0, |i| i + 1);
+    let key: String = lhs[start..]
+        .trim()
+        .split('.')
+        .map(|p| p.trim().trim_matches(|c| c == '"' || c == '\''))
+        .collect::<Vec<_>>()
+        .join(".");
+    (!key.is_empty()).then_some(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column() {
+        let t = "a = 1\nbé = 2\n";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 6), (2, 1));
+        assert_eq!(line_col(t, 10), (2, 4));
+        assert_eq!(line_col(t, 999), (3, 1));
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(
+            unknown_key("`reslt`, expected `result` or `stdout`"),
+            "unknown key `reslt`, did you mean `result`?"
+        );
+        assert_eq!(
+            unknown_key("`result`, expected one of `name`, `code`, `expect`"),
+            "unknown key `result`, did you mean `expect.result`?"
+        );
+        assert_eq!(
+            unknown_key("`zzz`, expected `dir` or `at`"),
+            "unknown key `zzz` (expected one of `dir`, `at`)"
+        );
+        assert_eq!(
+            unknown_key("`x`, there are no fields"),
+            "unknown key `x`"
+        );
+    }
+
+    #[test]
+    fn keys_before_values() {
+        let t = "timeout = \"2x\"\nenv = { PORT = 80 }\nexpect.result_json = 5\n";
+        assert_eq!(key_before(t, 10).as_deref(), Some("timeout"));
+        let p = t.find("80").unwrap();
+        assert_eq!(key_before(t, p).as_deref(), Some("PORT"));
+        let p = t.find('5').unwrap();
+        assert_eq!(key_before(t, p).as_deref(), Some("expect.result_json"));
+        assert_eq!(key_before("x = [1,\n  2]", 10), None);
+    }
+
+    #[test]
+    fn display_is_one_line() {
+        let e = SpecError::at(Path::new("a.mltest"), "x\ny", 2, "bad\nthing");
+        assert_eq!(e.to_string(), "a.mltest:2:1: bad; thing");
+    }
+}

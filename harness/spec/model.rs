@@ -1,0 +1,952 @@
+//! The `.mltest` file as written: serde structures read straight from the
+//! TOML, with source spans where later validation needs them.
+//!
+//! Nothing here touches the file system. `load.rs` merges the file-level
+//! defaults into each case, resolves paths and expands `each` rows into
+//! runnable [`super::Case`]s.
+//!
+//! Every table denies unknown keys. Keys shared by the file level and
+//! `[[case]]` tables are declared once (the `case_structs!` macro) instead
+//! of with `#[serde(flatten)]`, which does not work with
+//! `deny_unknown_fields`.
+
+use indexmap::IndexMap;
+use mlpy_lang::Data;
+use schemars::gen::SchemaGenerator;
+use schemars::schema::{InstanceType, Schema, SchemaObject, StringValidation};
+use schemars::JsonSchema;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use std::fmt;
+use std::ops::Range;
+use std::time::Duration;
+
+/// The key under which toml hands a datetime to serde.
+pub(crate) const TOML_DATETIME_FIELD: &str = "$__toml_private_datetime";
+
+// ---------------------------------------------------------------------------
+// Small building blocks
+
+/// A value with the byte range it came from in the spec file.
+#[derive(Clone, Debug)]
+pub struct Sp<T>(pub toml::Spanned<T>);
+
+impl<T> Sp<T> {
+    pub fn get(&self) -> &T {
+        self.0.get_ref()
+    }
+    pub fn span(&self) -> Range<usize> {
+        self.0.span()
+    }
+    pub fn start(&self) -> usize {
+        self.0.span().start
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        toml::Spanned::<T>::deserialize(d).map(Sp)
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Sp<T> {
+    fn is_referenceable() -> bool {
+        false
+    }
+    fn schema_name() -> String {
+        T::schema_name()
+    }
+    fn json_schema(gen: &mut SchemaGenerator) -> Schema {
+        gen.subschema_for::<T>()
+    }
+}
+
+fn described(mut s: SchemaObject, description: &str) -> Schema {
+    s.metadata().description = Some(description.to_string());
+    Schema::Object(s)
+}
+
+fn string_schema(pattern: Option<&str>) -> SchemaObject {
+    SchemaObject {
+        instance_type: Some(InstanceType::String.into()),
+        string: pattern.map(|p| {
+            Box::new(StringValidation {
+                pattern: Some(p.to_string()),
+                ..Default::default()
+            })
+        }),
+        ..Default::default()
+    }
+}
+
+fn any_of(options: Vec<Schema>, description: &str) -> Schema {
+    let mut s = SchemaObject::default();
+    s.subschemas().any_of = Some(options);
+    described(s, description)
+}
+
+/// A duration written as text: `"200ms"`, `"2s"`, `"1.5m"` (units `us`,
+/// `ms`, `s`, `m`, `h`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DurationText(pub Duration);
+
+impl<'de> Deserialize<'de> for DurationText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = DurationText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a duration such as \"200ms\" or \"2s\"")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<DurationText, E> {
+                mlpy_lang::vm::parse_duration(s)
+                    .map(DurationText)
+                    .map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl JsonSchema for DurationText {
+    fn schema_name() -> String {
+        "Duration".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        described(
+            string_schema(Some(r"^\s*[0-9]+(\.[0-9]+)?\s*(us|µs|ms|s|sec|m|min|h)\s*$")),
+            "A duration: a number and a unit (us, ms, s, m, h), e.g. \"200ms\", \"2s\".",
+        )
+    }
+}
+
+/// `ignore` / `skip`: `true`, `false` or a reason (which also means true).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reason {
+    No,
+    Yes(String),
+}
+
+impl Reason {
+    pub fn reason(&self) -> Option<String> {
+        match self {
+            Reason::No => None,
+            Reason::Yes(r) => Some(r.clone()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Reason {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Reason;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("true, false or a reason string")
+            }
+            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Reason, E> {
+                Ok(if b {
+                    Reason::Yes(String::new())
+                } else {
+                    Reason::No
+                })
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Reason, E> {
+                Ok(Reason::Yes(s.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for Reason {
+    fn schema_name() -> String {
+        "BoolOrReason".into()
+    }
+    fn json_schema(gen: &mut SchemaGenerator) -> Schema {
+        any_of(
+            vec![gen.subschema_for::<bool>(), gen.subschema_for::<String>()],
+            "true, false, or a reason (a reason means true).",
+        )
+    }
+}
+
+/// One item or an array of them (`stdout_contains = "x"` or `["x", "y"]`).
+#[derive(Clone, Debug)]
+pub struct OneOrMany<T>(pub Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("one item or an array of them")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+                T::deserialize(de::value::StrDeserializer::<E>::new(s)).map(|t| OneOrMany(vec![t]))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|t| OneOrMany(vec![t]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(OneOrMany(items))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for OneOrMany<T> {
+    fn is_referenceable() -> bool {
+        false
+    }
+    fn schema_name() -> String {
+        format!("OneOrMany_{}", T::schema_name())
+    }
+    fn json_schema(gen: &mut SchemaGenerator) -> Schema {
+        any_of(
+            vec![gen.subschema_for::<T>(), gen.subschema_for::<Vec<T>>()],
+            "One item or an array of them.",
+        )
+    }
+}
+
+/// A regular expression, compiled when the spec is read. `^` and `$`
+/// match at line boundaries.
+#[derive(Clone, Debug)]
+pub struct RegexText(pub regex::Regex);
+
+impl<'de> Deserialize<'de> for RegexText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = RegexText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a regular expression string")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<RegexText, E> {
+                regex::RegexBuilder::new(s)
+                    .multi_line(true)
+                    .build()
+                    .map(RegexText)
+                    .map_err(|e| E::custom(format!("invalid regex '{s}': {}", regex_reason(&e))))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// The last line of a regex error ("unclosed group"), without its
+/// multi-line caret picture.
+fn regex_reason(e: &regex::Error) -> String {
+    let text = e.to_string();
+    let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+    last.trim().trim_start_matches("error: ").to_string()
+}
+
+impl JsonSchema for RegexText {
+    fn schema_name() -> String {
+        "Regex".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        described(
+            string_schema(None),
+            "A regular expression (Rust regex syntax); ^ and $ match at line boundaries.",
+        )
+    }
+}
+
+/// Implements `Deserialize` for a type written either as a string or as
+/// a table (whose own struct denies unknown keys).
+macro_rules! string_or_table {
+    ($ty:ident, $table:ty, $expecting:expr, |$s:ident| $from_str:expr, |$t:ident| $from_table:expr) => {
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str($expecting)
+                    }
+                    fn visit_str<E: de::Error>(self, $s: &str) -> Result<$ty, E> {
+                        let r: Result<$ty, String> = $from_str;
+                        r.map_err(E::custom)
+                    }
+                    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<$ty, A::Error> {
+                        let $t = <$table>::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                        let r: Result<$ty, String> = $from_table;
+                        r.map_err(de::Error::custom)
+                    }
+                }
+                d.deserialize_any(V)
+            }
+        }
+        impl JsonSchema for $ty {
+            fn schema_name() -> String {
+                stringify!($ty).into()
+            }
+            fn json_schema(gen: &mut SchemaGenerator) -> Schema {
+                any_of(
+                    vec![gen.subschema_for::<String>(), gen.subschema_for::<$table>()],
+                    $expecting,
+                )
+            }
+        }
+    };
+}
+
+// ---------------------------------------------------------------------------
+// Mocked world
+
+/// `files_dir`: a directory loaded into the in-memory file system.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FilesDir {
+    /// The directory, relative to the spec file, then `fixtures/`.
+    pub dir: String,
+    /// Where its contents appear in the in-memory file system (default `/`).
+    pub at: String,
+}
+
+/// `files_dir = { dir = "tree", at = "/data" }`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FilesDirTable {
+    /// The directory, relative to the spec file, then `fixtures/`.
+    pub dir: String,
+    /// Where its contents appear in the in-memory file system (default "/").
+    pub at: Option<String>,
+}
+
+string_or_table!(
+    FilesDir,
+    FilesDirTable,
+    "a directory path, or a table { dir = \"tree\", at = \"/data\" }",
+    |s| Ok(FilesDir {
+        dir: s.to_string(),
+        at: "/".into()
+    }),
+    |t| Ok(FilesDir {
+        dir: t.dir,
+        at: t.at.unwrap_or_else(|| "/".into())
+    })
+);
+
+/// One mocked http response. Requests are matched against the mocks in
+/// order; the first match answers.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HttpMockTable {
+    /// The request method to match (any when absent), e.g. "GET".
+    pub method: Option<String>,
+    /// The URL to match: exact, or with `*` matching any run of characters.
+    pub url: String,
+    /// Response status (default 200).
+    pub status: Option<u16>,
+    /// Response body as text.
+    pub body: Option<String>,
+    /// Response body as JSON (also sets content-type: application/json).
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub json: Option<Data>,
+    /// Response body read from a file (relative to the spec file, then `fixtures/`).
+    pub body_file: Option<Sp<String>>,
+    /// Response headers.
+    pub headers: Option<IndexMap<String, String>>,
+    /// Delay before the response arrives, e.g. "50ms".
+    pub delay: Option<DurationText>,
+    /// Fail the request instead of answering: "network" or "timeout".
+    pub error: Option<HttpFailure>,
+}
+
+/// A simulated transport failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum HttpFailure {
+    /// The connection fails (DNS, refused, reset).
+    Network,
+    /// The request times out.
+    Timeout,
+}
+
+/// `clock`: a fixed time, optionally advancing on every reading.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ClockSpec {
+    /// Seconds since the Unix epoch (UTC).
+    pub at: f64,
+    /// Local time's offset from UTC in seconds (from the timestamp's offset).
+    pub offset: i32,
+    /// Added to the clock after every reading.
+    pub step: Option<Duration>,
+}
+
+/// Parses the time forms a spec may use: RFC 3339 with an offset,
+/// a local date-time (taken as UTC) or a bare date (midnight UTC).
+pub(crate) fn parse_time(text: &str) -> Result<(f64, i32), String> {
+    let t = text.trim();
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(t) {
+        let secs = dt.timestamp() as f64 + f64::from(dt.timestamp_subsec_nanos()) / 1e9;
+        return Ok((secs, dt.offset().local_minus_utc()));
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
+        if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(t, fmt) {
+            let utc = dt.and_utc();
+            let secs = utc.timestamp() as f64 + f64::from(utc.timestamp_subsec_nanos()) / 1e9;
+            return Ok((secs, 0));
+        }
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        let utc = d.and_hms_opt(0, 0, 0).map(|x| x.and_utc());
+        if let Some(utc) = utc {
+            return Ok((utc.timestamp() as f64, 0));
+        }
+    }
+    Err(format!(
+        "invalid time '{text}': expected RFC 3339 such as \"2024-01-01T00:00:00Z\""
+    ))
+}
+
+/// A point in time: RFC 3339 text, a TOML datetime or unix seconds.
+struct TimeVisitor;
+
+impl<'de> Visitor<'de> for TimeVisitor {
+    type Value = (f64, i32);
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a time such as \"2024-01-01T00:00:00Z\" or unix seconds")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        parse_time(s).map_err(E::custom)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok((v as f64, 0))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok((v as f64, 0))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        if v.is_finite() {
+            Ok((v, 0))
+        } else {
+            Err(E::custom("the clock needs a finite number of seconds"))
+        }
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        match map.next_key::<String>()? {
+            Some(k) if k == TOML_DATETIME_FIELD => {
+                let text: String = map.next_value()?;
+                parse_time(&text).map_err(de::Error::custom)
+            }
+            _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+        }
+    }
+}
+
+struct TimeAt((f64, i32));
+
+impl<'de> Deserialize<'de> for TimeAt {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TimeVisitor).map(TimeAt)
+    }
+}
+
+impl<'de> Deserialize<'de> for ClockSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ClockSpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a time such as \"2024-01-01T00:00:00Z\", unix seconds, or a table { at = ..., step = \"1s\" }",
+                )
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<ClockSpec, E> {
+                TimeVisitor.visit_str(s).map(at)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ClockSpec, E> {
+                TimeVisitor.visit_i64(v).map(at)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ClockSpec, E> {
+                TimeVisitor.visit_u64(v).map(at)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<ClockSpec, E> {
+                TimeVisitor.visit_f64(v).map(at)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ClockSpec, A::Error> {
+                let mut when: Option<(f64, i32)> = None;
+                let mut step: Option<Duration> = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        TOML_DATETIME_FIELD => {
+                            let text: String = map.next_value()?;
+                            return parse_time(&text).map(at).map_err(de::Error::custom);
+                        }
+                        "at" => when = Some(map.next_value::<TimeAt>()?.0),
+                        "step" => step = Some(map.next_value::<DurationText>()?.0),
+                        other => return Err(de::Error::unknown_field(other, &["at", "step"])),
+                    }
+                }
+                let (secs, offset) = when.ok_or_else(|| de::Error::missing_field("at"))?;
+                Ok(ClockSpec {
+                    at: secs,
+                    offset,
+                    step,
+                })
+            }
+        }
+        fn at((secs, offset): (f64, i32)) -> ClockSpec {
+            ClockSpec {
+                at: secs,
+                offset,
+                step: None,
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Schema-only shape of the `clock` table.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+#[serde(deny_unknown_fields)]
+struct ClockTable {
+    /// The start time: RFC 3339 (its offset is the local time zone) or unix seconds.
+    at: serde_json::Value,
+    /// Advance the clock by this much after every reading, e.g. "1s".
+    step: Option<DurationText>,
+}
+
+impl JsonSchema for ClockSpec {
+    fn schema_name() -> String {
+        "Clock".into()
+    }
+    fn json_schema(gen: &mut SchemaGenerator) -> Schema {
+        any_of(
+            vec![
+                described(
+                    string_schema(None),
+                    "RFC 3339 time, e.g. \"2024-01-01T00:00:00Z\"",
+                ),
+                gen.subschema_for::<f64>(),
+                gen.subschema_for::<ClockTable>(),
+            ],
+            "A fixed clock: RFC 3339 time (its offset is the local time zone), unix seconds, or { at, step }.",
+        )
+    }
+}
+
+/// A user module: a path to its `.ml` file, or inline source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ModuleSpec {
+    File(String),
+    Code(String),
+}
+
+/// `modules.NAME = { code = "..." }` or `{ file = "..." }`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModuleTable {
+    /// Inline ML source of the module.
+    pub code: Option<String>,
+    /// Path of the module's `.ml` file (relative to the spec file, then `fixtures/`).
+    pub file: Option<String>,
+}
+
+string_or_table!(
+    ModuleSpec,
+    ModuleTable,
+    "a path to an .ml file, or a table { code = \"...\" } / { file = \"...\" }",
+    |s| Ok(ModuleSpec::File(s.to_string())),
+    |t| match (t.code, t.file) {
+        (Some(c), None) => Ok(ModuleSpec::Code(c)),
+        (None, Some(f)) => Ok(ModuleSpec::File(f)),
+        _ => Err("a module table needs exactly one of `code` or `file`".to_string()),
+    }
+);
+
+/// `callback = { function = "add", args = [3, 7] }`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallbackTable {
+    /// The ML function to call after `code` has run.
+    pub function: String,
+    /// Its arguments (default none).
+    #[schemars(with = "Option<Vec<serde_json::Value>>")]
+    pub args: Option<Vec<Data>>,
+}
+
+/// `bench = true` or `{ iterations, concurrency, warmup }`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BenchSpec {
+    pub enabled: bool,
+    pub iterations: Option<u32>,
+    pub concurrency: Option<u32>,
+    pub warmup: Option<u32>,
+}
+
+/// `bench = { iterations = 100, concurrency = 10 }`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BenchTable {
+    /// Measured runs (default 100).
+    pub iterations: Option<u32>,
+    /// Runs in flight at once (default 1).
+    pub concurrency: Option<u32>,
+    /// Unmeasured runs first (default 10).
+    pub warmup: Option<u32>,
+}
+
+impl<'de> Deserialize<'de> for BenchSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = BenchSpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("true, false or a table { iterations = 100, concurrency = 10 }")
+            }
+            fn visit_bool<E: de::Error>(self, b: bool) -> Result<BenchSpec, E> {
+                Ok(BenchSpec {
+                    enabled: b,
+                    iterations: None,
+                    concurrency: None,
+                    warmup: None,
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<BenchSpec, A::Error> {
+                let t = BenchTable::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(BenchSpec {
+                    enabled: true,
+                    iterations: t.iterations,
+                    concurrency: t.concurrency,
+                    warmup: t.warmup,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for BenchSpec {
+    fn schema_name() -> String {
+        "Bench".into()
+    }
+    fn json_schema(gen: &mut SchemaGenerator) -> Schema {
+        any_of(
+            vec![gen.subschema_for::<bool>(), gen.subschema_for::<BenchTable>()],
+            "Include the case in `mlpy-test bench`: true, or { iterations, concurrency, warmup }.",
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Expectations
+
+/// `expect.error = "ZeroDivisionError"` or a table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErrorSpec {
+    pub kind: Option<String>,
+    pub message: Option<String>,
+    pub message_contains: Option<String>,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+}
+
+/// `expect.error = { kind = "ZeroDivisionError", message_contains = "zero", line = 3 }`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorTable {
+    /// The error kind, e.g. "ZeroDivisionError", "SyntaxError", "CapabilityError".
+    pub kind: Option<String>,
+    /// The whole message, exactly.
+    pub message: Option<String>,
+    /// A substring of the message.
+    pub message_contains: Option<String>,
+    /// The line the error points at (1 = first line of the code).
+    pub line: Option<u32>,
+    /// The column the error points at (1-based).
+    pub column: Option<u32>,
+}
+
+string_or_table!(
+    ErrorSpec,
+    ErrorTable,
+    "an error kind such as \"ZeroDivisionError\", or a table { kind, message, message_contains, line, column }",
+    |s| Ok(ErrorSpec {
+        kind: Some(s.to_string()),
+        ..ErrorSpec::default()
+    }),
+    |t| Ok(ErrorSpec {
+        kind: t.kind,
+        message: t.message,
+        message_contains: t.message_contains,
+        line: t.line,
+        column: t.column,
+    })
+);
+
+/// `expect.violation = { capability = "file:read", resource = "/etc/*" }`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ViolationTable {
+    /// The capability that was denied, e.g. "file:read" (or just "file").
+    pub capability: String,
+    /// The resource it was denied for; `*` matches any run of characters. Any when absent.
+    pub resource: Option<String>,
+}
+
+/// One entry of `expect.calls`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallTable {
+    /// The request method (any when absent).
+    pub method: Option<String>,
+    /// The URL; `*` matches any run of characters.
+    pub url: String,
+}
+
+/// `expect.*`: what must come out of the run.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectTable {
+    /// The program result (value of the last expression statement, or the callback's return).
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub result: Option<Data>,
+    /// The program result as JSON text; the way to expect null (`result_json = "null"`) or values holding null.
+    pub result_json: Option<Sp<String>>,
+    /// Floats compare equal when |a - b| <= tolerance * max(1, |a|, |b|). Default 0 (exact).
+    pub tolerance: Option<Sp<f64>>,
+    /// Exactly what the code printed.
+    pub stdout: Option<String>,
+    /// Substring(s) the output must contain.
+    pub stdout_contains: Option<OneOrMany<String>>,
+    /// Regular expression(s) the output must match (^ and $ match at line boundaries).
+    pub stdout_matches: Option<OneOrMany<RegexText>>,
+    /// Variables that must exist after the run with these values (other variables are ignored).
+    #[schemars(with = "Option<IndexMap<String, serde_json::Value>>")]
+    pub globals: Option<IndexMap<String, Data>>,
+    /// The run must end in this ML error.
+    pub error: Option<ErrorSpec>,
+    /// The run must record this capability violation (or all of these), caught or not.
+    pub violation: Option<OneOrMany<ViolationTable>>,
+    /// The run must be stopped by its timeout.
+    pub timeout: Option<bool>,
+    /// The mocked http backend must have seen exactly these requests, in order.
+    pub calls: Option<Vec<CallTable>>,
+}
+
+// ---------------------------------------------------------------------------
+// Cases
+
+/// One row of `each`: a variant of the case, run as its own test.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RowTable {
+    /// Row name (default: its index, 0-based); the test is `<case>::<name>`.
+    pub name: Option<Sp<String>>,
+    /// Arguments for the case's `callback` function.
+    #[schemars(with = "Option<Vec<serde_json::Value>>")]
+    pub args: Option<Sp<Vec<Data>>>,
+    /// Variables injected before the code runs (merged over the case's).
+    #[schemars(with = "Option<IndexMap<String, serde_json::Value>>")]
+    pub globals: Option<IndexMap<String, Data>>,
+    /// Environment variables (merged over the case's).
+    pub env: Option<IndexMap<String, String>>,
+    /// Standard input for this row.
+    pub stdin: Option<String>,
+    /// Random seed for this row.
+    pub seed: Option<u64>,
+    /// Capability tokens for this row (replace the case's).
+    pub grant: Option<Vec<Sp<String>>>,
+    /// Shorthand for `expect.result`.
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub result: Option<Data>,
+    /// Shorthand for `expect.result_json`.
+    pub result_json: Option<Sp<String>>,
+    /// Shorthand for `expect.stdout`.
+    pub stdout: Option<String>,
+    /// Expectations for this row (each key replaces the case's).
+    pub expect: Option<ExpectTable>,
+    /// Ignore this row (true or a reason).
+    pub ignore: Option<Reason>,
+    /// Skip this row (true or a reason).
+    pub skip: Option<Reason>,
+    /// Extra tags for this row.
+    pub tags: Option<Vec<String>>,
+}
+
+/// The `case` array: `[[case]]` tables.
+#[derive(Clone, Debug, Default)]
+pub struct CaseList(pub Vec<Sp<CaseTable>>);
+
+impl<'de> Deserialize<'de> for CaseList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CaseList;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an array of [[case]] tables (write [[case]], not [case])")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<CaseList, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(CaseList(items))
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+impl JsonSchema for CaseList {
+    fn is_referenceable() -> bool {
+        false
+    }
+    fn schema_name() -> String {
+        "CaseList".into()
+    }
+    fn json_schema(gen: &mut SchemaGenerator) -> Schema {
+        gen.subschema_for::<Vec<CaseTable>>()
+    }
+}
+
+/// Declares the keys shared by the file level (defaults) and `[[case]]`
+/// tables once, and generates both structs plus the common [`Fields`].
+macro_rules! case_structs {
+    ($($(#[$fm:meta])* $f:ident : $t:ty,)*) => {
+        /// A `.mltest` file. Keys at the top level are defaults for every
+        /// `[[case]]`; a file without `[[case]]` tables is one case.
+        #[derive(Clone, Debug, Deserialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        #[schemars(rename = "MltestFile")]
+        pub struct SpecFile {
+            $($(#[$fm])* pub $f: $t,)*
+            /// The cases of the file; the top-level keys are their defaults.
+            pub case: Option<CaseList>,
+        }
+
+        /// One `[[case]]` table.
+        #[derive(Clone, Debug, Deserialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct CaseTable {
+            $($(#[$fm])* pub $f: $t,)*
+        }
+
+        /// The keys of a case, from either level.
+        #[derive(Clone, Debug, Default)]
+        pub struct Fields {
+            $(pub $f: $t,)*
+        }
+
+        impl SpecFile {
+            /// The file-level keys and the `[[case]]` tables.
+            pub fn split(self) -> (Fields, Option<CaseList>) {
+                (Fields { $($f: self.$f,)* }, self.case)
+            }
+        }
+
+        impl From<CaseTable> for Fields {
+            fn from(c: CaseTable) -> Fields {
+                Fields { $($f: c.$f,)* }
+            }
+        }
+    };
+}
+
+case_structs! {
+    /// Case name, required in `[[case]]` tables. The test is named
+    /// `<path under specs/ without extension>::<name>`.
+    name: Option<Sp<String>>,
+    /// Inline ML source code.
+    code: Option<Sp<String>>,
+    /// Path of a file holding the ML source (relative to the spec file, then `fixtures/`).
+    code_file: Option<Sp<String>>,
+    /// Capability tokens granted to the run, e.g. "file:read:/data/*", "network:http:api.example.com".
+    grant: Option<Vec<Sp<String>>>,
+    /// Time limit of one run, e.g. "200ms", "2s". Exceeding it fails the case unless `expect.timeout = true`.
+    timeout: Option<DurationText>,
+    /// Tags for filtering; the file's tags are added to every case's.
+    tags: Option<Vec<String>>,
+    /// Ignored unless the runner is asked for ignored tests: true or a reason.
+    ignore: Option<Reason>,
+    /// Never run, reported as skipped: true or a reason.
+    skip: Option<Reason>,
+    /// In-memory file system: absolute path -> text content.
+    files: Option<IndexMap<String, String>>,
+    /// A directory loaded into the in-memory file system: "tree" or { dir = "tree", at = "/data" }.
+    files_dir: Option<Sp<FilesDir>>,
+    /// Mocked http responses; the first mock matching a request answers it.
+    http: Option<Vec<Sp<HttpMockTable>>>,
+    /// Environment variables visible to the code (no others are).
+    env: Option<IndexMap<String, String>>,
+    /// A fixed clock: RFC 3339 time, unix seconds, or { at, step }.
+    clock: Option<ClockSpec>,
+    /// Seed of the random source (runs are deterministic).
+    seed: Option<u64>,
+    /// Text available as standard input.
+    stdin: Option<String>,
+    /// User ML modules: import name -> path of a .ml file, or { code = "..." }.
+    modules: Option<IndexMap<String, Sp<ModuleSpec>>>,
+    /// Directories searched by `import a.b` (for a/b.ml).
+    module_paths: Option<Vec<Sp<String>>>,
+    /// Variables injected before the code runs.
+    #[schemars(with = "Option<IndexMap<String, serde_json::Value>>")]
+    globals: Option<IndexMap<String, Data>>,
+    /// After `code` has run in a session, call this ML function from the host; its return value is the result.
+    callback: Option<Sp<CallbackTable>>,
+    /// Table-driven variants, one test per row.
+    each: Option<Sp<Vec<Sp<RowTable>>>>,
+    /// Run the case this many times at once; every run must meet the expectations.
+    concurrency: Option<Sp<u32>>,
+    /// Include the case in `mlpy-test bench`: true or { iterations, concurrency, warmup }.
+    bench: Option<BenchSpec>,
+    /// What must come out of the run.
+    expect: Option<ExpectTable>,
+}
+
+impl ExpectTable {
+    /// `self` with every key that `over` sets replaced. `result` and
+    /// `result_json` are one setting: `over` setting either replaces both.
+    pub fn overlay(&self, over: &ExpectTable) -> ExpectTable {
+        macro_rules! pick {
+            ($($k:ident),*) => {
+                ExpectTable { $($k: over.$k.clone().or_else(|| self.$k.clone()),)* }
+            };
+        }
+        let mut out = pick!(
+            result,
+            result_json,
+            tolerance,
+            stdout,
+            stdout_contains,
+            stdout_matches,
+            globals,
+            error,
+            violation,
+            timeout,
+            calls
+        );
+        if over.result.is_some() || over.result_json.is_some() {
+            out.result = over.result.clone();
+            out.result_json = over.result_json.clone();
+        }
+        out
+    }
+
+    /// Whether any expectation is set.
+    pub fn is_empty(&self) -> bool {
+        self.result.is_none()
+            && self.result_json.is_none()
+            && self.stdout.is_none()
+            && self.stdout_contains.is_none()
+            && self.stdout_matches.is_none()
+            && self.globals.is_none()
+            && self.error.is_none()
+            && self.violation.is_none()
+            && self.timeout != Some(true)
+            && self.calls.is_none()
+    }
+}

@@ -1,0 +1,354 @@
+//! Glob matching for capability patterns.
+//!
+//! Two flavours share one wildcard matcher:
+//! - [`PathGlob`]: absolute paths, matched segment by segment. `*` and `?`
+//!   never cross a `/`; a whole segment `**` matches any number of
+//!   segments (including none, so `/out/**` matches `/out` itself).
+//! - [`TextGlob`]: a flat string (environment keys); `*` matches any run.
+//!
+//! Both support `*`, `?` and `[abc]` / `[a-z]` / `[!abc]` classes, compare
+//! case-sensitively, and never allocate while matching short paths.
+
+use smallvec::SmallVec;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Tok {
+    Char(char),
+    /// Any run of characters (within one segment for paths).
+    Star,
+    /// Exactly one character.
+    One,
+    Class {
+        negated: bool,
+        ranges: Box<[(char, char)]>,
+    },
+}
+
+impl Tok {
+    fn matches(&self, c: char) -> bool {
+        match self {
+            Tok::Char(x) => *x == c,
+            Tok::Star | Tok::One => true,
+            Tok::Class { negated, ranges } => {
+                ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) != *negated
+            }
+        }
+    }
+}
+
+/// Parses wildcard text into tokens. An unterminated `[` is a literal.
+fn tokens(text: &str) -> Vec<Tok> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '*' => {
+                if out.last() != Some(&Tok::Star) {
+                    out.push(Tok::Star);
+                }
+                i += 1;
+            }
+            '?' => {
+                out.push(Tok::One);
+                i += 1;
+            }
+            '[' => match parse_class(&chars, i) {
+                Some((tok, next)) => {
+                    out.push(tok);
+                    i = next;
+                }
+                None => {
+                    out.push(Tok::Char('['));
+                    i += 1;
+                }
+            },
+            c => {
+                out.push(Tok::Char(c));
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// `[...]` starting at `start`; returns the class and the index after `]`.
+fn parse_class(chars: &[char], start: usize) -> Option<(Tok, usize)> {
+    let mut i = start + 1;
+    let negated = matches!(chars.get(i), Some('!') | Some('^'));
+    if negated {
+        i += 1;
+    }
+    let mut ranges = Vec::new();
+    let first = i;
+    loop {
+        let c = *chars.get(i)?;
+        if c == ']' && i > first {
+            return Some((
+                Tok::Class {
+                    negated,
+                    ranges: ranges.into_boxed_slice(),
+                },
+                i + 1,
+            ));
+        }
+        if chars.get(i + 1) == Some(&'-') && chars.get(i + 2).is_some_and(|&h| h != ']') {
+            let hi = chars[i + 2];
+            ranges.push((c, hi));
+            i += 3;
+        } else {
+            ranges.push((c, c));
+            i += 1;
+        }
+    }
+}
+
+fn has_wildcards(text: &str) -> bool {
+    text.contains(['*', '?', '['])
+}
+
+/// Whole-string wildcard match (iterative, with single-star backtracking).
+fn match_tokens(p: &[Tok], s: &str) -> bool {
+    let (mut pi, mut si) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    loop {
+        let c = s[si..].chars().next();
+        if let Some(c) = c {
+            if let Some(tok) = p.get(pi) {
+                if *tok == Tok::Star {
+                    star = Some((pi + 1, si));
+                    pi += 1;
+                    continue;
+                }
+                if tok.matches(c) {
+                    pi += 1;
+                    si += c.len_utf8();
+                    continue;
+                }
+            }
+        } else {
+            while p.get(pi) == Some(&Tok::Star) {
+                pi += 1;
+            }
+            if pi == p.len() {
+                return true;
+            }
+        }
+        // Mismatch: let the last star swallow one more character.
+        match star {
+            Some((sp, ss)) => match s[ss..].chars().next() {
+                Some(c) => {
+                    let next = ss + c.len_utf8();
+                    star = Some((sp, next));
+                    pi = sp;
+                    si = next;
+                }
+                None => return false,
+            },
+            None => return false,
+        }
+    }
+}
+
+/// A flat wildcard pattern (environment variable names).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextGlob {
+    text: Box<str>,
+    toks: Option<Box<[Tok]>>,
+}
+
+impl TextGlob {
+    pub fn new(text: &str) -> TextGlob {
+        TextGlob {
+            text: text.into(),
+            toks: has_wildcards(text).then(|| tokens(text).into_boxed_slice()),
+        }
+    }
+    pub fn matches(&self, s: &str) -> bool {
+        match &self.toks {
+            None => *self.text == *s,
+            Some(t) => match_tokens(t, s),
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Seg {
+    /// `**`: any number of segments.
+    Deep,
+    Lit(Box<str>),
+    Glob(Box<[Tok]>),
+}
+
+impl Seg {
+    #[inline]
+    fn matches(&self, s: &str) -> bool {
+        match self {
+            Seg::Deep => true,
+            Seg::Lit(l) => **l == *s,
+            Seg::Glob(t) => match_tokens(t, s),
+        }
+    }
+}
+
+/// A pattern over absolute, normalised paths.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathGlob {
+    text: Box<str>,
+    segs: Box<[Seg]>,
+}
+
+type Segs<'a> = SmallVec<[&'a str; 16]>;
+
+fn split(path: &str) -> Segs<'_> {
+    path.split('/').filter(|s| !s.is_empty()).collect()
+}
+
+impl PathGlob {
+    /// Parses an absolute path pattern. `*` or `**` alone mean every path.
+    pub fn parse(text: &str) -> Result<PathGlob, String> {
+        let t = text.trim();
+        let body = if t == "*" || t == "**" { "/**" } else { t };
+        if !body.starts_with('/') {
+            return Err(format!(
+                "file patterns must be absolute paths (start with '/'), got '{t}'"
+            ));
+        }
+        let mut segs: Vec<Seg> = Vec::new();
+        for seg in body.split('/').filter(|s| !s.is_empty()) {
+            let s = match seg {
+                "." | ".." => {
+                    return Err(format!(
+                        "file patterns must be normalised: '{seg}' is not allowed in '{t}'"
+                    ))
+                }
+                "**" => Seg::Deep,
+                s if has_wildcards(s) => Seg::Glob(tokens(s).into_boxed_slice()),
+                s => Seg::Lit(s.into()),
+            };
+            if s == Seg::Deep && segs.last() == Some(&Seg::Deep) {
+                continue;
+            }
+            segs.push(s);
+        }
+        Ok(PathGlob {
+            text: t.into(),
+            segs: segs.into_boxed_slice(),
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Does the pattern match this absolute, normalised path?
+    pub fn matches(&self, path: &str) -> bool {
+        let segs = split(path);
+        match_segs(&self.segs, &segs)
+    }
+
+    /// Could the pattern match this path or anything below it? (Used to
+    /// decide whether a directory may be listed.)
+    pub fn matches_or_below(&self, path: &str) -> bool {
+        let segs = split(path);
+        prefix_segs(&self.segs, &segs)
+    }
+}
+
+fn match_segs(p: &[Seg], s: &[&str]) -> bool {
+    match p.split_first() {
+        None => s.is_empty(),
+        Some((Seg::Deep, rest)) => {
+            if rest.is_empty() {
+                return true;
+            }
+            (0..=s.len()).any(|k| match_segs(rest, &s[k..]))
+        }
+        Some((seg, rest)) => match s.split_first() {
+            Some((first, tail)) => seg.matches(first) && match_segs(rest, tail),
+            None => false,
+        },
+    }
+}
+
+fn prefix_segs(p: &[Seg], s: &[&str]) -> bool {
+    let Some((first, tail)) = s.split_first() else {
+        return true;
+    };
+    match p.split_first() {
+        None => false,
+        Some((Seg::Deep, _)) => true,
+        Some((seg, rest)) => seg.matches(first) && prefix_segs(rest, tail),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pm(p: &str, s: &str) -> bool {
+        PathGlob::parse(p).unwrap().matches(s)
+    }
+
+    #[test]
+    fn text_globs() {
+        let g = TextGlob::new("APP_*");
+        assert!(g.matches("APP_"));
+        assert!(g.matches("APP_KEY"));
+        assert!(!g.matches("XAPP_KEY"));
+        assert!(TextGlob::new("*").matches(""));
+        assert!(TextGlob::new("a*b*c").matches("aXXbYYc"));
+        assert!(!TextGlob::new("a*b*c").matches("aXXbYY"));
+        assert!(TextGlob::new("H?ME").matches("HOME"));
+        assert!(!TextGlob::new("H?ME").matches("HME"));
+        assert!(TextGlob::new("[A-C]x").matches("Bx"));
+        assert!(!TextGlob::new("[!A-C]x").matches("Bx"));
+        assert!(TextGlob::new("[!A-C]x").matches("Dx"));
+        assert!(TextGlob::new("é*").matches("été"));
+        assert!(TextGlob::new("[").matches("["));
+        assert!(TextGlob::new("[]]").matches("]"));
+        assert!(TextGlob::new("*a").matches("aaaa"));
+        assert!(!TextGlob::new("*a").matches("aaab"));
+    }
+
+    #[test]
+    fn path_globs() {
+        assert!(pm("/data/*", "/data/a.txt"));
+        assert!(!pm("/data/*", "/data"));
+        assert!(!pm("/data/*", "/data/sub/a.txt"));
+        assert!(!pm("/data/*", "/data2/a.txt"));
+        assert!(pm("/data/**", "/data"));
+        assert!(pm("/data/**", "/data/sub/a.txt"));
+        assert!(!pm("/data/**", "/data2"));
+        assert!(pm("/data/*.txt", "/data/a.txt"));
+        assert!(!pm("/data/*.txt", "/data/a.csv"));
+        assert!(pm("/data/**/*.txt", "/data/a.txt"));
+        assert!(pm("/data/**/*.txt", "/data/x/y/a.txt"));
+        assert!(pm("/a/?/c", "/a/b/c"));
+        assert!(!pm("/a/?/c", "/a/bb/c"));
+        assert!(pm("*", "/anything/at/all"));
+        assert!(pm("/", "/"));
+        assert!(!pm("/", "/x"));
+        assert!(pm("//data//x", "/data/x"));
+        assert!(pm("/data/x", "/data/x"));
+        assert!(PathGlob::parse("data/*").is_err());
+        assert!(PathGlob::parse("/data/../etc").is_err());
+    }
+
+    #[test]
+    fn listing_prefixes() {
+        let g = PathGlob::parse("/data/sub/*.txt").unwrap();
+        assert!(g.matches_or_below("/"));
+        assert!(g.matches_or_below("/data"));
+        assert!(g.matches_or_below("/data/sub"));
+        assert!(g.matches_or_below("/data/sub/a.txt"));
+        assert!(!g.matches_or_below("/data/other"));
+        assert!(!g.matches_or_below("/data/sub/a.txt/x"));
+        let deep = PathGlob::parse("/data/**").unwrap();
+        assert!(deep.matches_or_below("/data/x/y"));
+        assert!(!deep.matches_or_below("/etc"));
+    }
+}

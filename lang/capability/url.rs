@@ -1,0 +1,246 @@
+//! A strict parser for the URLs ML programs may request.
+//!
+//! The same parsed form is used for the capability check and for the
+//! request itself (through [`Url::canonical`]), so a URL cannot mean one
+//! host to the check and another to the HTTP client. Anything ambiguous is
+//! rejected instead of interpreted: user info (`user@host`), backslashes,
+//! whitespace and control characters, percent-encoded or non-ASCII host
+//! names, schemes other than http and https.
+
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    Http,
+    Https,
+}
+
+impl Scheme {
+    pub fn default_port(self) -> u16 {
+        match self {
+            Scheme::Http => 80,
+            Scheme::Https => 443,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Http => "http",
+            Scheme::Https => "https",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Url {
+    pub scheme: Scheme,
+    /// Lower-case host name, IPv4 address, or `[v6]` with brackets.
+    pub host: String,
+    /// The effective port (the scheme's default when none was written).
+    pub port: u16,
+    /// Path and query, starting with `/`; the fragment is dropped.
+    pub path: String,
+}
+
+impl fmt::Display for Url {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.canonical())
+    }
+}
+
+fn host_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_'
+}
+
+impl Url {
+    /// Parses `http(s)://host[:port][/path][?query][#fragment]`.
+    pub fn parse(text: &str) -> Result<Url, String> {
+        let t = text.trim_matches(|c: char| c == ' ' || c == '\t' || c == '\n' || c == '\r');
+        if t.is_empty() {
+            return Err("empty URL".into());
+        }
+        if let Some(c) = t.chars().find(|c| c.is_control() || c.is_whitespace() || *c == '\\') {
+            return Err(format!("URL contains a forbidden character {:?}", c));
+        }
+        let Some((scheme, rest)) = t.split_once("://") else {
+            return Err("URL must start with http:// or https://".into());
+        };
+        let scheme = if scheme.eq_ignore_ascii_case("http") {
+            Scheme::Http
+        } else if scheme.eq_ignore_ascii_case("https") {
+            Scheme::Https
+        } else {
+            return Err(format!("unsupported URL scheme '{scheme}' (only http and https)"));
+        };
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let (authority, tail) = rest.split_at(end);
+        if authority.contains('@') {
+            return Err("user names or passwords in URLs are not supported".into());
+        }
+        let (host, port) = split_host_port(authority)?;
+        let port = match port {
+            None => scheme.default_port(),
+            Some(p) => p,
+        };
+        let tail = match tail.find('#') {
+            Some(i) => &tail[..i],
+            None => tail,
+        };
+        let path = if tail.starts_with('/') {
+            tail.to_string()
+        } else {
+            format!("/{tail}")
+        };
+        Ok(Url {
+            scheme,
+            host,
+            port,
+            path,
+        })
+    }
+
+    /// The URL as sent: scheme, host, port only when not the default, path.
+    pub fn canonical(&self) -> String {
+        if self.port == self.scheme.default_port() {
+            format!("{}://{}{}", self.scheme.as_str(), self.host, self.path)
+        } else {
+            format!(
+                "{}://{}:{}{}",
+                self.scheme.as_str(),
+                self.host,
+                self.port,
+                self.path
+            )
+        }
+    }
+
+    /// Resolves a redirect target (`Location`) against this URL.
+    pub fn join(&self, location: &str) -> Result<Url, String> {
+        let loc = location.trim();
+        if loc.contains("://") {
+            return Url::parse(loc);
+        }
+        if let Some(rest) = loc.strip_prefix("//") {
+            return Url::parse(&format!("{}://{rest}", self.scheme.as_str()));
+        }
+        let base = Url {
+            path: String::new(),
+            ..self.clone()
+        }
+        .canonical();
+        if loc.starts_with('/') {
+            return Url::parse(&format!("{base}{loc}"));
+        }
+        let path_only = self.path.split('?').next().unwrap_or("/");
+        let dir = match path_only.rfind('/') {
+            Some(i) => &path_only[..=i],
+            None => "/",
+        };
+        Url::parse(&format!("{base}{dir}{loc}"))
+    }
+}
+
+/// Splits `host[:port]` (or `[v6][:port]`) and validates both parts.
+pub fn split_host_port(authority: &str) -> Result<(String, Option<u16>), String> {
+    let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
+        let Some(close) = rest.find(']') else {
+            return Err(format!("invalid IPv6 host in '{authority}'"));
+        };
+        let inner = &rest[..close];
+        if inner.is_empty() || !inner.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.') {
+            return Err(format!("invalid IPv6 host '[{inner}]'"));
+        }
+        let after = &rest[close + 1..];
+        let port = match after {
+            "" => None,
+            p => Some(p.strip_prefix(':').ok_or_else(|| format!("invalid host '{authority}'"))?),
+        };
+        (format!("[{}]", inner.to_ascii_lowercase()), port)
+    } else {
+        let (h, p) = match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        };
+        if h.is_empty() {
+            return Err("URL has no host".into());
+        }
+        if !h.chars().all(host_char) {
+            return Err(format!("invalid host name '{h}'"));
+        }
+        let h = h.strip_suffix('.').unwrap_or(h);
+        if h.is_empty() || h.starts_with('.') || h.contains("..") {
+            return Err(format!("invalid host name '{h}'"));
+        }
+        (h.to_ascii_lowercase(), p)
+    };
+    let port = match port {
+        None | Some("") => None,
+        Some(p) => Some(parse_port(p)?),
+    };
+    Ok((host, port))
+}
+
+pub fn parse_port(p: &str) -> Result<u16, String> {
+    if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("invalid port '{p}'"));
+    }
+    match p.parse::<u16>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("invalid port '{p}'")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_canonicalises() {
+        let u = Url::parse("HTTPS://API.Example.com/v1/x?q=1#frag").unwrap();
+        assert_eq!(u.scheme, Scheme::Https);
+        assert_eq!(u.host, "api.example.com");
+        assert_eq!(u.port, 443);
+        assert_eq!(u.path, "/v1/x?q=1");
+        assert_eq!(u.canonical(), "https://api.example.com/v1/x?q=1");
+        let u = Url::parse("http://127.0.0.1:8080").unwrap();
+        assert_eq!((u.host.as_str(), u.port, u.path.as_str()), ("127.0.0.1", 8080, "/"));
+        assert_eq!(u.canonical(), "http://127.0.0.1:8080/");
+        let u = Url::parse("http://[::1]:9/x").unwrap();
+        assert_eq!((u.host.as_str(), u.port), ("[::1]", 9));
+        let u = Url::parse("http://example.com./a").unwrap();
+        assert_eq!(u.host, "example.com");
+        let u = Url::parse("http://h?x=1").unwrap();
+        assert_eq!(u.path, "/?x=1");
+    }
+
+    #[test]
+    fn rejects_ambiguous_urls() {
+        for bad in [
+            "",
+            "ftp://x/",
+            "file:///etc/passwd",
+            "api.example.com/x",
+            "http://api.example.com@evil.net/",
+            "http://evil.net\\@api.example.com/",
+            "http://exa mple.com/",
+            "http://ex%61mple.com/",
+            "http://exämple.com/",
+            "http://x:0/",
+            "http://x:65536/",
+            "http://x:abc/",
+            "http:///x",
+            "http://[zz]/",
+            "http://a..b/",
+        ] {
+            assert!(Url::parse(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn joins_redirects() {
+        let u = Url::parse("http://a.com:81/x/y?q").unwrap();
+        assert_eq!(u.join("/z").unwrap().canonical(), "http://a.com:81/z");
+        assert_eq!(u.join("z").unwrap().canonical(), "http://a.com:81/x/z");
+        assert_eq!(u.join("https://b.com/").unwrap().canonical(), "https://b.com/");
+        assert_eq!(u.join("//c.com/p").unwrap().canonical(), "http://c.com/p");
+    }
+}
