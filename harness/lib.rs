@@ -4,10 +4,16 @@
 pub mod backend;
 pub mod cache;
 pub mod executor;
+pub mod mock;
 pub mod outcome;
+pub mod perf;
+pub mod process;
 pub mod session;
+pub mod testing;
 
 pub use backend::{Backend, Job, NativeBackend};
 pub use executor::{Code, ExecRequest, Executor, ExecutorConfig};
+pub use mock::{MockBackend, MockResponse, RecordedRequest};
+pub use process::ProcessBackend;
 pub use outcome::{ExecOutcome, Status, Timings};
 pub use session::{CallError, Callback, Session, SessionOptions};

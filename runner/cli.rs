@@ -18,6 +18,9 @@ pub struct Cli {
 pub enum Command {
     /// Run one ML program.
     Run(crate::run::RunArgs),
+    /// Run one request read as JSON from stdin and print its outcome as
+    /// JSON (the ProcessBackend protocol).
+    Exec,
 }
 
 pub fn main() -> ExitCode {
@@ -31,6 +34,7 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Some(Command::Run(args)) => crate::run::run(args),
+        Some(Command::Exec) => crate::run::exec_stdin(),
         None => {
             eprintln!("mlpy-test: no command given; try `mlpy-test run FILE.ml` or `mlpy-test --help`");
             ExitCode::from(2)

@@ -198,3 +198,53 @@ fn execute(
     finished.duration = start.elapsed();
     finished
 }
+
+/// `mlpy-test exec`: one ProcessBackend request on stdin → one outcome line.
+pub fn exec_stdin() -> ExitCode {
+    use mlpy_harness::backend::{run_program, syntax_error_info};
+    use mlpy_harness::outcome::{ExecOutcome, Status};
+    use mlpy_harness::process::ProcessRequest;
+    use std::io::Read;
+    let mut input = String::new();
+    if let Err(e) = std::io::stdin().read_to_string(&mut input) {
+        return usage_error(&format!("cannot read the request from stdin: {e}"));
+    }
+    let req: ProcessRequest = match serde_json::from_str(&input) {
+        Ok(r) => r,
+        Err(e) => return usage_error(&format!("invalid request JSON: {e}")),
+    };
+    let grants = match GrantSet::parse(&req.grants) {
+        Ok(g) => g,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    let outcome = run_on_vm_thread(move || {
+        let file = Arc::new(SourceFile::new(req.name.clone(), req.code.clone()));
+        match compile(file) {
+            Err(e) => ExecOutcome::new(Status::Error {
+                error: syntax_error_info(&e),
+            }),
+            Ok(program) => {
+                let deadline = req
+                    .timeout_ms
+                    .map(|ms| Instant::now() + Duration::from_millis(ms));
+                let globals: Vec<(String, Data)> = req.globals.into_iter().collect();
+                run_program(
+                    &program,
+                    Host::captured(),
+                    Arc::new(grants),
+                    Limits::default(),
+                    mlpy_lang::vm::Interrupt::new(),
+                    deadline,
+                    &globals,
+                )
+            }
+        }
+    });
+    match serde_json::to_string(&outcome) {
+        Ok(line) => {
+            println!("{line}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => usage_error(&format!("cannot encode the outcome: {e}")),
+    }
+}

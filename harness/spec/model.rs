@@ -902,7 +902,7 @@ case_structs! {
     /// Run the case this many times at once; every run must meet the expectations.
     concurrency: Option<Sp<u32>>,
     /// Include the case in `mlpy-test bench`: true or { iterations, concurrency, warmup }.
-    bench: Option<BenchSpec>,
+    bench: Option<Sp<BenchSpec>>,
     /// What must come out of the run.
     expect: Option<ExpectTable>,
 }

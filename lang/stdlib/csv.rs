@@ -1,10 +1,324 @@
-//! `csv` (placeholder until implemented).
+//! `csv`: comma-separated values, as Python's `csv` module reads and
+//! writes them (values stay strings; written lines end with `\r\n`; empty
+//! rows are skipped when reading). File functions need `file:read` /
+//! `file:write` / `file:append` for the resolved path; the string
+//! functions need nothing.
 
+use crate::builtins::{arity, check_len, BuiltinDef, NativeFnPtr};
+use crate::error::{MlError, VmResult};
+use crate::value::{py_str, Key, Object, Value};
+use crate::vm::Vm;
+
+use super::file::{decode, encode, encoding_arg, fs_error, gate, opt, path_arg, read_resolved, str_arg};
 use super::ModuleDef;
+
+fn delimiter_arg(args: &[Value], i: usize, func: &str) -> VmResult<u8> {
+    let Some(v) = opt(args, i) else {
+        return Ok(b',');
+    };
+    let d = crate::value::expect_str(v, func, "delimiter")?;
+    let mut chars = d.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if c.is_ascii() && c != '"' && c != '\r' && c != '\n' => Ok(c as u8),
+        _ => Err(MlError::type_error(format!(
+            "{func}(): delimiter must be a single ASCII character other than a quote or line break, got {d:?}"
+        ))),
+    }
+}
+
+fn headers_arg(args: &[Value], i: usize) -> bool {
+    opt(args, i).map_or(true, Value::truthy)
+}
+
+/// Rows of a CSV text (empty rows skipped).
+fn parse_rows(vm: &Vm, text: &str, delim: u8) -> VmResult<Vec<Vec<String>>> {
+    let mut rdr = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delim)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| MlError::value_error(format!("CSV error: {e}")))?;
+        if rec.is_empty() {
+            continue;
+        }
+        rows.push(rec.iter().map(str::to_string).collect());
+        check_len(vm, rows.len())?;
+    }
+    Ok(rows)
+}
+
+fn rows_to_value(rows: Vec<Vec<String>>, headers: bool) -> Value {
+    if !headers {
+        return Value::array(
+            rows.into_iter()
+                .map(|r| Value::array(r.into_iter().map(Value::string).collect()))
+                .collect(),
+        );
+    }
+    let mut it = rows.into_iter();
+    let Some(head) = it.next() else {
+        return Value::array(Vec::new());
+    };
+    Value::array(
+        it.map(|row| {
+            let mut o = Object::with_capacity(head.len());
+            for (k, v) in head.iter().zip(row) {
+                o.insert_str(k, Value::string(v));
+            }
+            Value::object(o)
+        })
+        .collect(),
+    )
+}
+
+/// A cell as Python's csv writer formats it: null is empty, else `str`.
+fn cell(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        other => py_str(other),
+    }
+}
+
+fn key_text(k: &Key) -> String {
+    py_str(&k.to_value())
+}
+
+/// One record per row; object rows follow `header` (or their own order).
+fn rows_from_value(vm: &Vm, data: &Value, headers: bool, func: &str) -> VmResult<Vec<Vec<String>>> {
+    let items: Vec<Value> = match data {
+        Value::Array(a) => a.borrow().clone(),
+        Value::Tuple(t) => t.to_vec(),
+        other => {
+            return Err(MlError::type_error(format!(
+                "{func}() expected an array of rows, not {}",
+                other.kind_name()
+            )))
+        }
+    };
+    let mut out = Vec::new();
+    let Some(first) = items.first() else {
+        return Ok(out);
+    };
+    if let Value::Object(first) = first {
+        let header: Option<Vec<Key>> = {
+            let f = first.borrow();
+            (headers && !f.is_empty()).then(|| f.keys().cloned().collect())
+        };
+        if let Some(h) = &header {
+            out.push(h.iter().map(key_text).collect());
+        }
+        for item in &items {
+            if let Value::Object(o) = item {
+                let o = o.borrow();
+                let row = match &header {
+                    Some(h) => h.iter().map(|k| o.get(k).map(cell).unwrap_or_default()).collect(),
+                    None => o.iter().map(|(_, v)| cell(v)).collect(),
+                };
+                out.push(row);
+                check_len(vm, out.len())?;
+            }
+        }
+    } else {
+        for item in &items {
+            let row = match item {
+                Value::Array(a) => a.borrow().iter().map(cell).collect(),
+                Value::Tuple(t) => t.iter().map(cell).collect(),
+                other => vec![cell(other)],
+            };
+            out.push(row);
+            check_len(vm, out.len())?;
+        }
+    }
+    Ok(out)
+}
+
+fn format_rows(vm: &Vm, rows: &[Vec<String>], delim: u8) -> VmResult<String> {
+    let mut w = ::csv::WriterBuilder::new()
+        .delimiter(delim)
+        .flexible(true)
+        .terminator(::csv::Terminator::CRLF)
+        .quote_style(::csv::QuoteStyle::Necessary)
+        .from_writer(Vec::new());
+    let mut size = 0usize;
+    for r in rows {
+        size = size.saturating_add(r.iter().map(|c| c.len() + 3).sum::<usize>());
+        check_len(vm, size)?;
+        if r.is_empty() {
+            // Python writes an empty row as a bare line end.
+            w.write_record(None::<&[u8]>)
+                .map_err(|e| MlError::runtime(format!("CSV error: {e}")))?;
+            continue;
+        }
+        w.write_record(r)
+            .map_err(|e| MlError::runtime(format!("CSV error: {e}")))?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| MlError::runtime(format!("CSV error: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| MlError::runtime(format!("CSV error: {e}")))
+}
+
+fn read_file_rows(vm: &mut Vm, args: &[Value], func: &str, enc_at: usize) -> VmResult<Vec<Vec<String>>> {
+    let path = path_arg(args, 0, func)?;
+    let delim = delimiter_arg(args, 1, func)?;
+    let enc = encoding_arg(args, enc_at, func)?;
+    let p = gate(vm, "file:read", path)?;
+    let data = read_resolved(vm, &p)?;
+    let text = decode(data, enc, &p)?;
+    parse_rows(vm, &text, delim)
+}
+
+fn read(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("read", args, 1, 4)?;
+    let rows = read_file_rows(vm, args, "read", 3)?;
+    Ok(rows_to_value(rows, headers_arg(args, 2)))
+}
+
+fn read_string(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("read_string", args, 1, 3)?;
+    let text = str_arg(args, 0, "read_string", "text")?;
+    let delim = delimiter_arg(args, 1, "read_string")?;
+    let rows = parse_rows(vm, text, delim)?;
+    Ok(rows_to_value(rows, headers_arg(args, 2)))
+}
+
+fn get_headers(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("get_headers", args, 1, 3)?;
+    let rows = read_file_rows(vm, args, "get_headers", 2)?;
+    Ok(Value::array(
+        rows.into_iter()
+            .next()
+            .unwrap_or_default()
+            .into_iter()
+            .map(Value::string)
+            .collect(),
+    ))
+}
+
+fn count_rows(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("count_rows", args, 1, 3)?;
+    let rows = read_file_rows(vm, args, "count_rows", 2)?;
+    Ok(Value::Int(rows.len().saturating_sub(1) as i64))
+}
+
+fn write(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("write", args, 2, 5)?;
+    let path = path_arg(args, 0, "write")?;
+    let delim = delimiter_arg(args, 2, "write")?;
+    let enc = encoding_arg(args, 4, "write")?;
+    let rows = rows_from_value(vm, &args[1], headers_arg(args, 3), "write")?;
+    let data = encode(&format_rows(vm, &rows, delim)?, enc)?;
+    let p = gate(vm, "file:write", path)?;
+    let fs = vm.host.fs.clone();
+    fs.write(&p, &data, false).map_err(fs_error)?;
+    Ok(Value::Null)
+}
+
+fn write_string(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("write_string", args, 1, 3)?;
+    let delim = delimiter_arg(args, 1, "write_string")?;
+    let rows = rows_from_value(vm, &args[0], headers_arg(args, 2), "write_string")?;
+    Ok(Value::string(format_rows(vm, &rows, delim)?))
+}
+
+fn append(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("append", args, 2, 4)?;
+    let path = path_arg(args, 0, "append")?;
+    let delim = delimiter_arg(args, 2, "append")?;
+    let enc = encoding_arg(args, 3, "append")?;
+    let row = &args[1];
+    let p = gate(vm, "file:read", path)?;
+    vm.require("file:append", &p)?;
+    let fs = vm.host.fs.clone();
+    let record: Vec<String> = match row {
+        Value::Object(o) => {
+            // Follow the file's header order when it has one.
+            let header = match fs.metadata(&p) {
+                Some(m) if m.is_file => {
+                    let data = read_resolved(vm, &p)?;
+                    let text = decode(data, enc, &p)?;
+                    parse_rows(vm, &text, delim)?.into_iter().next()
+                }
+                _ => None,
+            };
+            let o = o.borrow();
+            match header {
+                Some(h) => h
+                    .iter()
+                    .map(|k| o.get_str(k).map(cell).unwrap_or_default())
+                    .collect(),
+                None => o.iter().map(|(_, v)| cell(v)).collect(),
+            }
+        }
+        Value::Array(a) => a.borrow().iter().map(cell).collect(),
+        Value::Tuple(t) => t.iter().map(cell).collect(),
+        other => vec![cell(other)],
+    };
+    let data = encode(&format_rows(vm, &[record], delim)?, enc)?;
+    fs.write(&p, &data, true).map_err(fs_error)?;
+    Ok(Value::Null)
+}
+
+const fn f(
+    name: &'static str,
+    func: NativeFnPtr,
+    caps: &'static [&'static str],
+    doc: &'static str,
+) -> BuiltinDef {
+    BuiltinDef {
+        name,
+        module: "csv",
+        func,
+        caps,
+        doc,
+    }
+}
+
+const R: &[&str] = &["file:read"];
 
 pub static MODULE: ModuleDef = ModuleDef {
     name: "csv",
-    doc: "",
-    functions: &[],
+    doc: "CSV files and strings (values stay strings; lines end with \\r\\n)",
+    functions: &[
+        f("read", read, R, "read(path, delimiter = \",\", headers = true, encoding): rows as objects (or arrays)"),
+        f("read_string", read_string, &[], "read_string(text, delimiter = \",\", headers = true): rows"),
+        f("readString", read_string, &[], "readString(text, delimiter = \",\", headers = true): rows"),
+        f("get_headers", get_headers, R, "get_headers(path, delimiter, encoding): the header row"),
+        f("getHeaders", get_headers, R, "getHeaders(path, delimiter, encoding): the header row"),
+        f("count_rows", count_rows, R, "count_rows(path, delimiter, encoding): data rows (without the header)"),
+        f("countRows", count_rows, R, "countRows(path, delimiter, encoding): data rows (without the header)"),
+        f("write", write, &["file:write"], "write(path, rows, delimiter = \",\", headers = true, encoding)"),
+        f("write_string", write_string, &[], "write_string(rows, delimiter = \",\", headers = true): CSV text"),
+        f("writeString", write_string, &[], "writeString(rows, delimiter = \",\", headers = true): CSV text"),
+        f("append", append, &["file:read", "file:append"], "append(path, row, delimiter, encoding): add one row"),
+    ],
     constant: |_| None,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capability::GrantSet;
+    use crate::host::Host;
+    use std::sync::Arc;
+
+    fn vm() -> Vm {
+        Vm::new(Host::captured(), Arc::new(GrantSet::all()), Default::default())
+    }
+
+    #[test]
+    fn python_csv_shapes() {
+        let vm = vm();
+        let rows = parse_rows(&vm, "a,b\r\n\r\n1,\"x,\"\"y\"\"\"\n\n2\n", b',').unwrap();
+        assert_eq!(rows, vec![vec!["a", "b"], vec!["1", "x,\"y\""], vec!["2"]]);
+        let out = format_rows(
+            &vm,
+            &[vec!["a".into(), "b c".into()], vec!["x,y".into(), "q\"".into()], vec!["".into()]],
+            b',',
+        )
+        .unwrap();
+        assert_eq!(out, "a,b c\r\n\"x,y\",\"q\"\"\"\r\n\"\"\r\n");
+    }
+}

@@ -1,10 +1,161 @@
-//! `env` (placeholder until implemented).
+//! `env`: environment variables of this execution (`vm.host.env`; the real
+//! host gives each execution a private copy of the process environment).
+//! Reading needs `env:read:KEY`, changing needs `env:write:KEY`; `all()`
+//! returns only the variables the grants allow reading.
 
+use crate::builtins::{arity, BuiltinDef, NativeFnPtr};
+use crate::error::{MlError, VmResult};
+use crate::value::{py_str, Object, Value};
+use crate::vm::Vm;
+
+use super::file::{opt, str_arg};
 use super::ModuleDef;
+
+fn key_arg<'a>(args: &'a [Value], func: &str) -> VmResult<&'a str> {
+    let k = str_arg(args, 0, func, "key")?;
+    if k.is_empty() || k.contains(['=', '\0']) {
+        return Err(MlError::value_error(format!(
+            "{func}(): invalid environment variable name {k:?}"
+        )));
+    }
+    Ok(k)
+}
+
+fn read_var(vm: &mut Vm, args: &[Value], func: &str) -> VmResult<Option<String>> {
+    let key = key_arg(args, func)?;
+    vm.require("env:read", key)?;
+    Ok(vm.host.env.get(key))
+}
+
+fn get(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("get", args, 1, 2)?;
+    Ok(match read_var(vm, args, "get")? {
+        Some(v) => Value::string(v),
+        None => args.get(1).cloned().unwrap_or(Value::Null),
+    })
+}
+
+fn require(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("require", args, 1, 1)?;
+    match read_var(vm, args, "require")? {
+        Some(v) => Ok(Value::string(v)),
+        None => Err(MlError::runtime(format!(
+            "Required environment variable not set: {}",
+            key_arg(args, "require")?
+        ))),
+    }
+}
+
+fn has(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("has", args, 1, 1)?;
+    Ok(Value::Bool(read_var(vm, args, "has")?.is_some()))
+}
+
+fn all(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("all", args, 0, 0)?;
+    vm.require_listing("env:read", "*")?;
+    let mut o = Object::new();
+    for (k, v) in vm.host.env.all() {
+        if vm.permits("env:read", &k) {
+            o.insert_str(&k, Value::string(v));
+        }
+    }
+    Ok(Value::object(o))
+}
+
+fn get_int(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("get_int", args, 1, 2)?;
+    let default = args.get(1).cloned().unwrap_or(Value::Int(0));
+    Ok(match read_var(vm, args, "get_int")? {
+        Some(v) => {
+            let t = v.trim().replace('_', "");
+            match t.parse::<i64>() {
+                Ok(n) if !v.trim().starts_with('_') && !v.trim().ends_with('_') => Value::Int(n),
+                _ => default,
+            }
+        }
+        None => default,
+    })
+}
+
+fn get_float(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("get_float", args, 1, 2)?;
+    let default = args.get(1).cloned().unwrap_or(Value::Float(0.0));
+    Ok(match read_var(vm, args, "get_float")? {
+        Some(v) => match v.trim().parse::<f64>() {
+            Ok(x) => Value::Float(x),
+            Err(_) => default,
+        },
+        None => default,
+    })
+}
+
+fn get_bool(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("get_bool", args, 1, 2)?;
+    let default = opt(args, 1).cloned().unwrap_or(Value::Bool(false));
+    Ok(match read_var(vm, args, "get_bool")? {
+        Some(v) => Value::Bool(matches!(
+            v.to_ascii_lowercase().as_str(),
+            "true" | "1" | "yes" | "on"
+        )),
+        None => default,
+    })
+}
+
+fn set(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("set", args, 2, 2)?;
+    let key = key_arg(args, "set")?;
+    let value = py_str(&args[1]);
+    if value.contains('\0') {
+        return Err(MlError::value_error("set(): embedded null character in value"));
+    }
+    vm.require("env:write", key)?;
+    vm.host.env.set(key, &value);
+    Ok(Value::Null)
+}
+
+fn delete(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("delete", args, 1, 1)?;
+    let key = key_arg(args, "delete")?;
+    vm.require("env:write", key)?;
+    vm.host.env.remove(key);
+    Ok(Value::Null)
+}
+
+const fn f(
+    name: &'static str,
+    func: NativeFnPtr,
+    caps: &'static [&'static str],
+    doc: &'static str,
+) -> BuiltinDef {
+    BuiltinDef {
+        name,
+        module: "env",
+        func,
+        caps,
+        doc,
+    }
+}
+
+const R: &[&str] = &["env:read"];
+const W: &[&str] = &["env:write"];
 
 pub static MODULE: ModuleDef = ModuleDef {
     name: "env",
-    doc: "",
-    functions: &[],
+    doc: "environment variables (env:read / env:write capabilities per key)",
+    functions: &[
+        f("get", get, R, "get(key, default = null): the value or default"),
+        f("require", require, R, "require(key): the value; RuntimeError if unset"),
+        f("has", has, R, "has(key): is it set"),
+        f("all", all, R, "all(): every readable variable as an object"),
+        f("get_int", get_int, R, "get_int(key, default = 0): as an integer"),
+        f("getInt", get_int, R, "getInt(key, default = 0): as an integer"),
+        f("get_float", get_float, R, "get_float(key, default = 0.0): as a float"),
+        f("getFloat", get_float, R, "getFloat(key, default = 0.0): as a float"),
+        f("get_bool", get_bool, R, "get_bool(key, default = false): true for true/1/yes/on"),
+        f("getBool", get_bool, R, "getBool(key, default = false): true for true/1/yes/on"),
+        f("set", set, W, "set(key, value): set (value shown as text)"),
+        f("delete", delete, W, "delete(key): unset"),
+    ],
     constant: |_| None,
 };

@@ -1,10 +1,579 @@
-//! `path` (placeholder until implemented).
+//! `path`: path strings (pure, no capability) and directory operations
+//! (gated by file capabilities on the resolved path).
+//!
+//! Pure functions follow Python's `posixpath`: `join`, `dirname`,
+//! `basename`, `extname` (`splitext`), `split`, `normalize` (`normpath`),
+//! `relative` (`relpath`), `absolute` (`abspath` after `~` expansion).
+//!
+//! Listings show only what the grants let the program see: `listDir(d)`
+//! needs `file:read` on `d` or on something below it, and returns the
+//! entries that are readable themselves, lead to something readable, or
+//! all entries when `d` itself is readable. `glob` and `walk` apply the
+//! same rule at every level and never enter symlinked directories.
 
+use crate::builtins::{arity, check_len, int_arg, BuiltinDef, NativeFnPtr};
+use crate::capability::TextGlob;
+use crate::error::{ErrorKind, MlError, VmResult};
+use crate::value::Value;
+use crate::vm::Vm;
+
+use super::file::{child_path, descendants, fs_error, gate, not_found, opt, path_arg, str_arg};
 use super::ModuleDef;
+
+// ---- pure path functions (posixpath) ----
+
+pub(crate) fn join_paths(parts: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, p) in parts.iter().enumerate() {
+        if p.starts_with('/') || i == 0 {
+            out = p.to_string();
+        } else if out.is_empty() || out.ends_with('/') {
+            out.push_str(p);
+        } else {
+            out.push('/');
+            out.push_str(p);
+        }
+    }
+    out
+}
+
+fn split_path(p: &str) -> (String, String) {
+    let i = p.rfind('/').map_or(0, |i| i + 1);
+    let (head, tail) = p.split_at(i);
+    let head = if !head.is_empty() && !head.chars().all(|c| c == '/') {
+        head.trim_end_matches('/')
+    } else {
+        head
+    };
+    (head.to_string(), tail.to_string())
+}
+
+fn splitext(p: &str) -> (&str, &str) {
+    let sep = p.rfind('/').map_or(0, |i| i + 1);
+    if let Some(dot) = p.rfind('.') {
+        if dot >= sep && p[sep..dot].chars().any(|c| c != '.') {
+            return (&p[..dot], &p[dot..]);
+        }
+    }
+    (p, "")
+}
+
+/// Python's `posixpath.normpath`.
+pub(crate) fn normpath(p: &str) -> String {
+    if p.is_empty() {
+        return ".".into();
+    }
+    let initial = if p.starts_with("//") && !p.starts_with("///") {
+        2
+    } else if p.starts_with('/') {
+        1
+    } else {
+        0
+    };
+    let mut comps: Vec<&str> = Vec::new();
+    for c in p.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                if (initial == 0 && comps.is_empty()) || comps.last() == Some(&"..") {
+                    comps.push("..");
+                } else if !comps.is_empty() {
+                    comps.pop();
+                }
+            }
+            c => comps.push(c),
+        }
+    }
+    let out = format!("{}{}", "/".repeat(initial), comps.join("/"));
+    if out.is_empty() {
+        ".".into()
+    } else {
+        out
+    }
+}
+
+fn expand_user(vm: &Vm, p: &str) -> String {
+    match p.strip_prefix('~') {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+            format!("{}{rest}", vm.host.fs.home())
+        }
+        _ => p.to_string(),
+    }
+}
+
+fn abspath(vm: &Vm, p: &str) -> String {
+    if p.starts_with('/') {
+        normpath(p)
+    } else {
+        normpath(&join_paths(&[&vm.host.fs.cwd(), p]))
+    }
+}
+
+fn relpath(vm: &Vm, to: &str, from: &str) -> String {
+    let a = abspath(vm, from);
+    let b = abspath(vm, to);
+    let a: Vec<&str> = a.split('/').filter(|s| !s.is_empty()).collect();
+    let b: Vec<&str> = b.split('/').filter(|s| !s.is_empty()).collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<&str> = vec![".."; a.len() - common];
+    parts.extend(&b[common..]);
+    if parts.is_empty() {
+        ".".into()
+    } else {
+        parts.join("/")
+    }
+}
+
+fn s1(args: &[Value], func: &str) -> VmResult<String> {
+    arity(func, args, 1, 1)?;
+    Ok(str_arg(args, 0, func, "path")?.to_string())
+}
+
+fn join(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("join", args, 1, usize::MAX)?;
+    let parts = (0..args.len())
+        .map(|i| str_arg(args, i, "join", "part"))
+        .collect::<VmResult<Vec<&str>>>()?;
+    Ok(Value::string(join_paths(&parts)))
+}
+
+fn dirname(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    Ok(Value::string(split_path(&s1(args, "dirname")?).0))
+}
+
+fn basename(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    Ok(Value::string(split_path(&s1(args, "basename")?).1))
+}
+
+fn extname(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    Ok(Value::str(splitext(&s1(args, "extname")?).1))
+}
+
+fn split(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    let (h, t) = split_path(&s1(args, "split")?);
+    Ok(Value::array(vec![Value::string(h), Value::string(t)]))
+}
+
+fn absolute(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    let p = s1(args, "absolute")?;
+    let e = expand_user(vm, &p);
+    Ok(Value::string(abspath(vm, &e)))
+}
+
+fn normalize(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    Ok(Value::string(normpath(&s1(args, "normalize")?)))
+}
+
+fn relative(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("relative", args, 2, 2)?;
+    let from = str_arg(args, 0, "relative", "from")?;
+    let to = str_arg(args, 1, "relative", "to")?;
+    Ok(Value::string(relpath(vm, to, from)))
+}
+
+fn is_absolute(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    Ok(Value::Bool(s1(args, "isAbsolute")?.starts_with('/')))
+}
+
+fn cwd(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("cwd", args, 0, 0)?;
+    Ok(Value::string(vm.host.fs.cwd()))
+}
+
+fn home(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("home", args, 0, 0)?;
+    Ok(Value::string(vm.host.fs.home()))
+}
+
+fn temp_dir(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("tempDir", args, 0, 0)?;
+    Ok(Value::string(vm.host.fs.temp_dir()))
+}
+
+fn separator(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("separator", args, 0, 0)?;
+    Ok(Value::str("/"))
+}
+
+fn delimiter(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("delimiter", args, 0, 0)?;
+    Ok(Value::str(":"))
+}
+
+// ---- file-system queries (file:read) ----
+
+fn probe(vm: &mut Vm, args: &[Value], func: &str) -> VmResult<Option<crate::host::Metadata>> {
+    arity(func, args, 1, 1)?;
+    let path = path_arg(args, 0, func)?;
+    let p = gate(vm, "file:read", path)?;
+    Ok(vm.host.fs.metadata(&p))
+}
+
+fn exists(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    Ok(Value::Bool(probe(vm, args, "exists")?.is_some()))
+}
+
+fn is_file(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    Ok(Value::Bool(probe(vm, args, "isFile")?.is_some_and(|m| m.is_file)))
+}
+
+fn is_directory(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    Ok(Value::Bool(probe(vm, args, "isDirectory")?.is_some_and(|m| m.is_dir)))
+}
+
+/// May the program see the entry `path` inside a listing of `parent`?
+fn visible(vm: &Vm, parent_readable: bool, path: &str) -> bool {
+    parent_readable || vm.permits_listing("file:read", path)
+}
+
+/// Is `path` (inside a resolved directory) a symlink?
+fn is_link(vm: &Vm, path: &str) -> bool {
+    vm.host.fs.resolve(path) != path
+}
+
+fn list_dir(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("listDir", args, 0, 1)?;
+    let dir = match opt(args, 0) {
+        Some(_) => path_arg(args, 0, "listDir")?,
+        None => ".",
+    };
+    let d = vm.host.fs.resolve(dir);
+    vm.require_listing("file:read", &d)?;
+    let fs = vm.host.fs.clone();
+    match fs.metadata(&d) {
+        None => return Err(not_found(&d)),
+        Some(m) if !m.is_dir => {
+            return Err(MlError::new(
+                ErrorKind::OSError,
+                format!("Not a directory: '{dir}'"),
+            ))
+        }
+        Some(_) => {}
+    }
+    let all = vm.permits("file:read", &d);
+    let names = fs.list_dir(&d).map_err(fs_error)?;
+    let shown: Vec<Value> = names
+        .into_iter()
+        .filter(|n| visible(vm, all, &child_path(&d, n)))
+        .map(Value::string)
+        .collect();
+    Ok(Value::array(shown))
+}
+
+enum GlobSeg {
+    Deep,
+    Lit(String),
+    Pat(TextGlob, bool),
+}
+
+fn glob_walk(vm: &mut Vm, dir: &str, segs: &[GlobSeg], out: &mut Vec<String>) -> VmResult<()> {
+    let fs = vm.host.fs.clone();
+    let Some((seg, rest)) = segs.split_first() else {
+        out.push(dir.to_string());
+        return check_len(vm, out.len());
+    };
+    let dir_readable = vm.permits("file:read", dir);
+    match seg {
+        GlobSeg::Lit(name) => {
+            let p = child_path(dir, name);
+            if fs.metadata(&p).is_some() && visible(vm, dir_readable, &p) {
+                if rest.is_empty() {
+                    out.push(p);
+                    check_len(vm, out.len())?;
+                } else if !is_link(vm, &p) && vm.permits_listing("file:read", &p) {
+                    glob_walk(vm, &p, rest, out)?;
+                }
+            }
+        }
+        GlobSeg::Pat(g, dotted) => {
+            let Ok(names) = fs.list_dir(dir) else {
+                return Ok(());
+            };
+            for n in names {
+                if (n.starts_with('.') && !dotted) || !g.matches(&n) {
+                    continue;
+                }
+                let p = child_path(dir, &n);
+                if !visible(vm, dir_readable, &p) {
+                    continue;
+                }
+                if rest.is_empty() {
+                    out.push(p);
+                    check_len(vm, out.len())?;
+                } else if !is_link(vm, &p)
+                    && fs.metadata(&p).is_some_and(|m| m.is_dir)
+                    && vm.permits_listing("file:read", &p)
+                {
+                    glob_walk(vm, &p, rest, out)?;
+                }
+            }
+        }
+        GlobSeg::Deep => {
+            // Zero directories...
+            if !rest.is_empty() {
+                glob_walk(vm, dir, rest, out)?;
+            }
+            // ...or one more, keeping `**` in front.
+            let Ok(names) = fs.list_dir(dir) else {
+                return Ok(());
+            };
+            for n in names {
+                if n.starts_with('.') {
+                    continue;
+                }
+                let p = child_path(dir, &n);
+                if !visible(vm, dir_readable, &p) {
+                    continue;
+                }
+                let is_dir = fs.metadata(&p).is_some_and(|m| m.is_dir);
+                if rest.is_empty() {
+                    out.push(p.clone());
+                    check_len(vm, out.len())?;
+                }
+                if is_dir && !is_link(vm, &p) && vm.permits_listing("file:read", &p) {
+                    glob_walk(vm, &p, segs, out)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn glob(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("glob", args, 1, 1)?;
+    let pattern = path_arg(args, 0, "glob")?;
+    let abs = if pattern.starts_with('/') {
+        normpath(pattern)
+    } else {
+        normpath(&join_paths(&[&vm.host.fs.cwd(), pattern]))
+    };
+    let parts: Vec<&str> = abs.split('/').filter(|s| !s.is_empty()).collect();
+    let fixed = parts
+        .iter()
+        .take_while(|p| !p.contains(['*', '?', '[']))
+        .count();
+    let base = format!("/{}", parts[..fixed].join("/"));
+    let base = vm.host.fs.resolve(&base);
+    vm.require_listing("file:read", &base)?;
+    let mut segs = Vec::new();
+    for p in &parts[fixed..] {
+        let seg = if *p == "**" {
+            GlobSeg::Deep
+        } else if p.contains(['*', '?', '[']) {
+            GlobSeg::Pat(TextGlob::new(p), p.starts_with('.'))
+        } else {
+            GlobSeg::Lit(p.to_string())
+        };
+        if matches!(seg, GlobSeg::Deep) && matches!(segs.last(), Some(GlobSeg::Deep)) {
+            continue;
+        }
+        segs.push(seg);
+    }
+    let mut out = Vec::new();
+    if segs.is_empty() {
+        if vm.host.fs.metadata(&base).is_some() {
+            out.push(base);
+        }
+    } else if vm.host.fs.metadata(&base).is_some_and(|m| m.is_dir) {
+        glob_walk(vm, &base, &segs, &mut out)?;
+    }
+    out.sort();
+    out.dedup();
+    Ok(Value::array(out.into_iter().map(Value::string).collect()))
+}
+
+fn walk(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("walk", args, 1, 2)?;
+    let dir = path_arg(args, 0, "walk")?;
+    let max_depth = match opt(args, 1) {
+        Some(v) => int_arg("walk", v)?,
+        None => -1,
+    };
+    let root = vm.host.fs.resolve(dir);
+    vm.require_listing("file:read", &root)?;
+    let fs = vm.host.fs.clone();
+    let mut out: Vec<String> = Vec::new();
+    if !fs.metadata(&root).is_some_and(|m| m.is_dir) {
+        return Ok(Value::array(Vec::new()));
+    }
+    let mut pending: Vec<(String, i64)> = vec![(root.clone(), 0)];
+    while let Some((d, depth)) = pending.pop() {
+        let Ok(names) = fs.list_dir(&d) else {
+            continue;
+        };
+        let readable = vm.permits("file:read", &d);
+        for n in names {
+            let p = child_path(&d, &n);
+            if !visible(vm, readable, &p) {
+                continue;
+            }
+            let link = is_link(vm, &p);
+            let meta = fs.metadata(&p);
+            if meta.is_some_and(|m| m.is_dir) {
+                let descend = !link && (max_depth < 0 || depth < max_depth);
+                if descend && vm.permits_listing("file:read", &p) {
+                    pending.push((p, depth + 1));
+                }
+            } else {
+                let rel = p.get(root.len()..).unwrap_or("").trim_start_matches('/');
+                out.push(rel.to_string());
+                check_len(vm, out.len())?;
+            }
+        }
+    }
+    out.sort();
+    Ok(Value::array(out.into_iter().map(Value::string).collect()))
+}
+
+// ---- directory changes ----
+
+fn create_dir(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("createDir", args, 1, 2)?;
+    let dir = path_arg(args, 0, "createDir")?;
+    let d = gate(vm, "file:write", dir)?;
+    let fs = vm.host.fs.clone();
+    if fs.metadata(&d).is_some_and(|m| !m.is_dir) {
+        return Err(MlError::new(
+            ErrorKind::OSError,
+            format!("File exists: '{d}'"),
+        ));
+    }
+    fs.create_dir(&d).map_err(fs_error)?;
+    Ok(Value::Null)
+}
+
+fn remove_dir(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("removeDir", args, 1, 1)?;
+    let dir = path_arg(args, 0, "removeDir")?;
+    let d = gate(vm, "file:delete", dir)?;
+    let fs = vm.host.fs.clone();
+    match fs.metadata(&d) {
+        None => Err(not_found(&d)),
+        Some(m) if !m.is_dir => Err(MlError::new(
+            ErrorKind::OSError,
+            format!("Not a directory: '{d}'"),
+        )),
+        Some(_) => fs.remove_dir(&d, false).map(|_| Value::Null).map_err(fs_error),
+    }
+}
+
+fn remove_dir_recursive(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("removeDirRecursive", args, 1, 1)?;
+    let dir = path_arg(args, 0, "removeDirRecursive")?;
+    let d = gate(vm, "file:delete", dir)?;
+    let fs = vm.host.fs.clone();
+    match fs.metadata(&d) {
+        None => return Err(not_found(&d)),
+        Some(m) if !m.is_dir => {
+            return Err(MlError::new(
+                ErrorKind::OSError,
+                format!("Not a directory: '{d}'"),
+            ))
+        }
+        Some(_) => {}
+    }
+    // Every path that would be removed must be deletable: check them all
+    // before removing anything.
+    for p in descendants(vm, &d)? {
+        vm.require("file:delete", &p)?;
+    }
+    fs.remove_dir(&d, true).map_err(fs_error)?;
+    Ok(Value::Null)
+}
+
+const fn f(
+    name: &'static str,
+    func: NativeFnPtr,
+    caps: &'static [&'static str],
+    doc: &'static str,
+) -> BuiltinDef {
+    BuiltinDef {
+        name,
+        module: "path",
+        func,
+        caps,
+        doc,
+    }
+}
+
+const R: &[&str] = &["file:read"];
+const W: &[&str] = &["file:write"];
+const D: &[&str] = &["file:delete"];
 
 pub static MODULE: ModuleDef = ModuleDef {
     name: "path",
-    doc: "",
-    functions: &[],
+    doc: "path strings (no capability) and directories (file capabilities)",
+    functions: &[
+        f("join", join, &[], "join(*parts): join path parts; an absolute part restarts"),
+        f("dirname", dirname, &[], "dirname(p): the directory part"),
+        f("basename", basename, &[], "basename(p): the last component"),
+        f("extname", extname, &[], "extname(p): the extension with its dot, or \"\""),
+        f("split", split, &[], "split(p): [dirname, basename]"),
+        f("absolute", absolute, &[], "absolute(p): absolute, normalised path"),
+        f("normalize", normalize, &[], "normalize(p): collapse ., .. and //"),
+        f("relative", relative, &[], "relative(from, to): path from `from` to `to`"),
+        f("isAbsolute", is_absolute, &[], "isAbsolute(p): starts with /"),
+        f("is_absolute", is_absolute, &[], "is_absolute(p): starts with /"),
+        f("cwd", cwd, &[], "cwd(): working directory"),
+        f("home", home, &[], "home(): home directory"),
+        f("tempDir", temp_dir, &[], "tempDir(): temporary directory"),
+        f("temp_dir", temp_dir, &[], "temp_dir(): temporary directory"),
+        f("separator", separator, &[], "separator(): \"/\""),
+        f("delimiter", delimiter, &[], "delimiter(): \":\""),
+        f("exists", exists, R, "exists(p): does the path exist"),
+        f("isFile", is_file, R, "isFile(p): is it a file"),
+        f("is_file", is_file, R, "is_file(p): is it a file"),
+        f("isDirectory", is_directory, R, "isDirectory(p): is it a directory"),
+        f("is_directory", is_directory, R, "is_directory(p): is it a directory"),
+        f("listDir", list_dir, R, "listDir(dir = \".\"): sorted entry names"),
+        f("list_dir", list_dir, R, "list_dir(dir = \".\"): sorted entry names"),
+        f("glob", glob, R, "glob(pattern): sorted absolute paths (** recursive)"),
+        f("walk", walk, R, "walk(dir, max_depth = -1): sorted relative file paths"),
+        f("createDir", create_dir, W, "createDir(dir, parents = true): create with parents"),
+        f("create_dir", create_dir, W, "create_dir(dir, parents = true): create with parents"),
+        f("removeDir", remove_dir, D, "removeDir(dir): remove an empty directory"),
+        f("remove_dir", remove_dir, D, "remove_dir(dir): remove an empty directory"),
+        f(
+            "removeDirRecursive",
+            remove_dir_recursive,
+            D,
+            "removeDirRecursive(dir): remove a directory and everything in it",
+        ),
+        f(
+            "remove_dir_recursive",
+            remove_dir_recursive,
+            D,
+            "remove_dir_recursive(dir): remove a directory and everything in it",
+        ),
+    ],
     constant: |_| None,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn posixpath() {
+        assert_eq!(join_paths(&["a", "b", "c.txt"]), "a/b/c.txt");
+        assert_eq!(join_paths(&["/a", "/b", "c"]), "/b/c");
+        assert_eq!(join_paths(&["a/", "b"]), "a/b");
+        assert_eq!(join_paths(&["", "b"]), "b");
+        assert_eq!(split_path("/a/b/c.txt"), ("/a/b".into(), "c.txt".into()));
+        assert_eq!(split_path("c.txt"), ("".into(), "c.txt".into()));
+        assert_eq!(split_path("/c"), ("/".into(), "c".into()));
+        assert_eq!(split_path("/a/b/"), ("/a/b".into(), "".into()));
+        assert_eq!(splitext("a/archive.tar.gz").1, ".gz");
+        assert_eq!(splitext(".bashrc").1, "");
+        assert_eq!(splitext("a.").1, ".");
+        assert_eq!(splitext("a.b/c").1, "");
+        assert_eq!(splitext("..a").1, "");
+        assert_eq!(normpath("/path/./to/../file"), "/path/file");
+        assert_eq!(normpath("//path//to"), "//path/to");
+        assert_eq!(normpath("///x"), "/x");
+        assert_eq!(normpath("../a/.."), "..");
+        assert_eq!(normpath("a/../.."), "..");
+        assert_eq!(normpath(""), ".");
+        assert_eq!(normpath("/.."), "/");
+    }
+}

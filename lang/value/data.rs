@@ -77,6 +77,37 @@ impl Data {
     }
 }
 
+impl From<i64> for Data {
+    fn from(i: i64) -> Data {
+        Data::Int(i)
+    }
+}
+impl From<f64> for Data {
+    fn from(f: f64) -> Data {
+        Data::Float(f)
+    }
+}
+impl From<bool> for Data {
+    fn from(b: bool) -> Data {
+        Data::Bool(b)
+    }
+}
+impl From<&str> for Data {
+    fn from(s: &str) -> Data {
+        Data::Str(s.to_string())
+    }
+}
+impl From<String> for Data {
+    fn from(s: String) -> Data {
+        Data::Str(s)
+    }
+}
+impl From<Vec<Data>> for Data {
+    fn from(v: Vec<Data>) -> Data {
+        Data::Array(v)
+    }
+}
+
 fn convert(v: &Value, stack: &mut Vec<usize>) -> Data {
     if let Some(ptr) = v.heap_ptr() {
         if stack.len() >= MAX_DEPTH || stack.contains(&ptr) {

@@ -1,0 +1,1160 @@
+//! Finding spec files, reading them into the model, merging defaults,
+//! resolving paths and expanding `each` rows.
+
+use super::error::{self, SpecError};
+use super::model::{
+    BenchSpec, CallbackTable, ExpectTable, Fields, FilesDir, HttpMockTable, ModuleSpec, RowTable,
+    Sp, SpecFile, TOML_DATETIME_FIELD,
+};
+use super::{
+    Bench, CallExpect, CallbackSpec, Case, CaseLocation, CaseSummary, Expect, HttpMock,
+    UserModule, ViolationExpect,
+};
+use indexmap::IndexMap;
+use mlpy_lang::capability::GrantSet;
+use mlpy_lang::Data;
+use serde::de::DeserializeOwned;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+const NOT_FOUND_HINT: &str = "looked next to the spec file and in fixtures/";
+
+// ---------------------------------------------------------------------------
+// Discovery and names
+
+/// Every `*.mltest` file under `root` (or `root` itself when it is a file),
+/// sorted by path. Hidden directories (`.git`, ...) are skipped.
+pub fn discover(root: &Path) -> Vec<PathBuf> {
+    if root.is_file() {
+        return vec![root.to_path_buf()];
+    }
+    let mut out = Vec::new();
+    walk(root, &mut out);
+    out.sort();
+    out
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(mut kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_symlink() {
+            match std::fs::metadata(&path) {
+                Ok(m) => kind = m.file_type(),
+                Err(_) => continue,
+            }
+        }
+        if kind.is_dir() {
+            walk(&path, out);
+        } else if kind.is_file() && path.extension().is_some_and(|e| e == "mltest") {
+            out.push(path);
+        }
+    }
+}
+
+/// The test-name prefix of a spec file: its path under `root` without the
+/// extension, `/` → `::` (`specs/core/arith.mltest` → `core::arith`). A
+/// file outside `root` is named by its stem.
+pub fn test_name_prefix(root: &Path, file: &Path) -> String {
+    let rel = match file.strip_prefix(root) {
+        Ok(r) => Some(r.to_path_buf()),
+        Err(_) => match (root.canonicalize(), file.canonicalize()) {
+            (Ok(r), Ok(f)) => f.strip_prefix(&r).ok().map(Path::to_path_buf),
+            _ => None,
+        },
+    };
+    let stem = || {
+        file.file_stem()
+            .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
+    };
+    let Some(rel) = rel.filter(|r| !r.as_os_str().is_empty()) else {
+        return stem();
+    };
+    let mut parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if let Some(last) = parts.last_mut() {
+        if let Some(s) = last.strip_suffix(".mltest") {
+            *last = s.to_string();
+        }
+    }
+    parts.join("::")
+}
+
+/// The spec files that can hold the test `name` (`a::b::c` →
+/// `root/a/b/c.mltest`, `root/a/b.mltest`, `root/a.mltest`), those that
+/// exist, longest path first. Loads nothing.
+pub fn resolve_name(root: &Path, name: &str) -> Vec<PathBuf> {
+    let parts: Vec<&str> = name.split("::").collect();
+    if parts
+        .iter()
+        .any(|p| p.is_empty() || *p == "." || *p == ".." || p.contains(['/', '\\']))
+    {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for k in (1..=parts.len()).rev() {
+        let mut path = root.to_path_buf();
+        for p in &parts[..k] {
+            path.push(p);
+        }
+        let mut os = path.into_os_string();
+        os.push(".mltest");
+        let path = PathBuf::from(os);
+        if path.is_file() {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Loads one spec file into its cases (see [`Loader::load_file`]).
+pub fn load_file(path: &Path, root: &Path) -> Result<Vec<Case>, SpecError> {
+    Loader::new(root).load_file(path)
+}
+
+/// Names one spec file's cases (see [`Loader::list_file`]).
+pub fn list_file(path: &Path, root: &Path) -> Result<Vec<CaseSummary>, SpecError> {
+    Loader::new(root).list_file(path)
+}
+
+// ---------------------------------------------------------------------------
+// The loader
+
+/// Loads spec files under one specs root. Shares fixture reads between
+/// files (a fixture directory used by many specs is read once); safe to
+/// use from several threads.
+#[derive(Debug)]
+pub struct Loader {
+    root: PathBuf,
+    fixtures: Option<PathBuf>,
+    cache: Mutex<Cache>,
+}
+
+type Tree = Arc<Vec<(String, Arc<[u8]>)>>;
+
+#[derive(Debug, Default)]
+struct Cache {
+    /// Spec directory → the `fixtures/` directory found above it.
+    fixtures: HashMap<PathBuf, Option<PathBuf>>,
+    bytes: HashMap<PathBuf, Arc<[u8]>>,
+    texts: HashMap<PathBuf, Arc<str>>,
+    trees: HashMap<PathBuf, Tree>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    File,
+    Dir,
+}
+
+impl Loader {
+    /// A loader for specs under `root`. Fixtures are looked up in the
+    /// nearest `fixtures/` directory above each spec file.
+    pub fn new(root: impl Into<PathBuf>) -> Loader {
+        Loader {
+            root: root.into(),
+            fixtures: None,
+            cache: Mutex::new(Cache::default()),
+        }
+    }
+
+    /// Uses `dir` as the fixtures directory instead of searching for one.
+    pub fn with_fixtures(mut self, dir: impl Into<PathBuf>) -> Loader {
+        self.fixtures = Some(dir.into());
+        self
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn cache(&self) -> MutexGuard<'_, Cache> {
+        self.cache.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Reads, validates and expands one spec file: its cases (and `each`
+    /// rows) in file order, resolved and ready to run.
+    pub fn load_file(&self, path: &Path) -> Result<Vec<Case>, SpecError> {
+        let text = read_spec(path)?;
+        self.load_str(path, &text)
+    }
+
+    /// [`Loader::load_file`] on text already in memory; `path` names the
+    /// file in errors and anchors relative paths.
+    pub fn load_str(&self, path: &Path, text: &str) -> Result<Vec<Case>, SpecError> {
+        let spec: SpecFile = parse(path, text)?;
+        let ctx = Ctx::new(self, path, text);
+        let (defaults, cases) = spec.split();
+        let mut seen = HashMap::new();
+        let mut out = Vec::new();
+        match cases {
+            None => {
+                if let Some(n) = &defaults.name {
+                    return Err(ctx.err(n.start(), NAME_AT_TOP_SINGLE));
+                }
+                ctx.expand(&Fields::default(), &defaults, None, 0, &mut seen, &mut out)?;
+            }
+            Some(list) => {
+                ctx.check_case_list(&defaults, list.0.len())?;
+                for (i, table) in list.0.into_iter().enumerate() {
+                    let offset = table.start();
+                    let fields: Fields = table.0.into_inner().into();
+                    ctx.expand(&defaults, &fields, Some(i), offset, &mut seen, &mut out)?;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The names and filter data of a file's tests, without reading code
+    /// files or fixtures or checking grants: for `--list` and for choosing
+    /// what to run. TOML and naming errors are reported exactly as
+    /// [`Loader::load_file`] reports them; a file that lists fine may still
+    /// fail to load (a missing fixture), and then each of its tests
+    /// should fail with that error.
+    pub fn list_file(&self, path: &Path) -> Result<Vec<CaseSummary>, SpecError> {
+        let text = read_spec(path)?;
+        self.list_str(path, &text)
+    }
+
+    /// [`Loader::list_file`] on text already in memory.
+    pub fn list_str(&self, path: &Path, text: &str) -> Result<Vec<CaseSummary>, SpecError> {
+        let spec: SpecFile = parse(path, text)?;
+        let ctx = Ctx::new(self, path, text);
+        let (defaults, cases) = spec.split();
+        let mut seen = HashMap::new();
+        let mut out = Vec::new();
+        match cases {
+            None => {
+                if let Some(n) = &defaults.name {
+                    return Err(ctx.err(n.start(), NAME_AT_TOP_SINGLE));
+                }
+                ctx.summarize(&Fields::default(), &defaults, None, 0, &mut seen, &mut out)?;
+            }
+            Some(list) => {
+                ctx.check_case_list(&defaults, list.0.len())?;
+                for (i, table) in list.0.into_iter().enumerate() {
+                    let offset = table.start();
+                    let fields: Fields = table.0.into_inner().into();
+                    ctx.summarize(&defaults, &fields, Some(i), offset, &mut seen, &mut out)?;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The spec files that can hold test `name` under this loader's root.
+    pub fn resolve_name(&self, name: &str) -> Vec<PathBuf> {
+        resolve_name(&self.root, name)
+    }
+
+    /// The cases named exactly `name`, loading only the file(s) it can
+    /// live in.
+    pub fn find_case(&self, name: &str) -> Result<Vec<Case>, SpecError> {
+        let mut out = Vec::new();
+        for file in self.resolve_name(name) {
+            out.extend(
+                self.load_file(&file)?
+                    .into_iter()
+                    .filter(|c| c.full_name == name),
+            );
+        }
+        Ok(out)
+    }
+
+    fn fixtures_dir(&self, spec_dir: &Path) -> Option<PathBuf> {
+        if let Some(f) = &self.fixtures {
+            return Some(f.clone());
+        }
+        if let Some(found) = self.cache().fixtures.get(spec_dir) {
+            return found.clone();
+        }
+        let found = spec_dir
+            .ancestors()
+            .map(|a| a.join("fixtures"))
+            .find(|f| f.is_dir());
+        self.cache()
+            .fixtures
+            .insert(spec_dir.to_path_buf(), found.clone());
+        found
+    }
+
+    /// A path from a spec: absolute as is; otherwise relative to the spec
+    /// file's directory, then to `fixtures/`, then to the directory that
+    /// holds `fixtures/` (so `"fixtures/tree"` also works).
+    fn find(&self, spec_dir: &Path, rel: &str, kind: Kind) -> Option<PathBuf> {
+        let ok = |p: &Path| match kind {
+            Kind::File => p.is_file(),
+            Kind::Dir => p.is_dir(),
+        };
+        let p = Path::new(rel);
+        if rel.is_empty() {
+            return None;
+        }
+        if p.is_absolute() {
+            return ok(p).then(|| p.to_path_buf());
+        }
+        let here = spec_dir.join(p);
+        if ok(&here) {
+            return Some(here);
+        }
+        let fixtures = self.fixtures_dir(spec_dir)?;
+        let there = fixtures.join(p);
+        if ok(&there) {
+            return Some(there);
+        }
+        let above = fixtures.parent()?.join(p);
+        ok(&above).then_some(above)
+    }
+
+    fn read_bytes(&self, path: &Path) -> std::io::Result<Arc<[u8]>> {
+        if let Some(b) = self.cache().bytes.get(path) {
+            return Ok(b.clone());
+        }
+        let b: Arc<[u8]> = std::fs::read(path)?.into();
+        self.cache().bytes.insert(path.to_path_buf(), b.clone());
+        Ok(b)
+    }
+
+    fn read_text(&self, path: &Path) -> Result<Arc<str>, String> {
+        if let Some(t) = self.cache().texts.get(path) {
+            return Ok(t.clone());
+        }
+        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+        let text: Arc<str> = String::from_utf8(bytes)
+            .map_err(|_| "it is not valid UTF-8".to_string())?
+            .into();
+        self.cache()
+            .texts
+            .insert(path.to_path_buf(), text.clone());
+        Ok(text)
+    }
+
+    fn read_tree(&self, dir: &Path) -> std::io::Result<Tree> {
+        if let Some(t) = self.cache().trees.get(dir) {
+            return Ok(t.clone());
+        }
+        let mut files = Vec::new();
+        read_tree_into(dir, "", &mut files)?;
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        let tree: Tree = Arc::new(files);
+        self.cache().trees.insert(dir.to_path_buf(), tree.clone());
+        Ok(tree)
+    }
+}
+
+fn read_tree_into(
+    dir: &Path,
+    prefix: &str,
+    out: &mut Vec<(String, Arc<[u8]>)>,
+) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let rel = if prefix.is_empty() {
+            name
+        } else {
+            format!("{prefix}/{name}")
+        };
+        let path = entry.path();
+        let meta = std::fs::metadata(&path)?;
+        if meta.is_dir() {
+            read_tree_into(&path, &rel, out)?;
+        } else if meta.is_file() {
+            out.push((rel, std::fs::read(&path)?.into()));
+        }
+    }
+    Ok(())
+}
+
+fn read_spec(path: &Path) -> Result<String, SpecError> {
+    std::fs::read_to_string(path)
+        .map_err(|e| SpecError::file(path, format!("cannot read the spec file: {e}")))
+}
+
+fn parse<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, SpecError> {
+    let de = toml_edit::de::Deserializer::parse(text).map_err(|e| error::syntax(path, text, &e))?;
+    T::deserialize(de).map_err(|e| error::data(path, text, &e))
+}
+
+const NAME_AT_TOP_SINGLE: &str =
+    "`name` belongs in [[case]] tables; a file without them is one case named after the file";
+
+// ---------------------------------------------------------------------------
+// One file
+
+struct Ctx<'a> {
+    loader: &'a Loader,
+    path: &'a Path,
+    text: &'a str,
+    dir: PathBuf,
+    prefix: String,
+    stem: String,
+    lines: OnceLock<Vec<usize>>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(loader: &'a Loader, path: &'a Path, text: &'a str) -> Ctx<'a> {
+        Ctx {
+            loader,
+            path,
+            text,
+            dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            prefix: test_name_prefix(&loader.root, path),
+            stem: path
+                .file_stem()
+                .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
+            lines: OnceLock::new(),
+        }
+    }
+
+    fn err(&self, offset: usize, message: impl Into<String>) -> SpecError {
+        let (line, column) = self.pos(offset);
+        SpecError {
+            file: self.path.to_path_buf(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+
+    /// 1-based line and column of a byte offset (line starts indexed once).
+    fn pos(&self, offset: usize) -> (u32, u32) {
+        if offset == 0 {
+            return (1, 1);
+        }
+        let lines = self.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let offset = offset.min(self.text.len());
+        let line = lines.partition_point(|&s| s <= offset) - 1;
+        let start = lines[line];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        (line as u32 + 1, column as u32 + 1)
+    }
+
+    fn check_case_list(&self, defaults: &Fields, count: usize) -> Result<(), SpecError> {
+        if let Some(n) = &defaults.name {
+            return Err(self.err(
+                n.start(),
+                "`name` at the top of a file with [[case]] tables; give each case its own name",
+            ));
+        }
+        if count == 0 {
+            return Err(self.err(0, "the file has an empty `case` array"));
+        }
+        Ok(())
+    }
+
+    /// The case's name within the file.
+    fn case_name(&self, c: &Fields, index: Option<usize>, offset: usize) -> Result<String, SpecError> {
+        match index {
+            None => Ok(self.stem.clone()),
+            Some(i) => match &c.name {
+                Some(n) => self.check_name(n),
+                None => Err(self.err(
+                    offset,
+                    format!("[[case]] number {} has no `name`", i + 1),
+                )),
+            },
+        }
+    }
+
+    fn check_name(&self, n: &Sp<String>) -> Result<String, SpecError> {
+        let s = n.get();
+        if s.trim().is_empty() {
+            return Err(self.err(n.start(), "a name cannot be empty"));
+        }
+        if s.contains("::") || s.contains(['\n', '\r']) {
+            return Err(self.err(
+                n.start(),
+                format!("invalid name {s:?}: names cannot contain `::` or line breaks"),
+            ));
+        }
+        Ok(s.clone())
+    }
+
+    fn full_name(&self, index: Option<usize>, name: &str) -> String {
+        match index {
+            None => self.prefix.clone(),
+            Some(_) => format!("{}::{}", self.prefix, name),
+        }
+    }
+
+    fn row_name(
+        &self,
+        base_name: &str,
+        single: bool,
+        row: &RowTable,
+        j: usize,
+    ) -> Result<String, SpecError> {
+        let own = match &row.name {
+            Some(n) => self.check_name(n)?,
+            None => j.to_string(),
+        };
+        Ok(if single {
+            own
+        } else {
+            format!("{base_name}::{own}")
+        })
+    }
+
+    /// Registers a name; a second use in the same file is an error.
+    fn claim(
+        &self,
+        seen: &mut HashMap<String, u32>,
+        name: &str,
+        offset: usize,
+    ) -> Result<(), SpecError> {
+        let line = self.pos(offset).0;
+        if let Some(first) = seen.insert(name.to_string(), line) {
+            return Err(self.err(
+                offset,
+                format!("duplicate case name `{name}` (first used at line {first})"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn summarize(
+        &self,
+        d: &Fields,
+        c: &Fields,
+        index: Option<usize>,
+        offset: usize,
+        seen: &mut HashMap<String, u32>,
+        out: &mut Vec<CaseSummary>,
+    ) -> Result<(), SpecError> {
+        let name = self.case_name(c, index, offset)?;
+        self.claim(seen, &name, offset)?;
+        let (line, col) = self.pos(offset);
+        let base = CaseSummary {
+            full_name: self.full_name(index, &name),
+            line,
+            col,
+            ignore: c.ignore.as_ref().or(d.ignore.as_ref()).and_then(|r| r.reason()),
+            skip: c.skip.as_ref().or(d.skip.as_ref()).and_then(|r| r.reason()),
+            tags: merge_tags(d.tags.as_deref(), c.tags.as_deref()),
+            bench: c.bench.as_ref().or(d.bench.as_ref()).is_some_and(|b| b.get().enabled),
+        };
+        match c.each.as_ref().or(d.each.as_ref()) {
+            None => out.push(base),
+            Some(rows) => {
+                if rows.get().is_empty() {
+                    return Err(self.err(rows.start(), EMPTY_EACH));
+                }
+                for (j, row) in rows.get().iter().enumerate() {
+                    let r = row.get();
+                    let name = self.row_name(&name, index.is_none(), r, j)?;
+                    self.claim(seen, &name, row.start())?;
+                    let (line, col) = self.pos(row.start());
+                    let mut s = base.clone();
+                    s.full_name = format!("{}::{}", self.prefix, name);
+                    s.line = line;
+                    s.col = col;
+                    if let Some(i) = &r.ignore {
+                        s.ignore = i.reason();
+                    }
+                    if let Some(i) = &r.skip {
+                        s.skip = i.reason();
+                    }
+                    s.tags = merge_tags(Some(&s.tags), r.tags.as_deref());
+                    out.push(s);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Resolves one case (defaults `d` under the case's own keys `c`) and
+    /// pushes it, or its `each` rows.
+    fn expand(
+        &self,
+        d: &Fields,
+        c: &Fields,
+        index: Option<usize>,
+        offset: usize,
+        seen: &mut HashMap<String, u32>,
+        out: &mut Vec<Case>,
+    ) -> Result<(), SpecError> {
+        let name = self.case_name(c, index, offset)?;
+        self.claim(seen, &name, offset)?;
+        let (line, col) = self.pos(offset);
+
+        // The case's own code setting replaces the file's, whichever key.
+        let (code, code_file) = if c.code.is_some() || c.code_file.is_some() {
+            (c.code.as_ref(), c.code_file.as_ref())
+        } else {
+            (d.code.as_ref(), d.code_file.as_ref())
+        };
+        let (code, code_path, code_line) = match (code, code_file) {
+            (Some(_), Some(f)) => {
+                return Err(self.err(f.start(), "`code` and `code_file` are both set; use one"))
+            }
+            (Some(src), None) => (Arc::<str>::from(src.get().as_str()), None, self.code_line(src)),
+            (None, Some(f)) => {
+                let p = self.find(f, "code_file", Kind::File)?;
+                let text = self.loader.read_text(&p).map_err(|e| {
+                    self.err(f.start(), format!("cannot read code_file `{}`: {e}", f.get()))
+                })?;
+                (text, Some(p), 1)
+            }
+            (None, None) => {
+                return Err(self.err(offset, format!("case `{name}` has no `code` or `code_file`")))
+            }
+        };
+
+        let (grant, grants) = self.grants(c.grant.as_ref().or(d.grant.as_ref()), offset)?;
+
+        let mut files = BTreeMap::new();
+        if let Some(fd) = c.files_dir.as_ref().or(d.files_dir.as_ref()) {
+            self.files_dir(fd, &mut files)?;
+        }
+        for map in [&d.files, &c.files].into_iter().flatten() {
+            for (k, v) in map {
+                files.insert(k.clone(), Arc::from(v.as_bytes()));
+            }
+        }
+
+        let http = match c.http.as_ref().or(d.http.as_ref()) {
+            Some(list) => list
+                .iter()
+                .map(|m| self.http_mock(m))
+                .collect::<Result<Vec<_>, _>>()?,
+            None => Vec::new(),
+        };
+
+        let mut modules = IndexMap::new();
+        for map in [&d.modules, &c.modules].into_iter().flatten() {
+            for (k, v) in map {
+                modules.insert(k.clone(), self.module(k, v)?);
+            }
+        }
+        let module_paths = match c.module_paths.as_ref().or(d.module_paths.as_ref()) {
+            Some(list) => list
+                .iter()
+                .map(|p| self.find(p, "module_paths entry", Kind::Dir))
+                .collect::<Result<Vec<_>, _>>()?,
+            None => Vec::new(),
+        };
+
+        let mut globals = IndexMap::new();
+        for map in [&d.globals, &c.globals].into_iter().flatten() {
+            for (k, v) in map {
+                globals.insert(k.clone(), fix(v.clone()));
+            }
+        }
+
+        let callback = match c.callback.as_ref().or(d.callback.as_ref()) {
+            Some(cb) => Some(self.callback(cb)?),
+            None => None,
+        };
+        let concurrency = match c.concurrency.as_ref().or(d.concurrency.as_ref()) {
+            Some(n) if *n.get() == 0 => {
+                return Err(self.err(n.start(), "`concurrency` must be at least 1"))
+            }
+            Some(n) => *n.get(),
+            None => 1,
+        };
+        let bench = match c.bench.as_ref().or(d.bench.as_ref()) {
+            Some(b) if b.get().enabled => Some(self.bench(b)?),
+            _ => None,
+        };
+
+        let expect = match (&d.expect, &c.expect) {
+            (Some(a), Some(b)) => a.overlay(b),
+            (Some(a), None) => a.clone(),
+            (None, Some(b)) => b.clone(),
+            (None, None) => ExpectTable::default(),
+        };
+
+        let mut base = Case {
+            full_name: self.full_name(index, &name),
+            name,
+            file: self.path.to_path_buf(),
+            line,
+            col,
+            location: CaseLocation {
+                case_index: index,
+                row: None,
+            },
+            code,
+            code_file: code_path,
+            code_line,
+            grant,
+            grants,
+            timeout: c.timeout.or(d.timeout).map(|t| t.0),
+            tags: merge_tags(d.tags.as_deref(), c.tags.as_deref()),
+            ignore: c.ignore.as_ref().or(d.ignore.as_ref()).and_then(|r| r.reason()),
+            skip: c.skip.as_ref().or(d.skip.as_ref()).and_then(|r| r.reason()),
+            files,
+            http,
+            env: merge_maps(&d.env, &c.env),
+            clock: c.clock.or(d.clock),
+            seed: c.seed.or(d.seed),
+            stdin: c.stdin.as_ref().or(d.stdin.as_ref()).cloned(),
+            modules,
+            module_paths,
+            globals,
+            callback,
+            concurrency,
+            bench,
+            expect: Expect::default(),
+        };
+
+        match c.each.as_ref().or(d.each.as_ref()) {
+            None => {
+                base.expect = self.expect(&expect, offset, &base.name)?;
+                out.push(base);
+            }
+            Some(rows) => {
+                if rows.get().is_empty() {
+                    return Err(self.err(rows.start(), EMPTY_EACH));
+                }
+                for (j, row) in rows.get().iter().enumerate() {
+                    out.push(self.row(&base, &expect, row, j, seen)?);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn row(
+        &self,
+        base: &Case,
+        expect: &ExpectTable,
+        row: &Sp<RowTable>,
+        j: usize,
+        seen: &mut HashMap<String, u32>,
+    ) -> Result<Case, SpecError> {
+        let r = row.get();
+        let offset = row.start();
+        let single = base.location.case_index.is_none();
+        let name = self.row_name(&base.name, single, r, j)?;
+        self.claim(seen, &name, offset)?;
+        let (line, col) = self.pos(offset);
+        let mut case = base.clone();
+        case.full_name = format!("{}::{}", self.prefix, name);
+        case.name = name;
+        case.line = line;
+        case.col = col;
+        case.location.row = Some(j);
+        if let Some(args) = &r.args {
+            match &mut case.callback {
+                Some(cb) => cb.args = args.get().iter().cloned().map(fix).collect(),
+                None => {
+                    return Err(self.err(
+                        args.start(),
+                        "`args` in an `each` row needs a `callback` to pass them to",
+                    ))
+                }
+            }
+        }
+        if let Some(g) = &r.globals {
+            for (k, v) in g {
+                case.globals.insert(k.clone(), fix(v.clone()));
+            }
+        }
+        if let Some(env) = &r.env {
+            for (k, v) in env {
+                case.env.insert(k.clone(), v.clone());
+            }
+        }
+        if let Some(s) = &r.stdin {
+            case.stdin = Some(s.clone());
+        }
+        if let Some(s) = r.seed {
+            case.seed = Some(s);
+        }
+        if let Some(g) = &r.grant {
+            (case.grant, case.grants) = self.grants(Some(g), offset)?;
+        }
+        if let Some(i) = &r.ignore {
+            case.ignore = i.reason();
+        }
+        if let Some(s) = &r.skip {
+            case.skip = s.reason();
+        }
+        case.tags = merge_tags(Some(&case.tags), r.tags.as_deref());
+
+        let mut e = match &r.expect {
+            Some(x) => expect.overlay(x),
+            None => expect.clone(),
+        };
+        if r.result.is_some() || r.result_json.is_some() || r.stdout.is_some() {
+            let inner = r.expect.as_ref();
+            if r.result.is_some() || r.result_json.is_some() {
+                if inner.is_some_and(|x| x.result.is_some() || x.result_json.is_some()) {
+                    return Err(self.err(
+                        offset,
+                        "this row sets both `result` and `expect.result`; use one",
+                    ));
+                }
+            }
+            if r.stdout.is_some() && inner.is_some_and(|x| x.stdout.is_some()) {
+                return Err(self.err(
+                    offset,
+                    "this row sets both `stdout` and `expect.stdout`; use one",
+                ));
+            }
+            e = e.overlay(&ExpectTable {
+                result: r.result.clone(),
+                result_json: r.result_json.clone(),
+                stdout: r.stdout.clone(),
+                ..ExpectTable::default()
+            });
+        }
+        case.expect = self.expect(&e, offset, &case.name)?;
+        Ok(case)
+    }
+
+    /// The line of the spec file on which inline code starts (a multi-line
+    /// string's first line break is not part of it).
+    fn code_line(&self, src: &Sp<String>) -> u32 {
+        let start = src.start();
+        let (line, _) = self.pos(start);
+        let lit = self.text.get(start..).unwrap_or("");
+        let opens_block = lit.starts_with("'''") || lit.starts_with("\"\"\"");
+        if opens_block && (lit[3..].starts_with('\n') || lit[3..].starts_with("\r\n")) {
+            line + 1
+        } else {
+            line
+        }
+    }
+
+    fn find(&self, rel: &Sp<String>, what: &str, kind: Kind) -> Result<PathBuf, SpecError> {
+        self.find_at(rel.start(), rel.get(), what, kind)
+    }
+
+    fn find_at(&self, offset: usize, rel: &str, what: &str, kind: Kind) -> Result<PathBuf, SpecError> {
+        self.loader.find(&self.dir, rel, kind).ok_or_else(|| {
+            let is = match kind {
+                Kind::File => "file",
+                Kind::Dir => "directory",
+            };
+            self.err(
+                offset,
+                format!("{what} `{rel}`: no such {is} ({NOT_FOUND_HINT})"),
+            )
+        })
+    }
+
+    fn grants(
+        &self,
+        list: Option<&Vec<Sp<String>>>,
+        offset: usize,
+    ) -> Result<(Vec<String>, GrantSet), SpecError> {
+        let Some(list) = list else {
+            return Ok((Vec::new(), GrantSet::none()));
+        };
+        let texts: Vec<String> = list.iter().map(|t| t.get().clone()).collect();
+        match GrantSet::parse(&texts) {
+            Ok(set) => Ok((texts, set)),
+            Err(e) => {
+                let at = list
+                    .iter()
+                    .find(|t| *t.get() == e.token)
+                    .map_or(offset, |t| t.start());
+                Err(self.err(at, e.to_string()))
+            }
+        }
+    }
+
+    fn files_dir(
+        &self,
+        fd: &Sp<FilesDir>,
+        files: &mut BTreeMap<String, Arc<[u8]>>,
+    ) -> Result<(), SpecError> {
+        let spec = fd.get();
+        let dir = self.find_at(fd.start(), &spec.dir, "files_dir", Kind::Dir)?;
+        let tree = self.loader.read_tree(&dir).map_err(|e| {
+            self.err(fd.start(), format!("cannot read files_dir `{}`: {e}", spec.dir))
+        })?;
+        let at = spec.at.trim_end_matches('/');
+        for (rel, content) in tree.iter() {
+            files.insert(format!("{at}/{rel}"), content.clone());
+        }
+        Ok(())
+    }
+
+    fn http_mock(&self, m: &Sp<HttpMockTable>) -> Result<HttpMock, SpecError> {
+        let t = m.get();
+        let at = m.start();
+        let method = match &t.method {
+            Some(x) => {
+                let up = x.trim().to_ascii_uppercase();
+                if up.is_empty() || !up.chars().all(|c| c.is_ascii_alphabetic()) {
+                    return Err(self.err(at, format!("invalid http method {x:?}")));
+                }
+                Some(up)
+            }
+            None => None,
+        };
+        if t.url.is_empty() {
+            return Err(self.err(at, "an http mock needs a non-empty `url`"));
+        }
+        let status = t.status.unwrap_or(200);
+        if !(100..=599).contains(&status) {
+            return Err(self.err(at, format!("http status {status} is not in 100..=599")));
+        }
+        let bodies = [t.body.is_some(), t.json.is_some(), t.body_file.is_some()];
+        if bodies.iter().filter(|b| **b).count() > 1 {
+            return Err(self.err(
+                at,
+                "an http mock takes only one of `body`, `json` and `body_file`",
+            ));
+        }
+        let mut headers: Vec<(String, String)> = t
+            .headers
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let body: Arc<[u8]> = if let Some(b) = &t.body {
+            Arc::from(b.as_bytes())
+        } else if let Some(j) = &t.json {
+            if !headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+            {
+                headers.push(("content-type".into(), "application/json".into()));
+            }
+            Arc::from(fix(j.clone()).to_json().into_bytes())
+        } else if let Some(f) = &t.body_file {
+            let p = self.find(f, "body_file", Kind::File)?;
+            self.loader.read_bytes(&p).map_err(|e| {
+                self.err(f.start(), format!("cannot read body_file `{}`: {e}", f.get()))
+            })?
+        } else {
+            Arc::from(&b""[..])
+        };
+        Ok(HttpMock {
+            method,
+            url: t.url.clone(),
+            status,
+            headers,
+            body,
+            delay: t.delay.map(|d| d.0),
+            error: t.error,
+        })
+    }
+
+    fn module(&self, name: &str, m: &Sp<ModuleSpec>) -> Result<UserModule, SpecError> {
+        let valid = !name.is_empty()
+            && name.split('.').all(|p| {
+                !p.is_empty()
+                    && !p.starts_with(|c: char| c.is_ascii_digit())
+                    && p.chars().all(|c| c.is_alphanumeric() || c == '_')
+            });
+        if !valid {
+            return Err(self.err(
+                m.start(),
+                format!("invalid module name {name:?}: use identifiers separated by dots"),
+            ));
+        }
+        match m.get() {
+            ModuleSpec::Code(src) => Ok(UserModule {
+                source: Arc::from(src.as_str()),
+                path: None,
+            }),
+            ModuleSpec::File(f) => {
+                let what = format!("module `{name}`: file");
+                let p = self.find_at(m.start(), f, &what, Kind::File)?;
+                let source = self.loader.read_text(&p).map_err(|e| {
+                    self.err(m.start(), format!("cannot read module `{name}` from `{f}`: {e}"))
+                })?;
+                Ok(UserModule {
+                    source,
+                    path: Some(p),
+                })
+            }
+        }
+    }
+
+    fn callback(&self, cb: &Sp<CallbackTable>) -> Result<CallbackSpec, SpecError> {
+        let t = cb.get();
+        let valid = !t.function.is_empty()
+            && t.function.split('.').all(|p| {
+                !p.is_empty()
+                    && !p.starts_with(|c: char| c.is_ascii_digit())
+                    && p.chars().all(|c| c.is_alphanumeric() || c == '_')
+            });
+        if !valid {
+            return Err(self.err(
+                cb.start(),
+                format!("invalid callback function name {:?}", t.function),
+            ));
+        }
+        Ok(CallbackSpec {
+            function: t.function.clone(),
+            args: t.args.iter().flatten().cloned().map(fix).collect(),
+        })
+    }
+
+    fn bench(&self, b: &Sp<BenchSpec>) -> Result<Bench, SpecError> {
+        let spec = b.get();
+        let bench = Bench {
+            iterations: spec.iterations.unwrap_or(100),
+            concurrency: spec.concurrency.unwrap_or(1),
+            warmup: spec.warmup.unwrap_or(10),
+        };
+        if bench.iterations == 0 || bench.concurrency == 0 {
+            return Err(self.err(
+                b.start(),
+                "`bench.iterations` and `bench.concurrency` must be at least 1",
+            ));
+        }
+        Ok(bench)
+    }
+
+    fn expect(&self, t: &ExpectTable, offset: usize, name: &str) -> Result<Expect, SpecError> {
+        if t.is_empty() {
+            return Err(self.err(
+                offset,
+                format!(
+                    "case `{name}` has no expectation (set expect.result, expect.stdout, \
+                     expect.error, expect.violation or another expect.* key)"
+                ),
+            ));
+        }
+        let result = match (&t.result, &t.result_json) {
+            (Some(_), Some(j)) => {
+                return Err(self.err(
+                    j.start(),
+                    "`result` and `result_json` are both set; use one",
+                ))
+            }
+            (Some(v), None) => Some(fix(v.clone())),
+            (None, Some(j)) => Some(Data::from_json(j.get()).map_err(|e| {
+                self.err(j.start(), format!("`result_json` is not valid JSON: {e}"))
+            })?),
+            (None, None) => None,
+        };
+        let tolerance = match &t.tolerance {
+            Some(tol) => {
+                let v = *tol.get();
+                if !(v.is_finite() && v >= 0.0) {
+                    return Err(self.err(tol.start(), "`tolerance` must be a finite number >= 0"));
+                }
+                v
+            }
+            None => 0.0,
+        };
+        let timeout = t.timeout == Some(true);
+        if result.is_some() && t.error.is_some() {
+            return Err(self.err(
+                offset,
+                format!("case `{name}` expects both a result and an error; a run ends in one or the other"),
+            ));
+        }
+        if timeout && (result.is_some() || t.error.is_some()) {
+            return Err(self.err(
+                offset,
+                format!("case `{name}` expects a timeout and also a result or an error"),
+            ));
+        }
+        Ok(Expect {
+            result,
+            tolerance,
+            stdout: t.stdout.clone(),
+            stdout_contains: t.stdout_contains.iter().flat_map(|s| s.0.clone()).collect(),
+            stdout_matches: t
+                .stdout_matches
+                .iter()
+                .flat_map(|s| s.0.iter().map(|r| r.0.clone()))
+                .collect(),
+            globals: t
+                .globals
+                .iter()
+                .flatten()
+                .map(|(k, v)| (k.clone(), fix(v.clone())))
+                .collect(),
+            error: t.error.clone(),
+            violations: t
+                .violation
+                .iter()
+                .flat_map(|v| {
+                    v.0.iter().map(|x| ViolationExpect {
+                        capability: x.capability.clone(),
+                        resource: x.resource.clone(),
+                    })
+                })
+                .collect(),
+            timeout,
+            calls: t.calls.as_ref().map(|calls| {
+                calls
+                    .iter()
+                    .map(|x| CallExpect {
+                        method: x.method.as_ref().map(|m| m.to_ascii_uppercase()),
+                        url: x.url.clone(),
+                    })
+                    .collect()
+            }),
+        })
+    }
+}
+
+const EMPTY_EACH: &str = "`each` is empty: give it at least one row";
+
+fn merge_tags(a: Option<&[String]>, b: Option<&[String]>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in a.into_iter().flatten().chain(b.into_iter().flatten()) {
+        if !out.contains(t) {
+            out.push(t.clone());
+        }
+    }
+    out
+}
+
+fn merge_maps(
+    a: &Option<IndexMap<String, String>>,
+    b: &Option<IndexMap<String, String>>,
+) -> IndexMap<String, String> {
+    let mut out = IndexMap::new();
+    for map in [a, b].into_iter().flatten() {
+        for (k, v) in map {
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    out
+}
+
+/// TOML datetimes inside values arrive as `{ "$__toml_private_datetime" =
+/// "..." }`; they become their text.
+fn fix(mut d: Data) -> Data {
+    fix_in_place(&mut d);
+    d
+}
+
+fn fix_in_place(d: &mut Data) {
+    match d {
+        Data::Array(items) => items.iter_mut().for_each(fix_in_place),
+        Data::Object(map) => {
+            if map.len() == 1 {
+                if let Some(Data::Str(s)) = map.get(TOML_DATETIME_FIELD) {
+                    *d = Data::Str(s.clone());
+                    return;
+                }
+            }
+            map.values_mut().for_each(fix_in_place);
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,275 @@
+//! The `.mltest` spec model: discovery, parsing, validation, defaults and
+//! expansion into runnable [`Case`]s.
+//!
+//! ```text
+//! .mltest file --parse--> model::SpecFile --merge defaults, resolve paths,
+//!     expand `each` rows--> Vec<Case> --> executor --> expect::check
+//! ```
+//!
+//! - [`discover`] lists `**/*.mltest` under a root, sorted.
+//! - [`load_file`] / [`Loader::load_file`] read one file into its cases,
+//!   ready to run: code text loaded, fixtures read, durations parsed,
+//!   grants validated, defaults merged. A malformed file is one
+//!   [`SpecError`] (`file:line:col: reason`).
+//! - [`list_file`] / [`Loader::list_file`] only names the cases (for
+//!   `--list`): no code files, fixtures or grants are read.
+//! - [`resolve_name`] maps a test name `a::b::c` straight to the file(s) that
+//!   can hold it (`root/a/b.mltest`, `root/a/b/c.mltest`, ...).
+//!
+//! The format itself is documented in `docs/mltest-format.md`.
+
+mod error;
+mod load;
+pub mod model;
+
+pub use error::{line_col, SpecError};
+pub use load::{discover, list_file, load_file, resolve_name, test_name_prefix, Loader};
+pub use model::{ClockSpec, ErrorSpec, HttpFailure};
+
+use indexmap::IndexMap;
+use mlpy_lang::capability::GrantSet;
+use mlpy_lang::Data;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// One runnable test: a case of a spec file (or one `each` row of it),
+/// with the file-level defaults merged in and everything resolved.
+#[derive(Clone, Debug)]
+pub struct Case {
+    /// The test name: `<path under the specs root, without extension,
+    /// `/` → `::`>::<case name>[::<row name>]`. A file without `[[case]]`
+    /// tables is one case named by its path alone (`core::arith`).
+    pub full_name: String,
+    /// The name within its file: the case name (the file stem for a
+    /// single-case file), plus `::<row>` for an `each` row.
+    pub name: String,
+    /// The spec file.
+    pub file: PathBuf,
+    /// Where the case (its `[[case]]` header, or its `each` row) starts.
+    pub line: u32,
+    pub col: u32,
+    /// Where the case sits in its file, for `bless`.
+    pub location: CaseLocation,
+
+    /// The ML source.
+    pub code: Arc<str>,
+    /// The file the source came from: `code_file`, or `None` for inline
+    /// `code` (which lives in `file`).
+    pub code_file: Option<PathBuf>,
+    /// The line of `file` (or `code_file`) on which the source starts.
+    pub code_line: u32,
+
+    /// The capability tokens as written.
+    pub grant: Vec<String>,
+    /// The parsed grant set.
+    pub grants: GrantSet,
+    /// Per-run time limit; `None` = the runner's default.
+    pub timeout: Option<Duration>,
+    /// File tags, then case tags, then row tags, without repeats.
+    pub tags: Vec<String>,
+    /// `Some(reason)` (possibly empty) when ignored.
+    pub ignore: Option<String>,
+    /// `Some(reason)` (possibly empty) when skipped.
+    pub skip: Option<String>,
+
+    /// The in-memory file system: absolute path → content (`files_dir`
+    /// first, then `files`).
+    pub files: BTreeMap<String, Arc<[u8]>>,
+    /// Mocked http responses, in matching order.
+    pub http: Vec<HttpMock>,
+    /// Environment variables.
+    pub env: IndexMap<String, String>,
+    pub clock: Option<ClockSpec>,
+    pub seed: Option<u64>,
+    pub stdin: Option<String>,
+    /// User modules by import name (dotted).
+    pub modules: IndexMap<String, UserModule>,
+    /// Directories searched for `import a.b` (`a/b.ml`).
+    pub module_paths: Vec<PathBuf>,
+    /// Variables injected before the run.
+    pub globals: IndexMap<String, Data>,
+    /// Call this function after `code` has run; its return is the result.
+    pub callback: Option<CallbackSpec>,
+    /// Parallel runs of the case (1 = a plain run).
+    pub concurrency: u32,
+    /// Set when the case takes part in `mlpy-test bench`.
+    pub bench: Option<Bench>,
+
+    pub expect: Expect,
+}
+
+/// Where a case sits in its file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CaseLocation {
+    /// Index into the `[[case]]` array; `None` for a single-case file.
+    pub case_index: Option<usize>,
+    /// Index into `each`, for a row.
+    pub row: Option<usize>,
+}
+
+/// A mocked http response.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HttpMock {
+    /// Upper-case method to match; `None` matches any.
+    pub method: Option<String>,
+    /// URL to match: exact, or with `*` wildcards (see [`wildcard_match`]).
+    pub url: String,
+    pub status: u16,
+    /// Headers as written, plus `content-type: application/json` for a
+    /// `json` body unless given.
+    pub headers: Vec<(String, String)>,
+    pub body: Arc<[u8]>,
+    pub delay: Option<Duration>,
+    /// Fail instead of answering.
+    pub error: Option<HttpFailure>,
+}
+
+impl HttpMock {
+    /// Whether this mock answers the request.
+    pub fn matches(&self, method: &str, url: &str) -> bool {
+        self.method
+            .as_deref()
+            .map_or(true, |m| m.eq_ignore_ascii_case(method))
+            && wildcard_match(&self.url, url)
+    }
+}
+
+/// A user ML module.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserModule {
+    pub source: Arc<str>,
+    /// The file it was read from; `None` for inline `code`.
+    pub path: Option<PathBuf>,
+}
+
+/// `callback = { function, args }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CallbackSpec {
+    pub function: String,
+    pub args: Vec<Data>,
+}
+
+/// `bench` settings with defaults applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bench {
+    /// Measured runs (default 100).
+    pub iterations: u32,
+    /// Runs in flight at once (default 1).
+    pub concurrency: u32,
+    /// Unmeasured runs first (default 10).
+    pub warmup: u32,
+}
+
+/// What a case expects, resolved. See `expect::check`.
+#[derive(Clone, Debug, Default)]
+pub struct Expect {
+    /// The result; `Some(Data::Null)` from `result_json = "null"`.
+    pub result: Option<Data>,
+    /// Float tolerance (0 = exact): `|a - b| <= tolerance * max(1, |a|, |b|)`.
+    pub tolerance: f64,
+    pub stdout: Option<String>,
+    pub stdout_contains: Vec<String>,
+    pub stdout_matches: Vec<regex::Regex>,
+    /// Subset match.
+    pub globals: IndexMap<String, Data>,
+    pub error: Option<ErrorSpec>,
+    /// Each must match at least one recorded violation.
+    pub violations: Vec<ViolationExpect>,
+    pub timeout: bool,
+    /// The exact, ordered list of http requests; `None` = not checked.
+    pub calls: Option<Vec<CallExpect>>,
+}
+
+impl Expect {
+    /// Whether nothing at all is expected (a spec error).
+    pub fn is_empty(&self) -> bool {
+        self.result.is_none()
+            && self.stdout.is_none()
+            && self.stdout_contains.is_empty()
+            && self.stdout_matches.is_empty()
+            && self.globals.is_empty()
+            && self.error.is_none()
+            && self.violations.is_empty()
+            && !self.timeout
+            && self.calls.is_none()
+    }
+}
+
+/// One expected capability violation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViolationExpect {
+    /// `file:read`, `file.read` or just `file`.
+    pub capability: String,
+    /// A `*` wildcard pattern; `None` = any resource.
+    pub resource: Option<String>,
+}
+
+/// One expected http request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallExpect {
+    /// Upper-case; `None` = any method.
+    pub method: Option<String>,
+    /// A `*` wildcard pattern.
+    pub url: String,
+}
+
+/// The names and filter data of one test, without loading its code or
+/// fixtures (see [`list_file`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseSummary {
+    pub full_name: String,
+    pub line: u32,
+    pub col: u32,
+    pub ignore: Option<String>,
+    pub skip: Option<String>,
+    pub tags: Vec<String>,
+    pub bench: bool,
+}
+
+/// `*`-only wildcard matching: `*` matches any run of characters
+/// (including `/`); every other character matches itself. Used for mocked
+/// URLs, expected violation resources and expected calls.
+pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+    if !pattern.contains('*') {
+        return pattern == text;
+    }
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let (last, middle) = parts.split_last().map_or(("", &[][..]), |(l, m)| (*l, m));
+    for part in middle {
+        match rest.find(part) {
+            Some(i) => rest = &rest[i + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wildcard_match as m;
+
+    #[test]
+    fn wildcards() {
+        assert!(m("abc", "abc"));
+        assert!(!m("abc", "abcd"));
+        assert!(m("https://api.example.com/users/*", "https://api.example.com/users/7"));
+        assert!(m("https://api.example.com/users/*", "https://api.example.com/users/"));
+        assert!(!m("https://api.example.com/users/*", "https://api.example.com/user"));
+        assert!(m("*", ""));
+        assert!(m("/etc/*", "/etc/a/b"));
+        assert!(m("*.csv", "/data/x.csv"));
+        assert!(!m("*.csv", "/data/x.csv.bak"));
+        assert!(m("a*b*c", "aXbYc"));
+        assert!(m("a*b*c", "abc"));
+        assert!(!m("a*b*c", "acb"));
+        assert!(!m("ab*ba", "aba"));
+        assert!(m("ab*ba", "abba"));
+    }
+}
