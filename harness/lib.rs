@@ -9,6 +9,7 @@ pub mod outcome;
 pub mod perf;
 pub mod process;
 pub mod session;
+pub mod spec;
 pub mod testing;
 
 pub use backend::{Backend, Job, NativeBackend};

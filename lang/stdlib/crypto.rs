@@ -1,10 +1,332 @@
-//! `crypto` (placeholder until implemented).
+//! `crypto`: hashes, HMAC, UUIDs and random tokens. Pure computation and
+//! randomness need no capability (random bytes come from `vm.host.random`,
+//! so a seeded host is reproducible); `hash_file` needs `file:read`.
 
+use crate::builtins::{arity, check_len, int_arg, BuiltinDef, NativeFnPtr};
+use crate::error::{MlError, VmResult};
+use crate::value::{expect_str, Value};
+use crate::vm::Vm;
+use hmac::{Hmac, Mac};
+use sha2::Digest;
+use std::rc::Rc;
+
+use super::file::{gate, opt, path_arg, read_resolved};
 use super::ModuleDef;
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}
+
+const ALGORITHMS: &str = "md5, sha1, sha224, sha256, sha384, sha512";
+
+fn digest(alg: &str, data: &[u8]) -> VmResult<String> {
+    Ok(hex(&match alg.to_ascii_lowercase().as_str() {
+        "md5" => md5::Md5::digest(data).to_vec(),
+        "sha1" => sha1::Sha1::digest(data).to_vec(),
+        "sha224" => sha2::Sha224::digest(data).to_vec(),
+        "sha256" => sha2::Sha256::digest(data).to_vec(),
+        "sha384" => sha2::Sha384::digest(data).to_vec(),
+        "sha512" => sha2::Sha512::digest(data).to_vec(),
+        _ => {
+            return Err(MlError::value_error(format!(
+                "unsupported hash algorithm '{alg}' (supported: {ALGORITHMS})"
+            )))
+        }
+    }))
+}
+
+fn mac_with<M: Mac + hmac::digest::KeyInit>(key: &[u8], msg: &[u8]) -> Vec<u8> {
+    match <M as hmac::digest::KeyInit>::new_from_slice(key) {
+        Ok(mut m) => {
+            m.update(msg);
+            m.finalize().into_bytes().to_vec()
+        }
+        // HMAC accepts keys of any length; this cannot happen.
+        Err(_) => Vec::new(),
+    }
+}
+
+fn hmac_hex(alg: &str, key: &[u8], msg: &[u8]) -> VmResult<String> {
+    Ok(hex(&match alg.to_ascii_lowercase().as_str() {
+        "md5" => mac_with::<Hmac<md5::Md5>>(key, msg),
+        "sha1" => mac_with::<Hmac<sha1::Sha1>>(key, msg),
+        "sha224" => mac_with::<Hmac<sha2::Sha224>>(key, msg),
+        "sha256" => mac_with::<Hmac<sha2::Sha256>>(key, msg),
+        "sha384" => mac_with::<Hmac<sha2::Sha384>>(key, msg),
+        "sha512" => mac_with::<Hmac<sha2::Sha512>>(key, msg),
+        _ => {
+            return Err(MlError::value_error(format!(
+                "unsupported HMAC algorithm '{alg}' (supported: {ALGORITHMS})"
+            )))
+        }
+    }))
+}
+
+/// Text or bytes as bytes (text as UTF-8).
+fn data_arg(args: &[Value], i: usize, func: &str, what: &str) -> VmResult<Vec<u8>> {
+    match args.get(i) {
+        Some(Value::Str(s)) => Ok(s.as_str().as_bytes().to_vec()),
+        Some(Value::Bytes(b)) => Ok(b.to_vec()),
+        Some(other) => Err(MlError::type_error(format!(
+            "{func}() argument '{what}' must be a string or bytes, not {}",
+            other.kind_name()
+        ))),
+        None => Err(MlError::type_error(format!(
+            "{func}() missing required argument '{what}'"
+        ))),
+    }
+}
+
+fn alg_arg<'a>(args: &'a [Value], i: usize, func: &str) -> VmResult<&'a str> {
+    match opt(args, i) {
+        Some(v) => expect_str(v, func, "algorithm"),
+        None => Ok("sha256"),
+    }
+}
+
+fn salted(args: &[Value], func: &str) -> VmResult<Vec<u8>> {
+    arity(func, args, 1, 2)?;
+    let data = data_arg(args, 0, func, "data")?;
+    let mut out = match opt(args, 1) {
+        Some(_) => data_arg(args, 1, func, "salt")?,
+        None => Vec::new(),
+    };
+    out.extend_from_slice(&data);
+    Ok(out)
+}
+
+fn sha256(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    Ok(Value::string(digest("sha256", &salted(args, "sha256")?)?))
+}
+
+fn sha1(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    Ok(Value::string(digest("sha1", &salted(args, "sha1")?)?))
+}
+
+fn md5(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    Ok(Value::string(digest("md5", &salted(args, "md5")?)?))
+}
+
+fn hash_file(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("hash_file", args, 1, 2)?;
+    let path = path_arg(args, 0, "hash_file")?;
+    let alg = alg_arg(args, 1, "hash_file")?;
+    digest(alg, b"")?; // reject a bad algorithm before touching the file
+    let p = gate(vm, "file:read", path)?;
+    let data = read_resolved(vm, &p)?;
+    Ok(Value::string(digest(alg, &data)?))
+}
+
+fn hmac(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("hmac", args, 2, 3)?;
+    let msg = data_arg(args, 0, "hmac", "message")?;
+    let key = data_arg(args, 1, "hmac", "key")?;
+    Ok(Value::string(hmac_hex(alg_arg(args, 2, "hmac")?, &key, &msg)?))
+}
+
+fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    use subtle_free::ct_eq_bytes;
+    ct_eq_bytes(a, b)
+}
+
+/// Constant-time comparison (no early exit on the first difference).
+mod subtle_free {
+    pub fn ct_eq_bytes(a: &[u8], b: &[u8]) -> bool {
+        let mut diff = (a.len() ^ b.len()) as u64;
+        let n = a.len().max(b.len());
+        for i in 0..n {
+            let x = a.get(i).copied().unwrap_or(0);
+            let y = b.get(i).copied().unwrap_or(0);
+            diff |= u64::from(x ^ y);
+        }
+        std::hint::black_box(diff) == 0
+    }
+}
+
+fn verify_hmac(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("verify_hmac", args, 3, 4)?;
+    let msg = data_arg(args, 0, "verify_hmac", "message")?;
+    let sig = data_arg(args, 1, "verify_hmac", "signature")?;
+    let key = data_arg(args, 2, "verify_hmac", "key")?;
+    let expected = hmac_hex(alg_arg(args, 3, "verify_hmac")?, &key, &msg)?;
+    Ok(Value::Bool(ct_eq(&sig, expected.as_bytes())))
+}
+
+fn compare_hash(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("compare_hash", args, 2, 2)?;
+    let a = data_arg(args, 0, "compare_hash", "a")?;
+    let b = data_arg(args, 1, "compare_hash", "b")?;
+    Ok(Value::Bool(ct_eq(&a, &b)))
+}
+
+fn uuid_from_string(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("uuid_from_string", args, 1, 2)?;
+    let data = data_arg(args, 0, "uuid_from_string", "data")?;
+    let ns = match opt(args, 1) {
+        Some(v) => {
+            let s = expect_str(v, "uuid_from_string", "namespace")?;
+            uuid::Uuid::parse_str(s.trim())
+                .map_err(|e| MlError::value_error(format!("badly formed namespace UUID '{s}': {e}")))?
+        }
+        None => uuid::Uuid::NAMESPACE_DNS,
+    };
+    Ok(Value::string(uuid::Uuid::new_v5(&ns, &data).to_string()))
+}
+
+fn random_fill(vm: &mut Vm, n: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let word = vm.host.random.next_u64().to_le_bytes();
+        let take = (n - out.len()).min(8);
+        out.extend_from_slice(&word[..take]);
+    }
+    out
+}
+
+fn uuid(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("uuid", args, 0, 0)?;
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&random_fill(vm, 16));
+    Ok(Value::string(
+        uuid::Builder::from_random_bytes(b).into_uuid().to_string(),
+    ))
+}
+
+fn count_arg(vm: &Vm, args: &[Value], func: &str, scale: usize) -> VmResult<usize> {
+    arity(func, args, 1, 1)?;
+    let n = int_arg(func, &args[0])?;
+    if n < 0 {
+        return Err(MlError::value_error(format!("{func}(): length must not be negative")));
+    }
+    let n = usize::try_from(n).unwrap_or(usize::MAX);
+    check_len(vm, n.saturating_mul(scale))?;
+    Ok(n)
+}
+
+fn random_bytes(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    let n = count_arg(vm, args, "random_bytes", 1)?;
+    Ok(Value::Bytes(Rc::new(random_fill(vm, n))))
+}
+
+fn random_hex(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    let n = count_arg(vm, args, "random_hex", 2)?;
+    Ok(Value::string(hex(&random_fill(vm, n))))
+}
+
+/// Uniform in `0..bound` (bound > 0), by rejection sampling.
+fn below(vm: &mut Vm, bound: u128) -> u128 {
+    if bound <= 1 {
+        return 0;
+    }
+    let bits = 128 - (bound - 1).leading_zeros();
+    loop {
+        let hi = u128::from(vm.host.random.next_u64());
+        let lo = u128::from(vm.host.random.next_u64());
+        let x = ((hi << 64) | lo) >> (128 - bits);
+        if x < bound {
+            return x;
+        }
+    }
+}
+
+fn random_string(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let n = count_arg(vm, args, "random_string", 1)?;
+    let s: String = (0..n)
+        .map(|_| ALPHABET[below(vm, ALPHABET.len() as u128) as usize] as char)
+        .collect();
+    Ok(Value::string(s))
+}
+
+fn random_int(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("random_int", args, 2, 2)?;
+    let lo = int_arg("random_int", &args[0])?;
+    let hi = int_arg("random_int", &args[1])?;
+    if lo > hi {
+        return Err(MlError::value_error(format!(
+            "random_int(): empty range, min {lo} is greater than max {hi}"
+        )));
+    }
+    let span = (i128::from(hi) - i128::from(lo) + 1) as u128;
+    let x = i128::from(lo) + below(vm, span) as i128;
+    Ok(Value::Int(x as i64))
+}
+
+fn random_float(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("random_float", args, 0, 0)?;
+    Ok(Value::Float(vm.host.random.next_f64()))
+}
+
+const fn f(
+    name: &'static str,
+    func: NativeFnPtr,
+    caps: &'static [&'static str],
+    doc: &'static str,
+) -> BuiltinDef {
+    BuiltinDef {
+        name,
+        module: "crypto",
+        func,
+        caps,
+        doc,
+    }
+}
 
 pub static MODULE: ModuleDef = ModuleDef {
     name: "crypto",
-    doc: "",
-    functions: &[],
+    doc: "hashes, HMAC, UUIDs and random tokens (no capability; hash_file needs file:read)",
+    functions: &[
+        f("sha256", sha256, &[], "sha256(data, salt = \"\"): hex SHA-256 of salt + data"),
+        f("sha1", sha1, &[], "sha1(data, salt = \"\"): hex SHA-1 of salt + data"),
+        f("md5", md5, &[], "md5(data, salt = \"\"): hex MD5 of salt + data"),
+        f("hmac", hmac, &[], "hmac(message, key, algorithm = \"sha256\"): hex HMAC"),
+        f("verify_hmac", verify_hmac, &[], "verify_hmac(message, signature, key, algorithm): constant-time check"),
+        f("verifyHmac", verify_hmac, &[], "verifyHmac(message, signature, key, algorithm): constant-time check"),
+        f("compare_hash", compare_hash, &[], "compare_hash(a, b): constant-time equality"),
+        f("compareHash", compare_hash, &[], "compareHash(a, b): constant-time equality"),
+        f("uuid_from_string", uuid_from_string, &[], "uuid_from_string(data, namespace = DNS): UUID v5"),
+        f("uuidFromString", uuid_from_string, &[], "uuidFromString(data, namespace = DNS): UUID v5"),
+        f("hash_file", hash_file, &["file:read"], "hash_file(path, algorithm = \"sha256\"): hex hash of a file"),
+        f("hashFile", hash_file, &["file:read"], "hashFile(path, algorithm = \"sha256\"): hex hash of a file"),
+        f("uuid", uuid, &[], "uuid(): random UUID v4"),
+        f("random_bytes", random_bytes, &[], "random_bytes(n): n random bytes"),
+        f("randomBytes", random_bytes, &[], "randomBytes(n): n random bytes"),
+        f("random_hex", random_hex, &[], "random_hex(n): 2n random hex digits"),
+        f("randomHex", random_hex, &[], "randomHex(n): 2n random hex digits"),
+        f("random_string", random_string, &[], "random_string(n): n random letters and digits"),
+        f("randomString", random_string, &[], "randomString(n): n random letters and digits"),
+        f("random_int", random_int, &[], "random_int(min, max): integer in [min, max]"),
+        f("randomInt", random_int, &[], "randomInt(min, max): integer in [min, max]"),
+        f("random_float", random_float, &[], "random_float(): float in [0, 1)"),
+        f("randomFloat", random_float, &[], "randomFloat(): float in [0, 1)"),
+    ],
     constant: |_| None,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_digests() {
+        assert_eq!(
+            digest("sha256", b"abc").unwrap(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(digest("md5", b"").unwrap(), "d41d8cd98f00b204e9800998ecf8427e");
+        assert_eq!(
+            hmac_hex("sha256", b"key", b"The quick brown fox jumps over the lazy dog").unwrap(),
+            "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"
+        );
+        assert!(digest("sha3", b"").is_err());
+        assert!(ct_eq(b"abc", b"abc"));
+        assert!(!ct_eq(b"abc", b"abd"));
+        assert!(!ct_eq(b"abc", b"abcd"));
+    }
+}
