@@ -20,7 +20,7 @@ fn run(src: &str) {
     let mut vm = Vm::new(Host::captured(), Arc::new(GrantSet::none()), Limits::default());
     let r = vm.run(&program).expect("runs");
     black_box(r.value);
-    vm.env.clear();
+    vm.clear_globals();
 }
 
 fn language(c: &mut Criterion) {

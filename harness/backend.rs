@@ -137,6 +137,6 @@ pub fn run_program(
         .map(|(k, v)| (k.to_string(), Data::from_value(&v)))
         .collect();
     // Functions refer to themselves through globals: break those cycles.
-    vm.env.clear();
+    vm.clear_globals();
     outcome
 }

@@ -2,14 +2,17 @@
 //! timeouts, sessions and host callbacks) and the `.mltest` spec runner.
 
 pub mod backend;
+pub mod bless;
 pub mod cache;
 pub mod executor;
+pub mod expect;
 pub mod mock;
 pub mod outcome;
 pub mod perf;
 pub mod process;
 pub mod session;
 pub mod spec;
+pub mod suite;
 pub mod testing;
 
 pub use backend::{Backend, Job, NativeBackend};

@@ -46,6 +46,8 @@ struct State {
     grants: GrantSet,
     timeout: Option<Duration>,
     snippets: u64,
+    /// Violations already reported by an outcome.
+    violations_seen: usize,
 }
 
 // SAFETY: the VM's `Rc` values are reachable only through `State`, which
@@ -114,6 +116,7 @@ impl Session {
                 grants: options.grants,
                 timeout: options.timeout,
                 snippets: 0,
+                violations_seen: 0,
             })),
             interrupt,
         }
@@ -130,10 +133,18 @@ impl Session {
 
     /// Runs code in the session; its definitions persist.
     pub fn execute(&self, code: &str) -> ExecOutcome {
+        let n = {
+            let mut st = self.lock();
+            st.snippets += 1;
+            st.snippets
+        };
+        self.execute_named(&format!("<session:{n}>"), code)
+    }
+
+    /// Runs code under a file name (for error locations).
+    pub fn execute_named(&self, name: &str, code: &str) -> ExecOutcome {
         let start = Instant::now();
         let mut st = self.lock();
-        st.snippets += 1;
-        let name = format!("<session:{}>", st.snippets);
         let file = Arc::new(SourceFile::new(name, code));
         let compiled = {
             let vm = &st.vm;
@@ -159,7 +170,7 @@ impl Session {
         };
         let deadline = st.timeout.map(|t| Instant::now() + t);
         self.interrupt.clear();
-        let seen_violations = st.vm.violations.len();
+        let seen_violations = st.violations_seen;
         st.vm.set_deadline(deadline);
         let result = st.vm.run(&program);
         let status = match result {
@@ -174,6 +185,7 @@ impl Session {
         let mut outcome = ExecOutcome::new(status);
         outcome.stdout = st.vm.host.console.take_stdout();
         outcome.violations = st.vm.violations[seen_violations..].to_vec();
+        st.violations_seen = st.vm.violations.len();
         outcome.globals = st
             .vm
             .env
@@ -195,6 +207,22 @@ impl Session {
             Ok(o) => o,
             Err(_) => ExecOutcome::new(Status::Cancelled),
         }
+    }
+
+    /// Defines (or replaces) a global.
+    pub fn set_global(&self, name: &str, value: Data) {
+        self.lock().vm.env.set(name, value.to_value());
+    }
+
+    /// What calls printed and violated since the last outcome, as an
+    /// outcome with a null value.
+    pub fn take_output(&self) -> ExecOutcome {
+        let mut st = self.lock();
+        let mut o = ExecOutcome::new(Status::Ok { value: Data::Null });
+        o.stdout = st.vm.host.console.take_stdout();
+        o.violations = st.vm.violations[st.violations_seen..].to_vec();
+        st.violations_seen = st.vm.violations.len();
+        o
     }
 
     /// A global's value as plain data.
@@ -316,7 +344,7 @@ impl Session {
 
 impl Drop for State {
     fn drop(&mut self) {
-        self.vm.env.clear();
+        self.vm.clear_globals();
     }
 }
 

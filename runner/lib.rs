@@ -3,4 +3,6 @@
 //! `mlpy-harness` executor.
 
 pub mod cli;
+pub mod report;
 pub mod run;
+pub mod specs_glue;

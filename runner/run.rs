@@ -164,6 +164,7 @@ fn execute(
         }
     };
     let mut host = Host::real();
+    host.http = Arc::new(mlpy_lang::host::UreqHttp::new());
     host.args = vec![file_name];
     if json {
         host.console = Box::new(CapturedConsole::default());
@@ -194,7 +195,7 @@ fn execute(
         .collect();
     finished.violations = std::mem::take(&mut vm.violations);
     finished.stdout = vm.host.console.take_stdout();
-    vm.env.clear();
+    vm.clear_globals();
     finished.duration = start.elapsed();
     finished
 }

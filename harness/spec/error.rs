@@ -94,7 +94,7 @@ pub(crate) fn syntax(file: &Path, text: &str, err: &toml_edit::de::Error) -> Spe
 /// wrong type, bad duration...), made friendlier.
 pub(crate) fn data(file: &Path, text: &str, err: &toml_edit::de::Error) -> SpecError {
     let offset = err.span().map_or(0, |s| s.start);
-    let raw = one_line(err.message());
+    let raw = toml_words(&one_line(err.message()));
     let message = if let Some(rest) = raw.strip_prefix("unknown field ") {
         unknown_key(rest)
     } else if let Some(rest) = raw.strip_prefix("missing field ") {
@@ -106,6 +106,32 @@ pub(crate) fn data(file: &Path, text: &str, err: &toml_edit::de::Error) -> SpecE
         }
     };
     SpecError::at(file, text, offset, message)
+}
+
+/// serde's words for TOML's things ("sequence" → "array", "map" →
+/// "table", "u32" → "a non-negative integer").
+fn toml_words(message: &str) -> String {
+    if !message.starts_with("invalid type:") && !message.starts_with("invalid value:") {
+        return message.to_string();
+    }
+    let mut m = message
+        .replacen("invalid type: map,", "invalid type: table,", 1)
+        .replacen("invalid type: sequence,", "invalid type: array,", 1)
+        .replacen("invalid type: floating point", "invalid type: float", 1);
+    for (from, to) in [
+        ("expected a sequence", "expected an array"),
+        ("expected a map", "expected a table"),
+        ("expected u64", "expected a non-negative integer"),
+        ("expected u32", "expected a non-negative integer"),
+        ("expected u16", "expected a non-negative integer"),
+        ("expected f64", "expected a number"),
+        ("expected i64", "expected an integer"),
+    ] {
+        if let Some(stripped) = m.strip_suffix(from) {
+            m = format!("{stripped}{to}");
+        }
+    }
+    m
 }
 
 /// `` `reslt`, expected `result` or `stdout` `` → "unknown key `reslt`,

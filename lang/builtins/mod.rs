@@ -761,6 +761,10 @@ fn help(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
                 def.doc,
                 def.functions.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
             ),
+            crate::value::Module::Script { name, env } => format!(
+                "Module {name}\nMembers: {}",
+                env.borrow().defined().map(|(k, _)| k.to_string()).collect::<Vec<_>>().join(", ")
+            ),
             crate::value::Module::User { name, members } => format!(
                 "Module {name}\nMembers: {}",
                 members.borrow().keys().map(|k| &**k).collect::<Vec<_>>().join(", ")

@@ -42,7 +42,7 @@ fn digest(alg: &str, data: &[u8]) -> VmResult<String> {
 }
 
 fn mac_with<M: Mac + hmac::digest::KeyInit>(key: &[u8], msg: &[u8]) -> Vec<u8> {
-    match <M as hmac::digest::KeyInit>::new_from_slice(key) {
+    match <M as Mac>::new_from_slice(key) {
         Ok(mut m) => {
             m.update(msg);
             m.finalize().into_bytes().to_vec()
@@ -130,23 +130,15 @@ fn hmac(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::string(hmac_hex(alg_arg(args, 2, "hmac")?, &key, &msg)?))
 }
 
-fn ct_eq(a: &[u8], b: &[u8]) -> bool {
-    use subtle_free::ct_eq_bytes;
-    ct_eq_bytes(a, b)
-}
-
 /// Constant-time comparison (no early exit on the first difference).
-mod subtle_free {
-    pub fn ct_eq_bytes(a: &[u8], b: &[u8]) -> bool {
-        let mut diff = (a.len() ^ b.len()) as u64;
-        let n = a.len().max(b.len());
-        for i in 0..n {
-            let x = a.get(i).copied().unwrap_or(0);
-            let y = b.get(i).copied().unwrap_or(0);
-            diff |= u64::from(x ^ y);
-        }
-        std::hint::black_box(diff) == 0
+fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    let mut diff = (a.len() ^ b.len()) as u64;
+    for i in 0..a.len().max(b.len()) {
+        let x = a.get(i).copied().unwrap_or(0);
+        let y = b.get(i).copied().unwrap_or(0);
+        diff |= u64::from(x ^ y);
     }
+    std::hint::black_box(diff) == 0
 }
 
 fn verify_hmac(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {

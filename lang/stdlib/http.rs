@@ -1,10 +1,517 @@
-//! `http` (placeholder until implemented).
+//! `http`: blocking HTTP requests through `vm.host.http`, plus pure URL
+//! helpers.
+//!
+//! Every request needs `network:http` for its URL (host and port are
+//! matched; `network:https` grants https URLs only). URLs are parsed
+//! strictly (`capability::Url`): bad ones are a `ValueError`, and the
+//! canonical form that was checked is exactly what is sent. Redirects are
+//! followed here (at most 5), checking the capability again for every new
+//! URL; 301/302/303 turn the request into a GET without a body, and
+//! `Authorization`/`Cookie` headers are dropped when the host changes.
+//!
+//! HTTP error statuses are responses (check `ok()`); network failures and
+//! timeouts are `RuntimeError("Network error: ...")`.
 
+use crate::builtins::{arity, BuiltinDef, NativeFnPtr};
+use crate::capability::Url;
+use crate::error::{ErrorKind, MlError, VmResult};
+use crate::host::http::{DEFAULT_TIMEOUT, USER_AGENT};
+use crate::host::{HttpError, HttpRequest, HttpResponse};
+use crate::value::{expect_str, py_str, HostObject, Object, Value};
+use crate::vm::Vm;
+use std::any::Any;
+use std::rc::Rc;
+use std::time::Duration;
+
+use super::file::{opt, str_arg};
 use super::ModuleDef;
+
+const MAX_REDIRECTS: usize = 5;
+
+// ---- pure helpers ----
+
+fn percent_encode(text: &str, safe: &[u8], plus_for_space: bool) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(text.len());
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() || b"_.-~".contains(&b) || safe.contains(&b) {
+            out.push(b as char);
+        } else if b == b' ' && plus_for_space {
+            out.push('+');
+        } else {
+            out.push('%');
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
+        }
+    }
+    out
+}
+
+/// Python's `unquote` (invalid escapes kept, bad UTF-8 replaced).
+fn percent_decode(text: &str, plus_for_space: bool) -> String {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match b[i] {
+            b'%' if i + 2 < b.len() => {
+                match (hex(b[i + 1]), hex(b[i + 2])) {
+                    (Some(h), Some(l)) => {
+                        out.push((h * 16 + l) as u8);
+                        i += 3;
+                        continue;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            b'+' if plus_for_space => out.push(b' '),
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn encode_uri(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("encodeURI", args, 1, 1)?;
+    let t = str_arg(args, 0, "encodeURI", "text")?;
+    Ok(Value::string(percent_encode(t, b"/", false)))
+}
+
+fn decode_uri(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("decodeURI", args, 1, 1)?;
+    let t = str_arg(args, 0, "decodeURI", "text")?;
+    Ok(Value::string(percent_decode(t, false)))
+}
+
+fn encode_query(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("encodeQuery", args, 1, 1)?;
+    let Value::Object(o) = &args[0] else {
+        return Err(MlError::type_error(format!(
+            "encodeQuery() expected an object, not {}",
+            args[0].kind_name()
+        )));
+    };
+    let parts: Vec<String> = o
+        .borrow()
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                percent_encode(&py_str(&k.to_value()), b"", true),
+                percent_encode(&py_str(v), b"", true)
+            )
+        })
+        .collect();
+    Ok(Value::string(parts.join("&")))
+}
+
+fn parse_query(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("parseQuery", args, 1, 1)?;
+    let t = str_arg(args, 0, "parseQuery", "text")?;
+    let t = t.strip_prefix('?').unwrap_or(t);
+    let mut pairs: Vec<(String, Vec<String>)> = Vec::new();
+    for item in t.split('&') {
+        let Some((k, v)) = item.split_once('=') else {
+            continue;
+        };
+        if v.is_empty() {
+            continue;
+        }
+        let (k, v) = (percent_decode(k, true), percent_decode(v, true));
+        match pairs.iter_mut().find(|(name, _)| *name == k) {
+            Some((_, vals)) => vals.push(v),
+            None => pairs.push((k, vec![v])),
+        }
+    }
+    let mut o = Object::new();
+    for (k, mut vals) in pairs {
+        let v = if vals.len() == 1 {
+            Value::string(vals.remove(0))
+        } else {
+            Value::array(vals.into_iter().map(Value::string).collect())
+        };
+        o.insert_str(&k, v);
+    }
+    Ok(Value::object(o))
+}
+
+// ---- requests ----
+
+struct Options {
+    headers: Vec<(String, String)>,
+    body: Option<Vec<u8>>,
+    timeout: Duration,
+}
+
+fn valid_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+fn headers_arg(v: Option<&Value>, func: &str) -> VmResult<Vec<(String, String)>> {
+    let Some(v) = v else {
+        return Ok(Vec::new());
+    };
+    let Value::Object(o) = v else {
+        return Err(MlError::type_error(format!(
+            "{func}(): headers must be an object, not {}",
+            v.kind_name()
+        )));
+    };
+    let mut out = Vec::new();
+    for (k, val) in o.borrow().iter() {
+        let name = py_str(&k.to_value());
+        let value = py_str(val);
+        if !valid_token(&name) {
+            return Err(MlError::value_error(format!("{func}(): invalid header name {name:?}")));
+        }
+        if value.contains(['\r', '\n', '\0']) {
+            return Err(MlError::value_error(format!(
+                "{func}(): header {name} contains a line break"
+            )));
+        }
+        out.push((name, value));
+    }
+    Ok(out)
+}
+
+fn timeout_arg(v: Option<&Value>, func: &str) -> VmResult<Duration> {
+    let Some(v) = v else {
+        return Ok(DEFAULT_TIMEOUT);
+    };
+    let secs = v.as_f64().filter(|_| !matches!(v, Value::Bool(_))).ok_or_else(|| {
+        MlError::type_error(format!("{func}(): timeout must be a number of seconds"))
+    })?;
+    if !secs.is_finite() || secs <= 0.0 || secs > 86_400.0 {
+        return Err(MlError::value_error(format!(
+            "{func}(): timeout must be more than 0 and at most 86400 seconds, got {secs}"
+        )));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+fn has_header(h: &[(String, String)], name: &str) -> bool {
+    h.iter().any(|(k, _)| k.eq_ignore_ascii_case(name))
+}
+
+fn body_arg(vm: &Vm, v: Option<&Value>, headers: &mut Vec<(String, String)>) -> VmResult<Option<Vec<u8>>> {
+    Ok(match v {
+        None => None,
+        Some(Value::Str(s)) => Some(s.as_str().as_bytes().to_vec()),
+        Some(Value::Bytes(b)) => Some(b.to_vec()),
+        Some(other) => {
+            let text = super::json::to_json_text(other, None, vm.limits.max_len)?;
+            if !has_header(headers, "Content-Type") {
+                headers.push(("Content-Type".into(), "application/json".into()));
+            }
+            Some(text.into_bytes())
+        }
+    })
+}
+
+/// `{body, headers, timeout}` of post/put/patch/request.
+fn options_arg(vm: &Vm, v: Option<&Value>, func: &str) -> VmResult<Options> {
+    let Some(v) = v else {
+        return Ok(Options {
+            headers: Vec::new(),
+            body: None,
+            timeout: DEFAULT_TIMEOUT,
+        });
+    };
+    let Value::Object(o) = v else {
+        return Err(MlError::type_error(format!(
+            "{func}(): options must be an object {{body, headers, timeout}}, not {}",
+            v.kind_name()
+        )));
+    };
+    let o = o.borrow();
+    let get = |k: &str| o.get_str(k).filter(|v| !matches!(v, Value::Null));
+    let mut headers = headers_arg(get("headers"), func)?;
+    let body = body_arg(vm, get("body"), &mut headers)?;
+    let timeout = timeout_arg(get("timeout"), func)?;
+    Ok(Options {
+        headers,
+        body,
+        timeout,
+    })
+}
+
+fn http_error(e: HttpError, timeout: Duration) -> MlError {
+    match e {
+        HttpError::Network(m) => MlError::runtime(format!("Network error: {m}")),
+        HttpError::Timeout => MlError::runtime(format!(
+            "Network error: timed out after {} s",
+            timeout.as_secs_f64()
+        )),
+        HttpError::InvalidUrl(m) => MlError::value_error(format!("Invalid URL: {m}")),
+        HttpError::TooLarge => MlError::runtime(format!(
+            "Network error: the response body is larger than {} bytes",
+            crate::host::http::MAX_BODY
+        )),
+    }
+}
+
+fn parse_url(url: &str) -> VmResult<Url> {
+    Url::parse(url).map_err(|e| MlError::value_error(format!("Invalid URL '{url}': {e}")))
+}
+
+fn send(vm: &mut Vm, method: &str, url: &str, opts: Options) -> VmResult<Value> {
+    let mut method = method.to_ascii_uppercase();
+    if !valid_token(&method) {
+        return Err(MlError::value_error(format!("invalid HTTP method {method:?}")));
+    }
+    let mut current = parse_url(url)?;
+    let mut headers = opts.headers;
+    if !has_header(&headers, "User-Agent") {
+        headers.push(("User-Agent".into(), USER_AGENT.into()));
+    }
+    let mut body = opts.body;
+    let mut hops = 0;
+    loop {
+        let target = current.canonical();
+        vm.require("network:http", &target)?;
+        let req = HttpRequest {
+            method: method.clone(),
+            url: target,
+            headers: headers.clone(),
+            body: body.clone(),
+            timeout: opts.timeout,
+        };
+        let client = vm.host.http.clone();
+        let resp = client
+            .request(&req)
+            .map_err(|e| http_error(e, opts.timeout))?;
+        let location = resp
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("Location"))
+            .map(|(_, v)| v.clone());
+        match location {
+            Some(loc) if matches!(resp.status, 301 | 302 | 303 | 307 | 308) && hops < MAX_REDIRECTS => {
+                hops += 1;
+                let next = current.join(&loc).map_err(|e| {
+                    MlError::value_error(format!("Invalid redirect to '{loc}': {e}"))
+                })?;
+                if resp.status == 303 || (matches!(resp.status, 301 | 302) && method != "HEAD") {
+                    if method != "HEAD" {
+                        method = "GET".into();
+                    }
+                    body = None;
+                    headers.retain(|(k, _)| {
+                        !k.eq_ignore_ascii_case("Content-Type")
+                            && !k.eq_ignore_ascii_case("Content-Length")
+                    });
+                }
+                if next.host != current.host || next.port != current.port {
+                    headers.retain(|(k, _)| {
+                        !k.eq_ignore_ascii_case("Authorization") && !k.eq_ignore_ascii_case("Cookie")
+                    });
+                }
+                current = next;
+            }
+            _ => return Ok(Value::host(Response(Rc::new(resp)))),
+        }
+    }
+}
+
+fn simple(vm: &mut Vm, args: &[Value], method: &str, func: &str) -> VmResult<Value> {
+    arity(func, args, 1, 3)?;
+    let url = str_arg(args, 0, func, "url")?;
+    let headers = headers_arg(opt(args, 1), func)?;
+    let timeout = timeout_arg(opt(args, 2), func)?;
+    send(
+        vm,
+        method,
+        url,
+        Options {
+            headers,
+            body: None,
+            timeout,
+        },
+    )
+}
+
+fn with_body(vm: &mut Vm, args: &[Value], method: &str, func: &str) -> VmResult<Value> {
+    arity(func, args, 1, 2)?;
+    let url = str_arg(args, 0, func, "url")?;
+    let opts = options_arg(vm, opt(args, 1), func)?;
+    send(vm, method, url, opts)
+}
+
+fn get(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    simple(vm, args, "GET", "get")
+}
+fn delete(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    simple(vm, args, "DELETE", "delete")
+}
+fn head(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    simple(vm, args, "HEAD", "head")
+}
+fn post(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    with_body(vm, args, "POST", "post")
+}
+fn put(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    with_body(vm, args, "PUT", "put")
+}
+fn patch(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    with_body(vm, args, "PATCH", "patch")
+}
+
+fn request(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("request", args, 1, 1)?;
+    let Value::Object(o) = &args[0] else {
+        return Err(MlError::type_error(format!(
+            "request() expected an object {{method, url, headers, body, timeout}}, not {}",
+            args[0].kind_name()
+        )));
+    };
+    let (method, url) = {
+        let o = o.borrow();
+        let method = match o.get_str("method").filter(|v| !matches!(v, Value::Null)) {
+            Some(m) => expect_str(m, "request", "method")?.to_string(),
+            None => "GET".to_string(),
+        };
+        let url = match o.get_str("url") {
+            Some(u) => expect_str(u, "request", "url")?.to_string(),
+            None => return Err(MlError::new(ErrorKind::KeyError, "request() options need a 'url'")),
+        };
+        (method, url)
+    };
+    let opts = options_arg(vm, Some(&args[0]), "request")?;
+    send(vm, &method, &url, opts)
+}
+
+/// `HttpResponse` host object.
+pub struct Response(Rc<HttpResponse>);
+
+impl Response {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.body).into_owned()
+    }
+    fn headers(&self) -> Value {
+        let mut o = Object::new();
+        for (k, v) in &self.0.headers {
+            let joined = match o.get_str(k) {
+                Some(prev) => format!("{}, {v}", py_str(prev)),
+                None => v.clone(),
+            };
+            o.insert_str(k, Value::string(joined));
+        }
+        Value::object(o)
+    }
+}
+
+impl HostObject for Response {
+    fn class_name(&self) -> &'static str {
+        "HttpResponse"
+    }
+
+    fn call_method(&self, _vm: &mut Vm, name: &str, args: &[Value]) -> Option<VmResult<Value>> {
+        let none = |f: &str| arity(f, args, 0, 0);
+        Some(match name {
+            "status" => none(name).map(|_| Value::Int(i64::from(self.0.status))),
+            "statusText" | "status_text" => none(name).map(|_| Value::str(&self.0.status_text)),
+            "headers" => none(name).map(|_| self.headers()),
+            "header" => arity(name, args, 1, 1).and_then(|_| {
+                let n = str_arg(args, 0, "header", "name")?;
+                Ok(self
+                    .0
+                    .headers
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(n))
+                    .map_or(Value::Null, |(_, v)| Value::str(v)))
+            }),
+            "body" | "text" => none(name).map(|_| Value::string(self.text())),
+            "bytes" => none(name).map(|_| Value::Bytes(Rc::new(self.0.body.clone()))),
+            "ok" => none(name).map(|_| Value::Bool((200..300).contains(&self.0.status))),
+            "json" => none(name).and_then(|_| {
+                super::json::parse_text(&self.text())
+                    .map(|(v, _)| v)
+                    .map_err(|e| MlError::value_error(format!("JSON parsing failed: {e}")))
+            }),
+            _ => return None,
+        })
+    }
+
+    fn method_names(&self) -> &'static [&'static str] {
+        &[
+            "status",
+            "statusText",
+            "status_text",
+            "headers",
+            "header",
+            "body",
+            "text",
+            "bytes",
+            "ok",
+            "json",
+        ]
+    }
+
+    fn display(&self) -> String {
+        format!("<HttpResponse [{}]>", self.0.status)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+const fn f(
+    name: &'static str,
+    func: NativeFnPtr,
+    caps: &'static [&'static str],
+    doc: &'static str,
+) -> BuiltinDef {
+    BuiltinDef {
+        name,
+        module: "http",
+        func,
+        caps,
+        doc,
+    }
+}
+
+const N: &[&str] = &["network:http"];
 
 pub static MODULE: ModuleDef = ModuleDef {
     name: "http",
-    doc: "",
-    functions: &[],
+    doc: "HTTP requests (network:http for the URL's host and port) and URL helpers",
+    functions: &[
+        f("get", get, N, "get(url, headers = null, timeout = null): HttpResponse"),
+        f("delete", delete, N, "delete(url, headers = null, timeout = null): HttpResponse"),
+        f("head", head, N, "head(url, headers = null, timeout = null): HttpResponse"),
+        f("post", post, N, "post(url, {body, headers, timeout}): HttpResponse"),
+        f("put", put, N, "put(url, {body, headers, timeout}): HttpResponse"),
+        f("patch", patch, N, "patch(url, {body, headers, timeout}): HttpResponse"),
+        f("request", request, N, "request({method, url, headers, body, timeout}): HttpResponse"),
+        f("encodeURI", encode_uri, &[], "encodeURI(text): percent-encode (keeps /)"),
+        f("encode_uri", encode_uri, &[], "encode_uri(text): percent-encode (keeps /)"),
+        f("decodeURI", decode_uri, &[], "decodeURI(text): percent-decode"),
+        f("decode_uri", decode_uri, &[], "decode_uri(text): percent-decode"),
+        f("encodeQuery", encode_query, &[], "encodeQuery(object): a=1&b=x"),
+        f("encode_query", encode_query, &[], "encode_query(object): a=1&b=x"),
+        f("parseQuery", parse_query, &[], "parseQuery(text): object (repeated keys give lists)"),
+        f("parse_query", parse_query, &[], "parse_query(text): object (repeated keys give lists)"),
+    ],
     constant: |_| None,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_codec() {
+        assert_eq!(percent_encode("hello world/é?", b"/", false), "hello%20world/%C3%A9%3F");
+        assert_eq!(percent_encode("a b&c", b"", true), "a+b%26c");
+        assert_eq!(percent_decode("hello%20world%C3%A9", false), "helloworldé".replace("world", " world"));
+        assert_eq!(percent_decode("100%", false), "100%");
+        assert_eq!(percent_decode("%zz%4", false), "%zz%4");
+        assert_eq!(percent_decode("a+b", true), "a b");
+        assert_eq!(percent_decode("%ff", false), "\u{fffd}");
+    }
+}

@@ -96,14 +96,14 @@ fn ln_of(name: &str, v: &Value) -> VmResult<f64> {
             if !b.is_positive() {
                 return Err(domain_error());
             }
-            let bits = b.bits();
-            if bits <= 1000 {
-                return Ok(b.to_f64().unwrap_or(f64::INFINITY).ln());
+            if let Some(f) = b.to_f64().filter(|f| f.is_finite()) {
+                return Ok(f.ln());
             }
-            let shift = bits - 64;
-            let top: BigInt = &**b >> shift;
-            let m = top.to_f64().unwrap_or(1.0);
-            Ok(m.ln() + shift as f64 * std::f64::consts::LN_2)
+            // CPython: frexp into x in [0.5, 1) and e, then log(x) + log(2) * e.
+            let bits = b.bits();
+            let top: BigInt = &**b >> (bits - 64);
+            let x = top.to_f64().unwrap_or(1.0) / 18_446_744_073_709_551_616.0;
+            Ok(x.ln() + std::f64::consts::LN_2 * bits as f64)
         }
         other => {
             let x = real(name, other)?;

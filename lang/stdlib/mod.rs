@@ -79,9 +79,22 @@ pub fn find_module(name: &str) -> Option<&'static ModuleDef> {
 #[derive(Default)]
 pub struct ModuleCache {
     loaded: HashMap<String, Value>,
+    /// Modules whose top level is running (to reject circular imports).
+    loading: Vec<String>,
 }
 
 impl ModuleCache {
+    /// Breaks reference cycles through user modules' globals.
+    pub fn clear(&mut self) {
+        for (_, v) in self.loaded.drain() {
+            if let Value::Module(m) = v {
+                if let Module::Script { env, .. } = &*m {
+                    env.borrow_mut().clear();
+                }
+            }
+        }
+    }
+
     pub fn std_loaded(&self) -> Vec<String> {
         self.loaded
             .iter()
@@ -114,18 +127,83 @@ pub fn import(vm: &mut Vm, path: &str, root: bool) -> VmResult<Value> {
             format!("import of module '{path}' is not allowed"),
         ));
     }
-    if let Some(v) = vm.modules.loaded.get(path) {
-        if !root {
-            return Ok(v.clone());
-        }
+    let leaf = match vm.modules.loaded.get(path) {
+        Some(v) => v.clone(),
+        None => load(vm, path)?,
+    };
+    if !root {
+        return Ok(leaf);
     }
+    // `import a.b.c;` binds `a`: a namespace whose members lead to the leaf.
+    let parts: Vec<&str> = path.split('.').collect();
+    let mut value = leaf;
+    for i in (1..parts.len()).rev() {
+        let prefix = parts[..i].join(".");
+        let ns = match vm.modules.loaded.get(&prefix) {
+            Some(Value::Module(m)) if matches!(**m, Module::User { .. }) => m.clone(),
+            _ => {
+                let m = Rc::new(Module::User {
+                    name: prefix.clone().into(),
+                    members: Default::default(),
+                });
+                vm.modules.loaded.insert(prefix.clone(), Value::Module(m.clone()));
+                m
+            }
+        };
+        if let Module::User { members, .. } = &*ns {
+            members.borrow_mut().insert(parts[i].into(), value);
+        }
+        value = Value::Module(ns);
+    }
+    Ok(value)
+}
+
+/// Loads a standard module, or compiles and runs a user module once.
+fn load(vm: &mut Vm, path: &str) -> VmResult<Value> {
     if let Some(def) = find_module(path) {
         let v = Value::Module(Rc::new(Module::Std(def)));
         vm.modules.loaded.insert(path.to_string(), v.clone());
         return Ok(v);
     }
-    Err(MlError::new(
-        ErrorKind::ImportError,
-        format!("module '{path}' not found"),
-    ))
+    let importer_dir = vm.current_file.as_ref().and_then(|f| {
+        std::path::Path::new(&f.name)
+            .parent()
+            .map(|p| p.to_string_lossy().into_owned())
+    });
+    let Some((file_name, source)) = vm.host.modules.find(path, importer_dir.as_deref()) else {
+        return Err(MlError::new(
+            ErrorKind::ImportError,
+            format!("module '{path}' not found"),
+        ));
+    };
+    if vm.modules.loading.iter().any(|p| p == path) {
+        return Err(MlError::new(
+            ErrorKind::ImportError,
+            format!("circular import of module '{path}'"),
+        ));
+    }
+    let file = std::sync::Arc::new(crate::syntax::SourceFile::new(file_name, source));
+    let program = crate::compile::compile(file).map_err(|e| {
+        let mut err = MlError::new(ErrorKind::SyntaxError, format!("in module '{path}': {}", e));
+        if let Some(d) = e.diagnostics.first() {
+            err = err.with_loc(crate::error::ErrorLoc {
+                file: e.file.clone(),
+                span: d.span,
+            });
+        }
+        err
+    })?;
+    let mut env = crate::vm::Env::new();
+    vm.modules.loading.push(path.to_string());
+    let saved_file = vm.current_file.replace(program.file.clone());
+    let r = vm.run_module(&program, &mut env);
+    vm.current_file = saved_file;
+    vm.modules.loading.pop();
+    r?;
+    let m = Value::Module(Rc::new(Module::Script {
+        name: path.into(),
+        env: std::cell::RefCell::new(env),
+    }));
+    vm.modules.loaded.insert(path.to_string(), m.clone());
+    Ok(m)
 }

@@ -1,10 +1,2001 @@
-//! `regex` (placeholder until implemented).
+//! `regex`: Python `re` semantics over `fancy-regex`, plus the host classes
+//! `Pattern` and `Match`.
+//!
+//! Python pattern syntax is translated first ([`translate`]): `\Z`, octal
+//! and numbered escapes, `(?P=name)`, `{,n}`, literal `{`, character
+//! classes (`[[]`, `&&`), VERBOSE whitespace and comments, the ASCII flag,
+//! and Python's `$` (end of text or before a final newline). Matching then
+//! follows CPython's `_sre` loop: positions are code-point indices, empty
+//! matches may follow a non-empty one, `match` anchors at `pos`,
+//! `fullmatch` at both ends. Replacement templates use Python's syntax
+//! (`\1`, `\g<1>`, `\g<name>`, `\n`). Backtracking is bounded: a pattern
+//! that exceeds the limit raises `RuntimeError` instead of hanging.
+
+use crate::builtins::{arity, int_arg, BuiltinDef, NativeFnPtr};
+use crate::error::{ErrorKind, MlError, VmResult};
+use crate::text::pystr::py_repr_str;
+use crate::value::{HostObject, MlStr, Object, Value};
+use crate::vm::Vm;
+use fancy_regex::{Regex as FRegex, RegexBuilder};
+use std::any::Any;
+use std::cell::{OnceCell, RefCell};
+use std::fmt::Write;
+use std::rc::Rc;
 
 use super::ModuleDef;
 
+pub const IGNORECASE: i64 = 2;
+pub const LOCALE: i64 = 4;
+pub const MULTILINE: i64 = 8;
+pub const DOTALL: i64 = 16;
+pub const UNICODE: i64 = 32;
+pub const VERBOSE: i64 = 64;
+pub const ASCII: i64 = 256;
+
+/// Backtracking steps allowed for one search before it fails.
+const BACKTRACK_LIMIT: usize = 5_000_000;
+/// Size limits for the compiled automata (huge counted repetitions).
+const SIZE_LIMIT: usize = 32 << 20;
+
+// ---- translation of Python syntax ----
+
+#[derive(Clone, Copy, Default, Debug)]
+struct Flags {
+    i: bool,
+    m: bool,
+    s: bool,
+    x: bool,
+    a: bool,
+    u: bool,
+}
+
+impl Flags {
+    fn from_bits(bits: i64) -> Flags {
+        Flags {
+            i: bits & IGNORECASE != 0,
+            m: bits & MULTILINE != 0,
+            s: bits & DOTALL != 0,
+            x: bits & VERBOSE != 0,
+            a: bits & ASCII != 0,
+            u: bits & UNICODE != 0,
+        }
+    }
+}
+
+/// The result of translating a Python pattern.
+#[derive(Debug)]
+struct Translated {
+    /// Inline flags for fancy-regex, e.g. `(?im)`.
+    prefix: String,
+    body: String,
+    /// Whether a non-MULTILINE `$` occurs (its meaning depends on a final
+    /// newline in the text).
+    has_dollar: bool,
+}
+
+const WORD: &str = "0-9A-Za-z_";
+const ASCII_SPACE: &str = r"\t\n\x0B\x0C\r ";
+
+struct Tr {
+    c: Vec<char>,
+    i: usize,
+    out: String,
+    dollar_nl: bool,
+    has_dollar: bool,
+    flags: Flags,
+    /// One entry per open `(`: its capture number (if capturing), its
+    /// position, and the flags to restore at `)`.
+    open: Vec<(Option<usize>, usize, Flags)>,
+    groups: usize,
+    closed: Vec<bool>,
+    names: Vec<(String, usize)>,
+}
+
+fn err_at(msg: impl std::fmt::Display, pos: usize) -> String {
+    format!("{msg} at position {pos}")
+}
+
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(c) if c == '_' || c.is_alphabetic() => {}
+        _ => return false,
+    }
+    chars.all(|c| c == '_' || c.is_alphanumeric())
+}
+
+enum ClassItem {
+    Char(char),
+    /// A category such as `\d`, already in fancy-regex class syntax.
+    Cat(String),
+}
+
+impl Tr {
+    fn peek(&self, k: usize) -> Option<char> {
+        self.c.get(self.i + k).copied()
+    }
+
+    fn hex(&self, start: usize, n: usize) -> Option<u32> {
+        if start + n > self.c.len() {
+            return None;
+        }
+        let s: String = self.c[start..start + n].iter().collect();
+        if !s.chars().all(|c| c.is_ascii_hexdigit()) {
+            return None;
+        }
+        u32::from_str_radix(&s, 16).ok()
+    }
+
+    fn push_literal(&mut self, ch: char) {
+        if "\\.+*?()|[]{}^$&-~".contains(ch) {
+            self.out.push('\\');
+            self.out.push(ch);
+        } else if (ch as u32) < 0x20 || ch == '\u{7f}' || ch == ' ' || ch == '#' {
+            let _ = write!(self.out, "\\x{{{:x}}}", ch as u32);
+        } else {
+            self.out.push(ch);
+        }
+    }
+
+    /// `\x..`, `\u....`, `\U........` after the backslash at `self.i`;
+    /// returns the character and advances past the escape.
+    fn hex_escape(&mut self, kind: char) -> Result<char, String> {
+        let start = self.i;
+        let n = match kind {
+            'x' => 2,
+            'u' => 4,
+            _ => 8,
+        };
+        let Some(v) = self.hex(self.i + 2, n) else {
+            return Err(err_at(
+                format!("incomplete escape \\{kind}"),
+                start,
+            ));
+        };
+        let Some(ch) = char::from_u32(v) else {
+            let text: String = self.c[start..start + 2 + n].iter().collect();
+            return Err(err_at(format!("bad escape {text}"), start));
+        };
+        self.i += 2 + n;
+        Ok(ch)
+    }
+
+    /// Octal digits after `\` (the first one at `self.i + 1`): up to three.
+    fn octal(&mut self, max_digits: usize) -> Result<char, String> {
+        let start = self.i;
+        let mut v: u32 = 0;
+        let mut k = 0;
+        while k < max_digits {
+            match self.peek(1 + k) {
+                Some(d @ '0'..='7') => {
+                    v = v * 8 + (d as u32 - '0' as u32);
+                    k += 1;
+                }
+                _ => break,
+            }
+        }
+        if v > 0o377 {
+            let text: String = self.c[start..start + 1 + k].iter().collect();
+            return Err(err_at(
+                format!("octal escape value {text} outside of range 0-0o377"),
+                start,
+            ));
+        }
+        self.i += 1 + k;
+        Ok(char::from_u32(v).unwrap_or('\0'))
+    }
+
+    fn ascii_category(&self, c: char) -> Option<String> {
+        if !self.flags.a {
+            return None;
+        }
+        Some(match c {
+            'd' => "[0-9]".into(),
+            'D' => "[^0-9]".into(),
+            'w' => format!("[{WORD}]"),
+            'W' => format!("[^{WORD}]"),
+            's' => format!("[{ASCII_SPACE}]"),
+            'S' => format!("[^{ASCII_SPACE}]"),
+            'b' => format!("(?:(?<=[{WORD}])(?![{WORD}])|(?<![{WORD}])(?=[{WORD}]))"),
+            'B' => format!("(?:(?<=[{WORD}])(?=[{WORD}])|(?<![{WORD}])(?![{WORD}]))"),
+            _ => return None,
+        })
+    }
+
+    /// An escape outside a character class; `self.i` is at the backslash.
+    fn escape(&mut self) -> Result<(), String> {
+        let start = self.i;
+        let Some(c) = self.peek(1) else {
+            return Err(err_at("bad escape (end of pattern)", start));
+        };
+        match c {
+            'A' => {
+                self.out.push_str("\\A");
+                self.i += 2;
+            }
+            'Z' => {
+                self.out.push_str("\\z");
+                self.i += 2;
+            }
+            'b' | 'B' | 'd' | 'D' | 's' | 'S' | 'w' | 'W' => {
+                match self.ascii_category(c) {
+                    Some(t) => self.out.push_str(&t),
+                    None => {
+                        self.out.push('\\');
+                        self.out.push(c);
+                    }
+                }
+                self.i += 2;
+            }
+            'a' | 'f' | 'n' | 'r' | 't' | 'v' => {
+                let ch = match c {
+                    'a' => '\u{7}',
+                    'f' => '\u{c}',
+                    'n' => '\n',
+                    'r' => '\r',
+                    't' => '\t',
+                    _ => '\u{b}',
+                };
+                self.i += 2;
+                self.push_literal(ch);
+            }
+            'x' | 'u' | 'U' => {
+                let ch = self.hex_escape(c)?;
+                self.push_literal(ch);
+            }
+            '0' => {
+                let ch = self.octal(3)?;
+                self.push_literal(ch);
+            }
+            '1'..='9' => {
+                // Three octal digits make an octal escape; otherwise one or
+                // two digits are a group reference.
+                let d2 = self.peek(2).filter(char::is_ascii_digit);
+                if let Some(d2) = d2 {
+                    let d3 = self.peek(3);
+                    if c <= '7' && d2 <= '7' && matches!(d3, Some('0'..='7')) {
+                        let ch = self.octal(3)?;
+                        self.push_literal(ch);
+                        return Ok(());
+                    }
+                }
+                let n: usize = match d2 {
+                    Some(d2) => (c as usize - '0' as usize) * 10 + (d2 as usize - '0' as usize),
+                    None => c as usize - '0' as usize,
+                };
+                self.group_ref(n, start + 1)?;
+                let _ = write!(self.out, "\\k<{n}>");
+                self.i += if d2.is_some() { 3 } else { 2 };
+            }
+            'N' => {
+                return Err(err_at(
+                    "named Unicode escapes (\\N{...}) are not supported",
+                    start,
+                ))
+            }
+            c if c.is_ascii_alphabetic() => {
+                return Err(err_at(format!("bad escape \\{c}"), start));
+            }
+            c => {
+                self.i += 2;
+                self.push_literal(c);
+            }
+        }
+        Ok(())
+    }
+
+    fn group_ref(&self, n: usize, pos: usize) -> Result<(), String> {
+        if n == 0 || n > self.groups {
+            return Err(err_at(format!("invalid group reference {n}"), pos));
+        }
+        if !self.closed[n] {
+            return Err(err_at("cannot refer to an open group", pos.saturating_sub(1)));
+        }
+        Ok(())
+    }
+
+    /// One item of a character class; `self.i` is at it.
+    fn class_item(&mut self) -> Result<ClassItem, String> {
+        let start = self.i;
+        let c = self.c[self.i];
+        if c != '\\' {
+            self.i += 1;
+            return Ok(ClassItem::Char(c));
+        }
+        let Some(e) = self.peek(1) else {
+            return Err(err_at("bad escape (end of pattern)", start));
+        };
+        Ok(match e {
+            'd' | 'D' | 's' | 'S' | 'w' | 'W' => {
+                self.i += 2;
+                if self.flags.a {
+                    match e {
+                        'd' => ClassItem::Cat("0-9".into()),
+                        'w' => ClassItem::Cat(WORD.into()),
+                        's' => ClassItem::Cat(ASCII_SPACE.into()),
+                        _ => ClassItem::Cat(format!("\\{e}")),
+                    }
+                } else {
+                    ClassItem::Cat(format!("\\{e}"))
+                }
+            }
+            'a' | 'b' | 'f' | 'n' | 'r' | 't' | 'v' => {
+                self.i += 2;
+                ClassItem::Char(match e {
+                    'a' => '\u{7}',
+                    'b' => '\u{8}',
+                    'f' => '\u{c}',
+                    'n' => '\n',
+                    'r' => '\r',
+                    't' => '\t',
+                    _ => '\u{b}',
+                })
+            }
+            'x' | 'u' | 'U' => ClassItem::Char(self.hex_escape(e)?),
+            '0'..='7' => ClassItem::Char(self.octal(3)?),
+            'N' => {
+                return Err(err_at(
+                    "named Unicode escapes (\\N{...}) are not supported",
+                    start,
+                ))
+            }
+            e if e.is_ascii_alphanumeric() => {
+                return Err(err_at(format!("bad escape \\{e}"), start));
+            }
+            e => {
+                self.i += 2;
+                ClassItem::Char(e)
+            }
+        })
+    }
+
+    fn class_char(out: &mut String, ch: char) {
+        if matches!(ch, '\\' | ']' | '[' | '-' | '^' | '&' | '~') {
+            out.push('\\');
+            out.push(ch);
+        } else if (ch as u32) < 0x20 || ch == '\u{7f}' || ch == ' ' || ch == '#' {
+            let _ = write!(out, "\\x{{{:x}}}", ch as u32);
+        } else {
+            out.push(ch);
+        }
+    }
+
+    fn class(&mut self) -> Result<(), String> {
+        let start = self.i;
+        self.i += 1;
+        let mut out = String::from("[");
+        if self.peek(0) == Some('^') {
+            out.push('^');
+            self.i += 1;
+        }
+        let mut first = true;
+        loop {
+            let Some(c) = self.peek(0) else {
+                return Err(err_at("unterminated character set", start));
+            };
+            if c == ']' && !first {
+                self.i += 1;
+                break;
+            }
+            first = false;
+            let item_start = self.i;
+            let item = self.class_item()?;
+            let is_range = self.peek(0) == Some('-') && !matches!(self.peek(1), None | Some(']'));
+            if is_range {
+                self.i += 1;
+                let hi = self.class_item()?;
+                let text: String = self.c[item_start..self.i].iter().collect();
+                match (item, hi) {
+                    (ClassItem::Char(lo), ClassItem::Char(hi)) => {
+                        if lo > hi {
+                            return Err(err_at(format!("bad character range {text}"), item_start));
+                        }
+                        Self::class_char(&mut out, lo);
+                        out.push('-');
+                        Self::class_char(&mut out, hi);
+                    }
+                    _ => {
+                        return Err(err_at(format!("bad character range {text}"), item_start));
+                    }
+                }
+            } else {
+                match item {
+                    ClassItem::Char(ch) => Self::class_char(&mut out, ch),
+                    ClassItem::Cat(t) => out.push_str(&t),
+                }
+            }
+        }
+        out.push(']');
+        self.out.push_str(&out);
+        Ok(())
+    }
+
+    fn group_name(&mut self, close: char, what: &str) -> Result<String, String> {
+        let start = self.i;
+        let mut name = String::new();
+        loop {
+            match self.peek(0) {
+                None => {
+                    return Err(err_at(
+                        format!("missing {close}, unterminated name"),
+                        start,
+                    ))
+                }
+                Some(c) if c == close => {
+                    self.i += 1;
+                    break;
+                }
+                Some(c) => {
+                    name.push(c);
+                    self.i += 1;
+                }
+            }
+        }
+        if name.is_empty() {
+            return Err(err_at(format!("missing {what}"), start));
+        }
+        if !is_identifier(&name) {
+            return Err(err_at(format!("bad character in group name '{name}'"), start));
+        }
+        Ok(name)
+    }
+
+    fn open_capture(&mut self, pos: usize) {
+        self.groups += 1;
+        self.closed.push(false);
+        self.open.push((Some(self.groups), pos, self.flags));
+    }
+
+    fn open_other(&mut self, pos: usize) {
+        self.open.push((None, pos, self.flags));
+    }
+
+    /// Inline flag letters at `self.i`; returns (on, off) and the stop char.
+    fn flag_letters(&mut self) -> Result<(Flags, Flags, Option<char>), String> {
+        let mut on = Flags::default();
+        let mut off = Flags::default();
+        let mut neg = false;
+        loop {
+            let Some(c) = self.peek(0) else {
+                return Err(err_at("missing -, : or )", self.i));
+            };
+            let target = if neg { &mut off } else { &mut on };
+            match c {
+                'i' => target.i = true,
+                'm' => target.m = true,
+                's' => target.s = true,
+                'x' => target.x = true,
+                'a' if !neg => target.a = true,
+                'u' if !neg => target.u = true,
+                'L' => {
+                    return Err(err_at(
+                        "bad inline flags: cannot use 'L' flag with a str pattern",
+                        self.i,
+                    ))
+                }
+                '-' if !neg => neg = true,
+                ':' | ')' => {
+                    self.i += 1;
+                    return Ok((on, off, Some(c)));
+                }
+                _ => {
+                    return Err(err_at(
+                        if c.is_alphabetic() {
+                            "unknown flag"
+                        } else {
+                            "missing -, : or )"
+                        },
+                        self.i,
+                    ))
+                }
+            }
+            self.i += 1;
+        }
+    }
+
+    fn open_group(&mut self) -> Result<(), String> {
+        let start = self.i;
+        if self.peek(1) != Some('?') {
+            self.i += 1;
+            self.open_capture(start);
+            self.out.push('(');
+            return Ok(());
+        }
+        let Some(k) = self.peek(2) else {
+            return Err(err_at("unexpected end of pattern", self.i + 2));
+        };
+        match k {
+            '#' => {
+                // A comment: skip to the closing parenthesis.
+                self.i += 3;
+                loop {
+                    match self.peek(0) {
+                        None => return Err(err_at("missing ), unterminated comment", start)),
+                        Some(')') => {
+                            self.i += 1;
+                            return Ok(());
+                        }
+                        _ => self.i += 1,
+                    }
+                }
+            }
+            ':' | '=' | '!' | '>' => {
+                self.open_other(start);
+                self.out.push_str("(?");
+                self.out.push(k);
+                self.i += 3;
+            }
+            '<' => match self.peek(3) {
+                Some(c @ ('=' | '!')) => {
+                    self.open_other(start);
+                    self.out.push_str("(?<");
+                    self.out.push(c);
+                    self.i += 4;
+                }
+                _ => {
+                    // (?<name>...) as in newer Pythons.
+                    self.i += 3;
+                    self.named_group(start)?;
+                }
+            },
+            'P' => match self.peek(3) {
+                Some('<') => {
+                    self.i += 4;
+                    self.named_group(start)?;
+                }
+                Some('=') => {
+                    self.i += 4;
+                    let name = self.group_name(')', "group name")?;
+                    let Some(&(_, n)) = self.names.iter().find(|(nm, _)| *nm == name) else {
+                        return Err(err_at(format!("unknown group name '{name}'"), start + 4));
+                    };
+                    if !self.closed[n] {
+                        return Err(err_at("cannot refer to an open group", start));
+                    }
+                    let _ = write!(self.out, "\\k<{name}>");
+                }
+                other => {
+                    let tail = other.map(String::from).unwrap_or_default();
+                    return Err(err_at(format!("unknown extension ?P{tail}"), start + 1));
+                }
+            },
+            '(' => {
+                // Conditional (?(id)yes|no).
+                self.i += 3;
+                let id_start = self.i;
+                let name = self.group_name(')', "group name").or_else(|_| {
+                    // Numeric ids are not identifiers.
+                    let digits: String = self.c[id_start..]
+                        .iter()
+                        .take_while(|c| c.is_ascii_digit())
+                        .collect();
+                    if digits.is_empty() || self.c.get(id_start + digits.len()) != Some(&')') {
+                        Err(err_at("bad character in group name", id_start))
+                    } else {
+                        Ok(digits)
+                    }
+                })?;
+                if name.chars().all(|c| c.is_ascii_digit()) {
+                    self.i = id_start + name.len() + 1;
+                    let n: usize = name.parse().unwrap_or(usize::MAX);
+                    if n == 0 || n > self.groups {
+                        return Err(err_at(format!("invalid group reference {name}"), id_start));
+                    }
+                } else if !self.names.iter().any(|(nm, _)| *nm == name) {
+                    return Err(err_at(format!("unknown group name '{name}'"), id_start));
+                }
+                self.open_other(start);
+                let _ = write!(self.out, "(?({name})");
+            }
+            c if c == '-' || c.is_alphabetic() => {
+                self.i += 2;
+                let (on, off, stop) = self.flag_letters()?;
+                if stop == Some(')') {
+                    return Err(err_at(
+                        "global flags not at the start of the expression",
+                        start,
+                    ));
+                }
+                let saved = self.flags;
+                let mut f = self.flags;
+                f.i = (f.i || on.i) && !off.i;
+                f.m = (f.m || on.m) && !off.m;
+                f.s = (f.s || on.s) && !off.s;
+                f.x = (f.x || on.x) && !off.x;
+                f.a = f.a || on.a;
+                self.open.push((None, start, saved));
+                self.flags = f;
+                let mut letters = String::new();
+                for (b, ch) in [(on.i, 'i'), (on.m, 'm'), (on.s, 's')] {
+                    if b {
+                        letters.push(ch);
+                    }
+                }
+                let mut neg = String::new();
+                for (b, ch) in [(off.i, 'i'), (off.m, 'm'), (off.s, 's')] {
+                    if b {
+                        neg.push(ch);
+                    }
+                }
+                if !neg.is_empty() {
+                    letters.push('-');
+                    letters.push_str(&neg);
+                }
+                let _ = write!(self.out, "(?{letters}:");
+            }
+            other => {
+                return Err(err_at(format!("unknown extension ?{other}"), start + 1));
+            }
+        }
+        Ok(())
+    }
+
+    fn named_group(&mut self, start: usize) -> Result<(), String> {
+        let name = self.group_name('>', "group name")?;
+        if let Some((_, was)) = self.names.iter().find(|(nm, _)| *nm == name) {
+            return Err(err_at(
+                format!(
+                    "redefinition of group name '{name}' as group {}; was group {was}",
+                    self.groups + 1
+                ),
+                start + 4,
+            ));
+        }
+        self.open_capture(start);
+        self.names.push((name.clone(), self.groups));
+        let _ = write!(self.out, "(?P<{name}>");
+        Ok(())
+    }
+
+    fn close_group(&mut self) -> Result<(), String> {
+        let Some((cap, _, flags)) = self.open.pop() else {
+            return Err(err_at("unbalanced parenthesis", self.i));
+        };
+        if let Some(n) = cap {
+            self.closed[n] = true;
+        }
+        self.flags = flags;
+        self.out.push(')');
+        self.i += 1;
+        Ok(())
+    }
+
+    /// `{m,n}` if it is a valid repeat; otherwise a literal `{`.
+    fn brace(&mut self) -> Result<(), String> {
+        let start = self.i;
+        let mut j = self.i + 1;
+        let mut lo = String::new();
+        while let Some(&d) = self.c.get(j).filter(|c| c.is_ascii_digit()) {
+            lo.push(d);
+            j += 1;
+        }
+        let mut hi: Option<String> = None;
+        if self.c.get(j) == Some(&',') {
+            j += 1;
+            let mut h = String::new();
+            while let Some(&d) = self.c.get(j).filter(|c| c.is_ascii_digit()) {
+                h.push(d);
+                j += 1;
+            }
+            hi = Some(h);
+        }
+        let valid = self.c.get(j) == Some(&'}') && (!lo.is_empty() || hi.is_some());
+        if !valid {
+            self.out.push_str("\\{");
+            self.i += 1;
+            return Ok(());
+        }
+        const MAX_REPEAT: u64 = 1_000_000;
+        let parse = |s: &str| -> Result<u64, String> {
+            match s.parse::<u64>() {
+                Ok(v) if v <= MAX_REPEAT => Ok(v),
+                _ => Err(err_at("the repetition number is too large", start)),
+            }
+        };
+        let lo_v = if lo.is_empty() { 0 } else { parse(&lo)? };
+        match &hi {
+            None => {
+                let _ = write!(self.out, "{{{lo_v}}}");
+            }
+            Some(h) if h.is_empty() => {
+                let _ = write!(self.out, "{{{lo_v},}}");
+            }
+            Some(h) => {
+                let hi_v = parse(h)?;
+                if lo_v > hi_v {
+                    return Err(err_at("min repeat greater than max repeat", start + 1));
+                }
+                let _ = write!(self.out, "{{{lo_v},{hi_v}}}");
+            }
+        }
+        self.i = j + 1;
+        Ok(())
+    }
+
+    fn run(&mut self) -> Result<(), String> {
+        while let Some(c) = self.peek(0) {
+            if self.flags.x {
+                if matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{b}' | '\u{c}') {
+                    self.i += 1;
+                    continue;
+                }
+                if c == '#' {
+                    while let Some(c) = self.peek(0) {
+                        self.i += 1;
+                        if c == '\n' {
+                            break;
+                        }
+                    }
+                    continue;
+                }
+            }
+            match c {
+                '\\' => self.escape()?,
+                '[' => self.class()?,
+                '(' => self.open_group()?,
+                ')' => self.close_group()?,
+                '{' => self.brace()?,
+                '$' => {
+                    if self.flags.m {
+                        self.out.push('$');
+                    } else {
+                        self.has_dollar = true;
+                        self.out
+                            .push_str(if self.dollar_nl { r"(?=\n?\z)" } else { r"\z" });
+                    }
+                    self.i += 1;
+                }
+                ' ' | '#' => {
+                    self.push_literal(c);
+                    self.i += 1;
+                }
+                c => {
+                    self.out.push(c);
+                    self.i += 1;
+                }
+            }
+        }
+        if let Some(&(_, pos, _)) = self.open.last() {
+            return Err(err_at("missing ), unterminated subpattern", pos));
+        }
+        Ok(())
+    }
+}
+
+/// Translates a Python pattern; `dollar_nl` selects Python's `$` (before
+/// a final newline too) over a plain end-of-text `$`.
+fn translate(pattern: &str, bits: i64, dollar_nl: bool) -> Result<Translated, String> {
+    if bits & LOCALE != 0 {
+        return Err("cannot use LOCALE flag with a str pattern".into());
+    }
+    let mut flags = Flags::from_bits(bits);
+    let c: Vec<char> = pattern.chars().collect();
+    let mut i = 0;
+    // Leading global flags such as (?i) or (?x).
+    while c.get(i) == Some(&'(') && c.get(i + 1) == Some(&'?') {
+        let mut j = i + 2;
+        let mut letters = Vec::new();
+        while let Some(&l) = c.get(j).filter(|l| "aiLmsux".contains(**l)) {
+            letters.push(l);
+            j += 1;
+        }
+        if letters.is_empty() || c.get(j) != Some(&')') {
+            break;
+        }
+        for l in letters {
+            match l {
+                'i' => flags.i = true,
+                'm' => flags.m = true,
+                's' => flags.s = true,
+                'x' => flags.x = true,
+                'a' => flags.a = true,
+                'u' => flags.u = true,
+                _ => {
+                    return Err(err_at(
+                        "bad inline flags: cannot use 'L' flag with a str pattern",
+                        j,
+                    ))
+                }
+            }
+        }
+        i = j + 1;
+    }
+    if flags.a && flags.u {
+        return Err("ASCII and UNICODE flags are incompatible".into());
+    }
+    let mut tr = Tr {
+        c,
+        i,
+        out: String::new(),
+        dollar_nl,
+        has_dollar: false,
+        flags,
+        open: Vec::new(),
+        groups: 0,
+        closed: vec![true],
+        names: Vec::new(),
+    };
+    tr.run()?;
+    let mut prefix = String::new();
+    if flags.i || flags.m || flags.s {
+        prefix.push_str("(?");
+        for (b, ch) in [(flags.i, 'i'), (flags.m, 'm'), (flags.s, 's')] {
+            if b {
+                prefix.push(ch);
+            }
+        }
+        prefix.push(')');
+    }
+    Ok(Translated {
+        prefix,
+        body: tr.out,
+        has_dollar: tr.has_dollar,
+    })
+}
+
+// ---- compiled patterns ----
+
+#[derive(Clone, Copy)]
+enum Kind {
+    /// Unanchored search.
+    Search = 0,
+    /// Anchored at the start of the text (`match` at pos 0).
+    Anchored = 1,
+    /// Anchored at both ends (`fullmatch` at pos 0).
+    Full = 2,
+    /// A search whose match must not end at the start position (CPython's
+    /// "must advance" after an empty match).
+    Advance = 3,
+    /// Anchored at the search position (`match` at pos > 0).
+    AnchoredAt = 4,
+    /// Anchored at the search position and the end.
+    FullAt = 5,
+}
+
+pub struct Compiled {
+    source: String,
+    flags: i64,
+    prefix: String,
+    body: String,
+    body_nl: Option<String>,
+    groups: usize,
+    /// Group names with their numbers, in definition order.
+    names: Vec<(String, usize)>,
+    variants: [OnceCell<Result<FRegex, String>>; 12],
+}
+
+type Spans = Vec<Option<(usize, usize)>>;
+
+fn build(text: &str) -> Result<FRegex, String> {
+    RegexBuilder::new(text)
+        .backtrack_limit(BACKTRACK_LIMIT)
+        .delegate_size_limit(SIZE_LIMIT)
+        .delegate_dfa_size_limit(SIZE_LIMIT)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+fn run_error(e: fancy_regex::Error) -> MlError {
+    let msg = match e {
+        fancy_regex::Error::RuntimeError(fancy_regex::RuntimeError::BacktrackLimitExceeded) => {
+            "regular expression exceeded the backtracking limit (the pattern is too expensive for this text)".to_string()
+        }
+        other => format!("regular expression failed: {other}"),
+    };
+    MlError::new(ErrorKind::RuntimeError, msg)
+}
+
+impl Compiled {
+    pub fn new(pattern: &str, flags: i64) -> Result<Compiled, String> {
+        let t = translate(pattern, flags, false)?;
+        let body_nl = if t.has_dollar {
+            Some(translate(pattern, flags, true)?.body)
+        } else {
+            None
+        };
+        let search = build(&format!("{}{}", t.prefix, t.body))?;
+        let names_all: Vec<Option<String>> = search
+            .capture_names()
+            .map(|n| n.map(str::to_string))
+            .collect();
+        let groups = search.captures_len().saturating_sub(1);
+        let names = names_all
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| n.as_ref().map(|n| (n.clone(), i)))
+            .collect();
+        let c = Compiled {
+            source: pattern.to_string(),
+            flags,
+            prefix: t.prefix,
+            body: t.body,
+            body_nl,
+            groups,
+            names,
+            variants: Default::default(),
+        };
+        let _ = c.variants[0].set(Ok(search));
+        Ok(c)
+    }
+
+    fn regex(&self, kind: Kind, nl: bool) -> VmResult<&FRegex> {
+        let slot = kind as usize * 2 + nl as usize;
+        let cell = &self.variants[slot];
+        let r = cell.get_or_init(|| {
+            let body = if nl {
+                self.body_nl.as_deref().unwrap_or(&self.body)
+            } else {
+                &self.body
+            };
+            let p = &self.prefix;
+            let text = match kind {
+                Kind::Search => format!("{p}{body}"),
+                Kind::Anchored => format!(r"{p}\A(?:{body})"),
+                Kind::Full => format!(r"{p}\A(?:{body})\z"),
+                Kind::Advance => format!(r"{p}(?:{body})(?!\G)"),
+                Kind::AnchoredAt => format!(r"{p}\G(?:{body})"),
+                Kind::FullAt => format!(r"{p}\G(?:{body})\z"),
+            };
+            build(&text)
+        });
+        r.as_ref()
+            .map_err(|e| MlError::value_error(format!("Invalid regex pattern '{}': {e}", self.source)))
+    }
+
+    /// One search in `hay` from byte `pos`; all group spans when `groups`.
+    fn exec(&self, hay: &str, pos: usize, kind: Kind, groups: bool) -> VmResult<Option<Spans>> {
+        let nl = self.body_nl.is_some() && hay.ends_with('\n');
+        let re = self.regex(kind, nl)?;
+        if !groups {
+            return match re.find_from_pos(hay, pos) {
+                Ok(m) => Ok(m.map(|m| vec![Some((m.start(), m.end()))])),
+                Err(e) => Err(run_error(e)),
+            };
+        }
+        match re.captures_from_pos(hay, pos) {
+            Ok(Some(caps)) => {
+                let mut spans: Spans = (0..caps.len())
+                    .map(|i| caps.get(i).map(|m| (m.start(), m.end())))
+                    .collect();
+                spans.resize(self.groups + 1, None);
+                Ok(Some(spans))
+            }
+            Ok(None) => Ok(None),
+            Err(e) => Err(run_error(e)),
+        }
+    }
+
+    /// `search` / `match` / `fullmatch` between code-point positions.
+    fn find(&self, text: &str, pos: i64, endpos: Option<i64>, mode: Mode) -> VmResult<Option<Spans>> {
+        let (start, end) = bounds(text, pos, endpos);
+        if start > end {
+            return Ok(None);
+        }
+        let hay = &text[..end];
+        let kind = match (mode, start == 0) {
+            (Mode::Search, _) => Kind::Search,
+            (Mode::Match, true) => Kind::Anchored,
+            (Mode::Match, false) => Kind::AnchoredAt,
+            (Mode::Full, true) => Kind::Full,
+            (Mode::Full, false) => Kind::FullAt,
+        };
+        self.exec(hay, start, kind, true)
+    }
+
+    /// Every match in `hay` from byte `start`, as CPython iterates: after
+    /// an empty match the next one must not end where the search starts.
+    fn all(&self, vm: &Vm, hay: &str, start: usize, limit: usize, groups: bool) -> VmResult<Vec<Spans>> {
+        let mut out = Vec::new();
+        let mut pos = start;
+        let mut must_advance = false;
+        while pos <= hay.len() && (limit == 0 || out.len() < limit) {
+            vm.check_interrupt()?;
+            let kind = if must_advance { Kind::Advance } else { Kind::Search };
+            let Some(spans) = self.exec(hay, pos, kind, groups)? else {
+                break;
+            };
+            let Some((s, e)) = spans[0] else {
+                break;
+            };
+            must_advance = s == e;
+            pos = e;
+            out.push(spans);
+        }
+        Ok(out)
+    }
+
+    fn group_index(&self, v: &Value) -> Option<usize> {
+        match v {
+            Value::Int(_) | Value::Bool(_) => {
+                let i = v.as_int()?;
+                (0..=self.groups as i64).contains(&i).then_some(i as usize)
+            }
+            Value::Str(s) => self
+                .names
+                .iter()
+                .find(|(n, _)| n == s.as_str())
+                .map(|(_, i)| *i),
+            _ => None,
+        }
+    }
+
+    fn flag_names(&self) -> String {
+        let mut names = Vec::new();
+        for (bit, name) in [
+            (IGNORECASE, "IGNORECASE"),
+            (MULTILINE, "MULTILINE"),
+            (DOTALL, "DOTALL"),
+            (VERBOSE, "VERBOSE"),
+        ] {
+            if self.flags & bit != 0 {
+                names.push(name);
+            }
+        }
+        names.join(" | ")
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Mode {
+    Search,
+    Match,
+    Full,
+}
+
+/// Byte offset of code point `idx` (clamped to the text).
+fn char_to_byte(text: &str, idx: usize) -> usize {
+    if idx >= text.len() {
+        return text.len();
+    }
+    if text.is_ascii() {
+        return idx;
+    }
+    text.char_indices().nth(idx).map(|(b, _)| b).unwrap_or(text.len())
+}
+
+/// Code-point index of byte offset `b`.
+fn byte_to_char(text: &str, b: usize) -> usize {
+    if text.is_ascii() {
+        b
+    } else {
+        text.get(..b).map(|s| s.chars().count()).unwrap_or(0)
+    }
+}
+
+/// Python's clamping of `pos` / `endpos` (code points) to byte offsets.
+fn bounds(text: &str, pos: i64, endpos: Option<i64>) -> (usize, usize) {
+    let clamp = |v: i64| -> usize {
+        if v <= 0 {
+            0
+        } else {
+            char_to_byte(text, v as usize)
+        }
+    };
+    let start = clamp(pos);
+    let end = match endpos {
+        None => text.len(),
+        Some(e) => clamp(e),
+    };
+    (start, end)
+}
+
+// ---- pattern cache ----
+
+const CACHE_SIZE: usize = 64;
+
+thread_local! {
+    static CACHE: RefCell<Vec<(i64, Rc<Compiled>)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn compile_cached(pattern: &str, flags: i64) -> VmResult<Rc<Compiled>> {
+    let hit = CACHE.with(|c| {
+        c.borrow()
+            .iter()
+            .find(|(f, p)| *f == flags && p.source == pattern)
+            .map(|(_, p)| p.clone())
+    });
+    if let Some(p) = hit {
+        return Ok(p);
+    }
+    let compiled = Rc::new(
+        Compiled::new(pattern, flags)
+            .map_err(|e| MlError::value_error(format!("Invalid regex pattern '{pattern}': {e}")))?,
+    );
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= CACHE_SIZE {
+            c.remove(0);
+        }
+        c.push((flags, compiled.clone()));
+    });
+    Ok(compiled)
+}
+
+// ---- replacement templates ----
+
+enum Piece {
+    Lit(String),
+    Group(usize),
+}
+
+/// Python's `sre_parse.parse_template`.
+fn parse_template(t: &str, re: &Compiled) -> Result<Vec<Piece>, String> {
+    let c: Vec<char> = t.chars().collect();
+    let mut pieces = Vec::new();
+    let mut lit = String::new();
+    let mut i = 0;
+    let flush = |lit: &mut String, pieces: &mut Vec<Piece>| {
+        if !lit.is_empty() {
+            pieces.push(Piece::Lit(std::mem::take(lit)));
+        }
+    };
+    let group = |n: usize, pos: usize| -> Result<usize, String> {
+        if n > re.groups {
+            Err(err_at(format!("invalid group reference {n}"), pos))
+        } else {
+            Ok(n)
+        }
+    };
+    while i < c.len() {
+        if c[i] != '\\' {
+            lit.push(c[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let Some(&e) = c.get(i + 1) else {
+            return Err(err_at("bad escape (end of pattern)", start));
+        };
+        i += 2;
+        match e {
+            'g' => {
+                if c.get(i) != Some(&'<') {
+                    return Err(err_at("missing <", i));
+                }
+                let name_start = i + 1;
+                let Some(close) = c[name_start..].iter().position(|&ch| ch == '>') else {
+                    return Err(err_at("missing >, unterminated name", name_start));
+                };
+                let name: String = c[name_start..name_start + close].iter().collect();
+                i = name_start + close + 1;
+                if name.is_empty() {
+                    return Err(err_at("missing group name", name_start));
+                }
+                let n = if is_identifier(&name) {
+                    match re.names.iter().find(|(nm, _)| *nm == name) {
+                        Some((_, n)) => *n,
+                        None => return Err(format!("unknown group name '{name}'")),
+                    }
+                } else if name.chars().all(|ch| ch.is_ascii_digit()) {
+                    let n = name.parse::<usize>().unwrap_or(usize::MAX);
+                    group(n, name_start)?
+                } else {
+                    return Err(err_at(
+                        format!("bad character in group name '{name}'"),
+                        name_start,
+                    ));
+                };
+                flush(&mut lit, &mut pieces);
+                pieces.push(Piece::Group(n));
+            }
+            '0' => {
+                let mut v = 0u32;
+                let mut k = 0;
+                while k < 2 && matches!(c.get(i), Some('0'..='7')) {
+                    v = v * 8 + (c[i] as u32 - '0' as u32);
+                    i += 1;
+                    k += 1;
+                }
+                lit.push(char::from_u32(v).unwrap_or('\0'));
+            }
+            '1'..='9' => {
+                let d2 = c.get(i).copied().filter(char::is_ascii_digit);
+                if let Some(d2) = d2 {
+                    if e <= '7' && d2 <= '7' && matches!(c.get(i + 1), Some('0'..='7')) {
+                        let v = (e as u32 - '0' as u32) * 64
+                            + (d2 as u32 - '0' as u32) * 8
+                            + (c[i + 1] as u32 - '0' as u32);
+                        if v > 0o377 {
+                            return Err(err_at(
+                                format!("octal escape value \\{e}{d2}{} outside of range 0-0o377", c[i + 1]),
+                                start,
+                            ));
+                        }
+                        lit.push(char::from_u32(v).unwrap_or('\0'));
+                        i += 2;
+                        continue;
+                    }
+                }
+                let n = match d2 {
+                    Some(d2) => {
+                        i += 1;
+                        (e as usize - '0' as usize) * 10 + (d2 as usize - '0' as usize)
+                    }
+                    None => e as usize - '0' as usize,
+                };
+                let n = group(n, start + 1)?;
+                flush(&mut lit, &mut pieces);
+                pieces.push(Piece::Group(n));
+            }
+            'a' => lit.push('\u{7}'),
+            'b' => lit.push('\u{8}'),
+            'f' => lit.push('\u{c}'),
+            'n' => lit.push('\n'),
+            'r' => lit.push('\r'),
+            't' => lit.push('\t'),
+            'v' => lit.push('\u{b}'),
+            '\\' => lit.push('\\'),
+            e if e.is_ascii_alphabetic() => {
+                return Err(err_at(format!("bad escape \\{e}"), start));
+            }
+            e => {
+                lit.push('\\');
+                lit.push(e);
+            }
+        }
+    }
+    flush(&mut lit, &mut pieces);
+    Ok(pieces)
+}
+
+fn expand(pieces: &[Piece], text: &str, spans: &Spans, out: &mut String) {
+    for p in pieces {
+        match p {
+            Piece::Lit(s) => out.push_str(s),
+            Piece::Group(n) => {
+                if let Some(Some((s, e))) = spans.get(*n) {
+                    out.push_str(&text[*s..*e]);
+                }
+            }
+        }
+    }
+}
+
+fn template_error(re: &Compiled, e: String) -> MlError {
+    MlError::value_error(format!("Invalid replacement for pattern '{}': {e}", re.source))
+}
+
+// ---- operations shared by the module and Pattern ----
+
+fn span_text<'t>(text: &'t str, span: Option<(usize, usize)>) -> Option<&'t str> {
+    span.map(|(s, e)| &text[s..e])
+}
+
+fn findall_values(re: &Compiled, text: &str, matches: &[Spans]) -> Vec<Value> {
+    matches
+        .iter()
+        .map(|spans| match re.groups {
+            0 => Value::str(span_text(text, spans[0]).unwrap_or("")),
+            1 => Value::str(span_text(text, spans[1]).unwrap_or("")),
+            _ => Value::tuple(
+                spans[1..]
+                    .iter()
+                    .map(|s| Value::str(span_text(text, *s).unwrap_or("")))
+                    .collect(),
+            ),
+        })
+        .collect()
+}
+
+fn split_values(vm: &Vm, re: &Compiled, text: &str, maxsplit: i64) -> VmResult<Value> {
+    if maxsplit < 0 {
+        return Ok(Value::array(vec![Value::str(text)]));
+    }
+    let matches = re.all(vm, text, 0, maxsplit as usize, re.groups > 0)?;
+    let mut out = Vec::new();
+    let mut last = 0;
+    for spans in &matches {
+        let Some((s, e)) = spans[0] else { continue };
+        out.push(Value::str(&text[last..s]));
+        for g in &spans[1..] {
+            out.push(match span_text(text, *g) {
+                Some(t) => Value::str(t),
+                None => Value::Null,
+            });
+        }
+        last = e;
+    }
+    out.push(Value::str(&text[last..]));
+    Ok(Value::array(out))
+}
+
+/// `sub`/`subn`: the new text and the number of replacements.
+fn substitute(
+    vm: &mut Vm,
+    re: &Rc<Compiled>,
+    repl: &Value,
+    text: &Rc<MlStr>,
+    count: i64,
+) -> VmResult<(String, usize)> {
+    let s = text.as_str();
+    if count < 0 {
+        return Ok((s.to_string(), 0));
+    }
+    let pieces = match repl {
+        Value::Str(t) => Some(parse_template(t.as_str(), re).map_err(|e| template_error(re, e))?),
+        f if f.is_callable() => None,
+        other => {
+            return Err(MlError::type_error(format!(
+                "sub() replacement must be a string or a function, not {}",
+                other.kind_name()
+            )))
+        }
+    };
+    let needs_groups = pieces.is_none()
+        || pieces
+            .as_ref()
+            .is_some_and(|p| p.iter().any(|x| matches!(x, Piece::Group(n) if *n > 0)));
+    let matches = re.all(vm, s, 0, count as usize, needs_groups)?;
+    let mut out = String::with_capacity(s.len());
+    let mut last = 0;
+    for spans in &matches {
+        let Some((b, e)) = spans[0] else { continue };
+        out.push_str(&s[last..b]);
+        match &pieces {
+            Some(p) => expand(p, s, spans, &mut out),
+            None => {
+                let m = Value::host(MatchObj {
+                    re: re.clone(),
+                    text: text.clone(),
+                    spans: spans.clone(),
+                });
+                match vm.call_value(repl, &[m])? {
+                    Value::Null => {}
+                    Value::Str(r) => out.push_str(r.as_str()),
+                    other => {
+                        return Err(MlError::type_error(format!(
+                            "expected str instance, {} found",
+                            other.kind_name()
+                        )))
+                    }
+                }
+            }
+        }
+        if out.len() > vm.limits.max_len {
+            return Err(MlError::new(
+                ErrorKind::MemoryError,
+                format!("result exceeds the limit of {} bytes", vm.limits.max_len),
+            ));
+        }
+        last = e;
+    }
+    out.push_str(&s[last..]);
+    crate::builtins::check_len(vm, out.len())?;
+    Ok((out, matches.len()))
+}
+
+fn subn_object(result: String, n: usize) -> Value {
+    let mut o = Object::with_capacity(2);
+    o.insert_str("result", Value::string(result));
+    o.insert_str("count", Value::Int(n as i64));
+    Value::object(o)
+}
+
+fn match_value(re: &Rc<Compiled>, text: &Rc<MlStr>, spans: Option<Spans>) -> Value {
+    match spans {
+        Some(spans) => Value::host(MatchObj {
+            re: re.clone(),
+            text: text.clone(),
+            spans,
+        }),
+        None => Value::Null,
+    }
+}
+
+// ---- argument helpers ----
+
+fn text_arg(name: &str, v: &Value) -> VmResult<Rc<MlStr>> {
+    match v {
+        Value::Str(s) => Ok(s.clone()),
+        other => Err(MlError::type_error(format!(
+            "{name}() expected a string, got {}",
+            other.kind_name()
+        ))),
+    }
+}
+
+fn opt_int(name: &str, args: &[Value], i: usize, default: i64) -> VmResult<i64> {
+    match args.get(i) {
+        None | Some(Value::Null) => Ok(default),
+        Some(v) => int_arg(name, v),
+    }
+}
+
+fn opt_endpos(name: &str, args: &[Value], i: usize) -> VmResult<Option<i64>> {
+    match args.get(i) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => int_arg(name, v).map(Some),
+    }
+}
+
+/// The compiled pattern for a module function's pattern argument (a string
+/// or a `Pattern`).
+fn pattern_arg(name: &str, v: &Value, flags: i64) -> VmResult<Rc<Compiled>> {
+    match v {
+        Value::Str(s) => compile_cached(s.as_str(), flags),
+        Value::Host(h) => match h.0.as_any().downcast_ref::<PatternObj>() {
+            Some(p) => {
+                if flags != 0 {
+                    return Err(MlError::value_error(
+                        "cannot process flags argument with a compiled pattern",
+                    ));
+                }
+                Ok(p.re.clone())
+            }
+            None => Err(MlError::type_error(format!(
+                "{name}() pattern must be a string or a Pattern, not {}",
+                h.0.class_name()
+            ))),
+        },
+        other => Err(MlError::type_error(format!(
+            "{name}() pattern must be a string, not {}",
+            other.kind_name()
+        ))),
+    }
+}
+
+// ---- host classes ----
+
+pub struct PatternObj {
+    re: Rc<Compiled>,
+}
+
+const PATTERN_METHODS: &[&str] = &[
+    "test",
+    "search",
+    "match",
+    "fullmatch",
+    "findall",
+    "finditer",
+    "split",
+    "sub",
+    "subn",
+    "count",
+    "getPattern",
+    "getFlags",
+    "toString",
+];
+
+impl PatternObj {
+    fn to_string(&self) -> String {
+        let flags = self.re.flag_names();
+        if flags.is_empty() {
+            format!("Pattern({})", py_repr_str(&self.re.source))
+        } else {
+            format!("Pattern({}, flags={flags})", py_repr_str(&self.re.source))
+        }
+    }
+
+    fn call(&self, vm: &mut Vm, name: &str, args: &[Value]) -> VmResult<Value> {
+        let re = &self.re;
+        match name {
+            "test" => {
+                arity("test", args, 1, 1)?;
+                let t = text_arg("test", &args[0])?;
+                Ok(Value::Bool(re.exec(t.as_str(), 0, Kind::Search, false)?.is_some()))
+            }
+            "search" | "match" | "fullmatch" => {
+                arity(name, args, 1, 3)?;
+                let t = text_arg(name, &args[0])?;
+                let pos = opt_int(name, args, 1, 0)?;
+                let endpos = opt_endpos(name, args, 2)?;
+                let mode = match name {
+                    "search" => Mode::Search,
+                    "match" => Mode::Match,
+                    _ => Mode::Full,
+                };
+                let spans = re.find(t.as_str(), pos, endpos, mode)?;
+                Ok(match_value(re, &t, spans))
+            }
+            "findall" | "finditer" => {
+                arity(name, args, 1, 3)?;
+                let t = text_arg(name, &args[0])?;
+                let pos = opt_int(name, args, 1, 0)?;
+                let endpos = opt_endpos(name, args, 2)?;
+                let (start, end) = bounds(t.as_str(), pos, endpos);
+                if start > end {
+                    return Ok(Value::array(Vec::new()));
+                }
+                let hay = &t.as_str()[..end];
+                if name == "findall" {
+                    let all = re.all(vm, hay, start, 0, re.groups > 0)?;
+                    Ok(Value::array(findall_values(re, hay, &all)))
+                } else {
+                    let all = re.all(vm, hay, start, 0, true)?;
+                    Ok(Value::array(
+                        all.into_iter()
+                            .map(|spans| match_value(re, &t, Some(spans)))
+                            .collect(),
+                    ))
+                }
+            }
+            "split" => {
+                arity("split", args, 1, 2)?;
+                let t = text_arg("split", &args[0])?;
+                let maxsplit = opt_int("split", args, 1, 0)?;
+                split_values(vm, re, t.as_str(), maxsplit)
+            }
+            "sub" | "subn" => {
+                arity(name, args, 2, 3)?;
+                let t = text_arg(name, &args[1])?;
+                let count = opt_int(name, args, 2, 0)?;
+                let (out, n) = substitute(vm, re, &args[0], &t, count)?;
+                Ok(if name == "sub" {
+                    Value::string(out)
+                } else {
+                    subn_object(out, n)
+                })
+            }
+            "count" => {
+                arity("count", args, 1, 1)?;
+                let t = text_arg("count", &args[0])?;
+                Ok(Value::Int(re.all(vm, t.as_str(), 0, 0, false)?.len() as i64))
+            }
+            "getPattern" => {
+                arity("getPattern", args, 0, 0)?;
+                Ok(Value::str(&re.source))
+            }
+            "getFlags" => {
+                arity("getFlags", args, 0, 0)?;
+                Ok(Value::Int(re.flags))
+            }
+            "toString" => {
+                arity("toString", args, 0, 0)?;
+                Ok(Value::string(self.to_string()))
+            }
+            _ => unreachable!("checked by call_method"),
+        }
+    }
+}
+
+impl HostObject for PatternObj {
+    fn class_name(&self) -> &'static str {
+        "Pattern"
+    }
+    fn call_method(&self, vm: &mut Vm, name: &str, args: &[Value]) -> Option<VmResult<Value>> {
+        if !PATTERN_METHODS.contains(&name) {
+            return None;
+        }
+        Some(self.call(vm, name, args))
+    }
+    fn get_property(&self, _vm: &mut Vm, name: &str) -> Option<Value> {
+        match name {
+            "pattern" => Some(Value::str(&self.re.source)),
+            "flags" => Some(Value::Int(self.re.flags)),
+            _ => None,
+        }
+    }
+    fn method_names(&self) -> &'static [&'static str] {
+        PATTERN_METHODS
+    }
+    fn display(&self) -> String {
+        self.to_string()
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+pub struct MatchObj {
+    re: Rc<Compiled>,
+    text: Rc<MlStr>,
+    spans: Spans,
+}
+
+const MATCH_METHODS: &[&str] = &[
+    "group",
+    "groups",
+    "groupDict",
+    "start",
+    "end",
+    "span",
+    "value",
+    "lastGroup",
+    "groupCount",
+    "expand",
+    "toString",
+];
+
+impl MatchObj {
+    fn text_of(&self, g: usize) -> Value {
+        match self.spans.get(g).copied().flatten() {
+            Some((s, e)) => Value::str(&self.text.as_str()[s..e]),
+            None => Value::Null,
+        }
+    }
+
+    /// Code-point span of group `g` (or `None` for a bad or unmatched group).
+    fn char_span(&self, g: &Value) -> Option<(i64, i64)> {
+        let i = self.re.group_index(g)?;
+        let (s, e) = self.spans.get(i).copied().flatten()?;
+        let t = self.text.as_str();
+        Some((byte_to_char(t, s) as i64, byte_to_char(t, e) as i64))
+    }
+
+    fn group_arg(args: &[Value]) -> Value {
+        match args.first() {
+            None | Some(Value::Null) => Value::Int(0),
+            Some(v) => v.clone(),
+        }
+    }
+
+    /// Python's `lastindex`: the matched group that closed last.
+    fn last_index(&self) -> Option<usize> {
+        let mut best: Option<(usize, (usize, usize))> = None;
+        for (i, span) in self.spans.iter().enumerate().skip(1) {
+            let Some((s, e)) = *span else { continue };
+            best = match best {
+                None => Some((i, (s, e))),
+                Some((bi, (bs, be))) => {
+                    // A later group closes later if it ends later, or ends
+                    // at the same place after the earlier one (a sibling).
+                    if e > be || (e == be && s >= be) {
+                        Some((i, (s, e)))
+                    } else {
+                        Some((bi, (bs, be)))
+                    }
+                }
+            };
+        }
+        best.map(|(i, _)| i)
+    }
+
+    fn to_string(&self) -> String {
+        let (s, e) = self.char_span(&Value::Int(0)).unwrap_or((-1, -1));
+        let v = match self.text_of(0) {
+            Value::Str(t) => py_repr_str(t.as_str()),
+            _ => "None".into(),
+        };
+        format!("Match(value={v}, span=[{s}, {e}])")
+    }
+
+    fn call(&self, vm: &mut Vm, name: &str, args: &[Value]) -> VmResult<Value> {
+        match name {
+            "group" => {
+                if args.len() > 1 {
+                    return Ok(Value::tuple(
+                        args.iter()
+                            .map(|g| match self.re.group_index(g) {
+                                Some(i) => self.text_of(i),
+                                None => Value::Null,
+                            })
+                            .collect(),
+                    ));
+                }
+                Ok(match self.re.group_index(&Self::group_arg(args)) {
+                    Some(i) => self.text_of(i),
+                    None => Value::Null,
+                })
+            }
+            "groups" => {
+                arity("groups", args, 0, 1)?;
+                let default = args.first().cloned().unwrap_or(Value::Null);
+                Ok(Value::array(
+                    (1..=self.re.groups)
+                        .map(|i| match self.text_of(i) {
+                            Value::Null => default.clone(),
+                            v => v,
+                        })
+                        .collect(),
+                ))
+            }
+            "groupDict" => {
+                arity("groupDict", args, 0, 1)?;
+                let default = args.first().cloned().unwrap_or(Value::Null);
+                let mut o = Object::with_capacity(self.re.names.len());
+                for (n, i) in &self.re.names {
+                    let v = match self.text_of(*i) {
+                        Value::Null => default.clone(),
+                        v => v,
+                    };
+                    o.insert_str(n, v);
+                }
+                Ok(Value::object(o))
+            }
+            "start" | "end" | "span" => {
+                arity(name, args, 0, 1)?;
+                let span = self.char_span(&Self::group_arg(args));
+                let (s, e) = span.unwrap_or((-1, -1));
+                Ok(match name {
+                    "start" => Value::Int(s),
+                    "end" => Value::Int(e),
+                    _ => Value::array(vec![Value::Int(s), Value::Int(e)]),
+                })
+            }
+            "value" => {
+                arity("value", args, 0, 0)?;
+                Ok(self.text_of(0))
+            }
+            "lastGroup" => {
+                arity("lastGroup", args, 0, 0)?;
+                let Some(i) = self.last_index() else {
+                    return Ok(Value::Null);
+                };
+                Ok(self
+                    .re
+                    .names
+                    .iter()
+                    .find(|(_, n)| *n == i)
+                    .map(|(name, _)| Value::str(name))
+                    .unwrap_or(Value::Null))
+            }
+            "groupCount" => {
+                arity("groupCount", args, 0, 0)?;
+                Ok(Value::Int(self.re.groups as i64))
+            }
+            "expand" => {
+                arity("expand", args, 1, 1)?;
+                let t = text_arg("expand", &args[0])?;
+                let pieces =
+                    parse_template(t.as_str(), &self.re).map_err(|e| template_error(&self.re, e))?;
+                let mut out = String::new();
+                expand(&pieces, self.text.as_str(), &self.spans, &mut out);
+                crate::builtins::check_len(vm, out.len())?;
+                Ok(Value::string(out))
+            }
+            "toString" => {
+                arity("toString", args, 0, 0)?;
+                Ok(Value::string(self.to_string()))
+            }
+            _ => unreachable!("checked by call_method"),
+        }
+    }
+}
+
+impl HostObject for MatchObj {
+    fn class_name(&self) -> &'static str {
+        "Match"
+    }
+    fn call_method(&self, vm: &mut Vm, name: &str, args: &[Value]) -> Option<VmResult<Value>> {
+        if !MATCH_METHODS.contains(&name) {
+            return None;
+        }
+        Some(self.call(vm, name, args))
+    }
+    fn method_names(&self) -> &'static [&'static str] {
+        MATCH_METHODS
+    }
+    fn display(&self) -> String {
+        self.to_string()
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+// ---- module functions ----
+
+fn flags_at(name: &str, args: &[Value], i: usize) -> VmResult<i64> {
+    opt_int(name, args, i, 0)
+}
+
+fn compile(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("compile", args, 1, 2)?;
+    let flags = flags_at("compile", args, 1)?;
+    let re = pattern_arg("compile", &args[0], flags)?;
+    Ok(Value::host(PatternObj { re }))
+}
+
+fn test(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("test", args, 2, 3)?;
+    let re = pattern_arg("test", &args[0], flags_at("test", args, 2)?)?;
+    let t = text_arg("test", &args[1])?;
+    Ok(Value::Bool(re.exec(t.as_str(), 0, Kind::Search, false)?.is_some()))
+}
+
+fn find_mode(name: &str, args: &[Value], mode: Mode) -> VmResult<Value> {
+    arity(name, args, 2, 3)?;
+    let re = pattern_arg(name, &args[0], flags_at(name, args, 2)?)?;
+    let t = text_arg(name, &args[1])?;
+    let spans = re.find(t.as_str(), 0, None, mode)?;
+    Ok(match_value(&re, &t, spans))
+}
+
+fn search(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    find_mode("search", args, Mode::Search)
+}
+
+fn match_(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    find_mode("match", args, Mode::Match)
+}
+
+fn fullmatch(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    find_mode("fullmatch", args, Mode::Full)
+}
+
+fn findall(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("findall", args, 2, 3)?;
+    let re = pattern_arg("findall", &args[0], flags_at("findall", args, 2)?)?;
+    let t = text_arg("findall", &args[1])?;
+    let all = re.all(vm, t.as_str(), 0, 0, re.groups > 0)?;
+    Ok(Value::array(findall_values(&re, t.as_str(), &all)))
+}
+
+fn finditer(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("finditer", args, 2, 3)?;
+    let re = pattern_arg("finditer", &args[0], flags_at("finditer", args, 2)?)?;
+    let t = text_arg("finditer", &args[1])?;
+    let all = re.all(vm, t.as_str(), 0, 0, true)?;
+    Ok(Value::array(
+        all.into_iter()
+            .map(|spans| match_value(&re, &t, Some(spans)))
+            .collect(),
+    ))
+}
+
+fn split(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("split", args, 2, 4)?;
+    let re = pattern_arg("split", &args[0], flags_at("split", args, 3)?)?;
+    let t = text_arg("split", &args[1])?;
+    let maxsplit = opt_int("split", args, 2, 0)?;
+    split_values(vm, &re, t.as_str(), maxsplit)
+}
+
+fn sub_common(vm: &mut Vm, name: &str, args: &[Value]) -> VmResult<(String, usize)> {
+    arity(name, args, 3, 5)?;
+    let re = pattern_arg(name, &args[0], flags_at(name, args, 4)?)?;
+    let t = text_arg(name, &args[2])?;
+    let count = opt_int(name, args, 3, 0)?;
+    substitute(vm, &re, &args[1], &t, count)
+}
+
+fn sub(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    let (out, _) = sub_common(vm, "sub", args)?;
+    Ok(Value::string(out))
+}
+
+fn subn(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    let (out, n) = sub_common(vm, "subn", args)?;
+    Ok(subn_object(out, n))
+}
+
+fn count(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("count", args, 2, 3)?;
+    let re = pattern_arg("count", &args[0], flags_at("count", args, 2)?)?;
+    let t = text_arg("count", &args[1])?;
+    Ok(Value::Int(re.all(vm, t.as_str(), 0, 0, false)?.len() as i64))
+}
+
+/// Python's `re.escape`.
+pub fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "()[]{}?*+-|^$\\.&~# \t\n\r\u{b}\u{c}".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn escape(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("escape", args, 1, 1)?;
+    let t = text_arg("escape", &args[0])?;
+    let out = escape_text(t.as_str());
+    crate::builtins::check_len(vm, out.len())?;
+    Ok(Value::string(out))
+}
+
+fn is_valid(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("isValid", args, 1, 1)?;
+    Ok(Value::Bool(match &args[0] {
+        Value::Str(s) => compile_cached(s.as_str(), 0).is_ok(),
+        _ => false,
+    }))
+}
+
+macro_rules! flag_fn {
+    ($fname:ident, $name:literal, $value:expr) => {
+        fn $fname(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+            arity($name, args, 0, 0)?;
+            Ok(Value::Int($value))
+        }
+    };
+}
+
+flag_fn!(flag_ignorecase, "IGNORECASE", IGNORECASE);
+flag_fn!(flag_multiline, "MULTILINE", MULTILINE);
+flag_fn!(flag_dotall, "DOTALL", DOTALL);
+flag_fn!(flag_unicode, "UNICODE", UNICODE);
+flag_fn!(flag_verbose, "VERBOSE", VERBOSE);
+flag_fn!(flag_ascii, "ASCII", ASCII);
+
+const fn f(name: &'static str, func: NativeFnPtr, doc: &'static str) -> BuiltinDef {
+    BuiltinDef {
+        name,
+        module: "regex",
+        func,
+        caps: &[],
+        doc,
+    }
+}
+
 pub static MODULE: ModuleDef = ModuleDef {
     name: "regex",
-    doc: "",
-    functions: &[],
+    doc: "regular expressions with Python re syntax and semantics",
+    functions: &[
+        f("compile", compile, "compile(pattern, flags = 0): a Pattern (invalid patterns raise ValueError)"),
+        f("test", test, "test(pattern, text, flags = 0): does the pattern occur in text"),
+        f("search", search, "search(pattern, text, flags = 0): first Match or null"),
+        f("match", match_, "match(pattern, text, flags = 0): Match at the start or null"),
+        f("fullmatch", fullmatch, "fullmatch(pattern, text, flags = 0): Match of the whole text or null"),
+        f("findall", findall, "findall(pattern, text, flags = 0): matched strings (group texts or tuples with groups)"),
+        f("finditer", finditer, "finditer(pattern, text, flags = 0): list of Match"),
+        f("split", split, "split(pattern, text, maxsplit = 0, flags = 0): pieces between matches"),
+        f("sub", sub, "sub(pattern, replacement, text, count = 0, flags = 0): replaced text"),
+        f("subn", subn, "subn(pattern, replacement, text, count = 0, flags = 0): {result, count}"),
+        f("count", count, "count(pattern, text, flags = 0): number of matches"),
+        f("escape", escape, "escape(text): text with regex metacharacters escaped"),
+        f("isValid", is_valid, "isValid(pattern): does the pattern compile"),
+        f("IGNORECASE", flag_ignorecase, "IGNORECASE(): flag 2"),
+        f("MULTILINE", flag_multiline, "MULTILINE(): flag 8"),
+        f("DOTALL", flag_dotall, "DOTALL(): flag 16"),
+        f("UNICODE", flag_unicode, "UNICODE(): flag 32"),
+        f("VERBOSE", flag_verbose, "VERBOSE(): flag 64"),
+        f("ASCII", flag_ascii, "ASCII(): flag 256"),
+    ],
     constant: |_| None,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tr(p: &str) -> String {
+        let t = translate(p, 0, false).unwrap();
+        format!("{}{}", t.prefix, t.body)
+    }
+
+    fn bad(p: &str) -> String {
+        translate(p, 0, false).unwrap_err()
+    }
+
+    #[test]
+    fn translates_python_syntax() {
+        assert_eq!(tr(r"a\Z"), r"a\z");
+        assert_eq!(tr(r"(a)\1"), r"(a)\k<1>");
+        assert_eq!(tr(r"(?P<x>a)(?P=x)"), r"(?P<x>a)\k<x>");
+        assert_eq!(tr("[[]"), r"[\[]");
+        assert_eq!(tr("[a&&b]"), r"[a\&\&b]");
+        assert_eq!(tr("a{,2}"), "a{0,2}");
+        assert_eq!(tr("x{"), r"x\{");
+        assert_eq!(tr(r"\0\101"), r"\x{0}A");
+        assert_eq!(tr("(?i)ab"), "(?i)ab");
+        assert_eq!(tr("(?x) a b # c\n c [ ]"), r"abc[\x{20}]");
+        assert_eq!(tr("(?#note)a"), "a");
+        assert_eq!(tr("a$"), r"a\z");
+        assert_eq!(translate("a$", 0, true).unwrap().body, r"a(?=\n?\z)");
+        assert_eq!(tr("(?m)a$"), "(?m)a$");
+        assert_eq!(tr(r"[\b]"), r"[\x{8}]");
+    }
+
+    #[test]
+    fn python_errors() {
+        assert_eq!(bad("("), "missing ), unterminated subpattern at position 0");
+        assert_eq!(bad(")"), "unbalanced parenthesis at position 0");
+        assert_eq!(bad(r"\q"), r"bad escape \q at position 0");
+        assert_eq!(bad(r"(a)\2"), "invalid group reference 2 at position 4");
+        assert_eq!(bad(r"(a\1)"), "cannot refer to an open group at position 2");
+        assert_eq!(bad(r"[\d-z]"), r"bad character range \d-z at position 1");
+        assert_eq!(bad("a{2,1}"), "min repeat greater than max repeat at position 2");
+        assert_eq!(bad("(?i)a(?m)b"), "global flags not at the start of the expression at position 5");
+        assert_eq!(bad("[a"), "unterminated character set at position 0");
+    }
+
+    #[test]
+    fn escape_like_python() {
+        assert_eq!(escape_text("Price: $5.99 a_b é\n#&~"), "Price:\\ \\$5\\.99\\ a_b\\ é\\\n\\#\\&\\~");
+    }
+
+    #[test]
+    fn templates() {
+        let re = Compiled::new("(?P<w>a)(b)?", 0).unwrap();
+        let p = parse_template(r"\g<w>-\2-\g<1>\n\\\-", &re).unwrap();
+        let mut out = String::new();
+        expand(&p, "a", &vec![Some((0, 1)), Some((0, 1)), None], &mut out);
+        assert_eq!(out, "a--a\n\\\\-");
+        assert!(parse_template(r"\3", &re).is_err());
+        assert!(parse_template(r"\q", &re).is_err());
+        assert!(parse_template(r"\g<nope>", &re).is_err());
+    }
+}

@@ -179,10 +179,15 @@ pub struct NativeFn {
 /// An imported module: a stdlib module or a user ML module.
 pub enum Module {
     Std(&'static crate::stdlib::ModuleDef),
-    /// A user module: its top-level names (or a namespace of submodules).
+    /// A namespace holding submodules (`a` of `import a.b;`).
     User {
         name: Rc<str>,
         members: RefCell<IndexMap<Rc<str>, Value, ahash::RandomState>>,
+    },
+    /// A user ML module: members read its live top-level variables.
+    Script {
+        name: Rc<str>,
+        env: RefCell<crate::vm::Env>,
     },
 }
 
@@ -190,7 +195,7 @@ impl Module {
     pub fn name(&self) -> &str {
         match self {
             Module::Std(def) => def.name,
-            Module::User { name, .. } => name,
+            Module::User { name, .. } | Module::Script { name, .. } => name,
         }
     }
 }

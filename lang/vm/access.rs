@@ -309,6 +309,7 @@ fn module_member(vm: &mut Vm, m: &Rc<Module>, name: &str) -> VmResult<Value> {
     let found = match &**m {
         Module::Std(def) => crate::stdlib::member(vm, def, name),
         Module::User { members, .. } => members.borrow().get(name).cloned(),
+        Module::Script { env, .. } => env.borrow().get(name),
     };
     found.ok_or_else(|| {
         MlError::new(

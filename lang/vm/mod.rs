@@ -852,6 +852,13 @@ impl Vm {
         self.host.console.write_out(text);
     }
 
+    /// Frees everything the run left behind, including reference cycles
+    /// through globals (a function refers to itself through its name).
+    pub fn clear_globals(&mut self) {
+        self.env.clear();
+        self.modules.clear();
+    }
+
     /// Clears per-run state after an error so the VM can be reused.
     pub fn reset_stack(&mut self) {
         self.stack.clear();

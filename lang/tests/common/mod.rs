@@ -43,7 +43,7 @@ pub fn run_with(src: &str, limits: Limits, timeout: Option<Duration>) -> Ran {
             }
         };
         let stdout = vm.host.captured_stdout();
-        vm.env.clear();
+        vm.clear_globals();
         Ran { result, stdout }
     })
 }
@@ -74,4 +74,52 @@ pub fn check_out(src: &str, stdout: &str) {
     let ran = run(src);
     assert!(ran.result.is_ok(), "program failed: {:?}\n{src}", ran.result);
     assert_eq!(ran.stdout, stdout, "program:\n{src}");
+}
+
+// ---- runs with specific grants and host worlds (capability tests) ----
+
+/// Runs a snippet with exactly these grants in the given host; returns the
+/// run, every recorded violation, and the host afterwards (its in-memory
+/// environment, captured stderr, ... can be inspected).
+pub fn run_world_full(
+    src: &str,
+    grants: &[&str],
+    host: Host,
+) -> (Ran, Vec<mlpy_lang::Violation>, Host) {
+    let src = src.to_string();
+    let grants = GrantSet::parse(grants).expect("test grants must parse");
+    run_on_vm_thread(move || {
+        let file = Arc::new(SourceFile::new("test.ml", src));
+        let program = match compile(file) {
+            Ok(p) => p,
+            Err(e) => {
+                let (line, _) = e.first_location();
+                let ran = Ran {
+                    result: Err(("SyntaxError".into(), line, e.first_message().to_string())),
+                    stdout: String::new(),
+                };
+                return (ran, Vec::new(), host);
+            }
+        };
+        let mut vm = Vm::new(host, Arc::new(grants), Limits::default());
+        vm.set_deadline(Some(Instant::now() + Duration::from_secs(20)));
+        let result = match vm.run(&program) {
+            Ok(r) => Ok(ml_str(&r.value)),
+            Err(e) => {
+                let info = e.info();
+                Err((info.kind, info.line.unwrap_or(0), info.message))
+            }
+        };
+        let stdout = vm.host.captured_stdout();
+        vm.clear_globals();
+        let violations = std::mem::take(&mut vm.violations);
+        let host = std::mem::replace(&mut vm.host, Host::captured());
+        (Ran { result, stdout }, violations, host)
+    })
+}
+
+/// [`run_world_full`] without the host.
+pub fn run_world(src: &str, grants: &[&str], host: Host) -> (Ran, Vec<mlpy_lang::Violation>) {
+    let (ran, violations, _) = run_world_full(src, grants, host);
+    (ran, violations)
 }

@@ -1,0 +1,620 @@
+//! Comparing what a run produced with what its case expects.
+//!
+//! [`check`] (or [`check_with`], which also takes the http requests the
+//! mocks recorded and a colour switch) returns a [`Verdict`]: passed, or a
+//! list of [`Failure`]s, each with expected and actual text and, for
+//! multi-line text and pretty-printed values, a unified diff.
+//!
+//! Rules (see `docs/mltest-format.md`):
+//! - A run must end the way the case expects: with a value unless
+//!   `expect.error`, `expect.violation` (uncaught) or `expect.timeout` says
+//!   otherwise. An unexpected error fails with the error rendered.
+//! - Values compare structurally; numbers compare numerically (`1 == 1.0`),
+//!   floats within `expect.tolerance`
+//!   (`|a - b| <= tolerance * max(1, |a|, |b|)`, default 0 = exact; NaN
+//!   equals NaN). Object key order does not matter.
+//! - Every expected violation must match at least one violation the run
+//!   recorded (caught or not).
+
+use crate::outcome::{ExecOutcome, Status};
+use crate::spec::{wildcard_match, CallExpect, ErrorSpec, Expect, ViolationExpect};
+use mlpy_lang::error::{ErrorInfo, Violation};
+use mlpy_lang::Data;
+use std::fmt::{self, Write as _};
+
+/// One http request a mocked backend saw.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedCall {
+    pub method: String,
+    pub url: String,
+}
+
+/// What else [`check_with`] needs besides the outcome.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Context<'a> {
+    /// The requests the mocked http backend recorded, in order.
+    pub calls: &'a [RecordedCall],
+    /// Colour diffs with ANSI escapes.
+    pub colour: bool,
+}
+
+/// The judgement on one run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    pub passed: bool,
+    pub failures: Vec<Failure>,
+}
+
+/// One unmet expectation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// What differs: `result`, `stdout`, `error`, `violation`, `timeout`,
+    /// `calls`, `global x`, `status`.
+    pub what: String,
+    pub expected: String,
+    pub actual: String,
+    /// A unified diff (expected → actual) when either side spans lines.
+    pub diff: Option<String>,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} differs", self.what)?;
+        match &self.diff {
+            Some(diff) => {
+                for line in diff.lines() {
+                    writeln!(f, "  {line}")?;
+                }
+                Ok(())
+            }
+            None => {
+                write_labelled(f, "expected", &self.expected)?;
+                write_labelled(f, "actual", &self.actual)
+            }
+        }
+    }
+}
+
+fn write_labelled(f: &mut fmt::Formatter<'_>, label: &str, text: &str) -> fmt::Result {
+    let mut lines = text.lines();
+    writeln!(f, "  {label:>8}: {}", lines.next().unwrap_or(""))?;
+    for line in lines {
+        writeln!(f, "            {line}")?;
+    }
+    Ok(())
+}
+
+impl Verdict {
+    pub fn pass() -> Verdict {
+        Verdict {
+            passed: true,
+            failures: Vec::new(),
+        }
+    }
+
+    /// All failures as text, one block each (empty when passed).
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for f in &self.failures {
+            let _ = write!(out, "{f}");
+        }
+        out
+    }
+}
+
+/// [`check_with`] without recorded calls or colour.
+pub fn check(expect: &Expect, outcome: &ExecOutcome) -> Verdict {
+    check_with(expect, outcome, &Context::default())
+}
+
+/// Checks every expectation of `expect` against `outcome`.
+pub fn check_with(expect: &Expect, outcome: &ExecOutcome, ctx: &Context<'_>) -> Verdict {
+    let mut c = Checker {
+        colour: ctx.colour,
+        failures: Vec::new(),
+    };
+    c.status(expect, &outcome.status);
+    c.stdout(expect, &outcome.stdout);
+    for (name, want) in &expect.globals {
+        match outcome.globals.get(name) {
+            Some(got) if values_equal(want, got, expect.tolerance) => {}
+            Some(got) => c.values(&format!("global {name}"), want, got),
+            None => c.fail(
+                format!("global {name}"),
+                show_value(want),
+                "<not defined>".into(),
+                None,
+            ),
+        }
+    }
+    c.violations(expect, outcome);
+    if let Some(calls) = &expect.calls {
+        c.calls(calls, ctx.calls);
+    }
+    Verdict {
+        passed: c.failures.is_empty(),
+        failures: c.failures,
+    }
+}
+
+struct Checker {
+    colour: bool,
+    failures: Vec<Failure>,
+}
+
+impl Checker {
+    fn fail(&mut self, what: impl Into<String>, expected: String, actual: String, diff: Option<String>) {
+        self.failures.push(Failure {
+            what: what.into(),
+            expected,
+            actual,
+            diff,
+        });
+    }
+
+    /// How the run ended, and the result.
+    fn status(&mut self, e: &Expect, status: &Status) {
+        match status {
+            Status::Ok { value } => {
+                if e.timeout {
+                    self.fail(
+                        "timeout",
+                        "the run to be stopped by its timeout".into(),
+                        format!("it finished with {}", show_value(value)),
+                        None,
+                    );
+                } else if let Some(err) = &e.error {
+                    self.fail(
+                        "error",
+                        describe_error_spec(err),
+                        format!("no error; the run finished with {}", show_value(value)),
+                        None,
+                    );
+                } else if let Some(want) = &e.result {
+                    if !values_equal(want, value, e.tolerance) {
+                        self.values("result", want, value);
+                    }
+                }
+            }
+            Status::Error { error } | Status::Violation { error } => {
+                let uncaught_violation = matches!(status, Status::Violation { .. });
+                if e.timeout {
+                    self.fail(
+                        "timeout",
+                        "the run to be stopped by its timeout".into(),
+                        render_error(error),
+                        None,
+                    );
+                } else if let Some(spec) = &e.error {
+                    if !error_matches(spec, error) {
+                        self.fail("error", describe_error_spec(spec), render_error(error), None);
+                    }
+                } else if uncaught_violation && !e.violations.is_empty() {
+                    // Checked against the recorded violations below.
+                } else {
+                    let (what, expected) = match &e.result {
+                        Some(want) => ("result", show_value(want)),
+                        None => ("status", "the run to finish without an error".to_string()),
+                    };
+                    self.fail(what, expected, render_error(error), None);
+                }
+            }
+            Status::Timeout => {
+                if !e.timeout {
+                    let (what, expected) = match &e.result {
+                        Some(want) => ("result", show_value(want)),
+                        None => ("status", "the run to finish".to_string()),
+                    };
+                    self.fail(
+                        what,
+                        expected,
+                        "the run was stopped by its timeout".into(),
+                        None,
+                    );
+                }
+            }
+            Status::Cancelled => {
+                self.fail(
+                    "status",
+                    "the run to finish".into(),
+                    "the run was cancelled".into(),
+                    None,
+                );
+            }
+        }
+    }
+
+    fn values(&mut self, what: &str, want: &Data, got: &Data) {
+        let (expected, actual) = (show_value(want), show_value(got));
+        let diff = if expected.contains('\n') || actual.contains('\n') {
+            Some(unified_diff(&expected, &actual, self.colour))
+        } else {
+            None
+        };
+        self.fail(what, expected, actual, diff);
+    }
+
+    fn stdout(&mut self, e: &Expect, out: &str) {
+        if let Some(want) = &e.stdout {
+            if want != out {
+                let diff = (want.contains('\n') || out.contains('\n'))
+                    .then(|| unified_diff(want, out, self.colour));
+                self.fail("stdout", show_text(want), show_text(out), diff);
+            }
+        }
+        for part in &e.stdout_contains {
+            if !out.contains(part.as_str()) {
+                self.fail(
+                    "stdout",
+                    format!("output containing {part:?}"),
+                    show_text(out),
+                    None,
+                );
+            }
+        }
+        for re in &e.stdout_matches {
+            if !re.is_match(out) {
+                self.fail(
+                    "stdout",
+                    format!("output matching /{}/", re.as_str()),
+                    show_text(out),
+                    None,
+                );
+            }
+        }
+    }
+
+    fn violations(&mut self, e: &Expect, outcome: &ExecOutcome) {
+        if e.violations.is_empty() {
+            return;
+        }
+        let mut seen: Vec<&Violation> = outcome.violations.iter().collect();
+        if let Some(v) = outcome.status.error().and_then(|err| err.violation.as_ref()) {
+            if !seen.contains(&v) {
+                seen.push(v);
+            }
+        }
+        for want in &e.violations {
+            if !seen.iter().any(|v| violation_matches(want, v)) {
+                let actual = if seen.is_empty() {
+                    "no capability violation was recorded".to_string()
+                } else {
+                    seen.iter()
+                        .map(|v| format!("{} on {}", v.capability, v.resource))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                };
+                self.fail("violation", describe_violation(want), actual, None);
+            }
+        }
+    }
+
+    fn calls(&mut self, want: &[CallExpect], got: &[RecordedCall]) {
+        let ok = want.len() == got.len()
+            && want.iter().zip(got).all(|(w, g)| {
+                w.method
+                    .as_deref()
+                    .map_or(true, |m| m.eq_ignore_ascii_case(&g.method))
+                    && wildcard_match(&w.url, &g.url)
+            });
+        if ok {
+            return;
+        }
+        let expected: String = want
+            .iter()
+            .map(|w| format!("{} {}\n", w.method.as_deref().unwrap_or("*"), w.url))
+            .collect();
+        let actual: String = got
+            .iter()
+            .map(|g| format!("{} {}\n", g.method, g.url))
+            .collect();
+        let diff = unified_diff(&expected, &actual, self.colour);
+        let none = |s: String| if s.is_empty() { "no requests".to_string() } else { s };
+        self.fail(
+            "calls",
+            none(expected.trim_end().to_string()),
+            none(actual.trim_end().to_string()),
+            Some(diff),
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Matching
+
+/// Structural equality for expectations: numbers compare numerically
+/// (`1 == 1.0`), floats within `tolerance` (relative, absolute below 1;
+/// NaN equals NaN), object key order is ignored.
+pub fn values_equal(expected: &Data, actual: &Data, tolerance: f64) -> bool {
+    use Data::*;
+    match (expected, actual) {
+        (Null, Null) => true,
+        (Bool(a), Bool(b)) => a == b,
+        (Str(a), Str(b)) => a == b,
+        (Int(a), Int(b)) => a == b,
+        (Big(a), Big(b)) => a == b,
+        (Array(a), Array(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|(x, y)| values_equal(x, y, tolerance))
+        }
+        (Object(a), Object(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .all(|(k, v)| b.get(k).is_some_and(|w| values_equal(v, w, tolerance)))
+        }
+        (Float(_), Int(_) | Big(_) | Float(_)) | (Int(_) | Big(_), Float(_)) => {
+            match (as_f64(expected), as_f64(actual)) {
+                (Some(a), Some(b)) => floats_equal(a, b, tolerance),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+fn as_f64(d: &Data) -> Option<f64> {
+    match d {
+        Data::Int(i) => Some(*i as f64),
+        Data::Big(b) => b.to_string().parse().ok(),
+        Data::Float(f) => Some(*f),
+        _ => None,
+    }
+}
+
+/// `|a - b| <= tolerance * max(1, |a|, |b|)`; NaN equals NaN.
+pub fn floats_equal(a: f64, b: f64, tolerance: f64) -> bool {
+    if a.is_nan() || b.is_nan() {
+        return a.is_nan() && b.is_nan();
+    }
+    if a == b {
+        return true;
+    }
+    if !(a.is_finite() && b.is_finite()) {
+        return false;
+    }
+    (a - b).abs() <= tolerance * 1f64.max(a.abs()).max(b.abs())
+}
+
+fn error_matches(spec: &ErrorSpec, err: &ErrorInfo) -> bool {
+    spec.kind.as_ref().map_or(true, |k| *k == err.kind)
+        && spec.message.as_ref().map_or(true, |m| *m == err.message)
+        && spec
+            .message_contains
+            .as_ref()
+            .map_or(true, |m| err.message.contains(m.as_str()))
+        && spec.line.map_or(true, |l| err.line == Some(l))
+        && spec.column.map_or(true, |c| err.column == Some(c))
+}
+
+/// Capabilities compare with `.` and `:` alike; `file` matches any
+/// `file:*` action. Resources match as `*` wildcards.
+fn violation_matches(want: &ViolationExpect, got: &Violation) -> bool {
+    let w = want.capability.replace('.', ":");
+    let g = got.capability.replace('.', ":");
+    let cap_ok = g == w || (g.starts_with(&w) && g[w.len()..].starts_with(':'));
+    cap_ok
+        && want
+            .resource
+            .as_ref()
+            .map_or(true, |r| wildcard_match(r, &got.resource))
+}
+
+// ---------------------------------------------------------------------------
+// Text
+
+fn describe_error_spec(e: &ErrorSpec) -> String {
+    let mut s = e.kind.clone().unwrap_or_else(|| "an error".into());
+    if let Some(m) = &e.message {
+        let _ = write!(s, " with message {m:?}");
+    }
+    if let Some(m) = &e.message_contains {
+        let _ = write!(s, " with a message containing {m:?}");
+    }
+    match (e.line, e.column) {
+        (Some(l), Some(c)) => {
+            let _ = write!(s, " at line {l}, column {c}");
+        }
+        (Some(l), None) => {
+            let _ = write!(s, " at line {l}");
+        }
+        (None, Some(c)) => {
+            let _ = write!(s, " at column {c}");
+        }
+        (None, None) => {}
+    }
+    s
+}
+
+fn describe_violation(v: &ViolationExpect) -> String {
+    match &v.resource {
+        Some(r) => format!("{} on {r}", v.capability),
+        None => format!("{} on any resource", v.capability),
+    }
+}
+
+/// The error as the user should see it: rendered with its source line and
+/// caret when available, else `Kind: message (line N)`.
+pub fn render_error(err: &ErrorInfo) -> String {
+    if !err.rendered.trim().is_empty() {
+        return err.rendered.trim_end().to_string();
+    }
+    match err.line {
+        Some(l) => format!("{}: {} (line {l})", err.kind, err.message),
+        None => format!("{}: {}", err.kind, err.message),
+    }
+}
+
+fn show_text(s: &str) -> String {
+    let body = s.strip_suffix('\n').unwrap_or(s);
+    if body.contains('\n') {
+        s.to_string()
+    } else {
+        format!("{s:?}")
+    }
+}
+
+/// A value as JSON: on one line when short, else pretty-printed.
+pub fn show_value(d: &Data) -> String {
+    let mut compact = String::new();
+    write_compact(d, &mut compact);
+    if compact.chars().count() <= 72 {
+        return compact;
+    }
+    serde_json::to_string_pretty(d).unwrap_or(compact)
+}
+
+fn write_compact(d: &Data, out: &mut String) {
+    match d {
+        Data::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_compact(item, out);
+            }
+            out.push(']');
+        }
+        Data::Object(map) => {
+            if map.is_empty() {
+                out.push_str("{}");
+                return;
+            }
+            out.push_str("{ ");
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&serde_json::to_string(k).unwrap_or_default());
+                out.push_str(": ");
+                write_compact(v, out);
+            }
+            out.push_str(" }");
+        }
+        other => out.push_str(&other.to_json()),
+    }
+}
+
+const RED: &str = "\x1b[31m";
+const GREEN: &str = "\x1b[32m";
+const CYAN: &str = "\x1b[36m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+
+/// A unified diff from `expected` to `actual` (lines starting `-` are
+/// expected, `+` actual), optionally coloured.
+pub fn unified_diff(expected: &str, actual: &str, colour: bool) -> String {
+    let diff = similar::TextDiff::from_lines(expected, actual);
+    let paint = |out: &mut String, colour_code: &str, text: &str| {
+        if colour && !colour_code.is_empty() {
+            out.push_str(colour_code);
+            out.push_str(text);
+            out.push_str(RESET);
+        } else {
+            out.push_str(text);
+        }
+        out.push('\n');
+    };
+    let mut out = String::new();
+    paint(&mut out, RED, "--- expected");
+    paint(&mut out, GREEN, "+++ actual");
+    for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
+        paint(&mut out, CYAN, &hunk.header().to_string());
+        for change in hunk.iter_changes() {
+            let (sign, code) = match change.tag() {
+                similar::ChangeTag::Delete => ('-', RED),
+                similar::ChangeTag::Insert => ('+', GREEN),
+                similar::ChangeTag::Equal => (' ', ""),
+            };
+            let value = change.value();
+            let line = value.strip_suffix('\n').unwrap_or(value);
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            paint(&mut out, code, &format!("{sign}{line}"));
+            if change.missing_newline() {
+                paint(&mut out, DIM, "\\ No newline at end of text");
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use indexmap::IndexMap;
+
+    fn obj(pairs: &[(&str, Data)]) -> Data {
+        Data::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<IndexMap<_, _>>())
+    }
+
+    #[test]
+    fn numbers_compare_numerically() {
+        assert!(values_equal(&Data::Int(1), &Data::Float(1.0), 0.0));
+        assert!(values_equal(&Data::Float(6.0), &Data::Int(6), 0.0));
+        assert!(!values_equal(&Data::Float(0.3), &Data::Float(0.1 + 0.2), 0.0));
+        assert!(values_equal(&Data::Float(0.3), &Data::Float(0.1 + 0.2), 1e-9));
+        assert!(values_equal(&Data::Float(f64::NAN), &Data::Float(f64::NAN), 0.0));
+        assert!(values_equal(
+            &Data::Float(f64::INFINITY),
+            &Data::Float(f64::INFINITY),
+            0.0
+        ));
+        assert!(!values_equal(&Data::Bool(true), &Data::Int(1), 0.0));
+        assert!(!values_equal(&Data::Str("1".into()), &Data::Int(1), 0.0));
+        assert!(values_equal(&Data::Float(1000.0), &Data::Float(1000.5), 1e-3));
+        assert!(!values_equal(&Data::Float(1000.0), &Data::Float(1002.0), 1e-3));
+        assert!(values_equal(&Data::Float(0.0), &Data::Float(0.0005), 1e-3));
+    }
+
+    #[test]
+    fn objects_ignore_key_order() {
+        let a = obj(&[("a", Data::Int(1)), ("b", Data::Int(2))]);
+        let b = obj(&[("b", Data::Int(2)), ("a", Data::Float(1.0))]);
+        assert!(values_equal(&a, &b, 0.0));
+        let c = obj(&[("a", Data::Int(1))]);
+        assert!(!values_equal(&a, &c, 0.0));
+    }
+
+    #[test]
+    fn short_values_stay_on_one_line() {
+        let v = Data::Array(vec![Data::Int(1), Data::Str("x".into()), Data::Float(2.0)]);
+        assert_eq!(show_value(&v), "[1, \"x\", 2.0]");
+        assert_eq!(show_value(&obj(&[("a", Data::Null)])), "{ \"a\": null }");
+        let long = Data::Array((0..40).map(Data::Int).collect());
+        assert!(show_value(&long).contains('\n'));
+    }
+
+    #[test]
+    fn diffs_mark_lines_and_colour_on_request() {
+        let d = unified_diff("a\nb\nc\n", "a\nB\nc\n", false);
+        assert_eq!(
+            d,
+            "--- expected\n+++ actual\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n"
+        );
+        let d = unified_diff("a\n", "a", false);
+        assert!(d.contains("\\ No newline at end of text"), "{d}");
+        let d = unified_diff("a\n", "b\n", true);
+        assert!(d.contains("\x1b[31m-a\x1b[0m"), "{d:?}");
+        assert!(d.contains("\x1b[32m+b\x1b[0m"), "{d:?}");
+    }
+
+    #[test]
+    fn capability_names_match_loosely() {
+        let got = Violation {
+            capability: "file:read".into(),
+            resource: "/etc/passwd".into(),
+        };
+        let want = |c: &str, r: Option<&str>| ViolationExpect {
+            capability: c.into(),
+            resource: r.map(str::to_string),
+        };
+        assert!(violation_matches(&want("file:read", Some("/etc/passwd")), &got));
+        assert!(violation_matches(&want("file.read", None), &got));
+        assert!(violation_matches(&want("file", Some("/etc/*")), &got));
+        assert!(!violation_matches(&want("fil", None), &got));
+        assert!(!violation_matches(&want("file:write", None), &got));
+        assert!(!violation_matches(&want("file:read", Some("/tmp/*")), &got));
+    }
+}

@@ -1,0 +1,347 @@
+//! Running spec cases: each case's mocked world is built from the spec,
+//! the code runs through the executor (or a session for callback cases),
+//! and the outcome is judged against the case's expectations.
+
+use crate::executor::{Code, ExecRequest, Executor};
+use crate::expect::{check_with, Context, RecordedCall, Verdict};
+use crate::outcome::{ExecOutcome, Status};
+use crate::session::{CallError, Session, SessionOptions};
+use crate::spec::{Case, HttpFailure};
+use mlpy_lang::host::http::{Route, ScriptedHttp};
+use mlpy_lang::host::{
+    CapturedConsole, DirModules, FixedClock, Host, HttpError, MemoryEnv, MemoryFs, MemoryModules,
+    ModuleSource, SeededRandom,
+};
+use mlpy_lang::vm::Limits;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The default per-case timeout when neither the case nor the runner sets one.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The mocked world of one run, plus handles to inspect it afterwards.
+pub struct World {
+    pub host: Host,
+    pub http: Arc<ScriptedHttp>,
+}
+
+/// User modules from the spec first, then the module search paths.
+struct CaseModules {
+    inline: MemoryModules,
+    dirs: DirModules,
+}
+
+impl ModuleSource for CaseModules {
+    fn find(&self, dotted: &str, importer_dir: Option<&str>) -> Option<(String, String)> {
+        self.inline
+            .find(dotted, None)
+            .or_else(|| self.dirs.find(dotted, importer_dir))
+    }
+}
+
+/// Builds the in-memory world a case declares.
+pub fn build_world(case: &Case) -> World {
+    let fs = MemoryFs::with_files(case.files.iter().map(|(p, c)| (p.as_str(), &c[..])));
+    let http = Arc::new(ScriptedHttp::new());
+    for m in &case.http {
+        let mut route = Route::new(m.method.as_deref().unwrap_or("*"), &m.url).status(m.status);
+        for (k, v) in &m.headers {
+            route = route.header(k, v);
+        }
+        route = route.body(m.body.to_vec());
+        if let Some(d) = m.delay {
+            route = route.delay(d);
+        }
+        if let Some(e) = m.error {
+            route = route.fail(match e {
+                HttpFailure::Network => HttpError::Network("connection refused (mocked)".into()),
+                HttpFailure::Timeout => HttpError::Timeout,
+            });
+        }
+        http.add(route);
+    }
+    let clock = match &case.clock {
+        Some(c) => {
+            let mut clock = match c.step {
+                Some(step) => FixedClock::stepping(c.at, step.as_secs_f64()),
+                None => FixedClock::at(c.at),
+            };
+            clock.offset = c.offset;
+            clock
+        }
+        None => FixedClock::at(1_704_067_200.0),
+    };
+    let modules = CaseModules {
+        inline: MemoryModules {
+            modules: case
+                .modules
+                .iter()
+                .map(|(k, m)| (k.clone(), m.source.to_string()))
+                .collect(),
+        },
+        dirs: DirModules {
+            search_paths: case
+                .module_paths
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect(),
+        },
+    };
+    let console = match &case.stdin {
+        Some(text) => CapturedConsole::with_stdin(text),
+        None => CapturedConsole::default(),
+    };
+    let mut host = Host::captured();
+    host.console = Box::new(console);
+    host.fs = Arc::new(fs);
+    host.http = http.clone();
+    host.env = Box::new(MemoryEnv::new(case.env.clone()));
+    host.clock = Arc::new(clock);
+    host.random = Box::new(SeededRandom::new(case.seed.unwrap_or(0)));
+    host.modules = Arc::new(modules);
+    host.args = vec![case
+        .file
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "main.ml".into())];
+    World { host, http }
+}
+
+/// The verdict on one case.
+#[derive(Debug)]
+pub struct CaseResult {
+    pub verdict: Verdict,
+    /// The (first) run's outcome.
+    pub outcome: ExecOutcome,
+    pub duration: Duration,
+}
+
+/// Options for running cases.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Used when a case sets no timeout.
+    pub default_timeout: Duration,
+    /// Forces this timeout on every case.
+    pub timeout_override: Option<Duration>,
+    pub colour: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> RunOptions {
+        RunOptions {
+            default_timeout: DEFAULT_TIMEOUT,
+            timeout_override: None,
+            colour: false,
+        }
+    }
+}
+
+fn code_name(case: &Case) -> Arc<str> {
+    case.code_file
+        .as_ref()
+        .unwrap_or(&case.file)
+        .to_string_lossy()
+        .into_owned()
+        .into()
+}
+
+fn recorded_calls(http: &ScriptedHttp) -> Vec<RecordedCall> {
+    http.requests()
+        .into_iter()
+        .map(|r| RecordedCall {
+            method: r.method,
+            url: r.url,
+        })
+        .collect()
+}
+
+/// Runs one case (all its concurrent runs) and judges it. Blocking.
+pub fn run_case(executor: &Executor, case: &Case, options: &RunOptions) -> CaseResult {
+    let start = Instant::now();
+    let timeout = options
+        .timeout_override
+        .or(case.timeout)
+        .unwrap_or(options.default_timeout);
+    let runs = case.concurrency.max(1) as usize;
+    let results: Vec<(ExecOutcome, Vec<RecordedCall>)> = if case.callback.is_some() {
+        // Sessions run on the calling thread; concurrent runs get threads.
+        if runs == 1 {
+            vec![run_callback_case(case, timeout)]
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = (0..runs)
+                    .map(|_| s.spawn(|| run_callback_case(case, timeout)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|_| panicked()))
+                    .collect()
+            })
+        }
+    } else {
+        let worlds: Vec<World> = (0..runs).map(|_| build_world(case)).collect();
+        let https: Vec<Arc<ScriptedHttp>> = worlds.iter().map(|w| w.http.clone()).collect();
+        let futures: Vec<_> = worlds
+            .into_iter()
+            .map(|w| {
+                let req = ExecRequest {
+                    code: Code::Source {
+                        name: code_name(case),
+                        text: case.code.clone(),
+                    },
+                    grants: Arc::new(case.grants.clone()),
+                    host: Some(w.host),
+                    timeout: Some(timeout),
+                    globals: case.globals.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                    limits: None,
+                };
+                Box::pin(executor.execute(req))
+            })
+            .collect();
+        let outcomes = pollster::block_on(join_all(futures));
+        outcomes
+            .into_iter()
+            .zip(https)
+            .map(|(o, h)| (o, recorded_calls(&h)))
+            .collect()
+    };
+    let mut verdict = Verdict::pass();
+    for (i, (outcome, calls)) in results.iter().enumerate() {
+        let v = check_with(
+            &case.expect,
+            outcome,
+            &Context {
+                calls,
+                colour: options.colour,
+            },
+        );
+        if !v.passed {
+            verdict.passed = false;
+            for mut f in v.failures {
+                if runs > 1 {
+                    f.what = format!("run {} of {runs}: {}", i + 1, f.what);
+                }
+                verdict.failures.push(f);
+            }
+            break;
+        }
+    }
+    // Isolation: identical runs of a deterministic case must agree.
+    if verdict.passed && runs > 1 {
+        let first = &results[0].0;
+        for (i, (o, _)) in results.iter().enumerate().skip(1) {
+            if o.status != first.status || o.stdout != first.stdout || o.violations != first.violations {
+                verdict.passed = false;
+                verdict.failures.push(crate::expect::Failure {
+                    what: format!("isolation (run {} differs from run 1)", i + 1),
+                    expected: format!("{:?} / {:?}", first.status, first.stdout),
+                    actual: format!("{:?} / {:?}", o.status, o.stdout),
+                    diff: None,
+                });
+                break;
+            }
+        }
+    }
+    let outcome = results
+        .into_iter()
+        .next()
+        .map(|(o, _)| o)
+        .unwrap_or_else(panicked_outcome);
+    CaseResult {
+        verdict,
+        outcome,
+        duration: start.elapsed(),
+    }
+}
+
+fn panicked() -> (ExecOutcome, Vec<RecordedCall>) {
+    (panicked_outcome(), Vec::new())
+}
+
+fn panicked_outcome() -> ExecOutcome {
+    ExecOutcome::new(Status::Error {
+        error: crate::executor::internal_error("the run panicked"),
+    })
+}
+
+fn run_callback_case(case: &Case, timeout: Duration) -> (ExecOutcome, Vec<RecordedCall>) {
+    let world = build_world(case);
+    let http = world.http.clone();
+    let session = Session::new(SessionOptions {
+        grants: case.grants.clone(),
+        host: Some(world.host),
+        limits: Limits::default(),
+        timeout: Some(timeout),
+    });
+    for (k, v) in &case.globals {
+        session.set_global(k, v.clone());
+    }
+    let mut outcome = session.execute_named(&code_name(case), &case.code);
+    if outcome.status.is_ok() {
+        if let Some(cb) = &case.callback {
+            let start = Instant::now();
+            let r = session.call(&cb.function, &cb.args);
+            let mut call = session.take_output();
+            call.status = match r {
+                Ok(value) => Status::Ok { value },
+                Err(CallError::Error(error)) => Status::Error { error },
+                Err(CallError::Violation(error)) => Status::Violation { error },
+                Err(CallError::Timeout) => Status::Timeout,
+                Err(CallError::Cancelled) => Status::Cancelled,
+                Err(other) => Status::Error {
+                    error: crate::executor::internal_error(&other.to_string()),
+                },
+            };
+            call.stdout = format!("{}{}", outcome.stdout, call.stdout);
+            let mut violations = std::mem::take(&mut outcome.violations);
+            violations.extend(call.violations);
+            call.violations = violations;
+            call.timings.run = start.elapsed();
+            outcome = call;
+        }
+    }
+    let calls = recorded_calls(&http);
+    (outcome, calls)
+}
+
+/// Awaits futures concurrently (all are polled on every wake).
+async fn join_all<F: std::future::Future + Unpin>(futures: Vec<F>) -> Vec<F::Output> {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context as TaskContext, Poll};
+    struct JoinAll<F: Future> {
+        futures: Vec<Option<F>>,
+        outputs: Vec<Option<F::Output>>,
+    }
+    // Never pin-projected: the inner futures are Unpin themselves.
+    impl<F: Future> Unpin for JoinAll<F> {}
+    impl<F: Future + Unpin> Future for JoinAll<F> {
+        type Output = Vec<F::Output>;
+        fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
+            let this = &mut *self;
+            let mut pending = false;
+            for (slot, out) in this.futures.iter_mut().zip(this.outputs.iter_mut()) {
+                if let Some(f) = slot {
+                    match Pin::new(f).poll(cx) {
+                        Poll::Ready(v) => {
+                            *out = Some(v);
+                            *slot = None;
+                        }
+                        Poll::Pending => pending = true,
+                    }
+                }
+            }
+            if pending {
+                Poll::Pending
+            } else {
+                Poll::Ready(this.outputs.iter_mut().filter_map(Option::take).collect())
+            }
+        }
+    }
+    let n = futures.len();
+    JoinAll {
+        futures: futures.into_iter().map(Some).collect(),
+        outputs: (0..n).map(|_| None).collect(),
+    }
+    .await
+}
