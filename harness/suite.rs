@@ -187,7 +187,7 @@ pub fn run_case(executor: &Executor, case: &Case, options: &RunOptions) -> CaseR
                 let req = ExecRequest {
                     code: Code::Source {
                         name: code_name(case),
-                        text: case.code.clone(),
+                        text: spec_aligned(case),
                     },
                     grants: Arc::new(case.grants.clone()),
                     host: Some(w.host),
@@ -205,6 +205,10 @@ pub fn run_case(executor: &Executor, case: &Case, options: &RunOptions) -> CaseR
             .map(|(o, h)| (o, recorded_calls(&h)))
             .collect()
     };
+    let mut results = results;
+    for (o, _) in &mut results {
+        code_relative_lines(case, o);
+    }
     let mut verdict = Verdict::pass();
     for (i, (outcome, calls)) in results.iter().enumerate() {
         let v = check_with(
@@ -254,6 +258,31 @@ pub fn run_case(executor: &Executor, case: &Case, options: &RunOptions) -> CaseR
     }
 }
 
+/// Inline code padded with blank lines so that ML error locations (and
+/// their rendered carets) are lines of the spec file itself.
+fn spec_aligned(case: &Case) -> Arc<str> {
+    if case.code_file.is_some() || case.code_line <= 1 {
+        return case.code.clone();
+    }
+    let mut s = "\n".repeat(case.code_line as usize - 1);
+    s.push_str(&case.code);
+    s.into()
+}
+
+/// `expect.error.line` counts from the first line of the code: turn the
+/// spec-file line of an inline case's error back into that.
+fn code_relative_lines(case: &Case, o: &mut ExecOutcome) {
+    if case.code_file.is_some() || case.code_line <= 1 {
+        return;
+    }
+    let shift = case.code_line - 1;
+    if let Status::Error { error } | Status::Violation { error } = &mut o.status {
+        if let Some(line) = error.line.as_mut() {
+            *line = line.saturating_sub(shift).max(1);
+        }
+    }
+}
+
 fn panicked() -> (ExecOutcome, Vec<RecordedCall>) {
     (panicked_outcome(), Vec::new())
 }
@@ -276,7 +305,7 @@ fn run_callback_case(case: &Case, timeout: Duration) -> (ExecOutcome, Vec<Record
     for (k, v) in &case.globals {
         session.set_global(k, v.clone());
     }
-    let mut outcome = session.execute_named(&code_name(case), &case.code);
+    let mut outcome = session.execute_named(&code_name(case), &spec_aligned(case));
     if outcome.status.is_ok() {
         if let Some(cb) = &case.callback {
             let start = Instant::now();

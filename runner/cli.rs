@@ -7,11 +7,15 @@ use std::process::ExitCode;
 #[command(
     name = "mlpy-test",
     version,
-    about = "Test harness and native runtime for ML (mlpy) programs"
+    about = "Test harness and native runtime for ML (mlpy) programs",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Without a subcommand: run the .mltest specs.
+    #[command(flatten)]
+    pub test: crate::test_cmd::TestArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -35,9 +39,6 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Command::Run(args)) => crate::run::run(args),
         Some(Command::Exec) => crate::run::exec_stdin(),
-        None => {
-            eprintln!("mlpy-test: no command given; try `mlpy-test run FILE.ml` or `mlpy-test --help`");
-            ExitCode::from(2)
-        }
+        None => crate::test_cmd::run(cli.test),
     }
 }

@@ -3,6 +3,8 @@
 //! `mlpy-harness` executor.
 
 pub mod cli;
+pub mod events;
 pub mod report;
 pub mod run;
 pub mod specs_glue;
+pub mod test_cmd;

@@ -21,7 +21,8 @@ pub fn failure_text(case: &Case, result: &CaseResult, colour: bool) -> String {
     );
     out.push_str(&result.verdict.render());
     if let Status::Error { error } | Status::Violation { error } = &result.outcome.status {
-        if !error.rendered.is_empty() && !out.contains(error.rendered.trim()) {
+        let first = error.rendered.lines().next().unwrap_or("");
+        if !error.rendered.is_empty() && !out.contains(first) {
             out.push_str("ML error:\n");
             for line in error.rendered.lines() {
                 let _ = writeln!(out, "  {line}");

@@ -32,7 +32,7 @@ pub struct RunArgs {
     pub timeout: Option<Duration>,
 }
 
-fn parse_duration_arg(s: &str) -> Result<Duration, String> {
+pub fn parse_duration_arg(s: &str) -> Result<Duration, String> {
     parse_duration(s)
 }
 
