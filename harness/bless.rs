@@ -200,7 +200,12 @@ pub fn bless_text(
         }
     }
     let new_text = doc.to_string();
-    verify(&new_text, case, want_result.map(|r| r.1), want_stdout.map(|s| s.1))?;
+    verify(
+        &new_text,
+        case,
+        want_result.map(|r| r.1),
+        want_stdout.map(|s| s.1),
+    )?;
     Ok((new_text, changes))
 }
 
@@ -216,10 +221,11 @@ fn show_text(s: &str) -> String {
 /// Where a case's expectations are written.
 struct Target<'a> {
     table: &'a mut dyn TableLike,
-    /// `expect.` for a case table, `` for a row (whose shortcuts are
-    /// `result` / `stdout`), used in change descriptions.
+    /// `each[N].` for a row, else empty: the start of change descriptions.
     label: String,
     row: bool,
+    /// The row is an inline table.
+    inline: bool,
 }
 
 fn locate<'a>(doc: &'a mut DocumentMut, case: &Case) -> Result<Target<'a>, String> {
@@ -242,13 +248,15 @@ fn locate<'a>(doc: &'a mut DocumentMut, case: &Case) -> Result<Target<'a>, Strin
             table,
             label,
             row: false,
+            inline: false,
         });
     };
-    let each = table.get_mut("each").ok_or(
-        "the case's `each` rows come from the file's defaults; bless them by hand",
-    )?;
+    let each = table
+        .get_mut("each")
+        .ok_or("the case's `each` rows come from the file's defaults; bless them by hand")?;
     label.push_str(&format!("each[{j}]."));
     let missing = || format!("`each` has no row {j} any more");
+    let inline = each.is_value();
     let row: &mut dyn TableLike = match each {
         Item::Value(Value::Array(rows)) => rows
             .get_mut(j)
@@ -265,6 +273,7 @@ fn locate<'a>(doc: &'a mut DocumentMut, case: &Case) -> Result<Target<'a>, Strin
         table: row,
         label,
         row: true,
+        inline,
     })
 }
 
@@ -272,14 +281,18 @@ impl Target<'_> {
     /// The table holding expectation `key` (or its `_json` twin): a row's
     /// own `expect` table when that sets it, else the row itself; for a
     /// case, its `expect` table (created as dotted keys when missing).
-    fn holder(&mut self, keys: &[&str]) -> Result<(&mut dyn TableLike, String), String> {
+    fn holder(&mut self, keys: &[&str]) -> Result<Holder<'_>, String> {
         let has_expect_key = self
             .table
             .get("expect")
             .and_then(Item::as_table_like)
             .is_some_and(|t| keys.iter().any(|k| t.contains_key(k)));
         if self.row && !has_expect_key {
-            return Ok((&mut *self.table, self.label.clone()));
+            return Ok(Holder {
+                table: &mut *self.table,
+                label: self.label.clone(),
+                inline: self.inline,
+            });
         }
         if !self.table.contains_key("expect") {
             let mut t = Table::new();
@@ -287,42 +300,65 @@ impl Target<'_> {
             self.table.insert("expect", Item::Table(t));
         }
         let label = format!("{}expect.", self.label);
-        let expect = self
-            .table
-            .get_mut("expect")
-            .and_then(Item::as_table_like_mut)
-            .ok_or("`expect` is not a table")?;
-        Ok((expect, label))
+        let item = self.table.get_mut("expect").ok_or("`expect` is missing")?;
+        let inline = item.is_inline_table();
+        let table = item.as_table_like_mut().ok_or("`expect` is not a table")?;
+        Ok(Holder {
+            table,
+            label,
+            inline,
+        })
     }
 
     fn write_result(&mut self, value: &Data) -> Result<String, String> {
-        let (t, label) = self.holder(&["result", "result_json"])?;
+        let Holder {
+            table: t,
+            label,
+            inline,
+        } = self.holder(&["result", "result_json"])?;
         let as_json = t.contains_key("result_json") && !t.contains_key("result");
-        let toml = if as_json { None } else { toml_value(value, true) };
+        let toml = if as_json {
+            None
+        } else {
+            toml_value(value, true)
+        };
         match toml {
             Some(v) => {
                 t.remove("result_json");
-                set_value(t, "result", v);
+                set_value(t, "result", v, inline);
                 Ok(format!("{label}result"))
             }
             None => {
                 t.remove("result");
-                set_value(t, "result_json", Value::from(value.to_json()));
+                set_value(t, "result_json", Value::from(value.to_json()), inline);
                 Ok(format!("{label}result_json"))
             }
         }
     }
 
     fn write_stdout(&mut self, text: &str) -> Result<String, String> {
-        let (t, label) = self.holder(&["stdout"])?;
-        set_value(t, "stdout", string_value(text, true));
+        let Holder {
+            table: t,
+            label,
+            inline,
+        } = self.holder(&["stdout"])?;
+        set_value(t, "stdout", string_value(text, true), inline);
         Ok(format!("{label}stdout"))
     }
 }
 
+/// The table an expectation is written into.
+struct Holder<'a> {
+    table: &'a mut dyn TableLike,
+    label: String,
+    /// An inline table (`{ ... }`): added keys go after the last one.
+    inline: bool,
+}
+
 /// Replaces `key`'s value keeping its surrounding whitespace and comment,
-/// or adds the key.
-fn set_value(t: &mut dyn TableLike, key: &str, mut v: Value) {
+/// or adds the key (in an inline table, the space before `}` moves to the
+/// new last value).
+fn set_value(t: &mut dyn TableLike, key: &str, mut v: Value, inline: bool) {
     match t.get_mut(key) {
         Some(Item::Value(old)) => {
             *v.decor_mut() = old.decor().clone();
@@ -330,6 +366,14 @@ fn set_value(t: &mut dyn TableLike, key: &str, mut v: Value) {
         }
         Some(item) => *item = Item::Value(v),
         None => {
+            if inline {
+                if let Some((_, Item::Value(last))) = t.iter_mut().last() {
+                    if let Some(suffix) = last.decor().suffix().cloned() {
+                        v.decor_mut().set_suffix(suffix);
+                        last.decor_mut().set_suffix("");
+                    }
+                }
+            }
             t.insert(key, Item::Value(v));
         }
     }
@@ -362,11 +406,11 @@ fn toml_value(d: &Data, top: bool) -> Option<Value> {
     })
 }
 
-/// A string value; multi-line text at the top level becomes a `'''`
-/// literal block when it can be written as one.
+/// A string value: a `'''` literal block for text of several lines at the
+/// top level (when it can be written as one), else a one-line basic string.
 fn string_value(s: &str, top: bool) -> Value {
     let literal_ok = top
-        && s.contains('\n')
+        && s.trim_end_matches('\n').contains('\n')
         && !s.contains("'''")
         && !s.ends_with('\'')
         && s.chars().all(|c| c == '\n' || c == '\t' || !c.is_control());
@@ -377,7 +421,31 @@ fn string_value(s: &str, top: bool) -> Value {
             }
         }
     }
+    if let Ok(v) = basic_string(s).parse::<Value>() {
+        if v.as_str() == Some(s) {
+            return v;
+        }
+    }
     Value::from(s)
+}
+
+/// `s` as a one-line TOML basic string.
+fn basic_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Reads the rewritten text back and checks the case now expects exactly
@@ -389,7 +457,8 @@ fn verify(
     stdout: Option<&String>,
 ) -> Result<(), String> {
     let broken = |why: String| format!("internal error: the rewritten file {why}; left unchanged");
-    let doc: toml::Table = toml::from_str(text).map_err(|e| broken(format!("does not parse ({e})")))?;
+    let doc: toml::Table =
+        toml::from_str(text).map_err(|e| broken(format!("does not parse ({e})")))?;
     let mut table = &doc;
     if let Some(i) = case.location.case_index {
         table = doc

@@ -143,7 +143,13 @@ struct Checker {
 }
 
 impl Checker {
-    fn fail(&mut self, what: impl Into<String>, expected: String, actual: String, diff: Option<String>) {
+    fn fail(
+        &mut self,
+        what: impl Into<String>,
+        expected: String,
+        actual: String,
+        diff: Option<String>,
+    ) {
         self.failures.push(Failure {
             what: what.into(),
             expected,
@@ -187,7 +193,12 @@ impl Checker {
                     );
                 } else if let Some(spec) = &e.error {
                     if !error_matches(spec, error) {
-                        self.fail("error", describe_error_spec(spec), render_error(error), None);
+                        self.fail(
+                            "error",
+                            describe_error_spec(spec),
+                            render_error(error),
+                            None,
+                        );
                     }
                 } else if uncaught_violation && !e.violations.is_empty() {
                     // Checked against the recorded violations below.
@@ -269,7 +280,11 @@ impl Checker {
             return;
         }
         let mut seen: Vec<&Violation> = outcome.violations.iter().collect();
-        if let Some(v) = outcome.status.error().and_then(|err| err.violation.as_ref()) {
+        if let Some(v) = outcome
+            .status
+            .error()
+            .and_then(|err| err.violation.as_ref())
+        {
             if !seen.contains(&v) {
                 seen.push(v);
             }
@@ -309,7 +324,13 @@ impl Checker {
             .map(|g| format!("{} {}\n", g.method, g.url))
             .collect();
         let diff = unified_diff(&expected, &actual, self.colour);
-        let none = |s: String| if s.is_empty() { "no requests".to_string() } else { s };
+        let none = |s: String| {
+            if s.is_empty() {
+                "no requests".to_string()
+            } else {
+                s
+            }
+        };
         self.fail(
             "calls",
             none(expected.trim_end().to_string()),
@@ -334,10 +355,7 @@ pub fn values_equal(expected: &Data, actual: &Data, tolerance: f64) -> bool {
         (Int(a), Int(b)) => a == b,
         (Big(a), Big(b)) => a == b,
         (Array(a), Array(b)) => {
-            a.len() == b.len()
-                && a.iter()
-                    .zip(b)
-                    .all(|(x, y)| values_equal(x, y, tolerance))
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| values_equal(x, y, tolerance))
         }
         (Object(a), Object(b)) => {
             a.len() == b.len()
@@ -546,16 +564,33 @@ mod tests {
     use indexmap::IndexMap;
 
     fn obj(pairs: &[(&str, Data)]) -> Data {
-        Data::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<IndexMap<_, _>>())
+        Data::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect::<IndexMap<_, _>>(),
+        )
     }
 
     #[test]
     fn numbers_compare_numerically() {
         assert!(values_equal(&Data::Int(1), &Data::Float(1.0), 0.0));
         assert!(values_equal(&Data::Float(6.0), &Data::Int(6), 0.0));
-        assert!(!values_equal(&Data::Float(0.3), &Data::Float(0.1 + 0.2), 0.0));
-        assert!(values_equal(&Data::Float(0.3), &Data::Float(0.1 + 0.2), 1e-9));
-        assert!(values_equal(&Data::Float(f64::NAN), &Data::Float(f64::NAN), 0.0));
+        assert!(!values_equal(
+            &Data::Float(0.3),
+            &Data::Float(0.1 + 0.2),
+            0.0
+        ));
+        assert!(values_equal(
+            &Data::Float(0.3),
+            &Data::Float(0.1 + 0.2),
+            1e-9
+        ));
+        assert!(values_equal(
+            &Data::Float(f64::NAN),
+            &Data::Float(f64::NAN),
+            0.0
+        ));
         assert!(values_equal(
             &Data::Float(f64::INFINITY),
             &Data::Float(f64::INFINITY),
@@ -563,8 +598,16 @@ mod tests {
         ));
         assert!(!values_equal(&Data::Bool(true), &Data::Int(1), 0.0));
         assert!(!values_equal(&Data::Str("1".into()), &Data::Int(1), 0.0));
-        assert!(values_equal(&Data::Float(1000.0), &Data::Float(1000.5), 1e-3));
-        assert!(!values_equal(&Data::Float(1000.0), &Data::Float(1002.0), 1e-3));
+        assert!(values_equal(
+            &Data::Float(1000.0),
+            &Data::Float(1000.5),
+            1e-3
+        ));
+        assert!(!values_equal(
+            &Data::Float(1000.0),
+            &Data::Float(1002.0),
+            1e-3
+        ));
         assert!(values_equal(&Data::Float(0.0), &Data::Float(0.0005), 1e-3));
     }
 
@@ -610,7 +653,10 @@ mod tests {
             capability: c.into(),
             resource: r.map(str::to_string),
         };
-        assert!(violation_matches(&want("file:read", Some("/etc/passwd")), &got));
+        assert!(violation_matches(
+            &want("file:read", Some("/etc/passwd")),
+            &got
+        ));
         assert!(violation_matches(&want("file.read", None), &got));
         assert!(violation_matches(&want("file", Some("/etc/*")), &got));
         assert!(!violation_matches(&want("fil", None), &got));

@@ -259,8 +259,11 @@ fn list(args: &TestArgs, files: &[SpecFile]) -> ExitCode {
     use std::io::Write;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut n = 0;
+    let mut loaders: std::collections::HashMap<PathBuf, Loader> = Default::default();
     for f in files {
-        let loader = Loader::new(&f.root);
+        let loader = loaders
+            .entry(f.root.clone())
+            .or_insert_with(|| Loader::new(&f.root));
         match loader.list_file(&f.path) {
             Ok(cases) => {
                 for c in cases {

@@ -253,10 +253,7 @@ mod tests {
             unknown_key("`zzz`, expected `dir` or `at`"),
             "unknown key `zzz` (expected one of `dir`, `at`)"
         );
-        assert_eq!(
-            unknown_key("`x`, there are no fields"),
-            "unknown key `x`"
-        );
+        assert_eq!(unknown_key("`x`, there are no fields"), "unknown key `x`");
     }
 
     #[test]

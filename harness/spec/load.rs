@@ -7,8 +7,8 @@ use super::model::{
     Sp, SpecFile, TOML_DATETIME_FIELD,
 };
 use super::{
-    Bench, CallExpect, CallbackSpec, Case, CaseLocation, CaseSummary, Expect, HttpMock,
-    UserModule, ViolationExpect,
+    Bench, CallExpect, CallbackSpec, Case, CaseLocation, CaseSummary, Expect, HttpMock, UserModule,
+    ViolationExpect,
 };
 use indexmap::IndexMap;
 use mlpy_lang::capability::GrantSet;
@@ -336,9 +336,7 @@ impl Loader {
         let text: Arc<str> = String::from_utf8(bytes)
             .map_err(|_| "it is not valid UTF-8".to_string())?
             .into();
-        self.cache()
-            .texts
-            .insert(path.to_path_buf(), text.clone());
+        self.cache().texts.insert(path.to_path_buf(), text.clone());
         Ok(text)
     }
 
@@ -464,15 +462,17 @@ impl<'a> Ctx<'a> {
     }
 
     /// The case's name within the file.
-    fn case_name(&self, c: &Fields, index: Option<usize>, offset: usize) -> Result<String, SpecError> {
+    fn case_name(
+        &self,
+        c: &Fields,
+        index: Option<usize>,
+        offset: usize,
+    ) -> Result<String, SpecError> {
         match index {
             None => Ok(self.stem.clone()),
             Some(i) => match &c.name {
                 Some(n) => self.check_name(n),
-                None => Err(self.err(
-                    offset,
-                    format!("[[case]] number {} has no `name`", i + 1),
-                )),
+                None => Err(self.err(offset, format!("[[case]] number {} has no `name`", i + 1))),
             },
         }
     }
@@ -549,10 +549,18 @@ impl<'a> Ctx<'a> {
             full_name: self.full_name(index, &name),
             line,
             col,
-            ignore: c.ignore.as_ref().or(d.ignore.as_ref()).and_then(|r| r.reason()),
+            ignore: c
+                .ignore
+                .as_ref()
+                .or(d.ignore.as_ref())
+                .and_then(|r| r.reason()),
             skip: c.skip.as_ref().or(d.skip.as_ref()).and_then(|r| r.reason()),
             tags: merge_tags(d.tags.as_deref(), c.tags.as_deref()),
-            bench: c.bench.as_ref().or(d.bench.as_ref()).is_some_and(|b| b.get().enabled),
+            bench: c
+                .bench
+                .as_ref()
+                .or(d.bench.as_ref())
+                .is_some_and(|b| b.get().enabled),
         };
         match c.each.as_ref().or(d.each.as_ref()) {
             None => out.push(base),
@@ -608,16 +616,26 @@ impl<'a> Ctx<'a> {
             (Some(_), Some(f)) => {
                 return Err(self.err(f.start(), "`code` and `code_file` are both set; use one"))
             }
-            (Some(src), None) => (Arc::<str>::from(src.get().as_str()), None, self.code_line(src)),
+            (Some(src), None) => (
+                Arc::<str>::from(src.get().as_str()),
+                None,
+                self.code_line(src),
+            ),
             (None, Some(f)) => {
                 let p = self.find(f, "code_file", Kind::File)?;
                 let text = self.loader.read_text(&p).map_err(|e| {
-                    self.err(f.start(), format!("cannot read code_file `{}`: {e}", f.get()))
+                    self.err(
+                        f.start(),
+                        format!("cannot read code_file `{}`: {e}", f.get()),
+                    )
                 })?;
                 (text, Some(p), 1)
             }
             (None, None) => {
-                return Err(self.err(offset, format!("case `{name}` has no `code` or `code_file`")))
+                return Err(self.err(
+                    offset,
+                    format!("case `{name}` has no `code` or `code_file`"),
+                ))
             }
         };
 
@@ -702,7 +720,11 @@ impl<'a> Ctx<'a> {
             grants,
             timeout: c.timeout.or(d.timeout).map(|t| t.0),
             tags: merge_tags(d.tags.as_deref(), c.tags.as_deref()),
-            ignore: c.ignore.as_ref().or(d.ignore.as_ref()).and_then(|r| r.reason()),
+            ignore: c
+                .ignore
+                .as_ref()
+                .or(d.ignore.as_ref())
+                .and_then(|r| r.reason()),
             skip: c.skip.as_ref().or(d.skip.as_ref()).and_then(|r| r.reason()),
             files,
             http,
@@ -843,7 +865,13 @@ impl<'a> Ctx<'a> {
         self.find_at(rel.start(), rel.get(), what, kind)
     }
 
-    fn find_at(&self, offset: usize, rel: &str, what: &str, kind: Kind) -> Result<PathBuf, SpecError> {
+    fn find_at(
+        &self,
+        offset: usize,
+        rel: &str,
+        what: &str,
+        kind: Kind,
+    ) -> Result<PathBuf, SpecError> {
         self.loader.find(&self.dir, rel, kind).ok_or_else(|| {
             let is = match kind {
                 Kind::File => "file",
@@ -885,7 +913,10 @@ impl<'a> Ctx<'a> {
         let spec = fd.get();
         let dir = self.find_at(fd.start(), &spec.dir, "files_dir", Kind::Dir)?;
         let tree = self.loader.read_tree(&dir).map_err(|e| {
-            self.err(fd.start(), format!("cannot read files_dir `{}`: {e}", spec.dir))
+            self.err(
+                fd.start(),
+                format!("cannot read files_dir `{}`: {e}", spec.dir),
+            )
         })?;
         let at = spec.at.trim_end_matches('/');
         for (rel, content) in tree.iter() {
@@ -940,7 +971,10 @@ impl<'a> Ctx<'a> {
         } else if let Some(f) = &t.body_file {
             let p = self.find(f, "body_file", Kind::File)?;
             self.loader.read_bytes(&p).map_err(|e| {
-                self.err(f.start(), format!("cannot read body_file `{}`: {e}", f.get()))
+                self.err(
+                    f.start(),
+                    format!("cannot read body_file `{}`: {e}", f.get()),
+                )
             })?
         } else {
             Arc::from(&b""[..])
@@ -978,7 +1012,10 @@ impl<'a> Ctx<'a> {
                 let what = format!("module `{name}`: file");
                 let p = self.find_at(m.start(), f, &what, Kind::File)?;
                 let source = self.loader.read_text(&p).map_err(|e| {
-                    self.err(m.start(), format!("cannot read module `{name}` from `{f}`: {e}"))
+                    self.err(
+                        m.start(),
+                        format!("cannot read module `{name}` from `{f}`: {e}"),
+                    )
                 })?;
                 Ok(UserModule {
                     source,

@@ -259,9 +259,18 @@ mod tests {
     fn wildcards() {
         assert!(m("abc", "abc"));
         assert!(!m("abc", "abcd"));
-        assert!(m("https://api.example.com/users/*", "https://api.example.com/users/7"));
-        assert!(m("https://api.example.com/users/*", "https://api.example.com/users/"));
-        assert!(!m("https://api.example.com/users/*", "https://api.example.com/user"));
+        assert!(m(
+            "https://api.example.com/users/*",
+            "https://api.example.com/users/7"
+        ));
+        assert!(m(
+            "https://api.example.com/users/*",
+            "https://api.example.com/users/"
+        ));
+        assert!(!m(
+            "https://api.example.com/users/*",
+            "https://api.example.com/user"
+        ));
         assert!(m("*", ""));
         assert!(m("/etc/*", "/etc/a/b"));
         assert!(m("*.csv", "/data/x.csv"));
@@ -272,4 +281,17 @@ mod tests {
         assert!(!m("ab*ba", "aba"));
         assert!(m("ab*ba", "abba"));
     }
+}
+
+/// The JSON Schema of `.mltest` files (shipped as `mltest.schema.json`),
+/// pretty-printed with a trailing newline.
+pub fn schema_json() -> String {
+    let mut settings = schemars::gen::SchemaSettings::draft07();
+    settings.option_add_null_type = false;
+    let schema = settings
+        .into_generator()
+        .into_root_schema_for::<model::SpecFile>();
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
 }

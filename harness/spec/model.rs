@@ -114,7 +114,9 @@ impl JsonSchema for DurationText {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         described(
-            string_schema(Some(r"^\s*[0-9]+(\.[0-9]+)?\s*(us|µs|ms|s|sec|m|min|h)\s*$")),
+            string_schema(Some(
+                r"^\s*[0-9]+(\.[0-9]+)?\s*(us|µs|ms|s|sec|m|min|h)\s*$",
+            )),
             "A duration: a number and a unit (us, ms, s, m, h), e.g. \"200ms\", \"2s\".",
         )
     }
@@ -246,7 +248,11 @@ impl<'de> Deserialize<'de> for RegexText {
 /// multi-line caret picture.
 fn regex_reason(e: &regex::Error) -> String {
     let text = e.to_string();
-    let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let last = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
     last.trim().trim_start_matches("error: ").to_string()
 }
 
@@ -635,7 +641,10 @@ impl JsonSchema for BenchSpec {
     }
     fn json_schema(gen: &mut SchemaGenerator) -> Schema {
         any_of(
-            vec![gen.subschema_for::<bool>(), gen.subschema_for::<BenchTable>()],
+            vec![
+                gen.subschema_for::<bool>(),
+                gen.subschema_for::<BenchTable>(),
+            ],
             "Include the case in `mlpy-test bench`: true, or { iterations, concurrency, warmup }.",
         )
     }

@@ -191,9 +191,17 @@ fn the_corpus_is_complete() {
 #[test]
 fn one_bad_file_does_not_stop_the_others() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("a.mltest"), "code = \"1;\"\nexpect.result = 1\n").unwrap();
+    std::fs::write(
+        dir.path().join("a.mltest"),
+        "code = \"1;\"\nexpect.result = 1\n",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("b.mltest"), "code = \"1;\"\nbogus = 1\n").unwrap();
-    std::fs::write(dir.path().join("c.mltest"), "code = \"2;\"\nexpect.result = 2\n").unwrap();
+    std::fs::write(
+        dir.path().join("c.mltest"),
+        "code = \"2;\"\nexpect.result = 2\n",
+    )
+    .unwrap();
     let loader = Loader::new(dir.path());
     let results: Vec<_> = discover(dir.path())
         .iter()

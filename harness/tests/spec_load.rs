@@ -28,7 +28,11 @@ fn every_key_resolves() {
     write(root, "fixtures/tree/a.txt", "A");
     write(root, "fixtures/tree/sub/b.txt", "B");
     write(root, "fixtures/bodies/users.json", "[1, 2]");
-    write(root, "fixtures/modules/helpers.ml", "function f() { return 1; }");
+    write(
+        root,
+        "fixtures/modules/helpers.ml",
+        "function f() { return 1; }",
+    );
     write(root, "fixtures/lib/util/strings.ml", "x = 1;");
     write(root, "specs/area/main.ml", "result = 2 * 3;");
     write(
@@ -81,9 +85,16 @@ expect.calls = [{ method = "get", url = "https://api.example.com/users/*" }]
     assert_eq!(c.name, "everything");
     assert_eq!((c.line, c.col), (7, 1));
     assert_eq!(&*c.code, "result = 2 * 3;");
-    assert!(c.code_file.as_ref().unwrap().ends_with("specs/area/main.ml"));
+    assert!(c
+        .code_file
+        .as_ref()
+        .unwrap()
+        .ends_with("specs/area/main.ml"));
     assert_eq!(c.code_line, 1);
-    assert_eq!(c.grant, ["file:read:/data/*", "network:http:api.example.com"]);
+    assert_eq!(
+        c.grant,
+        ["file:read:/data/*", "network:http:api.example.com"]
+    );
     assert_eq!(c.grants.tokens().len(), 2);
     assert_eq!(c.timeout, Some(Duration::from_millis(250)));
     assert_eq!(c.tags, ["area", "big"]);
@@ -116,7 +127,11 @@ expect.calls = [{ method = "get", url = "https://api.example.com/users/*" }]
     assert_eq!(&*c.http[1].body, b"[1, 2]");
     assert!(c.http[1].matches("DELETE", "https://api.example.com/file"));
     assert_eq!(c.http[2].error, Some(HttpFailure::Network));
-    let env: Vec<_> = c.env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let env: Vec<_> = c
+        .env
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     assert_eq!(env, [("HOME", "/home/ada"), ("LANG", "en")]);
     let clock = c.clock.unwrap();
     assert_eq!(clock.at, 1_704_103_200.0);
@@ -146,7 +161,10 @@ expect.calls = [{ method = "get", url = "https://api.example.com/users/*" }]
     assert_eq!(e.stdout.as_deref(), Some("hello\n"));
     assert_eq!(e.stdout_contains, ["hel"]);
     assert_eq!(e.stdout_matches.len(), 2);
-    assert!(e.stdout_matches[0].is_match("x\nhello\ny"), "multi-line anchors");
+    assert!(
+        e.stdout_matches[0].is_match("x\nhello\ny"),
+        "multi-line anchors"
+    );
     assert_eq!(e.globals["n"], Data::Int(3));
     assert_eq!(e.violations.len(), 2);
     assert_eq!(e.violations[0].resource.as_deref(), Some("/etc/*"));
@@ -266,7 +284,10 @@ each = [
     assert_eq!((cases[1].line, cases[1].col), (6, 3));
     assert_eq!(cases[1].tags, ["slow"]);
     assert_eq!(cases[2].expect.tolerance, 1e-12);
-    assert_eq!(cases[3].expect.error.as_ref().unwrap().kind.as_deref(), Some("TypeError"));
+    assert_eq!(
+        cases[3].expect.error.as_ref().unwrap().kind.as_deref(),
+        Some("TypeError")
+    );
     assert_eq!(cases[3].location.row, Some(3));
 
     // In a multi-case file rows sit under the case name.
@@ -331,7 +352,11 @@ each = [{ result = 1 }, { name = "x", ignore = "later", result = 1 }]
 fn names_resolve_straight_to_files() {
     let dir = tempfile::tempdir().unwrap();
     let specs = dir.path().join("specs");
-    write(&specs, "a/b.mltest", "[[case]]\nname = \"c\"\ncode = \"1;\"\nexpect.result = 1\n");
+    write(
+        &specs,
+        "a/b.mltest",
+        "[[case]]\nname = \"c\"\ncode = \"1;\"\nexpect.result = 1\n",
+    );
     write(&specs, "a/b/c.mltest", "code = \"1;\"\nexpect.result = 1\n");
     assert_eq!(
         resolve_name(&specs, "a::b::c"),
@@ -342,7 +367,11 @@ fn names_resolve_straight_to_files() {
     assert!(resolve_name(&specs, "nope::x").is_empty());
     let loader = Loader::new(&specs);
     let found = loader.find_case("a::b::c").unwrap();
-    assert_eq!(found.len(), 2, "one from each file: the suite has two tests of that name");
+    assert_eq!(
+        found.len(),
+        2,
+        "one from each file: the suite has two tests of that name"
+    );
     assert_eq!(
         test_name_prefix(&specs, &specs.join("a/b/c.mltest")),
         "a::b::c"
@@ -357,14 +386,24 @@ fn names_resolve_straight_to_files() {
 fn discovery_is_sorted_and_skips_hidden_dirs() {
     let dir = tempfile::tempdir().unwrap();
     let specs = dir.path();
-    for f in ["b.mltest", "a/z.mltest", "a/b.mltest", ".git/x.mltest", "c.toml", "a/c/d.mltest"] {
+    for f in [
+        "b.mltest",
+        "a/z.mltest",
+        "a/b.mltest",
+        ".git/x.mltest",
+        "c.toml",
+        "a/c/d.mltest",
+    ] {
         write(specs, f, "");
     }
     let found: Vec<String> = discover(specs)
         .iter()
         .map(|p| p.strip_prefix(specs).unwrap().display().to_string())
         .collect();
-    assert_eq!(found, ["a/b.mltest", "a/c/d.mltest", "a/z.mltest", "b.mltest"]);
+    assert_eq!(
+        found,
+        ["a/b.mltest", "a/c/d.mltest", "a/z.mltest", "b.mltest"]
+    );
     assert_eq!(discover(&specs.join("b.mltest")), [specs.join("b.mltest")]);
 }
 

@@ -271,14 +271,36 @@ fn is_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
+/// `content-type` → `Content-Type`.
+pub fn title_case(name: &str) -> String {
+    name.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_ascii_uppercase().to_string() + &c.as_str().to_ascii_lowercase(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 fn read_body(resp: ureq::Response, max: usize) -> Result<(HttpResponse, bool), HttpError> {
     let status = resp.status();
     let status_text = resp.status_text().to_string();
+    // ureq lower-cases names; give them the usual `Content-Type` casing.
+    let mut names = resp.headers_names();
+    names.dedup();
+    let mut seen: Vec<String> = Vec::new();
     let mut headers = Vec::new();
-    for name in resp.headers_names() {
-        for v in resp.all(&name) {
-            headers.push((name.clone(), v.to_string()));
+    for name in names {
+        if seen.contains(&name) {
+            continue;
         }
+        for v in resp.all(&name) {
+            headers.push((title_case(&name), v.to_string()));
+        }
+        seen.push(name);
     }
     let mut body = Vec::new();
     let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);

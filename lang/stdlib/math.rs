@@ -188,9 +188,14 @@ fn log(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::Float(lx / lb))
 }
 
-/// Decimal digits of a result with `bits` binary digits, roughly.
+/// Largest exact integer result (in bits) of `pow`/`factorial`: about
+/// 2.5 million decimal digits, so one call cannot run for minutes.
+const MAX_RESULT_BITS: f64 = (1u64 << 23) as f64;
+
+/// Rejects results with more than `bits` binary digits when they exceed
+/// [`MAX_RESULT_BITS`] or (as decimal text) the VM's size limit.
 fn check_bits(vm: &Vm, bits: f64) -> VmResult<()> {
-    if bits * std::f64::consts::LOG10_2 > vm.limits.max_len as f64 {
+    if bits > MAX_RESULT_BITS || bits * std::f64::consts::LOG10_2 > vm.limits.max_len as f64 {
         return Err(MlError::new(
             ErrorKind::MemoryError,
             "integer result too large",
@@ -305,8 +310,8 @@ fn sign(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::Int(s))
 }
 
-/// Largest `n` accepted by `factorial` (the result has ~2.3 million digits).
-const MAX_FACTORIAL: u64 = 500_000;
+/// Largest `n` accepted by `factorial` (the result has 456,574 digits).
+const MAX_FACTORIAL: u64 = 100_000;
 
 fn factorial(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("factorial", args, 1, 1)?;
@@ -326,10 +331,9 @@ fn factorial(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     }
     let n = n.to_u64().unwrap_or(u64::MAX);
     if n > MAX_FACTORIAL {
-        return Err(MlError::new(
-            ErrorKind::MemoryError,
-            format!("factorial() argument {n} is too large (limit {MAX_FACTORIAL})"),
-        ));
+        return Err(overflow(&format!(
+            "factorial() argument should not exceed {MAX_FACTORIAL}"
+        )));
     }
     // log2(n!) ~ n log2(n) - n log2(e)
     let nf = n as f64;
