@@ -200,7 +200,7 @@ impl Checker {
                             None,
                         );
                     }
-                } else if uncaught_violation && !e.violations.is_empty() {
+                } else if uncaught_violation && !e.violations.is_empty() && e.result.is_none() {
                     // Checked against the recorded violations below.
                 } else {
                     let (what, expected) = match &e.result {
@@ -309,7 +309,7 @@ impl Checker {
             && want.iter().zip(got).all(|(w, g)| {
                 w.method
                     .as_deref()
-                    .map_or(true, |m| m.eq_ignore_ascii_case(&g.method))
+                    .is_none_or(|m| m.eq_ignore_ascii_case(&g.method))
                     && wildcard_match(&w.url, &g.url)
             });
         if ok {
@@ -396,14 +396,14 @@ pub fn floats_equal(a: f64, b: f64, tolerance: f64) -> bool {
 }
 
 fn error_matches(spec: &ErrorSpec, err: &ErrorInfo) -> bool {
-    spec.kind.as_ref().map_or(true, |k| *k == err.kind)
-        && spec.message.as_ref().map_or(true, |m| *m == err.message)
+    spec.kind.as_ref().is_none_or(|k| *k == err.kind)
+        && spec.message.as_ref().is_none_or(|m| *m == err.message)
         && spec
             .message_contains
             .as_ref()
-            .map_or(true, |m| err.message.contains(m.as_str()))
-        && spec.line.map_or(true, |l| err.line == Some(l))
-        && spec.column.map_or(true, |c| err.column == Some(c))
+            .is_none_or(|m| err.message.contains(m.as_str()))
+        && spec.line.is_none_or(|l| err.line == Some(l))
+        && spec.column.is_none_or(|c| err.column == Some(c))
 }
 
 /// Capabilities compare with `.` and `:` alike; `file` matches any
@@ -416,7 +416,7 @@ fn violation_matches(want: &ViolationExpect, got: &Violation) -> bool {
         && want
             .resource
             .as_ref()
-            .map_or(true, |r| wildcard_match(r, &got.resource))
+            .is_none_or(|r| wildcard_match(r, &got.resource))
 }
 
 // ---------------------------------------------------------------------------

@@ -133,12 +133,14 @@ impl MockBackend {
         };
         std::thread::sleep(delay);
         if fail {
-            return Err(CallError::Error(internal_error("mock failure")));
+            return Err(CallError::Error(Box::new(internal_error("mock failure"))));
         }
         match response {
             None => Err(CallError::NotFound(function.to_string())),
             Some(MockResponse::Value(v)) => Ok(v),
-            Some(MockResponse::Error { kind, message }) => Err(CallError::Error(error_info(&kind, &message))),
+            Some(MockResponse::Error { kind, message }) => {
+                Err(CallError::Error(Box::new(error_info(&kind, &message))))
+            }
             Some(MockResponse::Timeout) => Err(CallError::Timeout),
         }
     }

@@ -74,9 +74,9 @@ pub enum CallError {
     /// The global exists but is not a function.
     NotCallable(String),
     /// The function raised an ML error.
-    Error(ErrorInfo),
+    Error(Box<ErrorInfo>),
     /// A capability violation that the function did not catch.
-    Violation(ErrorInfo),
+    Violation(Box<ErrorInfo>),
     Timeout,
     Cancelled,
 }
@@ -268,8 +268,8 @@ impl Session {
                 Err(match e.kind() {
                     ErrorKind::Timeout => CallError::Timeout,
                     ErrorKind::Cancelled => CallError::Cancelled,
-                    ErrorKind::CapabilityViolation => CallError::Violation(e.info()),
-                    _ => CallError::Error(e.info()),
+                    ErrorKind::CapabilityViolation => CallError::Violation(Box::new(e.info())),
+                    _ => CallError::Error(Box::new(e.info())),
                 })
             }
         }

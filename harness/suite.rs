@@ -60,6 +60,10 @@ pub fn build_world(case: &Case) -> World {
         }
         http.add(route);
     }
+    // A request no mock matches fails like an unreachable host.
+    http.add(Route::new("*", "*").fail(HttpError::Network(
+        "no mocked response matches this request".into(),
+    )));
     let clock = match &case.clock {
         Some(c) => {
             let mut clock = match c.step {
@@ -313,8 +317,8 @@ fn run_callback_case(case: &Case, timeout: Duration) -> (ExecOutcome, Vec<Record
             let mut call = session.take_output();
             call.status = match r {
                 Ok(value) => Status::Ok { value },
-                Err(CallError::Error(error)) => Status::Error { error },
-                Err(CallError::Violation(error)) => Status::Violation { error },
+                Err(CallError::Error(error)) => Status::Error { error: *error },
+                Err(CallError::Violation(error)) => Status::Violation { error: *error },
                 Err(CallError::Timeout) => Status::Timeout,
                 Err(CallError::Cancelled) => Status::Cancelled,
                 Err(other) => Status::Error {

@@ -195,7 +195,7 @@ impl Reporter {
                             CaseStatus::Blessed => self.paint(YELLOW, "b"),
                         };
                         let _ = write!(self.out, "{c}");
-                        if self.done % 88 == 0 {
+                        if self.done.is_multiple_of(88) {
                             let _ = writeln!(self.out);
                         }
                     }

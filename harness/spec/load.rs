@@ -822,13 +822,13 @@ impl<'a> Ctx<'a> {
         };
         if r.result.is_some() || r.result_json.is_some() || r.stdout.is_some() {
             let inner = r.expect.as_ref();
-            if r.result.is_some() || r.result_json.is_some() {
-                if inner.is_some_and(|x| x.result.is_some() || x.result_json.is_some()) {
-                    return Err(self.err(
-                        offset,
-                        "this row sets both `result` and `expect.result`; use one",
-                    ));
-                }
+            if (r.result.is_some() || r.result_json.is_some())
+                && inner.is_some_and(|x| x.result.is_some() || x.result_json.is_some())
+            {
+                return Err(self.err(
+                    offset,
+                    "this row sets both `result` and `expect.result`; use one",
+                ));
             }
             if r.stdout.is_some() && inner.is_some_and(|x| x.stdout.is_some()) {
                 return Err(self.err(

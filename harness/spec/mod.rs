@@ -131,7 +131,7 @@ impl HttpMock {
     pub fn matches(&self, method: &str, url: &str) -> bool {
         self.method
             .as_deref()
-            .map_or(true, |m| m.eq_ignore_ascii_case(method))
+            .is_none_or(|m| m.eq_ignore_ascii_case(method))
             && wildcard_match(&self.url, url)
     }
 }
@@ -251,6 +251,19 @@ pub fn wildcard_match(pattern: &str, text: &str) -> bool {
     rest.len() >= last.len() && rest.ends_with(last)
 }
 
+/// The JSON Schema of `.mltest` files (shipped as `mltest.schema.json`),
+/// pretty-printed with a trailing newline.
+pub fn schema_json() -> String {
+    let mut settings = schemars::gen::SchemaSettings::draft07();
+    settings.option_add_null_type = false;
+    let schema = settings
+        .into_generator()
+        .into_root_schema_for::<model::SpecFile>();
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::wildcard_match as m;
@@ -281,17 +294,4 @@ mod tests {
         assert!(!m("ab*ba", "aba"));
         assert!(m("ab*ba", "abba"));
     }
-}
-
-/// The JSON Schema of `.mltest` files (shipped as `mltest.schema.json`),
-/// pretty-printed with a trailing newline.
-pub fn schema_json() -> String {
-    let mut settings = schemars::gen::SchemaSettings::draft07();
-    settings.option_add_null_type = false;
-    let schema = settings
-        .into_generator()
-        .into_root_schema_for::<model::SpecFile>();
-    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
-    text.push('\n');
-    text
 }

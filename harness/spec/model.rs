@@ -959,3 +959,80 @@ impl ExpectTable {
             && self.calls.is_none()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+        let de = toml_edit::de::Deserializer::parse(text).map_err(|e| e.to_string())?;
+        T::deserialize(de).map_err(|e| e.message().to_string())
+    }
+
+    #[derive(Deserialize, Debug)]
+    struct W<T> {
+        v: T,
+    }
+
+    #[test]
+    fn times() {
+        assert_eq!(parse_time("1970-01-01T00:00:10Z"), Ok((10.0, 0)));
+        assert_eq!(parse_time("1970-01-01T02:00:00+02:00"), Ok((0.0, 7200)));
+        assert_eq!(parse_time("1970-01-01T00:00:00.5"), Ok((0.5, 0)));
+        assert_eq!(parse_time("1970-01-02"), Ok((86400.0, 0)));
+        assert!(parse_time("soon").is_err());
+    }
+
+    #[test]
+    fn reasons_and_lists() {
+        assert_eq!(
+            parse::<W<Reason>>("v = true").unwrap().v,
+            Reason::Yes(String::new())
+        );
+        assert_eq!(parse::<W<Reason>>("v = false").unwrap().v, Reason::No);
+        assert_eq!(
+            parse::<W<Reason>>("v = 'x'").unwrap().v,
+            Reason::Yes("x".into())
+        );
+        assert!(parse::<W<Reason>>("v = 1").is_err());
+        assert_eq!(parse::<W<OneOrMany<String>>>("v = 'a'").unwrap().v.0, ["a"]);
+        assert_eq!(
+            parse::<W<OneOrMany<String>>>("v = ['a', 'b']").unwrap().v.0,
+            ["a", "b"]
+        );
+        let one = parse::<W<OneOrMany<ViolationTable>>>("v = { capability = 'env' }").unwrap();
+        assert_eq!(one.v.0[0].capability, "env");
+        let bad = parse::<W<OneOrMany<ViolationTable>>>("v = { capability = 'env', x = 1 }");
+        assert!(bad.unwrap_err().contains("unknown field `x`"));
+    }
+
+    #[test]
+    fn string_or_table_forms() {
+        let e = parse::<W<ErrorSpec>>("v = 'KeyError'").unwrap().v;
+        assert_eq!(e.kind.as_deref(), Some("KeyError"));
+        let e = parse::<W<ErrorSpec>>("v = { message_contains = 'x', line = 2 }")
+            .unwrap()
+            .v;
+        assert_eq!((e.kind, e.line), (None, Some(2)));
+        let m = parse::<W<ModuleSpec>>("v = { code = 'x = 1;' }").unwrap().v;
+        assert_eq!(m, ModuleSpec::Code("x = 1;".into()));
+        let m = parse::<W<ModuleSpec>>("v = { code = 'a', file = 'b' }").unwrap_err();
+        assert_eq!(m, "a module table needs exactly one of `code` or `file`");
+        let f = parse::<W<FilesDir>>("v = 'tree'").unwrap().v;
+        assert_eq!((f.dir.as_str(), f.at.as_str()), ("tree", "/"));
+        let b = parse::<W<BenchSpec>>("v = { iterations = 5 }").unwrap().v;
+        assert!(b.enabled);
+        assert_eq!(b.iterations, Some(5));
+        assert!(!parse::<W<BenchSpec>>("v = false").unwrap().v.enabled);
+    }
+
+    #[test]
+    fn overlay_treats_result_and_result_json_as_one() {
+        let base: ExpectTable = parse("result = 1\nstdout = 'a'").unwrap();
+        let over: ExpectTable = parse("result_json = 'null'").unwrap();
+        let both = base.overlay(&over);
+        assert!(both.result.is_none());
+        assert!(both.result_json.is_some());
+        assert_eq!(both.stdout.as_deref(), Some("a"));
+    }
+}

@@ -206,6 +206,12 @@ fn violations_match_any_recorded_one() {
     assert_eq!(v.failures[0].actual, "no capability violation was recorded");
     assert_eq!(v.failures[1].expected, "env on any resource");
 
+    // An uncaught violation leaves no result to compare.
+    let both = case(
+        "code = \"x\"\nexpect.violation = { capability = \"file:read\" }\nexpect.result = 1\n",
+    );
+    assert_eq!(whats(&out, &both), ["result"]);
+
     // A violation nobody expected is a failure.
     let plain = case("code = \"x\"\nexpect.result = 1\n");
     assert_eq!(whats(&out, &plain), ["result"]);

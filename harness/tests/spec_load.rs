@@ -174,6 +174,13 @@ expect.calls = [{ method = "get", url = "https://api.example.com/users/*" }]
 }
 
 #[test]
+fn cases_cross_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Case>();
+    send_sync::<Loader>();
+}
+
+#[test]
 fn defaults_merge_into_cases() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
@@ -548,4 +555,28 @@ fn a_thousand_trivial_files_load_fast() {
     assert_eq!(listed, 1000);
     eprintln!("1000 files: load {elapsed:?}, list {list_elapsed:?}");
     assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+}
+
+/// Every TOML example in docs/mltest-format.md uses real keys with the
+/// right types (fragments may leave out code or fixtures).
+#[test]
+fn the_format_docs_examples_parse() {
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/mltest-format.md"
+    ))
+    .unwrap();
+    let loader = Loader::new("/specs");
+    let mut checked = 0;
+    for block in doc.split("```toml\n").skip(1) {
+        let text = block.split("```").next().unwrap();
+        if text.contains("[rule.schema]") {
+            continue; // the taplo configuration
+        }
+        if let Err(e) = loader.list_str(Path::new("/specs/doc.mltest"), text) {
+            panic!("{e}\n{text}");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 12, "{checked}");
 }

@@ -115,7 +115,10 @@ fn match_tokens(p: &[Tok], s: &str) -> bool {
         let c = s[si..].chars().next();
         if let Some(c) = c {
             if let Some(tok) = p.get(pi) {
-                if *tok == Tok::Star {
+                if matches!(tok, Tok::Star) {
+                    if pi + 1 == p.len() {
+                        return true;
+                    }
                     star = Some((pi + 1, si));
                     pi += 1;
                     continue;
@@ -180,15 +183,51 @@ enum Seg {
     /// `**`: any number of segments.
     Deep,
     Lit(Box<str>),
+    /// `*`: any one segment.
+    Any,
+    /// `*.csv`
+    Suffix(Box<str>),
+    /// `app*`
+    Prefix(Box<str>),
     Glob(Box<[Tok]>),
 }
 
 impl Seg {
+    fn parse(seg: &str) -> Seg {
+        if seg == "**" {
+            return Seg::Deep;
+        }
+        if !has_wildcards(seg) {
+            return Seg::Lit(seg.into());
+        }
+        let toks = tokens(seg);
+        let lits = |ts: &[Tok]| -> Option<String> {
+            ts.iter()
+                .map(|t| match t {
+                    Tok::Char(c) => Some(*c),
+                    _ => None,
+                })
+                .collect()
+        };
+        match toks.as_slice() {
+            [Tok::Star] => Seg::Any,
+            [Tok::Star, rest @ ..] if lits(rest).is_some() => {
+                Seg::Suffix(lits(rest).unwrap_or_default().into())
+            }
+            [init @ .., Tok::Star] if lits(init).is_some() => {
+                Seg::Prefix(lits(init).unwrap_or_default().into())
+            }
+            _ => Seg::Glob(toks.into_boxed_slice()),
+        }
+    }
+
     #[inline]
     fn matches(&self, s: &str) -> bool {
         match self {
-            Seg::Deep => true,
+            Seg::Deep | Seg::Any => true,
             Seg::Lit(l) => **l == *s,
+            Seg::Suffix(x) => s.ends_with(&**x),
+            Seg::Prefix(x) => s.starts_with(&**x),
             Seg::Glob(t) => match_tokens(t, s),
         }
     }
@@ -199,11 +238,16 @@ impl Seg {
 pub struct PathGlob {
     text: Box<str>,
     segs: Box<[Seg]>,
+    /// The leading literal segments as a path (`/data/reports`): every
+    /// matching path starts with it, so most misses cost one comparison.
+    prefix: Box<str>,
 }
 
-type Segs<'a> = SmallVec<[&'a str; 16]>;
+/// Path segments, split once per check.
+pub type Segs<'a> = SmallVec<[&'a str; 16]>;
 
-fn split(path: &str) -> Segs<'_> {
+/// The segments of an absolute, normalised path.
+pub fn split(path: &str) -> Segs<'_> {
     path.split('/').filter(|s| !s.is_empty()).collect()
 }
 
@@ -219,25 +263,38 @@ impl PathGlob {
         }
         let mut segs: Vec<Seg> = Vec::new();
         for seg in body.split('/').filter(|s| !s.is_empty()) {
-            let s = match seg {
-                "." | ".." => {
-                    return Err(format!(
-                        "file patterns must be normalised: '{seg}' is not allowed in '{t}'"
-                    ))
-                }
-                "**" => Seg::Deep,
-                s if has_wildcards(s) => Seg::Glob(tokens(s).into_boxed_slice()),
-                s => Seg::Lit(s.into()),
-            };
+            if seg == "." || seg == ".." {
+                return Err(format!(
+                    "file patterns must be normalised: '{seg}' is not allowed in '{t}'"
+                ));
+            }
+            let s = Seg::parse(seg);
             if s == Seg::Deep && segs.last() == Some(&Seg::Deep) {
                 continue;
             }
             segs.push(s);
         }
+        let mut prefix = String::new();
+        for s in &segs {
+            match s {
+                Seg::Lit(l) => {
+                    prefix.push('/');
+                    prefix.push_str(l);
+                }
+                _ => break,
+            }
+        }
         Ok(PathGlob {
             text: t.into(),
             segs: segs.into_boxed_slice(),
+            prefix: prefix.into(),
         })
+    }
+
+    /// [`PathGlob::matches`] on a path already split with [`split`].
+    #[inline]
+    pub fn matches_split(&self, path: &str, segs: &[&str]) -> bool {
+        path.starts_with(&*self.prefix) && match_segs(&self.segs, segs)
     }
 
     pub fn as_str(&self) -> &str {
@@ -246,8 +303,7 @@ impl PathGlob {
 
     /// Does the pattern match this absolute, normalised path?
     pub fn matches(&self, path: &str) -> bool {
-        let segs = split(path);
-        match_segs(&self.segs, &segs)
+        self.matches_split(path, &split(path))
     }
 
     /// Could the pattern match this path or anything below it? (Used to

@@ -608,8 +608,8 @@ impl Token {
         }
         match (&self.pattern, res) {
             (Pattern::Any, _) => true,
-            (Pattern::Path(g), Resource::Text(p)) => match mode {
-                Mode::Exact => g.matches(p),
+            (Pattern::Path(g), Resource::Path(p, segs)) => match mode {
+                Mode::Exact => g.matches_split(p, segs),
                 Mode::Listing => g.matches_or_below(p),
             },
             (Pattern::Host(h), Resource::Url(u)) => h.matches(u),
@@ -693,6 +693,8 @@ pub enum Mode {
 
 enum Resource<'a> {
     Text(&'a str),
+    /// An absolute path and its segments.
+    Path(&'a str, glob::Segs<'a>),
     Url(Url),
 }
 
@@ -800,6 +802,7 @@ impl GrantSet {
                     "'{resource}' is not an absolute path"
                 )))
             }
+            Kind::File => Resource::Path(resource, glob::split(resource)),
             _ => Resource::Text(resource),
         };
         let mut denial = Denial::NotGranted;

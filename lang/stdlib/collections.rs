@@ -20,6 +20,16 @@ pub(crate) fn items(vm: &Vm, v: &Value) -> VmResult<Vec<Value>> {
     iter::collect(v, vm.limits.max_len)
 }
 
+/// Runs `f` on the items of a sequence, without copying arrays and tuples.
+/// `f` must not call ML code (the array stays borrowed).
+pub(crate) fn with_items<R>(vm: &Vm, v: &Value, f: impl FnOnce(&[Value]) -> VmResult<R>) -> VmResult<R> {
+    match v {
+        Value::Array(a) => f(&a.borrow()),
+        Value::Tuple(t) => f(t),
+        other => f(&items(vm, other)?),
+    }
+}
+
 /// Python `lst[start:stop]` with clamping; `None` bounds are open.
 pub(crate) fn slice(items: &[Value], start: Option<Value>, stop: Option<Value>) -> VmResult<Vec<Value>> {
     let r = slice_range(&[start, stop, None], items.len())?;
@@ -127,50 +137,55 @@ fn length(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn get(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("get", args, 2, 2)?;
-    let items = items(vm, &args[0])?;
     let i = int_arg("get", &args[1])?;
-    let len = items.len() as i64;
-    let idx = if i < 0 { i + len } else { i };
-    Ok(if (0..len).contains(&idx) {
-        items[idx as usize].clone()
-    } else {
-        Value::Null
+    with_items(vm, &args[0], |items| {
+        let len = items.len() as i64;
+        let idx = if i < 0 { i + len } else { i };
+        Ok(if (0..len).contains(&idx) {
+            items[idx as usize].clone()
+        } else {
+            Value::Null
+        })
     })
 }
 
 fn first(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("first", args, 1, 1)?;
-    Ok(items(vm, &args[0])?.into_iter().next().unwrap_or(Value::Null))
+    with_items(vm, &args[0], |items| Ok(items.first().cloned().unwrap_or(Value::Null)))
 }
 
 fn last(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("last", args, 1, 1)?;
-    Ok(items(vm, &args[0])?.pop().unwrap_or(Value::Null))
+    with_items(vm, &args[0], |items| Ok(items.last().cloned().unwrap_or(Value::Null)))
 }
 
 fn contains(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("contains", args, 2, 2)?;
-    for item in items(vm, &args[0])? {
-        if values_equal(&item, &args[1])? {
-            return Ok(Value::Bool(true));
+    with_items(vm, &args[0], |items| {
+        for item in items {
+            if values_equal(item, &args[1])? {
+                return Ok(Value::Bool(true));
+            }
         }
-    }
-    Ok(Value::Bool(false))
+        Ok(Value::Bool(false))
+    })
 }
 
 fn index_of(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("indexOf", args, 2, 2)?;
-    for (i, item) in items(vm, &args[0])?.iter().enumerate() {
-        if values_equal(item, &args[1])? {
-            return Ok(Value::Int(i as i64));
+    with_items(vm, &args[0], |items| {
+        for (i, item) in items.iter().enumerate() {
+            if values_equal(item, &args[1])? {
+                return Ok(Value::Int(i as i64));
+            }
         }
-    }
-    Ok(Value::Int(-1))
+        Ok(Value::Int(-1))
+    })
 }
 
 fn is_empty(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("isEmpty", args, 1, 1)?;
-    Ok(Value::Bool(items(vm, &args[0])?.is_empty()))
+    with_items(vm, &args[0], |items| Ok(Value::Bool(items.is_empty())))
 }
 
 fn find(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {

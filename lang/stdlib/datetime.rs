@@ -1172,6 +1172,15 @@ mod tests {
         assert_eq!(parse_iso("é"), None);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_text_never_panics(t in "\\PC{0,30}", iso in "[0-9T:.+Z -]{0,26}") {
+            let _ = parse_iso(&t);
+            let _ = parse_iso(&iso);
+            let _ = strftime(dt(2024, 1, 1, 0, 0, 0), &t, || 0);
+        }
+    }
+
     #[test]
     fn field_checks_use_python_words() {
         assert_eq!(check_fields(2024, 2, 30, 0, 0, 0, 0).unwrap_err(), "day is out of range for month");

@@ -795,6 +795,22 @@ mod tests {
         assert!(e(&"[".repeat(5000)).contains("nesting"));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_text_never_panics(t in "\\PC{0,40}") {
+            let _ = parse_text(&t);
+        }
+
+        #[test]
+        fn jsonish_text_round_trips(t in "[\\[\\]{}\",:0-9.eE+\\-a-z\\\\ é]{0,30}") {
+            if let Ok((v, _)) = parse_text(&t) {
+                let text = to_json_text(&v, None, usize::MAX).unwrap();
+                let (again, _) = parse_text(&text).unwrap();
+                proptest::prop_assert_eq!(to_json_text(&again, None, usize::MAX).unwrap(), text);
+            }
+        }
+    }
+
     #[test]
     fn cycles_and_depth_are_errors() {
         let a = Value::array(vec![]);

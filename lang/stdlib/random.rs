@@ -204,12 +204,20 @@ fn shuffle_in_place(vm: &mut Vm, items: &mut [Value]) {
 
 fn choice(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("choice", args, 1, 1)?;
-    let items = population(vm, "choice", &args[0])?;
-    if items.is_empty() {
+    let n = match &args[0] {
+        Value::Array(a) => a.borrow().len(),
+        Value::Tuple(t) => t.len(),
+        other => population(vm, "choice", other)?.len(),
+    };
+    if n == 0 {
         return Ok(Value::Null);
     }
-    let i = below(vm, items.len() as u128) as usize;
-    Ok(items[i].clone())
+    let i = below(vm, n as u128) as usize;
+    Ok(match &args[0] {
+        Value::Array(a) => a.borrow().get(i).cloned().unwrap_or(Value::Null),
+        Value::Tuple(t) => t[i].clone(),
+        other => population(vm, "choice", other)?.swap_remove(i),
+    })
 }
 
 fn shuffle(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {

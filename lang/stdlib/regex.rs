@@ -84,8 +84,13 @@ struct Tr {
     has_dollar: bool,
     flags: Flags,
     /// One entry per open `(`: its capture number (if capturing), its
-    /// position, and the flags to restore at `)`.
-    open: Vec<(Option<usize>, usize, Flags)>,
+    /// position, the flags to restore at `)`, where its text starts in
+    /// `out`, and whether it is a lookaround.
+    open: Vec<(Option<usize>, usize, Flags, usize, bool)>,
+    /// Set right after a lookaround (or an empty `(?:)`) closes: where its
+    /// text starts in `out`. Python lets such zero-width groups take a
+    /// quantifier; fancy-regex does not.
+    zero_width: Option<usize>,
     groups: usize,
     closed: Vec<bool>,
     names: Vec<(String, usize)>,
@@ -443,11 +448,12 @@ impl Tr {
     fn open_capture(&mut self, pos: usize) {
         self.groups += 1;
         self.closed.push(false);
-        self.open.push((Some(self.groups), pos, self.flags));
+        self.open
+            .push((Some(self.groups), pos, self.flags, self.out.len(), false));
     }
 
-    fn open_other(&mut self, pos: usize) {
-        self.open.push((None, pos, self.flags));
+    fn open_other(&mut self, pos: usize, look: bool) {
+        self.open.push((None, pos, self.flags, self.out.len(), look));
     }
 
     /// Inline flag letters at `self.i`; returns (on, off) and the stop char.
@@ -520,14 +526,14 @@ impl Tr {
                 }
             }
             ':' | '=' | '!' | '>' => {
-                self.open_other(start);
+                self.open_other(start, matches!(k, '=' | '!'));
                 self.out.push_str("(?");
                 self.out.push(k);
                 self.i += 3;
             }
             '<' => match self.peek(3) {
                 Some(c @ ('=' | '!')) => {
-                    self.open_other(start);
+                    self.open_other(start, true);
                     self.out.push_str("(?<");
                     self.out.push(c);
                     self.i += 4;
@@ -584,7 +590,7 @@ impl Tr {
                 } else if !self.names.iter().any(|(nm, _)| *nm == name) {
                     return Err(err_at(format!("unknown group name '{name}'"), id_start));
                 }
-                self.open_other(start);
+                self.open_other(start, false);
                 let _ = write!(self.out, "(?({name})");
             }
             c if c == '-' || c.is_alphabetic() => {
@@ -603,7 +609,8 @@ impl Tr {
                 f.s = (f.s || on.s) && !off.s;
                 f.x = (f.x || on.x) && !off.x;
                 f.a = f.a || on.a;
-                self.open.push((None, start, saved));
+                self.open
+                    .push((None, start, saved, self.out.len(), false));
                 self.flags = f;
                 let mut letters = String::new();
                 for (b, ch) in [(on.i, 'i'), (on.m, 'm'), (on.s, 's')] {
@@ -648,16 +655,54 @@ impl Tr {
     }
 
     fn close_group(&mut self) -> Result<(), String> {
-        let Some((cap, _, flags)) = self.open.pop() else {
+        let Some((cap, _, flags, out_start, look)) = self.open.pop() else {
             return Err(err_at("unbalanced parenthesis", self.i));
         };
         if let Some(n) = cap {
             self.closed[n] = true;
         }
         self.flags = flags;
+        let empty = self.out[out_start..] == *"(?:";
         self.out.push(')');
         self.i += 1;
+        if look || empty {
+            self.zero_width = Some(out_start);
+        }
         Ok(())
+    }
+
+    /// A quantifier at `self.i` after a zero-width group: `min` repeats
+    /// and the index after it (and after a lazy `?` or possessive `+`).
+    fn zero_width_quantifier(&self) -> Option<(u64, usize)> {
+        let (min, mut j) = match self.peek(0)? {
+            '*' | '?' => (0, self.i + 1),
+            '+' => (1, self.i + 1),
+            '{' => {
+                let mut j = self.i + 1;
+                let mut lo = String::new();
+                while let Some(&d) = self.c.get(j).filter(|c| c.is_ascii_digit()) {
+                    lo.push(d);
+                    j += 1;
+                }
+                let mut comma = false;
+                if self.c.get(j) == Some(&',') {
+                    comma = true;
+                    j += 1;
+                    while self.c.get(j).is_some_and(char::is_ascii_digit) {
+                        j += 1;
+                    }
+                }
+                if self.c.get(j) != Some(&'}') || (lo.is_empty() && !comma) {
+                    return None;
+                }
+                (lo.parse().unwrap_or(if lo.is_empty() { 0 } else { 1 }), j + 1)
+            }
+            _ => return None,
+        };
+        if matches!(self.c.get(j), Some('?' | '+')) {
+            j += 1;
+        }
+        Some((min, j))
     }
 
     /// `{m,n}` if it is a valid repeat; otherwise a literal `{`.
@@ -729,6 +774,28 @@ impl Tr {
                     continue;
                 }
             }
+            if c == '(' && self.peek(1) == Some('?') && self.peek(2) == Some('#') {
+                // A comment; a quantifier after it applies to what precedes.
+                self.open_group()?;
+                continue;
+            }
+            if let Some(group_start) = self.zero_width.take() {
+                if let Some((min, next)) = self.zero_width_quantifier() {
+                    // A repeated assertion holds or is skipped: keep it
+                    // once when required, drop it when optional.
+                    // (Groups inside are kept so that numbering holds.)
+                    let text = &self.out[group_start..];
+                    let captures = text.contains("(?P<")
+                        || text
+                            .char_indices()
+                            .any(|(k, ch)| ch == '(' && !text[k..].starts_with("(?") && !text[..k].ends_with('\\'));
+                    if min == 0 && !captures {
+                        self.out.truncate(group_start);
+                    }
+                    self.i = next;
+                    continue;
+                }
+            }
             match c {
                 '\\' => self.escape()?,
                 '[' => self.class()?,
@@ -755,7 +822,7 @@ impl Tr {
                 }
             }
         }
-        if let Some(&(_, pos, _)) = self.open.last() {
+        if let Some(&(_, pos, ..)) = self.open.last() {
             return Err(err_at("missing ), unterminated subpattern", pos));
         }
         Ok(())
@@ -814,6 +881,7 @@ fn translate(pattern: &str, bits: i64, dollar_nl: bool) -> Result<Translated, St
         groups: 0,
         closed: vec![true],
         names: Vec::new(),
+        zero_width: None,
     };
     tr.run()?;
     let mut prefix = String::new();
@@ -966,12 +1034,12 @@ impl Compiled {
     }
 
     /// `search` / `match` / `fullmatch` between code-point positions.
-    fn find(&self, text: &str, pos: i64, endpos: Option<i64>, mode: Mode) -> VmResult<Option<Spans>> {
+    fn find(&self, text: &MlStr, pos: i64, endpos: Option<i64>, mode: Mode) -> VmResult<Option<Spans>> {
         let (start, end) = bounds(text, pos, endpos);
         if start > end {
             return Ok(None);
         }
-        let hay = &text[..end];
+        let hay = &text.as_str()[..end];
         let kind = match (mode, start == 0) {
             (Mode::Search, _) => Kind::Search,
             (Mode::Match, true) => Kind::Anchored,
@@ -985,11 +1053,22 @@ impl Compiled {
     /// Every match in `hay` from byte `start`, as CPython iterates: after
     /// an empty match the next one must not end where the search starts.
     fn all(&self, vm: &Vm, hay: &str, start: usize, limit: usize, groups: bool) -> VmResult<Vec<Spans>> {
+        self.all_with(hay, start, limit, groups, &|| vm.check_interrupt())
+    }
+
+    fn all_with(
+        &self,
+        hay: &str,
+        start: usize,
+        limit: usize,
+        groups: bool,
+        interrupted: &dyn Fn() -> VmResult<()>,
+    ) -> VmResult<Vec<Spans>> {
         let mut out = Vec::new();
         let mut pos = start;
         let mut must_advance = false;
         while pos <= hay.len() && (limit == 0 || out.len() < limit) {
-            vm.check_interrupt()?;
+            interrupted()?;
             let kind = if must_advance { Kind::Advance } else { Kind::Search };
             let Some(spans) = self.exec(hay, pos, kind, groups)? else {
                 break;
@@ -1043,27 +1122,60 @@ enum Mode {
 }
 
 /// Byte offset of code point `idx` (clamped to the text).
-fn char_to_byte(text: &str, idx: usize) -> usize {
-    if idx >= text.len() {
-        return text.len();
+fn char_to_byte(text: &MlStr, idx: usize) -> usize {
+    let t = text.as_str();
+    if idx >= text.char_len() {
+        return t.len();
     }
     if text.is_ascii() {
         return idx;
     }
-    text.char_indices().nth(idx).map(|(b, _)| b).unwrap_or(text.len())
+    t.char_indices().nth(idx).map(|(b, _)| b).unwrap_or(t.len())
 }
 
-/// Code-point index of byte offset `b`.
-fn byte_to_char(text: &str, b: usize) -> usize {
-    if text.is_ascii() {
-        b
-    } else {
-        text.get(..b).map(|s| s.chars().count()).unwrap_or(0)
+/// Converts byte offsets of one text to code-point indices; offsets asked
+/// in increasing order cost O(distance) each, so a whole `finditer` is
+/// linear.
+struct CharIndex<'t> {
+    text: &'t MlStr,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'t> CharIndex<'t> {
+    fn new(text: &'t MlStr) -> CharIndex<'t> {
+        CharIndex {
+            text,
+            byte: 0,
+            chars: 0,
+        }
+    }
+
+    fn of(&mut self, b: usize) -> usize {
+        if self.text.is_ascii() {
+            return b;
+        }
+        let t = self.text.as_str();
+        if b < self.byte {
+            self.byte = 0;
+            self.chars = 0;
+        }
+        self.chars += t.get(self.byte..b).map(|s| s.chars().count()).unwrap_or(0);
+        self.byte = b;
+        self.chars
+    }
+
+    /// Code-point spans for byte spans (starts in order keep it linear).
+    fn spans(&mut self, spans: &Spans) -> Spans {
+        spans
+            .iter()
+            .map(|s| s.map(|(a, b)| (self.of(a), self.of(b))))
+            .collect()
     }
 }
 
 /// Python's clamping of `pos` / `endpos` (code points) to byte offsets.
-fn bounds(text: &str, pos: i64, endpos: Option<i64>) -> (usize, usize) {
+fn bounds(text: &MlStr, pos: i64, endpos: Option<i64>) -> (usize, usize) {
     let clamp = |v: i64| -> usize {
         if v <= 0 {
             0
@@ -1073,7 +1185,7 @@ fn bounds(text: &str, pos: i64, endpos: Option<i64>) -> (usize, usize) {
     };
     let start = clamp(pos);
     let end = match endpos {
-        None => text.len(),
+        None => text.as_str().len(),
         Some(e) => clamp(e),
     };
     (start, end)
@@ -1328,17 +1440,14 @@ fn substitute(
     let matches = re.all(vm, s, 0, count as usize, needs_groups)?;
     let mut out = String::with_capacity(s.len());
     let mut last = 0;
+    let mut index = CharIndex::new(text);
     for spans in &matches {
         let Some((b, e)) = spans[0] else { continue };
         out.push_str(&s[last..b]);
         match &pieces {
             Some(p) => expand(p, s, spans, &mut out),
             None => {
-                let m = Value::host(MatchObj {
-                    re: re.clone(),
-                    text: text.clone(),
-                    spans: spans.clone(),
-                });
+                let m = match_value(re, text, Some(spans.clone()), &mut index);
                 match vm.call_value(repl, &[m])? {
                     Value::Null => {}
                     Value::Str(r) => out.push_str(r.as_str()),
@@ -1371,11 +1480,17 @@ fn subn_object(result: String, n: usize) -> Value {
     Value::object(o)
 }
 
-fn match_value(re: &Rc<Compiled>, text: &Rc<MlStr>, spans: Option<Spans>) -> Value {
+fn match_value(
+    re: &Rc<Compiled>,
+    text: &Rc<MlStr>,
+    spans: Option<Spans>,
+    index: &mut CharIndex,
+) -> Value {
     match spans {
         Some(spans) => Value::host(MatchObj {
             re: re.clone(),
             text: text.clone(),
+            chars: index.spans(&spans),
             spans,
         }),
         None => Value::Null,
@@ -1484,15 +1599,15 @@ impl PatternObj {
                     "match" => Mode::Match,
                     _ => Mode::Full,
                 };
-                let spans = re.find(t.as_str(), pos, endpos, mode)?;
-                Ok(match_value(re, &t, spans))
+                let spans = re.find(&t, pos, endpos, mode)?;
+                Ok(match_value(re, &t, spans, &mut CharIndex::new(&t)))
             }
             "findall" | "finditer" => {
                 arity(name, args, 1, 3)?;
                 let t = text_arg(name, &args[0])?;
                 let pos = opt_int(name, args, 1, 0)?;
                 let endpos = opt_endpos(name, args, 2)?;
-                let (start, end) = bounds(t.as_str(), pos, endpos);
+                let (start, end) = bounds(&t, pos, endpos);
                 if start > end {
                     return Ok(Value::array(Vec::new()));
                 }
@@ -1502,9 +1617,10 @@ impl PatternObj {
                     Ok(Value::array(findall_values(re, hay, &all)))
                 } else {
                     let all = re.all(vm, hay, start, 0, true)?;
+                    let mut index = CharIndex::new(&t);
                     Ok(Value::array(
                         all.into_iter()
-                            .map(|spans| match_value(re, &t, Some(spans)))
+                            .map(|spans| match_value(re, &t, Some(spans), &mut index))
                             .collect(),
                     ))
                 }
@@ -1579,7 +1695,10 @@ impl HostObject for PatternObj {
 pub struct MatchObj {
     re: Rc<Compiled>,
     text: Rc<MlStr>,
+    /// Group spans in bytes.
     spans: Spans,
+    /// The same spans in code points (what ML sees).
+    chars: Spans,
 }
 
 const MATCH_METHODS: &[&str] = &[
@@ -1607,9 +1726,8 @@ impl MatchObj {
     /// Code-point span of group `g` (or `None` for a bad or unmatched group).
     fn char_span(&self, g: &Value) -> Option<(i64, i64)> {
         let i = self.re.group_index(g)?;
-        let (s, e) = self.spans.get(i).copied().flatten()?;
-        let t = self.text.as_str();
-        Some((byte_to_char(t, s) as i64, byte_to_char(t, e) as i64))
+        let (s, e) = self.chars.get(i).copied().flatten()?;
+        Some((s as i64, e as i64))
     }
 
     fn group_arg(args: &[Value]) -> Value {
@@ -1787,8 +1905,8 @@ fn find_mode(name: &str, args: &[Value], mode: Mode) -> VmResult<Value> {
     arity(name, args, 2, 3)?;
     let re = pattern_arg(name, &args[0], flags_at(name, args, 2)?)?;
     let t = text_arg(name, &args[1])?;
-    let spans = re.find(t.as_str(), 0, None, mode)?;
-    Ok(match_value(&re, &t, spans))
+    let spans = re.find(&t, 0, None, mode)?;
+    Ok(match_value(&re, &t, spans, &mut CharIndex::new(&t)))
 }
 
 fn search(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -1816,9 +1934,10 @@ fn finditer(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     let re = pattern_arg("finditer", &args[0], flags_at("finditer", args, 2)?)?;
     let t = text_arg("finditer", &args[1])?;
     let all = re.all(vm, t.as_str(), 0, 0, true)?;
+    let mut index = CharIndex::new(&t);
     Ok(Value::array(
         all.into_iter()
-            .map(|spans| match_value(&re, &t, Some(spans)))
+            .map(|spans| match_value(&re, &t, Some(spans), &mut index))
             .collect(),
     ))
 }
@@ -1985,6 +2104,39 @@ mod tests {
     #[test]
     fn escape_like_python() {
         assert_eq!(escape_text("Price: $5.99 a_b é\n#&~"), "Price:\\ \\$5\\.99\\ a_b\\ é\\\n\\#\\&\\~");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_patterns_never_panic(p in "\\PC{0,20}", t in "\\PC{0,12}") {
+            if let Ok(c) = Compiled::new(&p, 0) {
+                let _ = c.find(&MlStr::new(t.as_str()), 0, None, Mode::Search);
+                let _ = c.all_with(&t, 0, 0, true, &|| Ok(()));
+            }
+            let re = Compiled::new("(a)(?P<n>b)?", 0).unwrap();
+            let _ = parse_template(&p, &re);
+        }
+
+        #[test]
+        fn regex_like_patterns_never_panic(
+            p in "[ab()\\[\\]{}?*+|^$\\\\.,0-9PgdwsZAbBxu<>=!:#-]{0,16}",
+            t in "[ab\n é😀]{0,10}",
+            flags in 0i64..512,
+            pos in -3i64..14,
+            end in -3i64..14,
+        ) {
+            if let Ok(c) = Compiled::new(&p, flags & !LOCALE & !UNICODE) {
+                let text = MlStr::new(t.as_str());
+                for mode in [Mode::Search, Mode::Match, Mode::Full] {
+                    if let Ok(Some(spans)) = c.find(&text, pos, Some(end), mode) {
+                        for (s, e) in spans.into_iter().flatten() {
+                            proptest::prop_assert!(t.is_char_boundary(s) && t.is_char_boundary(e) && s <= e);
+                        }
+                    }
+                }
+                let _ = c.all_with(&t, 0, 0, true, &|| Ok(()));
+            }
+        }
     }
 
     #[test]

@@ -56,6 +56,8 @@ impl Iter {
         })
     }
 
+    /// The next item; fallible, so not `Iterator::next`.
+    #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> VmResult<Option<Value>> {
         Ok(match self {
             Iter::Array { list, index } => {

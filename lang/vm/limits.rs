@@ -97,7 +97,7 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
             ))
         }
     };
-    if !secs.is_finite() || secs < 0.0 || secs > 1.0e9 {
+    if !secs.is_finite() || !(0.0..=1.0e9).contains(&secs) {
         return Err(format!("invalid duration '{text}': out of range"));
     }
     Ok(std::time::Duration::from_secs_f64(secs))
