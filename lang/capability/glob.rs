@@ -241,6 +241,8 @@ pub struct PathGlob {
     /// The leading literal segments as a path (`/data/reports`): every
     /// matching path starts with it, so most misses cost one comparison.
     prefix: Box<str>,
+    /// How many leading segments the prefix holds.
+    lits: usize,
 }
 
 /// Path segments, split once per check.
@@ -275,11 +277,13 @@ impl PathGlob {
             segs.push(s);
         }
         let mut prefix = String::new();
+        let mut lits = 0;
         for s in &segs {
             match s {
                 Seg::Lit(l) => {
                     prefix.push('/');
                     prefix.push_str(l);
+                    lits += 1;
                 }
                 _ => break,
             }
@@ -288,13 +292,36 @@ impl PathGlob {
             text: t.into(),
             segs: segs.into_boxed_slice(),
             prefix: prefix.into(),
+            lits,
         })
+    }
+
+    /// A cheap necessary condition for [`PathGlob::matches`]: the path
+    /// starts with the pattern's literal leading segments.
+    #[inline]
+    pub fn prefix_ok(&self, path: &str) -> bool {
+        path.starts_with(&*self.prefix)
     }
 
     /// [`PathGlob::matches`] on a path already split with [`split`].
     #[inline]
-    pub fn matches_split(&self, path: &str, segs: &[&str]) -> bool {
-        path.starts_with(&*self.prefix) && match_segs(&self.segs, segs)
+    pub fn matches_segs(&self, segs: &[&str]) -> bool {
+        match_segs(&self.segs, segs)
+    }
+
+    /// Matches without splitting the path: the literal prefix is compared
+    /// as a string, the rest segment by segment in place.
+    #[inline]
+    pub fn matches_fast(&self, path: &str) -> bool {
+        let Some(rest) = path.strip_prefix(&*self.prefix) else {
+            return false;
+        };
+        let rest = match rest.strip_prefix('/') {
+            Some(r) => r,
+            None if rest.is_empty() => rest,
+            None => return false,
+        };
+        match_path(&self.segs[self.lits..], rest)
     }
 
     pub fn as_str(&self) -> &str {
@@ -303,7 +330,7 @@ impl PathGlob {
 
     /// Does the pattern match this absolute, normalised path?
     pub fn matches(&self, path: &str) -> bool {
-        self.matches_split(path, &split(path))
+        self.matches_fast(path)
     }
 
     /// Could the pattern match this path or anything below it? (Used to
@@ -325,6 +352,44 @@ fn match_segs(p: &[Seg], s: &[&str]) -> bool {
         }
         Some((seg, rest)) => match s.split_first() {
             Some((first, tail)) => seg.matches(first) && match_segs(rest, tail),
+            None => false,
+        },
+    }
+}
+
+/// The first segment of `s` (a path without its leading `/`) and the rest.
+#[inline]
+fn next_seg(s: &str) -> Option<(&str, &str)> {
+    if s.is_empty() {
+        return None;
+    }
+    Some(match s.find('/') {
+        Some(i) => (&s[..i], &s[i + 1..]),
+        None => (s, ""),
+    })
+}
+
+/// [`match_segs`] on the path text itself.
+fn match_path(p: &[Seg], s: &str) -> bool {
+    match p.split_first() {
+        None => s.is_empty(),
+        Some((Seg::Deep, rest)) => {
+            if rest.is_empty() {
+                return true;
+            }
+            let mut cur = s;
+            loop {
+                if match_path(rest, cur) {
+                    return true;
+                }
+                match next_seg(cur) {
+                    Some((_, tail)) => cur = tail,
+                    None => return false,
+                }
+            }
+        }
+        Some((seg, rest)) => match next_seg(s) {
+            Some((first, tail)) => seg.matches(first) && match_path(rest, tail),
             None => false,
         },
     }
@@ -390,6 +455,17 @@ mod tests {
         assert!(!pm("/", "/x"));
         assert!(pm("//data//x", "/data/x"));
         assert!(pm("/data/x", "/data/x"));
+        assert!(pm("/data/**/x/*.txt", "/data/a/x/b/x/c.txt"));
+        assert!(!pm("/data/**/x/*.txt", "/data/a/x/b/y/c.txt"));
+        assert!(pm("/**/*.txt", "/a.txt"));
+        assert!(!pm("/data", "/data/x"));
+        assert!(pm("/data", "/data"));
+        assert!(!pm("/data", "/datax"));
+        assert!(!pm("/data/*", "/datax/y"));
+        for (p, s) in [("/a/**/b/*", "/a/b/c"), ("/a/*/c", "/a/b/c"), ("/a/[bc]/?", "/a/c/d"), ("/x/**", "/y")] {
+            let g = PathGlob::parse(p).unwrap();
+            assert_eq!(g.matches_fast(s), g.matches_segs(&split(s)), "{p} {s}");
+        }
         assert!(PathGlob::parse("data/*").is_err());
         assert!(PathGlob::parse("/data/../etc").is_err());
     }

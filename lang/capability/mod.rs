@@ -19,7 +19,7 @@ mod glob;
 pub mod url;
 
 pub use glob::{PathGlob, TextGlob};
-pub use url::{Scheme, Url};
+pub use url::{Scheme, Target, Url};
 
 use std::fmt;
 
@@ -317,6 +317,14 @@ impl HostPattern {
     }
 
     pub fn matches(&self, u: &Url) -> bool {
+        self.matches_target(&Target {
+            scheme: u.scheme,
+            host: std::borrow::Cow::Borrowed(&u.host),
+            port: u.port,
+        })
+    }
+
+    pub fn matches_target(&self, u: &Target<'_>) -> bool {
         let host_ok = match &self.host {
             HostPat::Any => true,
             HostPat::Exact(h) => **h == *u.host,
@@ -608,11 +616,11 @@ impl Token {
         }
         match (&self.pattern, res) {
             (Pattern::Any, _) => true,
-            (Pattern::Path(g), Resource::Path(p, segs)) => match mode {
-                Mode::Exact => g.matches_split(p, segs),
+            (Pattern::Path(g), Resource::Path(p)) => match mode {
+                Mode::Exact => g.matches_fast(p),
                 Mode::Listing => g.matches_or_below(p),
             },
-            (Pattern::Host(h), Resource::Url(u)) => h.matches(u),
+            (Pattern::Host(h), Resource::Url(u)) => h.matches_target(u),
             (Pattern::Key(k), Resource::Text(key)) => match mode {
                 Mode::Exact => k.matches(key),
                 Mode::Listing => true,
@@ -693,9 +701,9 @@ pub enum Mode {
 
 enum Resource<'a> {
     Text(&'a str),
-    /// An absolute path and its segments.
-    Path(&'a str, glob::Segs<'a>),
-    Url(Url),
+    /// An absolute, normalised path.
+    Path(&'a str),
+    Url(Target<'a>),
 }
 
 /// Why a check failed.
@@ -796,13 +804,13 @@ impl GrantSet {
             return Ok(None);
         }
         let res = match req.kind {
-            Kind::Network => Resource::Url(Url::parse(resource).map_err(Denial::BadResource)?),
+            Kind::Network => Resource::Url(url::parse_target(resource).map_err(Denial::BadResource)?.0),
             Kind::File if !resource.starts_with('/') => {
                 return Err(Denial::BadResource(format!(
                     "'{resource}' is not an absolute path"
                 )))
             }
-            Kind::File => Resource::Path(resource, glob::split(resource)),
+            Kind::File => Resource::Path(resource),
             _ => Resource::Text(resource),
         };
         let mut denial = Denial::NotGranted;

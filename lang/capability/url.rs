@@ -7,6 +7,7 @@
 //! whitespace and control characters, percent-encoded or non-ASCII host
 //! names, schemes other than http and https.
 
+use std::borrow::Cow;
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,36 +52,51 @@ fn host_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_'
 }
 
-impl Url {
-    /// Parses `http(s)://host[:port][/path][?query][#fragment]`.
-    pub fn parse(text: &str) -> Result<Url, String> {
-        let t = text.trim_matches(|c: char| c == ' ' || c == '\t' || c == '\n' || c == '\r');
-        if t.is_empty() {
-            return Err("empty URL".into());
-        }
+/// The parts of a URL a capability check looks at, borrowed where possible.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target<'a> {
+    pub scheme: Scheme,
+    pub host: Cow<'a, str>,
+    pub port: u16,
+}
+
+/// Parses the scheme and authority of a URL; returns them and the rest
+/// (path, query, fragment).
+pub fn parse_target(text: &str) -> Result<(Target<'_>, &str), String> {
+    let t = text.trim_matches(|c: char| c == ' ' || c == '\t' || c == '\n' || c == '\r');
+    if t.is_empty() {
+        return Err("empty URL".into());
+    }
+    let bad_ascii = |b: u8| b <= b' ' || b == 0x7f || b == b'\\';
+    if t.bytes().any(|b| bad_ascii(b) || b >= 0x80) {
         if let Some(c) = t.chars().find(|c| c.is_control() || c.is_whitespace() || *c == '\\') {
             return Err(format!("URL contains a forbidden character {:?}", c));
         }
-        let Some((scheme, rest)) = t.split_once("://") else {
-            return Err("URL must start with http:// or https://".into());
-        };
-        let scheme = if scheme.eq_ignore_ascii_case("http") {
-            Scheme::Http
-        } else if scheme.eq_ignore_ascii_case("https") {
-            Scheme::Https
-        } else {
-            return Err(format!("unsupported URL scheme '{scheme}' (only http and https)"));
-        };
-        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        let (authority, tail) = rest.split_at(end);
-        if authority.contains('@') {
-            return Err("user names or passwords in URLs are not supported".into());
-        }
-        let (host, port) = split_host_port(authority)?;
-        let port = match port {
-            None => scheme.default_port(),
-            Some(p) => p,
-        };
+    }
+    let Some((scheme, rest)) = t.split_once("://") else {
+        return Err("URL must start with http:// or https://".into());
+    };
+    let scheme = if scheme.eq_ignore_ascii_case("http") {
+        Scheme::Http
+    } else if scheme.eq_ignore_ascii_case("https") {
+        Scheme::Https
+    } else {
+        return Err(format!("unsupported URL scheme '{scheme}' (only http and https)"));
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    if authority.contains('@') {
+        return Err("user names or passwords in URLs are not supported".into());
+    }
+    let (host, port) = split_host_port(authority)?;
+    let port = port.unwrap_or(scheme.default_port());
+    Ok((Target { scheme, host, port }, tail))
+}
+
+impl Url {
+    /// Parses `http(s)://host[:port][/path][?query][#fragment]`.
+    pub fn parse(text: &str) -> Result<Url, String> {
+        let (target, tail) = parse_target(text)?;
         let tail = match tail.find('#') {
             Some(i) => &tail[..i],
             None => tail,
@@ -91,9 +107,9 @@ impl Url {
             format!("/{tail}")
         };
         Ok(Url {
-            scheme,
-            host,
-            port,
+            scheme: target.scheme,
+            host: target.host.into_owned(),
+            port: target.port,
             path,
         })
     }
@@ -139,9 +155,10 @@ impl Url {
     }
 }
 
-/// Splits `host[:port]` (or `[v6][:port]`) and validates both parts.
-pub fn split_host_port(authority: &str) -> Result<(String, Option<u16>), String> {
-    let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
+/// Splits `host[:port]` (or `[v6][:port]`) and validates both parts; the
+/// host comes back in lower case.
+pub fn split_host_port(authority: &str) -> Result<(Cow<'_, str>, Option<u16>), String> {
+    let (host, port): (Cow<'_, str>, Option<&str>) = if let Some(rest) = authority.strip_prefix('[') {
         let Some(close) = rest.find(']') else {
             return Err(format!("invalid IPv6 host in '{authority}'"));
         };
@@ -154,7 +171,7 @@ pub fn split_host_port(authority: &str) -> Result<(String, Option<u16>), String>
             "" => None,
             p => Some(p.strip_prefix(':').ok_or_else(|| format!("invalid host '{authority}'"))?),
         };
-        (format!("[{}]", inner.to_ascii_lowercase()), port)
+        (Cow::Owned(format!("[{}]", inner.to_ascii_lowercase())), port)
     } else {
         let (h, p) = match authority.rsplit_once(':') {
             Some((h, p)) => (h, Some(p)),
@@ -170,7 +187,12 @@ pub fn split_host_port(authority: &str) -> Result<(String, Option<u16>), String>
         if h.is_empty() || h.starts_with('.') || h.contains("..") {
             return Err(format!("invalid host name '{h}'"));
         }
-        (h.to_ascii_lowercase(), p)
+        let h = if h.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(h.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(h)
+        };
+        (h, p)
     };
     let port = match port {
         None | Some("") => None,

@@ -103,6 +103,10 @@ pub enum Op {
     AddLocalInt(u32, i32),
     /// `global = global + int`.
     AddGlobalInt(u32, i32),
+    /// Pushes `local + int` (also `local - int`).
+    LoadLocalAddInt(u32, i32),
+    /// `return local;`
+    ReturnLocal(u32),
 }
 
 /// The comparison of a fused compare-and-branch.

@@ -10,7 +10,7 @@ use crate::builtins;
 use crate::syntax::ast::*;
 use crate::syntax::{parse, SourceFile, SyntaxError};
 use scope::{def_key, ScopeTree};
-use std::collections::HashMap;
+type HashMap<K, V> = ahash::AHashMap<K, V>;
 use std::fmt;
 use std::sync::Arc;
 
@@ -474,6 +474,20 @@ impl<'a> Compiler<'a> {
                 self.expr(e);
                 self.emit(Op::Throw, span);
             }
+            StmtKind::Return(Some(Expr {
+                kind: ExprKind::Name(n),
+                ..
+            })) if self.f().tries.is_empty() && !self.is_main() => {
+                match self.resolve(n) {
+                    NameRef::Local(slot) => {
+                        self.emit(Op::ReturnLocal(slot), span);
+                    }
+                    _ => {
+                        self.load_name(n, span);
+                        self.emit(Op::Return, span);
+                    }
+                }
+            }
             StmtKind::Return(e) => {
                 match e {
                     Some(e) => self.expr(e),
@@ -822,6 +836,18 @@ impl<'a> Compiler<'a> {
                 self.emit(op, span);
             }
             ExprKind::Binary { op, lhs, rhs } => {
+                // `local ± int`: one fused instruction.
+                if let (BinOp::Add | BinOp::Sub, ExprKind::Name(n), ExprKind::Int(k)) =
+                    (op, &lhs.kind, &rhs.kind)
+                {
+                    let k = if *op == BinOp::Sub { k.checked_neg() } else { Some(*k) };
+                    if let (NameRef::Local(slot), Some(Ok(k))) =
+                        (self.resolve(n), k.map(i32::try_from))
+                    {
+                        self.emit(Op::LoadLocalAddInt(slot, k), span);
+                        return;
+                    }
+                }
                 self.expr(lhs);
                 self.expr(rhs);
                 let op = match op {

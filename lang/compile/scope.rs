@@ -6,8 +6,9 @@
 //! function that binds them, else to the program (globals and builtins).
 
 use crate::syntax::ast::*;
-use indexmap::IndexSet;
-use std::collections::{HashMap, HashSet};
+type IndexSet<T> = indexmap::IndexSet<T, ahash::RandomState>;
+type HashMap<K, V> = ahash::AHashMap<K, V>;
+type HashSet<T> = ahash::AHashSet<T>;
 
 #[derive(Default, Debug)]
 pub struct Scope {

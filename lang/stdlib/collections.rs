@@ -22,7 +22,11 @@ pub(crate) fn items(vm: &Vm, v: &Value) -> VmResult<Vec<Value>> {
 
 /// Runs `f` on the items of a sequence, without copying arrays and tuples.
 /// `f` must not call ML code (the array stays borrowed).
-pub(crate) fn with_items<R>(vm: &Vm, v: &Value, f: impl FnOnce(&[Value]) -> VmResult<R>) -> VmResult<R> {
+pub(crate) fn with_items<R>(
+    vm: &Vm,
+    v: &Value,
+    f: impl FnOnce(&[Value]) -> VmResult<R>,
+) -> VmResult<R> {
     match v {
         Value::Array(a) => f(&a.borrow()),
         Value::Tuple(t) => f(t),
@@ -31,7 +35,11 @@ pub(crate) fn with_items<R>(vm: &Vm, v: &Value, f: impl FnOnce(&[Value]) -> VmRe
 }
 
 /// Python `lst[start:stop]` with clamping; `None` bounds are open.
-pub(crate) fn slice(items: &[Value], start: Option<Value>, stop: Option<Value>) -> VmResult<Vec<Value>> {
+pub(crate) fn slice(
+    items: &[Value],
+    start: Option<Value>,
+    stop: Option<Value>,
+) -> VmResult<Vec<Value>> {
     let r = slice_range(&[start, stop, None], items.len())?;
     Ok(r.indices().map(|i| items[i].clone()).collect())
 }
@@ -125,9 +133,9 @@ fn opt(args: &[Value], i: usize) -> Option<Value> {
 fn length(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("length", args, 1, 1)?;
     match &args[0] {
-        Value::Array(_) | Value::Tuple(_) | Value::Str(_) | Value::Object(_) | Value::Bytes(_) => Ok(
-            Value::Int(crate::builtins::length_of(&args[0]) as i64),
-        ),
+        Value::Array(_) | Value::Tuple(_) | Value::Str(_) | Value::Object(_) | Value::Bytes(_) => {
+            Ok(Value::Int(crate::builtins::length_of(&args[0]) as i64))
+        }
         other => Err(MlError::type_error(format!(
             "object of type '{}' has no len()",
             other.kind_name()
@@ -151,12 +159,16 @@ fn get(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn first(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("first", args, 1, 1)?;
-    with_items(vm, &args[0], |items| Ok(items.first().cloned().unwrap_or(Value::Null)))
+    with_items(vm, &args[0], |items| {
+        Ok(items.first().cloned().unwrap_or(Value::Null))
+    })
 }
 
 fn last(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("last", args, 1, 1)?;
-    with_items(vm, &args[0], |items| Ok(items.last().cloned().unwrap_or(Value::Null)))
+    with_items(vm, &args[0], |items| {
+        Ok(items.last().cloned().unwrap_or(Value::Null))
+    })
 }
 
 fn contains(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -408,35 +420,95 @@ pub static MODULE: ModuleDef = ModuleDef {
     doc: "list utilities, list first; they never mutate their input",
     functions: &[
         f("length", length, "length(lst): number of items"),
-        f("get", get, "get(lst, index): item or null when out of range (negative allowed)"),
+        f(
+            "get",
+            get,
+            "get(lst, index): item or null when out of range (negative allowed)",
+        ),
         f("first", first, "first(lst): first item or null"),
         f("last", last, "last(lst): last item or null"),
-        f("contains", contains, "contains(lst, item): is item in the list"),
-        f("indexOf", index_of, "indexOf(lst, item): index of item or -1"),
-        f("index_of", index_of, "index_of(lst, item): index of item or -1"),
+        f(
+            "contains",
+            contains,
+            "contains(lst, item): is item in the list",
+        ),
+        f(
+            "indexOf",
+            index_of,
+            "indexOf(lst, item): index of item or -1",
+        ),
+        f(
+            "index_of",
+            index_of,
+            "index_of(lst, item): index of item or -1",
+        ),
         f("isEmpty", is_empty, "isEmpty(lst): has no items"),
         f("is_empty", is_empty, "is_empty(lst): has no items"),
-        f("find", find, "find(lst, pred): first item where pred is true, or null"),
+        f(
+            "find",
+            find,
+            "find(lst, pred): first item where pred is true, or null",
+        ),
         f("every", every, "every(lst, pred): pred true for all items"),
         f("some", some, "some(lst, pred): pred true for some item"),
-        f("append", append, "append(lst, item): new list with item at the end"),
-        f("prepend", prepend, "prepend(lst, item): new list with item at the front"),
+        f(
+            "append",
+            append,
+            "append(lst, item): new list with item at the end",
+        ),
+        f(
+            "prepend",
+            prepend,
+            "prepend(lst, item): new list with item at the front",
+        ),
         f("concat", concat, "concat(a, b): new list a then b"),
-        f("slice", slice_fn, "slice(lst, start, end = null): lst[start:end]"),
+        f(
+            "slice",
+            slice_fn,
+            "slice(lst, start, end = null): lst[start:end]",
+        ),
         f("reverse", reverse, "reverse(lst): new reversed list"),
-        f("unique", unique, "unique(lst): items without repeats, first-seen order"),
+        f(
+            "unique",
+            unique,
+            "unique(lst): items without repeats, first-seen order",
+        ),
         f("flatten", flatten, "flatten(lst): flatten one level"),
-        f("filter", filter, "filter(lst, pred): items where pred is true"),
+        f(
+            "filter",
+            filter,
+            "filter(lst, pred): items where pred is true",
+        ),
         f("map", map, "map(lst, fn): fn applied to each item"),
-        f("reduce", reduce, "reduce(lst, fn(acc, item), initial): folded value"),
-        f("removeAt", remove_at, "removeAt(lst, index): new list without the item at index"),
-        f("remove_at", remove_at, "remove_at(lst, index): new list without the item at index"),
+        f(
+            "reduce",
+            reduce,
+            "reduce(lst, fn(acc, item), initial): folded value",
+        ),
+        f(
+            "removeAt",
+            remove_at,
+            "removeAt(lst, index): new list without the item at index",
+        ),
+        f(
+            "remove_at",
+            remove_at,
+            "remove_at(lst, index): new list without the item at index",
+        ),
         f("take", take, "take(lst, n): first n items"),
         f("drop", drop, "drop(lst, n): all but the first n items"),
         f("zip", zip, "zip(a, b): list of (a, b) tuples"),
         f("sort", sort, "sort(lst, reverse = false): new sorted list"),
-        f("sortBy", sort_by, "sortBy(lst, key_fn, reverse = false): new list sorted by key"),
-        f("chunk", chunk, "chunk(lst, size): list of lists of size items (size <= 0 gives [])"),
+        f(
+            "sortBy",
+            sort_by,
+            "sortBy(lst, key_fn, reverse = false): new list sorted by key",
+        ),
+        f(
+            "chunk",
+            chunk,
+            "chunk(lst, size): list of lists of size items (size <= 0 gives [])",
+        ),
     ],
     constant: |_| None,
 };

@@ -219,7 +219,13 @@ fn strftime(dt: NaiveDateTime, fmt: &str, epoch: impl Fn() -> i64) -> String {
                 d.year()
             ),
             'x' | 'D' => write!(out, "{:02}/{:02}/{:02}", d.month(), d.day(), d.year() % 100),
-            'X' | 'T' => write!(out, "{:02}:{:02}:{:02}", dt.hour(), dt.minute(), dt.second()),
+            'X' | 'T' => write!(
+                out,
+                "{:02}:{:02}:{:02}",
+                dt.hour(),
+                dt.minute(),
+                dt.second()
+            ),
             'R' => write!(out, "{:02}:{:02}", dt.hour(), dt.minute()),
             'F' => write!(out, "{}-{:02}-{:02}", d.year(), d.month(), d.day()),
             'r' => write!(
@@ -230,7 +236,7 @@ fn strftime(dt: NaiveDateTime, fmt: &str, epoch: impl Fn() -> i64) -> String {
                 if dt.hour() < 12 { "AM" } else { "PM" }
             ),
             's' => write!(out, "{}", epoch()),
-            'n' => write!(out, "\n"),
+            'n' => writeln!(out),
             't' => write!(out, "\t"),
             'z' | 'Z' => Ok(()),
             '%' => write!(out, "%"),
@@ -294,12 +300,14 @@ fn date_arg(name: &str, v: &Value) -> VmResult<NaiveDate> {
 }
 
 fn delta_arg(name: &str, v: &Value) -> VmResult<i128> {
-    host_ref::<TimeDeltaObj>(v).map(|d| d.micros).ok_or_else(|| {
-        MlError::type_error(format!(
-            "{name}() expected a TimeDelta, got {}",
-            v.type_name()
-        ))
-    })
+    host_ref::<TimeDeltaObj>(v)
+        .map(|d| d.micros)
+        .ok_or_else(|| {
+            MlError::type_error(format!(
+                "{name}() expected a TimeDelta, got {}",
+                v.type_name()
+            ))
+        })
 }
 
 fn dt_value(dt: NaiveDateTime) -> Value {
@@ -410,8 +418,9 @@ impl DateTimeObj {
             "minute" => no_args(args).and_then(|_| int(dt.minute() as i64)),
             "second" => no_args(args).and_then(|_| int(dt.second() as i64)),
             "microsecond" => no_args(args).and_then(|_| int((dt.nanosecond() / 1000) as i64)),
-            "weekday" => no_args(args)
-                .and_then(|_| int(dt.weekday().num_days_from_monday() as i64)),
+            "weekday" => {
+                no_args(args).and_then(|_| int(dt.weekday().num_days_from_monday() as i64))
+            }
             "timestamp" => {
                 no_args(args)?;
                 Ok(Value::Float(local_to_unix(vm, dt)))
@@ -600,7 +609,9 @@ impl HostObject for DateObj {
         "Date"
     }
     fn call_method(&self, vm: &mut Vm, name: &str, args: &[Value]) -> Option<VmResult<Value>> {
-        DATE_METHODS.contains(&name).then(|| self.call(vm, name, args))
+        DATE_METHODS
+            .contains(&name)
+            .then(|| self.call(vm, name, args))
     }
     fn method_names(&self) -> &'static [&'static str] {
         DATE_METHODS
@@ -679,10 +690,9 @@ impl TimeDeltaObj {
             "multiply" => {
                 arity(name, args, 1, 1)?;
                 let r = match &args[0] {
-                    Value::Int(_) | Value::Bool(_) => {
-                        m.checked_mul(args[0].as_int().unwrap_or(0) as i128)
-                            .ok_or_else(overflow)?
-                    }
+                    Value::Int(_) | Value::Bool(_) => m
+                        .checked_mul(args[0].as_int().unwrap_or(0) as i128)
+                        .ok_or_else(overflow)?,
                     Value::Float(f) => {
                         let x = m as f64 * f;
                         if !x.is_finite() || x.abs() > 1e30 {
@@ -703,9 +713,7 @@ impl TimeDeltaObj {
                 arity(name, args, 0, 0)?;
                 Ok(match name {
                     "days" => Value::Int(m.div_euclid(MICROS_PER_DAY) as i64),
-                    "seconds" => {
-                        Value::Int((m.rem_euclid(MICROS_PER_DAY) / MICROS_PER_SEC) as i64)
-                    }
+                    "seconds" => Value::Int((m.rem_euclid(MICROS_PER_DAY) / MICROS_PER_SEC) as i64),
                     "microseconds" => Value::Int(m.rem_euclid(MICROS_PER_SEC) as i64),
                     "totalSeconds" => Value::Float(total),
                     "totalMinutes" => Value::Float(total / 60.0),
@@ -773,7 +781,15 @@ fn check_fields(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64, us: i64) -> Re
     Ok(())
 }
 
-fn make_datetime(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64, us: i64) -> Result<NaiveDateTime, String> {
+fn make_datetime(
+    y: i64,
+    mo: i64,
+    d: i64,
+    h: i64,
+    mi: i64,
+    s: i64,
+    us: i64,
+) -> Result<NaiveDateTime, String> {
     check_fields(y, mo, d, h, mi, s, us)?;
     NaiveDate::from_ymd_opt(y as i32, mo as u32, d as u32)
         .and_then(|date| date.and_hms_micro_opt(h as u32, mi as u32, s as u32, us as u32))
@@ -833,7 +849,12 @@ fn create_time(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn create_delta(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("createDelta", args, 0, 4)?;
-    let units = [MICROS_PER_DAY, 3600 * MICROS_PER_SEC, 60 * MICROS_PER_SEC, MICROS_PER_SEC];
+    let units = [
+        MICROS_PER_DAY,
+        3600 * MICROS_PER_SEC,
+        60 * MICROS_PER_SEC,
+        MICROS_PER_SEC,
+    ];
     let mut total: i128 = 0;
     for (i, unit) in units.iter().enumerate() {
         if let Some(v) = args.get(i).filter(|v| !matches!(v, Value::Null)) {
@@ -882,7 +903,9 @@ fn parse_iso_date(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
         let t = s.get(r)?;
-        t.bytes().all(|c| c.is_ascii_digit()).then(|| t.parse().ok())?
+        t.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| t.parse().ok())?
     };
     let (y, m, d) = match b.len() {
         10 if b[4] == b'-' && b[7] == b'-' => (num(0..4)?, num(5..7)?, num(8..10)?),
@@ -929,20 +952,29 @@ fn parse_iso_time(s: &str) -> Option<NaiveTime> {
     let n = |i: usize| -> Option<i64> {
         match parts.get(i) {
             None => Some(0),
-            Some(p) => p.bytes().all(|c| c.is_ascii_digit()).then(|| p.parse().ok())?,
+            Some(p) => p
+                .bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| p.parse().ok())?,
         }
     };
     let us = match frac {
         None => 0,
         Some(f) => {
-            if f.is_empty() || f.len() > 9 || !f.bytes().all(|c| c.is_ascii_digit()) || parts.len() < 3 {
+            if f.is_empty()
+                || f.len() > 9
+                || !f.bytes().all(|c| c.is_ascii_digit())
+                || parts.len() < 3
+            {
                 return None;
             }
             let padded = format!("{f:0<6}");
             padded[..6].parse().ok()?
         }
     };
-    make_datetime(2000, 1, 1, n(0)?, n(1)?, n(2)?, us).ok().map(|dt| dt.time())
+    make_datetime(2000, 1, 1, n(0)?, n(1)?, n(2)?, us)
+        .ok()
+        .map(|dt| dt.time())
 }
 
 /// Python 3.11's `datetime.fromisoformat` for the common forms.
@@ -1071,12 +1103,18 @@ fn is_leap_year(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn is_weekend(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("isWeekend", args, 1, 1)?;
-    Ok(Value::Bool(!is_weekday_date(date_arg("isWeekend", &args[0])?)))
+    Ok(Value::Bool(!is_weekday_date(date_arg(
+        "isWeekend",
+        &args[0],
+    )?)))
 }
 
 fn is_weekday(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("isWeekday", args, 1, 1)?;
-    Ok(Value::Bool(is_weekday_date(date_arg("isWeekday", &args[0])?)))
+    Ok(Value::Bool(is_weekday_date(date_arg(
+        "isWeekday",
+        &args[0],
+    )?)))
 }
 
 fn utc(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -1098,27 +1136,103 @@ pub static MODULE: ModuleDef = ModuleDef {
     name: "datetime",
     doc: "naive local dates and times (DateTimeObject, Date, Time, TimeDelta)",
     functions: &[
-        f("now", now, "now(timezone = null): current local DateTimeObject (any timezone: UTC)"),
+        f(
+            "now",
+            now,
+            "now(timezone = null): current local DateTimeObject (any timezone: UTC)",
+        ),
         f("today", today, "today(): current local Date"),
-        f("create", create, "create(year, month, day, hour = 0, minute = 0, second = 0): DateTimeObject"),
-        f("createDate", create_date, "createDate(year, month, day): Date"),
-        f("createTime", create_time, "createTime(hour = 0, minute = 0, second = 0, microsecond = 0): Time"),
-        f("createDelta", create_delta, "createDelta(days = 0, hours = 0, minutes = 0, seconds = 0): TimeDelta"),
-        f("createTimeZone", create_time_zone, "createTimeZone(hours, minutes = 0, name = \"\"): {hours, minutes, name}"),
-        f("fromTimestamp", from_timestamp, "fromTimestamp(seconds): local DateTimeObject"),
-        f("from_timestamp", from_timestamp, "from_timestamp(seconds): local DateTimeObject"),
-        f("parseISO", parse_iso_fn, "parseISO(text): DateTimeObject from ISO 8601 text"),
-        f("calculateAge", calculate_age, "calculateAge(birth, current = now): whole years"),
-        f("calculate_age", calculate_age, "calculate_age(birth, current = now): whole years"),
-        f("addBusinessDays", add_business_days, "addBusinessDays(dt, days): skips Saturdays and Sundays"),
-        f("add_business_days", add_business_days, "add_business_days(dt, days): skips Saturdays and Sundays"),
-        f("businessDaysBetween", business_days_between, "businessDaysBetween(a, b): weekdays from a to b inclusive"),
-        f("business_days_between", business_days_between, "business_days_between(a, b): weekdays from a to b inclusive"),
-        f("daysInMonth", days_in_month_fn, "daysInMonth(year, month): days (0 if invalid)"),
-        f("days_in_month", days_in_month_fn, "days_in_month(year, month): days (0 if invalid)"),
-        f("isLeapYear", is_leap_year, "isLeapYear(year): Gregorian leap year"),
+        f(
+            "create",
+            create,
+            "create(year, month, day, hour = 0, minute = 0, second = 0): DateTimeObject",
+        ),
+        f(
+            "createDate",
+            create_date,
+            "createDate(year, month, day): Date",
+        ),
+        f(
+            "createTime",
+            create_time,
+            "createTime(hour = 0, minute = 0, second = 0, microsecond = 0): Time",
+        ),
+        f(
+            "createDelta",
+            create_delta,
+            "createDelta(days = 0, hours = 0, minutes = 0, seconds = 0): TimeDelta",
+        ),
+        f(
+            "createTimeZone",
+            create_time_zone,
+            "createTimeZone(hours, minutes = 0, name = \"\"): {hours, minutes, name}",
+        ),
+        f(
+            "fromTimestamp",
+            from_timestamp,
+            "fromTimestamp(seconds): local DateTimeObject",
+        ),
+        f(
+            "from_timestamp",
+            from_timestamp,
+            "from_timestamp(seconds): local DateTimeObject",
+        ),
+        f(
+            "parseISO",
+            parse_iso_fn,
+            "parseISO(text): DateTimeObject from ISO 8601 text",
+        ),
+        f(
+            "calculateAge",
+            calculate_age,
+            "calculateAge(birth, current = now): whole years",
+        ),
+        f(
+            "calculate_age",
+            calculate_age,
+            "calculate_age(birth, current = now): whole years",
+        ),
+        f(
+            "addBusinessDays",
+            add_business_days,
+            "addBusinessDays(dt, days): skips Saturdays and Sundays",
+        ),
+        f(
+            "add_business_days",
+            add_business_days,
+            "add_business_days(dt, days): skips Saturdays and Sundays",
+        ),
+        f(
+            "businessDaysBetween",
+            business_days_between,
+            "businessDaysBetween(a, b): weekdays from a to b inclusive",
+        ),
+        f(
+            "business_days_between",
+            business_days_between,
+            "business_days_between(a, b): weekdays from a to b inclusive",
+        ),
+        f(
+            "daysInMonth",
+            days_in_month_fn,
+            "daysInMonth(year, month): days (0 if invalid)",
+        ),
+        f(
+            "days_in_month",
+            days_in_month_fn,
+            "days_in_month(year, month): days (0 if invalid)",
+        ),
+        f(
+            "isLeapYear",
+            is_leap_year,
+            "isLeapYear(year): Gregorian leap year",
+        ),
         f("isWeekend", is_weekend, "isWeekend(dt): Saturday or Sunday"),
-        f("is_weekend", is_weekend, "is_weekend(dt): Saturday or Sunday"),
+        f(
+            "is_weekend",
+            is_weekend,
+            "is_weekend(dt): Saturday or Sunday",
+        ),
         f("isWeekday", is_weekday, "isWeekday(dt): Monday to Friday"),
         f("is_weekday", is_weekday, "is_weekday(dt): Monday to Friday"),
         f("utc", utc, "utc(): \"UTC\""),
@@ -1145,25 +1259,52 @@ mod tests {
             "999 Tue Jan  1 00:00:00 999 01/01/99 00:00:00 00 00 001 999 01 2  1 01/01/99 999-01-01 %Q %"
         );
         let t = dt(2024, 2, 29, 13, 5, 9);
-        assert_eq!(strftime(t, "%A %B %d %I:%M %p %y", || 0), "Thursday February 29 01:05 PM 24");
+        assert_eq!(
+            strftime(t, "%A %B %d %I:%M %p %y", || 0),
+            "Thursday February 29 01:05 PM 24"
+        );
     }
 
     #[test]
     fn iso_and_delta_text() {
-        assert_eq!(iso_datetime(dt(2024, 2, 29, 13, 5, 9)), "2024-02-29T13:05:09");
-        assert_eq!(delta_text(-MICROS_PER_DAY + 5 * MICROS_PER_SEC), "-1 day, 0:00:05");
-        assert_eq!(delta_text(2 * MICROS_PER_DAY + 3 * 3600 * MICROS_PER_SEC + 5), "2 days, 3:00:00.000005");
+        assert_eq!(
+            iso_datetime(dt(2024, 2, 29, 13, 5, 9)),
+            "2024-02-29T13:05:09"
+        );
+        assert_eq!(
+            delta_text(-MICROS_PER_DAY + 5 * MICROS_PER_SEC),
+            "-1 day, 0:00:05"
+        );
+        assert_eq!(
+            delta_text(2 * MICROS_PER_DAY + 3 * 3600 * MICROS_PER_SEC + 5),
+            "2 days, 3:00:00.000005"
+        );
         assert_eq!(delta_text(0), "0:00:00");
     }
 
     #[test]
     fn parses_iso_forms() {
         assert_eq!(parse_iso("2024-01-15"), Some(dt(2024, 1, 15, 0, 0, 0)));
-        assert_eq!(parse_iso("2024-01-15T10:30"), Some(dt(2024, 1, 15, 10, 30, 0)));
-        assert_eq!(parse_iso("2024-01-15 10:30:05"), Some(dt(2024, 1, 15, 10, 30, 5)));
-        assert_eq!(parse_iso("20240115T103000"), Some(dt(2024, 1, 15, 10, 30, 0)));
-        assert_eq!(parse_iso("2024-01-15T10:30:00Z"), Some(dt(2024, 1, 15, 10, 30, 0)));
-        assert_eq!(parse_iso("2024-01-15T10:30:00+02:00"), Some(dt(2024, 1, 15, 10, 30, 0)));
+        assert_eq!(
+            parse_iso("2024-01-15T10:30"),
+            Some(dt(2024, 1, 15, 10, 30, 0))
+        );
+        assert_eq!(
+            parse_iso("2024-01-15 10:30:05"),
+            Some(dt(2024, 1, 15, 10, 30, 5))
+        );
+        assert_eq!(
+            parse_iso("20240115T103000"),
+            Some(dt(2024, 1, 15, 10, 30, 0))
+        );
+        assert_eq!(
+            parse_iso("2024-01-15T10:30:00Z"),
+            Some(dt(2024, 1, 15, 10, 30, 0))
+        );
+        assert_eq!(
+            parse_iso("2024-01-15T10:30:00+02:00"),
+            Some(dt(2024, 1, 15, 10, 30, 0))
+        );
         let f = parse_iso("2024-01-15T10:30:00.123").unwrap();
         assert_eq!(f.nanosecond(), 123_000_000);
         assert_eq!(parse_iso("2024-02-30"), None);
@@ -1183,9 +1324,18 @@ mod tests {
 
     #[test]
     fn field_checks_use_python_words() {
-        assert_eq!(check_fields(2024, 2, 30, 0, 0, 0, 0).unwrap_err(), "day is out of range for month");
-        assert_eq!(check_fields(0, 2, 3, 0, 0, 0, 0).unwrap_err(), "year 0 is out of range");
-        assert_eq!(check_fields(2024, 2, 3, 25, 0, 0, 0).unwrap_err(), "hour must be in 0..23");
+        assert_eq!(
+            check_fields(2024, 2, 30, 0, 0, 0, 0).unwrap_err(),
+            "day is out of range for month"
+        );
+        assert_eq!(
+            check_fields(0, 2, 3, 0, 0, 0, 0).unwrap_err(),
+            "year 0 is out of range"
+        );
+        assert_eq!(
+            check_fields(2024, 2, 3, 25, 0, 0, 0).unwrap_err(),
+            "hour must be in 0..23"
+        );
         assert_eq!(days_in_month(2024, 2), 29);
         assert_eq!(days_in_month(1900, 2), 28);
         assert_eq!(days_in_month(2024, 13), 0);

@@ -222,10 +222,7 @@ fn chunk(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 }
 
 fn zip(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    let lists: Vec<Vec<Value>> = args
-        .iter()
-        .map(|a| items(vm, a))
-        .collect::<VmResult<_>>()?;
+    let lists: Vec<Vec<Value>> = args.iter().map(|a| items(vm, a)).collect::<VmResult<_>>()?;
     let n = lists.iter().map(Vec::len).min().unwrap_or(0);
     Ok(Value::array(
         (0..n)
@@ -288,7 +285,9 @@ fn range(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     };
     check_len(vm, count.min(usize::MAX as i128) as usize)?;
     Ok(Value::array(
-        (0..count).map(|k| Value::Int((start + k * step) as i64)).collect(),
+        (0..count)
+            .map(|k| Value::Int((start + k * step) as i64))
+            .collect(),
     ))
 }
 
@@ -414,7 +413,9 @@ fn memoize(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     let cache: RefCell<HashMap<Key, Value, ahash::RandomState>> = RefCell::new(HashMap::default());
     Ok(Value::native("memoized", move |vm, args| {
         let key = Key::Tuple(Rc::new(
-            args.iter().map(Key::from_value).collect::<VmResult<Vec<_>>>()?,
+            args.iter()
+                .map(Key::from_value)
+                .collect::<VmResult<Vec<_>>>()?,
         ));
         if let Some(v) = cache.borrow().get(&key) {
             return Ok(v.clone());
@@ -501,41 +502,137 @@ pub static MODULE: ModuleDef = ModuleDef {
     doc: "functional programming helpers (function-first argument order)",
     functions: &[
         f("map", map, "map(fn, iterable): fn applied to each item"),
-        f("filter", filter, "filter(pred, iterable): items where pred is true"),
-        f("reduce", reduce, "reduce(fn(acc, item), iterable, initial = null): folded value"),
-        f("forEach", for_each, "forEach(fn, iterable): call fn on each item"),
-        f("for_each", for_each, "for_each(fn, iterable): call fn on each item"),
-        f("find", find, "find(pred, iterable): first item where pred is true, or null"),
-        f("some", some, "some(pred, iterable): pred true for some item"),
-        f("every", every, "every(pred, iterable): pred true for all items"),
+        f(
+            "filter",
+            filter,
+            "filter(pred, iterable): items where pred is true",
+        ),
+        f(
+            "reduce",
+            reduce,
+            "reduce(fn(acc, item), iterable, initial = null): folded value",
+        ),
+        f(
+            "forEach",
+            for_each,
+            "forEach(fn, iterable): call fn on each item",
+        ),
+        f(
+            "for_each",
+            for_each,
+            "for_each(fn, iterable): call fn on each item",
+        ),
+        f(
+            "find",
+            find,
+            "find(pred, iterable): first item where pred is true, or null",
+        ),
+        f(
+            "some",
+            some,
+            "some(pred, iterable): pred true for some item",
+        ),
+        f(
+            "every",
+            every,
+            "every(pred, iterable): pred true for all items",
+        ),
         f("take", take, "take(n, iterable): first n items"),
         f("drop", drop, "drop(n, iterable): all but the first n items"),
-        f("takeWhile", take_while, "takeWhile(pred, iterable): leading items where pred is true"),
-        f("partition", partition, "partition(pred, iterable): [matching, rest]"),
-        f("groupBy", group_by, "groupBy(key_fn, iterable): object key -> list of items"),
-        f("group_by", group_by, "group_by(key_fn, iterable): object key -> list of items"),
+        f(
+            "takeWhile",
+            take_while,
+            "takeWhile(pred, iterable): leading items where pred is true",
+        ),
+        f(
+            "partition",
+            partition,
+            "partition(pred, iterable): [matching, rest]",
+        ),
+        f(
+            "groupBy",
+            group_by,
+            "groupBy(key_fn, iterable): object key -> list of items",
+        ),
+        f(
+            "group_by",
+            group_by,
+            "group_by(key_fn, iterable): object key -> list of items",
+        ),
         f("unique", unique, "unique(iterable): items without repeats"),
         f("reverse", reverse, "reverse(iterable): reversed list"),
         f("flatten", flatten, "flatten(iterable): flatten one level"),
-        f("chunk", chunk, "chunk(size, iterable): list of lists of size items"),
+        f(
+            "chunk",
+            chunk,
+            "chunk(size, iterable): list of lists of size items",
+        ),
         f("zip", zip, "zip(*iterables): list of tuples, shortest wins"),
-        f("zipWith", zip_with, "zipWith(fn(a, b), xs, ys): fn applied pairwise"),
+        f(
+            "zipWith",
+            zip_with,
+            "zipWith(fn(a, b), xs, ys): fn applied pairwise",
+        ),
         f("times", times, "times(n, fn(i)): [fn(0), ..., fn(n-1)]"),
-        f("range", range, "range(start, end = null, step = 1): list of integers"),
-        f("repeat", repeat, "repeat(value, n): list of n copies of value"),
-        f("compose", compose, "compose(*fns): function applying fns right to left"),
-        f("composeAll", compose_all, "composeAll(fns): function applying fns right to left"),
-        f("pipe", pipe, "pipe(*fns): function applying fns left to right"),
-        f("pipeAll", pipe_all, "pipeAll(fns): function applying fns left to right"),
+        f(
+            "range",
+            range,
+            "range(start, end = null, step = 1): list of integers",
+        ),
+        f(
+            "repeat",
+            repeat,
+            "repeat(value, n): list of n copies of value",
+        ),
+        f(
+            "compose",
+            compose,
+            "compose(*fns): function applying fns right to left",
+        ),
+        f(
+            "composeAll",
+            compose_all,
+            "composeAll(fns): function applying fns right to left",
+        ),
+        f(
+            "pipe",
+            pipe,
+            "pipe(*fns): function applying fns left to right",
+        ),
+        f(
+            "pipeAll",
+            pipe_all,
+            "pipeAll(fns): function applying fns left to right",
+        ),
         f("curry", curry, "curry(fn, arity = null): curried function"),
         f("curry2", curry2, "curry2(fn): a => b => fn(a, b)"),
-        f("partial", partial, "partial(fn, *args): fn with leading arguments bound"),
-        f("partial_apply", partial, "partial_apply(fn, *args): fn with leading arguments bound"),
+        f(
+            "partial",
+            partial,
+            "partial(fn, *args): fn with leading arguments bound",
+        ),
+        f(
+            "partial_apply",
+            partial,
+            "partial_apply(fn, *args): fn with leading arguments bound",
+        ),
         f("identity", identity, "identity(x): x"),
         f("constant", constant, "constant(v): function returning v"),
-        f("memoize", memoize, "memoize(fn): caching function (arguments must be hashable)"),
-        f("ifElse", if_else, "ifElse(pred, f, g): x => pred(x) ? f(x) : g(x)"),
-        f("cond", cond, "cond([[pred, fn], ...]): first matching fn's result, or null"),
+        f(
+            "memoize",
+            memoize,
+            "memoize(fn): caching function (arguments must be hashable)",
+        ),
+        f(
+            "ifElse",
+            if_else,
+            "ifElse(pred, f, g): x => pred(x) ? f(x) : g(x)",
+        ),
+        f(
+            "cond",
+            cond,
+            "cond([[pred, fn], ...]): first matching fn's result, or null",
+        ),
         f("juxt", juxt, "juxt(fns): x => [f(x) for each f]"),
     ],
     constant: |_| None,

@@ -257,10 +257,7 @@ impl<'a> Parser<'a> {
 
     fn enter(&self, depth: usize) -> Result<(), ParseError> {
         if depth >= MAX_NESTING {
-            return perr(
-                format!("nesting deeper than {MAX_NESTING} levels"),
-                self.i,
-            );
+            return perr(format!("nesting deeper than {MAX_NESTING} levels"), self.i);
         }
         Ok(())
     }
@@ -301,10 +298,7 @@ impl<'a> Parser<'a> {
         loop {
             self.skip_ws();
             if self.b.get(self.i) != Some(&b'"') {
-                return perr(
-                    "Expecting property name enclosed in double quotes",
-                    self.i,
-                );
+                return perr("Expecting property name enclosed in double quotes", self.i);
             }
             let key = self.parse_string()?;
             self.skip_ws();
@@ -375,8 +369,8 @@ fn safe_parse(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         None | Some(Value::Null) => SAFE_DEPTH,
         Some(v) => crate::builtins::int_arg("safeParse", v)?.min(SAFE_DEPTH),
     };
-    let (v, deepest) = parse_text(text)
-        .map_err(|e| MlError::value_error(format!("JSON parsing failed: {e}")))?;
+    let (v, deepest) =
+        parse_text(text).map_err(|e| MlError::value_error(format!("JSON parsing failed: {e}")))?;
     if deepest as i64 > max_depth {
         return Err(MlError::value_error(format!(
             "JSON object depth exceeds maximum allowed ({max_depth})"
@@ -425,7 +419,12 @@ pub fn write_json_str(out: &mut String, s: &str) {
                 let cp = c as u32;
                 if cp > 0xFFFF {
                     let v = cp - 0x10000;
-                    let _ = write!(out, "\\u{:04x}\\u{:04x}", 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF));
+                    let _ = write!(
+                        out,
+                        "\\u{:04x}\\u{:04x}",
+                        0xD800 + (v >> 10),
+                        0xDC00 + (v & 0x3FF)
+                    );
                 } else {
                     let _ = write!(out, "\\u{cp:04x}");
                 }
@@ -599,7 +598,11 @@ pub fn to_json_text(v: &Value, indent: Option<String>, max_len: usize) -> VmResu
 
 fn stringify(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("stringify", args, 1, 1)?;
-    Ok(Value::string(to_json_text(&args[0], None, vm.limits.max_len)?))
+    Ok(Value::string(to_json_text(
+        &args[0],
+        None,
+        vm.limits.max_len,
+    )?))
 }
 
 fn pretty_print(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -619,7 +622,11 @@ fn pretty_print(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
             )))
         }
     };
-    Ok(Value::string(to_json_text(&args[0], indent, vm.limits.max_len)?))
+    Ok(Value::string(to_json_text(
+        &args[0],
+        indent,
+        vm.limits.max_len,
+    )?))
 }
 
 // ---- predicates and object helpers ----
@@ -738,22 +745,66 @@ pub static MODULE: ModuleDef = ModuleDef {
     name: "json",
     doc: "JSON parsing and serialisation (Python json semantics)",
     functions: &[
-        f("parse", parse, "parse(text): value from JSON text (ints stay ints)"),
-        f("safeParse", safe_parse, "safeParse(text, max_depth = 100): parse with a depth limit (at most 100)"),
-        f("validate", validate, "validate(text): is the text valid JSON"),
-        f("stringify", stringify, "stringify(value): JSON text, Python style"),
-        f("prettyPrint", pretty_print, "prettyPrint(value, indent = 4): indented JSON text"),
+        f(
+            "parse",
+            parse,
+            "parse(text): value from JSON text (ints stay ints)",
+        ),
+        f(
+            "safeParse",
+            safe_parse,
+            "safeParse(text, max_depth = 100): parse with a depth limit (at most 100)",
+        ),
+        f(
+            "validate",
+            validate,
+            "validate(text): is the text valid JSON",
+        ),
+        f(
+            "stringify",
+            stringify,
+            "stringify(value): JSON text, Python style",
+        ),
+        f(
+            "prettyPrint",
+            pretty_print,
+            "prettyPrint(value, indent = 4): indented JSON text",
+        ),
         f("isObject", is_object, "isObject(value): is it an object"),
         f("isArray", is_array, "isArray(value): is it an array"),
         f("isString", is_string, "isString(value): is it a string"),
-        f("isNumber", is_number, "isNumber(value): is it a number (booleans excluded)"),
+        f(
+            "isNumber",
+            is_number,
+            "isNumber(value): is it a number (booleans excluded)",
+        ),
         f("isBoolean", is_boolean, "isBoolean(value): is it a boolean"),
         f("isNull", is_null, "isNull(value): is it null"),
-        f("keys", keys, "keys(obj): the object's keys ([] for non-objects)"),
-        f("values", values, "values(obj): the object's values ([] for non-objects)"),
-        f("hasKey", has_key, "hasKey(obj, key): does the object have the key"),
-        f("get", get, "get(obj, key, default = null): value of key or default"),
-        f("merge", merge, "merge(a, b): new object with the entries of a, then b"),
+        f(
+            "keys",
+            keys,
+            "keys(obj): the object's keys ([] for non-objects)",
+        ),
+        f(
+            "values",
+            values,
+            "values(obj): the object's values ([] for non-objects)",
+        ),
+        f(
+            "hasKey",
+            has_key,
+            "hasKey(obj, key): does the object have the key",
+        ),
+        f(
+            "get",
+            get,
+            "get(obj, key, default = null): value of key or default",
+        ),
+        f(
+            "merge",
+            merge,
+            "merge(a, b): new object with the entries of a, then b",
+        ),
     ],
     constant: |_| None,
 };
@@ -770,10 +821,22 @@ mod tests {
 
     #[test]
     fn parses_like_python() {
-        assert_eq!(round_trip(r#"{"a":1,"b":[true,null,1.0,-0.5e3]}"#), r#"{"a": 1, "b": [true, null, 1.0, -500.0]}"#);
-        assert_eq!(round_trip("123456789012345678901234567890"), "123456789012345678901234567890");
-        assert_eq!(round_trip("[NaN, Infinity, -Infinity]"), "[NaN, Infinity, -Infinity]");
-        assert_eq!(round_trip(r#""\ud83d\ude00 \u00e9""#), r#""\ud83d\ude00 \u00e9""#);
+        assert_eq!(
+            round_trip(r#"{"a":1,"b":[true,null,1.0,-0.5e3]}"#),
+            r#"{"a": 1, "b": [true, null, 1.0, -500.0]}"#
+        );
+        assert_eq!(
+            round_trip("123456789012345678901234567890"),
+            "123456789012345678901234567890"
+        );
+        assert_eq!(
+            round_trip("[NaN, Infinity, -Infinity]"),
+            "[NaN, Infinity, -Infinity]"
+        );
+        assert_eq!(
+            round_trip(r#""\ud83d\ude00 \u00e9""#),
+            r#""\ud83d\ude00 \u00e9""#
+        );
         assert_eq!(round_trip(r#"{"a": 1, "a": 2}"#), r#"{"a": 2}"#);
         let (v, d) = parse_text("[[1], {\"a\": [2]}]").unwrap();
         assert_eq!(d, 3);
@@ -784,12 +847,27 @@ mod tests {
     fn python_error_messages() {
         let e = |t: &str| parse_text(t).unwrap_err();
         assert_eq!(e(""), "Expecting value: line 1 column 1 (char 0)");
-        assert_eq!(e("{\"a\" 1}"), "Expecting ':' delimiter: line 1 column 6 (char 5)");
-        assert_eq!(e("[1 2]"), "Expecting ',' delimiter: line 1 column 4 (char 3)");
-        assert_eq!(e("{'a': 1}"), "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)");
+        assert_eq!(
+            e("{\"a\" 1}"),
+            "Expecting ':' delimiter: line 1 column 6 (char 5)"
+        );
+        assert_eq!(
+            e("[1 2]"),
+            "Expecting ',' delimiter: line 1 column 4 (char 3)"
+        );
+        assert_eq!(
+            e("{'a': 1}"),
+            "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"
+        );
         assert_eq!(e("[1]\n x"), "Extra data: line 2 column 2 (char 5)");
-        assert_eq!(e("\"abc"), "Unterminated string starting at: line 1 column 1 (char 0)");
-        assert_eq!(e("\"a\\qb\""), "Invalid \\escape: 'q': line 1 column 3 (char 2)");
+        assert_eq!(
+            e("\"abc"),
+            "Unterminated string starting at: line 1 column 1 (char 0)"
+        );
+        assert_eq!(
+            e("\"a\\qb\""),
+            "Invalid \\escape: 'q': line 1 column 3 (char 2)"
+        );
         assert_eq!(e("[1,]"), "Expecting value: line 1 column 4 (char 3)");
         assert_eq!(e("01"), "Extra data: line 1 column 2 (char 1)");
         assert!(e(&"[".repeat(5000)).contains("nesting"));

@@ -218,7 +218,10 @@ fn pow(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
                 return Ok(Value::Int(if y.is_even() { 1 } else { -1 }));
             }
             let Some(e) = y.to_u32() else {
-                return Err(MlError::new(ErrorKind::MemoryError, "integer result too large"));
+                return Err(MlError::new(
+                    ErrorKind::MemoryError,
+                    "integer result too large",
+                ));
             };
             check_bits(vm, x.bits() as f64 * e as f64)?;
             return Ok(Value::from_big(num_traits::pow(x, e as usize)));
@@ -275,13 +278,21 @@ fn min(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("min", args, 2, 2)?;
     // Python's min(a, b): b only when b < a.
     let b_less = compare(&args[1], &args[0])?.is_some_and(|o| o.is_lt());
-    Ok(if b_less { args[1].clone() } else { args[0].clone() })
+    Ok(if b_less {
+        args[1].clone()
+    } else {
+        args[0].clone()
+    })
 }
 
 fn max(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("max", args, 2, 2)?;
     let b_greater = compare(&args[1], &args[0])?.is_some_and(|o| o.is_gt());
-    Ok(if b_greater { args[1].clone() } else { args[0].clone() })
+    Ok(if b_greater {
+        args[1].clone()
+    } else {
+        args[0].clone()
+    })
 }
 
 fn sign(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -316,7 +327,9 @@ const MAX_FACTORIAL: u64 = 100_000;
 fn factorial(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("factorial", args, 1, 1)?;
     let n = match &args[0] {
-        Value::Float(f) if f.fract() == 0.0 && f.is_finite() => BigInt::from_f64(*f).unwrap_or_default(),
+        Value::Float(f) if f.fract() == 0.0 && f.is_finite() => {
+            BigInt::from_f64(*f).unwrap_or_default()
+        }
         Value::Float(_) => {
             return Err(MlError::value_error(
                 "factorial() only accepts integral values",
@@ -420,7 +433,11 @@ pub static MODULE: ModuleDef = ModuleDef {
     name: "math",
     doc: "mathematical functions and the constants pi and e",
     functions: &[
-        f("sqrt", sqrt, "sqrt(x): square root (x < 0 raises ValueError)"),
+        f(
+            "sqrt",
+            sqrt,
+            "sqrt(x): square root (x < 0 raises ValueError)",
+        ),
         f("abs", abs, "abs(x): absolute value (ints stay ints)"),
         f("sin", sin, "sin(x): sine of x radians"),
         f("cos", cos, "cos(x): cosine of x radians"),
@@ -428,18 +445,38 @@ pub static MODULE: ModuleDef = ModuleDef {
         f("asin", asin, "asin(x): arc sine (x in [-1, 1])"),
         f("acos", acos, "acos(x): arc cosine (x in [-1, 1])"),
         f("atan", atan, "atan(x): arc tangent"),
-        f("atan2", atan2, "atan2(y, x): arc tangent of y/x in the right quadrant"),
+        f(
+            "atan2",
+            atan2,
+            "atan2(y, x): arc tangent of y/x in the right quadrant",
+        ),
         f("exp", exp, "exp(x): e ** x (overflow gives inf)"),
-        f("ln", ln, "ln(x): natural logarithm (x <= 0 raises ValueError)"),
-        f("log", log, "log(x, base = 10): logarithm (x <= 0, base <= 0 or 1 raise ValueError)"),
-        f("pow", pow, "pow(x, y): x ** y; int ** non-negative int stays an exact int"),
+        f(
+            "ln",
+            ln,
+            "ln(x): natural logarithm (x <= 0 raises ValueError)",
+        ),
+        f(
+            "log",
+            log,
+            "log(x, base = 10): logarithm (x <= 0, base <= 0 or 1 raise ValueError)",
+        ),
+        f(
+            "pow",
+            pow,
+            "pow(x, y): x ** y; int ** non-negative int stays an exact int",
+        ),
         f("floor", floor, "floor(x): largest int <= x"),
         f("ceil", ceil, "ceil(x): smallest int >= x"),
         f("round", round, "round(x): nearest int, ties to even"),
         f("min", min, "min(a, b): the smaller of two values"),
         f("max", max, "max(a, b): the larger of two values"),
         f("sign", sign, "sign(x): -1, 0 or 1"),
-        f("factorial", factorial, "factorial(n): n! exactly (n < 0 raises ValueError)"),
+        f(
+            "factorial",
+            factorial,
+            "factorial(n): n! exactly (n < 0 raises ValueError)",
+        ),
         f("gcd", gcd, "gcd(a, b): greatest common divisor"),
         f("lcm", lcm, "lcm(a, b): least common multiple"),
         f("degToRad", radians, "degToRad(x): degrees to radians"),
@@ -471,7 +508,11 @@ mod tests {
         let l = ln_of("ln", &big).unwrap();
         assert!((l - 2079.4415416798356).abs() < 1e-9);
         assert!(ln_of("ln", &Value::Int(0)).is_err());
-        assert!(ln_of("ln", &Value::from_big(-num_traits::pow(BigInt::from(2), 70))).is_err());
+        assert!(ln_of(
+            "ln",
+            &Value::from_big(-num_traits::pow(BigInt::from(2), 70))
+        )
+        .is_err());
     }
 
     #[test]

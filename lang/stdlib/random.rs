@@ -32,7 +32,11 @@ fn below(vm: &mut Vm, n: u128) -> u128 {
     let bits = 128 - (n - 1).leading_zeros();
     loop {
         let r = ((vm.host.random.next_u64() as u128) << 64) | vm.host.random.next_u64() as u128;
-        let r = if bits >= 128 { r } else { r & ((1u128 << bits) - 1) };
+        let r = if bits >= 128 {
+            r
+        } else {
+            r & ((1u128 << bits) - 1)
+        };
         if r < n {
             return r;
         }
@@ -300,30 +304,94 @@ pub static MODULE: ModuleDef = ModuleDef {
     name: "random",
     doc: "random numbers and sampling (sequences differ from CPython's)",
     functions: &[
-        f("setSeed", set_seed, "setSeed(seed): restart the generator; returns seed"),
-        f("set_seed", set_seed, "set_seed(seed): restart the generator; returns seed"),
-        f("getSeed", get_seed, "getSeed(): mlpy's first state word (always 2147483648)"),
-        f("get_seed", get_seed, "get_seed(): mlpy's first state word (always 2147483648)"),
+        f(
+            "setSeed",
+            set_seed,
+            "setSeed(seed): restart the generator; returns seed",
+        ),
+        f(
+            "set_seed",
+            set_seed,
+            "set_seed(seed): restart the generator; returns seed",
+        ),
+        f(
+            "getSeed",
+            get_seed,
+            "getSeed(): mlpy's first state word (always 2147483648)",
+        ),
+        f(
+            "get_seed",
+            get_seed,
+            "get_seed(): mlpy's first state word (always 2147483648)",
+        ),
         f("random", random, "random(): float in [0, 1)"),
-        f("randomFloat", random_float, "randomFloat(min = 0, max = 1): float in [min, max)"),
-        f("random_float", random_float, "random_float(min = 0, max = 1): float in [min, max)"),
+        f(
+            "randomFloat",
+            random_float,
+            "randomFloat(min = 0, max = 1): float in [min, max)",
+        ),
+        f(
+            "random_float",
+            random_float,
+            "random_float(min = 0, max = 1): float in [min, max)",
+        ),
         f("uniform", uniform, "uniform(min, max): float in [min, max)"),
-        f("randomInt", random_int, "randomInt(min = 0, max = 100): int in [min, max - 1]"),
-        f("random_int", random_int, "random_int(min = 0, max = 100): int in [min, max - 1]"),
+        f(
+            "randomInt",
+            random_int,
+            "randomInt(min = 0, max = 100): int in [min, max - 1]",
+        ),
+        f(
+            "random_int",
+            random_int,
+            "random_int(min = 0, max = 100): int in [min, max - 1]",
+        ),
         f("nextInt", next_int, "nextInt(): int in [0, 2**32 - 1]"),
         f("next_int", next_int, "next_int(): int in [0, 2**32 - 1]"),
         f("randomBool", random_bool, "randomBool(): true or false"),
         f("random_bool", random_bool, "random_bool(): true or false"),
-        f("randomBoolWeighted", random_bool_weighted, "randomBoolWeighted(p): true with probability p"),
-        f("randomNormal", random_normal, "randomNormal(mean = 0, stddev = 1): normal variate"),
-        f("random_normal", random_normal, "random_normal(mean = 0, stddev = 1): normal variate"),
-        f("gaussian", random_normal, "gaussian(mean = 0, stddev = 1): normal variate"),
-        f("triangular", triangular, "triangular(low, high, mode = midpoint): triangular variate"),
+        f(
+            "randomBoolWeighted",
+            random_bool_weighted,
+            "randomBoolWeighted(p): true with probability p",
+        ),
+        f(
+            "randomNormal",
+            random_normal,
+            "randomNormal(mean = 0, stddev = 1): normal variate",
+        ),
+        f(
+            "random_normal",
+            random_normal,
+            "random_normal(mean = 0, stddev = 1): normal variate",
+        ),
+        f(
+            "gaussian",
+            random_normal,
+            "gaussian(mean = 0, stddev = 1): normal variate",
+        ),
+        f(
+            "triangular",
+            triangular,
+            "triangular(low, high, mode = midpoint): triangular variate",
+        ),
         f("choice", choice, "choice(list): one item (null if empty)"),
         f("shuffle", shuffle, "shuffle(list): shuffled copy"),
-        f("sample", sample, "sample(list, n): n distinct items (n >= len: shuffled copy)"),
-        f("randomIndices", random_indices, "randomIndices(length, count): distinct indices"),
-        f("random_indices", random_indices, "random_indices(length, count): distinct indices"),
+        f(
+            "sample",
+            sample,
+            "sample(list, n): n distinct items (n >= len: shuffled copy)",
+        ),
+        f(
+            "randomIndices",
+            random_indices,
+            "randomIndices(length, count): distinct indices",
+        ),
+        f(
+            "random_indices",
+            random_indices,
+            "random_indices(length, count): distinct indices",
+        ),
     ],
     constant: |_| None,
 };

@@ -152,10 +152,7 @@ impl Tr {
             _ => 8,
         };
         let Some(v) = self.hex(self.i + 2, n) else {
-            return Err(err_at(
-                format!("incomplete escape \\{kind}"),
-                start,
-            ));
+            return Err(err_at(format!("incomplete escape \\{kind}"), start));
         };
         let Some(ch) = char::from_u32(v) else {
             let text: String = self.c[start..start + 2 + n].iter().collect();
@@ -294,7 +291,10 @@ impl Tr {
             return Err(err_at(format!("invalid group reference {n}"), pos));
         }
         if !self.closed[n] {
-            return Err(err_at("cannot refer to an open group", pos.saturating_sub(1)));
+            return Err(err_at(
+                "cannot refer to an open group",
+                pos.saturating_sub(1),
+            ));
         }
         Ok(())
     }
@@ -420,12 +420,7 @@ impl Tr {
         let mut name = String::new();
         loop {
             match self.peek(0) {
-                None => {
-                    return Err(err_at(
-                        format!("missing {close}, unterminated name"),
-                        start,
-                    ))
-                }
+                None => return Err(err_at(format!("missing {close}, unterminated name"), start)),
                 Some(c) if c == close => {
                     self.i += 1;
                     break;
@@ -440,7 +435,10 @@ impl Tr {
             return Err(err_at(format!("missing {what}"), start));
         }
         if !is_identifier(&name) {
-            return Err(err_at(format!("bad character in group name '{name}'"), start));
+            return Err(err_at(
+                format!("bad character in group name '{name}'"),
+                start,
+            ));
         }
         Ok(name)
     }
@@ -453,7 +451,8 @@ impl Tr {
     }
 
     fn open_other(&mut self, pos: usize, look: bool) {
-        self.open.push((None, pos, self.flags, self.out.len(), look));
+        self.open
+            .push((None, pos, self.flags, self.out.len(), look));
     }
 
     /// Inline flag letters at `self.i`; returns (on, off) and the stop char.
@@ -609,8 +608,7 @@ impl Tr {
                 f.s = (f.s || on.s) && !off.s;
                 f.x = (f.x || on.x) && !off.x;
                 f.a = f.a || on.a;
-                self.open
-                    .push((None, start, saved, self.out.len(), false));
+                self.open.push((None, start, saved, self.out.len(), false));
                 self.flags = f;
                 let mut letters = String::new();
                 for (b, ch) in [(on.i, 'i'), (on.m, 'm'), (on.s, 's')] {
@@ -695,7 +693,10 @@ impl Tr {
                 if self.c.get(j) != Some(&'}') || (lo.is_empty() && !comma) {
                     return None;
                 }
-                (lo.parse().unwrap_or(if lo.is_empty() { 0 } else { 1 }), j + 1)
+                (
+                    lo.parse().unwrap_or(if lo.is_empty() { 0 } else { 1 }),
+                    j + 1,
+                )
             }
             _ => return None,
         };
@@ -786,9 +787,9 @@ impl Tr {
                     // (Groups inside are kept so that numbering holds.)
                     let text = &self.out[group_start..];
                     let captures = text.contains("(?P<")
-                        || text
-                            .char_indices()
-                            .any(|(k, ch)| ch == '(' && !text[k..].starts_with("(?") && !text[..k].ends_with('\\'));
+                        || text.char_indices().any(|(k, ch)| {
+                            ch == '(' && !text[k..].starts_with("(?") && !text[..k].ends_with('\\')
+                        });
                     if min == 0 && !captures {
                         self.out.truncate(group_start);
                     }
@@ -1006,8 +1007,9 @@ impl Compiled {
             };
             build(&text)
         });
-        r.as_ref()
-            .map_err(|e| MlError::value_error(format!("Invalid regex pattern '{}': {e}", self.source)))
+        r.as_ref().map_err(|e| {
+            MlError::value_error(format!("Invalid regex pattern '{}': {e}", self.source))
+        })
     }
 
     /// One search in `hay` from byte `pos`; all group spans when `groups`.
@@ -1034,7 +1036,13 @@ impl Compiled {
     }
 
     /// `search` / `match` / `fullmatch` between code-point positions.
-    fn find(&self, text: &MlStr, pos: i64, endpos: Option<i64>, mode: Mode) -> VmResult<Option<Spans>> {
+    fn find(
+        &self,
+        text: &MlStr,
+        pos: i64,
+        endpos: Option<i64>,
+        mode: Mode,
+    ) -> VmResult<Option<Spans>> {
         let (start, end) = bounds(text, pos, endpos);
         if start > end {
             return Ok(None);
@@ -1052,7 +1060,14 @@ impl Compiled {
 
     /// Every match in `hay` from byte `start`, as CPython iterates: after
     /// an empty match the next one must not end where the search starts.
-    fn all(&self, vm: &Vm, hay: &str, start: usize, limit: usize, groups: bool) -> VmResult<Vec<Spans>> {
+    fn all(
+        &self,
+        vm: &Vm,
+        hay: &str,
+        start: usize,
+        limit: usize,
+        groups: bool,
+    ) -> VmResult<Vec<Spans>> {
         self.all_with(hay, start, limit, groups, &|| vm.check_interrupt())
     }
 
@@ -1069,7 +1084,11 @@ impl Compiled {
         let mut must_advance = false;
         while pos <= hay.len() && (limit == 0 || out.len() < limit) {
             interrupted()?;
-            let kind = if must_advance { Kind::Advance } else { Kind::Search };
+            let kind = if must_advance {
+                Kind::Advance
+            } else {
+                Kind::Search
+            };
             let Some(spans) = self.exec(hay, pos, kind, groups)? else {
                 break;
             };
@@ -1209,10 +1228,10 @@ fn compile_cached(pattern: &str, flags: i64) -> VmResult<Rc<Compiled>> {
     if let Some(p) = hit {
         return Ok(p);
     }
-    let compiled = Rc::new(
-        Compiled::new(pattern, flags)
-            .map_err(|e| MlError::value_error(format!("Invalid regex pattern '{pattern}': {e}")))?,
-    );
+    let compiled =
+        Rc::new(Compiled::new(pattern, flags).map_err(|e| {
+            MlError::value_error(format!("Invalid regex pattern '{pattern}': {e}"))
+        })?);
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= CACHE_SIZE {
@@ -1309,7 +1328,10 @@ fn parse_template(t: &str, re: &Compiled) -> Result<Vec<Piece>, String> {
                             + (c[i + 1] as u32 - '0' as u32);
                         if v > 0o377 {
                             return Err(err_at(
-                                format!("octal escape value \\{e}{d2}{} outside of range 0-0o377", c[i + 1]),
+                                format!(
+                                    "octal escape value \\{e}{d2}{} outside of range 0-0o377",
+                                    c[i + 1]
+                                ),
                                 start,
                             ));
                         }
@@ -1364,12 +1386,15 @@ fn expand(pieces: &[Piece], text: &str, spans: &Spans, out: &mut String) {
 }
 
 fn template_error(re: &Compiled, e: String) -> MlError {
-    MlError::value_error(format!("Invalid replacement for pattern '{}': {e}", re.source))
+    MlError::value_error(format!(
+        "Invalid replacement for pattern '{}': {e}",
+        re.source
+    ))
 }
 
 // ---- operations shared by the module and Pattern ----
 
-fn span_text<'t>(text: &'t str, span: Option<(usize, usize)>) -> Option<&'t str> {
+fn span_text(text: &str, span: Option<(usize, usize)>) -> Option<&str> {
     span.map(|(s, e)| &text[s..e])
 }
 
@@ -1572,7 +1597,7 @@ const PATTERN_METHODS: &[&str] = &[
 ];
 
 impl PatternObj {
-    fn to_string(&self) -> String {
+    fn describe(&self) -> String {
         let flags = self.re.flag_names();
         if flags.is_empty() {
             format!("Pattern({})", py_repr_str(&self.re.source))
@@ -1587,7 +1612,9 @@ impl PatternObj {
             "test" => {
                 arity("test", args, 1, 1)?;
                 let t = text_arg("test", &args[0])?;
-                Ok(Value::Bool(re.exec(t.as_str(), 0, Kind::Search, false)?.is_some()))
+                Ok(Value::Bool(
+                    re.exec(t.as_str(), 0, Kind::Search, false)?.is_some(),
+                ))
             }
             "search" | "match" | "fullmatch" => {
                 arity(name, args, 1, 3)?;
@@ -1657,7 +1684,7 @@ impl PatternObj {
             }
             "toString" => {
                 arity("toString", args, 0, 0)?;
-                Ok(Value::string(self.to_string()))
+                Ok(Value::string(self.describe()))
             }
             _ => unreachable!("checked by call_method"),
         }
@@ -1685,7 +1712,7 @@ impl HostObject for PatternObj {
         PATTERN_METHODS
     }
     fn display(&self) -> String {
-        self.to_string()
+        self.describe()
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -1758,7 +1785,7 @@ impl MatchObj {
         best.map(|(i, _)| i)
     }
 
-    fn to_string(&self) -> String {
+    fn describe(&self) -> String {
         let (s, e) = self.char_span(&Value::Int(0)).unwrap_or((-1, -1));
         let v = match self.text_of(0) {
             Value::Str(t) => py_repr_str(t.as_str()),
@@ -1844,8 +1871,8 @@ impl MatchObj {
             "expand" => {
                 arity("expand", args, 1, 1)?;
                 let t = text_arg("expand", &args[0])?;
-                let pieces =
-                    parse_template(t.as_str(), &self.re).map_err(|e| template_error(&self.re, e))?;
+                let pieces = parse_template(t.as_str(), &self.re)
+                    .map_err(|e| template_error(&self.re, e))?;
                 let mut out = String::new();
                 expand(&pieces, self.text.as_str(), &self.spans, &mut out);
                 crate::builtins::check_len(vm, out.len())?;
@@ -1853,7 +1880,7 @@ impl MatchObj {
             }
             "toString" => {
                 arity("toString", args, 0, 0)?;
-                Ok(Value::string(self.to_string()))
+                Ok(Value::string(self.describe()))
             }
             _ => unreachable!("checked by call_method"),
         }
@@ -1874,7 +1901,7 @@ impl HostObject for MatchObj {
         MATCH_METHODS
     }
     fn display(&self) -> String {
-        self.to_string()
+        self.describe()
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -1898,7 +1925,9 @@ fn test(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("test", args, 2, 3)?;
     let re = pattern_arg("test", &args[0], flags_at("test", args, 2)?)?;
     let t = text_arg("test", &args[1])?;
-    Ok(Value::Bool(re.exec(t.as_str(), 0, Kind::Search, false)?.is_some()))
+    Ok(Value::Bool(
+        re.exec(t.as_str(), 0, Kind::Search, false)?.is_some(),
+    ))
 }
 
 fn find_mode(name: &str, args: &[Value], mode: Mode) -> VmResult<Value> {
@@ -2096,14 +2125,23 @@ mod tests {
         assert_eq!(bad(r"(a)\2"), "invalid group reference 2 at position 4");
         assert_eq!(bad(r"(a\1)"), "cannot refer to an open group at position 2");
         assert_eq!(bad(r"[\d-z]"), r"bad character range \d-z at position 1");
-        assert_eq!(bad("a{2,1}"), "min repeat greater than max repeat at position 2");
-        assert_eq!(bad("(?i)a(?m)b"), "global flags not at the start of the expression at position 5");
+        assert_eq!(
+            bad("a{2,1}"),
+            "min repeat greater than max repeat at position 2"
+        );
+        assert_eq!(
+            bad("(?i)a(?m)b"),
+            "global flags not at the start of the expression at position 5"
+        );
         assert_eq!(bad("[a"), "unterminated character set at position 0");
     }
 
     #[test]
     fn escape_like_python() {
-        assert_eq!(escape_text("Price: $5.99 a_b é\n#&~"), "Price:\\ \\$5\\.99\\ a_b\\ é\\\n\\#\\&\\~");
+        assert_eq!(
+            escape_text("Price: $5.99 a_b é\n#&~"),
+            "Price:\\ \\$5\\.99\\ a_b\\ é\\\n\\#\\&\\~"
+        );
     }
 
     proptest::proptest! {

@@ -676,8 +676,31 @@ impl Vm {
                             }
                         }
                     }
-                    Op::Return => {
-                        let result = self.stack.pop().expect("return value");
+                    Op::LoadLocalAddInt(s, k) => {
+                        let v = match &self.stack[base + s as usize] {
+                            Value::Int(i) => match i.checked_add(k as i64) {
+                                Some(r) => Value::Int(r),
+                                None => tri!(value::ops::add(&Value::Int(*i), &Value::Int(k as i64), 0)),
+                            },
+                            Value::Undef => fail!(unbound_local(&proto.local_names[s as usize])),
+                            other => {
+                                let other = other.clone();
+                                tri!(value::ops::add(&other, &Value::Int(k as i64), self.limits.max_len))
+                            }
+                        };
+                        self.stack.push(v);
+                    }
+                    Op::ReturnLocal(_) | Op::Return => {
+                        let result = match op {
+                            Op::ReturnLocal(s) => {
+                                let v = std::mem::take(&mut self.stack[base + s as usize]);
+                                if let Value::Undef = v {
+                                    fail!(unbound_local(&proto.local_names[s as usize]));
+                                }
+                                v
+                            }
+                            _ => self.stack.pop().expect("return value"),
+                        };
                         let frame = self.frames.pop().expect("frame");
                         self.stack.truncate(frame.base - 1);
                         let depth = self.frames.len();
