@@ -22,6 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// Run one ML program.
     Run(crate::run::RunArgs),
+    /// Measure spec cases marked `bench`; save or compare baselines.
+    Bench(crate::bench_cmd::BenchArgs),
     /// Run one request read as JSON from stdin and print its outcome as
     /// JSON (the ProcessBackend protocol).
     Exec,
@@ -39,6 +41,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Command::Run(args)) => crate::run::run(args),
         Some(Command::Exec) => crate::run::exec_stdin(),
+        Some(Command::Bench(args)) => crate::bench_cmd::run(args),
         None => crate::test_cmd::run(cli.test),
     }
 }
