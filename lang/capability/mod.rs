@@ -675,6 +675,18 @@ impl Request {
     /// `file:read`, `file.read`, `path.write`, `network:http`, ... One
     /// action is required; inert names give a request of kind `Inert`.
     pub fn parse(name: &str) -> Option<Request> {
+        // The names the stdlib passes, without a table walk.
+        match name {
+            "file:read" => return Some(Request::FILE_READ),
+            "file:write" => return Some(Request::FILE_WRITE),
+            "file:append" => return Some(Request::FILE_APPEND),
+            "file:delete" => return Some(Request::FILE_DELETE),
+            "network:http" => return Some(Request::NETWORK_HTTP),
+            "env:read" => return Some(Request::ENV_READ),
+            "env:write" => return Some(Request::ENV_WRITE),
+            "args:read" => return Some(Request::ARGS_READ),
+            _ => {}
+        }
         let (kind, action) = match name.split_once([':', '.']) {
             Some((k, a)) => (k, a),
             None => return None,
@@ -746,6 +758,18 @@ pub struct GrantSet {
     tokens: Vec<Token>,
     allow_all: bool,
     has_expiry: bool,
+    /// Token indices per gated kind (file, network, env, args).
+    by_kind: [Vec<u16>; 4],
+}
+
+fn kind_slot(k: Kind) -> Option<usize> {
+    match k {
+        Kind::File => Some(0),
+        Kind::Network => Some(1),
+        Kind::Env => Some(2),
+        Kind::Args => Some(3),
+        Kind::Inert => None,
+    }
 }
 
 impl GrantSet {
@@ -756,17 +780,23 @@ impl GrantSet {
     /// Everything granted, unconstrained (mlpy's test-runner setting).
     pub fn all() -> GrantSet {
         GrantSet {
-            tokens: Vec::new(),
             allow_all: true,
-            has_expiry: false,
+            ..GrantSet::default()
         }
     }
     pub fn from_tokens(tokens: Vec<Token>) -> GrantSet {
         let has_expiry = tokens.iter().any(|t| t.expires_at.is_some());
+        let mut by_kind: [Vec<u16>; 4] = Default::default();
+        for (i, t) in tokens.iter().enumerate() {
+            if let (Some(slot), Ok(i)) = (kind_slot(t.kind), u16::try_from(i)) {
+                by_kind[slot].push(i);
+            }
+        }
         GrantSet {
             tokens,
             allow_all: false,
             has_expiry,
+            by_kind,
         }
     }
     /// Parses every token; the first malformed one is the error.
@@ -814,7 +844,12 @@ impl GrantSet {
             _ => Resource::Text(resource),
         };
         let mut denial = Denial::NotGranted;
-        for (i, t) in self.tokens.iter().enumerate() {
+        let Some(slot) = kind_slot(req.kind) else {
+            return Ok(None);
+        };
+        for &i in &self.by_kind[slot] {
+            let i = usize::from(i);
+            let t = &self.tokens[i];
             if !t.covers(&req, &res, mode) {
                 continue;
             }
