@@ -42,7 +42,19 @@ fn capability(c: &mut Criterion) {
         b.iter(|| {
             grants.check(
                 black_box(Request::FILE_READ),
-                black_box("/data/reports/../../etc/passwd"),
+                black_box("/etc/passwd"),
+                Mode::Exact,
+                0.0,
+                &usage,
+            )
+        })
+    });
+    // The worst case: the literal prefix matches, the `**` scan fails.
+    g.bench_function("file_near_miss_of_10", |b| {
+        b.iter(|| {
+            grants.check(
+                black_box(Request::FILE_READ),
+                black_box("/data/reports/2024/q1/summary.txt"),
                 Mode::Exact,
                 0.0,
                 &usage,
@@ -72,7 +84,11 @@ fn capability(c: &mut Criterion) {
         })
     });
     // The whole enforcement point, as stdlib functions call it.
-    let mut vm = Vm::new(Host::captured(), Arc::new(grants.clone()), Limits::default());
+    let mut vm = Vm::new(
+        Host::captured(),
+        Arc::new(grants.clone()),
+        Limits::default(),
+    );
     g.bench_function("vm_require_file_of_10", |b| {
         b.iter(|| {
             vm.require(
@@ -81,7 +97,9 @@ fn capability(c: &mut Criterion) {
             )
         })
     });
-    g.bench_function("parse_10_tokens", |b| b.iter(|| GrantSet::parse(black_box(TOKENS))));
+    g.bench_function("parse_10_tokens", |b| {
+        b.iter(|| GrantSet::parse(black_box(TOKENS)))
+    });
     g.finish();
 }
 

@@ -22,6 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// Run one ML program.
     Run(crate::run::RunArgs),
+    /// Self-check the toolkit, or check that programs compile and specs load.
+    Validate(crate::validate::ValidateArgs),
     /// Measure spec cases marked `bench`; save or compare baselines.
     Bench(crate::bench_cmd::BenchArgs),
     /// Run one request read as JSON from stdin and print its outcome as
@@ -42,6 +44,7 @@ pub fn main() -> ExitCode {
         Some(Command::Run(args)) => crate::run::run(args),
         Some(Command::Exec) => crate::run::exec_stdin(),
         Some(Command::Bench(args)) => crate::bench_cmd::run(args),
+        Some(Command::Validate(args)) => crate::validate::run(args),
         None => crate::test_cmd::run(cli.test),
     }
 }

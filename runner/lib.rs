@@ -9,3 +9,4 @@ pub mod report;
 pub mod run;
 pub mod specs_glue;
 pub mod test_cmd;
+pub mod validate;

@@ -128,7 +128,10 @@ static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "env",
         kind: Kind::Env,
-        actions: &[a("read", ENV_READ, ENV_READ), a("write", ENV_WRITE, ENV_WRITE)],
+        actions: &[
+            a("read", ENV_READ, ENV_READ),
+            a("write", ENV_WRITE, ENV_WRITE),
+        ],
         all: ENV_READ | ENV_WRITE,
     },
     KindSpec {
@@ -267,7 +270,9 @@ impl HostPattern {
     pub fn parse(text: &str) -> Result<HostPattern, String> {
         let t = text.trim();
         if t.contains("://") || t.contains('/') {
-            return Err("network patterns are HOST[:PORT] (e.g. api.example.com:8443), not URLs".into());
+            return Err(
+                "network patterns are HOST[:PORT] (e.g. api.example.com:8443), not URLs".into(),
+            );
         }
         if t.contains('@') {
             return Err("network patterns cannot contain '@'".into());
@@ -298,8 +303,8 @@ impl HostPattern {
         let host = if host_text == "*" {
             HostPat::Any
         } else if let Some(domain) = host_text.strip_prefix("*.") {
-            let (h, _) = url::split_host_port(domain)
-                .map_err(|e| format!("{e} in host pattern '{t}'"))?;
+            let (h, _) =
+                url::split_host_port(domain).map_err(|e| format!("{e} in host pattern '{t}'"))?;
             if h.contains('*') {
                 return Err("only one leading '*.' wildcard is allowed in host patterns".into());
             }
@@ -379,7 +384,11 @@ fn split_spec(spec: &str) -> Result<(&str, Option<&str>, Option<&str>), String> 
     }
     if let Some(after) = rest.strip_prefix('.') {
         // mlpy spelling: kind.action, then optionally ':PATTERN' or '=PATTERN'.
-        let a_end = if after.starts_with('*') { 1 } else { word_end(after) };
+        let a_end = if after.starts_with('*') {
+            1
+        } else {
+            word_end(after)
+        };
         let action = &after[..a_end];
         let tail = &after[a_end..];
         let pattern = match tail.chars().next() {
@@ -395,7 +404,9 @@ fn split_spec(spec: &str) -> Result<(&str, Option<&str>, Option<&str>), String> 
             None => (kind, Some(after), None),
         });
     }
-    Err(format!("unexpected '{rest}' after '{kind}' (use KIND:ACTION:PATTERN)"))
+    Err(format!(
+        "unexpected '{rest}' after '{kind}' (use KIND:ACTION:PATTERN)"
+    ))
 }
 
 /// Parses `2030-01-01T00:00:00Z`, `2030-01-01` (midnight UTC) or a number
@@ -476,7 +487,9 @@ impl Token {
                 Kind::Network => Pattern::Host(HostPattern::parse(p).map_err(err)?),
                 Kind::Env => {
                     if p.contains(['=', '\0']) {
-                        return Err(err("environment key patterns cannot contain '=' or NUL".into()));
+                        return Err(err(
+                            "environment key patterns cannot contain '=' or NUL".into()
+                        ));
                     }
                     if p == "*" {
                         Pattern::Any
@@ -505,14 +518,19 @@ impl Token {
         let (mut seen_uses, mut seen_exp) = (false, false);
         for c in parts {
             let c = c.trim();
-            let (key, value) = c
-                .split_once('=')
-                .ok_or_else(|| err(format!("constraint '{c}' must be key=value (uses=N or expires=TIME)")))?;
+            let (key, value) = c.split_once('=').ok_or_else(|| {
+                err(format!(
+                    "constraint '{c}' must be key=value (uses=N or expires=TIME)"
+                ))
+            })?;
             match key.trim() {
                 "uses" if !seen_uses => {
                     seen_uses = true;
                     let n: u32 = value.trim().parse().map_err(|_| {
-                        err(format!("uses must be a whole number, got '{}'", value.trim()))
+                        err(format!(
+                            "uses must be a whole number, got '{}'",
+                            value.trim()
+                        ))
                     })?;
                     if n == 0 {
                         return Err(err("uses must be at least 1".into()));
@@ -523,7 +541,9 @@ impl Token {
                     seen_exp = true;
                     token.expires_at = Some(parse_time(value.trim()).map_err(err)?);
                 }
-                "uses" | "expires" => return Err(err(format!("constraint '{}' given twice", key.trim()))),
+                "uses" | "expires" => {
+                    return Err(err(format!("constraint '{}' given twice", key.trim())))
+                }
                 other => {
                     return Err(err(format!(
                         "unknown constraint '{other}' (known: uses, expires)"
@@ -589,7 +609,10 @@ impl Token {
     }
     /// Names of the granted actions, e.g. `["write", "append"]`.
     pub fn operations(&self) -> Vec<&'static str> {
-        let Some(ks) = KINDS.iter().find(|k| k.kind == self.kind && k.name != "path") else {
+        let Some(ks) = KINDS
+            .iter()
+            .find(|k| k.kind == self.kind && k.name != "path")
+        else {
             return Vec::new();
         };
         ks.actions
@@ -834,7 +857,9 @@ impl GrantSet {
             return Ok(None);
         }
         let res = match req.kind {
-            Kind::Network => Resource::Url(url::parse_target(resource).map_err(Denial::BadResource)?.0),
+            Kind::Network => {
+                Resource::Url(url::parse_target(resource).map_err(Denial::BadResource)?.0)
+            }
             Kind::File if !resource.starts_with('/') => {
                 return Err(Denial::BadResource(format!(
                     "'{resource}' is not an absolute path"
@@ -933,14 +958,22 @@ impl GrantSet {
             .find(|(_, t)| t.kind == want.kind && t.grants & want.grants != 0)?;
         m.insert("type".to_string(), Data::Str(t.text.clone()));
         m.insert("available".to_string(), Data::Bool(true));
-        m.insert("usage_count".to_string(), Data::Int(i64::from(usage.get(i))));
+        m.insert(
+            "usage_count".to_string(),
+            Data::Int(i64::from(usage.get(i))),
+        );
         m.insert(
             "patterns".to_string(),
             Data::Array(t.pattern.text().into_iter().map(Data::Str).collect()),
         );
         m.insert(
             "operations".to_string(),
-            Data::Array(t.operations().into_iter().map(|o| Data::Str(o.into())).collect()),
+            Data::Array(
+                t.operations()
+                    .into_iter()
+                    .map(|o| Data::Str(o.into()))
+                    .collect(),
+            ),
         );
         m.insert(
             "max_usage".to_string(),
@@ -948,7 +981,8 @@ impl GrantSet {
         );
         m.insert(
             "expires_at".to_string(),
-            t.expires_at.map_or(Data::Null, |e| Data::Str(format_time(e))),
+            t.expires_at
+                .map_or(Data::Null, |e| Data::Str(format_time(e))),
         );
         Some(Data::Object(m))
     }
@@ -974,8 +1008,14 @@ mod tests {
     }
 
     fn ok(g: &GrantSet, cap: &str, res: &str) -> bool {
-        g.check(Request::parse(cap).unwrap(), res, Mode::Exact, 0.0, &Usage::default())
-            .is_ok()
+        g.check(
+            Request::parse(cap).unwrap(),
+            res,
+            Mode::Exact,
+            0.0,
+            &Usage::default(),
+        )
+        .is_ok()
     }
 
     #[test]
@@ -1035,7 +1075,10 @@ mod tests {
         ] {
             let e = Token::parse(t).unwrap_err();
             let msg = e.to_string();
-            assert!(msg.starts_with(&format!("invalid capability '{}'", t.trim())), "{msg}");
+            assert!(
+                msg.starts_with(&format!("invalid capability '{}'", t.trim())),
+                "{msg}"
+            );
             assert!(msg.contains(why), "{t}: {msg}");
         }
     }
@@ -1055,7 +1098,13 @@ mod tests {
         assert!(ok(&g, "path.read", "/data/a.txt"));
         assert!(ok(&g, "path.write", "/tmp/out/a"));
         assert!(g
-            .check(Request::FILE_READ, "data/a.txt", Mode::Exact, 0.0, &Usage::default())
+            .check(
+                Request::FILE_READ,
+                "data/a.txt",
+                Mode::Exact,
+                0.0,
+                &Usage::default()
+            )
             .is_err());
         let whole = set(&["file"]);
         assert!(ok(&whole, "file:delete", "/etc/passwd"));
@@ -1123,7 +1172,10 @@ mod tests {
 
     #[test]
     fn uses_and_expiry() {
-        let g = set(&["file:read:/a/*;uses=2", "file:read:/b/*;expires=2000-01-01T00:00:00Z"]);
+        let g = set(&[
+            "file:read:/a/*;uses=2",
+            "file:read:/b/*;expires=2000-01-01T00:00:00Z",
+        ]);
         let mut u = Usage::default();
         for _ in 0..2 {
             let r = g.check(Request::FILE_READ, "/a/x", Mode::Exact, 0.0, &u);
@@ -1136,13 +1188,22 @@ mod tests {
         ));
         let before = parse_time("1999-12-31T23:59:59Z").unwrap();
         let after = parse_time("2000-01-01T00:00:00Z").unwrap();
-        assert_eq!(g.check(Request::FILE_READ, "/b/x", Mode::Exact, before, &u), Ok(None));
+        assert_eq!(
+            g.check(Request::FILE_READ, "/b/x", Mode::Exact, before, &u),
+            Ok(None)
+        );
         assert!(matches!(
             g.check(Request::FILE_READ, "/b/x", Mode::Exact, after, &u),
             Err(Denial::Expired { .. })
         ));
-        let built = Token::parse("file:read:/c/*").unwrap().with_max_uses(1).with_expiry(after);
-        assert_eq!(built.text(), "file:read:/c/*;uses=1;expires=2000-01-01T00:00:00Z");
+        let built = Token::parse("file:read:/c/*")
+            .unwrap()
+            .with_max_uses(1)
+            .with_expiry(after);
+        assert_eq!(
+            built.text(),
+            "file:read:/c/*;uses=1;expires=2000-01-01T00:00:00Z"
+        );
         assert_eq!(Token::parse(built.text()).unwrap(), built);
     }
 
@@ -1150,9 +1211,15 @@ mod tests {
     fn listing_mode() {
         let g = set(&["file:read:/data/sub/*.txt"]);
         let u = Usage::default();
-        assert!(g.check(Request::FILE_READ, "/data", Mode::Listing, 0.0, &u).is_ok());
-        assert!(g.check(Request::FILE_READ, "/data", Mode::Exact, 0.0, &u).is_err());
-        assert!(g.check(Request::FILE_READ, "/etc", Mode::Listing, 0.0, &u).is_err());
+        assert!(g
+            .check(Request::FILE_READ, "/data", Mode::Listing, 0.0, &u)
+            .is_ok());
+        assert!(g
+            .check(Request::FILE_READ, "/data", Mode::Exact, 0.0, &u)
+            .is_err());
+        assert!(g
+            .check(Request::FILE_READ, "/etc", Mode::Listing, 0.0, &u)
+            .is_err());
     }
 
     #[test]
@@ -1160,7 +1227,10 @@ mod tests {
         let g = set(&["file:write:/tmp/**;uses=5", "env.read"]);
         let info = g.info("file.write").unwrap().to_json();
         assert!(info.contains("\"patterns\":[\"/tmp/**\"]"), "{info}");
-        assert!(info.contains("\"operations\":[\"write\",\"append\"]"), "{info}");
+        assert!(
+            info.contains("\"operations\":[\"write\",\"append\"]"),
+            "{info}"
+        );
         assert!(info.contains("\"max_usage\":5"), "{info}");
         assert!(g.info("file.delete").is_none());
         assert_eq!(g.names(), vec!["env.read", "file:write:/tmp/**;uses=5"]);

@@ -69,7 +69,10 @@ pub fn parse_target(text: &str) -> Result<(Target<'_>, &str), String> {
     }
     let bad_ascii = |b: u8| b <= b' ' || b == 0x7f || b == b'\\';
     if t.bytes().any(|b| bad_ascii(b) || b >= 0x80) {
-        if let Some(c) = t.chars().find(|c| c.is_control() || c.is_whitespace() || *c == '\\') {
+        if let Some(c) = t
+            .chars()
+            .find(|c| c.is_control() || c.is_whitespace() || *c == '\\')
+        {
             return Err(format!("URL contains a forbidden character {:?}", c));
         }
     }
@@ -81,7 +84,9 @@ pub fn parse_target(text: &str) -> Result<(Target<'_>, &str), String> {
     } else if scheme.eq_ignore_ascii_case("https") {
         Scheme::Https
     } else {
-        return Err(format!("unsupported URL scheme '{scheme}' (only http and https)"));
+        return Err(format!(
+            "unsupported URL scheme '{scheme}' (only http and https)"
+        ));
     };
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(end);
@@ -158,20 +163,31 @@ impl Url {
 /// Splits `host[:port]` (or `[v6][:port]`) and validates both parts; the
 /// host comes back in lower case.
 pub fn split_host_port(authority: &str) -> Result<(Cow<'_, str>, Option<u16>), String> {
-    let (host, port): (Cow<'_, str>, Option<&str>) = if let Some(rest) = authority.strip_prefix('[') {
+    let (host, port): (Cow<'_, str>, Option<&str>) = if let Some(rest) = authority.strip_prefix('[')
+    {
         let Some(close) = rest.find(']') else {
             return Err(format!("invalid IPv6 host in '{authority}'"));
         };
         let inner = &rest[..close];
-        if inner.is_empty() || !inner.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.') {
+        if inner.is_empty()
+            || !inner
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+        {
             return Err(format!("invalid IPv6 host '[{inner}]'"));
         }
         let after = &rest[close + 1..];
         let port = match after {
             "" => None,
-            p => Some(p.strip_prefix(':').ok_or_else(|| format!("invalid host '{authority}'"))?),
+            p => Some(
+                p.strip_prefix(':')
+                    .ok_or_else(|| format!("invalid host '{authority}'"))?,
+            ),
         };
-        (Cow::Owned(format!("[{}]", inner.to_ascii_lowercase())), port)
+        (
+            Cow::Owned(format!("[{}]", inner.to_ascii_lowercase())),
+            port,
+        )
     } else {
         let (h, p) = match authority.rsplit_once(':') {
             Some((h, p)) => (h, Some(p)),
@@ -224,7 +240,10 @@ mod tests {
         assert_eq!(u.path, "/v1/x?q=1");
         assert_eq!(u.canonical(), "https://api.example.com/v1/x?q=1");
         let u = Url::parse("http://127.0.0.1:8080").unwrap();
-        assert_eq!((u.host.as_str(), u.port, u.path.as_str()), ("127.0.0.1", 8080, "/"));
+        assert_eq!(
+            (u.host.as_str(), u.port, u.path.as_str()),
+            ("127.0.0.1", 8080, "/")
+        );
         assert_eq!(u.canonical(), "http://127.0.0.1:8080/");
         let u = Url::parse("http://[::1]:9/x").unwrap();
         assert_eq!((u.host.as_str(), u.port), ("[::1]", 9));
@@ -262,7 +281,10 @@ mod tests {
         let u = Url::parse("http://a.com:81/x/y?q").unwrap();
         assert_eq!(u.join("/z").unwrap().canonical(), "http://a.com:81/z");
         assert_eq!(u.join("z").unwrap().canonical(), "http://a.com:81/x/z");
-        assert_eq!(u.join("https://b.com/").unwrap().canonical(), "https://b.com/");
+        assert_eq!(
+            u.join("https://b.com/").unwrap().canonical(),
+            "https://b.com/"
+        );
         assert_eq!(u.join("//c.com/p").unwrap().canonical(), "http://c.com/p");
     }
 }

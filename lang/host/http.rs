@@ -66,7 +66,11 @@ impl UrlMatch {
             UrlMatch::Glob(TextGlob::new(url))
         } else {
             // Compare canonical forms, so `http://h` matches `http://h/`.
-            UrlMatch::Exact(Url::parse(url).map(|u| u.canonical()).unwrap_or_else(|_| url.to_string()))
+            UrlMatch::Exact(
+                Url::parse(url)
+                    .map(|u| u.canonical())
+                    .unwrap_or_else(|_| url.to_string()),
+            )
         }
     }
     fn matches(&self, url: &str) -> bool {
@@ -172,11 +176,17 @@ impl ScriptedHttp {
     }
     /// Adds a route to a client already shared with a host.
     pub fn add(&self, route: Route) {
-        self.routes.lock().unwrap_or_else(|e| e.into_inner()).push(route);
+        self.routes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(route);
     }
     /// Every request received so far, in order.
     pub fn requests(&self) -> Vec<HttpRequest> {
-        self.requests.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 }
 
@@ -192,7 +202,7 @@ impl HttpClient for ScriptedHttp {
                 .iter_mut()
                 .find(|r| {
                     r.remaining != Some(0)
-                        && r.method.as_deref().map_or(true, |m| m == req.method)
+                        && r.method.as_deref().is_none_or(|m| m == req.method)
                         && r.url.matches(&req.url)
                 })
                 .map(|r| {
@@ -377,19 +387,39 @@ mod tests {
     fn scripted_routes() {
         let http = ScriptedHttp::new()
             .on("GET", "http://api.test/users", 200, "[]")
-            .route(Route::new("POST", "http://api.test/*").status(201).json("{}"))
+            .route(
+                Route::new("POST", "http://api.test/*")
+                    .status(201)
+                    .json("{}"),
+            )
             .route(Route::new("*", "http://once.test/").body("first").times(1))
             .route(Route::new("GET", "http://slow.test/").delay(Duration::from_secs(5)))
-            .route(Route::new("GET", "http://down.test/").fail(HttpError::Network("refused".into())));
+            .route(
+                Route::new("GET", "http://down.test/").fail(HttpError::Network("refused".into())),
+            );
         let r = http.request(&req("GET", "http://api.test/users")).unwrap();
         assert_eq!((r.status, r.body.as_slice()), (200, b"[]".as_slice()));
         let r = http.request(&req("POST", "http://api.test/a/b")).unwrap();
         assert_eq!((r.status, r.status_text.as_str()), (201, "Created"));
-        assert_eq!(r.headers, vec![("Content-Type".into(), "application/json".into())]);
-        assert_eq!(http.request(&req("PUT", "http://once.test/")).unwrap().body, b"first");
-        assert_eq!(http.request(&req("PUT", "http://once.test/")).unwrap().status, 404);
+        assert_eq!(
+            r.headers,
+            vec![("Content-Type".into(), "application/json".into())]
+        );
+        assert_eq!(
+            http.request(&req("PUT", "http://once.test/")).unwrap().body,
+            b"first"
+        );
+        assert_eq!(
+            http.request(&req("PUT", "http://once.test/"))
+                .unwrap()
+                .status,
+            404
+        );
         let start = std::time::Instant::now();
-        assert_eq!(http.request(&req("GET", "http://slow.test/")), Err(HttpError::Timeout));
+        assert_eq!(
+            http.request(&req("GET", "http://slow.test/")),
+            Err(HttpError::Timeout)
+        );
         assert!(start.elapsed() < Duration::from_secs(2));
         assert!(matches!(
             http.request(&req("GET", "http://down.test/")),
@@ -397,7 +427,10 @@ mod tests {
         ));
         let miss = http.request(&req("GET", "http://api.test/other")).unwrap();
         assert_eq!(miss.status, 404);
-        assert_eq!(miss.body, b"no scripted response for GET http://api.test/other");
+        assert_eq!(
+            miss.body,
+            b"no scripted response for GET http://api.test/other"
+        );
         assert_eq!(http.requests().len(), 7);
         assert_eq!(http.requests()[1].method, "POST");
     }

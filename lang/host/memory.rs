@@ -104,7 +104,10 @@ impl MemoryFs {
     /// Every file and its content (for assertions after a run).
     pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
         let st = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        st.files.iter().map(|(k, (v, _))| (k.clone(), v.clone())).collect()
+        st.files
+            .iter()
+            .map(|(k, (v, _))| (k.clone(), v.clone()))
+            .collect()
     }
 
     fn is_dir(st: &MemState, path: &str) -> bool {
@@ -112,8 +115,15 @@ impl MemoryFs {
             return true;
         }
         let prefix = format!("{path}/");
-        st.files.range(prefix.clone()..).next().is_some_and(|(k, _)| k.starts_with(&prefix))
-            || st.dirs.range(prefix.clone()..).next().is_some_and(|k| k.starts_with(&prefix))
+        st.files
+            .range(prefix.clone()..)
+            .next()
+            .is_some_and(|(k, _)| k.starts_with(&prefix))
+            || st
+                .dirs
+                .range(prefix.clone()..)
+                .next()
+                .is_some_and(|k| k.starts_with(&prefix))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, MemState> {
@@ -124,7 +134,9 @@ impl MemoryFs {
 impl FileSystem for MemoryFs {
     fn resolve(&self, path: &str) -> String {
         let expanded = match path.strip_prefix('~') {
-            Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("{}{rest}", self.home()),
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+                format!("{}{rest}", self.home())
+            }
             _ => path.to_string(),
         };
         normalize_path(&expanded, &self.cwd)
@@ -163,7 +175,10 @@ impl FileSystem for MemoryFs {
             }
             p = parent(dir);
         }
-        let entry = st.files.entry(path.to_string()).or_insert((Vec::new(), 0.0));
+        let entry = st
+            .files
+            .entry(path.to_string())
+            .or_insert((Vec::new(), 0.0));
         if !append {
             entry.0.clear();
         }
@@ -209,7 +224,11 @@ impl FileSystem for MemoryFs {
         if !Self::is_dir(&st, path) {
             return Err(err(FsErrorKind::NotFound, path));
         }
-        let prefix = if path == "/" { "/".to_string() } else { format!("{path}/") };
+        let prefix = if path == "/" {
+            "/".to_string()
+        } else {
+            format!("{path}/")
+        };
         let mut names: Vec<String> = st
             .files
             .keys()
@@ -327,9 +346,14 @@ pub struct MemoryEnv {
 }
 
 impl MemoryEnv {
-    pub fn new<K: Into<String>, V: Into<String>>(vars: impl IntoIterator<Item = (K, V)>) -> MemoryEnv {
+    pub fn new<K: Into<String>, V: Into<String>>(
+        vars: impl IntoIterator<Item = (K, V)>,
+    ) -> MemoryEnv {
         MemoryEnv {
-            vars: vars.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            vars: vars
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
         }
     }
 }
@@ -345,7 +369,11 @@ impl Environment for MemoryEnv {
         self.vars.remove(key);
     }
     fn all(&self) -> Vec<(String, String)> {
-        let mut v: Vec<_> = self.vars.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let mut v: Vec<_> = self
+            .vars
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         v.sort();
         v
     }

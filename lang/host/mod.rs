@@ -180,7 +180,9 @@ impl Extensions {
         }
     }
     pub fn get<T: Any + Send>(&self) -> Option<&T> {
-        self.0.get(&TypeId::of::<T>()).and_then(|b| b.downcast_ref::<T>())
+        self.0
+            .get(&TypeId::of::<T>())
+            .and_then(|b| b.downcast_ref::<T>())
     }
     pub fn insert<T: Any + Send>(&mut self, value: T) {
         self.0.insert(TypeId::of::<T>(), Box::new(value));

@@ -35,7 +35,9 @@ static TMP_COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64:
 fn too_large(path: &str, size: u64, max: u64) -> FsError {
     FsError {
         kind: FsErrorKind::TooLarge,
-        message: format!("File too large: '{path}' has {size} bytes, more than the read limit of {max} bytes"),
+        message: format!(
+            "File too large: '{path}' has {size} bytes, more than the read limit of {max} bytes"
+        ),
     }
 }
 
@@ -89,7 +91,9 @@ fn fs_err(e: std::io::Error, path: &str) -> FsError {
 impl FileSystem for RealFs {
     fn resolve(&self, path: &str) -> String {
         let expanded = match path.strip_prefix('~') {
-            Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("{}{rest}", self.home()),
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+                format!("{}{rest}", self.home())
+            }
             _ => path.to_string(),
         };
         let abs = super::memory::normalize_path(&expanded, &self.cwd());
@@ -105,7 +109,10 @@ impl FileSystem for RealFs {
                 }
                 return super::memory::normalize_path(&out.to_string_lossy(), "/");
             }
-            match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+            match (
+                existing.file_name().map(|n| n.to_os_string()),
+                existing.parent(),
+            ) {
                 (Some(name), Some(parent)) => {
                     rest.push(name);
                     existing = parent.to_path_buf();

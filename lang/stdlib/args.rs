@@ -28,7 +28,9 @@ fn all(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn script(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("script", args, 0, 0)?;
-    Ok(Value::string(program_args(vm)?.into_iter().next().unwrap_or_default()))
+    Ok(Value::string(
+        program_args(vm)?.into_iter().next().unwrap_or_default(),
+    ))
 }
 
 fn rest(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -265,7 +267,11 @@ impl ArgParser {
             lines.push(String::new());
             lines.push("Positional Arguments:".into());
             for p in &st.positionals {
-                let req = if p.required { "(required)" } else { "(optional)" };
+                let req = if p.required {
+                    "(required)"
+                } else {
+                    "(optional)"
+                };
                 lines.push(format!("  {} {} {req}", pad(&p.name, 18), p.help));
             }
         }
@@ -276,7 +282,12 @@ impl ArgParser {
             None => "    ".into(),
         };
         for f in &st.flags {
-            lines.push(format!("  {}--{} {}", short(f.short), pad(&f.name, 15), f.help));
+            lines.push(format!(
+                "  {}--{} {}",
+                short(f.short),
+                pad(&f.name, 15),
+                f.help
+            ));
         }
         for o in &st.options {
             let mut help = o.help.clone();
@@ -362,7 +373,9 @@ impl HostObject for ParsedArgs {
             }),
             "get_bool" | "getBool" => arity("get_bool", args, 1, 1).and_then(|_| {
                 let n = one(args, "get_bool")?;
-                Ok(Value::Bool(self.flags.get_str(&n).is_some_and(Value::truthy)))
+                Ok(Value::Bool(
+                    self.flags.get_str(&n).is_some_and(Value::truthy),
+                ))
             }),
             "has" => arity("has", args, 1, 1).and_then(|_| {
                 let n = one(args, "has")?;
@@ -376,7 +389,15 @@ impl HostObject for ParsedArgs {
         })
     }
     fn method_names(&self) -> &'static [&'static str] {
-        &["get", "get_bool", "getBool", "has", "flags", "options", "positionals"]
+        &[
+            "get",
+            "get_bool",
+            "getBool",
+            "has",
+            "flags",
+            "options",
+            "positionals",
+        ]
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -406,9 +427,24 @@ pub static MODULE: ModuleDef = ModuleDef {
     functions: &[
         f("all", all, R, "all(): every argument, script name first"),
         f("script", script, R, "script(): the script name"),
-        f("rest", rest, R, "rest(): the arguments after the script name"),
-        f("create_parser", create_parser, &[], "create_parser(name = \"\", description = \"\"): an ArgParser"),
-        f("createParser", create_parser, &[], "createParser(name = \"\", description = \"\"): an ArgParser"),
+        f(
+            "rest",
+            rest,
+            R,
+            "rest(): the arguments after the script name",
+        ),
+        f(
+            "create_parser",
+            create_parser,
+            &[],
+            "create_parser(name = \"\", description = \"\"): an ArgParser",
+        ),
+        f(
+            "createParser",
+            create_parser,
+            &[],
+            "createParser(name = \"\", description = \"\"): an ArgParser",
+        ),
     ],
     constant: |_| None,
 };

@@ -127,7 +127,11 @@ fn hmac(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("hmac", args, 2, 3)?;
     let msg = data_arg(args, 0, "hmac", "message")?;
     let key = data_arg(args, 1, "hmac", "key")?;
-    Ok(Value::string(hmac_hex(alg_arg(args, 2, "hmac")?, &key, &msg)?))
+    Ok(Value::string(hmac_hex(
+        alg_arg(args, 2, "hmac")?,
+        &key,
+        &msg,
+    )?))
 }
 
 /// Constant-time comparison (no early exit on the first difference).
@@ -163,8 +167,9 @@ fn uuid_from_string(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     let ns = match opt(args, 1) {
         Some(v) => {
             let s = expect_str(v, "uuid_from_string", "namespace")?;
-            uuid::Uuid::parse_str(s.trim())
-                .map_err(|e| MlError::value_error(format!("badly formed namespace UUID '{s}': {e}")))?
+            uuid::Uuid::parse_str(s.trim()).map_err(|e| {
+                MlError::value_error(format!("badly formed namespace UUID '{s}': {e}"))
+            })?
         }
         None => uuid::Uuid::NAMESPACE_DNS,
     };
@@ -194,7 +199,9 @@ fn count_arg(vm: &Vm, args: &[Value], func: &str, scale: usize) -> VmResult<usiz
     arity(func, args, 1, 1)?;
     let n = int_arg(func, &args[0])?;
     if n < 0 {
-        return Err(MlError::value_error(format!("{func}(): length must not be negative")));
+        return Err(MlError::value_error(format!(
+            "{func}(): length must not be negative"
+        )));
     }
     let n = usize::try_from(n).unwrap_or(usize::MAX);
     check_len(vm, n.saturating_mul(scale))?;
@@ -274,29 +281,139 @@ pub static MODULE: ModuleDef = ModuleDef {
     name: "crypto",
     doc: "hashes, HMAC, UUIDs and random tokens (no capability; hash_file needs file:read)",
     functions: &[
-        f("sha256", sha256, &[], "sha256(data, salt = \"\"): hex SHA-256 of salt + data"),
-        f("sha1", sha1, &[], "sha1(data, salt = \"\"): hex SHA-1 of salt + data"),
-        f("md5", md5, &[], "md5(data, salt = \"\"): hex MD5 of salt + data"),
-        f("hmac", hmac, &[], "hmac(message, key, algorithm = \"sha256\"): hex HMAC"),
-        f("verify_hmac", verify_hmac, &[], "verify_hmac(message, signature, key, algorithm): constant-time check"),
-        f("verifyHmac", verify_hmac, &[], "verifyHmac(message, signature, key, algorithm): constant-time check"),
-        f("compare_hash", compare_hash, &[], "compare_hash(a, b): constant-time equality"),
-        f("compareHash", compare_hash, &[], "compareHash(a, b): constant-time equality"),
-        f("uuid_from_string", uuid_from_string, &[], "uuid_from_string(data, namespace = DNS): UUID v5"),
-        f("uuidFromString", uuid_from_string, &[], "uuidFromString(data, namespace = DNS): UUID v5"),
-        f("hash_file", hash_file, &["file:read"], "hash_file(path, algorithm = \"sha256\"): hex hash of a file"),
-        f("hashFile", hash_file, &["file:read"], "hashFile(path, algorithm = \"sha256\"): hex hash of a file"),
+        f(
+            "sha256",
+            sha256,
+            &[],
+            "sha256(data, salt = \"\"): hex SHA-256 of salt + data",
+        ),
+        f(
+            "sha1",
+            sha1,
+            &[],
+            "sha1(data, salt = \"\"): hex SHA-1 of salt + data",
+        ),
+        f(
+            "md5",
+            md5,
+            &[],
+            "md5(data, salt = \"\"): hex MD5 of salt + data",
+        ),
+        f(
+            "hmac",
+            hmac,
+            &[],
+            "hmac(message, key, algorithm = \"sha256\"): hex HMAC",
+        ),
+        f(
+            "verify_hmac",
+            verify_hmac,
+            &[],
+            "verify_hmac(message, signature, key, algorithm): constant-time check",
+        ),
+        f(
+            "verifyHmac",
+            verify_hmac,
+            &[],
+            "verifyHmac(message, signature, key, algorithm): constant-time check",
+        ),
+        f(
+            "compare_hash",
+            compare_hash,
+            &[],
+            "compare_hash(a, b): constant-time equality",
+        ),
+        f(
+            "compareHash",
+            compare_hash,
+            &[],
+            "compareHash(a, b): constant-time equality",
+        ),
+        f(
+            "uuid_from_string",
+            uuid_from_string,
+            &[],
+            "uuid_from_string(data, namespace = DNS): UUID v5",
+        ),
+        f(
+            "uuidFromString",
+            uuid_from_string,
+            &[],
+            "uuidFromString(data, namespace = DNS): UUID v5",
+        ),
+        f(
+            "hash_file",
+            hash_file,
+            &["file:read"],
+            "hash_file(path, algorithm = \"sha256\"): hex hash of a file",
+        ),
+        f(
+            "hashFile",
+            hash_file,
+            &["file:read"],
+            "hashFile(path, algorithm = \"sha256\"): hex hash of a file",
+        ),
         f("uuid", uuid, &[], "uuid(): random UUID v4"),
-        f("random_bytes", random_bytes, &[], "random_bytes(n): n random bytes"),
-        f("randomBytes", random_bytes, &[], "randomBytes(n): n random bytes"),
-        f("random_hex", random_hex, &[], "random_hex(n): 2n random hex digits"),
-        f("randomHex", random_hex, &[], "randomHex(n): 2n random hex digits"),
-        f("random_string", random_string, &[], "random_string(n): n random letters and digits"),
-        f("randomString", random_string, &[], "randomString(n): n random letters and digits"),
-        f("random_int", random_int, &[], "random_int(min, max): integer in [min, max]"),
-        f("randomInt", random_int, &[], "randomInt(min, max): integer in [min, max]"),
-        f("random_float", random_float, &[], "random_float(): float in [0, 1)"),
-        f("randomFloat", random_float, &[], "randomFloat(): float in [0, 1)"),
+        f(
+            "random_bytes",
+            random_bytes,
+            &[],
+            "random_bytes(n): n random bytes",
+        ),
+        f(
+            "randomBytes",
+            random_bytes,
+            &[],
+            "randomBytes(n): n random bytes",
+        ),
+        f(
+            "random_hex",
+            random_hex,
+            &[],
+            "random_hex(n): 2n random hex digits",
+        ),
+        f(
+            "randomHex",
+            random_hex,
+            &[],
+            "randomHex(n): 2n random hex digits",
+        ),
+        f(
+            "random_string",
+            random_string,
+            &[],
+            "random_string(n): n random letters and digits",
+        ),
+        f(
+            "randomString",
+            random_string,
+            &[],
+            "randomString(n): n random letters and digits",
+        ),
+        f(
+            "random_int",
+            random_int,
+            &[],
+            "random_int(min, max): integer in [min, max]",
+        ),
+        f(
+            "randomInt",
+            random_int,
+            &[],
+            "randomInt(min, max): integer in [min, max]",
+        ),
+        f(
+            "random_float",
+            random_float,
+            &[],
+            "random_float(): float in [0, 1)",
+        ),
+        f(
+            "randomFloat",
+            random_float,
+            &[],
+            "randomFloat(): float in [0, 1)",
+        ),
     ],
     constant: |_| None,
 };
@@ -311,9 +428,17 @@ mod tests {
             digest("sha256", b"abc").unwrap(),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
-        assert_eq!(digest("md5", b"").unwrap(), "d41d8cd98f00b204e9800998ecf8427e");
         assert_eq!(
-            hmac_hex("sha256", b"key", b"The quick brown fox jumps over the lazy dog").unwrap(),
+            digest("md5", b"").unwrap(),
+            "d41d8cd98f00b204e9800998ecf8427e"
+        );
+        assert_eq!(
+            hmac_hex(
+                "sha256",
+                b"key",
+                b"The quick brown fox jumps over the lazy dog"
+            )
+            .unwrap(),
             "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"
         );
         assert!(digest("sha3", b"").is_err());

@@ -9,7 +9,9 @@ use crate::error::{MlError, VmResult};
 use crate::value::{py_str, Key, Object, Value};
 use crate::vm::Vm;
 
-use super::file::{decode, encode, encoding_arg, fs_error, gate, opt, path_arg, read_resolved, str_arg};
+use super::file::{
+    decode, encode, encoding_arg, fs_error, gate, opt, path_arg, read_resolved, str_arg,
+};
 use super::ModuleDef;
 
 fn delimiter_arg(args: &[Value], i: usize, func: &str) -> VmResult<u8> {
@@ -27,7 +29,7 @@ fn delimiter_arg(args: &[Value], i: usize, func: &str) -> VmResult<u8> {
 }
 
 fn headers_arg(args: &[Value], i: usize) -> bool {
-    opt(args, i).map_or(true, Value::truthy)
+    opt(args, i).is_none_or(Value::truthy)
 }
 
 /// Rows of a CSV text (empty rows skipped).
@@ -113,7 +115,10 @@ fn rows_from_value(vm: &Vm, data: &Value, headers: bool, func: &str) -> VmResult
             if let Value::Object(o) = item {
                 let o = o.borrow();
                 let row = match &header {
-                    Some(h) => h.iter().map(|k| o.get(k).map(cell).unwrap_or_default()).collect(),
+                    Some(h) => h
+                        .iter()
+                        .map(|k| o.get(k).map(cell).unwrap_or_default())
+                        .collect(),
                     None => o.iter().map(|(_, v)| cell(v)).collect(),
                 };
                 out.push(row);
@@ -160,7 +165,12 @@ fn format_rows(vm: &Vm, rows: &[Vec<String>], delim: u8) -> VmResult<String> {
     String::from_utf8(bytes).map_err(|e| MlError::runtime(format!("CSV error: {e}")))
 }
 
-fn read_file_rows(vm: &mut Vm, args: &[Value], func: &str, enc_at: usize) -> VmResult<Vec<Vec<String>>> {
+fn read_file_rows(
+    vm: &mut Vm,
+    args: &[Value],
+    func: &str,
+    enc_at: usize,
+) -> VmResult<Vec<Vec<String>>> {
     let path = path_arg(args, 0, func)?;
     let delim = delimiter_arg(args, 1, func)?;
     let enc = encoding_arg(args, enc_at, func)?;
@@ -282,17 +292,72 @@ pub static MODULE: ModuleDef = ModuleDef {
     name: "csv",
     doc: "CSV files and strings (values stay strings; lines end with \\r\\n)",
     functions: &[
-        f("read", read, R, "read(path, delimiter = \",\", headers = true, encoding): rows as objects (or arrays)"),
-        f("read_string", read_string, &[], "read_string(text, delimiter = \",\", headers = true): rows"),
-        f("readString", read_string, &[], "readString(text, delimiter = \",\", headers = true): rows"),
-        f("get_headers", get_headers, R, "get_headers(path, delimiter, encoding): the header row"),
-        f("getHeaders", get_headers, R, "getHeaders(path, delimiter, encoding): the header row"),
-        f("count_rows", count_rows, R, "count_rows(path, delimiter, encoding): data rows (without the header)"),
-        f("countRows", count_rows, R, "countRows(path, delimiter, encoding): data rows (without the header)"),
-        f("write", write, &["file:write"], "write(path, rows, delimiter = \",\", headers = true, encoding)"),
-        f("write_string", write_string, &[], "write_string(rows, delimiter = \",\", headers = true): CSV text"),
-        f("writeString", write_string, &[], "writeString(rows, delimiter = \",\", headers = true): CSV text"),
-        f("append", append, &["file:read", "file:append"], "append(path, row, delimiter, encoding): add one row"),
+        f(
+            "read",
+            read,
+            R,
+            "read(path, delimiter = \",\", headers = true, encoding): rows as objects (or arrays)",
+        ),
+        f(
+            "read_string",
+            read_string,
+            &[],
+            "read_string(text, delimiter = \",\", headers = true): rows",
+        ),
+        f(
+            "readString",
+            read_string,
+            &[],
+            "readString(text, delimiter = \",\", headers = true): rows",
+        ),
+        f(
+            "get_headers",
+            get_headers,
+            R,
+            "get_headers(path, delimiter, encoding): the header row",
+        ),
+        f(
+            "getHeaders",
+            get_headers,
+            R,
+            "getHeaders(path, delimiter, encoding): the header row",
+        ),
+        f(
+            "count_rows",
+            count_rows,
+            R,
+            "count_rows(path, delimiter, encoding): data rows (without the header)",
+        ),
+        f(
+            "countRows",
+            count_rows,
+            R,
+            "countRows(path, delimiter, encoding): data rows (without the header)",
+        ),
+        f(
+            "write",
+            write,
+            &["file:write"],
+            "write(path, rows, delimiter = \",\", headers = true, encoding)",
+        ),
+        f(
+            "write_string",
+            write_string,
+            &[],
+            "write_string(rows, delimiter = \",\", headers = true): CSV text",
+        ),
+        f(
+            "writeString",
+            write_string,
+            &[],
+            "writeString(rows, delimiter = \",\", headers = true): CSV text",
+        ),
+        f(
+            "append",
+            append,
+            &["file:read", "file:append"],
+            "append(path, row, delimiter, encoding): add one row",
+        ),
     ],
     constant: |_| None,
 };
@@ -305,7 +370,11 @@ mod tests {
     use std::sync::Arc;
 
     fn vm() -> Vm {
-        Vm::new(Host::captured(), Arc::new(GrantSet::all()), Default::default())
+        Vm::new(
+            Host::captured(),
+            Arc::new(GrantSet::all()),
+            Default::default(),
+        )
     }
 
     #[test]
@@ -315,7 +384,11 @@ mod tests {
         assert_eq!(rows, vec![vec!["a", "b"], vec!["1", "x,\"y\""], vec!["2"]]);
         let out = format_rows(
             &vm,
-            &[vec!["a".into(), "b c".into()], vec!["x,y".into(), "q\"".into()], vec!["".into()]],
+            &[
+                vec!["a".into(), "b c".into()],
+                vec!["x,y".into(), "q\"".into()],
+                vec!["".into()],
+            ],
             b',',
         )
         .unwrap();

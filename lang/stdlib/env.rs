@@ -107,7 +107,9 @@ fn set(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     let key = key_arg(args, "set")?;
     let value = py_str(&args[1]);
     if value.contains('\0') {
-        return Err(MlError::value_error("set(): embedded null character in value"));
+        return Err(MlError::value_error(
+            "set(): embedded null character in value",
+        ));
     }
     vm.require("env:write", key)?;
     vm.host.env.set(key, &value);
@@ -144,16 +146,56 @@ pub static MODULE: ModuleDef = ModuleDef {
     name: "env",
     doc: "environment variables (env:read / env:write capabilities per key)",
     functions: &[
-        f("get", get, R, "get(key, default = null): the value or default"),
-        f("require", require, R, "require(key): the value; RuntimeError if unset"),
+        f(
+            "get",
+            get,
+            R,
+            "get(key, default = null): the value or default",
+        ),
+        f(
+            "require",
+            require,
+            R,
+            "require(key): the value; RuntimeError if unset",
+        ),
         f("has", has, R, "has(key): is it set"),
         f("all", all, R, "all(): every readable variable as an object"),
-        f("get_int", get_int, R, "get_int(key, default = 0): as an integer"),
-        f("getInt", get_int, R, "getInt(key, default = 0): as an integer"),
-        f("get_float", get_float, R, "get_float(key, default = 0.0): as a float"),
-        f("getFloat", get_float, R, "getFloat(key, default = 0.0): as a float"),
-        f("get_bool", get_bool, R, "get_bool(key, default = false): true for true/1/yes/on"),
-        f("getBool", get_bool, R, "getBool(key, default = false): true for true/1/yes/on"),
+        f(
+            "get_int",
+            get_int,
+            R,
+            "get_int(key, default = 0): as an integer",
+        ),
+        f(
+            "getInt",
+            get_int,
+            R,
+            "getInt(key, default = 0): as an integer",
+        ),
+        f(
+            "get_float",
+            get_float,
+            R,
+            "get_float(key, default = 0.0): as a float",
+        ),
+        f(
+            "getFloat",
+            get_float,
+            R,
+            "getFloat(key, default = 0.0): as a float",
+        ),
+        f(
+            "get_bool",
+            get_bool,
+            R,
+            "get_bool(key, default = false): true for true/1/yes/on",
+        ),
+        f(
+            "getBool",
+            get_bool,
+            R,
+            "getBool(key, default = false): true for true/1/yes/on",
+        ),
         f("set", set, W, "set(key, value): set (value shown as text)"),
         f("delete", delete, W, "delete(key): unset"),
     ],

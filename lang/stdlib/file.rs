@@ -34,7 +34,12 @@ pub(crate) fn opt(args: &[Value], i: usize) -> Option<&Value> {
 }
 
 /// A required string argument.
-pub(crate) fn str_arg<'a>(args: &'a [Value], i: usize, func: &str, what: &str) -> VmResult<&'a str> {
+pub(crate) fn str_arg<'a>(
+    args: &'a [Value],
+    i: usize,
+    func: &str,
+    what: &str,
+) -> VmResult<&'a str> {
     match args.get(i) {
         Some(v) => expect_str(v, func, what),
         None => Err(MlError::type_error(format!(
@@ -47,7 +52,9 @@ pub(crate) fn str_arg<'a>(args: &'a [Value], i: usize, func: &str, what: &str) -
 pub(crate) fn path_arg<'a>(args: &'a [Value], i: usize, func: &str) -> VmResult<&'a str> {
     let p = str_arg(args, i, func, "path")?;
     if p.contains('\0') {
-        return Err(MlError::value_error(format!("{func}(): embedded null character in path")));
+        return Err(MlError::value_error(format!(
+            "{func}(): embedded null character in path"
+        )));
     }
     Ok(p)
 }
@@ -369,11 +376,18 @@ fn delete(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 /// Source and destination of copy/move, checked; a destination that is a
 /// directory means "into it" (Python's shutil).
-fn src_dst(vm: &mut Vm, args: &[Value], func: &str, delete_src: bool) -> VmResult<(String, String)> {
+fn src_dst(
+    vm: &mut Vm,
+    args: &[Value],
+    func: &str,
+    delete_src: bool,
+) -> VmResult<(String, String)> {
     let src = str_arg(args, 0, func, "source")?;
     let dst = str_arg(args, 1, func, "destination")?;
     if src.contains('\0') || dst.contains('\0') {
-        return Err(MlError::value_error(format!("{func}(): embedded null character in path")));
+        return Err(MlError::value_error(format!(
+            "{func}(): embedded null character in path"
+        )));
     }
     let s = gate(vm, "file:read", src)?;
     if delete_src {
@@ -455,11 +469,15 @@ fn exists(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 }
 
 fn is_file(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    Ok(Value::Bool(probe(vm, args, "isFile")?.is_some_and(|m| m.is_file)))
+    Ok(Value::Bool(
+        probe(vm, args, "isFile")?.is_some_and(|m| m.is_file),
+    ))
 }
 
 fn is_directory(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    Ok(Value::Bool(probe(vm, args, "isDirectory")?.is_some_and(|m| m.is_dir)))
+    Ok(Value::Bool(
+        probe(vm, args, "isDirectory")?.is_some_and(|m| m.is_dir),
+    ))
 }
 
 fn size(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -472,7 +490,11 @@ fn size(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 fn modified_time(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     match probe(vm, args, "modifiedTime")? {
         Some(m) => Ok(Value::Float(m.modified)),
-        None => Err(not_found(&vm.host.fs.resolve(path_arg(args, 0, "modifiedTime")?))),
+        None => Err(not_found(&vm.host.fs.resolve(path_arg(
+            args,
+            0,
+            "modifiedTime",
+        )?))),
     }
 }
 
@@ -498,20 +520,90 @@ pub static MODULE: ModuleDef = ModuleDef {
     name: "file",
     doc: "files on the host file system (every function needs a file capability for its path)",
     functions: &[
-        f("read", read, R, "read(path, encoding = \"utf-8\"): the file's text"),
-        f("read_file", read, R, "read_file(path, encoding = \"utf-8\"): alias of read"),
-        f("readLines", read_lines, R, "readLines(path, encoding): lines without line endings"),
-        f("read_lines", read_lines, R, "read_lines(path, encoding): lines without line endings"),
-        f("readBytes", read_bytes, R, "readBytes(path): the file's bytes"),
-        f("read_bytes", read_bytes, R, "read_bytes(path): the file's bytes"),
-        f("write", write, W, "write(path, content, encoding): replace the file's content"),
-        f("writeLines", write_lines, W, "writeLines(path, lines, encoding): write each line plus \\n"),
-        f("write_lines", write_lines, W, "write_lines(path, lines, encoding): write each line plus \\n"),
-        f("writeBytes", write_bytes, W, "writeBytes(path, bytes): replace the file's content"),
-        f("write_bytes", write_bytes, W, "write_bytes(path, bytes): replace the file's content"),
-        f("append", append, &["file:append"], "append(path, content, encoding): add to the end"),
-        f("delete", delete, &["file:delete"], "delete(path): true if deleted, false if missing"),
-        f("copy", copy, &["file:read", "file:write"], "copy(src, dst): copy a file"),
+        f(
+            "read",
+            read,
+            R,
+            "read(path, encoding = \"utf-8\"): the file's text",
+        ),
+        f(
+            "read_file",
+            read,
+            R,
+            "read_file(path, encoding = \"utf-8\"): alias of read",
+        ),
+        f(
+            "readLines",
+            read_lines,
+            R,
+            "readLines(path, encoding): lines without line endings",
+        ),
+        f(
+            "read_lines",
+            read_lines,
+            R,
+            "read_lines(path, encoding): lines without line endings",
+        ),
+        f(
+            "readBytes",
+            read_bytes,
+            R,
+            "readBytes(path): the file's bytes",
+        ),
+        f(
+            "read_bytes",
+            read_bytes,
+            R,
+            "read_bytes(path): the file's bytes",
+        ),
+        f(
+            "write",
+            write,
+            W,
+            "write(path, content, encoding): replace the file's content",
+        ),
+        f(
+            "writeLines",
+            write_lines,
+            W,
+            "writeLines(path, lines, encoding): write each line plus \\n",
+        ),
+        f(
+            "write_lines",
+            write_lines,
+            W,
+            "write_lines(path, lines, encoding): write each line plus \\n",
+        ),
+        f(
+            "writeBytes",
+            write_bytes,
+            W,
+            "writeBytes(path, bytes): replace the file's content",
+        ),
+        f(
+            "write_bytes",
+            write_bytes,
+            W,
+            "write_bytes(path, bytes): replace the file's content",
+        ),
+        f(
+            "append",
+            append,
+            &["file:append"],
+            "append(path, content, encoding): add to the end",
+        ),
+        f(
+            "delete",
+            delete,
+            &["file:delete"],
+            "delete(path): true if deleted, false if missing",
+        ),
+        f(
+            "copy",
+            copy,
+            &["file:read", "file:write"],
+            "copy(src, dst): copy a file",
+        ),
         f(
             "move",
             move_,
@@ -521,11 +613,31 @@ pub static MODULE: ModuleDef = ModuleDef {
         f("exists", exists, R, "exists(path): does the path exist"),
         f("isFile", is_file, R, "isFile(path): is it a file"),
         f("is_file", is_file, R, "is_file(path): is it a file"),
-        f("isDirectory", is_directory, R, "isDirectory(path): is it a directory"),
-        f("is_directory", is_directory, R, "is_directory(path): is it a directory"),
+        f(
+            "isDirectory",
+            is_directory,
+            R,
+            "isDirectory(path): is it a directory",
+        ),
+        f(
+            "is_directory",
+            is_directory,
+            R,
+            "is_directory(path): is it a directory",
+        ),
         f("size", size, R, "size(path): size in bytes"),
-        f("modifiedTime", modified_time, R, "modifiedTime(path): seconds since the epoch"),
-        f("modified_time", modified_time, R, "modified_time(path): seconds since the epoch"),
+        f(
+            "modifiedTime",
+            modified_time,
+            R,
+            "modifiedTime(path): seconds since the epoch",
+        ),
+        f(
+            "modified_time",
+            modified_time,
+            R,
+            "modified_time(path): seconds since the epoch",
+        ),
     ],
     constant: |_| None,
 };
@@ -537,10 +649,17 @@ mod tests {
     #[test]
     fn newlines_and_codecs() {
         assert_eq!(universal_newlines("a\r\nb\rc\n".into()), "a\nb\nc\n");
-        assert_eq!(decode(vec![b'a', 0xe9], Encoding::Latin1, "x").unwrap(), "aé");
+        assert_eq!(
+            decode(vec![b'a', 0xe9], Encoding::Latin1, "x").unwrap(),
+            "aé"
+        );
         let e = decode(vec![b'a', 0xff], Encoding::Utf8, "/f").unwrap_err();
         assert_eq!(e.kind(), ErrorKind::ValueError);
-        assert!(e.message().contains("byte 0xff in position 1"), "{}", e.message());
+        assert!(
+            e.message().contains("byte 0xff in position 1"),
+            "{}",
+            e.message()
+        );
         assert!(decode(vec![0x80], Encoding::Ascii, "x").is_err());
         assert_eq!(encode("aé", Encoding::Latin1).unwrap(), vec![b'a', 0xe9]);
         assert!(encode("é", Encoding::Ascii).is_err());

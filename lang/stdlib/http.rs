@@ -55,16 +55,14 @@ fn percent_decode(text: &str, plus_for_space: bool) -> String {
     while i < b.len() {
         let hex = |c: u8| (c as char).to_digit(16);
         match b[i] {
-            b'%' if i + 2 < b.len() => {
-                match (hex(b[i + 1]), hex(b[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push((h * 16 + l) as u8);
-                        i += 3;
-                        continue;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b'+' if plus_for_space => out.push(b' '),
             c => out.push(c),
         }
@@ -166,7 +164,9 @@ fn headers_arg(v: Option<&Value>, func: &str) -> VmResult<Vec<(String, String)>>
         let name = py_str(&k.to_value());
         let value = py_str(val);
         if !valid_token(&name) {
-            return Err(MlError::value_error(format!("{func}(): invalid header name {name:?}")));
+            return Err(MlError::value_error(format!(
+                "{func}(): invalid header name {name:?}"
+            )));
         }
         if value.contains(['\r', '\n', '\0']) {
             return Err(MlError::value_error(format!(
@@ -182,9 +182,12 @@ fn timeout_arg(v: Option<&Value>, func: &str) -> VmResult<Duration> {
     let Some(v) = v else {
         return Ok(DEFAULT_TIMEOUT);
     };
-    let secs = v.as_f64().filter(|_| !matches!(v, Value::Bool(_))).ok_or_else(|| {
-        MlError::type_error(format!("{func}(): timeout must be a number of seconds"))
-    })?;
+    let secs = v
+        .as_f64()
+        .filter(|_| !matches!(v, Value::Bool(_)))
+        .ok_or_else(|| {
+            MlError::type_error(format!("{func}(): timeout must be a number of seconds"))
+        })?;
     if !secs.is_finite() || secs <= 0.0 || secs > 86_400.0 {
         return Err(MlError::value_error(format!(
             "{func}(): timeout must be more than 0 and at most 86400 seconds, got {secs}"
@@ -197,7 +200,11 @@ fn has_header(h: &[(String, String)], name: &str) -> bool {
     h.iter().any(|(k, _)| k.eq_ignore_ascii_case(name))
 }
 
-fn body_arg(vm: &Vm, v: Option<&Value>, headers: &mut Vec<(String, String)>) -> VmResult<Option<Vec<u8>>> {
+fn body_arg(
+    vm: &Vm,
+    v: Option<&Value>,
+    headers: &mut Vec<(String, String)>,
+) -> VmResult<Option<Vec<u8>>> {
     Ok(match v {
         None => None,
         Some(Value::Str(s)) => Some(s.as_str().as_bytes().to_vec()),
@@ -261,7 +268,9 @@ fn parse_url(url: &str) -> VmResult<Url> {
 fn send(vm: &mut Vm, method: &str, url: &str, opts: Options) -> VmResult<Value> {
     let mut method = method.to_ascii_uppercase();
     if !valid_token(&method) {
-        return Err(MlError::value_error(format!("invalid HTTP method {method:?}")));
+        return Err(MlError::value_error(format!(
+            "invalid HTTP method {method:?}"
+        )));
     }
     let mut current = parse_url(url)?;
     let mut headers = opts.headers;
@@ -273,24 +282,32 @@ fn send(vm: &mut Vm, method: &str, url: &str, opts: Options) -> VmResult<Value> 
     loop {
         let target = current.canonical();
         vm.require("network:http", &target)?;
+        // The execution's deadline bounds the request too.
+        vm.check_interrupt()?;
+        let timeout = match vm.time_left() {
+            Some(left) if left < opts.timeout => left.max(Duration::from_millis(1)),
+            _ => opts.timeout,
+        };
         let req = HttpRequest {
             method: method.clone(),
             url: target,
             headers: headers.clone(),
             body: body.clone(),
-            timeout: opts.timeout,
+            timeout,
         };
         let client = vm.host.http.clone();
-        let resp = client
-            .request(&req)
-            .map_err(|e| http_error(e, opts.timeout))?;
+        let resp = client.request(&req);
+        vm.check_interrupt()?;
+        let resp = resp.map_err(|e| http_error(e, timeout))?;
         let location = resp
             .headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case("Location"))
             .map(|(_, v)| v.clone());
         match location {
-            Some(loc) if matches!(resp.status, 301 | 302 | 303 | 307 | 308) && hops < MAX_REDIRECTS => {
+            Some(loc)
+                if matches!(resp.status, 301 | 302 | 303 | 307 | 308) && hops < MAX_REDIRECTS =>
+            {
                 hops += 1;
                 let next = current.join(&loc).map_err(|e| {
                     MlError::value_error(format!("Invalid redirect to '{loc}': {e}"))
@@ -307,7 +324,8 @@ fn send(vm: &mut Vm, method: &str, url: &str, opts: Options) -> VmResult<Value> 
                 }
                 if next.host != current.host || next.port != current.port {
                     headers.retain(|(k, _)| {
-                        !k.eq_ignore_ascii_case("Authorization") && !k.eq_ignore_ascii_case("Cookie")
+                        !k.eq_ignore_ascii_case("Authorization")
+                            && !k.eq_ignore_ascii_case("Cookie")
                     });
                 }
                 current = next;
@@ -376,7 +394,12 @@ fn request(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         };
         let url = match o.get_str("url") {
             Some(u) => expect_str(u, "request", "url")?.to_string(),
-            None => return Err(MlError::new(ErrorKind::KeyError, "request() options need a 'url'")),
+            None => {
+                return Err(MlError::new(
+                    ErrorKind::KeyError,
+                    "request() options need a 'url'",
+                ))
+            }
         };
         (method, url)
     };
@@ -481,21 +504,96 @@ pub static MODULE: ModuleDef = ModuleDef {
     name: "http",
     doc: "HTTP requests (network:http for the URL's host and port) and URL helpers",
     functions: &[
-        f("get", get, N, "get(url, headers = null, timeout = null): HttpResponse"),
-        f("delete", delete, N, "delete(url, headers = null, timeout = null): HttpResponse"),
-        f("head", head, N, "head(url, headers = null, timeout = null): HttpResponse"),
-        f("post", post, N, "post(url, {body, headers, timeout}): HttpResponse"),
-        f("put", put, N, "put(url, {body, headers, timeout}): HttpResponse"),
-        f("patch", patch, N, "patch(url, {body, headers, timeout}): HttpResponse"),
-        f("request", request, N, "request({method, url, headers, body, timeout}): HttpResponse"),
-        f("encodeURI", encode_uri, &[], "encodeURI(text): percent-encode (keeps /)"),
-        f("encode_uri", encode_uri, &[], "encode_uri(text): percent-encode (keeps /)"),
-        f("decodeURI", decode_uri, &[], "decodeURI(text): percent-decode"),
-        f("decode_uri", decode_uri, &[], "decode_uri(text): percent-decode"),
-        f("encodeQuery", encode_query, &[], "encodeQuery(object): a=1&b=x"),
-        f("encode_query", encode_query, &[], "encode_query(object): a=1&b=x"),
-        f("parseQuery", parse_query, &[], "parseQuery(text): object (repeated keys give lists)"),
-        f("parse_query", parse_query, &[], "parse_query(text): object (repeated keys give lists)"),
+        f(
+            "get",
+            get,
+            N,
+            "get(url, headers = null, timeout = null): HttpResponse",
+        ),
+        f(
+            "delete",
+            delete,
+            N,
+            "delete(url, headers = null, timeout = null): HttpResponse",
+        ),
+        f(
+            "head",
+            head,
+            N,
+            "head(url, headers = null, timeout = null): HttpResponse",
+        ),
+        f(
+            "post",
+            post,
+            N,
+            "post(url, {body, headers, timeout}): HttpResponse",
+        ),
+        f(
+            "put",
+            put,
+            N,
+            "put(url, {body, headers, timeout}): HttpResponse",
+        ),
+        f(
+            "patch",
+            patch,
+            N,
+            "patch(url, {body, headers, timeout}): HttpResponse",
+        ),
+        f(
+            "request",
+            request,
+            N,
+            "request({method, url, headers, body, timeout}): HttpResponse",
+        ),
+        f(
+            "encodeURI",
+            encode_uri,
+            &[],
+            "encodeURI(text): percent-encode (keeps /)",
+        ),
+        f(
+            "encode_uri",
+            encode_uri,
+            &[],
+            "encode_uri(text): percent-encode (keeps /)",
+        ),
+        f(
+            "decodeURI",
+            decode_uri,
+            &[],
+            "decodeURI(text): percent-decode",
+        ),
+        f(
+            "decode_uri",
+            decode_uri,
+            &[],
+            "decode_uri(text): percent-decode",
+        ),
+        f(
+            "encodeQuery",
+            encode_query,
+            &[],
+            "encodeQuery(object): a=1&b=x",
+        ),
+        f(
+            "encode_query",
+            encode_query,
+            &[],
+            "encode_query(object): a=1&b=x",
+        ),
+        f(
+            "parseQuery",
+            parse_query,
+            &[],
+            "parseQuery(text): object (repeated keys give lists)",
+        ),
+        f(
+            "parse_query",
+            parse_query,
+            &[],
+            "parse_query(text): object (repeated keys give lists)",
+        ),
     ],
     constant: |_| None,
 };
@@ -506,9 +604,15 @@ mod tests {
 
     #[test]
     fn percent_codec() {
-        assert_eq!(percent_encode("hello world/é?", b"/", false), "hello%20world/%C3%A9%3F");
+        assert_eq!(
+            percent_encode("hello world/é?", b"/", false),
+            "hello%20world/%C3%A9%3F"
+        );
         assert_eq!(percent_encode("a b&c", b"", true), "a+b%26c");
-        assert_eq!(percent_decode("hello%20world%C3%A9", false), "helloworldé".replace("world", " world"));
+        assert_eq!(
+            percent_decode("hello%20world%C3%A9", false),
+            "helloworldé".replace("world", " world")
+        );
         assert_eq!(percent_decode("100%", false), "100%");
         assert_eq!(percent_decode("%zz%4", false), "%zz%4");
         assert_eq!(percent_decode("a+b", true), "a b");

@@ -130,7 +130,13 @@ fn utc_iso(vm: &Vm) -> String {
     }
 }
 
-fn format_line(vm: &Vm, cfg: &LogConfig, level: u8, message: &Value, data: Option<&Value>) -> VmResult<String> {
+fn format_line(
+    vm: &Vm,
+    cfg: &LogConfig,
+    level: u8,
+    message: &Value,
+    data: Option<&Value>,
+) -> VmResult<String> {
     if cfg.json {
         let mut o = Object::new();
         o.insert_str("message", message.clone());
@@ -309,8 +315,9 @@ impl HostObject for Logger {
                 }
                 Value::Null
             }),
-            "is_debug" | "isDebug" => arity(name, args, 0, 0)
-                .map(|_| Value::Bool(self.cfg.borrow().level <= DEBUG)),
+            "is_debug" | "isDebug" => {
+                arity(name, args, 0, 0).map(|_| Value::Bool(self.cfg.borrow().level <= DEBUG))
+            }
             _ => return None,
         })
     }
@@ -370,24 +377,99 @@ pub static MODULE: ModuleDef = ModuleDef {
     name: "log",
     doc: "levelled log lines on stdout (no capability; add_file needs file:append)",
     functions: &[
-        f("debug", debug, &[], "debug(message, data = null): log at DEBUG"),
+        f(
+            "debug",
+            debug,
+            &[],
+            "debug(message, data = null): log at DEBUG",
+        ),
         f("info", info, &[], "info(message, data = null): log at INFO"),
-        f("warn", warn, &[], "warn(message, data = null): log at WARNING"),
-        f("warning", warn, &[], "warning(message, data = null): log at WARNING"),
-        f("error", error, &[], "error(message, data = null): log at ERROR"),
-        f("critical", critical, &[], "critical(message, data = null): log at CRITICAL"),
-        f("set_level", set_level, &[], "set_level(level): DEBUG, INFO, WARN, ERROR or CRITICAL"),
-        f("setLevel", set_level, &[], "setLevel(level): DEBUG, INFO, WARN, ERROR or CRITICAL"),
-        f("set_format", set_format, &[], "set_format(\"text\" | \"json\")"),
-        f("setFormat", set_format, &[], "setFormat(\"text\" | \"json\")"),
-        f("set_timestamp", set_timestamp, &[], "set_timestamp(on): timestamps in JSON lines"),
-        f("setTimestamp", set_timestamp, &[], "setTimestamp(on): timestamps in JSON lines"),
-        f("add_file", add_file, A, "add_file(path): also append lines to a file"),
-        f("addFile", add_file, A, "addFile(path): also append lines to a file"),
+        f(
+            "warn",
+            warn,
+            &[],
+            "warn(message, data = null): log at WARNING",
+        ),
+        f(
+            "warning",
+            warn,
+            &[],
+            "warning(message, data = null): log at WARNING",
+        ),
+        f(
+            "error",
+            error,
+            &[],
+            "error(message, data = null): log at ERROR",
+        ),
+        f(
+            "critical",
+            critical,
+            &[],
+            "critical(message, data = null): log at CRITICAL",
+        ),
+        f(
+            "set_level",
+            set_level,
+            &[],
+            "set_level(level): DEBUG, INFO, WARN, ERROR or CRITICAL",
+        ),
+        f(
+            "setLevel",
+            set_level,
+            &[],
+            "setLevel(level): DEBUG, INFO, WARN, ERROR or CRITICAL",
+        ),
+        f(
+            "set_format",
+            set_format,
+            &[],
+            "set_format(\"text\" | \"json\")",
+        ),
+        f(
+            "setFormat",
+            set_format,
+            &[],
+            "setFormat(\"text\" | \"json\")",
+        ),
+        f(
+            "set_timestamp",
+            set_timestamp,
+            &[],
+            "set_timestamp(on): timestamps in JSON lines",
+        ),
+        f(
+            "setTimestamp",
+            set_timestamp,
+            &[],
+            "setTimestamp(on): timestamps in JSON lines",
+        ),
+        f(
+            "add_file",
+            add_file,
+            A,
+            "add_file(path): also append lines to a file",
+        ),
+        f(
+            "addFile",
+            add_file,
+            A,
+            "addFile(path): also append lines to a file",
+        ),
         f("is_debug", is_debug, &[], "is_debug(): is DEBUG enabled"),
         f("isDebug", is_debug, &[], "isDebug(): is DEBUG enabled"),
-        f("create_logger", create_logger, &[], "create_logger(name): a new Logger"),
-        f("createLogger", create_logger, &[], "createLogger(name): a new Logger"),
+        f(
+            "create_logger",
+            create_logger,
+            &[],
+            "create_logger(name): a new Logger",
+        ),
+        f(
+            "createLogger",
+            create_logger,
+            &[],
+            "createLogger(name): a new Logger",
+        ),
     ],
     constant: |_| None,
 };

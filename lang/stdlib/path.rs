@@ -214,11 +214,15 @@ fn exists(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 }
 
 fn is_file(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    Ok(Value::Bool(probe(vm, args, "isFile")?.is_some_and(|m| m.is_file)))
+    Ok(Value::Bool(
+        probe(vm, args, "isFile")?.is_some_and(|m| m.is_file),
+    ))
 }
 
 fn is_directory(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    Ok(Value::Bool(probe(vm, args, "isDirectory")?.is_some_and(|m| m.is_dir)))
+    Ok(Value::Bool(
+        probe(vm, args, "isDirectory")?.is_some_and(|m| m.is_dir),
+    ))
 }
 
 /// May the program see the entry `path` inside a listing of `parent`?
@@ -453,7 +457,10 @@ fn remove_dir(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
             ErrorKind::OSError,
             format!("Not a directory: '{d}'"),
         )),
-        Some(_) => fs.remove_dir(&d, false).map(|_| Value::Null).map_err(fs_error),
+        Some(_) => fs
+            .remove_dir(&d, false)
+            .map(|_| Value::Null)
+            .map_err(fs_error),
     }
 }
 
@@ -504,16 +511,51 @@ pub static MODULE: ModuleDef = ModuleDef {
     name: "path",
     doc: "path strings (no capability) and directories (file capabilities)",
     functions: &[
-        f("join", join, &[], "join(*parts): join path parts; an absolute part restarts"),
+        f(
+            "join",
+            join,
+            &[],
+            "join(*parts): join path parts; an absolute part restarts",
+        ),
         f("dirname", dirname, &[], "dirname(p): the directory part"),
         f("basename", basename, &[], "basename(p): the last component"),
-        f("extname", extname, &[], "extname(p): the extension with its dot, or \"\""),
+        f(
+            "extname",
+            extname,
+            &[],
+            "extname(p): the extension with its dot, or \"\"",
+        ),
         f("split", split, &[], "split(p): [dirname, basename]"),
-        f("absolute", absolute, &[], "absolute(p): absolute, normalised path"),
-        f("normalize", normalize, &[], "normalize(p): collapse ., .. and //"),
-        f("relative", relative, &[], "relative(from, to): path from `from` to `to`"),
-        f("isAbsolute", is_absolute, &[], "isAbsolute(p): starts with /"),
-        f("is_absolute", is_absolute, &[], "is_absolute(p): starts with /"),
+        f(
+            "absolute",
+            absolute,
+            &[],
+            "absolute(p): absolute, normalised path",
+        ),
+        f(
+            "normalize",
+            normalize,
+            &[],
+            "normalize(p): collapse ., .. and //",
+        ),
+        f(
+            "relative",
+            relative,
+            &[],
+            "relative(from, to): path from `from` to `to`",
+        ),
+        f(
+            "isAbsolute",
+            is_absolute,
+            &[],
+            "isAbsolute(p): starts with /",
+        ),
+        f(
+            "is_absolute",
+            is_absolute,
+            &[],
+            "is_absolute(p): starts with /",
+        ),
         f("cwd", cwd, &[], "cwd(): working directory"),
         f("home", home, &[], "home(): home directory"),
         f("tempDir", temp_dir, &[], "tempDir(): temporary directory"),
@@ -523,16 +565,66 @@ pub static MODULE: ModuleDef = ModuleDef {
         f("exists", exists, R, "exists(p): does the path exist"),
         f("isFile", is_file, R, "isFile(p): is it a file"),
         f("is_file", is_file, R, "is_file(p): is it a file"),
-        f("isDirectory", is_directory, R, "isDirectory(p): is it a directory"),
-        f("is_directory", is_directory, R, "is_directory(p): is it a directory"),
-        f("listDir", list_dir, R, "listDir(dir = \".\"): sorted entry names"),
-        f("list_dir", list_dir, R, "list_dir(dir = \".\"): sorted entry names"),
-        f("glob", glob, R, "glob(pattern): sorted absolute paths (** recursive)"),
-        f("walk", walk, R, "walk(dir, max_depth = -1): sorted relative file paths"),
-        f("createDir", create_dir, W, "createDir(dir, parents = true): create with parents"),
-        f("create_dir", create_dir, W, "create_dir(dir, parents = true): create with parents"),
-        f("removeDir", remove_dir, D, "removeDir(dir): remove an empty directory"),
-        f("remove_dir", remove_dir, D, "remove_dir(dir): remove an empty directory"),
+        f(
+            "isDirectory",
+            is_directory,
+            R,
+            "isDirectory(p): is it a directory",
+        ),
+        f(
+            "is_directory",
+            is_directory,
+            R,
+            "is_directory(p): is it a directory",
+        ),
+        f(
+            "listDir",
+            list_dir,
+            R,
+            "listDir(dir = \".\"): sorted entry names",
+        ),
+        f(
+            "list_dir",
+            list_dir,
+            R,
+            "list_dir(dir = \".\"): sorted entry names",
+        ),
+        f(
+            "glob",
+            glob,
+            R,
+            "glob(pattern): sorted absolute paths (** recursive)",
+        ),
+        f(
+            "walk",
+            walk,
+            R,
+            "walk(dir, max_depth = -1): sorted relative file paths",
+        ),
+        f(
+            "createDir",
+            create_dir,
+            W,
+            "createDir(dir, parents = true): create with parents",
+        ),
+        f(
+            "create_dir",
+            create_dir,
+            W,
+            "create_dir(dir, parents = true): create with parents",
+        ),
+        f(
+            "removeDir",
+            remove_dir,
+            D,
+            "removeDir(dir): remove an empty directory",
+        ),
+        f(
+            "remove_dir",
+            remove_dir,
+            D,
+            "remove_dir(dir): remove an empty directory",
+        ),
         f(
             "removeDirRecursive",
             remove_dir_recursive,

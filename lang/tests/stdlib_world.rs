@@ -19,8 +19,12 @@ const BASES: &[&str] = &["/data", "/data2", "/data/sub", "/secret"];
 fn mem_world() -> (Host, Arc<MemoryFs>) {
     let fs = MemoryFs::new();
     for b in BASES {
-        fs.write(&format!("{b}/f.txt"), b"name,age\r\nann,30\r\nbob,25\r\n", false)
-            .unwrap();
+        fs.write(
+            &format!("{b}/f.txt"),
+            b"name,age\r\nann,30\r\nbob,25\r\n",
+            false,
+        )
+        .unwrap();
         fs.write(&format!("{b}/g.txt"), b"hello\n", false).unwrap();
         fs.create_dir(&format!("{b}/d")).unwrap();
         fs.write(&format!("{b}/tree/x.txt"), b"x", false).unwrap();
@@ -151,7 +155,11 @@ fn every_gated_function_is_allowed_with_a_matching_grant() {
     for gate in GATES {
         let (host, _) = mem_world();
         let grant = format!("{}:/data/*", gate.cap);
-        expect_ok(&program(gate, &format!("/data/{}", gate.target)), &[&grant], host);
+        expect_ok(
+            &program(gate, &format!("/data/{}", gate.target)),
+            &[&grant],
+            host,
+        );
     }
 }
 
@@ -167,7 +175,13 @@ fn every_gated_function_is_denied_without_a_grant() {
         let (host, _) = mem_world();
         expect_denied(
             &program(gate, &path),
-            &["env:read", "network:http", "args:read", "math.compute", "console.write"],
+            &[
+                "env:read",
+                "network:http",
+                "args:read",
+                "math.compute",
+                "console.write",
+            ],
             host,
             gate.cap,
             &path,
@@ -183,7 +197,10 @@ fn every_gated_function_is_denied_under_near_miss_grants() {
         let cases = [
             // `..` is resolved before matching.
             (format!("/data/../secret/{t}"), format!("/secret/{t}")),
-            (format!("/data/sub/../../secret/{t}"), format!("/secret/{t}")),
+            (
+                format!("/data/sub/../../secret/{t}"),
+                format!("/secret/{t}"),
+            ),
             // A sibling with the same prefix.
             (format!("/data2/{t}"), format!("/data2/{t}")),
             // `*` does not cross `/`.
@@ -196,7 +213,11 @@ fn every_gated_function_is_denied_under_near_miss_grants() {
             assert_eq!(fs.snapshot(), before, "{} changed the world", gate.src);
         }
         // The right path, but another action.
-        let other = if gate.cap == "file:read" { "file:write" } else { "file:read" };
+        let other = if gate.cap == "file:read" {
+            "file:write"
+        } else {
+            "file:read"
+        };
         let (host, _) = mem_world();
         let path = format!("/data/{t}");
         expect_denied(
@@ -214,7 +235,11 @@ fn relative_paths_are_resolved_against_the_working_directory() {
     // MemoryFs works in /work.
     let (host, _) = mem_host_with(&[("/work/in.txt", b"hi")]);
     assert_eq!(
-        expect_ok(r#"import file; file.read("in.txt")"#, &["file:read:/work/*"], host),
+        expect_ok(
+            r#"import file; file.read("in.txt")"#,
+            &["file:read:/work/*"],
+            host
+        ),
         "hi"
     );
     let (host, _) = mem_host_with(&[("/work/in.txt", b"hi")]);
@@ -227,7 +252,11 @@ fn relative_paths_are_resolved_against_the_working_directory() {
     );
     let (host, _) = mem_host_with(&[("/home/user/notes", b"n")]);
     assert_eq!(
-        expect_ok(r#"import file; file.read("~/notes")"#, &["file:read:/home/user/*"], host),
+        expect_ok(
+            r#"import file; file.read("~/notes")"#,
+            &["file:read:/home/user/*"],
+            host
+        ),
         "n"
     );
 }
@@ -236,26 +265,68 @@ fn relative_paths_are_resolved_against_the_working_directory() {
 fn multi_capability_functions_need_every_part() {
     let src = r#"import file; file.copy("/data/f.txt", "/out/f.txt"); file.read("/out/f.txt")"#;
     let (host, _) = mem_world();
-    expect_ok(src, &["file:read:/data/*", "file:write:/out/*", "file:read:/out/*"], host);
+    expect_ok(
+        src,
+        &["file:read:/data/*", "file:write:/out/*", "file:read:/out/*"],
+        host,
+    );
     let (host, _) = mem_world();
-    expect_denied(src, &["file:read:/data/*"], host, "file:write", "/out/f.txt");
+    expect_denied(
+        src,
+        &["file:read:/data/*"],
+        host,
+        "file:write",
+        "/out/f.txt",
+    );
     let (host, _) = mem_world();
-    expect_denied(src, &["file:write:/out/*"], host, "file:read", "/data/f.txt");
+    expect_denied(
+        src,
+        &["file:write:/out/*"],
+        host,
+        "file:read",
+        "/data/f.txt",
+    );
 
     let mv = r#"import file; file.move("/data/f.txt", "/out/f.txt")"#;
     let (host, fs) = mem_world();
-    expect_ok(mv, &["file:read:/data/*", "file:delete:/data/*", "file:write:/out/*"], host);
+    expect_ok(
+        mv,
+        &[
+            "file:read:/data/*",
+            "file:delete:/data/*",
+            "file:write:/out/*",
+        ],
+        host,
+    );
     assert!(fs.snapshot().contains_key("/out/f.txt"));
     assert!(!fs.snapshot().contains_key("/data/f.txt"));
     let (host, fs) = mem_world();
-    expect_denied(mv, &["file:read:/data/*", "file:write:/out/*"], host, "file:delete", "/data/f.txt");
+    expect_denied(
+        mv,
+        &["file:read:/data/*", "file:write:/out/*"],
+        host,
+        "file:delete",
+        "/data/f.txt",
+    );
     assert!(fs.snapshot().contains_key("/data/f.txt"));
 
     let app = r#"import csv; csv.append("/data/f.txt", {age: 1, name: "cy"})"#;
     let (host, _) = mem_world();
-    expect_denied(app, &["file:append:/data/*"], host, "file:read", "/data/f.txt");
+    expect_denied(
+        app,
+        &["file:append:/data/*"],
+        host,
+        "file:read",
+        "/data/f.txt",
+    );
     let (host, _) = mem_world();
-    expect_denied(app, &["file:read:/data/*"], host, "file:append", "/data/f.txt");
+    expect_denied(
+        app,
+        &["file:read:/data/*"],
+        host,
+        "file:append",
+        "/data/f.txt",
+    );
     let (host, fs) = mem_world();
     expect_ok(app, &["file:read:/data/*", "file:write:/data/*"], host);
     assert_eq!(
@@ -270,7 +341,13 @@ fn recursive_removal_checks_the_whole_tree_before_removing_anything() {
     let (host, fs) = mem_world();
     let before = fs.snapshot();
     // `/data/*` covers /data/tree but not /data/tree/x.txt.
-    expect_denied(src, &["file:delete:/data/*"], host, "file:delete", "/data/tree/x.txt");
+    expect_denied(
+        src,
+        &["file:delete:/data/*"],
+        host,
+        "file:delete",
+        "/data/tree/x.txt",
+    );
     assert_eq!(fs.snapshot(), before);
     let (host, fs) = mem_world();
     expect_ok(src, &["file:delete:/data/**"], host);
@@ -281,7 +358,11 @@ fn recursive_removal_checks_the_whole_tree_before_removing_anything() {
 #[test]
 fn write_grants_allow_append_but_not_the_reverse() {
     let (host, fs) = mem_world();
-    expect_ok(r#"import file; file.append("/data/g.txt", "more")"#, &["file:write:/data/*"], host);
+    expect_ok(
+        r#"import file; file.append("/data/g.txt", "more")"#,
+        &["file:write:/data/*"],
+        host,
+    );
     assert_eq!(fs.snapshot()["/data/g.txt"], b"hello\nmore".to_vec());
     let (host, _) = mem_world();
     expect_denied(
@@ -331,31 +412,74 @@ fn file_reading_errors() {
     let files: &[(&str, &[u8])] = &[("/d/bin", &[b'o', b'k', 0xff, 0xfe]), ("/d/sub/x", b"x")];
     let grants = &["file:read:/d/**"];
     let (host, _) = mem_host_with(files);
-    let msg = expect_err(r#"import file; file.read("/d/bin")"#, grants, host, "ValueError");
-    assert!(msg.contains("'utf-8' codec can't decode byte 0xff in position 2"), "{msg}");
+    let msg = expect_err(
+        r#"import file; file.read("/d/bin")"#,
+        grants,
+        host,
+        "ValueError",
+    );
+    assert!(
+        msg.contains("'utf-8' codec can't decode byte 0xff in position 2"),
+        "{msg}"
+    );
     let (host, _) = mem_host_with(files);
-    expect_err(r#"import file; file.read("/d/bin", "ascii")"#, grants, host, "ValueError");
+    expect_err(
+        r#"import file; file.read("/d/bin", "ascii")"#,
+        grants,
+        host,
+        "ValueError",
+    );
     let (host, _) = mem_host_with(files);
-    let msg = expect_err(r#"import file; file.read("/d/bin", "klingon")"#, grants, host, "ValueError");
+    let msg = expect_err(
+        r#"import file; file.read("/d/bin", "klingon")"#,
+        grants,
+        host,
+        "ValueError",
+    );
     assert!(msg.contains("unknown encoding"), "{msg}");
     let (host, _) = mem_host_with(files);
-    expect_err(r#"import file; file.read("/d/missing")"#, grants, host, "FileNotFoundError");
+    expect_err(
+        r#"import file; file.read("/d/missing")"#,
+        grants,
+        host,
+        "FileNotFoundError",
+    );
     let (host, _) = mem_host_with(files);
-    expect_err(r#"import file; file.size("/d/missing")"#, grants, host, "FileNotFoundError");
+    expect_err(
+        r#"import file; file.size("/d/missing")"#,
+        grants,
+        host,
+        "FileNotFoundError",
+    );
     let (host, _) = mem_host_with(files);
-    expect_err(r#"import file; file.read("/d/sub")"#, grants, host, "OSError");
+    expect_err(
+        r#"import file; file.read("/d/sub")"#,
+        grants,
+        host,
+        "OSError",
+    );
     let (host, _) = mem_host_with(files);
     expect_err(r#"import file; file.read(42)"#, grants, host, "TypeError");
     let (host, _) = mem_host_with(files);
     expect_err(r#"import file; file.read()"#, grants, host, "TypeError");
     let (host, _) = mem_host_with(files);
-    expect_err(r#"import file; file.read("/d/a\0b")"#, grants, host, "ValueError");
+    expect_err(
+        r#"import file; file.read("/d/a\0b")"#,
+        grants,
+        host,
+        "ValueError",
+    );
     // Reads beyond the size cap fail cleanly.
     let mut fs = MemoryFs::with_files([("/d/big", &[b'x'; 100][..])]);
     fs.max_read = 10;
     let mut host = Host::captured();
     host.fs = Arc::new(fs);
-    let msg = expect_err(r#"import file; file.read("/d/big")"#, grants, host, "OSError");
+    let msg = expect_err(
+        r#"import file; file.read("/d/big")"#,
+        grants,
+        host,
+        "OSError",
+    );
     assert!(msg.contains("too large"), "{msg}");
 }
 
@@ -375,10 +499,17 @@ fn file_writing() {
         file.write("/o/l1.txt", "café", "latin-1");
         [file.delete("/o/old.txt"), file.delete("/o/old.txt"), file.read("/o/a.txt")]
     "#;
-    let r = expect_ok(src, &["file:write:/o/**", "file:read:/o/**", "file:delete:/o/*"], host);
+    let r = expect_ok(
+        src,
+        &["file:write:/o/**", "file:read:/o/**", "file:delete:/o/*"],
+        host,
+    );
     assert_eq!(r, "[True, False, 'héllo!']");
     let snap = fs.snapshot();
-    assert_eq!(snap["/o/lines.txt"], b"x\n1\nTrue\nNone\n[1, 'a']\n".to_vec());
+    assert_eq!(
+        snap["/o/lines.txt"],
+        b"x\n1\nTrue\nNone\n[1, 'a']\n".to_vec()
+    );
     assert_eq!(snap["/o/t.txt"], b"".to_vec());
     assert_eq!(snap["/o/b.bin"], "héllo".as_bytes().to_vec());
     assert_eq!(snap["/o/c.bin"], vec![0, 255]);
@@ -393,19 +524,31 @@ fn file_writing_errors_write_nothing() {
     for (src, kind) in [
         (r#"file.write("/o/x.txt", 5)"#, "TypeError"),
         (r#"file.write("/o/x.txt", "café", "ascii")"#, "ValueError"),
-        (r#"file.writeLines("/o/x.txt", ["ok", "é"], "ascii")"#, "ValueError"),
+        (
+            r#"file.writeLines("/o/x.txt", ["ok", "é"], "ascii")"#,
+            "ValueError",
+        ),
         (r#"file.writeLines("/o/x.txt", "abc")"#, "TypeError"),
         (r#"file.writeBytes("/o/x.txt", [1, 256])"#, "ValueError"),
         (r#"file.writeBytes("/o/x.txt", "abc")"#, "TypeError"),
         (r#"file.append("/o/x.txt", null)"#, "TypeError"),
         (r#"file.delete("/o/dir")"#, "ValueError"),
-        (r#"file.copy("/o/missing", "/o/x.txt")"#, "FileNotFoundError"),
-        (r#"file.move("/o/missing", "/o/x.txt")"#, "FileNotFoundError"),
+        (
+            r#"file.copy("/o/missing", "/o/x.txt")"#,
+            "FileNotFoundError",
+        ),
+        (
+            r#"file.move("/o/missing", "/o/x.txt")"#,
+            "FileNotFoundError",
+        ),
         (r#"file.write("/o/dir", "x")"#, "OSError"),
     ] {
         let (host, fs) = mem_host_with(&[("/o/dir/keep", b"k")]);
         expect_err(&format!("import file; {src}"), grants, host, kind);
-        assert!(!fs.snapshot().contains_key("/o/x.txt"), "{src} wrote something");
+        assert!(
+            !fs.snapshot().contains_key("/o/x.txt"),
+            "{src} wrote something"
+        );
         assert_eq!(fs.snapshot()["/o/dir/keep"], b"k".to_vec());
     }
 }
@@ -423,8 +566,15 @@ fn file_copy_move_and_probes() {
          file.is_file("/w/nope"), file.size("/w/a.txt"), file.modifiedTime("/w/a.txt") > 0,
          file.modified_time("/w/a.txt") == file.modifiedTime("/w/a.txt")]
     "#;
-    let r = expect_ok(src, &["file:read:/w/**", "file:write:/w/**", "file:delete:/w/**"], host);
-    assert_eq!(r, "[True, False, True, False, True, False, False, 1, True, True]");
+    let r = expect_ok(
+        src,
+        &["file:read:/w/**", "file:write:/w/**", "file:delete:/w/**"],
+        host,
+    );
+    assert_eq!(
+        r,
+        "[True, False, True, False, True, False, False, 1, True, True]"
+    );
     let snap = fs.snapshot();
     assert_eq!(snap["/w/dir/a.txt"], b"A".to_vec());
     assert_eq!(snap["/w/c.txt"], b"A".to_vec());
@@ -439,7 +589,12 @@ fn file_copy_move_and_probes() {
     let (host, fs) = mem_host_with(&[("/w/src/a", b"1"), ("/w/src/sub/b", b"2")]);
     expect_denied(
         r#"import file; file.move("/w/src", "/w/dst")"#,
-        &["file:read:/w/**", "file:write:/w/**", "file:delete:/w/src", "file:delete:/w/src/a"],
+        &[
+            "file:read:/w/**",
+            "file:write:/w/**",
+            "file:delete:/w/src",
+            "file:delete:/w/src/a",
+        ],
         host,
         "file:delete",
         "/w/src/sub",
@@ -468,8 +623,18 @@ fn path_pure_functions() {
          '/p/f', '..', '../d/e', '.', True, False, '/work/y', '/home/user/z', '/work', '/home/user', \
          '/tmp', '/tmp', '/', ':']"
     );
-    expect_err("import path; path.join()", &[], Host::captured(), "TypeError");
-    expect_err("import path; path.join(\"a\", 1)", &[], Host::captured(), "TypeError");
+    expect_err(
+        "import path; path.join()",
+        &[],
+        Host::captured(),
+        "TypeError",
+    );
+    expect_err(
+        "import path; path.join(\"a\", 1)",
+        &[],
+        Host::captured(),
+        "TypeError",
+    );
 }
 
 #[test]
@@ -485,7 +650,11 @@ fn path_listing_shows_only_what_is_granted() {
     // The directory itself is readable: every entry.
     let (host, _) = mem_host_with(files);
     assert_eq!(
-        expect_ok(r#"import path; path.listDir("/r")"#, &["file:read:/r/**"], host),
+        expect_ok(
+            r#"import path; path.listDir("/r")"#,
+            &["file:read:/r/**"],
+            host
+        ),
         "['.hidden', 'a.txt', 'b.csv', 'secret', 'sub']"
     );
     // Only some files below are: only those, and the way to them.
@@ -514,15 +683,32 @@ fn path_listing_shows_only_what_is_granted() {
     // Relative glob patterns are resolved against the working directory.
     let (host, _) = mem_host_with(&[("/work/x.ml", b""), ("/work/y.txt", b"")]);
     assert_eq!(
-        expect_ok(r#"import path; path.glob("*.ml")"#, &["file:read:/work/**"], host),
+        expect_ok(
+            r#"import path; path.glob("*.ml")"#,
+            &["file:read:/work/**"],
+            host
+        ),
         "['/work/x.ml']"
     );
     let (host, _) = mem_host_with(files);
-    expect_err(r#"import path; path.listDir("/r/a.txt")"#, &["file:read"], host, "OSError");
+    expect_err(
+        r#"import path; path.listDir("/r/a.txt")"#,
+        &["file:read"],
+        host,
+        "OSError",
+    );
     let (host, _) = mem_host_with(files);
-    expect_err(r#"import path; path.listDir("/nope")"#, &["file:read"], host, "FileNotFoundError");
+    expect_err(
+        r#"import path; path.listDir("/nope")"#,
+        &["file:read"],
+        host,
+        "FileNotFoundError",
+    );
     let (host, _) = mem_host_with(files);
-    assert_eq!(expect_ok(r#"import path; path.walk("/nope")"#, &["file:read"], host), "[]");
+    assert_eq!(
+        expect_ok(r#"import path; path.walk("/nope")"#, &["file:read"], host),
+        "[]"
+    );
 }
 
 #[test]
@@ -591,9 +777,11 @@ fn symlinks_leaving_the_granted_tree_are_denied() {
     std::fs::create_dir_all(t.0.join("outside")).unwrap();
     std::fs::write(t.0.join("granted/ok.txt"), "fine").unwrap();
     std::fs::write(t.0.join("outside/secret.txt"), "secret").unwrap();
-    std::os::unix::fs::symlink(t.0.join("outside/secret.txt"), t.0.join("granted/link.txt")).unwrap();
+    std::os::unix::fs::symlink(t.0.join("outside/secret.txt"), t.0.join("granted/link.txt"))
+        .unwrap();
     std::os::unix::fs::symlink(t.0.join("outside"), t.0.join("granted/dirlink")).unwrap();
-    std::os::unix::fs::symlink(t.0.join("granted/ok.txt"), t.0.join("granted/inner/local")).unwrap();
+    std::os::unix::fs::symlink(t.0.join("granted/ok.txt"), t.0.join("granted/inner/local"))
+        .unwrap();
     let read = format!("file:read:{}/**", t.path("granted"));
     let write = format!("file:write:{}/**", t.path("granted"));
     let grants = [read.as_str(), write.as_str()];
@@ -613,15 +801,30 @@ fn symlinks_leaving_the_granted_tree_are_denied() {
     // against where it really points.
     let secret = t.path("outside/secret.txt");
     for src in [
-        format!(r#"import file; file.read("{}")"#, t.path("granted/link.txt")),
-        format!(r#"import file; file.exists("{}")"#, t.path("granted/link.txt")),
-        format!(r#"import file; file.read("{}")"#, t.path("granted/dirlink/secret.txt")),
-        format!(r#"import crypto; crypto.hash_file("{}")"#, t.path("granted/link.txt")),
+        format!(
+            r#"import file; file.read("{}")"#,
+            t.path("granted/link.txt")
+        ),
+        format!(
+            r#"import file; file.exists("{}")"#,
+            t.path("granted/link.txt")
+        ),
+        format!(
+            r#"import file; file.read("{}")"#,
+            t.path("granted/dirlink/secret.txt")
+        ),
+        format!(
+            r#"import crypto; crypto.hash_file("{}")"#,
+            t.path("granted/link.txt")
+        ),
     ] {
         expect_denied(&src, &grants, real_host(), "file:read", &secret);
     }
     expect_denied(
-        &format!(r#"import file; file.write("{}", "pwned")"#, t.path("granted/link.txt")),
+        &format!(
+            r#"import file; file.write("{}", "pwned")"#,
+            t.path("granted/link.txt")
+        ),
         &grants,
         real_host(),
         "file:write",
@@ -629,7 +832,10 @@ fn symlinks_leaving_the_granted_tree_are_denied() {
     );
     assert_eq!(std::fs::read_to_string(&secret).unwrap(), "secret");
     expect_denied(
-        &format!(r#"import path; path.listDir("{}")"#, t.path("granted/dirlink")),
+        &format!(
+            r#"import path; path.listDir("{}")"#,
+            t.path("granted/dirlink")
+        ),
         &grants,
         real_host(),
         "file:read",
@@ -637,7 +843,10 @@ fn symlinks_leaving_the_granted_tree_are_denied() {
     );
     // A new file through a linked directory lands outside: denied.
     expect_denied(
-        &format!(r#"import file; file.write("{}", "x")"#, t.path("granted/dirlink/new.txt")),
+        &format!(
+            r#"import file; file.write("{}", "x")"#,
+            t.path("granted/dirlink/new.txt")
+        ),
         &grants,
         real_host(),
         "file:write",
@@ -718,7 +927,10 @@ fn csv_module() {
     );
     let snap = fs.snapshot();
     let text = |p: &str| String::from_utf8(snap[p].clone()).unwrap();
-    assert_eq!(text("/c/out.csv"), "name,n,ok,none\r\nann,1,True,\r\n\"b,c\",2,,\r\ncy,3,,\r\n");
+    assert_eq!(
+        text("/c/out.csv"),
+        "name,n,ok,none\r\nann,1,True,\r\n\"b,c\",2,,\r\ncy,3,,\r\n"
+    );
     assert_eq!(text("/c/rows.csv"), "a,b\r\n1,2.5\r\nsolo\r\nz,\r\n");
     assert_eq!(text("/c/nohead.csv"), "1;2\r\n");
     assert_eq!(text("/c/empty_out.csv"), "");
@@ -729,7 +941,12 @@ fn csv_module() {
         (r#"csv.read_string(5)"#, "TypeError"),
     ] {
         let (host, fs) = mem_host_with(&[("/c/people.csv", b"a\n")]);
-        expect_err(&format!("import csv; {src}"), &["file:read:/c/*", "file:write:/c/*"], host, kind);
+        expect_err(
+            &format!("import csv; {src}"),
+            &["file:read:/c/*", "file:write:/c/*"],
+            host,
+            kind,
+        );
         assert!(!fs.snapshot().contains_key("/c/x.csv"));
     }
 }
@@ -785,12 +1002,20 @@ fn crypto_module() {
         (r#"crypto.random_int(5, 1)"#, "ValueError"),
         (r#"crypto.random_hex(-1)"#, "ValueError"),
         (r#"crypto.random_bytes(1e3)"#, "TypeError"),
-        (r#"crypto.uuid_from_string("x", "not-a-uuid")"#, "ValueError"),
+        (
+            r#"crypto.uuid_from_string("x", "not-a-uuid")"#,
+            "ValueError",
+        ),
         (r#"crypto.hash_file("/k/f", "whirlpool")"#, "ValueError"),
         (r#"crypto.hash_file("/k/none")"#, "FileNotFoundError"),
         (r#"crypto.random_string(100000000000)"#, "MemoryError"),
     ] {
-        expect_err(&format!("import crypto; {src}"), &["file:read"], Host::captured(), kind);
+        expect_err(
+            &format!("import crypto; {src}"),
+            &["file:read"],
+            Host::captured(),
+            kind,
+        );
     }
 }
 
@@ -901,12 +1126,18 @@ fn log_json_loggers_and_files() {
         (r#"log.set_level(1)"#, "TypeError"),
         (r#"log.info()"#, "TypeError"),
         (r#"log.create_logger(5)"#, "TypeError"),
-        (r#"log.set_format("json"); log.info("f", {f: print})"#, "TypeError"),
+        (
+            r#"log.set_format("json"); log.info("f", {f: print})"#,
+            "TypeError",
+        ),
     ] {
         let msg = format!("import log; {src}");
         let (ran, _) = run_w(&msg, &[], Host::captured());
         match ran.result {
-            Err((k, _, m)) => assert!(k == kind || (kind == "TypeError" && k == "ValueError"), "{src}: {k}: {m}"),
+            Err((k, _, m)) => assert!(
+                k == kind || (kind == "TypeError" && k == "ValueError"),
+                "{src}: {k}: {m}"
+            ),
             Ok(r) => panic!("{src} gave {r}"),
         }
     }

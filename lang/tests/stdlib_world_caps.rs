@@ -124,7 +124,12 @@ fn env_module() {
         (r#"env.set("A=B", "x")"#, "ValueError"),
         (r#"env.set("A")"#, "TypeError"),
     ] {
-        expect_err(&format!("import env; {src}"), &["env:read", "env:write"], env_host(), kind);
+        expect_err(
+            &format!("import env; {src}"),
+            &["env:read", "env:write"],
+            env_host(),
+            kind,
+        );
     }
 }
 
@@ -158,11 +163,21 @@ fn env_gates() {
     }
     // all() shows only readable variables, and needs at least one.
     assert_eq!(
-        expect_ok("import env; keys(env.all())", &["env:read:APP_*"], env_host()),
+        expect_ok(
+            "import env; keys(env.all())",
+            &["env:read:APP_*"],
+            env_host()
+        ),
         "['APP_BAD', 'APP_DEBUG', 'APP_KEY', 'APP_PORT', 'APP_RATE']"
     );
     expect_denied("import env; env.all()", &[], env_host(), "env:read", "*");
-    expect_denied("import env; env.all()", &["env:write:*"], env_host(), "env:read", "*");
+    expect_denied(
+        "import env; env.all()",
+        &["env:write:*"],
+        env_host(),
+        "env:read",
+        "*",
+    );
 }
 
 // ---- args ----
@@ -180,16 +195,34 @@ fn args_module_and_gate() {
         expect_ok("import args; [args.all(), args.script(), args.rest()]", &["args:read"], host()),
         "[['prog.ml', '--verbose', '-o', 'out.txt', 'in.txt'], 'prog.ml', ['--verbose', '-o', 'out.txt', 'in.txt']]"
     );
-    assert_eq!(expect_ok("import args; args.script()", &["args.read"], args_host(&[])), "");
+    assert_eq!(
+        expect_ok("import args; args.script()", &["args.read"], args_host(&[])),
+        ""
+    );
     let host = || args_host(&["prog.ml", "in.txt"]);
-    for call in ["args.all()", "args.script()", "args.rest()", "args.create_parser().parse()"] {
+    for call in [
+        "args.all()",
+        "args.script()",
+        "args.rest()",
+        "args.create_parser().parse()",
+    ] {
         let src = format!("import args; {call}");
         expect_ok(&src, &["args:read"], host());
         expect_denied(&src, &[], host(), "args:read", "argv");
-        expect_denied(&src, &["env:read:*", "file:read"], host(), "args:read", "argv");
+        expect_denied(
+            &src,
+            &["env:read:*", "file:read"],
+            host(),
+            "args:read",
+            "argv",
+        );
     }
     // Parsing an explicit list needs nothing.
-    expect_ok(r#"import args; args.create_parser().parse(["x"])"#, &[], host());
+    expect_ok(
+        r#"import args; args.create_parser().parse(["x"])"#,
+        &[],
+        host(),
+    );
 }
 
 #[test]
@@ -212,12 +245,16 @@ fn arg_parser() {
         )
     };
     assert_eq!(
-        run(r#"a = p.parse(); [a.get("input"), a.get_bool("verbose"), a.getBool("quiet"), a.get("output"), a.get("level"), a.has("extra"), a.get("extra", "none"), a.flags(), a.options(), a.positionals(), typeof(a), typeof(p)]"#),
+        run(
+            r#"a = p.parse(); [a.get("input"), a.get_bool("verbose"), a.getBool("quiet"), a.get("output"), a.get("level"), a.has("extra"), a.get("extra", "none"), a.flags(), a.options(), a.positionals(), typeof(a), typeof(p)]"#
+        ),
         "['in.txt', True, True, 'out.txt', '9', False, 'none', {'verbose': True, 'quiet': True}, \
          {'level': '9', 'output': 'out.txt'}, ['in.txt'], 'ParsedArgs', 'ArgParser']"
     );
     assert_eq!(
-        run(r#"a = p.parse(["-o", "x", "--verbose", "i", "e", "-h"]); [a.get("output"), a.get("extra"), a.get_bool("help"), a.get_bool("quiet"), a.get("verbose")]"#),
+        run(
+            r#"a = p.parse(["-o", "x", "--verbose", "i", "e", "-h"]); [a.get("output"), a.get("extra"), a.get_bool("help"), a.get_bool("quiet"), a.get("verbose")]"#
+        ),
         "['x', 'e', True, False, True]"
     );
     assert_eq!(
@@ -239,11 +276,26 @@ fn arg_parser() {
         (r#"["i", "-o"]"#, "Option -o requires a value"),
         (r#"[]"#, "Required positional argument missing: input"),
     ] {
-        let m = expect_err(&format!("{setup}\np.parse({argv})"), &[], args_host(&[]), "ValueError");
+        let m = expect_err(
+            &format!("{setup}\np.parse({argv})"),
+            &[],
+            args_host(&[]),
+            "ValueError",
+        );
         assert_eq!(m, msg);
     }
-    expect_err(&format!("{setup}\np.parse(\"i\")"), &[], args_host(&[]), "TypeError");
-    expect_err(&format!("{setup}\np.add_flag(\"x\", \"xy\", \"\")"), &[], args_host(&[]), "ValueError");
+    expect_err(
+        &format!("{setup}\np.parse(\"i\")"),
+        &[],
+        args_host(&[]),
+        "TypeError",
+    );
+    expect_err(
+        &format!("{setup}\np.add_flag(\"x\", \"xy\", \"\")"),
+        &[],
+        args_host(&[]),
+        "ValueError",
+    );
 }
 
 // ---- the gate does not depend on call syntax ----
@@ -296,14 +348,28 @@ fn violations_are_catchable_and_always_recorded() {
     let (ran, viols) = run_w(src, &["file:read:/data/*"], data_host());
     assert_eq!(
         ran.result,
-        Ok("['A', ['CapabilityViolation', 'file:read', '/etc/passwd', 'string'], \
+        Ok(
+            "['A', ['CapabilityViolation', 'file:read', '/etc/passwd', 'string'], \
             ['CapabilityViolation', 'file:read', '/etc/shadow', 'string']]"
-            .into())
+                .into()
+        )
     );
-    assert_eq!(viols, vec![v("file:read", "/etc/passwd"), v("file:read", "/etc/shadow")]);
+    assert_eq!(
+        viols,
+        vec![v("file:read", "/etc/passwd"), v("file:read", "/etc/shadow")]
+    );
     // The message names the capability and the resource.
-    let msg = expect_denied(r#"import file; file.read("/etc/passwd")"#, &[], data_host(), "file:read", "/etc/passwd");
-    assert!(msg.contains("file:read") && msg.contains("/etc/passwd"), "{msg}");
+    let msg = expect_denied(
+        r#"import file; file.read("/etc/passwd")"#,
+        &[],
+        data_host(),
+        "file:read",
+        "/etc/passwd",
+    );
+    assert!(
+        msg.contains("file:read") && msg.contains("/etc/passwd"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -350,7 +416,14 @@ fn expiry_uses_the_host_clock() {
         "/data/a.txt",
     );
     assert!(msg.contains("expired"), "{msg}");
-    assert_eq!(expect_ok(src, &["file:read:/data/*;expires=2024-01-01T00:00:01Z"], data_host()), "A");
+    assert_eq!(
+        expect_ok(
+            src,
+            &["file:read:/data/*;expires=2024-01-01T00:00:01Z"],
+            data_host()
+        ),
+        "A"
+    );
     // A clock that moves on makes the token expire during the run.
     let mut host = data_host();
     host.clock = Arc::new(FixedClock::stepping(1_704_067_199.0, 1.0));
@@ -369,7 +442,10 @@ fn builder_tokens_match_suffix_tokens() {
         .unwrap()
         .with_max_uses(1)
         .with_expiry(1_893_456_000.0)]);
-    assert_eq!(built.names(), vec!["file:read:/data/*;uses=1;expires=2030-01-01T00:00:00Z"]);
+    assert_eq!(
+        built.names(),
+        vec!["file:read:/data/*;uses=1;expires=2030-01-01T00:00:00Z"]
+    );
     let parsed = GrantSet::parse(&built.names()).unwrap();
     assert_eq!(parsed.tokens(), built.tokens());
 }
@@ -382,7 +458,9 @@ fn malformed_grants_are_clear_errors() {
         "invalid capability 'file:raed:/x': unknown action 'raed' for 'file' (known: read, write, append, delete, *)"
     );
     let e = GrantSet::parse(&["network:http:api.example.com:http"]).unwrap_err();
-    assert!(e.to_string().starts_with("invalid capability 'network:http:api.example.com:http': "));
+    assert!(e
+        .to_string()
+        .starts_with("invalid capability 'network:http:api.example.com:http': "));
 }
 
 #[test]
@@ -399,11 +477,26 @@ fn pure_modules_need_no_grant_and_harmless_names_parse() {
     let grants_sets: [&[&str]; 2] = [
         &[],
         &[
-            "math.compute", "json.parse", "json.serialize", "regex.compile", "regex.match",
-            "collections.read", "collections.transform", "functional.compose",
-            "functional.transform", "random.generate", "random.sample", "datetime.create",
-            "datetime.now", "console.write", "console.error", "crypto.hash", "crypto.random",
-            "log.write", "network.socket", "console:write",
+            "math.compute",
+            "json.parse",
+            "json.serialize",
+            "regex.compile",
+            "regex.match",
+            "collections.read",
+            "collections.transform",
+            "functional.compose",
+            "functional.transform",
+            "random.generate",
+            "random.sample",
+            "datetime.create",
+            "datetime.now",
+            "console.write",
+            "console.error",
+            "crypto.hash",
+            "crypto.random",
+            "log.write",
+            "network.socket",
+            "console:write",
         ],
     ];
     for grants in grants_sets {
@@ -414,7 +507,13 @@ fn pure_modules_need_no_grant_and_harmless_names_parse() {
     }
     // The harmless names grant nothing that touches the world.
     let harmless = grants_sets[1];
-    expect_denied(r#"import file; file.read("/data/a.txt")"#, harmless, data_host(), "file:read", "/data/a.txt");
+    expect_denied(
+        r#"import file; file.read("/data/a.txt")"#,
+        harmless,
+        data_host(),
+        "file:read",
+        "/data/a.txt",
+    );
 }
 
 #[test]
@@ -450,9 +549,27 @@ fn every_gated_stdlib_function_documents_its_capability() {
     }
     // Everything that touches the world says so.
     for (module, names) in [
-        ("file", &["read", "write", "append", "delete", "exists", "size", "copy", "move"][..]),
-        ("path", &["listDir", "glob", "walk", "createDir", "removeDir", "exists"][..]),
-        ("csv", &["read", "write", "append", "get_headers", "count_rows"][..]),
+        (
+            "file",
+            &[
+                "read", "write", "append", "delete", "exists", "size", "copy", "move",
+            ][..],
+        ),
+        (
+            "path",
+            &[
+                "listDir",
+                "glob",
+                "walk",
+                "createDir",
+                "removeDir",
+                "exists",
+            ][..],
+        ),
+        (
+            "csv",
+            &["read", "write", "append", "get_headers", "count_rows"][..],
+        ),
         ("env", &["get", "set", "all", "has"][..]),
         ("http", &["get", "post", "request"][..]),
         ("args", &["all", "rest", "script"][..]),

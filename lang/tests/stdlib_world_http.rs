@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use mlpy_lang::host::{HttpError, HttpRequest, Host, Route, ScriptedHttp, UreqHttp};
+use mlpy_lang::host::{Host, HttpError, HttpRequest, Route, ScriptedHttp, UreqHttp};
 use mlpy_lang::Violation;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -73,10 +73,22 @@ fn scripted() -> Arc<ScriptedHttp> {
                     .json(r#"[{"id": 1, "name": "ann"}]"#)
                     .header("X-Total", "1"),
             )
-            .route(Route::new("POST", "http://api.example.com/users").status(201).body("made"))
+            .route(
+                Route::new("POST", "http://api.example.com/users")
+                    .status(201)
+                    .body("made"),
+            )
             .route(Route::new("*", "http://api.example.com/echo*").body("echo"))
-            .route(Route::new("GET", "http://api.example.com/missing").status(404).body("nope"))
-            .route(Route::new("GET", "http://api.example.com/old").status(302).header("Location", "/new"))
+            .route(
+                Route::new("GET", "http://api.example.com/missing")
+                    .status(404)
+                    .body("nope"),
+            )
+            .route(
+                Route::new("GET", "http://api.example.com/old")
+                    .status(302)
+                    .header("Location", "/new"),
+            )
             .route(Route::new("GET", "http://api.example.com/new").body("moved"))
             .route(
                 Route::new("POST", "http://api.example.com/form")
@@ -89,7 +101,11 @@ fn scripted() -> Arc<ScriptedHttp> {
                     .status(301)
                     .header("Location", "http://evil.net/steal"),
             )
-            .route(Route::new("GET", "http://api.example.com/loop").status(302).header("Location", "/loop"))
+            .route(
+                Route::new("GET", "http://api.example.com/loop")
+                    .status(302)
+                    .header("Location", "/loop"),
+            )
             .route(Route::new("GET", "http://api.example.com/slow").delay(Duration::from_secs(5)))
             .route(
                 Route::new("GET", "http://api.example.com/down")
@@ -153,7 +169,10 @@ fn requests_are_sent_as_asked() {
         "[201, 'made', 'echo', True, True, True, True, True]"
     );
     let reqs = http.requests();
-    let summary: Vec<(String, String)> = reqs.iter().map(|r| (r.method.clone(), r.url.clone())).collect();
+    let summary: Vec<(String, String)> = reqs
+        .iter()
+        .map(|r| (r.method.clone(), r.url.clone()))
+        .collect();
     assert_eq!(
         summary,
         vec![
@@ -172,15 +191,30 @@ fn requests_are_sent_as_asked() {
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.clone())
     };
-    assert_eq!(reqs[0].body.as_deref(), Some(&br#"{"name": "x", "tags": [1, true]}"#[..]));
-    assert_eq!(header(&reqs[0], "Content-Type").as_deref(), Some("application/json"));
+    assert_eq!(
+        reqs[0].body.as_deref(),
+        Some(&br#"{"name": "x", "tags": [1, true]}"#[..])
+    );
+    assert_eq!(
+        header(&reqs[0], "Content-Type").as_deref(),
+        Some("application/json")
+    );
     assert_eq!(header(&reqs[0], "X-Req").as_deref(), Some("7"));
-    assert_eq!(header(&reqs[0], "User-Agent").as_deref(), Some("ML-HTTP-Client/1.0"));
+    assert_eq!(
+        header(&reqs[0], "User-Agent").as_deref(),
+        Some("ML-HTTP-Client/1.0")
+    );
     assert_eq!(reqs[1].body.as_deref(), Some(&b"raw text"[..]));
     assert_eq!(header(&reqs[1], "User-Agent").as_deref(), Some("mine"));
-    assert_eq!(header(&reqs[1], "Content-Type").as_deref(), Some("text/plain"));
+    assert_eq!(
+        header(&reqs[1], "Content-Type").as_deref(),
+        Some("text/plain")
+    );
     assert_eq!(reqs[2].body, None);
-    assert_eq!(header(&reqs[3], "Authorization").as_deref(), Some("Bearer t"));
+    assert_eq!(
+        header(&reqs[3], "Authorization").as_deref(),
+        Some("Bearer t")
+    );
     assert_eq!(reqs[0].timeout, Duration::from_secs(30));
     assert_eq!(reqs[4].timeout, Duration::from_secs(5));
     assert_eq!(reqs[5].timeout, Duration::from_millis(1500));
@@ -200,7 +234,10 @@ fn redirects_are_followed_and_checked() {
     let reqs = http.requests();
     assert_eq!(reqs[1].url, "http://api.example.com/new");
     // 303 turns the POST into a GET without a body.
-    assert_eq!((reqs[3].method.as_str(), reqs[3].body.as_ref()), ("GET", None));
+    assert_eq!(
+        (reqs[3].method.as_str(), reqs[3].body.as_ref()),
+        ("GET", None)
+    );
     // A redirect to a host that was not granted is a violation.
     let http = scripted();
     expect_denied(
@@ -209,11 +246,19 @@ fn redirects_are_followed_and_checked() {
         host_with(&http),
         "http://evil.net/steal",
     );
-    assert_eq!(http.requests().len(), 1, "the redirect target was contacted");
+    assert_eq!(
+        http.requests().len(),
+        1,
+        "the redirect target was contacted"
+    );
     // Redirect loops end after a few hops with the last redirect response.
     let http = scripted();
     assert_eq!(
-        expect_ok(r#"import http; http.get("http://api.example.com/loop").status()"#, API, host_with(&http)),
+        expect_ok(
+            r#"import http; http.get("http://api.example.com/loop").status()"#,
+            API,
+            host_with(&http)
+        ),
         "302"
     );
     assert_eq!(http.requests().len(), 6);
@@ -239,28 +284,64 @@ fn failures_are_clear_errors() {
     );
     assert_eq!(msg, "Network error: connection refused");
     // No network at all (the default captured host).
-    let msg = expect_err(r#"import http; http.get("http://api.example.com/")"#, API, Host::captured(), "RuntimeError");
+    let msg = expect_err(
+        r#"import http; http.get("http://api.example.com/")"#,
+        API,
+        Host::captured(),
+        "RuntimeError",
+    );
     assert!(msg.starts_with("Network error:"), "{msg}");
     for (src, kind) in [
         (r#"http.get("ftp://api.example.com/")"#, "ValueError"),
         (r#"http.get("api.example.com/x")"#, "ValueError"),
-        (r#"http.get("http://api.example.com@evil.net/")"#, "ValueError"),
-        (r#"http.get("http://evil.net\\@api.example.com/")"#, "ValueError"),
+        (
+            r#"http.get("http://api.example.com@evil.net/")"#,
+            "ValueError",
+        ),
+        (
+            r#"http.get("http://evil.net\\@api.example.com/")"#,
+            "ValueError",
+        ),
         (r#"http.get("http://api.example.com:99999/")"#, "ValueError"),
         (r#"http.get("http://exa mple.com/")"#, "ValueError"),
         (r#"http.get(42)"#, "TypeError"),
         (r#"http.get("http://api.example.com/", "h")"#, "TypeError"),
-        (r#"http.get("http://api.example.com/", null, -1)"#, "ValueError"),
-        (r#"http.get("http://api.example.com/", null, "soon")"#, "TypeError"),
-        (r#"http.get("http://api.example.com/", {"X-A": "a\r\nInjected: 1"})"#, "ValueError"),
-        (r#"http.get("http://api.example.com/", {"Bad Name": "x"})"#, "ValueError"),
-        (r#"http.post("http://api.example.com/", "body")"#, "TypeError"),
-        (r#"http.post("http://api.example.com/", {body: print})"#, "TypeError"),
+        (
+            r#"http.get("http://api.example.com/", null, -1)"#,
+            "ValueError",
+        ),
+        (
+            r#"http.get("http://api.example.com/", null, "soon")"#,
+            "TypeError",
+        ),
+        (
+            r#"http.get("http://api.example.com/", {"X-A": "a\r\nInjected: 1"})"#,
+            "ValueError",
+        ),
+        (
+            r#"http.get("http://api.example.com/", {"Bad Name": "x"})"#,
+            "ValueError",
+        ),
+        (
+            r#"http.post("http://api.example.com/", "body")"#,
+            "TypeError",
+        ),
+        (
+            r#"http.post("http://api.example.com/", {body: print})"#,
+            "TypeError",
+        ),
         (r#"http.request({method: "GET"})"#, "KeyError"),
-        (r#"http.request({url: "http://api.example.com/", method: "GE T"})"#, "ValueError"),
+        (
+            r#"http.request({url: "http://api.example.com/", method: "GE T"})"#,
+            "ValueError",
+        ),
         (r#"http.request("http://api.example.com/")"#, "TypeError"),
     ] {
-        let (ran, v) = run_w(&format!("import http; {src}"), &["network:http"], host_with(&scripted()));
+        let (ran, v) = run_w(
+            &format!("import http; {src}"),
+            &["network:http"],
+            host_with(&scripted()),
+        );
         match ran.result {
             Err((k, _, m)) => assert!(
                 k == kind || (kind == "TypeError" && k == "ValueError" && src.contains("print")),
@@ -268,7 +349,10 @@ fn failures_are_clear_errors() {
             ),
             Ok(r) => panic!("{src} gave {r}"),
         }
-        assert!(v.is_empty(), "{src}: bad input must not count as a violation: {v:?}");
+        assert!(
+            v.is_empty(),
+            "{src}: bad input must not count as a violation: {v:?}"
+        );
     }
 }
 
@@ -296,21 +380,60 @@ fn every_request_function_is_gated() {
         ] {
             expect_ok(&src(ok), grants, host_with(&scripted()));
         }
-        expect_ok(&src("https://api.example.com/echo"), &["network:https:api.example.com"], host_with(&scripted()));
+        expect_ok(
+            &src("https://api.example.com/echo"),
+            &["network:https:api.example.com"],
+            host_with(&scripted()),
+        );
         // Denied without a grant.
         let http = scripted();
         expect_denied(&src(ok), &[], host_with(&http), ok);
-        assert!(http.requests().is_empty(), "a denied request reached the client");
+        assert!(
+            http.requests().is_empty(),
+            "a denied request reached the client"
+        );
         // Near misses.
         for (url, grants, resource) in [
-            ("http://api.example.com.evil.net/x", API, "http://api.example.com.evil.net/x"),
-            ("http://evilapi.example.com/x", &["network:http:*.api.example.com"][..], "http://evilapi.example.com/x"),
-            ("http://api.example.com/x", &["network:http:*.api.example.com"][..], "http://api.example.com/x"),
-            ("http://api.example.com:8080/x", API, "http://api.example.com:8080/x"),
-            ("https://api.example.com:80/x", API, "https://api.example.com:80/x"),
-            ("http://api.example.com/x", &["network:https:api.example.com"][..], "http://api.example.com/x"),
-            ("http://api.example.com/x", &["network:http:api.example.com:8443"][..], "http://api.example.com/x"),
-            ("http://other.com/x", &["file:read", "env:read:*", "network.socket"][..], "http://other.com/x"),
+            (
+                "http://api.example.com.evil.net/x",
+                API,
+                "http://api.example.com.evil.net/x",
+            ),
+            (
+                "http://evilapi.example.com/x",
+                &["network:http:*.api.example.com"][..],
+                "http://evilapi.example.com/x",
+            ),
+            (
+                "http://api.example.com/x",
+                &["network:http:*.api.example.com"][..],
+                "http://api.example.com/x",
+            ),
+            (
+                "http://api.example.com:8080/x",
+                API,
+                "http://api.example.com:8080/x",
+            ),
+            (
+                "https://api.example.com:80/x",
+                API,
+                "https://api.example.com:80/x",
+            ),
+            (
+                "http://api.example.com/x",
+                &["network:https:api.example.com"][..],
+                "http://api.example.com/x",
+            ),
+            (
+                "http://api.example.com/x",
+                &["network:http:api.example.com:8443"][..],
+                "http://api.example.com/x",
+            ),
+            (
+                "http://other.com/x",
+                &["file:read", "env:read:*", "network.socket"][..],
+                "http://other.com/x",
+            ),
         ] {
             let http = scripted();
             expect_denied(&src(url), grants, host_with(&http), resource);
@@ -332,8 +455,18 @@ fn url_helpers_need_no_grant() {
         "['hello%20world/%C3%A9%3F%26', 'a~b_c.d-e', 'hello world/é', '100%', \
          'a=x+y&b=True&c=None&d=%5B1%2C+2%5D&k%26=%3D', '', {'a': ['1', '2'], 'c': 'x y', 'e': 'A'}, {}]"
     );
-    expect_err("import http; http.encodeQuery([1])", &[], Host::captured(), "TypeError");
-    expect_err("import http; http.parseQuery(1)", &[], Host::captured(), "TypeError");
+    expect_err(
+        "import http; http.encodeQuery([1])",
+        &[],
+        Host::captured(),
+        "TypeError",
+    );
+    expect_err(
+        "import http; http.parseQuery(1)",
+        &[],
+        Host::captured(),
+        "TypeError",
+    );
 }
 
 // ---- a real server on 127.0.0.1 ----
@@ -348,7 +481,10 @@ struct Reply {
 /// Serves up to `max` connections on 127.0.0.1 (a free port) in a thread
 /// that gives up after 20 s. The handler sees the request line, headers and
 /// body.
-fn serve(max: usize, handler: fn(&str, &str, &[u8]) -> Reply) -> (u16, std::thread::JoinHandle<usize>) {
+fn serve(
+    max: usize,
+    handler: fn(&str, &str, &[u8]) -> Reply,
+) -> (u16, std::thread::JoinHandle<usize>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -389,7 +525,8 @@ fn handle_conn(mut s: TcpStream, handler: fn(&str, &str, &[u8]) -> Reply) -> std
         .lines()
         .find_map(|l| {
             let (k, v) = l.split_once(':')?;
-            k.eq_ignore_ascii_case("content-length").then(|| v.trim().parse().ok())?
+            k.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse().ok())?
         })
         .unwrap_or(0);
     while buf.len() < head_end + len {
@@ -403,7 +540,11 @@ fn handle_conn(mut s: TcpStream, handler: fn(&str, &str, &[u8]) -> Reply) -> std
     let request_line = head.lines().next().unwrap_or("").to_string();
     let reply = handler(&request_line, &head, body);
     std::thread::sleep(reply.delay);
-    let mut out = format!("HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n", reply.status, reply.body.len());
+    let mut out = format!(
+        "HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+        reply.status,
+        reply.body.len()
+    );
     for (k, v) in &reply.headers {
         out.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -417,7 +558,10 @@ fn handle_conn(mut s: TcpStream, handler: fn(&str, &str, &[u8]) -> Reply) -> std
 fn echo(line: &str, head: &str, body: &[u8]) -> Reply {
     let agent = head
         .lines()
-        .find_map(|l| l.strip_prefix("User-Agent: ").or_else(|| l.strip_prefix("user-agent: ")))
+        .find_map(|l| {
+            l.strip_prefix("User-Agent: ")
+                .or_else(|| l.strip_prefix("user-agent: "))
+        })
         .unwrap_or("")
         .to_string();
     let path = line.split(' ').nth(1).unwrap_or("");
@@ -452,7 +596,11 @@ fn echo(line: &str, head: &str, body: &[u8]) -> Reply {
         String::from_utf8_lossy(body)
     );
     Reply {
-        status: if path.starts_with("/missing") { 404 } else { 200 },
+        status: if path.starts_with("/missing") {
+            404
+        } else {
+            200
+        },
         headers: vec![("Content-Type".into(), "application/json".into())],
         body: body.into_bytes(),
         delay: Duration::ZERO,
@@ -486,7 +634,11 @@ fn real_server_round_trips() {
         "[200, {'request': 'GET /echo?x=1 HTTP/1.1', 'agent': 'ML-HTTP-Client/1.0', 'body': ''}, \
          'payload', 'POST /echo HTTP/1.1', 404, False, 'GET /echo?from=redirect HTTP/1.1', 'application/json']"
     );
-    assert_eq!(server.join().unwrap(), 5, "one connection per request (the redirect makes two)");
+    assert_eq!(
+        server.join().unwrap(),
+        5,
+        "one connection per request (the redirect makes two)"
+    );
 }
 
 #[test]
@@ -500,7 +652,12 @@ fn real_server_gate_and_failures() {
         real_host(),
         &url,
     );
-    expect_denied(&format!(r#"import http; http.get("{url}")"#), &["network:http:localhost:*"], real_host(), &url);
+    expect_denied(
+        &format!(r#"import http; http.get("{url}")"#),
+        &["network:http:localhost:*"],
+        real_host(),
+        &url,
+    );
     // Timeouts end the request.
     let start = Instant::now();
     let msg = expect_err(
@@ -510,7 +667,11 @@ fn real_server_gate_and_failures() {
         "RuntimeError",
     );
     assert!(msg.starts_with("Network error:"), "{msg}");
-    assert!(start.elapsed() < Duration::from_millis(1400), "timeout took {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_millis(1400),
+        "timeout took {:?}",
+        start.elapsed()
+    );
     // Bodies over the cap are an error, not a truncated text.
     let mut host = Host::captured();
     let mut client = UreqHttp::new();

@@ -44,6 +44,13 @@ impl Vm {
         self.silent(capability, resource, Mode::Listing)
     }
 
+    /// Time left before the execution's deadline (`None` = no deadline).
+    /// Blocking host calls (HTTP requests) bound their own timeouts by it.
+    pub fn time_left(&self) -> Option<std::time::Duration> {
+        self.deadline
+            .map(|d| d.saturating_duration_since(std::time::Instant::now()))
+    }
+
     /// `getCapabilityInfo` data with this execution's usage counts.
     pub fn capability_info(&self, name: &str) -> Option<Data> {
         self.grants.info_with(name, &self.capability_uses)
