@@ -22,6 +22,12 @@ pub struct Cli {
 pub enum Command {
     /// Run one ML program.
     Run(crate::run::RunArgs),
+    /// An interactive ML session with integration commands (.help).
+    Repl {
+        /// Grant every capability.
+        #[arg(long)]
+        allow_all: bool,
+    },
     /// Self-check the toolkit, or check that programs compile and specs load.
     Validate(crate::validate::ValidateArgs),
     /// Measure spec cases marked `bench`; save or compare baselines.
@@ -45,6 +51,7 @@ pub fn main() -> ExitCode {
         Some(Command::Exec) => crate::run::exec_stdin(),
         Some(Command::Bench(args)) => crate::bench_cmd::run(args),
         Some(Command::Validate(args)) => crate::validate::run(args),
+        Some(Command::Repl { allow_all }) => crate::repl::run(allow_all),
         None => crate::test_cmd::run(cli.test),
     }
 }

@@ -215,7 +215,8 @@ fn requests_are_sent_as_asked() {
         header(&reqs[3], "Authorization").as_deref(),
         Some("Bearer t")
     );
-    assert_eq!(reqs[0].timeout, Duration::from_secs(30));
+    // The default is 30 s, bounded by the test run's 20 s deadline.
+    assert!(reqs[0].timeout > Duration::from_secs(19) && reqs[0].timeout <= Duration::from_secs(30));
     assert_eq!(reqs[4].timeout, Duration::from_secs(5));
     assert_eq!(reqs[5].timeout, Duration::from_millis(1500));
 }
@@ -697,4 +698,29 @@ fn real_server_gate_and_failures() {
         "RuntimeError",
     );
     assert!(msg.starts_with("Network error:"), "{msg}");
+}
+
+#[test]
+fn the_execution_deadline_bounds_a_request() {
+    use mlpy_lang::capability::GrantSet;
+    use mlpy_lang::syntax::SourceFile;
+    use mlpy_lang::vm::{run_on_vm_thread, Limits};
+    use mlpy_lang::{compile, ErrorKind, Vm};
+    let http = scripted();
+    let mut host = Host::captured();
+    host.http = http.clone();
+    let (kind, elapsed) = run_on_vm_thread(move || {
+        let src = r#"import http; try { http.get("http://api.example.com/slow"); } except (e) { "caught"; }"#;
+        let program = compile(Arc::new(SourceFile::new("t.ml", src))).unwrap();
+        let grants = GrantSet::parse(&["network:http:api.example.com"]).unwrap();
+        let mut vm = Vm::new(host, Arc::new(grants), Limits::default());
+        let start = Instant::now();
+        vm.set_deadline(Some(start + Duration::from_millis(100)));
+        let r = vm.run(&program);
+        (r.err().map(|e| e.kind()), start.elapsed())
+    });
+    // The timeout is the execution's (not catchable), and comes on time.
+    assert_eq!(kind, Some(ErrorKind::Timeout));
+    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+    assert!(http.requests()[0].timeout <= Duration::from_millis(100));
 }
