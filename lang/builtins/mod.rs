@@ -176,14 +176,26 @@ fn input(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     }
 }
 
-fn parse_int_text(t: &str) -> Option<Value> {
+fn parse_int_text(t: &str) -> VmResult<Option<Value>> {
     let t = t.trim();
     let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
     if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '_') {
         let clean: String = t.chars().filter(|&c| c != '_').collect();
-        return clean.parse::<BigInt>().ok().map(Value::from_big);
+        check_int_digits(clean.len())?;
+        return Ok(clean.parse::<BigInt>().ok().map(Value::from_big));
     }
-    None
+    Ok(None)
+}
+
+/// Python's limit on decimal text ↔ integer conversion.
+fn check_int_digits(n: usize) -> VmResult<()> {
+    let max = crate::value::ops::MAX_INT_DIGITS;
+    if n > max {
+        return Err(MlError::value_error(format!(
+            "Exceeds the limit ({max} digits) for integer string conversion: value has {n} digits"
+        )));
+    }
+    Ok(())
 }
 
 fn float_to_int(f: f64) -> VmResult<Value> {
@@ -229,6 +241,9 @@ fn int(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
                     2 => body.trim_start_matches("0b").trim_start_matches("0B"),
                     _ => body,
                 };
+                if !(base as u32).is_power_of_two() {
+                    check_int_digits(body.len())?;
+                }
                 return BigInt::parse_bytes(body.as_bytes(), base as u32)
                     .filter(|_| !body.is_empty())
                     .map(|b| Value::from_big(if neg { -b } else { b }))
@@ -239,7 +254,7 @@ fn int(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
                         ))
                     });
             }
-            if let Some(v) = parse_int_text(s.as_str()) {
+            if let Some(v) = parse_int_text(s.as_str())? {
                 return Ok(v);
             }
             match pyfloat::parse_float(s.as_str()) {
@@ -627,6 +642,19 @@ fn format(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         None | Some(Value::Null) => "",
         Some(v) => value::expect_str(v, "format", "spec")?,
     };
+    // Widths and precisions allocate: refuse absurd ones up front.
+    let mut run = 0u64;
+    for c in spec.chars() {
+        run = match c.to_digit(10) {
+            Some(d) => run.saturating_mul(10).saturating_add(d as u64),
+            None => 0,
+        };
+        if run > 1_000_000 {
+            return Err(MlError::value_error(
+                "format width or precision too large (over 1000000)",
+            ));
+        }
+    }
     let numeric_type = spec
         .chars()
         .last()

@@ -498,6 +498,20 @@ impl Lexer<'_> {
         } else {
             match text.parse::<i64>() {
                 Ok(v) => Tok::Int(v),
+                // Decimal conversion is quadratic: refuse absurd literals
+                // (Python refuses int strings over 4300 digits too).
+                Err(_) if text.len() > crate::value::ops::MAX_INT_DIGITS => {
+                    self.bad(
+                        format!(
+                            "integer literal has {} digits; the limit is {}",
+                            text.len(),
+                            crate::value::ops::MAX_INT_DIGITS
+                        ),
+                        start,
+                        i,
+                    );
+                    return;
+                }
                 Err(_) => match BigInt::parse_bytes(text.as_bytes(), 10) {
                     Some(v) => {
                         self.out.bigints.push(v);

@@ -594,3 +594,168 @@ fn memory_fs_directory_rename() {
     assert!(fs.metadata("/b/empty").is_some_and(|m| m.is_dir));
     assert!(fs.metadata("/a").is_none());
 }
+
+#[test]
+fn no_function_panics_on_odd_arguments() {
+    const VALUES: &[&str] = &[
+        "null",
+        "0",
+        "-1",
+        "3.5",
+        "1e308",
+        "true",
+        "\"\"",
+        "\"/\"",
+        "\"a\\0b\"",
+        "\"~/x\"",
+        "\"../..\"",
+        "\"*\"",
+        "\"http://x\"",
+        "\"é\"",
+        "[]",
+        "[1, \"a\", null]",
+        "{}",
+        "{a: null, b: [1]}",
+        "print",
+        "99999999999999999999",
+    ];
+    for module in [
+        "file", "path", "csv", "env", "http", "log", "args", "crypto",
+    ] {
+        let def = mlpy_lang::stdlib::find_module(module).unwrap();
+        for f in def.functions {
+            let mut calls = vec![String::new()];
+            for a in VALUES {
+                calls.push(a.to_string());
+                for b in VALUES {
+                    calls.push(format!("{a}, {b}"));
+                }
+                calls.push(format!("{a}, \",\", true, \"utf-8\""));
+                calls.push(format!("\"/d/x\", {a}, \"x\""));
+            }
+            let mut src = format!("import {module};\nn = 0;\n");
+            for c in &calls {
+                src.push_str(&format!(
+                    "try {{ r = {module}.{}({c}); }} except (e) {{ n = n + 1; }}\n",
+                    f.name
+                ));
+            }
+            src.push_str("n;");
+            let fs = MemoryFs::with_files([("/d/x", &b"a,b\n1,2\n"[..])]);
+            let mut host = Host::captured();
+            host.fs = Arc::new(fs);
+            let (ran, _) = run_world(&src, &["file", "env", "args", "network"], host);
+            assert!(ran.result.is_ok(), "{module}.{}: {:?}", f.name, ran.result);
+        }
+    }
+}
+
+#[test]
+fn no_host_object_method_panics_on_odd_arguments() {
+    const VALUES: &[&str] = &[
+        "null",
+        "0",
+        "-1",
+        "\"\"",
+        "\"x\"",
+        "\"DEBUG\"",
+        "\"json\"",
+        "\"-\"",
+        "\"--\"",
+        "[\"-x\", \"--y=1\", \"-\"]",
+        "{}",
+        "true",
+        "\"/d/log\"",
+    ];
+    let objects: &[(&str, &[&str])] = &[
+        (
+            r#"log.create_logger("x")"#,
+            &[
+                "debug",
+                "info",
+                "warn",
+                "warning",
+                "error",
+                "critical",
+                "set_level",
+                "setLevel",
+                "set_format",
+                "setFormat",
+                "set_timestamp",
+                "setTimestamp",
+                "add_file",
+                "addFile",
+                "is_debug",
+                "isDebug",
+                "nope",
+            ],
+        ),
+        (
+            r#"args.create_parser("x", "y")"#,
+            &[
+                "add_flag",
+                "addFlag",
+                "add_option",
+                "addOption",
+                "add_positional",
+                "addPositional",
+                "parse",
+                "help",
+                "nope",
+            ],
+        ),
+        (
+            r#"args.create_parser().parse([])"#,
+            &[
+                "get",
+                "get_bool",
+                "getBool",
+                "has",
+                "flags",
+                "options",
+                "positionals",
+                "nope",
+            ],
+        ),
+        (
+            r#"http.get("http://h.test/")"#,
+            &[
+                "status",
+                "statusText",
+                "status_text",
+                "headers",
+                "header",
+                "body",
+                "text",
+                "bytes",
+                "ok",
+                "json",
+                "nope",
+            ],
+        ),
+    ];
+    for (make, methods) in objects {
+        let mut src = format!("import log; import args; import http;\no = {make};\nn = 0;\n");
+        for m in *methods {
+            let mut calls = vec![String::new()];
+            for a in VALUES {
+                calls.push(a.to_string());
+                for b in VALUES {
+                    calls.push(format!("{a}, {b}"));
+                    calls.push(format!("{a}, {b}, {a}, {b}"));
+                }
+            }
+            for c in calls {
+                src.push_str(&format!(
+                    "try {{ r = o.{m}({c}); }} except (e) {{ n = n + 1; }}\n"
+                ));
+            }
+        }
+        src.push_str("n;");
+        let mut host = Host::captured();
+        host.http =
+            Arc::new(mlpy_lang::host::ScriptedHttp::new().on("*", "*", 200, "{\"a\": [1]}"));
+        let (ran, _) = run_world(&src, &["file", "network", "args"], host);
+        assert!(ran.result.is_ok(), "{make}: {:?}", ran.result);
+    }
+}

@@ -216,7 +216,9 @@ fn requests_are_sent_as_asked() {
         Some("Bearer t")
     );
     // The default is 30 s, bounded by the test run's 20 s deadline.
-    assert!(reqs[0].timeout > Duration::from_secs(19) && reqs[0].timeout <= Duration::from_secs(30));
+    assert!(
+        reqs[0].timeout > Duration::from_secs(19) && reqs[0].timeout <= Duration::from_secs(30)
+    );
     assert_eq!(reqs[4].timeout, Duration::from_secs(5));
     assert_eq!(reqs[5].timeout, Duration::from_millis(1500));
 }

@@ -12,6 +12,32 @@ use std::rc::Rc;
 /// Nesting beyond this in `==` / `<` is a RecursionError, not a stack overflow.
 const MAX_DEPTH: usize = 400;
 
+/// Largest integer result in bits (about 300,000 decimal digits): big
+/// integer arithmetic and printing are super-linear, so unbounded growth
+/// (`x = x * x` in a loop) would stall past any deadline.
+pub const MAX_INT_BITS: u64 = 1_000_000;
+
+/// Longest decimal text converted to an integer (Python's default limit).
+pub const MAX_INT_DIGITS: usize = 4300;
+
+fn too_large() -> MlError {
+    MlError::new(
+        ErrorKind::OverflowError,
+        format!("integer result too large (over {MAX_INT_BITS} bits)"),
+    )
+}
+
+/// Checks the operands of a big-integer operation: `mul` adds their sizes.
+fn check_big(x: &BigInt, y: &BigInt, mul: bool) -> VmResult<()> {
+    let (a, b) = (x.bits(), y.bits());
+    let bits = if mul { a + b } else { a.max(b) + 1 };
+    if bits > MAX_INT_BITS {
+        Err(too_large())
+    } else {
+        Ok(())
+    }
+}
+
 /// Numeric view of an operand: booleans count as 0/1.
 enum Num<'a> {
     Int(i64),
@@ -72,6 +98,7 @@ fn arith(
     int_op: fn(i64, i64) -> Option<i64>,
     big_op: fn(BigInt, BigInt) -> BigInt,
     float_op: fn(f64, f64) -> f64,
+    mul: bool,
 ) -> Option<VmResult<Value>> {
     let (x, y) = (num(a)?, num(b)?);
     Some(match (&x, &y) {
@@ -82,12 +109,18 @@ fn arith(
         (Num::Float(_), _) | (_, Num::Float(_)) => {
             (|| Ok(Value::Float(float_op(to_float(&x)?, to_float(&y)?))))()
         }
-        _ => Ok(Value::from_big(big_op(big_of(&x), big_of(&y)))),
+        _ => {
+            let (bx, by) = (big_of(&x), big_of(&y));
+            match check_big(&bx, &by, mul) {
+                Ok(()) => Ok(Value::from_big(big_op(bx, by))),
+                Err(e) => Err(e),
+            }
+        }
     })
 }
 
 pub fn add(a: &Value, b: &Value, max_len: usize) -> VmResult<Value> {
-    if let Some(r) = arith(a, b, i64::checked_add, |x, y| x + y, |x, y| x + y) {
+    if let Some(r) = arith(a, b, i64::checked_add, |x, y| x + y, |x, y| x + y, false) {
         return r;
     }
     match (a, b) {
@@ -115,12 +148,12 @@ pub fn add(a: &Value, b: &Value, max_len: usize) -> VmResult<Value> {
 }
 
 pub fn sub(a: &Value, b: &Value) -> VmResult<Value> {
-    arith(a, b, i64::checked_sub, |x, y| x - y, |x, y| x - y)
+    arith(a, b, i64::checked_sub, |x, y| x - y, |x, y| x - y, false)
         .unwrap_or_else(|| Err(type_error("-", a, b)))
 }
 
 pub fn mul(a: &Value, b: &Value, max_len: usize) -> VmResult<Value> {
-    if let Some(r) = arith(a, b, i64::checked_mul, |x, y| x * y, |x, y| x * y) {
+    if let Some(r) = arith(a, b, i64::checked_mul, |x, y| x * y, |x, y| x * y, true) {
         return r;
     }
     let (seq, count) = match (a, b) {
@@ -506,6 +539,22 @@ mod tests {
         assert_eq!(div(&i(1), &i(0)).unwrap_err().kind(), ErrorKind::ZeroDivisionError);
         assert_eq!(modulo(&i(1), &i(0)).unwrap_err().kind(), ErrorKind::ZeroDivisionError);
         assert!(matches!(floor_div(&i(i64::MIN), &i(-1)).unwrap(), Value::Big(_)));
+    }
+
+    #[test]
+    fn huge_integers_are_refused_not_computed() {
+        let mut x = Value::Int(3);
+        let mut err = None;
+        for _ in 0..40 {
+            match mul(&x, &x, usize::MAX) {
+                Ok(v) => x = v,
+                Err(e) => {
+                    err = Some(e);
+                    break;
+                }
+            }
+        }
+        assert_eq!(err.unwrap().kind(), ErrorKind::OverflowError);
     }
 
     #[test]

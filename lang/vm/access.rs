@@ -72,7 +72,7 @@ pub fn get_index(obj: &Value, idx: &Value) -> VmResult<Value> {
     }
 }
 
-pub fn set_index(obj: &Value, idx: &Value, v: Value) -> VmResult<()> {
+pub fn set_index(obj: &Value, idx: &Value, v: Value, max_len: usize) -> VmResult<()> {
     match obj {
         Value::Array(a) => {
             let mut a = a.borrow_mut();
@@ -85,7 +85,14 @@ pub fn set_index(obj: &Value, idx: &Value, v: Value) -> VmResult<()> {
         }
         Value::Object(o) => {
             let key = Key::from_value(idx)?;
-            o.borrow_mut().insert(key, v);
+            let mut o = o.borrow_mut();
+            if o.len() >= max_len && o.get(&key).is_none() {
+                return Err(MlError::new(
+                    ErrorKind::MemoryError,
+                    format!("object would exceed the limit of {max_len} keys"),
+                ));
+            }
+            o.insert(key, v);
             Ok(())
         }
         other => Err(MlError::type_error(format!(
@@ -331,10 +338,17 @@ fn bound_method(recv: &Value, name: &str) -> VmResult<Value> {
     }))
 }
 
-pub fn set_member(obj: &Value, name: &str, v: Value) -> VmResult<()> {
+pub fn set_member(obj: &Value, name: &str, v: Value, max_len: usize) -> VmResult<()> {
     match obj {
         Value::Object(o) => {
-            o.borrow_mut().insert(Key::Str(Rc::new(MlStr::new(name))), v);
+            let mut o = o.borrow_mut();
+            if o.len() >= max_len && o.get_str(name).is_none() {
+                return Err(MlError::new(
+                    ErrorKind::MemoryError,
+                    format!("object would exceed the limit of {max_len} keys"),
+                ));
+            }
+            o.insert(Key::Str(Rc::new(MlStr::new(name))), v);
             Ok(())
         }
         other => Err(MlError::type_error(format!(

@@ -12,6 +12,7 @@ pub struct Limits {
     /// Nested native→ML re-entries (sort keys, map callbacks, ...).
     pub max_native_depth: usize,
     /// Largest string (bytes) or array/object (items) a program may build.
+    /// 32 Mi: an array that size already holds 512 MiB of values.
     pub max_len: usize,
     /// Value-stack slots across all frames.
     pub max_stack: usize,
@@ -22,7 +23,7 @@ impl Default for Limits {
         Limits {
             max_call_depth: 10_000,
             max_native_depth: 1_000,
-            max_len: 64 * 1024 * 1024,
+            max_len: 32 * 1024 * 1024,
             max_stack: 4 * 1024 * 1024,
         }
     }

@@ -590,7 +590,7 @@ impl Vm {
                         let idx = self.stack.pop().expect("index");
                         let obj = self.stack.pop().expect("object");
                         let v = self.stack.pop().expect("value");
-                        tri!(access::set_index(&obj, &idx, v));
+                        tri!(access::set_index(&obj, &idx, v, self.limits.max_len));
                     }
                     Op::Slice(mask) => {
                         let parts = self.pop_slice_parts(mask);
@@ -614,7 +614,7 @@ impl Vm {
                         let obj = self.stack.pop().expect("object");
                         let v = self.stack.pop().expect("value");
                         let name = consts[k as usize].as_str().unwrap_or("");
-                        tri!(access::set_member(&obj, name, v));
+                        tri!(access::set_member(&obj, name, v, self.limits.max_len));
                     }
                     Op::Call(argc) => {
                         let callee_at = self.stack.len() - argc as usize - 1;
