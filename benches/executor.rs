@@ -26,7 +26,9 @@ fn executor(c: &mut Criterion) {
     session.execute("function add(a, b) { return a + b; }");
     let add = session.callback("add").expect("callback");
     let args = [Data::Int(3), Data::Int(4)];
-    g.bench_function("callback_add", |b| b.iter(|| black_box(add.call(black_box(&args)))));
+    g.bench_function("callback_add", |b| {
+        b.iter(|| black_box(add.call(black_box(&args))))
+    });
 
     g.throughput(Throughput::Elements(50));
     g.bench_function("throughput_c50", |b| {
@@ -35,7 +37,9 @@ fn executor(c: &mut Criterion) {
                 let jobs: Vec<_> = (0..50)
                     .map(|_| {
                         let ex = ex.clone();
-                        tokio::spawn(async move { ex.execute(ExecRequest::new("result = 2 + 2;")).await })
+                        tokio::spawn(async move {
+                            ex.execute(ExecRequest::new("result = 2 + 2;")).await
+                        })
                     })
                     .collect();
                 for j in jobs {

@@ -17,7 +17,11 @@ const LOOP: &str = include_str!("programs/loop.ml");
 
 fn run(src: &str) {
     let program = compile(Arc::new(SourceFile::new("bench.ml", src))).expect("compiles");
-    let mut vm = Vm::new(Host::captured(), Arc::new(GrantSet::none()), Limits::default());
+    let mut vm = Vm::new(
+        Host::captured(),
+        Arc::new(GrantSet::none()),
+        Limits::default(),
+    );
     let r = vm.run(&program).expect("runs");
     black_box(r.value);
     vm.clear_globals();
@@ -26,7 +30,9 @@ fn run(src: &str) {
 fn language(c: &mut Criterion) {
     let mut g = c.benchmark_group("language");
     g.bench_function("parse_compile_120", |b| {
-        b.iter(|| compile(Arc::new(SourceFile::new("sample.ml", black_box(SAMPLE)))).expect("compiles"))
+        b.iter(|| {
+            compile(Arc::new(SourceFile::new("sample.ml", black_box(SAMPLE)))).expect("compiles")
+        })
     });
     g.bench_function("run_sample_120", |b| b.iter(|| run(SAMPLE)));
     g.sample_size(10);

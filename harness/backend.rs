@@ -43,7 +43,11 @@ impl Backend for NativeBackend {
         let start = Instant::now();
         let program = match &job.request.code {
             Code::Program(p) => Ok(p.clone()),
-            Code::Source { name, text } => self.cache.get_or_compile(name, text),
+            Code::Source { name, text } => {
+                let known: Vec<String> =
+                    job.request.globals.iter().map(|(k, _)| k.clone()).collect();
+                self.cache.get_or_compile(name, text, &known)
+            }
         };
         let compile = start.elapsed();
         let mut outcome = match program {

@@ -1,7 +1,8 @@
 //! A bounded compile cache: identical sources compile once.
 
+use mlpy_lang::compile::{compile_with, CompileOptions};
 use mlpy_lang::syntax::SourceFile;
-use mlpy_lang::{compile, CompileError, Program};
+use mlpy_lang::{CompileError, Program};
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex};
@@ -11,6 +12,7 @@ type Compiled = Result<Arc<Program>, CompileError>;
 struct Entry {
     name: Arc<str>,
     text: Arc<str>,
+    known: Vec<String>,
     compiled: Compiled,
     last_used: u64,
 }
@@ -39,19 +41,31 @@ impl CompileCache {
         }
     }
 
-    fn key(&self, name: &str, text: &str) -> u64 {
+    fn key(&self, name: &str, text: &str, known: &[String]) -> u64 {
         let mut h = self.hasher.build_hasher();
         name.hash(&mut h);
         text.hash(&mut h);
+        known.hash(&mut h);
         h.finish()
     }
 
-    /// The compiled program for this source, compiling on a miss.
-    pub fn get_or_compile(&self, name: &Arc<str>, text: &Arc<str>) -> Compiled {
+    /// The compiled program for this source, compiling on a miss. `known`
+    /// names globals that exist before the code runs (injected globals), so
+    /// `nonlocal` may refer to them.
+    pub fn get_or_compile(&self, name: &Arc<str>, text: &Arc<str>, known: &[String]) -> Compiled {
+        let build = || {
+            let is_known = |n: &str| known.iter().any(|k| k == n);
+            compile_with(
+                Arc::new(SourceFile::new(&**name, &**text)),
+                &CompileOptions {
+                    known_globals: Some(&is_known),
+                },
+            )
+        };
         if self.capacity == 0 {
-            return compile(Arc::new(SourceFile::new(&**name, &**text)));
+            return build();
         }
-        let key = self.key(name, text);
+        let key = self.key(name, text, known);
         {
             let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
             st.clock += 1;
@@ -59,7 +73,7 @@ impl CompileCache {
             if let Some(e) = st.entries.get_mut(&key) {
                 // Compare the text too: a hash collision must not run the
                 // wrong program.
-                if *e.text == **text && *e.name == **name {
+                if *e.text == **text && *e.name == **name && e.known == known {
                     e.last_used = now;
                     let compiled = e.compiled.clone();
                     st.hits += 1;
@@ -69,7 +83,7 @@ impl CompileCache {
             st.misses += 1;
         }
         // Compile outside the lock so workers compile in parallel.
-        let compiled = compile(Arc::new(SourceFile::new(&**name, &**text)));
+        let compiled = build();
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         if st.entries.len() >= self.capacity && !st.entries.contains_key(&key) {
             if let Some(oldest) = st
@@ -87,6 +101,7 @@ impl CompileCache {
             Entry {
                 name: name.clone(),
                 text: text.clone(),
+                known: known.to_vec(),
                 compiled: compiled.clone(),
                 last_used: now,
             },
@@ -101,7 +116,11 @@ impl CompileCache {
     }
 
     pub fn len(&self) -> usize {
-        self.state.lock().unwrap_or_else(|e| e.into_inner()).entries.len()
+        self.state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entries
+            .len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -120,13 +139,13 @@ mod tests {
         let t1: Arc<str> = "x = 1;".into();
         let t2: Arc<str> = "x = 2;".into();
         let t3: Arc<str> = "x = 3;".into();
-        let p1 = c.get_or_compile(&n, &t1).unwrap();
-        let p1b = c.get_or_compile(&n, &t1).unwrap();
+        let p1 = c.get_or_compile(&n, &t1, &[]).unwrap();
+        let p1b = c.get_or_compile(&n, &t1, &[]).unwrap();
         assert!(Arc::ptr_eq(&p1, &p1b));
-        c.get_or_compile(&n, &t2).unwrap();
-        c.get_or_compile(&n, &t3).unwrap();
+        c.get_or_compile(&n, &t2, &[]).unwrap();
+        c.get_or_compile(&n, &t3, &[]).unwrap();
         assert_eq!(c.len(), 2);
         assert_eq!(c.stats(), (1, 3));
-        assert!(c.get_or_compile(&n, &"x = ;".into()).is_err());
+        assert!(c.get_or_compile(&n, &"x = ;".into(), &[]).is_err());
     }
 }

@@ -155,7 +155,10 @@ impl Drop for CancelOnDrop {
 impl Executor {
     /// An executor over the native VM.
     pub fn new(config: ExecutorConfig) -> Executor {
-        let backend = Arc::new(NativeBackend::new(config.cache_capacity, config.limits.clone()));
+        let backend = Arc::new(NativeBackend::new(
+            config.cache_capacity,
+            config.limits.clone(),
+        ));
         Executor::with_backend(config, backend)
     }
 
@@ -205,7 +208,10 @@ impl Executor {
         let timeout = req.timeout.or(self.inner.config.default_timeout);
         let (reply, rx) = oneshot::channel();
         let job = Job {
-            limits: req.limits.clone().unwrap_or_else(|| self.inner.config.limits.clone()),
+            limits: req
+                .limits
+                .clone()
+                .unwrap_or_else(|| self.inner.config.limits.clone()),
             request: req,
             interrupt,
             timeout,
@@ -267,7 +273,8 @@ impl Executor {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .take();
-        let workers = std::mem::take(&mut *self.inner.workers.lock().unwrap_or_else(|e| e.into_inner()));
+        let workers =
+            std::mem::take(&mut *self.inner.workers.lock().unwrap_or_else(|e| e.into_inner()));
         for w in workers {
             let _ = w.join();
         }
@@ -277,7 +284,10 @@ impl Executor {
 impl Drop for Inner {
     fn drop(&mut self) {
         // Closing the channel ends the workers' loops.
-        self.jobs.get_mut().unwrap_or_else(|e| e.into_inner()).take();
+        self.jobs
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
     }
 }
 

@@ -18,6 +18,6 @@ pub mod testing;
 pub use backend::{Backend, Job, NativeBackend};
 pub use executor::{Code, ExecRequest, Executor, ExecutorConfig};
 pub use mock::{MockBackend, MockResponse, RecordedRequest};
-pub use process::ProcessBackend;
 pub use outcome::{ExecOutcome, Status, Timings};
+pub use process::ProcessBackend;
 pub use session::{CallError, Callback, Session, SessionOptions};

@@ -65,8 +65,15 @@ impl MockBackend {
     }
 
     /// Answer calls of `function` (with exactly `args`, or any args).
-    pub fn on_call(&self, function: &str, args: Option<Vec<Data>>, response: MockResponse) -> &Self {
-        self.lock().by_call.push((function.to_string(), args, response));
+    pub fn on_call(
+        &self,
+        function: &str,
+        args: Option<Vec<Data>>,
+        response: MockResponse,
+    ) -> &Self {
+        self.lock()
+            .by_call
+            .push((function.to_string(), args, response));
         self
     }
 
@@ -101,7 +108,12 @@ impl MockBackend {
     }
 
     /// A callback call through the mock (what `Session::call` would do).
-    pub fn call(&self, function: &str, args: &[Data], grants: &[String]) -> Result<Data, CallError> {
+    pub fn call(
+        &self,
+        function: &str,
+        args: &[Data],
+        grants: &[String],
+    ) -> Result<Data, CallError> {
         let (response, delay, fail) = {
             let mut st = self.lock();
             st.requests.push(RecordedRequest {

@@ -58,7 +58,11 @@ pub fn latency_stats(samples: &[Duration], failures: usize) -> LatencyStats {
         let rank = ((q * n as f64).ceil() as usize).clamp(1, n);
         us[rank - 1]
     };
-    let mean = if n == 0 { 0.0 } else { us.iter().sum::<f64>() / n as f64 };
+    let mean = if n == 0 {
+        0.0
+    } else {
+        us.iter().sum::<f64>() / n as f64
+    };
     let var = if n < 2 {
         0.0
     } else {
@@ -96,7 +100,12 @@ impl PerfTester {
     }
 
     /// Sequential end-to-end latency of `code`, after `warmup` runs.
-    pub async fn latency(&self, code: &str, iterations: usize, warmup: usize) -> Result<LatencyStats, PerfError> {
+    pub async fn latency(
+        &self,
+        code: &str,
+        iterations: usize,
+        warmup: usize,
+    ) -> Result<LatencyStats, PerfError> {
         if iterations == 0 {
             return Err(PerfError("iterations must be at least 1".into()));
         }
@@ -119,7 +128,12 @@ impl PerfTester {
     }
 
     /// `total` executions with at most `concurrency` in flight.
-    pub async fn throughput(&self, code: &str, concurrency: usize, total: usize) -> Result<ThroughputStats, PerfError> {
+    pub async fn throughput(
+        &self,
+        code: &str,
+        concurrency: usize,
+        total: usize,
+    ) -> Result<ThroughputStats, PerfError> {
         if concurrency == 0 {
             return Err(PerfError("concurrency must be at least 1".into()));
         }
@@ -131,7 +145,11 @@ impl PerfTester {
         let sem = std::sync::Arc::new(tokio::sync::Semaphore::new(concurrency));
         let mut tasks = Vec::with_capacity(total);
         for _ in 0..total {
-            let permit = sem.clone().acquire_owned().await.map_err(|e| PerfError(e.to_string()))?;
+            let permit = sem
+                .clone()
+                .acquire_owned()
+                .await
+                .map_err(|e| PerfError(e.to_string()))?;
             let ex = self.executor.clone();
             let code = code.clone();
             tasks.push(tokio::spawn(async move {
@@ -202,6 +220,9 @@ mod tests {
         assert_eq!(s.median_us, 50.5);
         assert!((s.mean_us - 50.5).abs() < 1e-9);
         let empty = latency_stats(&[], 5);
-        assert_eq!((empty.successes, empty.failures, empty.mean_us), (0, 5, 0.0));
+        assert_eq!(
+            (empty.successes, empty.failures, empty.mean_us),
+            (0, 5, 0.0)
+        );
     }
 }

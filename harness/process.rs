@@ -97,7 +97,12 @@ impl Backend for ProcessBackend {
 impl ProcessBackend {
     // The error side is the final status itself; boxing it buys nothing.
     #[allow(clippy::result_large_err)]
-    fn exchange(&self, request: &ProcessRequest, job: &Job, start: Instant) -> Result<ExecOutcome, Status> {
+    fn exchange(
+        &self,
+        request: &ProcessRequest,
+        job: &Job,
+        start: Instant,
+    ) -> Result<ExecOutcome, Status> {
         let fail = |m: String| Status::Error {
             error: internal_error(&m),
         };
@@ -112,7 +117,10 @@ impl ProcessBackend {
         if let Some(mut stdin) = child.stdin.take() {
             let _ = stdin.write_all(&body);
         }
-        let mut stdout = child.stdout.take().ok_or_else(|| fail("no stdout".into()))?;
+        let mut stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| fail("no stdout".into()))?;
         let reader = std::thread::spawn(move || {
             let mut out = Vec::new();
             let _ = stdout.read_to_end(&mut out);
@@ -140,7 +148,11 @@ impl ProcessBackend {
         }
         let out = reader.join().unwrap_or_default();
         let text = String::from_utf8_lossy(&out);
-        let line = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let line = text
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
         let resp: ProcessResponse = serde_json::from_str(line)
             .map_err(|e| fail(format!("bad outcome from {}: {e}: {line}", self.program)))?;
         let error = resp.error.map(|e| ErrorInfo {

@@ -401,7 +401,10 @@ mod tests {
     #[test]
     fn state_persists_and_callbacks_work() {
         let s = Session::new(SessionOptions::default());
-        assert!(s.execute("function add(a, b) { return a + b; } total = 0;").status.is_ok());
+        assert!(s
+            .execute("function add(a, b) { return a + b; } total = 0;")
+            .status
+            .is_ok());
         let o = s.execute("total = total + add(2, 3); total;");
         assert_eq!(o.status.value(), Some(&Data::Int(5)));
         assert_eq!(s.get("total"), Some(Data::Int(5)));
@@ -412,8 +415,14 @@ mod tests {
             Ok(Data::Str("a\"b\né!".into()))
         );
         assert!(matches!(s.callback("nope"), Err(CallError::NotFound(_))));
-        assert!(matches!(s.callback("total"), Err(CallError::NotCallable(_))));
-        assert!(matches!(s.callback("add(1);x"), Err(CallError::InvalidName(_))));
+        assert!(matches!(
+            s.callback("total"),
+            Err(CallError::NotCallable(_))
+        ));
+        assert!(matches!(
+            s.callback("add(1);x"),
+            Err(CallError::InvalidName(_))
+        ));
     }
 
     #[test]
@@ -421,10 +430,15 @@ mod tests {
         let s = Session::new(SessionOptions::default());
         s.execute("function boom(x) { return x / 0; } function spin() { while (true) {} }");
         let cb = s.callback("boom").unwrap();
-        assert!(matches!(cb.call(&[Data::Int(1)]), Err(CallError::Error(e)) if e.kind == "ZeroDivisionError"));
+        assert!(
+            matches!(cb.call(&[Data::Int(1)]), Err(CallError::Error(e)) if e.kind == "ZeroDivisionError")
+        );
         let safe = cb.clone().on_error(|_| Some(Data::Int(-1)));
         assert_eq!(safe.call(&[Data::Int(1)]), Ok(Data::Int(-1)));
-        let spin = s.callback("spin").unwrap().timeout(Duration::from_millis(50));
+        let spin = s
+            .callback("spin")
+            .unwrap()
+            .timeout(Duration::from_millis(50));
         assert_eq!(spin.call(&[]), Err(CallError::Timeout));
         // The session still works afterwards.
         assert_eq!(s.execute("1 + 1;").status.value(), Some(&Data::Int(2)));

@@ -196,7 +196,11 @@ pub fn run_case(executor: &Executor, case: &Case, options: &RunOptions) -> CaseR
                     grants: Arc::new(case.grants.clone()),
                     host: Some(w.host),
                     timeout: Some(timeout),
-                    globals: case.globals.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                    globals: case
+                        .globals
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
                     limits: None,
                 };
                 Box::pin(executor.execute(req))
@@ -238,7 +242,10 @@ pub fn run_case(executor: &Executor, case: &Case, options: &RunOptions) -> CaseR
     if verdict.passed && runs > 1 {
         let first = &results[0].0;
         for (i, (o, _)) in results.iter().enumerate().skip(1) {
-            if o.status != first.status || o.stdout != first.stdout || o.violations != first.violations {
+            if o.status != first.status
+                || o.stdout != first.stdout
+                || o.violations != first.violations
+            {
                 verdict.passed = false;
                 verdict.failures.push(crate::expect::Failure {
                     what: format!("isolation (run {} differs from run 1)", i + 1),

@@ -68,7 +68,12 @@ pub fn check_callback_works(
     }
 }
 
-pub fn assert_callback_works(session: &Session, function: &str, args: &[Data], expected: impl Into<Data>) {
+pub fn assert_callback_works(
+    session: &Session,
+    function: &str,
+    args: &[Data],
+    expected: impl Into<Data>,
+) {
     if let Err(msg) = check_callback_works(session, function, args, expected) {
         panic!("{msg}");
     }

@@ -162,12 +162,9 @@ impl MlError {
         let head = format!("{}", self);
         match &self.0.loc {
             Some(loc) => {
-                let mut out = loc.file.render(
-                    self.0.kind.as_str(),
-                    &self.0.message,
-                    loc.span,
-                    &[],
-                );
+                let mut out = loc
+                    .file
+                    .render(self.0.kind.as_str(), &self.0.message, loc.span, &[]);
                 for (name, site) in &self.0.trace {
                     if let Some(site) = site {
                         let lc = site.line_col();

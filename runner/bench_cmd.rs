@@ -47,11 +47,17 @@ pub fn run(args: BenchArgs) -> ExitCode {
     let mut cases = Vec::new();
     for root in &roots {
         let (dir, files) = if root.is_file() {
-            (root.parent().map(PathBuf::from).unwrap_or_default(), vec![root.clone()])
+            (
+                root.parent().map(PathBuf::from).unwrap_or_default(),
+                vec![root.clone()],
+            )
         } else if root.is_dir() {
             (root.clone(), discover(root))
         } else {
-            eprintln!("mlpy-test: {}: no such spec file or directory", root.display());
+            eprintln!(
+                "mlpy-test: {}: no such spec file or directory",
+                root.display()
+            );
             return ExitCode::from(2);
         };
         let loader = Loader::new(&dir);
@@ -60,7 +66,10 @@ pub fn run(args: BenchArgs) -> ExitCode {
                 Ok(cs) => cases.extend(cs.into_iter().filter(|c| {
                     c.bench.is_some()
                         && (args.filters.is_empty()
-                            || args.filters.iter().any(|x| c.full_name.contains(x.as_str())))
+                            || args
+                                .filters
+                                .iter()
+                                .any(|x| c.full_name.contains(x.as_str())))
                 })),
                 Err(e) => eprintln!("mlpy-test: skipping {e}"),
             }
@@ -107,7 +116,11 @@ pub fn run(args: BenchArgs) -> ExitCode {
     );
     for case in &cases {
         let b = case.bench.expect("filtered on bench");
-        let latency = rt.block_on(tester.latency(&case.code, b.iterations.max(1) as usize, b.warmup as usize));
+        let latency = rt.block_on(tester.latency(
+            &case.code,
+            b.iterations.max(1) as usize,
+            b.warmup as usize,
+        ));
         let latency = match latency {
             Ok(l) => l,
             Err(e) => {
@@ -116,15 +129,22 @@ pub fn run(args: BenchArgs) -> ExitCode {
             }
         };
         let throughput = if b.concurrency > 1 {
-            rt.block_on(tester.throughput(&case.code, b.concurrency as usize, b.iterations.max(1) as usize))
-                .ok()
+            rt.block_on(tester.throughput(
+                &case.code,
+                b.concurrency as usize,
+                b.iterations.max(1) as usize,
+            ))
+            .ok()
         } else {
             None
         };
         let change = baseline
             .as_ref()
             .and_then(|base| base.get(&case.full_name))
-            .map(|old| (latency.median_us - old.latency.median_us) / old.latency.median_us.max(1e-9) * 100.0);
+            .map(|old| {
+                (latency.median_us - old.latency.median_us) / old.latency.median_us.max(1e-9)
+                    * 100.0
+            });
         let note = match change {
             Some(pct) if pct > args.threshold => {
                 regressions += 1;
@@ -145,12 +165,21 @@ pub fn run(args: BenchArgs) -> ExitCode {
                 .unwrap_or_else(|| "-".into()),
             latency.failures + throughput.as_ref().map_or(0, |t| t.failures),
         );
-        results.insert(case.full_name.clone(), BenchResult { latency, throughput });
+        results.insert(
+            case.full_name.clone(),
+            BenchResult {
+                latency,
+                throughput,
+            },
+        );
     }
     if let Some(name) = &args.save_baseline {
         let path = args.dir.join(format!("{name}.json"));
         let saved = std::fs::create_dir_all(&args.dir).and_then(|_| {
-            std::fs::write(&path, serde_json::to_string_pretty(&results).unwrap_or_default())
+            std::fs::write(
+                &path,
+                serde_json::to_string_pretty(&results).unwrap_or_default(),
+            )
         });
         match saved {
             Ok(()) => println!("saved baseline {}", path.display()),

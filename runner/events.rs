@@ -84,7 +84,8 @@ impl Summary {
             CaseStatus::Blessed => self.blessed += 1,
         }
         if ev.status != CaseStatus::Ignored {
-            self.slowest.push((ev.name.clone(), ev.duration.as_secs_f64() * 1000.0));
+            self.slowest
+                .push((ev.name.clone(), ev.duration.as_secs_f64() * 1000.0));
             self.slowest.sort_by(|a, b| b.1.total_cmp(&a.1));
             self.slowest.truncate(5);
         }
@@ -313,7 +314,12 @@ impl Reporter {
                 ev.duration.as_secs_f64()
             );
             if let Some(f) = &ev.file {
-                let _ = write!(x, " file=\"{}\" line=\"{}\"", xml_escape(&f.display().to_string()), ev.line);
+                let _ = write!(
+                    x,
+                    " file=\"{}\" line=\"{}\"",
+                    xml_escape(&f.display().to_string()),
+                    ev.line
+                );
             }
             match ev.status {
                 CaseStatus::Failed => {
@@ -326,7 +332,11 @@ impl Reporter {
                     );
                 }
                 CaseStatus::Ignored => {
-                    let _ = writeln!(x, ">\n      <skipped message=\"{}\"/>\n    </testcase>", xml_escape(&ev.message));
+                    let _ = writeln!(
+                        x,
+                        ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                        xml_escape(&ev.message)
+                    );
                 }
                 _ => {
                     let _ = writeln!(x, "/>");

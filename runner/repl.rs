@@ -26,7 +26,11 @@ Type ML code; a missing final `;` is added. Commands:
 /// Runs the REPL over stdin/stdout.
 pub fn run(allow_all: bool) -> ExitCode {
     let session = Session::new(SessionOptions {
-        grants: if allow_all { GrantSet::all() } else { GrantSet::none() },
+        grants: if allow_all {
+            GrantSet::all()
+        } else {
+            GrantSet::none()
+        },
         host: Some(Host::real()),
         ..SessionOptions::default()
     });

@@ -190,7 +190,12 @@ fn execute(
     finished.globals = vm
         .env
         .defined()
-        .filter(|(_, v)| !matches!(v, Value::Module(_) | Value::Function(_) | Value::Builtin(_) | Value::Native(_)))
+        .filter(|(_, v)| {
+            !matches!(
+                v,
+                Value::Module(_) | Value::Function(_) | Value::Builtin(_) | Value::Native(_)
+            )
+        })
         .map(|(k, v)| (k.to_string(), Data::from_value(&v)))
         .collect();
     finished.violations = std::mem::take(&mut vm.violations);

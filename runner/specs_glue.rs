@@ -31,7 +31,8 @@ pub fn trials(args: &Arguments, root: &Path) -> Vec<Trial> {
             // Listing reads names only: no code files or fixtures.
             match loader.list_file(&file) {
                 Ok(cases) => trials.extend(cases.into_iter().map(|c| {
-                    Trial::test(c.full_name, || Ok(())).with_ignored_flag(c.ignore.is_some() || c.skip.is_some())
+                    Trial::test(c.full_name, || Ok(()))
+                        .with_ignored_flag(c.ignore.is_some() || c.skip.is_some())
                 })),
                 Err(e) => trials.push(spec_error_trial(root, &file, e.to_string())),
             }
@@ -57,7 +58,10 @@ pub fn trials(args: &Arguments, root: &Path) -> Vec<Trial> {
 
 /// A malformed spec file is one failing test; the others still run.
 fn spec_error_trial(root: &Path, file: &Path, message: String) -> Trial {
-    let name = format!("{}::<spec error>", mlpy_harness::spec::test_name_prefix(root, file));
+    let name = format!(
+        "{}::<spec error>",
+        mlpy_harness::spec::test_name_prefix(root, file)
+    );
     Trial::test(name, move || Err(Failed::from(message.clone())))
 }
 
@@ -74,5 +78,7 @@ fn run_trial(case: &mlpy_harness::spec::Case, bless_mode: bool) -> Result<(), Fa
             }
         }
     }
-    Err(Failed::from(crate::report::failure_text(case, &result, false)))
+    Err(Failed::from(crate::report::failure_text(
+        case, &result, false,
+    )))
 }

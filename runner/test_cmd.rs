@@ -69,7 +69,11 @@ struct SpecFile {
 
 fn collect_files(paths: &[PathBuf]) -> Result<Vec<SpecFile>, String> {
     let defaults = [PathBuf::from("specs")];
-    let paths = if paths.is_empty() { &defaults[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &defaults[..]
+    } else {
+        paths
+    };
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -158,7 +162,11 @@ pub fn run(args: TestArgs) -> ExitCode {
     let (tx, rx) = mpsc::channel::<CaseEvent>();
     let jobs = args
         .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+        })
         .max(1);
     let executor = Executor::new(ExecutorConfig {
         max_workers: jobs,
@@ -227,7 +235,11 @@ fn run_one(case: &Case, executor: &Executor, options: &RunOptions, args: &TestAr
     let mut ev = CaseEvent::new(case);
     if case.skip.is_some() || (case.ignore.is_some() && !args.include_ignored) {
         ev.status = CaseStatus::Ignored;
-        ev.message = case.ignore.clone().or_else(|| case.skip.clone()).unwrap_or_default();
+        ev.message = case
+            .ignore
+            .clone()
+            .or_else(|| case.skip.clone())
+            .unwrap_or_default();
         return ev;
     }
     let result = run_case(executor, case, options);
@@ -274,7 +286,11 @@ fn list(args: &TestArgs, files: &[SpecFile]) -> ExitCode {
                 }
             }
             Err(e) => {
-                let _ = writeln!(out, "{}::<spec error>: test  # {e}", mlpy_harness::spec::test_name_prefix(&f.root, &f.path));
+                let _ = writeln!(
+                    out,
+                    "{}::<spec error>: test  # {e}",
+                    mlpy_harness::spec::test_name_prefix(&f.root, &f.path)
+                );
                 n += 1;
             }
         }

@@ -111,7 +111,9 @@ fn self_check() -> ExitCode {
     checks.push((
         "executor runs code",
         match o.status {
-            Status::Ok { value: Data::Int(42) } => Ok(format!("42 in {:?}", o.timings.total)),
+            Status::Ok {
+                value: Data::Int(42),
+            } => Ok(format!("42 in {:?}", o.timings.total)),
             other => Err(format!("{other:?}")),
         },
     ));
@@ -121,7 +123,9 @@ fn self_check() -> ExitCode {
     checks.push((
         "capability denied without a grant",
         match (&denied.status, denied.violations.first()) {
-            (Status::Violation { .. }, Some(v)) => Ok(format!("{} on {}", v.capability, v.resource)),
+            (Status::Violation { .. }, Some(v)) => {
+                Ok(format!("{} on {}", v.capability, v.resource))
+            }
             (other, _) => Err(format!("expected a violation, got {other:?}")),
         },
     ));
@@ -130,7 +134,9 @@ fn self_check() -> ExitCode {
     checks.push((
         "capability allowed with a grant",
         match allowed.status {
-            Status::Ok { value } if value == Data::Str("yes".into()) => Ok("env:read:MLPY_VALIDATE".into()),
+            Status::Ok { value } if value == Data::Str("yes".into()) => {
+                Ok("env:read:MLPY_VALIDATE".into())
+            }
             other => Err(format!("{other:?}")),
         },
     ));
@@ -139,7 +145,10 @@ fn self_check() -> ExitCode {
     session.execute("function add(a, b) { return a + b; }");
     checks.push((
         "session callback",
-        match session.callback("add").map(|cb| cb.call(&[Data::Int(3), Data::Int(4)])) {
+        match session
+            .callback("add")
+            .map(|cb| cb.call(&[Data::Int(3), Data::Int(4)]))
+        {
             Ok(Ok(Data::Int(7))) => Ok("add(3, 4) = 7".into()),
             other => Err(format!("{other:?}")),
         },

@@ -3,7 +3,8 @@
 use mlpy_harness::perf::{callback_overhead, PerfTester};
 use mlpy_harness::testing::*;
 use mlpy_harness::{
-    ExecRequest, Executor, ExecutorConfig, MockBackend, MockResponse, Session, SessionOptions, Status,
+    ExecRequest, Executor, ExecutorConfig, MockBackend, MockResponse, Session, SessionOptions,
+    Status,
 };
 use mlpy_lang::capability::GrantSet;
 use mlpy_lang::Data;
@@ -33,9 +34,16 @@ async fn mock_records_and_answers() {
     );
     let ex = mock_executor(mock.clone());
     let o = ex
-        .execute(ExecRequest::new("result = f();").grants(GrantSet::parse(&["env:read:X"]).unwrap()))
+        .execute(
+            ExecRequest::new("result = f();").grants(GrantSet::parse(&["env:read:X"]).unwrap()),
+        )
         .await;
-    assert_eq!(o.status, Status::Ok { value: Data::Int(5) });
+    assert_eq!(
+        o.status,
+        Status::Ok {
+            value: Data::Int(5)
+        }
+    );
     let o = ex.execute(ExecRequest::new("bad();")).await;
     assert!(matches!(o.status, Status::Error { error } if error.kind == "ValueError"));
     let o = ex.execute(ExecRequest::new("other();")).await;
@@ -65,7 +73,11 @@ async fn mock_delays_respect_timeouts_and_failures_are_injected() {
 #[test]
 fn mock_calls_by_function_and_args() {
     let mock = MockBackend::new();
-    mock.on_call("double", Some(vec![Data::Int(2)]), MockResponse::Value(Data::Int(4)));
+    mock.on_call(
+        "double",
+        Some(vec![Data::Int(2)]),
+        MockResponse::Value(Data::Int(4)),
+    );
     mock.on_call("double", None, MockResponse::Value(Data::Int(0)));
     assert_eq!(mock.call("double", &[Data::Int(2)], &[]), Ok(Data::Int(4)));
     assert_eq!(mock.call("double", &[Data::Int(9)], &[]), Ok(Data::Int(0)));
@@ -76,19 +88,31 @@ fn mock_calls_by_function_and_args() {
 #[tokio::test]
 async fn assertion_helpers_pass_and_fail() {
     assert_async_execution("result = 6 * 7;", 42).await;
-    let err = check_async_execution("result = 6 * 7;", 41).await.unwrap_err();
-    assert!(err.contains("expected: 41") && err.contains("actual: 42"), "{err}");
-    let err = check_async_execution("result = 1 / 0;", 1).await.unwrap_err();
+    let err = check_async_execution("result = 6 * 7;", 41)
+        .await
+        .unwrap_err();
+    assert!(
+        err.contains("expected: 41") && err.contains("actual: 42"),
+        "{err}"
+    );
+    let err = check_async_execution("result = 1 / 0;", 1)
+        .await
+        .unwrap_err();
     assert!(err.contains("ZeroDivisionError"), "{err}");
 
     let s = Session::new(SessionOptions::default());
     s.execute("function add(a, b) { return a + b; }");
     assert_callback_works(&s, "add", &[Data::Int(3), Data::Int(4)], 7);
     let err = check_callback_works(&s, "add", &[Data::Int(3), Data::Int(4)], 8).unwrap_err();
-    assert!(err.contains("expected: 8") && err.contains("actual: 7"), "{err}");
+    assert!(
+        err.contains("expected: 8") && err.contains("actual: 7"),
+        "{err}"
+    );
     assert!(check_callback_works(&s, "nope", &[], 1).is_err());
 
-    let err = check_capability_violation("result = 1;", &[], "file:read").await.unwrap_err();
+    let err = check_capability_violation("result = 1;", &[], "file:read")
+        .await
+        .unwrap_err();
     assert!(err.contains("no violation"), "{err}");
 }
 

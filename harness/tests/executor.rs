@@ -17,7 +17,12 @@ fn executor(workers: usize) -> Executor {
 async fn small_program_runs() {
     let ex = executor(2);
     let o = ex.execute(ExecRequest::new("result = 2 + 2;")).await;
-    assert_eq!(o.status, Status::Ok { value: Data::Int(4) });
+    assert_eq!(
+        o.status,
+        Status::Ok {
+            value: Data::Int(4)
+        }
+    );
     assert_eq!(o.execution_id.len(), 36);
 }
 
@@ -31,7 +36,12 @@ async fn timeout_stops_the_code_and_frees_the_worker() {
     assert_eq!(o.status, Status::Timeout);
     // The only worker is free again: the next job runs at once.
     let o = ex.execute(ExecRequest::new("result = 1;")).await;
-    assert_eq!(o.status, Status::Ok { value: Data::Int(1) });
+    assert_eq!(
+        o.status,
+        Status::Ok {
+            value: Data::Int(1)
+        }
+    );
     assert!(start.elapsed() < Duration::from_secs(5));
 }
 
@@ -49,7 +59,12 @@ async fn dropping_the_future_cancels_the_job() {
     )
     .await
     .expect("worker was not freed");
-    assert_eq!(o.status, Status::Ok { value: Data::Int(7) });
+    assert_eq!(
+        o.status,
+        Status::Ok {
+            value: Data::Int(7)
+        }
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -108,7 +123,10 @@ fn concurrent_callbacks_on_one_session_are_all_correct() {
                 for i in 0..1250i64 {
                     let v = Data::Str(format!("t{t}-{i} a=b \"q\""));
                     assert_eq!(ident.call(std::slice::from_ref(&v)).unwrap(), v);
-                    assert_eq!(add.call(&[Data::Int(i), Data::Int(t)]).unwrap(), Data::Int(i + t));
+                    assert_eq!(
+                        add.call(&[Data::Int(i), Data::Int(t)]).unwrap(),
+                        Data::Int(i + t)
+                    );
                 }
             })
         })

@@ -131,10 +131,7 @@ pub fn int_arg(name: &str, v: &Value) -> VmResult<i64> {
 
 pub fn num_arg(name: &str, v: &Value) -> VmResult<f64> {
     v.as_f64().ok_or_else(|| {
-        MlError::type_error(format!(
-            "{name}() expected a number, got {}",
-            v.kind_name()
-        ))
+        MlError::type_error(format!("{name}() expected a number, got {}", v.kind_name()))
     })
 }
 
@@ -381,7 +378,10 @@ fn range(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn enumerate(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("enumerate", args, 1, 2)?;
-    let start = opt(args, 1).map(|v| int_arg("enumerate", v)).transpose()?.unwrap_or(0);
+    let start = opt(args, 1)
+        .map(|v| int_arg("enumerate", v))
+        .transpose()?
+        .unwrap_or(0);
     let items = iter::collect(&args[0], vm.limits.max_len)?;
     Ok(Value::array(
         items
@@ -440,7 +440,9 @@ fn keys(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 fn values(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("values", args, 1, 1)?;
     match &args[0] {
-        Value::Object(o) => Ok(Value::array(o.borrow().iter().map(|(_, v)| v.clone()).collect())),
+        Value::Object(o) => Ok(Value::array(
+            o.borrow().iter().map(|(_, v)| v.clone()).collect(),
+        )),
         other => Err(MlError::new(
             ErrorKind::AttributeError,
             format!("'{}' object has no attribute 'values'", other.kind_name()),
@@ -468,9 +470,11 @@ fn extreme(vm: &mut Vm, args: &[Value], name: &str, want_less: bool) -> VmResult
     let items = match args {
         [] => return Ok(Value::Null),
         [single] => match single {
-            Value::Array(_) | Value::Tuple(_) | Value::Str(_) | Value::Object(_) | Value::Iter(_) => {
-                iter::collect(single, vm.limits.max_len)?
-            }
+            Value::Array(_)
+            | Value::Tuple(_)
+            | Value::Str(_)
+            | Value::Object(_)
+            | Value::Iter(_) => iter::collect(single, vm.limits.max_len)?,
             other => {
                 return Err(MlError::type_error(format!(
                     "'{}' object is not iterable",
@@ -615,17 +619,29 @@ fn big_int_arg(name: &str, v: &Value) -> VmResult<BigInt> {
 
 fn hex(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("hex", args, 1, 1)?;
-    Ok(Value::string(pyformat::int_to_base(&big_int_arg("hex", &args[0])?, 16, true)))
+    Ok(Value::string(pyformat::int_to_base(
+        &big_int_arg("hex", &args[0])?,
+        16,
+        true,
+    )))
 }
 
 fn bin(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("bin", args, 1, 1)?;
-    Ok(Value::string(pyformat::int_to_base(&big_int_arg("bin", &args[0])?, 2, true)))
+    Ok(Value::string(pyformat::int_to_base(
+        &big_int_arg("bin", &args[0])?,
+        2,
+        true,
+    )))
 }
 
 fn oct(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("oct", args, 1, 1)?;
-    Ok(Value::string(pyformat::int_to_base(&big_int_arg("oct", &args[0])?, 8, true)))
+    Ok(Value::string(pyformat::int_to_base(
+        &big_int_arg("oct", &args[0])?,
+        8,
+        true,
+    )))
 }
 
 fn repr(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -692,14 +708,18 @@ fn callable(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 fn all(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("all", args, 1, 1)?;
     Ok(Value::Bool(
-        iter::collect(&args[0], vm.limits.max_len)?.iter().all(Value::truthy),
+        iter::collect(&args[0], vm.limits.max_len)?
+            .iter()
+            .all(Value::truthy),
     ))
 }
 
 fn any(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("any", args, 1, 1)?;
     Ok(Value::Bool(
-        iter::collect(&args[0], vm.limits.max_len)?.iter().any(Value::truthy),
+        iter::collect(&args[0], vm.limits.max_len)?
+            .iter()
+            .any(Value::truthy),
     ))
 }
 
@@ -772,8 +792,14 @@ fn getattr(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 fn help(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("help", args, 0, 1)?;
     let text = match args.first() {
-        None => "ML help: call help(function) or help(module). Builtins: ".to_string()
-            + &BUILTINS.iter().map(|b| b.name).collect::<Vec<_>>().join(", "),
+        None => {
+            "ML help: call help(function) or help(module). Builtins: ".to_string()
+                + &BUILTINS
+                    .iter()
+                    .map(|b| b.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+        }
         Some(Value::Builtin(def)) => {
             let caps = if def.caps.is_empty() {
                 "Capabilities: None required".to_string()
@@ -787,15 +813,28 @@ fn help(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
                 "Module {}: {}\nFunctions: {}",
                 def.name,
                 def.doc,
-                def.functions.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
+                def.functions
+                    .iter()
+                    .map(|f| f.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             crate::value::Module::Script { name, env } => format!(
                 "Module {name}\nMembers: {}",
-                env.borrow().defined().map(|(k, _)| k.to_string()).collect::<Vec<_>>().join(", ")
+                env.borrow()
+                    .defined()
+                    .map(|(k, _)| k.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             crate::value::Module::User { name, members } => format!(
                 "Module {name}\nMembers: {}",
-                members.borrow().keys().map(|k| &**k).collect::<Vec<_>>().join(", ")
+                members
+                    .borrow()
+                    .keys()
+                    .map(|k| &**k)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         },
         Some(Value::Function(c)) => format!(
@@ -830,7 +869,10 @@ fn available_modules(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         }
     }
     Ok(Value::array(
-        crate::stdlib::MODULES.iter().map(|m| Value::str(m.name)).collect(),
+        crate::stdlib::MODULES
+            .iter()
+            .map(|m| Value::str(m.name))
+            .collect(),
     ))
 }
 
@@ -850,7 +892,10 @@ fn module_info(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     o.insert_str("name", Value::str(def.name));
     o.insert_str("type", Value::str("python_bridge"));
     o.insert_str("file_path", Value::Null);
-    o.insert_str("loaded", Value::Bool(vm.modules.std_loaded().iter().any(|n| n == name)));
+    o.insert_str(
+        "loaded",
+        Value::Bool(vm.modules.std_loaded().iter().any(|n| n == name)),
+    );
     o.insert_str(
         "functions",
         Value::array(def.functions.iter().map(|f| Value::str(f.name)).collect()),
@@ -867,13 +912,15 @@ fn has_capability(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn get_capabilities(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("getCapabilities", args, 0, 0)?;
-    Ok(Value::array(vm.grants.names().into_iter().map(Value::string).collect()))
+    Ok(Value::array(
+        vm.grants.names().into_iter().map(Value::string).collect(),
+    ))
 }
 
 fn get_capability_info(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("getCapabilityInfo", args, 1, 1)?;
     let name = value::expect_str(&args[0], "getCapabilityInfo", "name")?;
-    Ok(match vm.grants.info(name) {
+    Ok(match vm.capability_info(name) {
         Some(d) => d.to_value(),
         None => Value::Null,
     })

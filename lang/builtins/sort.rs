@@ -76,7 +76,12 @@ mod tests {
         assert_eq!(ints, (0..100).collect::<Vec<_>>());
         let mixed = vec![Value::Int(1), Value::str("a"), Value::Int(0)];
         assert!(merge_sort(mixed, &mut natural_less).is_err());
-        let nans = vec![Value::Float(f64::NAN), Value::Int(1), Value::Float(f64::NAN), Value::Int(0)];
+        let nans = vec![
+            Value::Float(f64::NAN),
+            Value::Int(1),
+            Value::Float(f64::NAN),
+            Value::Int(0),
+        ];
         assert_eq!(merge_sort(nans, &mut natural_less).unwrap().len(), 4);
     }
 }

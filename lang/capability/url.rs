@@ -76,7 +76,11 @@ pub fn parse_target(text: &str) -> Result<(Target<'_>, &str), String> {
             return Err(format!("URL contains a forbidden character {:?}", c));
         }
     }
-    let Some((scheme, rest)) = t.split_once("://") else {
+    // Byte scans rather than substring searches: this runs on every check.
+    let Some((scheme, rest)) = t
+        .find(':')
+        .and_then(|i| Some((&t[..i], t[i + 1..].strip_prefix("//")?)))
+    else {
         return Err("URL must start with http:// or https://".into());
     };
     let scheme = if scheme.eq_ignore_ascii_case("http") {
@@ -88,7 +92,10 @@ pub fn parse_target(text: &str) -> Result<(Target<'_>, &str), String> {
             "unsupported URL scheme '{scheme}' (only http and https)"
         ));
     };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let end = rest
+        .bytes()
+        .position(|b| b == b'/' || b == b'?' || b == b'#')
+        .unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(end);
     if authority.contains('@') {
         return Err("user names or passwords in URLs are not supported".into());
@@ -196,11 +203,11 @@ pub fn split_host_port(authority: &str) -> Result<(Cow<'_, str>, Option<u16>), S
         if h.is_empty() {
             return Err("URL has no host".into());
         }
-        if !h.chars().all(host_char) {
+        if !h.bytes().all(|b| host_char(b as char)) {
             return Err(format!("invalid host name '{h}'"));
         }
         let h = h.strip_suffix('.').unwrap_or(h);
-        if h.is_empty() || h.starts_with('.') || h.contains("..") {
+        if h.is_empty() || h.starts_with('.') || h.as_bytes().windows(2).any(|w| w == b"..") {
             return Err(format!("invalid host name '{h}'"));
         }
         let h = if h.bytes().any(|b| b.is_ascii_uppercase()) {

@@ -379,7 +379,11 @@ impl<'a> Compiler<'a> {
         match &stmt.kind {
             StmtKind::Expr(e) => {
                 self.expr(e);
-                let op = if self.is_main() { Op::SetResult } else { Op::Pop };
+                let op = if self.is_main() {
+                    Op::SetResult
+                } else {
+                    Op::Pop
+                };
                 self.emit(op, span);
             }
             StmtKind::Assign { target, value } => self.assign(target, value, span),
@@ -477,17 +481,15 @@ impl<'a> Compiler<'a> {
             StmtKind::Return(Some(Expr {
                 kind: ExprKind::Name(n),
                 ..
-            })) if self.f().tries.is_empty() && !self.is_main() => {
-                match self.resolve(n) {
-                    NameRef::Local(slot) => {
-                        self.emit(Op::ReturnLocal(slot), span);
-                    }
-                    _ => {
-                        self.load_name(n, span);
-                        self.emit(Op::Return, span);
-                    }
+            })) if self.f().tries.is_empty() && !self.is_main() => match self.resolve(n) {
+                NameRef::Local(slot) => {
+                    self.emit(Op::ReturnLocal(slot), span);
                 }
-            }
+                _ => {
+                    self.load_name(n, span);
+                    self.emit(Op::Return, span);
+                }
+            },
             StmtKind::Return(e) => {
                 match e {
                     Some(e) => self.expr(e),
@@ -516,7 +518,11 @@ impl<'a> Compiler<'a> {
             }
             StmtKind::Nonlocal(_) => {}
             StmtKind::Function(def) => {
-                let name = def.name.as_ref().map(|n| n.name.as_str()).unwrap_or("<anonymous>");
+                let name = def
+                    .name
+                    .as_ref()
+                    .map(|n| n.name.as_str())
+                    .unwrap_or("<anonymous>");
                 self.function(def, name);
                 self.store_name(name, span);
             }
@@ -682,9 +688,7 @@ impl<'a> Compiler<'a> {
                     }
                 }
                 match &value.kind {
-                    ExprKind::Function(def) if def.name.is_none() => {
-                        self.function(def, &id.name)
-                    }
+                    ExprKind::Function(def) if def.name.is_none() => self.function(def, &id.name),
                     _ => self.expr(value),
                 }
                 self.store_name(&id.name, span);
@@ -756,10 +760,7 @@ impl<'a> Compiler<'a> {
                 NameRef::Cell(slot) => Capture::Local(slot),
                 NameRef::Free(i) => Capture::Free(i),
                 _ => {
-                    self.error(
-                        format!("internal error: cannot capture '{free}'"),
-                        def.span,
-                    );
+                    self.error(format!("internal error: cannot capture '{free}'"), def.span);
                     Capture::Free(0)
                 }
             };
@@ -840,7 +841,11 @@ impl<'a> Compiler<'a> {
                 if let (BinOp::Add | BinOp::Sub, ExprKind::Name(n), ExprKind::Int(k)) =
                     (op, &lhs.kind, &rhs.kind)
                 {
-                    let k = if *op == BinOp::Sub { k.checked_neg() } else { Some(*k) };
+                    let k = if *op == BinOp::Sub {
+                        k.checked_neg()
+                    } else {
+                        Some(*k)
+                    };
                     if let (NameRef::Local(slot), Some(Ok(k))) =
                         (self.resolve(n), k.map(i32::try_from))
                     {

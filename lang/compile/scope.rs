@@ -181,7 +181,10 @@ impl ScopeTree {
                 if scope == 0 {
                     for n in names {
                         self.errors.push((
-                            format!("nonlocal declaration of '{}' not allowed at top level", n.name),
+                            format!(
+                                "nonlocal declaration of '{}' not allowed at top level",
+                                n.name
+                            ),
                             n.span,
                         ));
                     }
@@ -280,8 +283,10 @@ impl ScopeTree {
                     && !self.scopes[0].locals.contains(&n.name)
                     && !known_globals(&n.name)
                 {
-                    self.errors
-                        .push((format!("no binding for nonlocal '{}' found", n.name), n.span));
+                    self.errors.push((
+                        format!("no binding for nonlocal '{}' found", n.name),
+                        n.span,
+                    ));
                 }
             }
         }

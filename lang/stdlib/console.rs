@@ -42,7 +42,11 @@ fn warn(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::Null)
 }
 
-const fn f(name: &'static str, func: crate::builtins::NativeFnPtr, doc: &'static str) -> BuiltinDef {
+const fn f(
+    name: &'static str,
+    func: crate::builtins::NativeFnPtr,
+    doc: &'static str,
+) -> BuiltinDef {
     BuiltinDef {
         name,
         module: "console",
@@ -60,7 +64,11 @@ pub static MODULE: ModuleDef = ModuleDef {
         f("info", info, "info(*args): print with an INFO: prefix"),
         f("debug", debug, "debug(*args): print with a DEBUG: prefix"),
         f("error", error, "error(*args): print to stderr"),
-        f("warn", warn, "warn(*args): print to stderr with a WARNING: prefix"),
+        f(
+            "warn",
+            warn,
+            "warn(*args): print to stderr with a WARNING: prefix",
+        ),
     ],
     constant: |_| None,
 };

@@ -63,17 +63,41 @@ fn all(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::object(o))
 }
 
+/// Python's `int(text)`: surrounding whitespace, a sign, decimal digits of
+/// any script, single underscores between digits.
+fn py_int(text: &str) -> Option<Value> {
+    use crate::text::pystr::{decimal_value, is_space_char};
+    let t = text.trim_matches(is_space_char);
+    let (neg, body) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let mut digits = String::with_capacity(body.len());
+    let mut prev_digit = false;
+    for c in body.chars() {
+        if c == '_' {
+            if !prev_digit {
+                return None;
+            }
+            prev_digit = false;
+            continue;
+        }
+        let d = decimal_value(c)?;
+        digits.push(char::from(b'0' + d as u8));
+        prev_digit = true;
+    }
+    if !prev_digit || digits.len() > 4300 {
+        return None;
+    }
+    let n: num_bigint::BigInt = digits.parse().ok()?;
+    Some(Value::from_big(if neg { -n } else { n }))
+}
+
 fn get_int(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("get_int", args, 1, 2)?;
     let default = args.get(1).cloned().unwrap_or(Value::Int(0));
     Ok(match read_var(vm, args, "get_int")? {
-        Some(v) => {
-            let t = v.trim().replace('_', "");
-            match t.parse::<i64>() {
-                Ok(n) if !v.trim().starts_with('_') && !v.trim().ends_with('_') => Value::Int(n),
-                _ => default,
-            }
-        }
+        Some(v) => py_int(&v).unwrap_or(default),
         None => default,
     })
 }
@@ -82,9 +106,9 @@ fn get_float(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("get_float", args, 1, 2)?;
     let default = args.get(1).cloned().unwrap_or(Value::Float(0.0));
     Ok(match read_var(vm, args, "get_float")? {
-        Some(v) => match v.trim().parse::<f64>() {
-            Ok(x) => Value::Float(x),
-            Err(_) => default,
+        Some(v) => match crate::text::pyfloat::parse_float(&v) {
+            Some(x) => Value::Float(x),
+            None => default,
         },
         None => default,
     })
@@ -201,3 +225,25 @@ pub static MODULE: ModuleDef = ModuleDef {
     ],
     constant: |_| None,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_int_text() {
+        let ok = |t: &str| py_int(t).map(|v| crate::value::py_str(&v));
+        assert_eq!(ok(" 42 ").as_deref(), Some("42"));
+        assert_eq!(ok("-7").as_deref(), Some("-7"));
+        assert_eq!(ok("+3").as_deref(), Some("3"));
+        assert_eq!(ok("1_000").as_deref(), Some("1000"));
+        assert_eq!(ok("\u{663}").as_deref(), Some("3"));
+        assert_eq!(
+            ok("123456789012345678901234567890").as_deref(),
+            Some("123456789012345678901234567890")
+        );
+        for bad in ["", "-", "12.5", "0x10", "1__0", "_1", "1_", "1e3", "- 1"] {
+            assert_eq!(ok(bad), None, "{bad}");
+        }
+    }
+}

@@ -11,7 +11,7 @@
 //! `vm.host.state`), so one program's `log.set_level` never affects another.
 
 use crate::builtins::{arity, BuiltinDef, NativeFnPtr};
-use crate::error::{MlError, VmResult};
+use crate::error::VmResult;
 use crate::value::{expect_str, py_str, HostObject, Object, Value};
 use crate::vm::Vm;
 use std::any::Any;
@@ -63,31 +63,22 @@ fn default_config(vm: &mut Vm) -> &mut LogConfig {
     &mut vm.host.state.get_or_default::<DefaultLogger>().0
 }
 
+/// A level name; unknown names mean INFO (as in mlpy, which never raised).
 fn parse_level(v: &Value, func: &str) -> VmResult<u8> {
     let s = expect_str(v, func, "level")?;
     Ok(match s.trim().to_ascii_uppercase().as_str() {
         "DEBUG" => DEBUG,
-        "INFO" => INFO,
         "WARN" | "WARNING" => WARNING,
         "ERROR" => ERROR,
         "CRITICAL" => CRITICAL,
-        _ => {
-            return Err(MlError::value_error(format!(
-                "{func}(): unknown level '{s}' (use DEBUG, INFO, WARN, WARNING, ERROR or CRITICAL)"
-            )))
-        }
+        _ => INFO,
     })
 }
 
+/// `"json"` or text (anything else, as in mlpy).
 fn parse_format(v: &Value, func: &str) -> VmResult<bool> {
     let s = expect_str(v, func, "format")?;
-    match s.trim().to_ascii_lowercase().as_str() {
-        "text" => Ok(false),
-        "json" => Ok(true),
-        _ => Err(MlError::value_error(format!(
-            "{func}(): unknown format '{s}' (use \"text\" or \"json\")"
-        ))),
-    }
+    Ok(s.trim().eq_ignore_ascii_case("json"))
 }
 
 /// Python logging's level name (text lines).

@@ -67,8 +67,20 @@ pub static MODULES: &[&ModuleDef] = &[
 
 /// Module names that are rejected outright (mlpy's forbidden list).
 const FORBIDDEN: &[&str] = &[
-    "os", "sys", "subprocess", "shutil", "pickle", "marshal", "imp", "importlib", "types",
-    "inspect", "gc", "ctypes", "builtins", "__builtin__",
+    "os",
+    "sys",
+    "subprocess",
+    "shutil",
+    "pickle",
+    "marshal",
+    "imp",
+    "importlib",
+    "types",
+    "inspect",
+    "gc",
+    "ctypes",
+    "builtins",
+    "__builtin__",
 ];
 
 pub fn find_module(name: &str) -> Option<&'static ModuleDef> {
@@ -146,7 +158,9 @@ pub fn import(vm: &mut Vm, path: &str, root: bool) -> VmResult<Value> {
                     name: prefix.clone().into(),
                     members: Default::default(),
                 });
-                vm.modules.loaded.insert(prefix.clone(), Value::Module(m.clone()));
+                vm.modules
+                    .loaded
+                    .insert(prefix.clone(), Value::Module(m.clone()));
                 m
             }
         };

@@ -75,6 +75,12 @@ struct Translated {
 
 const WORD: &str = "0-9A-Za-z_";
 const ASCII_SPACE: &str = r"\t\n\x0B\x0C\r ";
+/// Python's Unicode `\w`: `str.isalnum()` or `_` (letters and numbers of
+/// every kind; Rust's `\w` would also take combining marks, not `²`).
+const UNI_WORD: &str = r"\p{L}\p{N}_";
+/// Python's Unicode `\s`: `str.isspace()`, which adds U+001C–U+001F to
+/// the Unicode White_Space property.
+const UNI_SPACE: &str = r"\s\x1C-\x1F";
 
 struct Tr {
     c: Vec<char>,
@@ -189,7 +195,13 @@ impl Tr {
 
     fn ascii_category(&self, c: char) -> Option<String> {
         if !self.flags.a {
-            return None;
+            return Some(match c {
+                'w' => format!("[{UNI_WORD}]"),
+                'W' => format!("[^{UNI_WORD}]"),
+                's' => format!("[{UNI_SPACE}]"),
+                'S' => format!("[^{UNI_SPACE}]"),
+                _ => return None,
+            });
         }
         Some(match c {
             'd' => "[0-9]".into(),
@@ -313,15 +325,24 @@ impl Tr {
         Ok(match e {
             'd' | 'D' | 's' | 'S' | 'w' | 'W' => {
                 self.i += 2;
+                // Negated categories become nested classes (`[a[^…]]`).
                 if self.flags.a {
                     match e {
                         'd' => ClassItem::Cat("0-9".into()),
+                        'D' => ClassItem::Cat("[^0-9]".into()),
                         'w' => ClassItem::Cat(WORD.into()),
+                        'W' => ClassItem::Cat(format!("[^{WORD}]")),
                         's' => ClassItem::Cat(ASCII_SPACE.into()),
-                        _ => ClassItem::Cat(format!("\\{e}")),
+                        _ => ClassItem::Cat(format!("[^{ASCII_SPACE}]")),
                     }
                 } else {
-                    ClassItem::Cat(format!("\\{e}"))
+                    match e {
+                        'w' => ClassItem::Cat(UNI_WORD.into()),
+                        'W' => ClassItem::Cat(format!("[^{UNI_WORD}]")),
+                        's' => ClassItem::Cat(UNI_SPACE.into()),
+                        'S' => ClassItem::Cat(format!("[^{UNI_SPACE}]")),
+                        _ => ClassItem::Cat(format!("\\{e}")),
+                    }
                 }
             }
             'a' | 'b' | 'f' | 'n' | 'r' | 't' | 'v' => {

@@ -56,16 +56,29 @@ pub enum StmtKind {
     /// `e;`
     Expr(Expr),
     /// `target = value;` and `let x = value;` (`let x;` has value `null`).
-    Assign { target: Target, value: Expr },
+    Assign {
+        target: Target,
+        value: Expr,
+    },
     /// `[a, b] = e;` / `{a, b} = e;` (also with `let`).
-    Destructure { pattern: Pattern, value: Expr },
+    Destructure {
+        pattern: Pattern,
+        value: Expr,
+    },
     /// `if (c) {..} elif (c) {..} else {..}`; `else if` is folded into `branches`.
     If {
         branches: Vec<(Expr, Block)>,
         else_block: Option<Block>,
     },
-    While { cond: Expr, body: Block },
-    For { var: Ident, iter: Expr, body: Block },
+    While {
+        cond: Expr,
+        body: Block,
+    },
+    For {
+        var: Ident,
+        iter: Expr,
+        body: Block,
+    },
     Try {
         body: Block,
         /// Only the first clause can ever run (mlpy semantics), but all are kept.
@@ -81,7 +94,10 @@ pub enum StmtKind {
     /// `function name(params) { ... }`
     Function(Rc<FuncDef>),
     /// `import a.b.c as alias;` (top level only).
-    Import { path: Vec<Ident>, alias: Option<Ident> },
+    Import {
+        path: Vec<Ident>,
+        alias: Option<Ident>,
+    },
     /// `capability Name { resource "glob"; allow read "x"; }`: inert metadata.
     Capability(CapabilityDecl),
 }
@@ -89,14 +105,20 @@ pub enum StmtKind {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Target {
     Name(Ident),
-    Index { object: Expr, index: Expr },
+    Index {
+        object: Expr,
+        index: Expr,
+    },
     Slice {
         object: Expr,
         start: Option<Expr>,
         stop: Option<Expr>,
         step: Option<Expr>,
     },
-    Member { object: Expr, name: Ident },
+    Member {
+        object: Expr,
+        name: Ident,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -21,7 +21,10 @@ fn lexing_and_parsing() {
     check("{};", "{}");
     check("f = fn() => {}; f();", "{}");
     check("f = fn(x) => x > 0 ? \"p\" : \"n\"; f(1) + f(-1);", "pn");
-    check("read = 1; write = 2; network = 3; system = read + write + network; system;", "6");
+    check(
+        "read = 1; write = 2; network = 3; system = read + write + network; system;",
+        "6",
+    );
     check("o = {read: 1}; o.read;", "1");
     check("let x = 5; x * 2;", "10");
     check("const y = 3; y;", "3");
@@ -29,8 +32,14 @@ fn lexing_and_parsing() {
     check("f = (a, b) => a + b; f(2, 3);", "5");
     check("g = x => x + 1; g(1);", "2");
     check("h = (a) => { return a * 3; }; h(2);", "6");
-    check("x = 5; if (x > 10) { r = 1; } else if (x > 3) { r = 2; } else { r = 3; } r;", "2");
-    check("x = 1; if (x == 0) { r = 0; } elif (x == 1) { r = 1; } r;", "1");
+    check(
+        "x = 5; if (x > 10) { r = 1; } else if (x > 3) { r = 2; } else { r = 3; } r;",
+        "2",
+    );
+    check(
+        "x = 1; if (x == 0) { r = 0; } elif (x == 1) { r = 1; } r;",
+        "1",
+    );
     check("a = [1, 2, 3,]; o = {a: 1, b: 2,}; len(a) + len(o);", "5");
     check("try { } result = 1;", "1");
     check("s = \"a\\nb\"; len(s);", "3");
@@ -68,7 +77,10 @@ fn arithmetic() {
         "265252859812191058636308480000000",
     );
     check("9223372036854775807 + 1;", "9223372036854775808");
-    check("x = 9223372036854775807; x * x;", "85070591730234615847396907784232501249");
+    check(
+        "x = 9223372036854775807; x * x;",
+        "85070591730234615847396907784232501249",
+    );
     check("true + true;", "2");
     check("-true;", "-1");
     check("1 + true;", "2");
@@ -147,7 +159,10 @@ fn indexing_and_slicing() {
     check("o = {}; o.length;", "None");
     check("a = [1, 2]; a.length;", "2");
     check("\"abc\".length;", "3");
-    check("d = {}; d[1] = \"a\"; d[true] = \"b\"; d[1.0] = \"c\"; d;", "{1: 'c'}");
+    check(
+        "d = {}; d[1] = \"a\"; d[true] = \"b\"; d[1.0] = \"c\"; d;",
+        "{1: 'c'}",
+    );
     check("o = {}; o.f = fn(x) => x * 10; o.f(4);", "40");
     check_err("o = {a: 1};\no.keys();", "AttributeError", 2);
     check_err("a = [];\na.push(1);", "AttributeError", 2);
@@ -169,16 +184,25 @@ fn scoping_and_closures() {
         2,
     );
     check("counter = 0; function bump() { nonlocal counter; counter = counter + 1; } bump(); bump(); counter;", "2");
-    check("fs = []; for (i in [1, 2, 3]) { fs.append(fn() => i); } [fs[0](), fs[1](), fs[2]()];", "[3, 3, 3]");
+    check(
+        "fs = []; for (i in [1, 2, 3]) { fs.append(fn() => i); } [fs[0](), fs[1](), fs[2]()];",
+        "[3, 3, 3]",
+    );
     check("for (i in [1, 2, 3]) { } i;", "3");
     check_err("f();\nfunction f() { return 1; }", "UnboundLocalError", 1);
     check("function even(n) { return n == 0 ? true : odd(n - 1); } function odd(n) { return n == 0 ? false : even(n - 1); } even(10);", "true");
-    check("g = 10; function f() { g = 20; return g; } [f(), g];", "[20, 10]");
+    check(
+        "g = 10; function f() { g = 20; return g; } [f(), g];",
+        "[20, 10]",
+    );
     check_err("function f(a) { return a; }\nf(1, 2);", "TypeError", 2);
     check_err("function f(a, b) { return a; }\nf(1);", "TypeError", 2);
     check("function f() { } f();", "None");
     check("function max(a) { return \"mine\"; } max(1);", "mine");
-    check("function f() { x = 1; g = fn() => x; x = 2; return g(); } f();", "2");
+    check(
+        "function f() { x = 1; g = fn() => x; x = 2; return g(); } f();",
+        "2",
+    );
     check_err("x = 1;\nnonlocal x;", "SyntaxError", 2);
 }
 
@@ -188,26 +212,59 @@ fn recursion_is_catchable() {
         "function r(n) { return r(n + 1); } try { r(0); } except (e) { result = str(e); } result;",
         "maximum recursion depth exceeded",
     );
-    check("function deep(n) { if (n == 0) { return 0; } return 1 + deep(n - 1); } deep(9000);", "9000");
+    check(
+        "function deep(n) { if (n == 0) { return 0; } return 1 + deep(n - 1); } deep(9000);",
+        "9000",
+    );
 }
 
 #[test]
 fn exceptions() {
-    check("try { throw {message: \"boom\"}; } except (e) { r = str(e); } r;", "boom");
-    check("try { throw {code: 1}; } except (e) { r = str(e); } r;", "User-defined exception");
-    check("try { {}[\"nokey\"]; } except (e) { r = str(e); } r;", "'nokey'");
-    check("try { [][1]; } except (e) { r = str(e); } r;", "list index out of range");
-    check("try { 1/0; } except (e) { r = str(e); } r;", "division by zero");
+    check(
+        "try { throw {message: \"boom\"}; } except (e) { r = str(e); } r;",
+        "boom",
+    );
+    check(
+        "try { throw {code: 1}; } except (e) { r = str(e); } r;",
+        "User-defined exception",
+    );
+    check(
+        "try { {}[\"nokey\"]; } except (e) { r = str(e); } r;",
+        "'nokey'",
+    );
+    check(
+        "try { [][1]; } except (e) { r = str(e); } r;",
+        "list index out of range",
+    );
+    check(
+        "try { 1/0; } except (e) { r = str(e); } r;",
+        "division by zero",
+    );
     check("r = []; try { throw {message: \"a\"}; } except (e) { r.append(1); } except (e2) { r.append(2); } r;", "[1]");
     check("try { 1/0; } except { r = \"caught\"; } r;", "caught");
     check("log = []; function f() { try { return \"try\"; } finally { log.append(\"fin\"); } } r = f(); [r, log];", "['try', ['fin']]");
-    check("function f() { try { return \"try\"; } finally { return \"finally\"; } } f();", "finally");
-    check("r = []; for (i in [1, 2]) { try { break; } finally { r.append(i); } } r;", "[1]");
-    check("r = []; for (i in [1, 2]) { try { continue; } finally { r.append(i); } } r;", "[1, 2]");
-    check("try { try { 1/0; } except (e) { {}[\"x\"]; } } except (e2) { r = e2.type; } r;", "KeyError");
+    check(
+        "function f() { try { return \"try\"; } finally { return \"finally\"; } } f();",
+        "finally",
+    );
+    check(
+        "r = []; for (i in [1, 2]) { try { break; } finally { r.append(i); } } r;",
+        "[1]",
+    );
+    check(
+        "r = []; for (i in [1, 2]) { try { continue; } finally { r.append(i); } } r;",
+        "[1, 2]",
+    );
+    check(
+        "try { try { 1/0; } except (e) { {}[\"x\"]; } } except (e2) { r = e2.type; } r;",
+        "KeyError",
+    );
     check("try { throw {message: \"m\", code: 42}; } except (e) { r = [e.message, e.code, e.type]; } r;", "['m', 42, 'UserError']");
     check("try { 1/0; } except (e) { } typeof(e);", "unknown");
-    check("function f() { try { throw {message: \"x\"}; } finally { return 1; } } f();", "1");
+    check(
+        "function f() { try { throw {message: \"x\"}; } finally { return 1; } } f();",
+        "1",
+    );
     check_err("x = 1;\nthrow {message: \"boom\"};", "UserError", 2);
     check("r = 0; try { r = 1; } finally { r = r + 10; } r;", "11");
     check(
@@ -235,20 +292,42 @@ fn destructuring() {
 
 #[test]
 fn loops() {
-    check("i = 0; s = 0; while (i < 10) { i = i + 1; if (i % 2 == 0) { continue; } s = s + i; } s;", "25");
-    check("s = \"\"; for (c in \"abc\") { s = s + c + \"-\"; } s;", "a-b-c-");
-    check("ks = []; for (k in {x: 1, y: 2}) { ks.append(k); } ks;", "['x', 'y']");
+    check(
+        "i = 0; s = 0; while (i < 10) { i = i + 1; if (i % 2 == 0) { continue; } s = s + i; } s;",
+        "25",
+    );
+    check(
+        "s = \"\"; for (c in \"abc\") { s = s + c + \"-\"; } s;",
+        "a-b-c-",
+    );
+    check(
+        "ks = []; for (k in {x: 1, y: 2}) { ks.append(k); } ks;",
+        "['x', 'y']",
+    );
     check_err("for (x in 5) { }", "TypeError", 1);
-    check_err("o = {a: 1}; for (k in o) {\n o[\"b\"] = 2; }", "RuntimeError", 1);
-    check("a = [1]; n = 0; for (x in a) { if (len(a) < 4) { a.append(x); } n = n + 1; } n;", "4");
+    check_err(
+        "o = {a: 1}; for (k in o) {\n o[\"b\"] = 2; }",
+        "RuntimeError",
+        1,
+    );
+    check(
+        "a = [1]; n = 0; for (x in a) { if (len(a) < 4) { a.append(x); } n = n + 1; } n;",
+        "4",
+    );
 }
 
 #[test]
 fn display_rules() {
-    check_out("import console; console.log(true, null, [true]);", "True None [True]\n");
+    check_out(
+        "import console; console.log(true, null, [true]);",
+        "True None [True]\n",
+    );
     check_out("print(true, null);", "true None\n");
     check_out("print();", "\n");
-    check_out("print(1.0, 2.5, [1.5], {\"k\": 'v'});", "1.0 2.5 [1.5] {'k': 'v'}\n");
+    check_out(
+        "print(1.0, 2.5, [1.5], {\"k\": 'v'});",
+        "1.0 2.5 [1.5] {'k': 'v'}\n",
+    );
     check("str(null);", "None");
     check("str([true]);", "[True]");
     check("repr(\"hi\");", "'hi'");
@@ -314,7 +393,10 @@ fn builtins() {
     check("callable(print);", "true");
     check("all([]);", "true");
     check("any([]);", "false");
-    check("it = iter([1, 2]); [next(it), next(it), next(it, \"done\")];", "[1, 2, 'done']");
+    check(
+        "it = iter([1, 2]); [next(it), next(it), next(it, \"done\")];",
+        "[1, 2, 'done']",
+    );
     check_err("it = iter([]);\nnext(it);", "RuntimeError", 2);
     check("call(fn(a, b) => a - b, 5, 3);", "2");
     check("hasattr(\"s\", \"upper\");", "true");
@@ -345,7 +427,10 @@ fn string_and_array_methods() {
     check("\"hello\".startswith(\"he\");", "true");
     check("\"hello world\".title();", "Hello World");
     check("\"ab\".center(6, \"*\");", "**ab**");
-    check("a = [1, 2]; a.append(3); a.extend([4]); a.insert(0, 0); a;", "[0, 1, 2, 3, 4]");
+    check(
+        "a = [1, 2]; a.append(3); a.extend([4]); a.insert(0, 0); a;",
+        "[0, 1, 2, 3, 4]",
+    );
     check("a = [1, 2, 3]; a.pop();", "3");
     check_err("a = [];\na.pop();", "IndexError", 2);
     check_err("a = [1];\na.remove(5);", "ValueError", 2);
@@ -360,7 +445,11 @@ fn string_and_array_methods() {
 fn limits_stop_bad_programs() {
     use mlpy_lang::vm::Limits;
     use std::time::Duration;
-    let ran = run_with("while (true) { }", Limits::default(), Some(Duration::from_millis(100)));
+    let ran = run_with(
+        "while (true) { }",
+        Limits::default(),
+        Some(Duration::from_millis(100)),
+    );
     assert_eq!(ran.result.unwrap_err().0, "Timeout");
     let ran = run_with(
         "while (true) { try { while (true) {} } except (e) { } }",

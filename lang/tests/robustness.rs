@@ -35,21 +35,32 @@ fn program() -> impl Strategy<Value = String> {
         Just("2.5".to_string()),
     ];
     let op = prop_oneof![
-        Just("+"), Just("-"), Just("*"), Just("/"), Just("//"), Just("%"), Just("=="),
-        Just("<"), Just("&&"), Just("||"),
+        Just("+"),
+        Just("-"),
+        Just("*"),
+        Just("/"),
+        Just("//"),
+        Just("%"),
+        Just("=="),
+        Just("<"),
+        Just("&&"),
+        Just("||"),
     ];
     let binary = (expr.clone(), op, expr.clone()).prop_map(|(a, o, b)| format!("{a} {o} {b}"));
     let stmt = prop_oneof![
         binary.clone().prop_map(|e| format!("x = {e};")),
         binary.clone().prop_map(|e| format!("y = {e};")),
         expr.clone().prop_map(|e| format!("print({e});")),
-        binary.clone().prop_map(|e| format!("if ({e}) {{ x = 1; }} else {{ y = 2; }}")),
+        binary
+            .clone()
+            .prop_map(|e| format!("if ({e}) {{ x = 1; }} else {{ y = 2; }}")),
         Just("while (x < 100) { x = x + 1; }".to_string()),
         Just("while (true) { }".to_string()),
         Just("for (i in range(50)) { y = y + i; }".to_string()),
         Just("function f(n) { return n <= 0 ? 0 : f(n - 1) + 1; } x = f(50);".to_string()),
         Just("function g() { return g(); } try { g(); } except (e) { y = str(e); }".to_string()),
-        expr.clone().prop_map(|e| format!("try {{ x = {e}[5]; }} except (e) {{ x = 0; }}")),
+        expr.clone()
+            .prop_map(|e| format!("try {{ x = {e}[5]; }} except (e) {{ x = 0; }}")),
         expr.prop_map(|e| format!("x = {e} * 1000;")),
         Just("s = \"ab\"; while (len(s) < 100000000) { s = s + s; }".to_string()),
         Just("a = []; while (true) { a.append(a); }".to_string()),

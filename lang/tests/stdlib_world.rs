@@ -1121,8 +1121,6 @@ fn log_json_loggers_and_files() {
         "/etc/x.log",
     );
     for (src, kind) in [
-        (r#"log.set_level("LOUD")"#, "ValueError"),
-        (r#"log.set_format("xml")"#, "ValueError"),
         (r#"log.set_level(1)"#, "TypeError"),
         (r#"log.info()"#, "TypeError"),
         (r#"log.create_logger(5)"#, "TypeError"),
@@ -1141,6 +1139,17 @@ fn log_json_loggers_and_files() {
             Ok(r) => panic!("{src} gave {r}"),
         }
     }
+    // Unknown level and format names fall back to INFO and text (mlpy).
+    let (ran, _, _) = run_world_full(
+        &norm(
+            r#"import log; log.set_level("DEBUG"); log.set_level("LOUD"); log.set_format("xml");
+               log.debug("hidden"); log.info("shown"); log.is_debug()"#,
+        ),
+        &[],
+        clock_host(),
+    );
+    assert_eq!(ran.result, Ok("false".into()));
+    assert_eq!(ran.stdout, "[2024-03-05 06:07:08] INFO: shown\n");
     // Each execution has its own default logger.
     let (ran, _) = run_w(r#"import log; log.debug("d")"#, &[], Host::captured());
     assert_eq!(ran.stdout, "");

@@ -86,6 +86,8 @@ fn env_host() -> Host {
         ("APP_DEBUG", "Yes"),
         ("APP_RATE", "2.5"),
         ("APP_BAD", "x"),
+        ("APP_BIG", "1_000_000_000_000_000_000_000"),
+        ("APP_ARABIC", "\u{663}"),
     ]));
     host
 }
@@ -98,11 +100,13 @@ fn env_module() {
          env.has("HOME"), env.has("NOPE"), env.get_int("APP_PORT"), env.get_int("APP_BAD", 7),
          env.getInt("NOPE"), env.get_float("APP_RATE"), env.get_float("APP_BAD"),
          env.get_float("NOPE", 1.5), env.get_bool("APP_DEBUG"), env.get_bool("HOME"),
-         env.get_bool("NOPE"), env.get_bool("NOPE", true), len(env.all())]
+         env.get_bool("NOPE"), env.get_bool("NOPE", true), len(env.all()), env.get_int("APP_BIG"),
+         env.get_int("APP_ARABIC"), env.get_float("APP_ARABIC"), env.get_int("APP_RATE", -1)]
     "#;
     assert_eq!(
         expect_ok(src, &["env:read:*"], env_host()),
-        "['/home/u', None, 'dflt', 'k3y', True, False, 8080, 7, 0, 2.5, 0.0, 1.5, True, False, False, True, 6]"
+        "['/home/u', None, 'dflt', 'k3y', True, False, 8080, 7, 0, 2.5, 0.0, 1.5, True, False, False, True, 8, \
+         1000000000000000000000, 3, 3.0, -1]"
     );
     let src = r#"
         import env;
@@ -168,7 +172,7 @@ fn env_gates() {
             &["env:read:APP_*"],
             env_host()
         ),
-        "['APP_BAD', 'APP_DEBUG', 'APP_KEY', 'APP_PORT', 'APP_RATE']"
+        "['APP_ARABIC', 'APP_BAD', 'APP_BIG', 'APP_DEBUG', 'APP_KEY', 'APP_PORT', 'APP_RATE']"
     );
     expect_denied("import env; env.all()", &[], env_host(), "env:read", "*");
     expect_denied(

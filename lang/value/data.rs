@@ -154,10 +154,8 @@ impl Serialize for Data {
             Data::Int(i) => s.serialize_i64(*i),
             Data::Big(b) => {
                 // Exact digits: serde_json's arbitrary_precision number.
-                let n: serde_json::Number = b
-                    .to_string()
-                    .parse()
-                    .map_err(serde::ser::Error::custom)?;
+                let n: serde_json::Number =
+                    b.to_string().parse().map_err(serde::ser::Error::custom)?;
                 n.serialize(s)
             }
             Data::Float(f) => {
@@ -287,7 +285,10 @@ mod tests {
 
     #[test]
     fn json_round_trip_keeps_exact_ints() {
-        let d = Data::from_json(r#"{"a": 1, "b": 2.5, "c": 123456789012345678901234567890, "d": [true, null]}"#).unwrap();
+        let d = Data::from_json(
+            r#"{"a": 1, "b": 2.5, "c": 123456789012345678901234567890, "d": [true, null]}"#,
+        )
+        .unwrap();
         let Data::Object(m) = &d else { panic!() };
         assert_eq!(m["a"], Data::Int(1));
         assert_eq!(m["b"], Data::Float(2.5));

@@ -160,8 +160,14 @@ mod tests {
     fn numeric_keys_unify() {
         let mut o = Object::new();
         o.insert(Key::from_value(&Value::Int(1)).unwrap(), Value::str("a"));
-        o.insert(Key::from_value(&Value::Bool(true)).unwrap(), Value::str("b"));
-        o.insert(Key::from_value(&Value::Float(1.0)).unwrap(), Value::str("c"));
+        o.insert(
+            Key::from_value(&Value::Bool(true)).unwrap(),
+            Value::str("b"),
+        );
+        o.insert(
+            Key::from_value(&Value::Float(1.0)).unwrap(),
+            Value::str("c"),
+        );
         assert_eq!(o.len(), 1);
         assert!(matches!(o.keys().next(), Some(Key::Int(1))));
         assert!(!o.is_plain());

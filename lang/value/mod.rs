@@ -10,7 +10,7 @@ mod key;
 pub mod ops;
 
 pub use data::Data;
-pub use display::{py_repr, py_str, ml_str};
+pub use display::{ml_str, py_repr, py_str};
 pub use key::{Key, StrKey};
 pub use ops::{compare, values_equal};
 

@@ -174,12 +174,20 @@ pub fn mul(a: &Value, b: &Value, max_len: usize) -> VmResult<Value> {
     };
     match seq {
         Value::Str(s) => {
-            let n = if s.as_str().is_empty() { 0 } else { repeat(s.as_str().len())? };
+            let n = if s.as_str().is_empty() {
+                0
+            } else {
+                repeat(s.as_str().len())?
+            };
             Ok(Value::string(s.as_str().repeat(n)))
         }
         Value::Array(items) => {
             let items = items.borrow();
-            let n = if items.is_empty() { 0 } else { repeat(items.len())? };
+            let n = if items.is_empty() {
+                0
+            } else {
+                repeat(items.len())?
+            };
             let mut v = Vec::with_capacity(items.len() * n);
             for _ in 0..n {
                 v.extend(items.iter().cloned());
@@ -187,7 +195,11 @@ pub fn mul(a: &Value, b: &Value, max_len: usize) -> VmResult<Value> {
             Ok(Value::array(v))
         }
         Value::Tuple(items) => {
-            let n = if items.is_empty() { 0 } else { repeat(items.len())? };
+            let n = if items.is_empty() {
+                0
+            } else {
+                repeat(items.len())?
+            };
             let mut v = Vec::with_capacity(items.len() * n);
             for _ in 0..n {
                 v.extend(items.iter().cloned());
@@ -267,7 +279,9 @@ pub fn floor_div(a: &Value, b: &Value) -> VmResult<Value> {
             }
             match i.checked_div_euclid(*j) {
                 Some(_) => Ok(Value::Int(i.div_floor(j))),
-                None => Ok(Value::from_big(BigInt::from(*i).div_floor(&BigInt::from(*j)))),
+                None => Ok(Value::from_big(
+                    BigInt::from(*i).div_floor(&BigInt::from(*j)),
+                )),
             }
         }
         _ => {
@@ -459,7 +473,11 @@ fn cmp_int_float(i: &BigInt, f: f64) -> Option<Ordering> {
         return None;
     }
     if f.is_infinite() {
-        return Some(if f > 0.0 { Ordering::Less } else { Ordering::Greater });
+        return Some(if f > 0.0 {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        });
     }
     if let Some(small) = i.to_i64() {
         if small.unsigned_abs() < (1u64 << 53) {
@@ -534,11 +552,22 @@ mod tests {
         assert!(matches!(floor_div(&i(-7), &i(2)).unwrap(), Value::Int(-4)));
         assert!(matches!(modulo(&i(-7), &i(3)).unwrap(), Value::Int(2)));
         assert!(matches!(modulo(&i(7), &i(-3)).unwrap(), Value::Int(-2)));
-        assert!(matches!(floor_div(&Value::Float(7.5), &i(2)).unwrap(), Value::Float(f) if f == 3.0));
+        assert!(
+            matches!(floor_div(&Value::Float(7.5), &i(2)).unwrap(), Value::Float(f) if f == 3.0)
+        );
         assert!(matches!(modulo(&Value::Float(10.5), &i(3)).unwrap(), Value::Float(f) if f == 1.5));
-        assert_eq!(div(&i(1), &i(0)).unwrap_err().kind(), ErrorKind::ZeroDivisionError);
-        assert_eq!(modulo(&i(1), &i(0)).unwrap_err().kind(), ErrorKind::ZeroDivisionError);
-        assert!(matches!(floor_div(&i(i64::MIN), &i(-1)).unwrap(), Value::Big(_)));
+        assert_eq!(
+            div(&i(1), &i(0)).unwrap_err().kind(),
+            ErrorKind::ZeroDivisionError
+        );
+        assert_eq!(
+            modulo(&i(1), &i(0)).unwrap_err().kind(),
+            ErrorKind::ZeroDivisionError
+        );
+        assert!(matches!(
+            floor_div(&i(i64::MIN), &i(-1)).unwrap(),
+            Value::Big(_)
+        ));
     }
 
     #[test]
@@ -579,7 +608,10 @@ mod tests {
 
     #[test]
     fn ordering() {
-        assert_eq!(compare(&Value::str("B"), &Value::str("a")).unwrap(), Some(Ordering::Less));
+        assert_eq!(
+            compare(&Value::str("B"), &Value::str("a")).unwrap(),
+            Some(Ordering::Less)
+        );
         let short = Value::array(vec![i(1), i(2)]);
         let long = Value::array(vec![i(1), i(2), i(3)]);
         assert_eq!(compare(&short, &long).unwrap(), Some(Ordering::Less));
@@ -587,14 +619,21 @@ mod tests {
         assert!(compare(&Value::Null, &i(1)).is_err());
         assert_eq!(compare(&Value::Float(f64::NAN), &i(1)).unwrap(), None);
         let big = Value::from_big(BigInt::from(2).pow(70));
-        assert_eq!(compare(&big, &Value::Float(1e30)).unwrap(), Some(Ordering::Less));
+        assert_eq!(
+            compare(&big, &Value::Float(1e30)).unwrap(),
+            Some(Ordering::Less)
+        );
     }
 
     #[test]
     fn repetition_and_caps() {
-        assert!(matches!(mul(&Value::str("ab"), &i(0), 100).unwrap(), Value::Str(s) if s.as_str().is_empty()));
+        assert!(
+            matches!(mul(&Value::str("ab"), &i(0), 100).unwrap(), Value::Str(s) if s.as_str().is_empty())
+        );
         let r = mul(&Value::str("ab"), &i(1_000_000), 1000).unwrap_err();
         assert_eq!(r.kind(), ErrorKind::MemoryError);
-        assert!(matches!(mul(&Value::array(vec![i(0)]), &i(3), 100).unwrap(), Value::Array(a) if a.borrow().len() == 3));
+        assert!(
+            matches!(mul(&Value::array(vec![i(0)]), &i(3), 100).unwrap(), Value::Array(a) if a.borrow().len() == 3)
+        );
     }
 }

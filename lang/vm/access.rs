@@ -152,7 +152,10 @@ pub fn slice_range(parts: &[Option<Value>; 3], len: usize) -> VmResult<SliceRang
     let (start, stop) = if step > 0 {
         (clamp(bound(&parts[0])?, 0), clamp(bound(&parts[1])?, len))
     } else {
-        (clamp(bound(&parts[0])?, len - 1), clamp(bound(&parts[1])?, -1))
+        (
+            clamp(bound(&parts[0])?, len - 1),
+            clamp(bound(&parts[1])?, -1),
+        )
     };
     let count = if step > 0 {
         if stop > start {
@@ -333,9 +336,10 @@ fn bound_method(recv: &Value, name: &str) -> VmResult<Value> {
     }
     let recv = recv.clone();
     let method: Rc<str> = name.into();
-    Ok(Value::native(format!("{}.{name}", recv.kind_name()), move |vm, args| {
-        super::methods::call_method(vm, &recv, &method, args)
-    }))
+    Ok(Value::native(
+        format!("{}.{name}", recv.kind_name()),
+        move |vm, args| super::methods::call_method(vm, &recv, &method, args),
+    ))
 }
 
 pub fn set_member(obj: &Value, name: &str, v: Value, max_len: usize) -> VmResult<()> {

@@ -80,11 +80,7 @@ impl ProgramRt {
             .iter()
             .map(|p| p.consts.iter().map(const_value).collect())
             .collect();
-        let globals = program
-            .globals
-            .iter()
-            .map(|g| env.cell(&g.name))
-            .collect();
+        let globals = program.globals.iter().map(|g| env.cell(&g.name)).collect();
         Rc::new(ProgramRt {
             program: program.clone(),
             consts,

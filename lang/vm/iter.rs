@@ -7,12 +7,28 @@ use std::rc::Rc;
 
 pub enum Iter {
     /// Live view: items appended during the loop are visited (as Python).
-    Array { list: Rc<List>, index: usize },
-    Tuple { items: Rc<TupleItems>, index: usize },
-    Str { text: Rc<MlStr>, byte: usize },
+    Array {
+        list: Rc<List>,
+        index: usize,
+    },
+    Tuple {
+        items: Rc<TupleItems>,
+        index: usize,
+    },
+    Str {
+        text: Rc<MlStr>,
+        byte: usize,
+    },
     /// Object keys; changing the object's size while iterating is an error.
-    Keys { obj: Rc<ObjCell>, index: usize, len: usize },
-    Items { items: Vec<Value>, index: usize },
+    Keys {
+        obj: Rc<ObjCell>,
+        index: usize,
+        len: usize,
+    },
+    Items {
+        items: Vec<Value>,
+        index: usize,
+    },
 }
 
 impl Iter {

@@ -82,9 +82,9 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("invalid duration '{text}': expected a number and a unit, e.g. 200ms or 2s"))?;
+    let n: f64 = num.parse().map_err(|_| {
+        format!("invalid duration '{text}': expected a number and a unit, e.g. 200ms or 2s")
+    })?;
     let secs = match unit.trim() {
         "ms" => n / 1000.0,
         "s" | "sec" => n,

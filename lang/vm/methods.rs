@@ -8,18 +8,51 @@ use crate::text::pystr;
 use crate::value::{self, expect_str, py_repr, Key, Value};
 
 const STR_METHODS: &[&str] = &[
-    "upper", "lower", "strip", "lstrip", "rstrip", "replace", "split", "rsplit", "join",
-    "startswith", "endswith", "find", "rfind", "index", "rindex", "count", "isdigit",
-    "isalpha", "isalnum", "isspace", "istitle", "isupper", "islower", "capitalize", "title",
-    "swapcase", "center", "ljust", "rjust", "zfill",
+    "upper",
+    "lower",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "replace",
+    "split",
+    "rsplit",
+    "join",
+    "startswith",
+    "endswith",
+    "find",
+    "rfind",
+    "index",
+    "rindex",
+    "count",
+    "isdigit",
+    "isalpha",
+    "isalnum",
+    "isspace",
+    "istitle",
+    "isupper",
+    "islower",
+    "capitalize",
+    "title",
+    "swapcase",
+    "center",
+    "ljust",
+    "rjust",
 ];
 const ARRAY_METHODS: &[&str] = &[
-    "append", "extend", "insert", "remove", "pop", "index", "count", "sort", "reverse",
-    "clear", "copy",
+    "append", "extend", "insert", "remove", "pop", "index", "count", "sort", "reverse", "clear",
+    "copy",
 ];
 const TUPLE_METHODS: &[&str] = &["index", "count"];
 const DICT_METHODS: &[&str] = &[
-    "get", "keys", "values", "items", "pop", "popitem", "update", "clear", "setdefault",
+    "get",
+    "keys",
+    "values",
+    "items",
+    "pop",
+    "popitem",
+    "update",
+    "clear",
+    "setdefault",
 ];
 
 pub fn method_names(v: &Value) -> &'static [&'static str] {
@@ -40,7 +73,10 @@ pub fn has_method(v: &Value, name: &str) -> bool {
 fn no_method(v: &Value, name: &str) -> MlError {
     MlError::new(
         ErrorKind::AttributeError,
-        format!("'{}' object has no accessible method '{name}'", v.kind_name()),
+        format!(
+            "'{}' object has no accessible method '{name}'",
+            v.kind_name()
+        ),
     )
 }
 
@@ -211,12 +247,6 @@ fn str_method(vm: &mut Vm, s: &str, recv: &Value, name: &str, args: &[Value]) ->
                 _ => pystr::rjust(s, width, fill),
             })
         }
-        "zfill" => {
-            arity(name, args, 1, 1)?;
-            let width = int_arg(name, &args[0])?;
-            value::ops::check_len(width.max(0) as usize, max)?;
-            text(pystr::zfill(s, width))
-        }
         _ => return Err(no_method(recv, name)),
     })
 }
@@ -372,7 +402,9 @@ fn dict_method(_vm: &mut Vm, recv: &Value, name: &str, args: &[Value]) -> VmResu
                 .cloned()
                 .unwrap_or_else(|| args.get(1).cloned().unwrap_or(Value::Null)))
         }
-        "keys" => Ok(Value::array(obj.borrow().keys().map(Key::to_value).collect())),
+        "keys" => Ok(Value::array(
+            obj.borrow().keys().map(Key::to_value).collect(),
+        )),
         "values" => Ok(Value::array(
             obj.borrow().iter().map(|(_, v)| v.clone()).collect(),
         )),

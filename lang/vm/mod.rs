@@ -559,7 +559,11 @@ impl Vm {
                                 Value::Undef => tri!(self.global_fallback(&rt.program, g)),
                                 v => v,
                             };
-                            let r = tri!(value::ops::add(&v, &Value::Int(k as i64), self.limits.max_len));
+                            let r = tri!(value::ops::add(
+                                &v,
+                                &Value::Int(k as i64),
+                                self.limits.max_len
+                            ));
                             *globals[g as usize].borrow_mut() = r;
                         }
                     }
@@ -680,12 +684,18 @@ impl Vm {
                         let v = match &self.stack[base + s as usize] {
                             Value::Int(i) => match i.checked_add(k as i64) {
                                 Some(r) => Value::Int(r),
-                                None => tri!(value::ops::add(&Value::Int(*i), &Value::Int(k as i64), 0)),
+                                None => {
+                                    tri!(value::ops::add(&Value::Int(*i), &Value::Int(k as i64), 0))
+                                }
                             },
                             Value::Undef => fail!(unbound_local(&proto.local_names[s as usize])),
                             other => {
                                 let other = other.clone();
-                                tri!(value::ops::add(&other, &Value::Int(k as i64), self.limits.max_len))
+                                tri!(value::ops::add(
+                                    &other,
+                                    &Value::Int(k as i64),
+                                    self.limits.max_len
+                                ))
                             }
                         };
                         self.stack.push(v);
@@ -788,7 +798,11 @@ impl Vm {
                     Op::Import(k) | Op::ImportRoot(k) => {
                         let path = consts[k as usize].as_str().unwrap_or("").to_string();
                         self.frames.last_mut().expect("frame").pc = pc;
-                        let m = tri!(crate::stdlib::import(self, &path, matches!(op, Op::ImportRoot(_))));
+                        let m = tri!(crate::stdlib::import(
+                            self,
+                            &path,
+                            matches!(op, Op::ImportRoot(_))
+                        ));
                         self.stack.push(m);
                     }
                     Op::SetResult => {
@@ -840,7 +854,8 @@ impl Vm {
                     self.handlers.pop();
                     self.frames.truncate(h.frame + 1);
                     self.stack.truncate(h.stack_len);
-                    self.stack.push(Value::Error(Rc::new(ErrorObj { error: err })));
+                    self.stack
+                        .push(Value::Error(Rc::new(ErrorObj { error: err })));
                     self.frames[h.frame].pc = h.target;
                     return Ok(());
                 }
@@ -899,7 +914,10 @@ fn interrupt_message(kind: ErrorKind) -> &'static str {
 }
 
 fn recursion_error() -> MlError {
-    MlError::new(ErrorKind::RecursionError, "maximum recursion depth exceeded")
+    MlError::new(
+        ErrorKind::RecursionError,
+        "maximum recursion depth exceeded",
+    )
 }
 
 fn unbound_local(name: &str) -> MlError {

@@ -21,8 +21,15 @@ fn executor() -> Executor {
 #[test]
 fn runs_code_in_a_child_process() {
     let ex = executor();
-    let o = ex.execute_blocking(ExecRequest::new("print(\"hi\"); result = x * 2;").global("x", Data::Int(21)));
-    assert_eq!(o.status, Status::Ok { value: Data::Int(42) });
+    let o = ex.execute_blocking(
+        ExecRequest::new("print(\"hi\"); result = x * 2;").global("x", Data::Int(21)),
+    );
+    assert_eq!(
+        o.status,
+        Status::Ok {
+            value: Data::Int(42)
+        }
+    );
     assert_eq!(o.stdout, "hi\n");
 }
 
@@ -52,6 +59,7 @@ fn reports_errors_and_grants() {
 #[test]
 fn timeouts_apply_to_the_child() {
     let ex = executor();
-    let o = ex.execute_blocking(ExecRequest::new("while (true) {}").timeout(Duration::from_millis(200)));
+    let o = ex
+        .execute_blocking(ExecRequest::new("while (true) {}").timeout(Duration::from_millis(200)));
     assert_eq!(o.status, Status::Timeout);
 }

@@ -56,7 +56,12 @@ pub fn run(src: &str) -> Ran {
 #[track_caller]
 pub fn check(src: &str, expected: &str) {
     let ran = run(src);
-    assert_eq!(ran.result, Ok(expected.to_string()), "program:\n{src}\nstdout:\n{}", ran.stdout);
+    assert_eq!(
+        ran.result,
+        Ok(expected.to_string()),
+        "program:\n{src}\nstdout:\n{}",
+        ran.stdout
+    );
 }
 
 /// Asserts the error kind and line.
@@ -64,7 +69,12 @@ pub fn check(src: &str, expected: &str) {
 pub fn check_err(src: &str, kind: &str, line: u32) {
     let ran = run(src);
     match &ran.result {
-        Err((k, l, _)) => assert_eq!((k.as_str(), *l), (kind, line), "program:\n{src}\n{:?}", ran.result),
+        Err((k, l, _)) => assert_eq!(
+            (k.as_str(), *l),
+            (kind, line),
+            "program:\n{src}\n{:?}",
+            ran.result
+        ),
         Ok(v) => panic!("expected {kind} at line {line}, got result {v}\nprogram:\n{src}"),
     }
 }
@@ -72,7 +82,11 @@ pub fn check_err(src: &str, kind: &str, line: u32) {
 #[track_caller]
 pub fn check_out(src: &str, stdout: &str) {
     let ran = run(src);
-    assert!(ran.result.is_ok(), "program failed: {:?}\n{src}", ran.result);
+    assert!(
+        ran.result.is_ok(),
+        "program failed: {:?}\n{src}",
+        ran.result
+    );
     assert_eq!(ran.stdout, stdout, "program:\n{src}");
 }
 
