@@ -397,7 +397,10 @@ fn read_text(path: &Path) -> std::io::Result<String> {
     }
     buf.truncate(filled);
     String::from_utf8(buf).map_err(|_| {
-        std::io::Error::new(std::io::ErrorKind::InvalidData, "stream did not contain valid UTF-8")
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
     })
 }
 

@@ -26,6 +26,24 @@ pub struct BuiltinDef {
     pub doc: &'static str,
 }
 
+impl BuiltinDef {
+    pub const fn new(
+        module: &'static str,
+        name: &'static str,
+        func: NativeFnPtr,
+        caps: &'static [&'static str],
+        doc: &'static str,
+    ) -> BuiltinDef {
+        BuiltinDef {
+            name,
+            module,
+            func,
+            caps,
+            doc,
+        }
+    }
+}
+
 impl std::fmt::Debug for BuiltinDef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "<builtin {}>", self.name)

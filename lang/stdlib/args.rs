@@ -410,13 +410,7 @@ const fn f(
     caps: &'static [&'static str],
     doc: &'static str,
 ) -> BuiltinDef {
-    BuiltinDef {
-        name,
-        module: "args",
-        func,
-        caps,
-        doc,
-    }
+    BuiltinDef::new("args", name, func, caps, doc)
 }
 
 const R: &[&str] = &["args:read"];

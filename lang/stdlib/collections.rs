@@ -406,13 +406,7 @@ fn chunk(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 }
 
 const fn f(name: &'static str, func: NativeFnPtr, doc: &'static str) -> BuiltinDef {
-    BuiltinDef {
-        name,
-        module: "collections",
-        func,
-        caps: &[],
-        doc,
-    }
+    BuiltinDef::new("collections", name, func, &[], doc)
 }
 
 pub static MODULE: ModuleDef = ModuleDef {

@@ -47,13 +47,7 @@ const fn f(
     func: crate::builtins::NativeFnPtr,
     doc: &'static str,
 ) -> BuiltinDef {
-    BuiltinDef {
-        name,
-        module: "console",
-        func,
-        caps: &[],
-        doc,
-    }
+    BuiltinDef::new("console", name, func, &[], doc)
 }
 
 pub static MODULE: ModuleDef = ModuleDef {

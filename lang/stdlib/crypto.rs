@@ -268,13 +268,7 @@ const fn f(
     caps: &'static [&'static str],
     doc: &'static str,
 ) -> BuiltinDef {
-    BuiltinDef {
-        name,
-        module: "crypto",
-        func,
-        caps,
-        doc,
-    }
+    BuiltinDef::new("crypto", name, func, caps, doc)
 }
 
 pub static MODULE: ModuleDef = ModuleDef {

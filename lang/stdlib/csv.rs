@@ -277,13 +277,7 @@ const fn f(
     caps: &'static [&'static str],
     doc: &'static str,
 ) -> BuiltinDef {
-    BuiltinDef {
-        name,
-        module: "csv",
-        func,
-        caps,
-        doc,
-    }
+    BuiltinDef::new("csv", name, func, caps, doc)
 }
 
 const R: &[&str] = &["file:read"];

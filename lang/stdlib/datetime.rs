@@ -1123,13 +1123,7 @@ fn utc(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 }
 
 const fn f(name: &'static str, func: NativeFnPtr, doc: &'static str) -> BuiltinDef {
-    BuiltinDef {
-        name,
-        module: "datetime",
-        func,
-        caps: &[],
-        doc,
-    }
+    BuiltinDef::new("datetime", name, func, &[], doc)
 }
 
 pub static MODULE: ModuleDef = ModuleDef {

@@ -154,13 +154,7 @@ const fn f(
     caps: &'static [&'static str],
     doc: &'static str,
 ) -> BuiltinDef {
-    BuiltinDef {
-        name,
-        module: "env",
-        func,
-        caps,
-        doc,
-    }
+    BuiltinDef::new("env", name, func, caps, doc)
 }
 
 const R: &[&str] = &["env:read"];

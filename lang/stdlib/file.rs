@@ -504,13 +504,7 @@ const fn f(
     caps: &'static [&'static str],
     doc: &'static str,
 ) -> BuiltinDef {
-    BuiltinDef {
-        name,
-        module: "file",
-        func,
-        caps,
-        doc,
-    }
+    BuiltinDef::new("file", name, func, caps, doc)
 }
 
 const R: &[&str] = &["file:read"];

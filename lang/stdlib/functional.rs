@@ -488,13 +488,7 @@ fn juxt(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 }
 
 const fn f(name: &'static str, func: NativeFnPtr, doc: &'static str) -> BuiltinDef {
-    BuiltinDef {
-        name,
-        module: "functional",
-        func,
-        caps: &[],
-        doc,
-    }
+    BuiltinDef::new("functional", name, func, &[], doc)
 }
 
 pub static MODULE: ModuleDef = ModuleDef {

@@ -489,13 +489,7 @@ const fn f(
     caps: &'static [&'static str],
     doc: &'static str,
 ) -> BuiltinDef {
-    BuiltinDef {
-        name,
-        module: "http",
-        func,
-        caps,
-        doc,
-    }
+    BuiltinDef::new("http", name, func, caps, doc)
 }
 
 const N: &[&str] = &["network:http"];

@@ -732,13 +732,7 @@ fn merge(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 }
 
 const fn f(name: &'static str, func: NativeFnPtr, doc: &'static str) -> BuiltinDef {
-    BuiltinDef {
-        name,
-        module: "json",
-        func,
-        caps: &[],
-        doc,
-    }
+    BuiltinDef::new("json", name, func, &[], doc)
 }
 
 pub static MODULE: ModuleDef = ModuleDef {

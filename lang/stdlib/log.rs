@@ -353,13 +353,7 @@ const fn f(
     caps: &'static [&'static str],
     doc: &'static str,
 ) -> BuiltinDef {
-    BuiltinDef {
-        name,
-        module: "log",
-        func,
-        caps,
-        doc,
-    }
+    BuiltinDef::new("log", name, func, caps, doc)
 }
 
 const A: &[&str] = &["file:append"];

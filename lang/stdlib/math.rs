@@ -412,13 +412,7 @@ fn random(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 }
 
 const fn f(name: &'static str, func: NativeFnPtr, doc: &'static str) -> BuiltinDef {
-    BuiltinDef {
-        name,
-        module: "math",
-        func,
-        caps: &[],
-        doc,
-    }
+    BuiltinDef::new("math", name, func, &[], doc)
 }
 
 fn constant(name: &str) -> Option<Value> {

@@ -494,13 +494,7 @@ const fn f(
     caps: &'static [&'static str],
     doc: &'static str,
 ) -> BuiltinDef {
-    BuiltinDef {
-        name,
-        module: "path",
-        func,
-        caps,
-        doc,
-    }
+    BuiltinDef::new("path", name, func, caps, doc)
 }
 
 const R: &[&str] = &["file:read"];

@@ -291,13 +291,7 @@ fn random_indices(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 }
 
 const fn f(name: &'static str, func: NativeFnPtr, doc: &'static str) -> BuiltinDef {
-    BuiltinDef {
-        name,
-        module: "random",
-        func,
-        caps: &[],
-        doc,
-    }
+    BuiltinDef::new("random", name, func, &[], doc)
 }
 
 pub static MODULE: ModuleDef = ModuleDef {

@@ -2070,13 +2070,7 @@ flag_fn!(flag_verbose, "VERBOSE", VERBOSE);
 flag_fn!(flag_ascii, "ASCII", ASCII);
 
 const fn f(name: &'static str, func: NativeFnPtr, doc: &'static str) -> BuiltinDef {
-    BuiltinDef {
-        name,
-        module: "regex",
-        func,
-        caps: &[],
-        doc,
-    }
+    BuiltinDef::new("regex", name, func, &[], doc)
 }
 
 pub static MODULE: ModuleDef = ModuleDef {
