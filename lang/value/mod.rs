@@ -24,7 +24,7 @@ use std::fmt;
 use std::rc::Rc;
 
 /// A runtime value. 16 bytes: every heap variant is a thin `Rc`.
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub enum Value {
     #[default]
     Null,
@@ -51,6 +51,35 @@ pub enum Value {
     Cell(Rc<RefCell<Value>>),
     /// An unassigned variable (VM-internal).
     Undef,
+}
+
+impl Clone for Value {
+    /// Inlined (the derived version is an out-of-line call on the VM's
+    /// hottest paths); scalars copy, heap variants bump a count.
+    #[inline(always)]
+    fn clone(&self) -> Value {
+        match self {
+            Value::Null => Value::Null,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Int(i) => Value::Int(*i),
+            Value::Float(f) => Value::Float(*f),
+            Value::Big(b) => Value::Big(b.clone()),
+            Value::Str(s) => Value::Str(s.clone()),
+            Value::Array(a) => Value::Array(a.clone()),
+            Value::Tuple(t) => Value::Tuple(t.clone()),
+            Value::Object(o) => Value::Object(o.clone()),
+            Value::Function(f) => Value::Function(f.clone()),
+            Value::Builtin(b) => Value::Builtin(b),
+            Value::Native(n) => Value::Native(n.clone()),
+            Value::Module(m) => Value::Module(m.clone()),
+            Value::Host(h) => Value::Host(h.clone()),
+            Value::Bytes(b) => Value::Bytes(b.clone()),
+            Value::Error(e) => Value::Error(e.clone()),
+            Value::Iter(i) => Value::Iter(i.clone()),
+            Value::Cell(c) => Value::Cell(c.clone()),
+            Value::Undef => Value::Undef,
+        }
+    }
 }
 
 /// An immutable string with its length in code points.
