@@ -132,7 +132,7 @@ pub fn run_program(
     };
     let mut outcome = ExecOutcome::new(status);
     outcome.stdout = vm.host.console.take_stdout();
-    outcome.stderr = vm.host.console.captured_stderr();
+    outcome.stderr = vm.host.console.take_stderr();
     outcome.violations = std::mem::take(&mut vm.violations);
     outcome.globals = vm
         .env

@@ -115,6 +115,7 @@ pub fn check_with(expect: &Expect, outcome: &ExecOutcome, ctx: &Context<'_>) -> 
     };
     c.status(expect, &outcome.status);
     c.stdout(expect, &outcome.stdout);
+    c.stderr(expect, &outcome.stderr);
     for (name, want) in &expect.globals {
         match outcome.globals.get(name) {
             Some(got) if values_equal(want, got, expect.tolerance) => {}
@@ -243,6 +244,26 @@ impl Checker {
             None
         };
         self.fail(what, expected, actual, diff);
+    }
+
+    fn stderr(&mut self, e: &Expect, err: &str) {
+        if let Some(want) = &e.stderr {
+            if want != err {
+                let diff = (want.contains('\n') || err.contains('\n'))
+                    .then(|| unified_diff(want, err, self.colour));
+                self.fail("stderr", show_text(want), show_text(err), diff);
+            }
+        }
+        for part in &e.stderr_contains {
+            if !err.contains(part.as_str()) {
+                self.fail(
+                    "stderr",
+                    format!("stderr containing {part:?}"),
+                    show_text(err),
+                    None,
+                );
+            }
+        }
     }
 
     fn stdout(&mut self, e: &Expect, out: &str) {

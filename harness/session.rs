@@ -184,6 +184,7 @@ impl Session {
         };
         let mut outcome = ExecOutcome::new(status);
         outcome.stdout = st.vm.host.console.take_stdout();
+        outcome.stderr = st.vm.host.console.take_stderr();
         outcome.violations = st.vm.violations[seen_violations..].to_vec();
         st.violations_seen = st.vm.violations.len();
         outcome.globals = st
@@ -220,6 +221,7 @@ impl Session {
         let mut st = self.lock();
         let mut o = ExecOutcome::new(Status::Ok { value: Data::Null });
         o.stdout = st.vm.host.console.take_stdout();
+        o.stderr = st.vm.host.console.take_stderr();
         o.violations = st.vm.violations[st.violations_seen..].to_vec();
         st.violations_seen = st.vm.violations.len();
         o

@@ -333,6 +333,7 @@ fn run_callback_case(case: &Case, timeout: Duration) -> (ExecOutcome, Vec<Record
                 },
             };
             call.stdout = format!("{}{}", outcome.stdout, call.stdout);
+            call.stderr = format!("{}{}", outcome.stderr, call.stderr);
             let mut violations = std::mem::take(&mut outcome.violations);
             violations.extend(call.violations);
             call.violations = violations;

@@ -1134,6 +1134,8 @@ impl<'a> Ctx<'a> {
             tolerance,
             stdout: t.stdout.clone(),
             stdout_contains: t.stdout_contains.iter().flat_map(|s| s.0.clone()).collect(),
+            stderr: t.stderr.clone(),
+            stderr_contains: t.stderr_contains.iter().flat_map(|s| s.0.clone()).collect(),
             stdout_matches: t
                 .stdout_matches
                 .iter()

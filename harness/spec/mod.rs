@@ -172,6 +172,9 @@ pub struct Expect {
     pub stdout: Option<String>,
     pub stdout_contains: Vec<String>,
     pub stdout_matches: Vec<regex::Regex>,
+    /// What the code wrote to stderr: exact text / substrings.
+    pub stderr: Option<String>,
+    pub stderr_contains: Vec<String>,
     /// Subset match.
     pub globals: IndexMap<String, Data>,
     pub error: Option<ErrorSpec>,
@@ -189,6 +192,8 @@ impl Expect {
             && self.stdout.is_none()
             && self.stdout_contains.is_empty()
             && self.stdout_matches.is_empty()
+            && self.stderr.is_none()
+            && self.stderr_contains.is_empty()
             && self.globals.is_empty()
             && self.error.is_none()
             && self.violations.is_empty()

@@ -733,6 +733,10 @@ pub struct ExpectTable {
     pub stdout_contains: Option<OneOrMany<String>>,
     /// Regular expression(s) the output must match (^ and $ match at line boundaries).
     pub stdout_matches: Option<OneOrMany<RegexText>>,
+    /// Exactly what the code wrote to stderr (`console.error`, `console.warn`).
+    pub stderr: Option<String>,
+    /// Substring(s) stderr must contain.
+    pub stderr_contains: Option<OneOrMany<String>>,
     /// Variables that must exist after the run with these values (other variables are ignored).
     #[schemars(with = "Option<IndexMap<String, serde_json::Value>>")]
     pub globals: Option<IndexMap<String, Data>>,
@@ -932,6 +936,8 @@ impl ExpectTable {
             stdout,
             stdout_contains,
             stdout_matches,
+            stderr,
+            stderr_contains,
             globals,
             error,
             violation,
@@ -952,6 +958,8 @@ impl ExpectTable {
             && self.stdout.is_none()
             && self.stdout_contains.is_none()
             && self.stdout_matches.is_none()
+            && self.stderr.is_none()
+            && self.stderr_contains.is_none()
             && self.globals.is_none()
             && self.error.is_none()
             && self.violation.is_none()

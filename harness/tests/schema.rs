@@ -74,6 +74,8 @@ fn schema_knows_every_key_and_rejects_others() {
             "globals",
             "result",
             "result_json",
+            "stderr",
+            "stderr_contains",
             "stdout",
             "stdout_contains",
             "stdout_matches",

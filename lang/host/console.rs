@@ -17,6 +17,10 @@ pub trait Console: Send {
     fn take_stdout(&mut self) -> String {
         String::new()
     }
+    /// Takes the captured stderr, leaving it empty.
+    fn take_stderr(&mut self) -> String {
+        String::new()
+    }
 }
 
 /// Captures output in memory and reads scripted input.
@@ -54,6 +58,9 @@ impl Console for CapturedConsole {
     }
     fn take_stdout(&mut self) -> String {
         std::mem::take(&mut self.stdout)
+    }
+    fn take_stderr(&mut self) -> String {
+        std::mem::take(&mut self.stderr)
     }
 }
 
