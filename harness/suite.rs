@@ -103,11 +103,14 @@ pub fn build_world(case: &Case) -> World {
     host.clock = Arc::new(clock);
     host.random = Box::new(SeededRandom::new(case.seed.unwrap_or(0)));
     host.modules = Arc::new(modules);
-    host.args = vec![case
-        .file
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "main.ml".into())];
+    host.args = std::iter::once(
+        case.file
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "main.ml".into()),
+    )
+    .chain(case.argv.iter().cloned())
+    .collect();
     World { host, http }
 }
 

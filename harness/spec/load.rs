@@ -754,6 +754,12 @@ impl<'a> Ctx<'a> {
             clock: c.clock.or(d.clock),
             seed: c.seed.or(d.seed),
             stdin: c.stdin.as_ref().or(d.stdin.as_ref()).cloned(),
+            argv: c
+                .argv
+                .as_ref()
+                .or(d.argv.as_ref())
+                .cloned()
+                .unwrap_or_default(),
             modules,
             module_paths,
             globals,

@@ -84,6 +84,8 @@ pub struct Case {
     pub clock: Option<ClockSpec>,
     pub seed: Option<u64>,
     pub stdin: Option<String>,
+    /// Program arguments after the script name.
+    pub argv: Vec<String>,
     /// User modules by import name (dotted).
     pub modules: IndexMap<String, UserModule>,
     /// Directories searched for `import a.b` (`a/b.ml`).

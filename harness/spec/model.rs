@@ -901,6 +901,9 @@ case_structs! {
     seed: Option<u64>,
     /// Text available as standard input.
     stdin: Option<String>,
+    /// Program arguments after the script name (what `args.all()` returns
+    /// after it).
+    argv: Option<Vec<String>>,
     /// User ML modules: import name -> path of a .ml file, or { code = "..." }.
     modules: Option<IndexMap<String, Sp<ModuleSpec>>>,
     /// Directories searched by `import a.b` (for a/b.ml).
