@@ -62,6 +62,7 @@ impl Backend for NativeBackend {
                     job.interrupt,
                     deadline,
                     &req.globals,
+                    req.collect_globals,
                 )
             }
             Err(e) => ExecOutcome::new(Status::Error {
@@ -109,6 +110,7 @@ pub fn is_reported_global(v: &Value) -> bool {
 
 /// Runs a compiled program in a fresh VM and collects everything the
 /// outcome reports.
+#[allow(clippy::too_many_arguments)]
 pub fn run_program(
     program: &std::sync::Arc<mlpy_lang::Program>,
     host: Host,
@@ -117,6 +119,7 @@ pub fn run_program(
     interrupt: Interrupt,
     deadline: Option<Instant>,
     globals: &[(String, Data)],
+    collect_globals: bool,
 ) -> ExecOutcome {
     let mut vm = Vm::new(host, grants, limits);
     vm.interrupt = interrupt;
@@ -134,12 +137,14 @@ pub fn run_program(
     outcome.stdout = vm.host.console.take_stdout();
     outcome.stderr = vm.host.console.take_stderr();
     outcome.violations = std::mem::take(&mut vm.violations);
-    outcome.globals = vm
-        .env
-        .defined()
-        .filter(|(_, v)| is_reported_global(v))
-        .map(|(k, v)| (k.to_string(), Data::from_value(&v)))
-        .collect();
+    if collect_globals {
+        outcome.globals = vm
+            .env
+            .defined()
+            .filter(|(_, v)| is_reported_global(v))
+            .map(|(k, v)| (k.to_string(), Data::from_value(&v)))
+            .collect();
+    }
     // Functions refer to themselves through globals: break those cycles.
     vm.clear_globals();
     outcome

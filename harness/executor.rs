@@ -59,6 +59,9 @@ pub struct ExecRequest {
     pub globals: Vec<(String, Data)>,
     /// Overrides the executor's limits.
     pub limits: Option<Limits>,
+    /// Report top-level variables in the outcome (default true). Turning
+    /// it off saves converting large globals to plain data.
+    pub collect_globals: bool,
 }
 
 impl ExecRequest {
@@ -73,6 +76,7 @@ impl ExecRequest {
             timeout: None,
             globals: Vec::new(),
             limits: None,
+            collect_globals: true,
         }
     }
     pub fn grants(mut self, grants: GrantSet) -> ExecRequest {

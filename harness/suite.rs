@@ -205,6 +205,7 @@ pub fn run_case(executor: &Executor, case: &Case, options: &RunOptions) -> CaseR
                         .map(|(k, v)| (k.clone(), v.clone()))
                         .collect(),
                     limits: None,
+                    collect_globals: !case.expect.globals.is_empty(),
                 };
                 Box::pin(executor.execute(req))
             })

@@ -242,6 +242,7 @@ pub fn exec_stdin() -> ExitCode {
                     mlpy_lang::vm::Interrupt::new(),
                     deadline,
                     &globals,
+                    true,
                 )
             }
         }
