@@ -45,22 +45,68 @@ pub fn run(allow_all: bool) -> ExitCode {
             print!("ml> ");
             let _ = std::io::stdout().flush();
         }
-        let Some(Ok(line)) = lines.next() else {
+        let Some(Ok(first)) = lines.next() else {
             break;
         };
-        let line = line.trim();
-        if line.is_empty() {
+        let first = first.trim();
+        if first.is_empty() {
             continue;
         }
-        if line.starts_with('.') {
-            if !command(&session, line) {
+        if first.starts_with('.') {
+            if !command(&session, first) {
                 break;
             }
             continue;
         }
-        show(&session.execute(&with_semicolon(line)));
+        // Keep reading while brackets are open (a function typed over
+        // several lines), up to an empty line.
+        let mut code = first.to_string();
+        while open_brackets(&code) > 0 {
+            if interactive {
+                print!("... ");
+                let _ = std::io::stdout().flush();
+            }
+            match lines.next() {
+                Some(Ok(more)) if !more.trim().is_empty() => {
+                    code.push('\n');
+                    code.push_str(&more);
+                }
+                _ => break,
+            }
+        }
+        show(&session.execute(&with_semicolon(code.trim())));
     }
     ExitCode::SUCCESS
+}
+
+/// How many `(`, `[`, `{` are still open, ignoring strings and comments.
+fn open_brackets(code: &str) -> i64 {
+    let mut depth = 0i64;
+    let mut chars = code.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' | '\'' => {
+                while let Some(d) = chars.next() {
+                    if d == '\\' {
+                        chars.next();
+                    } else if d == c {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'/') => {
+                for d in chars.by_ref() {
+                    if d == '\n' {
+                        break;
+                    }
+                }
+            }
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    depth
 }
 
 /// REPL convenience: end a simple statement with `;`.
