@@ -214,7 +214,7 @@ impl Vm {
         r
     }
 
-    #[inline]
+    #[inline(always)]
     fn push_frame(&mut self, closure: Rc<Closure>, argc: usize) -> VmResult<()> {
         let proto = &closure.rt.program.protos[closure.proto as usize];
         if argc != proto.nparams as usize {
