@@ -96,7 +96,13 @@ pub fn run(args: RunArgs) -> ExitCode {
     let json = args.json;
     let timeout = args.timeout;
     let file = Arc::new(SourceFile::new(args.file.clone(), text));
-    let finished = run_on_vm_thread(move || execute(file, grants, timeout, json));
+    // A bug in the runtime must still end as a reported error, not a crash.
+    let finished = run_on_vm_thread(move || {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            execute(file, grants, timeout, json)
+        }))
+        .unwrap_or_else(|p| internal_failure(&p))
+    });
     if json {
         let report = RunReport {
             status: finished.status,
@@ -120,6 +126,31 @@ pub fn run(args: RunArgs) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+fn internal_failure(p: &Box<dyn std::any::Any + Send>) -> Finished {
+    let msg = p
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "unknown panic".into());
+    Finished {
+        status: "error",
+        result: Data::Null,
+        globals: Default::default(),
+        stdout: String::new(),
+        error: Some(ErrorInfo {
+            kind: "InternalError".into(),
+            message: format!("internal error: {msg}"),
+            line: None,
+            column: None,
+            file: None,
+            rendered: format!("InternalError: internal error: {msg}\n"),
+            violation: None,
+        }),
+        violations: Vec::new(),
+        duration: Duration::ZERO,
     }
 }
 

@@ -199,7 +199,16 @@ pub fn run(args: TestArgs) -> ExitCode {
             let Some(case) = cases.get(i) else {
                 return;
             };
-            let ev = run_one(case, &executor, &options, &args);
+            // A runtime bug fails this case; it never loses the others.
+            let ev = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                run_one(case, &executor, &options, &args)
+            }))
+            .unwrap_or_else(|_| {
+                let mut ev = CaseEvent::new(case);
+                ev.status = CaseStatus::Failed;
+                ev.message = "internal error: the run panicked\n".into();
+                ev
+            });
             if ev.status == CaseStatus::Failed && args.fail_fast {
                 stop.store(true, Ordering::Relaxed);
             }
