@@ -73,7 +73,7 @@ fn run_trial(case: &mlpy_harness::spec::Case, bless_mode: bool) -> Result<(), Fa
     if bless_mode {
         if let Ok(b) = bless(case, &result.outcome) {
             if !b.changes.is_empty() {
-                eprintln!("blessed {}", case.full_name);
+                eprintln!("{b}");
                 return Ok(());
             }
         }
