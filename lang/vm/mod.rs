@@ -42,7 +42,10 @@ impl Closure {
 }
 
 struct Frame {
-    closure: Rc<Closure>,
+    /// The running function. It is owned by the callee slot just below
+    /// `base` (every call keeps the function value there until the frame
+    /// returns), so the frame needs no reference count of its own.
+    closure: *const Closure,
     pc: usize,
     /// Stack index of the first argument (the callee sits just below).
     base: usize,
@@ -199,7 +202,7 @@ impl Vm {
         self.stack.push(Value::Function(closure.clone()));
         let argc = args.len();
         self.stack.extend(args);
-        if let Err(e) = self.push_frame(closure, argc) {
+        if let Err(e) = self.push_frame(Rc::as_ptr(&closure), argc) {
             self.stack.truncate(callee_at);
             return Err(e);
         }
@@ -214,9 +217,13 @@ impl Vm {
         r
     }
 
+    /// Enters `closure`, whose function value sits in the callee slot
+    /// below its `argc` arguments at the top of the stack.
     #[inline(always)]
-    fn push_frame(&mut self, closure: Rc<Closure>, argc: usize) -> VmResult<()> {
-        let proto = &closure.rt.program.protos[closure.proto as usize];
+    fn push_frame(&mut self, closure: *const Closure, argc: usize) -> VmResult<()> {
+        // SAFETY: the callee slot holds an `Rc` of this closure (see `Frame`).
+        let c = unsafe { &*closure };
+        let proto = &c.rt.program.protos[c.proto as usize];
         if argc != proto.nparams as usize {
             return Err(arity_error(&proto.name, proto.nparams as usize, argc));
         }
@@ -279,13 +286,12 @@ impl Vm {
     fn execute(&mut self, entry: usize) -> VmResult<Value> {
         'outer: loop {
             let frame = self.frames.last().expect("frame");
-            // SAFETY: the frame's `Rc` keeps the closure alive for as long
-            // as the frame exists, and the pointee never moves. Every path
-            // that pops or truncates this frame (`Return`, unwinding) leaves
-            // the loop body (`continue 'outer` or `return`) before `closure`
-            // or anything borrowed from it is used again. Not cloning the
-            // `Rc` here saves a count update on every call and return.
-            let closure: &Closure = unsafe { &*Rc::as_ptr(&frame.closure) };
+            // SAFETY: the callee slot's `Rc` keeps the closure alive for as
+            // long as the frame exists, and the pointee never moves. Every
+            // path that pops or truncates this frame (`Return`, unwinding)
+            // leaves the loop body (`continue 'outer` or `return`) before
+            // `closure` or anything borrowed from it is used again.
+            let closure: &Closure = unsafe { &*frame.closure };
             let mut pc = frame.pc;
             let base = frame.base;
             let rt = &*closure.rt;
@@ -630,7 +636,7 @@ impl Vm {
                         let callee_at = self.stack.len() - argc as usize - 1;
                         match &self.stack[callee_at] {
                             Value::Function(c) => {
-                                let c = c.clone();
+                                let c = Rc::as_ptr(c);
                                 self.frames.last_mut().expect("frame").pc = pc;
                                 tri!(self.push_frame(c, argc as usize));
                                 continue 'outer;
@@ -666,8 +672,11 @@ impl Vm {
                         let target = tri!(access::method_target(self, &recv, name));
                         match target {
                             access::MethodTarget::Value(Value::Function(c)) => {
-                                self.stack[recv_at] = Value::Function(c.clone());
-                                tri!(self.push_frame(c, argc as usize));
+                                // The function takes the receiver's slot as
+                                // its callee slot, which owns it (`Frame`).
+                                let ptr = Rc::as_ptr(&c);
+                                self.stack[recv_at] = Value::Function(c);
+                                tri!(self.push_frame(ptr, argc as usize));
                                 continue 'outer;
                             }
                             access::MethodTarget::Value(f) => {
@@ -873,9 +882,11 @@ impl Vm {
             if err.0.trace.len() >= 20 {
                 break;
             }
-            let proto = &f.closure.rt.program.protos[f.closure.proto as usize];
+            // SAFETY: frames at or above `entry` are still live here.
+            let c = unsafe { &*f.closure };
+            let proto = &c.rt.program.protos[c.proto as usize];
             let site = proto.spans.get(f.pc.saturating_sub(1)).map(|s| ErrorLoc {
-                file: f.closure.rt.program.file.clone(),
+                file: c.rt.program.file.clone(),
                 span: *s,
             });
             err.0.trace.push((proto.name.to_string(), site));
