@@ -464,17 +464,17 @@ fn probe(vm: &mut Vm, args: &[Value], func: &str) -> VmResult<Option<crate::host
     Ok(vm.host.fs.metadata(&p))
 }
 
-fn exists(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+pub(crate) fn exists(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::Bool(probe(vm, args, "exists")?.is_some()))
 }
 
-fn is_file(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+pub(crate) fn is_file(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::Bool(
         probe(vm, args, "isFile")?.is_some_and(|m| m.is_file),
     ))
 }
 
-fn is_directory(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+pub(crate) fn is_directory(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::Bool(
         probe(vm, args, "isDirectory")?.is_some_and(|m| m.is_dir),
     ))

@@ -202,28 +202,8 @@ fn delimiter(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 // ---- file-system queries (file:read) ----
 
-fn probe(vm: &mut Vm, args: &[Value], func: &str) -> VmResult<Option<crate::host::Metadata>> {
-    arity(func, args, 1, 1)?;
-    let path = path_arg(args, 0, func)?;
-    let p = gate(vm, "file:read", path)?;
-    Ok(vm.host.fs.metadata(&p))
-}
-
-fn exists(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    Ok(Value::Bool(probe(vm, args, "exists")?.is_some()))
-}
-
-fn is_file(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    Ok(Value::Bool(
-        probe(vm, args, "isFile")?.is_some_and(|m| m.is_file),
-    ))
-}
-
-fn is_directory(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    Ok(Value::Bool(
-        probe(vm, args, "isDirectory")?.is_some_and(|m| m.is_dir),
-    ))
-}
+// `exists`, `isFile` and `isDirectory` are the `file` module's probes.
+use super::file::{exists, is_directory, is_file};
 
 /// May the program see the entry `path` inside a listing of `parent`?
 fn visible(vm: &Vm, parent_readable: bool, path: &str) -> bool {
