@@ -268,19 +268,19 @@ fn slice_fn(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::array(slice(&all, opt(args, 1), opt(args, 2))?))
 }
 
-fn reverse(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+pub(crate) fn reverse(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("reverse", args, 1, 1)?;
     let mut out = items(vm, &args[0])?;
     out.reverse();
     Ok(Value::array(out))
 }
 
-fn unique(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+pub(crate) fn unique(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("unique", args, 1, 1)?;
     Ok(Value::array(unique_items(items(vm, &args[0])?)?))
 }
 
-fn flatten(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+pub(crate) fn flatten(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("flatten", args, 1, 1)?;
     let all = items(vm, &args[0])?;
     Ok(Value::array(flatten_items(vm, all)?))

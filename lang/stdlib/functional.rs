@@ -3,7 +3,7 @@
 //! memoize, constant, ifElse, cond, juxt, curry2) are native values that
 //! call back into ML with `vm.call_value`.
 
-use super::collections::{call1, chunks, flatten_items, items, slice, unique_items};
+use super::collections::{call1, chunks, flatten, items, reverse, slice, unique};
 use crate::builtins::{arity, check_len, int_arg, BuiltinDef, NativeFnPtr};
 use crate::error::{MlError, VmResult};
 use crate::value::{Key, Object, Value};
@@ -177,24 +177,6 @@ fn group_by(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         obj.insert(k, Value::array(g));
     }
     Ok(Value::object(obj))
-}
-
-fn unique(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("unique", args, 1, 1)?;
-    Ok(Value::array(unique_items(items(vm, &args[0])?)?))
-}
-
-fn reverse(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("reverse", args, 1, 1)?;
-    let mut all = items(vm, &args[0])?;
-    all.reverse();
-    Ok(Value::array(all))
-}
-
-fn flatten(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("flatten", args, 1, 1)?;
-    let all = items(vm, &args[0])?;
-    Ok(Value::array(flatten_items(vm, all)?))
 }
 
 fn is_int(v: &Value) -> bool {
