@@ -42,44 +42,6 @@ fn mem_host_with(files: &[(&str, &[u8])]) -> (Host, Arc<MemoryFs>) {
     (host, fs)
 }
 
-/// Adds the final `;` that snippets leave out.
-fn norm(src: &str) -> String {
-    let t = src.trim_end();
-    if t.ends_with(';') || t.ends_with('}') {
-        t.to_string()
-    } else {
-        format!("{t};")
-    }
-}
-
-fn run_w(src: &str, grants: &[&str], host: Host) -> (Ran, Vec<Violation>) {
-    run_world(&norm(src), grants, host)
-}
-
-#[track_caller]
-fn expect_ok(src: &str, grants: &[&str], host: Host) -> String {
-    let (ran, v) = run_w(src, grants, host);
-    match ran.result {
-        Ok(r) => {
-            assert!(v.is_empty(), "unexpected violations {v:?}\nprogram:\n{src}");
-            r
-        }
-        Err(e) => panic!("program failed: {e:?}\ngrants: {grants:?}\nprogram:\n{src}"),
-    }
-}
-
-#[track_caller]
-fn expect_err(src: &str, grants: &[&str], host: Host, kind: &str) -> String {
-    let (ran, _) = run_w(src, grants, host);
-    match ran.result {
-        Err((k, _, msg)) => {
-            assert_eq!(k, kind, "message: {msg}\nprogram:\n{src}");
-            msg
-        }
-        Ok(r) => panic!("expected {kind}, got {r}\nprogram:\n{src}"),
-    }
-}
-
 #[track_caller]
 fn expect_denied(src: &str, grants: &[&str], host: Host, cap: &str, resource: &str) {
     let (ran, v) = run_w(src, grants, host);

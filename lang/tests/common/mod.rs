@@ -137,3 +137,43 @@ pub fn run_world(src: &str, grants: &[&str], host: Host) -> (Ran, Vec<mlpy_lang:
     let (ran, violations, _) = run_world_full(src, grants, host);
     (ran, violations)
 }
+
+// ---- shared by the world-touching stdlib tests ----
+
+/// Adds the final `;` that snippets leave out.
+pub fn norm(src: &str) -> String {
+    let t = src.trim_end();
+    if t.ends_with(';') || t.ends_with('}') {
+        t.to_string()
+    } else {
+        format!("{t};")
+    }
+}
+
+pub fn run_w(src: &str, grants: &[&str], host: Host) -> (Ran, Vec<mlpy_lang::Violation>) {
+    run_world(&norm(src), grants, host)
+}
+
+#[track_caller]
+pub fn expect_ok(src: &str, grants: &[&str], host: Host) -> String {
+    let (ran, v) = run_w(src, grants, host);
+    match ran.result {
+        Ok(r) => {
+            assert!(v.is_empty(), "unexpected violations {v:?}\nprogram:\n{src}");
+            r
+        }
+        Err(e) => panic!("program failed: {e:?}\ngrants: {grants:?}\nprogram:\n{src}"),
+    }
+}
+
+#[track_caller]
+pub fn expect_err(src: &str, grants: &[&str], host: Host, kind: &str) -> String {
+    let (ran, _) = run_w(src, grants, host);
+    match ran.result {
+        Err((k, _, msg)) => {
+            assert_eq!(k, kind, "message: {msg}\nprogram:\n{src}");
+            msg
+        }
+        Ok(r) => panic!("expected {kind}, got {r}\nprogram:\n{src}"),
+    }
+}
