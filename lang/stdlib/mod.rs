@@ -98,13 +98,7 @@ pub struct ModuleCache {
 impl ModuleCache {
     /// Breaks reference cycles through user modules' globals.
     pub fn clear(&mut self) {
-        for (_, v) in self.loaded.drain() {
-            if let Value::Module(m) = v {
-                if let Module::Script { env, .. } = &*m {
-                    env.borrow_mut().clear();
-                }
-            }
-        }
+        crate::vm::env_break_cycles(self.loaded.drain().map(|(_, v)| v).collect());
     }
 
     pub fn std_loaded(&self) -> Vec<String> {

@@ -464,3 +464,32 @@ fn limits_stop_bad_programs() {
     check("a = []; a.append(a); str(a);", "[[...]]");
     check("function f(n) { return sorted([n], false); } s = 0; for (i in range(1000)) { s = s + f(i)[0]; } s;", "499500");
 }
+
+#[test]
+fn reference_cycles_in_globals_are_freed_at_the_end_of_a_run() {
+    use mlpy_lang::capability::GrantSet;
+    use mlpy_lang::host::Host;
+    use mlpy_lang::syntax::SourceFile;
+    use mlpy_lang::{compile, Limits, Value, Vm};
+    use std::rc::Rc;
+    use std::sync::Arc;
+    let src = "a = []; a.append(a); o = {}; o.me = o; function f() { return f; } g = fn() => a;";
+    let program = compile(Arc::new(SourceFile::new("cycles.ml", src))).unwrap();
+    let mut vm = Vm::new(
+        Host::captured(),
+        Arc::new(GrantSet::none()),
+        Limits::default(),
+    );
+    vm.run(&program).unwrap();
+    let (Some(Value::Array(a)), Some(Value::Object(o)), Some(Value::Function(f))) =
+        (vm.env.get("a"), vm.env.get("o"), vm.env.get("f"))
+    else {
+        panic!("globals missing");
+    };
+    let weak = (Rc::downgrade(&a), Rc::downgrade(&o), Rc::downgrade(&f));
+    drop((a, o, f));
+    vm.clear_globals();
+    assert!(weak.0.upgrade().is_none(), "array cycle leaked");
+    assert!(weak.1.upgrade().is_none(), "object cycle leaked");
+    assert!(weak.2.upgrade().is_none(), "function cycle leaked");
+}

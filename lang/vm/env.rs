@@ -59,9 +59,60 @@ impl Env {
     /// Breaks reference cycles through globals (functions that refer to
     /// themselves through their global name) so the memory is freed.
     pub fn clear(&mut self) {
-        for (_, c) in self.cells.drain(..) {
-            let v = std::mem::take(&mut *c.borrow_mut());
-            drop(v);
+        let values: Vec<Value> = self.take_values();
+        break_cycles(values);
+    }
+
+    /// Empties every cell, returning the values.
+    pub fn take_values(&mut self) -> Vec<Value> {
+        self.cells
+            .drain(..)
+            .filter_map(|(_, c)| c.try_borrow_mut().ok().map(|mut v| std::mem::take(&mut *v)))
+            .collect()
+    }
+}
+
+/// Empties every container, closure cell and module reachable from
+/// `values`, so that reference cycles among them (`a.append(a)`, a closure
+/// that captures itself) are freed. Only for values no one will read again:
+/// the end of a run, after its outcome has been converted to plain data.
+pub fn break_cycles(values: Vec<Value>) {
+    use crate::value::Module;
+    let mut work = values;
+    while let Some(v) = work.pop() {
+        match v {
+            Value::Array(a) => {
+                if let Ok(mut items) = a.try_borrow_mut() {
+                    work.append(&mut items);
+                }
+            }
+            Value::Object(o) => {
+                if let Ok(mut obj) = o.try_borrow_mut() {
+                    let obj = std::mem::take(&mut *obj);
+                    work.extend(obj.map.into_values());
+                }
+            }
+            Value::Tuple(t) => work.extend(t.iter().cloned()),
+            Value::Function(f) => {
+                for cell in f.cells.iter() {
+                    if let Ok(mut c) = cell.try_borrow_mut() {
+                        work.push(std::mem::take(&mut *c));
+                    }
+                }
+            }
+            Value::Cell(c) => {
+                if let Ok(mut c) = c.try_borrow_mut() {
+                    work.push(std::mem::take(&mut *c));
+                }
+            }
+            Value::Module(m) => {
+                if let Module::Script { env, .. } = &*m {
+                    if let Ok(mut env) = env.try_borrow_mut() {
+                        work.extend(env.take_values());
+                    }
+                }
+            }
+            _ => {}
         }
     }
 }

@@ -12,7 +12,7 @@ pub mod iter;
 pub mod limits;
 pub mod methods;
 
-pub use env::{Env, GlobalCell, ProgramRt};
+pub use env::{break_cycles as env_break_cycles, Env, GlobalCell, ProgramRt};
 pub use limits::{parse_duration, run_on_vm_thread, Interrupt, Limits, VM_THREAD_STACK};
 
 use crate::compile::{Capture, Op, Program};
