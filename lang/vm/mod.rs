@@ -509,10 +509,7 @@ impl Vm {
                         let holds = match &self.stack[base + s as usize] {
                             Value::Int(i) => cmp.holds(i.cmp(&(k as i64))),
                             Value::Undef => fail!(unbound_local(&proto.local_names[s as usize])),
-                            other => {
-                                let ord = tri!(value::compare(other, &Value::Int(k as i64)));
-                                ord.is_some_and(|o| cmp.holds(o))
-                            }
+                            other => tri!(cmp.test(other, k as i64)),
                         };
                         if !holds {
                             pc = t as usize;
@@ -531,8 +528,7 @@ impl Vm {
                                     Value::Undef => tri!(self.global_fallback(&rt.program, g)),
                                     v => v,
                                 };
-                                let ord = tri!(value::compare(&v, &Value::Int(k as i64)));
-                                ord.is_some_and(|o| cmp.holds(o))
+                                tri!(cmp.test(&v, k as i64))
                             }
                         };
                         if !holds {
