@@ -116,8 +116,6 @@ pub enum Cmp {
     Le,
     Gt,
     Ge,
-    Eq,
-    Ne,
 }
 
 impl Cmp {
@@ -128,20 +126,7 @@ impl Cmp {
             Cmp::Le => o.is_le(),
             Cmp::Gt => o.is_gt(),
             Cmp::Ge => o.is_ge(),
-            Cmp::Eq => o.is_eq(),
-            Cmp::Ne => o.is_ne(),
         }
-    }
-
-    /// `v <cmp> k` for any value: equality never raises (structural `==`),
-    /// ordering raises TypeError for non-numbers, NaN compares false.
-    pub fn test(self, v: &crate::value::Value, k: i64) -> crate::error::VmResult<bool> {
-        let k = crate::value::Value::Int(k);
-        Ok(match self {
-            Cmp::Eq => crate::value::values_equal(v, &k)?,
-            Cmp::Ne => !crate::value::values_equal(v, &k)?,
-            _ => crate::value::compare(v, &k)?.is_some_and(|o| self.holds(o)),
-        })
     }
 }
 

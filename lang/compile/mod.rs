@@ -639,8 +639,6 @@ impl<'a> Compiler<'a> {
                 BinOp::Le => Some(Cmp::Le),
                 BinOp::Gt => Some(Cmp::Gt),
                 BinOp::Ge => Some(Cmp::Ge),
-                BinOp::Eq => Some(Cmp::Eq),
-                BinOp::Ne => Some(Cmp::Ne),
                 _ => None,
             };
             if let (Some(cmp), ExprKind::Name(n), ExprKind::Int(k)) = (cmp, &lhs.kind, &rhs.kind) {

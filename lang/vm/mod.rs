@@ -509,7 +509,10 @@ impl Vm {
                         let holds = match &self.stack[base + s as usize] {
                             Value::Int(i) => cmp.holds(i.cmp(&(k as i64))),
                             Value::Undef => fail!(unbound_local(&proto.local_names[s as usize])),
-                            other => tri!(cmp.test(other, k as i64)),
+                            other => {
+                                let ord = tri!(value::compare(other, &Value::Int(k as i64)));
+                                ord.is_some_and(|o| cmp.holds(o))
+                            }
                         };
                         if !holds {
                             pc = t as usize;
@@ -528,7 +531,8 @@ impl Vm {
                                     Value::Undef => tri!(self.global_fallback(&rt.program, g)),
                                     v => v,
                                 };
-                                tri!(cmp.test(&v, k as i64))
+                                let ord = tri!(value::compare(&v, &Value::Int(k as i64)));
+                                ord.is_some_and(|o| cmp.holds(o))
                             }
                         };
                         if !holds {
