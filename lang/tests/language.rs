@@ -138,6 +138,19 @@ fn comparisons_and_logic() {
     check("bool(null);", "false");
     check("1 == 1 == true;", "true");
     check("!1 == false;", "true");
+    check(
+        "s = \"0\"; r = 0; if (s == 0) { r = 1; } elif (s != 0) { r = 2; } r;",
+        "2",
+    );
+    check("f = 0.0; r = 0; if (f == 0) { r = 1; } r;", "1");
+    check("b = true; r = 0; if (b == 1) { r = 1; } r;", "1");
+    check("n = null; r = 0; if (n != 0) { r = 1; } r;", "1");
+    check(
+        "function z(n) { if (n == 0) { return \"zero\"; } return z(n - 1); } z(5);",
+        "zero",
+    );
+    check("x = 5; while (x != 0) { x = x - 1; } x;", "0");
+    check_err("s = \"a\";\nif (s < 1) { }", "TypeError", 2);
 }
 
 #[test]
