@@ -76,8 +76,8 @@ builtins! {
     "keys" => keys, "keys(object): array of keys";
     "values" => values, "values(object): array of values";
     "sum" => sum, "sum(iterable, start = 0): numeric sum";
-    "min" => min, "min(*values) or min(array): smallest value";
-    "max" => max, "max(*values) or max(array): largest value";
+    "min" => min, "min(*values) or min(array): smallest value (any other single value is returned as it is)";
+    "max" => max, "max(*values) or max(array): largest value (any other single value is returned as it is)";
     "abs" => abs, "abs(number): absolute value";
     "round" => round, "round(number, precision = 0): Python rounding (ties to even)";
     "chr" => chr, "chr(code): one-character string";
@@ -136,6 +136,7 @@ pub fn int_arg(name: &str, v: &Value) -> VmResult<i64> {
     match v {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
+        Value::Host(h) if h.0.int_value().is_some() => Ok(v.as_int().unwrap_or(0)),
         Value::Big(_) => Err(MlError::new(
             ErrorKind::OverflowError,
             format!("{name}(): integer argument too large"),
@@ -235,8 +236,8 @@ fn float_to_int(f: f64) -> VmResult<Value> {
 
 fn int(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("int", args, 1, 2)?;
-    match &args[0] {
-        Value::Int(_) | Value::Big(_) => Ok(args[0].clone()),
+    match &*args[0].as_plain() {
+        v @ (Value::Int(_) | Value::Big(_)) => Ok(v.clone()),
         Value::Bool(b) => Ok(Value::Int(*b as i64)),
         Value::Float(f) => float_to_int(*f),
         Value::Str(s) => {
@@ -289,7 +290,7 @@ fn int(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn float(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("float", args, 1, 1)?;
-    match &args[0] {
+    match &*args[0].as_plain() {
         Value::Float(_) => Ok(args[0].clone()),
         Value::Int(_) | Value::Bool(_) | Value::Big(_) => {
             let f = args[0].as_f64().unwrap_or(0.0);
@@ -484,25 +485,16 @@ fn sum(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(total)
 }
 
-fn extreme(vm: &mut Vm, args: &[Value], name: &str, want_less: bool) -> VmResult<Value> {
+/// `min`/`max` as mlpy has them: no arguments or an empty array give
+/// null; a single array gives its extreme; any other single value is
+/// returned as it is (`min(42)` is 42, `min("cab")` is "cab").
+fn extreme(args: &[Value], want_less: bool) -> VmResult<Value> {
     let items = match args {
         [] => return Ok(Value::Null),
-        [single] => match single {
-            Value::Array(_)
-            | Value::Tuple(_)
-            | Value::Str(_)
-            | Value::Object(_)
-            | Value::Iter(_) => iter::collect(single, vm.limits.max_len)?,
-            other => {
-                return Err(MlError::type_error(format!(
-                    "'{}' object is not iterable",
-                    other.kind_name()
-                )))
-            }
-        },
+        [Value::Array(a)] => a.borrow().clone(),
+        [single] => return Ok(single.clone()),
         many => many.to_vec(),
     };
-    let _ = name;
     let mut best: Option<Value> = None;
     for item in items {
         best = Some(match best {
@@ -530,12 +522,12 @@ fn extreme(vm: &mut Vm, args: &[Value], name: &str, want_less: bool) -> VmResult
     Ok(best.unwrap_or(Value::Null))
 }
 
-fn min(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    extreme(vm, args, "min", true)
+fn min(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    extreme(args, true)
 }
 
-fn max(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    extreme(vm, args, "max", false)
+fn max(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    extreme(args, false)
 }
 
 pub fn abs_value(v: &Value) -> VmResult<Value> {
@@ -556,13 +548,14 @@ pub fn abs_value(v: &Value) -> VmResult<Value> {
 
 fn abs(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("abs", args, 1, 1)?;
-    abs_value(&args[0])
+    abs_value(&args[0].as_plain())
 }
 
 fn round(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("round", args, 1, 2)?;
     let nd = opt(args, 1).map(|v| int_arg("round", v)).transpose()?;
-    match &args[0] {
+    let number = args[0].as_plain();
+    match &*number {
         Value::Float(f) => Ok(Value::Float(pyfloat::round_half_even(*f, nd.unwrap_or(0)))),
         Value::Int(_) | Value::Bool(_) | Value::Big(_) => {
             let n = match &args[0] {
@@ -624,7 +617,7 @@ fn ord(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 }
 
 fn big_int_arg(name: &str, v: &Value) -> VmResult<BigInt> {
-    match v {
+    match &*v.as_plain() {
         Value::Int(i) => Ok(BigInt::from(*i)),
         Value::Bool(b) => Ok(BigInt::from(*b as i64)),
         Value::Big(b) => Ok((**b).clone()),
@@ -705,6 +698,9 @@ fn format(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
             let text = py_str(other);
             if spec.is_empty() {
                 Ok(text)
+            } else if let Some(i) = other.as_int().filter(|_| matches!(other, Value::Host(_))) {
+                // An int subclass prints its name but formats as its integer.
+                pyformat::format_spec(pyformat::FmtArg::Int(&BigInt::from(i)), spec)
             } else if matches!(other, Value::Bool(_)) {
                 pyformat::format_spec(pyformat::FmtArg::Str(&text), spec)
             } else {
@@ -874,8 +870,11 @@ fn methods_(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn modules(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("modules", args, 0, 0)?;
+    // `builtin` is always loaded, as in mlpy.
     let mut names = vm.modules.std_loaded();
+    names.push("builtin".into());
     names.sort();
+    names.dedup();
     Ok(Value::array(names.into_iter().map(Value::string).collect()))
 }
 

@@ -945,8 +945,8 @@ impl GrantSet {
             m.insert("type".to_string(), Data::Str(name.trim().to_string()));
             m.insert("available".to_string(), Data::Bool(true));
             m.insert("usage_count".to_string(), Data::Int(0));
-            m.insert("patterns".to_string(), Data::Array(Vec::new()));
-            m.insert("operations".to_string(), Data::Array(Vec::new()));
+            m.insert("patterns".to_string(), Data::Null);
+            m.insert("operations".to_string(), Data::Null);
             m.insert("max_usage".to_string(), Data::Null);
             m.insert("expires_at".to_string(), Data::Null);
             return Some(Data::Object(m));
@@ -962,18 +962,26 @@ impl GrantSet {
             "usage_count".to_string(),
             Data::Int(i64::from(usage.get(i))),
         );
+        // As in mlpy: null patterns for an unrestricted grant, and null
+        // operations for mlpy's dotted names (`file.read`), which name none.
         m.insert(
             "patterns".to_string(),
-            Data::Array(t.pattern.text().into_iter().map(Data::Str).collect()),
+            t.pattern
+                .text()
+                .map_or(Data::Null, |p| Data::Array(vec![Data::Str(p)])),
         );
         m.insert(
             "operations".to_string(),
-            Data::Array(
-                t.operations()
-                    .into_iter()
-                    .map(|o| Data::Str(o.into()))
-                    .collect(),
-            ),
+            if t.text.contains(':') {
+                Data::Array(
+                    t.operations()
+                        .into_iter()
+                        .map(|o| Data::Str(o.into()))
+                        .collect(),
+                )
+            } else {
+                Data::Null
+            },
         );
         m.insert(
             "max_usage".to_string(),

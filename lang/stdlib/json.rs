@@ -573,6 +573,9 @@ impl Writer {
                 let inner = c.borrow().clone();
                 self.write(&inner, level)?;
             }
+            Value::Host(h) if h.0.int_value().is_some() => {
+                let _ = write!(self.out, "{}", h.0.int_value().unwrap_or(0));
+            }
             other => {
                 return Err(ser_error(format!(
                     "Object of type {} is not JSON serializable",

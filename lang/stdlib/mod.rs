@@ -106,7 +106,6 @@ impl ModuleCache {
             .iter()
             .filter(|(_, v)| matches!(v, Value::Module(m) if matches!(**m, Module::Std(_))))
             .map(|(k, _)| k.clone())
-            .filter(|k| k != "builtin")
             .collect()
     }
 }

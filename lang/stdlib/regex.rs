@@ -1599,6 +1599,9 @@ fn pattern_arg(name: &str, v: &Value, flags: i64) -> VmResult<Rc<Compiled>> {
 
 pub struct PatternObj {
     re: Rc<Compiled>,
+    /// The flags argument as given (a `RegexFlag` stays one), which
+    /// `getFlags()` and the `flags` property return.
+    flags: Value,
 }
 
 const PATTERN_METHODS: &[&str] = &[
@@ -1701,7 +1704,7 @@ impl PatternObj {
             }
             "getFlags" => {
                 arity("getFlags", args, 0, 0)?;
-                Ok(Value::Int(re.flags))
+                Ok(self.flags.clone())
             }
             "toString" => {
                 arity("toString", args, 0, 0)?;
@@ -1725,7 +1728,7 @@ impl HostObject for PatternObj {
     fn get_property(&self, _vm: &mut Vm, name: &str) -> Option<Value> {
         match name {
             "pattern" => Some(Value::str(&self.re.source)),
-            "flags" => Some(Value::Int(self.re.flags)),
+            "flags" => Some(self.flags.clone()),
             _ => None,
         }
     }
@@ -1939,7 +1942,11 @@ fn compile(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("compile", args, 1, 2)?;
     let flags = flags_at("compile", args, 1)?;
     let re = pattern_arg("compile", &args[0], flags)?;
-    Ok(Value::host(PatternObj { re }))
+    let flags = match args.get(1) {
+        Some(v @ Value::Host(_)) => v.clone(),
+        _ => Value::Int(flags),
+    };
+    Ok(Value::host(PatternObj { re, flags }))
 }
 
 fn test(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -2053,11 +2060,57 @@ fn is_valid(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     }))
 }
 
+/// Python's `re.RegexFlag`: an int that prints as `re.IGNORECASE`.
+/// Arithmetic on it gives plain integers, as in Python
+/// (`IGNORECASE() + MULTILINE()` is `10`).
+pub struct RegexFlag(pub i64);
+
+/// Python's names of the flag bits, in its display order.
+const FLAG_NAMES: [(i64, &str); 7] = [
+    (IGNORECASE, "IGNORECASE"),
+    (LOCALE, "LOCALE"),
+    (MULTILINE, "MULTILINE"),
+    (DOTALL, "DOTALL"),
+    (UNICODE, "UNICODE"),
+    (VERBOSE, "VERBOSE"),
+    (ASCII, "ASCII"),
+];
+
+impl HostObject for RegexFlag {
+    fn class_name(&self) -> &'static str {
+        "RegexFlag"
+    }
+    fn call_method(&self, _vm: &mut Vm, _name: &str, _args: &[Value]) -> Option<VmResult<Value>> {
+        None
+    }
+    fn method_names(&self) -> &'static [&'static str] {
+        &[]
+    }
+    fn display(&self) -> String {
+        let names: Vec<String> = FLAG_NAMES
+            .iter()
+            .filter(|(bit, _)| self.0 & bit != 0)
+            .map(|(_, name)| format!("re.{name}"))
+            .collect();
+        if names.is_empty() {
+            "re.NOFLAG".into()
+        } else {
+            names.join("|")
+        }
+    }
+    fn int_value(&self) -> Option<i64> {
+        Some(self.0)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
 macro_rules! flag_fn {
     ($fname:ident, $name:literal, $value:expr) => {
         fn $fname(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
             arity($name, args, 0, 0)?;
-            Ok(Value::Int($value))
+            Ok(Value::host(RegexFlag($value)))
         }
     };
 }

@@ -535,7 +535,7 @@ fn regex_module_functions() {
 
 #[test]
 fn regex_flags() {
-    ok("regex", "[regex.IGNORECASE(), regex.MULTILINE(), regex.DOTALL(), regex.UNICODE(), regex.VERBOSE(), regex.ASCII()];", "[2, 8, 16, 32, 64, 256]");
+    ok("regex", "[regex.IGNORECASE(), regex.MULTILINE(), regex.DOTALL(), regex.UNICODE(), regex.VERBOSE(), regex.ASCII()] == [2, 8, 16, 32, 64, 256];", "true");
     ok(
         "regex",
         r#"regex.findall("hello", "Hello HELLO", regex.IGNORECASE());"#,
@@ -746,7 +746,7 @@ fn regex_errors() {
     // Catastrophic backtracking is stopped, not left to hang.
     fails(
         "regex",
-        r#"regex.test("(a+)+\\1b", "a" * 40);"#,
+        r#"regex.test("(a|aa)+\\1$", "a" * 40 + "!");"#,
         "RuntimeError",
     );
     // Without backreferences the linear engine answers at once.

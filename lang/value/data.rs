@@ -137,6 +137,7 @@ fn convert(v: &Value, stack: &mut Vec<usize>) -> Data {
             Data::Object(map)
         }
         Value::Cell(c) => convert(&c.borrow(), stack),
+        Value::Host(_) if v.as_int().is_some() => Data::Int(v.as_int().unwrap_or(0)),
         Value::Error(e) => Data::Str(format!("<{}: {}>", e.error.kind(), e.error.message())),
         other => Data::Str(py_repr(other)),
     };

@@ -245,6 +245,12 @@ pub trait HostObject: Any {
     fn display(&self) -> String {
         format!("<{}>", self.class_name())
     }
+    /// The integer this object stands for when it is one of Python's int
+    /// subclasses (regex flags): arithmetic, comparisons, integer arguments
+    /// and plain data then treat it as that integer.
+    fn int_value(&self) -> Option<i64> {
+        None
+    }
     fn as_any(&self) -> &dyn Any;
 }
 
@@ -320,6 +326,7 @@ impl Value {
             Value::Array(_) => "array",
             Value::Object(_) => "object",
             Value::Function(_) | Value::Builtin(_) | Value::Native(_) => "function",
+            Value::Host(h) if h.0.int_value().is_some() => "number",
             Value::Host(h) => h.0.class_name(),
             _ => "unknown",
         }
@@ -365,6 +372,7 @@ impl Value {
         match self {
             Value::Int(i) => Some(*i),
             Value::Bool(b) => Some(*b as i64),
+            Value::Host(h) => h.0.int_value(),
             _ => None,
         }
     }
@@ -377,15 +385,29 @@ impl Value {
             Value::Bool(b) => Some(*b as i64 as f64),
             Value::Float(f) => Some(*f),
             Value::Big(b) => Some(b.to_f64().unwrap_or(f64::INFINITY)),
+            Value::Host(h) => h.0.int_value().map(|i| i as f64),
             _ => None,
         }
     }
 
     pub fn is_number(&self) -> bool {
-        matches!(
-            self,
-            Value::Int(_) | Value::Float(_) | Value::Big(_) | Value::Bool(_)
-        )
+        match self {
+            Value::Int(_) | Value::Float(_) | Value::Big(_) | Value::Bool(_) => true,
+            Value::Host(h) => h.0.int_value().is_some(),
+            _ => false,
+        }
+    }
+
+    /// An int subclass (a regex flag) as the plain `Int` it stands for;
+    /// any other value as it is.
+    pub fn as_plain(&self) -> std::borrow::Cow<'_, Value> {
+        match self {
+            Value::Host(h) => match h.0.int_value() {
+                Some(i) => std::borrow::Cow::Owned(Value::Int(i)),
+                None => std::borrow::Cow::Borrowed(self),
+            },
+            _ => std::borrow::Cow::Borrowed(self),
+        }
     }
 
     /// Identity of heap values, for cycle detection.

@@ -51,6 +51,7 @@ fn num(v: &Value) -> Option<Num<'_>> {
         Value::Bool(b) => Some(Num::Int(*b as i64)),
         Value::Float(f) => Some(Num::Float(*f)),
         Value::Big(b) => Some(Num::Big(b)),
+        Value::Host(h) => h.0.int_value().map(Num::Int),
         _ => None,
     }
 }
@@ -165,6 +166,7 @@ pub fn mul(a: &Value, b: &Value, max_len: usize) -> VmResult<Value> {
         Value::Int(i) => (*i).max(0) as u64,
         Value::Bool(b) => *b as u64,
         Value::Big(b) if b.is_negative() => 0,
+        Value::Host(_) => count.as_int().unwrap_or(0).max(0) as u64,
         _ => u64::MAX,
     };
     let repeat = |unit: usize| -> VmResult<usize> {
@@ -212,6 +214,7 @@ pub fn mul(a: &Value, b: &Value, max_len: usize) -> VmResult<Value> {
 
 fn int_like(v: &Value) -> bool {
     matches!(v, Value::Int(_) | Value::Bool(_) | Value::Big(_))
+        || matches!(v, Value::Host(_) if v.as_int().is_some())
 }
 
 pub fn check_len(len: usize, max_len: usize) -> VmResult<()> {
@@ -366,10 +369,14 @@ pub fn neg(a: &Value) -> VmResult<Value> {
         Value::Bool(b) => Ok(Value::Int(-(*b as i64))),
         Value::Float(f) => Ok(Value::Float(-f)),
         Value::Big(b) => Ok(Value::from_big(-(**b).clone())),
-        other => Err(MlError::type_error(format!(
-            "bad operand type for unary -: '{}'",
-            other.kind_name()
-        ))),
+        // An int subclass (a regex flag) negates as its integer.
+        other => match other.as_int() {
+            Some(i) => neg(&Value::Int(i)),
+            None => Err(MlError::type_error(format!(
+                "bad operand type for unary -: '{}'",
+                other.kind_name()
+            ))),
+        },
     }
 }
 
@@ -377,10 +384,13 @@ pub fn pos(a: &Value) -> VmResult<Value> {
     match a {
         Value::Bool(b) => Ok(Value::Int(*b as i64)),
         Value::Int(_) | Value::Float(_) | Value::Big(_) => Ok(a.clone()),
-        other => Err(MlError::type_error(format!(
-            "bad operand type for unary +: '{}'",
-            other.kind_name()
-        ))),
+        other => match other.as_int() {
+            Some(i) => Ok(Value::Int(i)),
+            None => Err(MlError::type_error(format!(
+                "bad operand type for unary +: '{}'",
+                other.kind_name()
+            ))),
+        },
     }
 }
 
@@ -431,7 +441,7 @@ fn eq_depth(a: &Value, b: &Value, depth: usize) -> VmResult<bool> {
         (Value::Builtin(x), Value::Builtin(y)) => std::ptr::eq(*x, *y),
         (Value::Native(x), Value::Native(y)) => Rc::ptr_eq(x, y),
         (Value::Module(x), Value::Module(y)) => Rc::ptr_eq(x, y),
-        (Value::Host(x), Value::Host(y)) => Rc::ptr_eq(x, y),
+        (Value::Host(x), Value::Host(y)) if x.0.int_value().is_none() => Rc::ptr_eq(x, y),
         (Value::Error(x), Value::Error(y)) => Rc::ptr_eq(x, y),
         (Value::Bytes(x), Value::Bytes(y)) => x == y,
         _ => match (num(a), num(b)) {

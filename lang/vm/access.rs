@@ -16,6 +16,7 @@ fn seq_index(idx: &Value, what: &str) -> VmResult<i64> {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
         Value::Big(b) => Ok(if b.is_negative() { i64::MIN } else { i64::MAX }),
+        Value::Host(h) if h.0.int_value().is_some() => Ok(h.0.int_value().unwrap_or(0)),
         other => Err(MlError::type_error(format!(
             "{what} indices must be integers or slices, not {}",
             other.kind_name()
@@ -121,6 +122,7 @@ fn bound(v: &Option<Value>) -> VmResult<Option<i64>> {
         Some(Value::Int(i)) => Ok(Some(*i)),
         Some(Value::Bool(b)) => Ok(Some(*b as i64)),
         Some(Value::Big(b)) => Ok(Some(if b.is_negative() { i64::MIN } else { i64::MAX })),
+        Some(Value::Host(h)) if h.0.int_value().is_some() => Ok(h.0.int_value()),
         Some(other) => Err(MlError::type_error(format!(
             "slice indices must be integers or None, not {}",
             other.kind_name()
