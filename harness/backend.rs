@@ -7,8 +7,10 @@ use crate::executor::{Code, ExecRequest};
 use crate::outcome::{ExecOutcome, Status};
 use mlpy_lang::error::ErrorInfo;
 use mlpy_lang::host::Host;
+use mlpy_lang::trace::{EventKind, Location, StackFrame, Trace, TraceEvent, Tracer};
 use mlpy_lang::vm::{Interrupt, Limits};
 use mlpy_lang::{CompileError, Data, ErrorKind, Value, Vm};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// One queued execution as a backend sees it.
@@ -54,20 +56,33 @@ impl Backend for NativeBackend {
             Ok(program) => {
                 let deadline = job.timeout.map(|t| Instant::now() + t);
                 let req = job.request;
-                run_program(
+                let tracer = req.trace.then(Tracer::new);
+                let mut host = req.host.unwrap_or_else(Host::captured);
+                if let Some(t) = &tracer {
+                    mlpy_lang::host::traced::install(&mut host, t);
+                }
+                run_traced(
                     &program,
-                    req.host.unwrap_or_else(Host::captured),
+                    host,
                     req.grants,
                     job.limits,
                     job.interrupt,
                     deadline,
                     &req.globals,
                     req.collect_globals,
+                    tracer,
                 )
             }
-            Err(e) => ExecOutcome::new(Status::Error {
-                error: syntax_error_info(&e),
-            }),
+            Err(e) => {
+                let mut o = ExecOutcome::new(Status::Error {
+                    error: syntax_error_info(&e),
+                });
+                if job.request.trace {
+                    o.trace = Some(Trace::default());
+                    finish_trace(&mut o);
+                }
+                o
+            }
         };
         outcome.timings.compile = compile;
         outcome.timings.run = start.elapsed() - compile;
@@ -121,7 +136,35 @@ pub fn run_program(
     globals: &[(String, Data)],
     collect_globals: bool,
 ) -> ExecOutcome {
+    run_traced(
+        program,
+        host,
+        grants,
+        limits,
+        interrupt,
+        deadline,
+        globals,
+        collect_globals,
+        None,
+    )
+}
+
+/// [`run_program`] recording boundary events in `tracer` (whose host
+/// backends the caller has wrapped) into the outcome's trace.
+#[allow(clippy::too_many_arguments)]
+fn run_traced(
+    program: &std::sync::Arc<mlpy_lang::Program>,
+    host: Host,
+    grants: std::sync::Arc<mlpy_lang::capability::GrantSet>,
+    limits: Limits,
+    interrupt: Interrupt,
+    deadline: Option<Instant>,
+    globals: &[(String, Data)],
+    collect_globals: bool,
+    tracer: Option<Arc<Tracer>>,
+) -> ExecOutcome {
     let mut vm = Vm::new(host, grants, limits);
+    vm.tracer = tracer.clone();
     vm.interrupt = interrupt;
     vm.set_deadline(deadline);
     for (name, value) in globals {
@@ -145,7 +188,56 @@ pub fn run_program(
             .map(|(k, v)| (k.to_string(), Data::from_value(&v)))
             .collect();
     }
+    if let Some(t) = tracer {
+        vm.tracer = None;
+        outcome.trace = Some(t.finish());
+        finish_trace(&mut outcome);
+    }
     // Functions refer to themselves through globals: break those cycles.
     vm.clear_globals();
     outcome
+}
+
+/// Ends a trace with the error that ended the execution, when the VM did
+/// not record it (syntax errors, errors raised before any frame ran).
+pub fn finish_trace(outcome: &mut ExecOutcome) {
+    let Some(trace) = outcome.trace.as_mut() else {
+        return;
+    };
+    let (kind, message, at) = match &outcome.status {
+        Status::Error { error } | Status::Violation { error } => (
+            error.kind.clone(),
+            error.message.clone(),
+            match (&error.file, error.line, error.column) {
+                (Some(file), Some(line), Some(column)) => Some(Location {
+                    file: file.clone(),
+                    line,
+                    column,
+                }),
+                _ => None,
+            },
+        ),
+        _ => return,
+    };
+    let recorded = trace.events.last().is_some_and(
+        |e| matches!(&e.kind, EventKind::Error { caught: false, kind: k, .. } if *k == kind),
+    );
+    if !recorded {
+        let at_us = trace.events.last().map_or(0, |e| e.at_us);
+        trace.events.push(TraceEvent {
+            at_us,
+            kind: EventKind::Error {
+                kind,
+                message,
+                caught: false,
+                stack: at
+                    .map(|at| StackFrame {
+                        function: "<main>".into(),
+                        at: Some(at),
+                    })
+                    .into_iter()
+                    .collect(),
+            },
+        });
+    }
 }

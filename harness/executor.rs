@@ -62,6 +62,9 @@ pub struct ExecRequest {
     /// Report top-level variables in the outcome (default true). Turning
     /// it off saves converting large globals to plain data.
     pub collect_globals: bool,
+    /// Record a trace of boundary events in `ExecOutcome::trace` (native
+    /// backend only).
+    pub trace: bool,
 }
 
 impl ExecRequest {
@@ -77,6 +80,7 @@ impl ExecRequest {
             globals: Vec::new(),
             limits: None,
             collect_globals: true,
+            trace: false,
         }
     }
     pub fn grants(mut self, grants: GrantSet) -> ExecRequest {
@@ -89,6 +93,12 @@ impl ExecRequest {
     }
     pub fn timeout(mut self, timeout: Duration) -> ExecRequest {
         self.timeout = Some(timeout);
+        self
+    }
+    /// Records capability checks, host calls and errors in the outcome's
+    /// `trace`.
+    pub fn trace(mut self, on: bool) -> ExecRequest {
+        self.trace = on;
         self
     }
     pub fn global(mut self, name: impl Into<String>, value: Data) -> ExecRequest {

@@ -1,6 +1,7 @@
 //! What one execution produced: plain, thread-safe data.
 
 use mlpy_lang::error::{ErrorInfo, Violation};
+use mlpy_lang::trace::Trace;
 use mlpy_lang::Data;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -91,6 +92,9 @@ pub struct ExecOutcome {
     pub globals: indexmap::IndexMap<String, Data>,
     #[serde(default)]
     pub timings: Timings,
+    /// Boundary events, when the request asked for a trace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<Trace>,
 }
 
 impl ExecOutcome {
@@ -103,6 +107,7 @@ impl ExecOutcome {
             violations: Vec::new(),
             globals: Default::default(),
             timings: Timings::default(),
+            trace: None,
         }
     }
 }

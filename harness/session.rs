@@ -7,13 +7,14 @@
 //! runs on the caller's thread while holding it (no thread hop). Results
 //! leave the lock only as plain [`Data`].
 
-use crate::backend::{error_status, is_reported_global, syntax_error_info};
+use crate::backend::{error_status, finish_trace, is_reported_global, syntax_error_info};
 use crate::outcome::{ExecOutcome, Status};
 use mlpy_lang::capability::{GrantSet, Token, TokenError};
 use mlpy_lang::compile::{compile_with, CompileOptions};
 use mlpy_lang::error::ErrorInfo;
 use mlpy_lang::host::Host;
 use mlpy_lang::syntax::SourceFile;
+use mlpy_lang::trace::{EventKind, Trace, TraceEvent, Tracer};
 use mlpy_lang::vm::{Interrupt, Limits};
 use mlpy_lang::{Data, ErrorKind, Value, Vm};
 use std::fmt;
@@ -41,8 +42,24 @@ impl Default for SessionOptions {
     }
 }
 
+/// Options for one execution in a session.
+#[derive(Clone, Debug, Default)]
+pub struct ExecOptions {
+    /// The file name in error locations (default `<session:N>`).
+    pub name: Option<String>,
+    /// Record a trace of boundary events in the outcome (`ExecOutcome::trace`).
+    pub trace: bool,
+    /// Overrides the session's timeout for this execution.
+    pub timeout: Option<Duration>,
+    /// An interrupt that stops this execution only (raised before the
+    /// execution starts, it never runs). `Session::cancel` stops it too.
+    pub interrupt: Option<Interrupt>,
+}
+
 struct State {
     vm: Vm,
+    /// Records traced executions; installed around the host on first use.
+    tracer: Option<Arc<Tracer>>,
     grants: GrantSet,
     timeout: Option<Duration>,
     snippets: u64,
@@ -62,6 +79,8 @@ unsafe impl Send for State {}
 pub struct Session {
     state: Arc<Mutex<State>>,
     interrupt: Interrupt,
+    /// The interrupt of the execution running now, when it has its own.
+    running: Arc<Mutex<Option<Interrupt>>>,
 }
 
 /// Why a call into the session failed.
@@ -113,12 +132,14 @@ impl Session {
         Session {
             state: Arc::new(Mutex::new(State {
                 vm,
+                tracer: None,
                 grants: options.grants,
                 timeout: options.timeout,
                 snippets: 0,
                 violations_seen: 0,
             })),
             interrupt,
+            running: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -126,25 +147,61 @@ impl Session {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Reads the session's VM (inspection, completion); waits while an
+    /// execution runs.
+    pub(crate) fn with_vm<R>(&self, f: impl FnOnce(&Vm) -> R) -> R {
+        f(&self.lock().vm)
+    }
+
+    /// Changes the session's VM outside an execution (forgetting a module).
+    pub(crate) fn with_vm_mut<R>(&self, f: impl FnOnce(&mut Vm) -> R) -> R {
+        f(&mut self.lock().vm)
+    }
+
+    /// Like `with_vm`, but `None` instead of waiting while an execution
+    /// runs.
+    pub(crate) fn try_with_vm<R>(&self, f: impl FnOnce(&Vm) -> R) -> Option<R> {
+        match self.state.try_lock() {
+            Ok(st) => Some(f(&st.vm)),
+            Err(std::sync::TryLockError::Poisoned(e)) => Some(f(&e.into_inner().vm)),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        }
+    }
+
     /// Stops whatever the session is running now.
     pub fn cancel(&self) {
         self.interrupt.cancel();
+        if let Some(i) = &*self.running.lock().unwrap_or_else(|e| e.into_inner()) {
+            i.cancel();
+        }
     }
 
     /// Runs code in the session; its definitions persist.
     pub fn execute(&self, code: &str) -> ExecOutcome {
-        let n = {
-            let mut st = self.lock();
-            st.snippets += 1;
-            st.snippets
-        };
-        self.execute_named(&format!("<session:{n}>"), code)
+        self.execute_with(code, &ExecOptions::default())
     }
 
     /// Runs code under a file name (for error locations).
     pub fn execute_named(&self, name: &str, code: &str) -> ExecOutcome {
+        self.execute_with(
+            code,
+            &ExecOptions {
+                name: Some(name.to_string()),
+                ..ExecOptions::default()
+            },
+        )
+    }
+
+    /// Runs code with per-execution options (name, trace, timeout,
+    /// interrupt).
+    pub fn execute_with(&self, code: &str, options: &ExecOptions) -> ExecOutcome {
         let start = Instant::now();
         let mut st = self.lock();
+        st.snippets += 1;
+        let name = match &options.name {
+            Some(n) => n.clone(),
+            None => format!("<session:{}>", st.snippets),
+        };
         let file = Arc::new(SourceFile::new(name, code));
         let compiled = {
             let vm = &st.vm;
@@ -163,13 +220,21 @@ impl Session {
                 let mut o = ExecOutcome::new(Status::Error {
                     error: syntax_error_info(&e),
                 });
+                if options.trace {
+                    o.trace = Some(Default::default());
+                    finish_trace(&mut o);
+                }
                 o.timings.compile = compile_time;
                 o.timings.total = start.elapsed();
                 return o;
             }
         };
-        let deadline = st.timeout.map(|t| Instant::now() + t);
-        self.interrupt.clear();
+        let deadline = options.timeout.or(st.timeout).map(|t| Instant::now() + t);
+        let Some(saved) = self.enter(&mut st, options) else {
+            let mut o = ExecOutcome::new(Status::Cancelled);
+            o.timings.total = start.elapsed();
+            return o;
+        };
         let seen_violations = st.violations_seen;
         st.vm.set_deadline(deadline);
         let result = st.vm.run(&program);
@@ -183,6 +248,8 @@ impl Session {
             }
         };
         let mut outcome = ExecOutcome::new(status);
+        outcome.trace = self.leave(&mut st, saved);
+        finish_trace(&mut outcome);
         outcome.stdout = st.vm.host.console.take_stdout();
         outcome.stderr = st.vm.host.console.take_stderr();
         outcome.violations = st.vm.violations[seen_violations..].to_vec();
@@ -198,6 +265,45 @@ impl Session {
         outcome.timings.run = start.elapsed() - compile_time;
         outcome.timings.total = start.elapsed();
         outcome
+    }
+
+    /// Prepares the VM for one execution: its interrupt and tracer.
+    /// `None` when the execution was cancelled before it started.
+    fn enter(&self, st: &mut State, options: &ExecOptions) -> Option<Interrupt> {
+        let saved = match &options.interrupt {
+            Some(own) => {
+                if own.raised().is_some() {
+                    return None;
+                }
+                *self.running.lock().unwrap_or_else(|e| e.into_inner()) = Some(own.clone());
+                std::mem::replace(&mut st.vm.interrupt, own.clone())
+            }
+            None => {
+                self.interrupt.clear();
+                st.vm.interrupt.clone()
+            }
+        };
+        if options.trace {
+            let tracer = match &st.tracer {
+                Some(t) => t.clone(),
+                None => {
+                    let t = Tracer::new();
+                    mlpy_lang::host::traced::install(&mut st.vm.host, &t);
+                    st.tracer = Some(t.clone());
+                    t
+                }
+            };
+            tracer.begin();
+            st.vm.tracer = Some(tracer);
+        }
+        Some(saved)
+    }
+
+    /// Undoes [`Session::enter`]; returns the trace, if one was recorded.
+    fn leave(&self, st: &mut State, saved: Interrupt) -> Option<Trace> {
+        st.vm.interrupt = saved;
+        *self.running.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        st.vm.tracer.take().map(|t| t.finish())
     }
 
     /// Runs code on a blocking-friendly thread from async code.
@@ -244,12 +350,64 @@ impl Session {
         self.call_with_timeout(function, args, None)
     }
 
+    /// Calls a function with per-call options; with `trace`, also returns
+    /// the call's trace (the callback itself first).
+    pub fn call_with(
+        &self,
+        function: &str,
+        args: &[Data],
+        options: &ExecOptions,
+    ) -> (Result<Data, CallError>, Option<Trace>) {
+        let start = Instant::now();
+        let r = self.call_inner(function, args, options);
+        let (r, trace) = match r {
+            Ok((r, trace)) => (r, trace),
+            Err(e) => (Err(e), options.trace.then(Trace::default)),
+        };
+        let trace = trace.map(|mut t| {
+            let result = match &r {
+                Ok(v) => format!("=> {}", v.to_json()),
+                Err(e) => format!("failed: {e}"),
+            };
+            t.events.insert(
+                0,
+                TraceEvent {
+                    at_us: 0,
+                    kind: EventKind::Callback {
+                        function: function.to_string(),
+                        args: Data::Array(args.to_vec()).to_json(),
+                        result,
+                        duration_us: start.elapsed().as_micros() as u64,
+                    },
+                },
+            );
+            t
+        });
+        (r, trace)
+    }
+
     fn call_with_timeout(
         &self,
         function: &str,
         args: &[Data],
         timeout: Option<Duration>,
     ) -> Result<Data, CallError> {
+        let options = ExecOptions {
+            timeout,
+            ..ExecOptions::default()
+        };
+        self.call_inner(function, args, &options)
+            .and_then(|(r, _)| r)
+    }
+
+    /// A call; errors before the function runs are the outer `Err`.
+    #[allow(clippy::type_complexity)]
+    fn call_inner(
+        &self,
+        function: &str,
+        args: &[Data],
+        options: &ExecOptions,
+    ) -> Result<(Result<Data, CallError>, Option<Trace>), CallError> {
         if !is_identifier(function) {
             return Err(CallError::InvalidName(function.to_string()));
         }
@@ -259,11 +417,13 @@ impl Session {
             Some(_) => return Err(CallError::NotCallable(function.to_string())),
             None => return Err(CallError::NotFound(function.to_string())),
         };
-        let timeout = timeout.or(st.timeout);
+        let timeout = options.timeout.or(st.timeout);
         st.vm.set_deadline(timeout.map(|t| Instant::now() + t));
-        self.interrupt.clear();
+        let Some(saved) = self.enter(&mut st, options) else {
+            return Ok((Err(CallError::Cancelled), None));
+        };
         let args: Vec<Value> = args.iter().map(Data::to_value).collect();
-        match st.vm.call_value(&f, &args) {
+        let r = match st.vm.call_value(&f, &args) {
             Ok(v) => Ok(Data::from_value(&v)),
             Err(e) => {
                 st.vm.reset_stack();
@@ -274,7 +434,9 @@ impl Session {
                     _ => CallError::Error(Box::new(e.info())),
                 })
             }
-        }
+        };
+        let trace = self.leave(&mut st, saved);
+        Ok((r, trace))
     }
 
     /// Grants a capability from the next execution on.

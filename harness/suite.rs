@@ -5,7 +5,7 @@
 use crate::executor::{Code, ExecRequest, Executor};
 use crate::expect::{check_with, Context, RecordedCall, Verdict};
 use crate::outcome::{ExecOutcome, Status};
-use crate::session::{CallError, Session, SessionOptions};
+use crate::session::{CallError, ExecOptions, Session, SessionOptions};
 use crate::spec::{Case, HttpFailure};
 use mlpy_lang::host::http::{Route, ScriptedHttp};
 use mlpy_lang::host::{
@@ -131,6 +131,8 @@ pub struct RunOptions {
     /// Forces this timeout on every case.
     pub timeout_override: Option<Duration>,
     pub colour: bool,
+    /// Record each run's trace of boundary events in its outcome.
+    pub trace: bool,
 }
 
 impl Default for RunOptions {
@@ -139,6 +141,7 @@ impl Default for RunOptions {
             default_timeout: DEFAULT_TIMEOUT,
             timeout_override: None,
             colour: false,
+            trace: false,
         }
     }
 }
@@ -173,11 +176,11 @@ pub fn run_case(executor: &Executor, case: &Case, options: &RunOptions) -> CaseR
     let results: Vec<(ExecOutcome, Vec<RecordedCall>)> = if case.callback.is_some() {
         // Sessions run on the calling thread; concurrent runs get threads.
         if runs == 1 {
-            vec![run_callback_case(case, timeout)]
+            vec![run_callback_case(case, timeout, options.trace)]
         } else {
             std::thread::scope(|s| {
                 let handles: Vec<_> = (0..runs)
-                    .map(|_| s.spawn(|| run_callback_case(case, timeout)))
+                    .map(|_| s.spawn(|| run_callback_case(case, timeout, options.trace)))
                     .collect();
                 handles
                     .into_iter()
@@ -206,6 +209,7 @@ pub fn run_case(executor: &Executor, case: &Case, options: &RunOptions) -> CaseR
                         .collect(),
                     limits: None,
                     collect_globals: !case.expect.globals.is_empty(),
+                    trace: options.trace,
                 };
                 Box::pin(executor.execute(req))
             })
@@ -308,7 +312,11 @@ fn panicked_outcome() -> ExecOutcome {
     })
 }
 
-fn run_callback_case(case: &Case, timeout: Duration) -> (ExecOutcome, Vec<RecordedCall>) {
+fn run_callback_case(
+    case: &Case,
+    timeout: Duration,
+    trace: bool,
+) -> (ExecOutcome, Vec<RecordedCall>) {
     let world = build_world(case);
     let http = world.http.clone();
     let session = Session::new(SessionOptions {
@@ -320,11 +328,16 @@ fn run_callback_case(case: &Case, timeout: Duration) -> (ExecOutcome, Vec<Record
     for (k, v) in &case.globals {
         session.set_global(k, v.clone());
     }
-    let mut outcome = session.execute_named(&code_name(case), &spec_aligned(case));
+    let options = ExecOptions {
+        name: Some(code_name(case).to_string()),
+        trace,
+        ..ExecOptions::default()
+    };
+    let mut outcome = session.execute_with(&spec_aligned(case), &options);
     if outcome.status.is_ok() {
         if let Some(cb) = &case.callback {
             let start = Instant::now();
-            let r = session.call(&cb.function, &cb.args);
+            let (r, call_trace) = session.call_with(&cb.function, &cb.args, &options);
             let mut call = session.take_output();
             call.status = match r {
                 Ok(value) => Status::Ok { value },
@@ -342,6 +355,11 @@ fn run_callback_case(case: &Case, timeout: Duration) -> (ExecOutcome, Vec<Record
             violations.extend(call.violations);
             call.violations = violations;
             call.timings.run = start.elapsed();
+            if let (Some(mut t), Some(more)) = (outcome.trace.take(), call_trace) {
+                t.events.extend(more.events);
+                t.dropped += more.dropped;
+                call.trace = Some(t);
+            }
             outcome = call;
         }
     }

@@ -9,6 +9,7 @@ pub mod host;
 pub mod stdlib;
 pub mod syntax;
 pub mod text;
+pub mod trace;
 pub mod value;
 pub mod vm;
 

@@ -10,6 +10,7 @@ pub mod console;
 pub mod http;
 pub mod memory;
 pub mod real;
+pub mod traced;
 
 pub use console::{CapturedConsole, Console, StdConsole};
 pub use http::{Route, ScriptedHttp, UreqHttp};

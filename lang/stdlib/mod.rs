@@ -101,6 +101,29 @@ impl ModuleCache {
         crate::vm::env_break_cycles(self.loaded.drain().map(|(_, v)| v).collect());
     }
 
+    /// Loaded modules by dotted name, sorted (with the namespaces that
+    /// dotted imports create).
+    pub fn loaded(&self) -> Vec<(String, Value)> {
+        let mut v: Vec<(String, Value)> = self
+            .loaded
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+
+    /// Forgets a loaded module (and the namespaces above it), so the next
+    /// import loads it again. False if it was not loaded.
+    pub fn forget(&mut self, path: &str) -> bool {
+        let found = self.loaded.remove(path).is_some();
+        let parts: Vec<&str> = path.split('.').collect();
+        for i in 1..parts.len() {
+            self.loaded.remove(&parts[..i].join("."));
+        }
+        found
+    }
+
     pub fn std_loaded(&self) -> Vec<String> {
         self.loaded
             .iter()

@@ -81,10 +81,13 @@ impl Vm {
             )));
         };
         let now = self.now_for_grants();
-        match self
+        let checked = self
             .grants
-            .check(req, resource, mode, now, &self.capability_uses)
-        {
+            .check(req, resource, mode, now, &self.capability_uses);
+        if self.tracer.is_some() {
+            self.trace_capability(capability, resource, checked.is_ok());
+        }
+        match checked {
             Ok(Some(token)) => {
                 self.capability_uses.charge(token);
                 Ok(())

@@ -11,6 +11,7 @@ mod env;
 pub mod iter;
 pub mod limits;
 pub mod methods;
+mod tracing;
 
 pub use env::{break_cycles as env_break_cycles, Env, GlobalCell, ProgramRt};
 pub use limits::{parse_duration, run_on_vm_thread, Interrupt, Limits, VM_THREAD_STACK};
@@ -89,6 +90,8 @@ pub struct Vm {
     pub modules: crate::stdlib::ModuleCache,
     /// The file of the program being run, for user-module resolution.
     pub current_file: Option<Arc<crate::syntax::SourceFile>>,
+    /// Records boundary events when a host asks for a trace (`None`: off).
+    pub tracer: Option<Arc<crate::trace::Tracer>>,
 }
 
 const TICK_INTERVAL: u32 = 1024;
@@ -112,6 +115,7 @@ impl Vm {
             last_expr: Value::Null,
             modules: Default::default(),
             current_file: None,
+            tracer: None,
         }
     }
 
@@ -866,6 +870,9 @@ impl Vm {
         if err.kind().is_catchable() {
             if let Some(h) = self.handlers.last().copied() {
                 if h.frame >= entry {
+                    if self.tracer.is_some() {
+                        self.trace_error(&err, true);
+                    }
                     self.handlers.pop();
                     self.frames.truncate(h.frame + 1);
                     self.stack.truncate(h.stack_len);
@@ -875,6 +882,10 @@ impl Vm {
                     return Ok(());
                 }
             }
+        }
+        if entry == 0 && self.tracer.is_some() {
+            // The error leaves the VM: this is the run's (or call's) end.
+            self.trace_error(&err, false);
         }
         let mut err = err;
         // Record the call chain while unwinding, innermost first.
