@@ -45,10 +45,14 @@ impl Backend for NativeBackend {
         let start = Instant::now();
         let program = match &job.request.code {
             Code::Program(p) => Ok(p.clone()),
-            Code::Source { name, text } => {
+            Code::Source {
+                name,
+                text,
+                first_line,
+            } => {
                 let known: Vec<String> =
                     job.request.globals.iter().map(|(k, _)| k.clone()).collect();
-                self.cache.get_or_compile(name, text, &known)
+                self.cache.get_or_compile(name, text, *first_line, &known)
             }
         };
         let compile = start.elapsed();

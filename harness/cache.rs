@@ -12,6 +12,7 @@ type Compiled = Result<Arc<Program>, CompileError>;
 struct Entry {
     name: Arc<str>,
     text: Arc<str>,
+    first_line: u32,
     known: Vec<String>,
     compiled: Compiled,
     last_used: u64,
@@ -41,10 +42,11 @@ impl CompileCache {
         }
     }
 
-    fn key(&self, name: &str, text: &str, known: &[String]) -> u64 {
+    fn key(&self, name: &str, text: &str, first_line: u32, known: &[String]) -> u64 {
         let mut h = self.hasher.build_hasher();
         name.hash(&mut h);
         text.hash(&mut h);
+        first_line.hash(&mut h);
         known.hash(&mut h);
         h.finish()
     }
@@ -52,11 +54,17 @@ impl CompileCache {
     /// The compiled program for this source, compiling on a miss. `known`
     /// names globals that exist before the code runs (injected globals), so
     /// `nonlocal` may refer to them.
-    pub fn get_or_compile(&self, name: &Arc<str>, text: &Arc<str>, known: &[String]) -> Compiled {
+    pub fn get_or_compile(
+        &self,
+        name: &Arc<str>,
+        text: &Arc<str>,
+        first_line: u32,
+        known: &[String],
+    ) -> Compiled {
         let build = || {
             let is_known = |n: &str| known.iter().any(|k| k == n);
             compile_with(
-                Arc::new(SourceFile::new(&**name, &**text)),
+                Arc::new(SourceFile::new(&**name, &**text).with_first_line(first_line)),
                 &CompileOptions {
                     known_globals: Some(&is_known),
                 },
@@ -65,7 +73,7 @@ impl CompileCache {
         if self.capacity == 0 {
             return build();
         }
-        let key = self.key(name, text, known);
+        let key = self.key(name, text, first_line, known);
         {
             let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
             st.clock += 1;
@@ -73,7 +81,11 @@ impl CompileCache {
             if let Some(e) = st.entries.get_mut(&key) {
                 // Compare the text too: a hash collision must not run the
                 // wrong program.
-                if *e.text == **text && *e.name == **name && e.known == known {
+                if *e.text == **text
+                    && *e.name == **name
+                    && e.first_line == first_line
+                    && e.known == known
+                {
                     e.last_used = now;
                     let compiled = e.compiled.clone();
                     st.hits += 1;
@@ -101,6 +113,7 @@ impl CompileCache {
             Entry {
                 name: name.clone(),
                 text: text.clone(),
+                first_line,
                 known: known.to_vec(),
                 compiled: compiled.clone(),
                 last_used: now,
@@ -139,13 +152,13 @@ mod tests {
         let t1: Arc<str> = "x = 1;".into();
         let t2: Arc<str> = "x = 2;".into();
         let t3: Arc<str> = "x = 3;".into();
-        let p1 = c.get_or_compile(&n, &t1, &[]).unwrap();
-        let p1b = c.get_or_compile(&n, &t1, &[]).unwrap();
+        let p1 = c.get_or_compile(&n, &t1, 1, &[]).unwrap();
+        let p1b = c.get_or_compile(&n, &t1, 1, &[]).unwrap();
         assert!(Arc::ptr_eq(&p1, &p1b));
-        c.get_or_compile(&n, &t2, &[]).unwrap();
-        c.get_or_compile(&n, &t3, &[]).unwrap();
+        c.get_or_compile(&n, &t2, 1, &[]).unwrap();
+        c.get_or_compile(&n, &t3, 1, &[]).unwrap();
         assert_eq!(c.len(), 2);
         assert_eq!(c.stats(), (1, 3));
-        assert!(c.get_or_compile(&n, &"x = ;".into(), &[]).is_err());
+        assert!(c.get_or_compile(&n, &"x = ;".into(), 1, &[]).is_err());
     }
 }

@@ -20,7 +20,13 @@ use tokio::sync::{oneshot, Semaphore};
 /// What to run: source text or an already compiled program.
 #[derive(Clone)]
 pub enum Code {
-    Source { name: Arc<str>, text: Arc<str> },
+    /// Source text; `first_line` numbers its first line (1, or the line of
+    /// a spec file that inline code starts on).
+    Source {
+        name: Arc<str>,
+        text: Arc<str>,
+        first_line: u32,
+    },
     Program(Arc<Program>),
 }
 
@@ -29,12 +35,14 @@ impl Code {
         Code::Source {
             name: "<exec>".into(),
             text: text.into(),
+            first_line: 1,
         }
     }
     pub fn named(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> Code {
         Code::Source {
             name: name.into(),
             text: text.into(),
+            first_line: 1,
         }
     }
     /// The source text, when there is one.

@@ -74,7 +74,16 @@ impl Backend for ProcessBackend {
     fn run(&self, job: Job) -> ExecOutcome {
         let start = Instant::now();
         let (name, code) = match &job.request.code {
-            Code::Source { name, text } => (name.to_string(), text.to_string()),
+            // The protocol has no line offset: blank lines in front keep
+            // the reported lines those of the file the code came from.
+            Code::Source {
+                name,
+                text,
+                first_line,
+            } => (
+                name.to_string(),
+                "\n".repeat(first_line.saturating_sub(1) as usize) + text,
+            ),
             Code::Program(p) => (p.file.name.clone(), p.file.text.clone()),
         };
         let request = ProcessRequest {

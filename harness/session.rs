@@ -54,6 +54,9 @@ pub struct ExecOptions {
     /// An interrupt that stops this execution only (raised before the
     /// execution starts, it never runs). `Session::cancel` stops it too.
     pub interrupt: Option<Interrupt>,
+    /// The line of file `name` the code starts on (0 or 1: the first):
+    /// error locations are that file's lines.
+    pub first_line: u32,
 }
 
 struct State {
@@ -202,7 +205,7 @@ impl Session {
             Some(n) => n.clone(),
             None => format!("<session:{}>", st.snippets),
         };
-        let file = Arc::new(SourceFile::new(name, code));
+        let file = Arc::new(SourceFile::new(name, code).with_first_line(options.first_line));
         let compiled = {
             let vm = &st.vm;
             let known = |n: &str| vm.env.get(n).is_some();

@@ -197,7 +197,8 @@ pub fn run_case(executor: &Executor, case: &Case, options: &RunOptions) -> CaseR
                 let req = ExecRequest {
                     code: Code::Source {
                         name: code_name(case),
-                        text: spec_aligned(case),
+                        text: case.code.clone(),
+                        first_line: case.code_line,
                     },
                     grants: Arc::new(case.grants.clone()),
                     host: Some(w.host),
@@ -277,17 +278,6 @@ pub fn run_case(executor: &Executor, case: &Case, options: &RunOptions) -> CaseR
     }
 }
 
-/// Inline code padded with blank lines so that ML error locations (and
-/// their rendered carets) are lines of the spec file itself.
-fn spec_aligned(case: &Case) -> Arc<str> {
-    if case.code_file.is_some() || case.code_line <= 1 {
-        return case.code.clone();
-    }
-    let mut s = "\n".repeat(case.code_line as usize - 1);
-    s.push_str(&case.code);
-    s.into()
-}
-
 /// `expect.error.line` counts from the first line of the code: turn the
 /// spec-file line of an inline case's error back into that.
 fn code_relative_lines(case: &Case, o: &mut ExecOutcome) {
@@ -331,9 +321,10 @@ fn run_callback_case(
     let options = ExecOptions {
         name: Some(code_name(case).to_string()),
         trace,
+        first_line: case.code_line,
         ..ExecOptions::default()
     };
-    let mut outcome = session.execute_with(&spec_aligned(case), &options);
+    let mut outcome = session.execute_with(&case.code, &options);
     if outcome.status.is_ok() {
         if let Some(cb) = &case.callback {
             let start = Instant::now();

@@ -1180,14 +1180,16 @@ impl<'a> Ctx<'a> {
 
 const EMPTY_EACH: &str = "`each` is empty: give it at least one row";
 
+/// `a` then `b` without repeats, in first-seen order (linear: a file may
+/// carry 100,000 tags).
 fn merge_tags(a: Option<&[String]>, b: Option<&[String]>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for t in a.into_iter().flatten().chain(b.into_iter().flatten()) {
-        if !out.contains(t) {
-            out.push(t.clone());
-        }
-    }
-    out
+    let mut seen = ahash::AHashSet::new();
+    a.into_iter()
+        .flatten()
+        .chain(b.into_iter().flatten())
+        .filter(|t| seen.insert(t.as_str()))
+        .cloned()
+        .collect()
 }
 
 fn merge_maps(

@@ -10,6 +10,9 @@ pub struct SourceFile {
     pub name: String,
     pub text: String,
     line_starts: Vec<u32>,
+    /// The line number of the text's first line (1 unless the text was
+    /// cut out of a larger file, such as the inline code of a spec).
+    first_line: u32,
 }
 
 /// 1-based line and column (column counts characters, not bytes).
@@ -32,7 +35,15 @@ impl SourceFile {
             name: name.into(),
             text,
             line_starts,
+            first_line: 1,
         }
+    }
+
+    /// Numbers lines from `line` on: errors in text taken from line `line`
+    /// of a larger file point at that file's lines.
+    pub fn with_first_line(mut self, line: u32) -> SourceFile {
+        self.first_line = line.max(1);
+        self
     }
 
     /// Line and column of a byte offset (clamped to the text).
@@ -49,14 +60,14 @@ impl SourceFile {
         }
         let column = self.text[start..end].chars().count() as u32 + 1;
         LineCol {
-            line: line as u32 + 1,
+            line: line as u32 + self.first_line,
             column,
         }
     }
 
     /// The text of a 1-based line, without its line ending.
     pub fn line_text(&self, line: u32) -> &str {
-        let i = (line.max(1) - 1) as usize;
+        let i = line.saturating_sub(self.first_line) as usize;
         let Some(&start) = self.line_starts.get(i) else {
             return "";
         };
@@ -114,6 +125,16 @@ impl SourceFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_line_offsets_lines() {
+        let f = SourceFile::new("s.mltest", "x = 1;\ny = x +;\n").with_first_line(40);
+        assert_eq!(f.line_col(8).line, 41);
+        assert_eq!(f.line_text(41), "y = x +;");
+        let r = f.render("SyntaxError", "bad", Span { start: 13, end: 14 }, &[]);
+        assert!(r.contains("--> s.mltest:41:7"), "{r}");
+        assert!(r.contains("41 | y = x +;"), "{r}");
+    }
 
     #[test]
     fn line_col_counts_chars() {
