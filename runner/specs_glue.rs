@@ -1,14 +1,16 @@
-//! The libtest-mimic glue: every `.mltest` case under `specs/` becomes an
-//! ordinary test of `cargo test` (filters, `--exact`, `--list`,
-//! `--ignored`, `--test-threads`, `--format`, nextest `--partition`).
+//! The libtest-mimic glue: every `.mltest` case becomes an ordinary test
+//! of `cargo test` and `cargo nextest run` (filters, `--exact`, `--skip`,
+//! `--list`, `--ignored`, `--include-ignored`, `--test-threads`,
+//! `--format`), named exactly as `mlpy-test` names it
+//! (`mlpy_harness::spec::SpecSet`).
 
-use libtest_mimic::{Arguments, Failed, Trial};
+use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use mlpy_harness::bless::bless;
-use mlpy_harness::spec::{discover, Loader};
+use mlpy_harness::spec::{Body, SpecSet, Test};
 use mlpy_harness::suite::{run_case, RunOptions};
 use mlpy_harness::{Executor, ExecutorConfig};
-use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 static EXECUTOR: OnceLock<Executor> = OnceLock::new();
 
@@ -16,53 +18,95 @@ fn executor() -> &'static Executor {
     EXECUTOR.get_or_init(|| Executor::new(ExecutorConfig::default()))
 }
 
-/// The trials for the spec files under `root`.
-pub fn trials(args: &Arguments, root: &Path) -> Vec<Trial> {
-    let loader = Loader::new(root);
-    // `--exact NAME` loads only the file that can hold NAME.
-    let files = match (&args.filter, args.exact) {
-        (Some(name), true) => loader.resolve_name(name),
-        _ => discover(root),
-    };
-    let bless_mode = std::env::var_os("MLTEST_BLESS").is_some_and(|v| v == "1");
-    let mut trials = Vec::new();
-    for file in files {
-        if args.list {
-            // Listing reads names only: no code files or fixtures.
-            match loader.list_file(&file) {
-                Ok(cases) => trials.extend(cases.into_iter().map(|c| {
-                    Trial::test(c.full_name, || Ok(()))
-                        .with_ignored_flag(c.ignore.is_some() || c.skip.is_some())
-                })),
-                Err(e) => trials.push(spec_error_trial(root, &file, e.to_string())),
-            }
-            continue;
-        }
-        match loader.load_file(&file) {
-            Ok(cases) => {
-                for case in cases {
-                    let ignored = case.ignore.is_some() || case.skip.is_some();
-                    let name = case.full_name.clone();
-                    let case = Arc::new(case);
-                    trials.push(
-                        Trial::test(name, move || run_trial(&case, bless_mode))
-                            .with_ignored_flag(ignored),
-                    );
-                }
-            }
-            Err(e) => trials.push(spec_error_trial(root, &file, e.to_string())),
-        }
+/// The spec directory the `specs` test target runs: `MLTEST_SPECS_DIR`,
+/// else `specs/` of the package (found through the run-time
+/// `CARGO_MANIFEST_DIR`, which nextest remaps for archives, then the
+/// build-time one), else a copy shipped beside the test binary
+/// (`target/mlpy-specs/specs`, what a nextest archive carries).
+pub fn specs_dir(build_time_manifest_dir: &str) -> PathBuf {
+    if let Some(dir) = std::env::var_os("MLTEST_SPECS_DIR") {
+        return PathBuf::from(dir);
     }
-    trials
+    let mut candidates: Vec<PathBuf> = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(|d| PathBuf::from(d).join("specs"))
+        .into_iter()
+        .collect();
+    candidates.push(Path::new(build_time_manifest_dir).join("specs"));
+    if let Ok(exe) = std::env::current_exe() {
+        candidates.extend(exe.ancestors().map(|a| a.join("mlpy-specs/specs")));
+    }
+    candidates
+        .iter()
+        .find(|c| c.is_dir())
+        .cloned()
+        .unwrap_or_else(|| candidates.swap_remove(0))
 }
 
-/// A malformed spec file is one failing test; the others still run.
-fn spec_error_trial(root: &Path, file: &Path, message: String) -> Trial {
-    let name = format!(
-        "{}::<spec error>",
-        mlpy_harness::spec::test_name_prefix(root, file)
-    );
-    Trial::test(name, move || Err(Failed::from(message.clone())))
+/// The trials of a run, and the reasons of the ignored ones.
+pub struct Trials {
+    pub trials: Vec<Trial>,
+    /// `ignored NAME: reason` for each ignored test the run selects but
+    /// will not run (libtest shows no reason for them).
+    pub ignore_notes: Vec<String>,
+}
+
+/// The trials for the spec files under `dir`, named under its specs root.
+pub fn trials(args: &Arguments, dir: &Path) -> Result<Trials, String> {
+    let set = match (&args.filter, args.exact) {
+        // `--exact NAME` (how nextest runs each test) loads only the
+        // file(s) that can hold NAME.
+        (Some(name), true) if dir.is_dir() => SpecSet::for_name(dir, None, name),
+        _ => SpecSet::find(&[dir.to_path_buf()], None)?,
+    };
+    for skipped in &set.skipped {
+        eprintln!("warning: {skipped}");
+    }
+    let bless_mode = std::env::var_os("MLTEST_BLESS").is_some_and(|v| v == "1");
+    let runs_ignored = args.ignored || args.include_ignored;
+    let mut out = Trials {
+        trials: Vec::new(),
+        ignore_notes: Vec::new(),
+    };
+    for test in set.tests(!args.list) {
+        let note = match (&test.ignore, &test.skip) {
+            (Some(reason), None) if !reason.is_empty() && !runs_ignored && !args.list => {
+                Some(format!("ignored {}: {reason}", test.name))
+            }
+            _ => None,
+        };
+        let trial = trial(test, bless_mode);
+        if let Some(note) = note.filter(|_| !args.is_filtered_out(&trial)) {
+            out.ignore_notes.push(note);
+        }
+        out.trials.push(trial);
+    }
+    Ok(out)
+}
+
+fn trial(test: Test, bless_mode: bool) -> Trial {
+    let ignored = test.is_ignored();
+    let name = test.name;
+    if let Some(reason) = test.skip {
+        // Listed as ignored; run on request (`--ignored`), it still skips.
+        let reason = skip_reason(&reason);
+        return Trial::ignorable_test(name, move || Ok(Completion::ignored_with(reason)))
+            .with_ignored_flag(true);
+    }
+    let trial = match test.body {
+        Body::Listed => Trial::test(name, || Ok(())),
+        Body::Broken(e) => Trial::test(name, move || Err(Failed::from(e.render()))),
+        Body::Case(case) => Trial::test(name, move || run_trial(&case, bless_mode)),
+    };
+    trial.with_ignored_flag(ignored)
+}
+
+/// How a skipped test's reason is shown.
+pub fn skip_reason(reason: &str) -> String {
+    if reason.is_empty() {
+        "skipped".into()
+    } else {
+        format!("skipped: {reason}")
+    }
 }
 
 fn run_trial(case: &mlpy_harness::spec::Case, bless_mode: bool) -> Result<(), Failed> {

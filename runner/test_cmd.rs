@@ -4,11 +4,11 @@
 use crate::events::{CaseEvent, CaseStatus, Event, Reporter, Summary};
 use clap::{Args, ValueEnum};
 use mlpy_harness::bless::bless;
-use mlpy_harness::spec::{discover, Case, Loader};
+use mlpy_harness::spec::{Body, Case, SpecSet, Test};
 use mlpy_harness::suite::{run_case, RunOptions};
 use mlpy_harness::{Executor, ExecutorConfig};
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
@@ -61,93 +61,58 @@ pub struct TestArgs {
     pub include_ignored: bool,
 }
 
-/// A spec file with the root its test names are relative to.
-struct SpecFile {
-    path: PathBuf,
-    root: PathBuf,
-}
-
-fn collect_files(paths: &[PathBuf]) -> Result<Vec<SpecFile>, String> {
-    let defaults = [PathBuf::from("specs")];
-    let paths = if paths.is_empty() {
-        &defaults[..]
-    } else {
-        paths
-    };
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            out.extend(discover(p).into_iter().map(|f| SpecFile {
-                path: f,
-                root: p.clone(),
-            }));
-        } else if p.is_file() {
-            out.push(SpecFile {
-                path: p.clone(),
-                root: specs_root_of(p),
-            });
-        } else {
-            return Err(format!("{}: no such spec file or directory", p.display()));
-        }
-    }
-    Ok(out)
-}
-
-/// The nearest ancestor directory named `specs`, else the file's directory.
-fn specs_root_of(file: &Path) -> PathBuf {
-    let abs = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
-    abs.ancestors()
-        .skip(1)
-        .find(|a| a.file_name().is_some_and(|n| n == "specs"))
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| abs.parent().map(Path::to_path_buf).unwrap_or_default())
-}
-
-fn selected(args: &TestArgs, name: &str, tags: &[String]) -> bool {
-    (args.filters.is_empty() || args.filters.iter().any(|f| name.contains(f.as_str())))
-        && (args.tags.is_empty() || args.tags.iter().any(|t| tags.contains(t)))
-        && !args.exclude_tags.iter().any(|t| tags.contains(t))
+fn selected(args: &TestArgs, t: &Test) -> bool {
+    let tags = &t.tags;
+    // A file that cannot be read has no known tags: tag filters keep it.
+    let tags_ok = t.is_file_error()
+        || ((args.tags.is_empty() || args.tags.iter().any(|x| tags.contains(x)))
+            && !args.exclude_tags.iter().any(|x| tags.contains(x)));
+    (args.filters.is_empty() || args.filters.iter().any(|f| t.name.contains(f.as_str()))) && tags_ok
 }
 
 pub fn run(args: TestArgs) -> ExitCode {
-    let files = match collect_files(&args.paths) {
-        Ok(f) => f,
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("specs")]
+    } else {
+        args.paths.clone()
+    };
+    let set = match SpecSet::find(&paths, None) {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("mlpy-test: {e}");
             return ExitCode::from(2);
         }
     };
+    for skipped in &set.skipped {
+        eprintln!("mlpy-test: warning: {skipped}");
+    }
     if args.list {
-        return list(&args, &files);
+        return list(&args, &set);
     }
     let stdout_tty = std::io::stdout().is_terminal();
     let colour = stdout_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let format = args.format.unwrap_or(Format::Pretty);
     let mut reporter = Reporter::new(format, colour, stdout_tty && format == Format::Pretty);
 
-    // Load every file; a malformed one becomes a failed test.
+    // A test that cannot run (a malformed spec) fails with its spec error.
     let mut cases: Vec<Arc<Case>> = Vec::new();
     let mut spec_errors: Vec<CaseEvent> = Vec::new();
-    let mut loaders: std::collections::HashMap<PathBuf, Loader> = Default::default();
-    for f in &files {
-        let loader = loaders
-            .entry(f.root.clone())
-            .or_insert_with(|| Loader::new(&f.root));
-        match loader.load_file(&f.path) {
-            Ok(cs) => cases.extend(
-                cs.into_iter()
-                    .filter(|c| selected(&args, &c.full_name, &c.tags))
-                    .map(Arc::new),
-            ),
-            Err(e) => {
-                let name = format!(
-                    "{}::<spec error>",
-                    mlpy_harness::spec::test_name_prefix(&f.root, &f.path)
-                );
-                if selected(&args, &name, &[]) {
-                    spec_errors.push(CaseEvent::spec_error(name, e.to_string()));
-                }
+    for t in set.tests(true) {
+        if !selected(&args, &t) {
+            continue;
+        }
+        match t.body {
+            Body::Case(c) => cases.push(c),
+            Body::Broken(_)
+                if t.skip.is_some() || (t.ignore.is_some() && !args.include_ignored) =>
+            {
+                let mut ev = CaseEvent::spec_error(t.name, String::new());
+                ev.status = CaseStatus::Ignored;
+                ev.message = t.ignore.or(t.skip).unwrap_or_default();
+                spec_errors.push(ev);
             }
+            Body::Broken(e) => spec_errors.push(CaseEvent::spec_error(t.name, e.render())),
+            Body::Listed => {}
         }
     }
     let start = Instant::now();
@@ -276,34 +241,13 @@ fn run_one(case: &Case, executor: &Executor, options: &RunOptions, args: &TestAr
     ev
 }
 
-fn list(args: &TestArgs, files: &[SpecFile]) -> ExitCode {
+fn list(args: &TestArgs, set: &SpecSet) -> ExitCode {
     use std::io::Write;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut n = 0;
-    let mut loaders: std::collections::HashMap<PathBuf, Loader> = Default::default();
-    for f in files {
-        let loader = loaders
-            .entry(f.root.clone())
-            .or_insert_with(|| Loader::new(&f.root));
-        match loader.list_file(&f.path) {
-            Ok(cases) => {
-                for c in cases {
-                    if selected(args, &c.full_name, &c.tags) {
-                        let _ = writeln!(out, "{}: test", c.full_name);
-                        n += 1;
-                    }
-                }
-            }
-            Err(e) => {
-                let _ = writeln!(
-                    out,
-                    "{}::<spec error>: test  # {e}",
-                    mlpy_harness::spec::test_name_prefix(&f.root, &f.path)
-                );
-                n += 1;
-            }
+    for t in set.tests(false) {
+        if selected(args, &t) {
+            let _ = writeln!(out, "{}: test", t.name);
         }
     }
-    let _ = writeln!(out, "\n{n} tests");
     ExitCode::SUCCESS
 }

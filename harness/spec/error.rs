@@ -1,5 +1,7 @@
 //! Spec errors: a file, a 1-based line and column, and a one-line reason.
 
+use mlpy_lang::syntax::ast::Span;
+use mlpy_lang::syntax::SourceFile;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -13,6 +15,8 @@ pub struct SpecError {
     pub column: u32,
     /// One line, no trailing period.
     pub message: String,
+    /// The text of line `line` of the file, when known (for the caret).
+    pub source_line: Option<String>,
 }
 
 impl fmt::Display for SpecError {
@@ -39,6 +43,7 @@ impl SpecError {
             line,
             column,
             message: one_line(&message.into()),
+            source_line: line_text(text, line),
         }
     }
 
@@ -49,8 +54,38 @@ impl SpecError {
             line: 1,
             column: 1,
             message: one_line(&message.into()),
+            source_line: None,
         }
     }
+
+    /// The error as ML errors are shown: the message, the location, the
+    /// source line and a caret under the column.
+    pub fn render(&self) -> String {
+        let Some(text) = &self.source_line else {
+            return format!(
+                "spec error: {}\n --> {}:{}:{}\n",
+                self.message,
+                self.file.display(),
+                self.line,
+                self.column
+            );
+        };
+        let at = text
+            .char_indices()
+            .nth(self.column.saturating_sub(1) as usize)
+            .map_or(text.len(), |(i, _)| i);
+        let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+        SourceFile::new(self.file.display().to_string(), text.clone())
+            .with_first_line(self.line)
+            .render("spec error", &self.message, Span::new(at, end), &[])
+    }
+}
+
+/// The text of 1-based line `line`, without its line ending.
+pub(crate) fn line_text(text: &str, line: u32) -> Option<String> {
+    text.split('\n')
+        .nth(line.checked_sub(1)? as usize)
+        .map(|l| l.trim_end_matches('\r').to_string())
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -269,6 +304,16 @@ mod tests {
         let p = t.find('5').unwrap();
         assert_eq!(key_before(t, p).as_deref(), Some("expect.result_json"));
         assert_eq!(key_before("x = [1,\n  2]", 10), None);
+    }
+
+    #[test]
+    fn rendered_with_the_line_and_a_caret() {
+        let text = "code = \"1;\"\ngrant = [\"nonsense::\"]\n";
+        let e = SpecError::at(Path::new("s.mltest"), text, 21, "invalid capability");
+        assert_eq!(
+            e.render(),
+            "spec error: invalid capability\n --> s.mltest:2:10\n  |\n2 | grant = [\"nonsense::\"]\n  |          ^\n"
+        );
     }
 
     #[test]

@@ -24,55 +24,74 @@ const NOT_FOUND_HINT: &str = "looked next to the spec file and in fixtures/";
 // Discovery and names
 
 /// Every `*.mltest` file under `root` (or `root` itself when it is a file),
-/// sorted by path. Hidden directories (`.git`, ...) are skipped.
+/// sorted by path. Hidden directories (`.git`, ...) are skipped; symbolic
+/// links are followed, and a link back to a directory being walked (a
+/// loop) is skipped (see [`discover_all`]).
 pub fn discover(root: &Path) -> Vec<PathBuf> {
-    if root.is_file() {
-        return vec![root.to_path_buf()];
-    }
-    let mut out = Vec::new();
-    walk(root, &mut out);
-    out.sort();
-    out
+    discover_all(root).files
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let path = entry.path();
-        let Ok(mut kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_symlink() {
-            match std::fs::metadata(&path) {
-                Ok(m) => kind = m.file_type(),
-                Err(_) => continue,
+/// What [`discover_all`] found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Discovered {
+    /// The spec files, sorted by path.
+    pub files: Vec<PathBuf>,
+    /// Directories that could not be walked: symbolic-link loops and
+    /// unreadable directories, each with the reason.
+    pub skipped: Vec<String>,
+}
+
+/// [`discover`], also telling what it had to skip.
+pub fn discover_all(root: &Path) -> Discovered {
+    let mut found = Discovered::default();
+    if root.is_file() {
+        found.files.push(root.to_path_buf());
+        return found;
+    }
+    let walk = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walk {
+        match entry {
+            Ok(e) => {
+                let path = e.path();
+                if e.file_type().is_file() && path.extension().is_some_and(|x| x == "mltest") {
+                    found.files.push(e.into_path());
+                }
+            }
+            Err(e) => {
+                let at = e
+                    .path()
+                    .map_or_else(String::new, |p| p.display().to_string());
+                let why = match e.loop_ancestor() {
+                    Some(a) => format!("a symbolic link back to {} (a loop)", a.display()),
+                    None => e
+                        .io_error()
+                        .map_or_else(|| e.to_string(), ToString::to_string),
+                };
+                found.skipped.push(format!("{at}: skipped: {why}"));
             }
         }
-        if kind.is_dir() {
-            walk(&path, out);
-        } else if kind.is_file() && path.extension().is_some_and(|e| e == "mltest") {
-            out.push(path);
-        }
     }
+    found.files.sort();
+    found
 }
 
 /// The test-name prefix of a spec file: its path under `root` without the
-/// extension, `/` → `::` (`specs/core/arith.mltest` → `core::arith`). A
-/// file outside `root` is named by its stem.
+/// extension, `/` → `::` (`specs/core/arith.mltest` → `core::arith`).
+/// Both paths are compared made absolute (so `specs/../specs/core` and
+/// `/abs/specs/core` give the same name), then with links resolved. A file
+/// outside `root` is named by its stem.
 pub fn test_name_prefix(root: &Path, file: &Path) -> String {
-    let rel = match file.strip_prefix(root) {
-        Ok(r) => Some(r.to_path_buf()),
-        Err(_) => match (root.canonicalize(), file.canonicalize()) {
+    let rel = normalize(file)
+        .strip_prefix(normalize(root))
+        .ok()
+        .map(Path::to_path_buf)
+        .or_else(|| match (root.canonicalize(), file.canonicalize()) {
             (Ok(r), Ok(f)) => f.strip_prefix(&r).ok().map(Path::to_path_buf),
             _ => None,
-        },
-    };
+        });
     let stem = || {
         file.file_stem()
             .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
@@ -90,6 +109,42 @@ pub fn test_name_prefix(root: &Path, file: &Path) -> String {
         }
     }
     parts.join("::")
+}
+
+/// `path` made absolute, with `.` and `..` resolved lexically.
+pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The specs root that tests found at `path` are named under: the nearest
+/// directory named `specs` at or above `path`; else `path` itself when it
+/// is a directory, or the directory holding it.
+pub fn specs_root(path: &Path) -> PathBuf {
+    let named_specs = |p: &Path| {
+        p.ancestors()
+            .find(|a| a.file_name().is_some_and(|n| n == "specs") && a.is_dir())
+            .map(Path::to_path_buf)
+    };
+    let abs = normalize(path);
+    if let Some(root) = named_specs(&abs) {
+        return root;
+    }
+    if abs.is_dir() {
+        return abs;
+    }
+    abs.parent().map_or(abs.clone(), Path::to_path_buf)
 }
 
 /// The spec files that can hold the test `name` (`a::b::c` →
@@ -194,28 +249,42 @@ impl Loader {
     /// [`Loader::load_file`] on text already in memory; `path` names the
     /// file in errors and anchors relative paths.
     pub fn load_str(&self, path: &Path, text: &str) -> Result<Vec<Case>, SpecError> {
+        let mut seen = HashMap::new();
+        let mut out = Vec::new();
+        self.each_case(path, text, |ctx, d, c, index, offset| {
+            ctx.expand(d, c, index, offset, &mut seen, &mut out)
+        })?;
+        Ok(out)
+    }
+
+    /// Calls `f` with (defaults, case keys, case index, offset) for every
+    /// case of the file, in order; stops at the first error.
+    pub(super) fn each_case(
+        &self,
+        path: &Path,
+        text: &str,
+        mut f: impl FnMut(&Ctx<'_>, &Fields, &Fields, Option<usize>, usize) -> Result<(), SpecError>,
+    ) -> Result<(), SpecError> {
         let spec: SpecFile = parse(path, text)?;
         let ctx = Ctx::new(self, path, text);
         let (defaults, cases) = spec.split();
-        let mut seen = HashMap::new();
-        let mut out = Vec::new();
         match cases {
             None => {
                 if let Some(n) = &defaults.name {
                     return Err(ctx.err(n.start(), NAME_AT_TOP_SINGLE));
                 }
-                ctx.expand(&Fields::default(), &defaults, None, 0, &mut seen, &mut out)?;
+                f(&ctx, &Fields::default(), &defaults, None, 0)
             }
             Some(list) => {
                 ctx.check_case_list(&defaults, list.0.len())?;
                 for (i, table) in list.0.into_iter().enumerate() {
                     let offset = table.start();
                     let fields: Fields = table.0.into_inner().into();
-                    ctx.expand(&defaults, &fields, Some(i), offset, &mut seen, &mut out)?;
+                    f(&ctx, &defaults, &fields, Some(i), offset)?;
                 }
+                Ok(())
             }
         }
-        Ok(out)
     }
 
     /// The names and filter data of a file's tests, without reading code
@@ -231,27 +300,11 @@ impl Loader {
 
     /// [`Loader::list_file`] on text already in memory.
     pub fn list_str(&self, path: &Path, text: &str) -> Result<Vec<CaseSummary>, SpecError> {
-        let spec: SpecFile = parse(path, text)?;
-        let ctx = Ctx::new(self, path, text);
-        let (defaults, cases) = spec.split();
         let mut seen = HashMap::new();
         let mut out = Vec::new();
-        match cases {
-            None => {
-                if let Some(n) = &defaults.name {
-                    return Err(ctx.err(n.start(), NAME_AT_TOP_SINGLE));
-                }
-                ctx.summarize(&Fields::default(), &defaults, None, 0, &mut seen, &mut out)?;
-            }
-            Some(list) => {
-                ctx.check_case_list(&defaults, list.0.len())?;
-                for (i, table) in list.0.into_iter().enumerate() {
-                    let offset = table.start();
-                    let fields: Fields = table.0.into_inner().into();
-                    ctx.summarize(&defaults, &fields, Some(i), offset, &mut seen, &mut out)?;
-                }
-            }
-        }
+        self.each_case(path, text, |ctx, d, c, index, offset| {
+            ctx.summarize(d, c, index, offset, &mut seen, &mut out)
+        })?;
         Ok(out)
     }
 
@@ -377,7 +430,7 @@ fn read_tree_into(
     Ok(())
 }
 
-fn read_spec(path: &Path) -> Result<String, SpecError> {
+pub(super) fn read_spec(path: &Path) -> Result<String, SpecError> {
     read_text(path).map_err(|e| SpecError::file(path, format!("cannot read the spec file: {e}")))
 }
 
@@ -415,7 +468,7 @@ const NAME_AT_TOP_SINGLE: &str =
 // ---------------------------------------------------------------------------
 // One file
 
-struct Ctx<'a> {
+pub(super) struct Ctx<'a> {
     loader: &'a Loader,
     path: &'a Path,
     text: &'a str,
@@ -447,7 +500,26 @@ impl<'a> Ctx<'a> {
             line,
             column,
             message: message.into(),
+            source_line: self.line_text(line),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
+    }
+
+    /// The text of 1-based line `line`.
+    fn line_text(&self, line: u32) -> Option<String> {
+        let starts = self.line_starts();
+        let start = *starts.get(line.checked_sub(1)? as usize)?;
+        let end = starts.get(line as usize).map_or(self.text.len(), |e| e - 1);
+        self.text
+            .get(start..end)
+            .map(|l| l.trim_end_matches('\r').to_string())
     }
 
     /// 1-based line and column of a byte offset (line starts indexed once).
@@ -455,11 +527,7 @@ impl<'a> Ctx<'a> {
         if offset == 0 {
             return (1, 1);
         }
-        let lines = self.lines.get_or_init(|| {
-            std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect()
-        });
+        let lines = self.line_starts();
         let offset = offset.min(self.text.len());
         let line = lines.partition_point(|&s| s <= offset) - 1;
         let start = lines[line];
@@ -555,7 +623,7 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 
-    fn summarize(
+    pub(super) fn summarize(
         &self,
         d: &Fields,
         c: &Fields,
@@ -615,7 +683,7 @@ impl<'a> Ctx<'a> {
 
     /// Resolves one case (defaults `d` under the case's own keys `c`) and
     /// pushes it, or its `each` rows.
-    fn expand(
+    pub(super) fn expand(
         &self,
         d: &Fields,
         c: &Fields,

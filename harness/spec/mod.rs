@@ -15,16 +15,23 @@
 //!   `--list`): no code files, fixtures or grants are read.
 //! - [`resolve_name`] maps a test name `a::b::c` straight to the file(s) that
 //!   can hold it (`root/a/b.mltest`, `root/a/b/c.mltest`, ...).
+//! - [`Loader::tests`] and [`SpecSet`] give the test list every front end
+//!   shares: names, ignore/skip, and each test's case or spec error.
 //!
 //! The format itself is documented in `docs/mltest-format.md`.
 
 mod error;
 mod load;
 pub mod model;
+mod plan;
 
 pub use error::{line_col, SpecError};
-pub use load::{discover, list_file, load_file, resolve_name, test_name_prefix, Loader};
+pub use load::{
+    discover, discover_all, list_file, load_file, normalize, resolve_name, specs_root,
+    test_name_prefix, Discovered, Loader,
+};
 pub use model::{ClockSpec, ErrorSpec, HttpFailure};
+pub use plan::{Body, SpecSet, Test, SPEC_ERROR};
 
 use indexmap::IndexMap;
 use mlpy_lang::capability::GrantSet;

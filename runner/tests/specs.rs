@@ -1,13 +1,26 @@
-//! `cargo test` runs every `.mltest` spec under `specs/` through the same
-//! runner as `mlpy-test`. New spec files are picked up without
-//! recompiling.
+//! `cargo test` (and `cargo nextest run`) runs every `.mltest` spec
+//! through the same runner and naming as `mlpy-test`. New spec files are
+//! picked up without recompiling. `MLTEST_SPECS_DIR` points the target at
+//! another spec tree.
 
-fn main() {
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
     let args = libtest_mimic::Arguments::from_args();
-    // MLTEST_SPECS_DIR points the target at another spec tree.
-    let root = std::env::var_os("MLTEST_SPECS_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs"));
-    let trials = mlpy_test::specs_glue::trials(&args, &root);
-    libtest_mimic::run(&args, trials).exit();
+    let dir = mlpy_test::specs_glue::specs_dir(env!("CARGO_MANIFEST_DIR"));
+    let run = match mlpy_test::specs_glue::trials(&args, &dir) {
+        Ok(run) => run,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let conclusion = libtest_mimic::run(&args, run.trials);
+    if !run.ignore_notes.is_empty() && args.format != Some(libtest_mimic::FormatSetting::Json) {
+        for note in &run.ignore_notes {
+            println!("{note}");
+        }
+        println!();
+    }
+    conclusion.exit_code()
 }

@@ -1,0 +1,293 @@
+//! The three front ends agree. Over one tree of good and broken specs,
+//! the real `cargo nextest`, the libtest binary that `cargo test` runs,
+//! and `mlpy-test` list the same names (relative to the specs root,
+//! whatever path is given) and give every test the same verdict. nextest
+//! runs each listed name alone with `--exact`, so its run also shows that
+//! every listed name, a broken spec's included, runs as exactly that test.
+//!
+//! Needs `cargo nextest` (CI installs it when missing).
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// `DIR/specs/...`: passing, failing, ignored, skipped and broken specs,
+/// and a symbolic-link loop.
+fn spec_tree() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write(
+        d,
+        "specs/good.mltest",
+        "code = \"1 + 1;\"\nexpect.result = 2\n",
+    );
+    write(
+        d,
+        "specs/sub/cases.mltest",
+        r#"[[case]]
+name = "passes"
+code = "2 * 3;"
+expect.result = 6
+
+[[case]]
+name = "fails"
+code = "2 * 3;"
+expect.result = 7
+
+[[case]]
+name = "ignored with a reason"
+ignore = "a reason"
+code = "1;"
+expect.result = 1
+
+[[case]]
+name = "skipped"
+skip = "never runs"
+code = "1;"
+expect.result = 1
+"#,
+    );
+    write(
+        d,
+        "specs/sub/rows.mltest",
+        "code = \"n * 2;\"\neach = [{ globals = { n = 1 }, result = 2 }, { name = \"two\", globals = { n = 2 }, result = 4 }]\n",
+    );
+    write(
+        d,
+        "specs/broken/badgrant.mltest",
+        "grant = [\"nonsense::\"]\ncode = \"1;\"\nexpect.result = 1\n",
+    );
+    write(
+        d,
+        "specs/broken/nocode.mltest",
+        "code_file = \"missing.ml\"\nexpect.result = 1\n",
+    );
+    write(d, "specs/broken/noexpect.mltest", "code = \"1;\"\n");
+    write(
+        d,
+        "specs/broken/toml.mltest",
+        "code = \"1;\nexpect.result = 1\n",
+    );
+    write(
+        d,
+        "specs/broken/dup.mltest",
+        "[[case]]\nname = \"x\"\ncode = \"1;\"\nexpect.result = 1\n[[case]]\nname = \"x\"\ncode = \"1;\"\nexpect.result = 1\n",
+    );
+    write(
+        d,
+        "specs/broken/partial.mltest",
+        "[[case]]\nname = \"fine\"\ncode = \"1;\"\nexpect.result = 1\n\n[[case]]\nname = \"no file\"\ncode_file = \"nope.ml\"\nexpect.result = 1\n",
+    );
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(".", d.join("specs/sub/loop")).unwrap();
+    tmp
+}
+
+fn run(cmd: &mut Command) -> Output {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.code().is_some(),
+        "{cmd:?} was killed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn mlpy_test(args: &[&str]) -> Output {
+    run(Command::new(env!("CARGO_BIN_EXE_mlpy-test")).args(args))
+}
+
+fn cargo_nextest(specs: &Path, args: &[&str]) -> Output {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    // What `cargo test` set for this test must not reach the build (it
+    // would rebuild crates whose build scripts watch such variables).
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy();
+        if (key.starts_with("CARGO_") && key != "CARGO_HOME" && key != "CARGO_TARGET_DIR")
+            || key == "OUT_DIR"
+            || key.starts_with("RUSTC")
+        {
+            cmd.env_remove(&*key);
+        }
+    }
+    let out = run(cmd
+        .arg("nextest")
+        .args(args)
+        .args(["--test", "specs"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("MLTEST_SPECS_DIR", specs)
+        .env("NEXTEST_EXPERIMENTAL_LIBTEST_JSON", "1")
+        .env_remove("NEXTEST_PROFILE"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !err.contains("no such command"),
+        "cargo-nextest is not installed (cargo install cargo-nextest --locked): {err}"
+    );
+    out
+}
+
+/// `name: test` lines → names.
+fn listed(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.strip_suffix(": test"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// One verdict word per test, from JSON lines whose `name_key` names the
+/// test and whose `status_key` says what happened.
+fn verdicts(text: &str, strip: &str, status_key: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for line in text.lines() {
+        let Ok(v) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        if v["type"] == "suite" || v["event"] == "started" || v["event"] == "finished" {
+            continue;
+        }
+        let (Some(name), Some(status)) = (v["name"].as_str(), v[status_key].as_str()) else {
+            continue;
+        };
+        let word = match status {
+            "ok" | "passed" => "pass",
+            "failed" => "fail",
+            "ignored" | "skipped" => "not run",
+            other => panic!("unknown status {other} in {line}"),
+        };
+        out.insert(
+            name.strip_prefix(strip).unwrap_or(name).to_string(),
+            word.to_string(),
+        );
+    }
+    out
+}
+
+#[test]
+fn names_and_verdicts_agree_across_front_ends() {
+    let tmp = spec_tree();
+    let specs: PathBuf = tmp.path().join("specs");
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+
+    // mlpy-test names tests relative to the specs root, whatever the path.
+    let names = listed(&stdout(&mlpy_test(&[&s(&specs), "--list"])));
+    let expected = [
+        "broken::badgrant",
+        "broken::dup::<spec error>",
+        "broken::nocode",
+        "broken::noexpect",
+        "broken::partial::fine",
+        "broken::partial::no file",
+        "broken::toml::<spec error>",
+        "good",
+        "sub::cases::passes",
+        "sub::cases::fails",
+        "sub::cases::ignored with a reason",
+        "sub::cases::skipped",
+        "sub::rows::0",
+        "sub::rows::two",
+    ];
+    assert_eq!(names, expected, "the symlink loop lists nothing twice");
+    let sub = listed(&stdout(&mlpy_test(&[&s(&specs.join("sub")), "--list"])));
+    assert_eq!(sub, expected[8..]);
+    let one = listed(&stdout(&mlpy_test(&[
+        &s(&specs.join("sub/../sub/cases.mltest")),
+        "--list",
+    ])));
+    assert_eq!(one, expected[8..12]);
+
+    // nextest: the same names, the same ignored set, and the binary that
+    // `cargo test` runs.
+    let list = cargo_nextest(&specs, &["list", "--message-format", "json"]);
+    let json: Value = serde_json::from_slice(&list.stdout).unwrap_or_else(|e| {
+        panic!(
+            "nextest list: {e}\n{}",
+            String::from_utf8_lossy(&list.stderr)
+        )
+    });
+    let suite = &json["rust-suites"]["mlpy-test::specs"];
+    let cases = suite["testcases"].as_object().expect("testcases");
+    let mut nextest_names: Vec<&str> = cases.keys().map(String::as_str).collect();
+    let mut sorted = expected.to_vec();
+    nextest_names.sort();
+    sorted.sort();
+    assert_eq!(nextest_names, sorted);
+    let ignored: Vec<&str> = cases
+        .iter()
+        .filter(|(_, c)| c["ignored"] == true)
+        .map(|(n, _)| n.as_str())
+        .collect();
+    assert_eq!(
+        ignored,
+        ["sub::cases::ignored with a reason", "sub::cases::skipped"]
+    );
+    let binary = suite["binary-path"].as_str().expect("binary-path");
+
+    // The libtest binary lists exactly what mlpy-test lists.
+    let libtest = |args: &[&str]| {
+        run(Command::new(binary)
+            .args(args)
+            .env("MLTEST_SPECS_DIR", &specs))
+    };
+    assert_eq!(listed(&stdout(&libtest(&["--list"]))), expected);
+    assert_eq!(
+        listed(&stdout(&libtest(&["--list", "--ignored"]))),
+        ["sub::cases::ignored with a reason", "sub::cases::skipped"]
+    );
+
+    // Verdicts: the same from all three.
+    let mine = verdicts(
+        &stdout(&mlpy_test(&[&s(&specs), "--format", "json"])),
+        "",
+        "status",
+    );
+    let cargo_test = verdicts(&stdout(&libtest(&["--format", "json"])), "", "event");
+    let run = cargo_nextest(
+        &specs,
+        &["run", "--no-fail-fast", "--message-format", "libtest-json"],
+    );
+    let nextest = verdicts(&stdout(&run), "mlpy-test::specs$", "event");
+    let fail = |n: &str| (n.to_string(), "fail".to_string());
+    let pass = |n: &str| (n.to_string(), "pass".to_string());
+    let not_run = |n: &str| (n.to_string(), "not run".to_string());
+    let want: BTreeMap<String, String> = [
+        fail("broken::badgrant"),
+        fail("broken::dup::<spec error>"),
+        fail("broken::nocode"),
+        fail("broken::noexpect"),
+        pass("broken::partial::fine"),
+        fail("broken::partial::no file"),
+        fail("broken::toml::<spec error>"),
+        pass("good"),
+        pass("sub::cases::passes"),
+        fail("sub::cases::fails"),
+        not_run("sub::cases::ignored with a reason"),
+        not_run("sub::cases::skipped"),
+        pass("sub::rows::0"),
+        pass("sub::rows::two"),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(mine, want, "mlpy-test");
+    assert_eq!(cargo_test, want, "cargo test's binary");
+    assert_eq!(
+        nextest,
+        want,
+        "nextest\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(run.status.code(), Some(100), "nextest fails the run");
+}
