@@ -5,6 +5,7 @@
 use crate::cache::CompileCache;
 use crate::executor::{Code, ExecRequest};
 use crate::outcome::{ExecOutcome, Status};
+use crate::protocol::{BackendInfo, CallSpec, HttpCall};
 use mlpy_lang::error::ErrorInfo;
 use mlpy_lang::host::Host;
 use mlpy_lang::trace::{EventKind, Location, StackFrame, Trace, TraceEvent, Tracer};
@@ -25,6 +26,10 @@ pub struct Job {
 /// Something that can run an execution request on a worker thread.
 pub trait Backend: Send + Sync {
     fn run(&self, job: Job) -> ExecOutcome;
+    /// What the backend is and which spec features it honours.
+    fn info(&self) -> BackendInfo {
+        BackendInfo::native()
+    }
 }
 
 /// The native ML virtual machine, with a compile cache.
@@ -61,11 +66,18 @@ impl Backend for NativeBackend {
                 let deadline = job.timeout.map(|t| Instant::now() + t);
                 let req = job.request;
                 let tracer = req.trace.then(Tracer::new);
-                let mut host = req.host.unwrap_or_else(Host::captured);
+                let (mut host, http) = match (req.host, &req.world) {
+                    (Some(host), _) => (host, None),
+                    (None, Some(world)) => {
+                        let (host, http) = world.build();
+                        (host, Some(http))
+                    }
+                    (None, None) => (Host::captured(), None),
+                };
                 if let Some(t) = &tracer {
                     mlpy_lang::host::traced::install(&mut host, t);
                 }
-                run_traced(
+                let mut outcome = run_traced(
                     &program,
                     host,
                     req.grants,
@@ -74,8 +86,20 @@ impl Backend for NativeBackend {
                     deadline,
                     &req.globals,
                     req.collect_globals,
+                    req.callback.as_ref(),
                     tracer,
-                )
+                );
+                if let Some(http) = http {
+                    outcome.http_calls = http
+                        .requests()
+                        .into_iter()
+                        .map(|r| HttpCall {
+                            method: r.method,
+                            url: r.url,
+                        })
+                        .collect();
+                }
+                outcome
             }
             Err(e) => {
                 let mut o = ExecOutcome::new(Status::Error {
@@ -92,6 +116,33 @@ impl Backend for NativeBackend {
         outcome.timings.run = start.elapsed() - compile;
         outcome.timings.total = job.submitted.elapsed();
         outcome
+    }
+}
+
+/// Calls a global ML function of a VM that has run its program.
+fn call_function(vm: &mut Vm, cb: &CallSpec) -> Status {
+    let f = match vm.env.get(&cb.function) {
+        Some(f) if f.is_callable() => f,
+        found => {
+            let (kind, message) = match found {
+                Some(v) => (
+                    ErrorKind::TypeError,
+                    format!("'{}' object is not callable", v.kind_name()),
+                ),
+                None => (
+                    ErrorKind::NameError,
+                    format!("name '{}' is not defined", cb.function),
+                ),
+            };
+            return error_status(&mlpy_lang::MlError::new(kind, message));
+        }
+    };
+    let args: Vec<Value> = cb.args.iter().map(Data::to_value).collect();
+    match vm.call_value(&f, &args) {
+        Ok(v) => Status::Ok {
+            value: Data::from_value(&v),
+        },
+        Err(e) => error_status(&e),
     }
 }
 
@@ -127,8 +178,8 @@ pub fn is_reported_global(v: &Value) -> bool {
     )
 }
 
-/// Runs a compiled program in a fresh VM and collects everything the
-/// outcome reports.
+/// Runs a compiled program in a fresh VM (then the callback, if any, in the
+/// same VM) and collects everything the outcome reports.
 #[allow(clippy::too_many_arguments)]
 pub fn run_program(
     program: &std::sync::Arc<mlpy_lang::Program>,
@@ -139,6 +190,7 @@ pub fn run_program(
     deadline: Option<Instant>,
     globals: &[(String, Data)],
     collect_globals: bool,
+    callback: Option<&CallSpec>,
 ) -> ExecOutcome {
     run_traced(
         program,
@@ -149,6 +201,7 @@ pub fn run_program(
         deadline,
         globals,
         collect_globals,
+        callback,
         None,
     )
 }
@@ -165,6 +218,7 @@ fn run_traced(
     deadline: Option<Instant>,
     globals: &[(String, Data)],
     collect_globals: bool,
+    callback: Option<&CallSpec>,
     tracer: Option<Arc<Tracer>>,
 ) -> ExecOutcome {
     let mut vm = Vm::new(host, grants, limits);
@@ -175,8 +229,11 @@ fn run_traced(
         vm.env.set(name, value.to_value());
     }
     let status = match vm.run(program) {
-        Ok(r) => Status::Ok {
-            value: Data::from_value(&r.value),
+        Ok(r) => match callback {
+            None => Status::Ok {
+                value: Data::from_value(&r.value),
+            },
+            Some(cb) => call_function(&mut vm, cb),
         },
         Err(e) => error_status(&e),
     };

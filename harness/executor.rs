@@ -8,6 +8,7 @@
 
 use crate::backend::{Backend, Job, NativeBackend};
 use crate::outcome::{ExecOutcome, Status};
+use crate::protocol::{BackendInfo, CallSpec, WorldSpec};
 use mlpy_lang::capability::GrantSet;
 use mlpy_lang::host::Host;
 use mlpy_lang::vm::{Interrupt, Limits, VM_THREAD_STACK};
@@ -73,6 +74,11 @@ pub struct ExecRequest {
     /// Record a trace of boundary events in `ExecOutcome::trace` (native
     /// backend only).
     pub trace: bool,
+    /// The world as plain data, for backends that cannot take `host` (an
+    /// external process). Used when `host` is `None`.
+    pub world: Option<Arc<WorldSpec>>,
+    /// After the code ran, call this function; its return is the result.
+    pub callback: Option<CallSpec>,
 }
 
 impl ExecRequest {
@@ -89,6 +95,8 @@ impl ExecRequest {
             limits: None,
             collect_globals: true,
             trace: false,
+            world: None,
+            callback: None,
         }
     }
     pub fn grants(mut self, grants: GrantSet) -> ExecRequest {
@@ -143,6 +151,7 @@ impl Default for ExecutorConfig {
 
 struct Inner {
     config: ExecutorConfig,
+    info: BackendInfo,
     permits: usize,
     jobs: Mutex<Option<mpsc::Sender<QueuedJob>>>,
     admission: Semaphore,
@@ -203,6 +212,7 @@ impl Executor {
         let permits = workers_n + config.queue_capacity.max(1);
         Executor {
             inner: Arc::new(Inner {
+                info: backend.info(),
                 permits,
                 admission: Semaphore::new(permits),
                 jobs: Mutex::new(Some(tx)),
@@ -214,6 +224,11 @@ impl Executor {
 
     pub fn config(&self) -> &ExecutorConfig {
         &self.inner.config
+    }
+
+    /// The backend's name and the features it honours.
+    pub fn backend_info(&self) -> &BackendInfo {
+        &self.inner.info
     }
 
     /// Runs one request. Dropping the returned future cancels the job.

@@ -11,6 +11,7 @@ pub mod mock;
 pub mod outcome;
 pub mod perf;
 pub mod process;
+pub mod protocol;
 pub mod session;
 pub mod spec;
 pub mod suite;

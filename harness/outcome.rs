@@ -90,6 +90,10 @@ pub struct ExecOutcome {
     /// Top-level variables after the run (functions and modules left out).
     #[serde(default)]
     pub globals: indexmap::IndexMap<String, Data>,
+    /// The http requests the run made, when its world was built from a
+    /// [`crate::protocol::WorldSpec`] (mocked http records them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub http_calls: Vec<crate::protocol::HttpCall>,
     #[serde(default)]
     pub timings: Timings,
     /// Boundary events, when the request asked for a trace.
@@ -106,6 +110,7 @@ impl ExecOutcome {
             stderr: String::new(),
             violations: Vec::new(),
             globals: Default::default(),
+            http_calls: Vec::new(),
             timings: Timings::default(),
             trace: None,
         }

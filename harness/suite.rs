@@ -5,13 +5,11 @@
 use crate::executor::{Code, ExecRequest, Executor};
 use crate::expect::{check_with, Context, RecordedCall, Verdict};
 use crate::outcome::{ExecOutcome, Status};
+use crate::protocol::{CallSpec, WorldSpec};
 use crate::session::{CallError, ExecOptions, Session, SessionOptions};
-use crate::spec::{Case, HttpFailure};
-use mlpy_lang::host::http::{Route, ScriptedHttp};
-use mlpy_lang::host::{
-    CapturedConsole, DirModules, FixedClock, Host, HttpError, MemoryEnv, MemoryFs, MemoryModules,
-    ModuleSource, SeededRandom,
-};
+use crate::spec::Case;
+use mlpy_lang::host::http::ScriptedHttp;
+use mlpy_lang::host::Host;
 use mlpy_lang::vm::Limits;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,93 +23,17 @@ pub struct World {
     pub http: Arc<ScriptedHttp>,
 }
 
-/// User modules from the spec first, then the module search paths.
-struct CaseModules {
-    inline: MemoryModules,
-    dirs: DirModules,
-}
-
-impl ModuleSource for CaseModules {
-    fn find(&self, dotted: &str, importer_dir: Option<&str>) -> Option<(String, String)> {
-        self.inline
-            .find(dotted, None)
-            .or_else(|| self.dirs.find(dotted, importer_dir))
-    }
-}
-
 /// Builds the in-memory world a case declares.
 pub fn build_world(case: &Case) -> World {
-    let fs = MemoryFs::with_files(case.files.iter().map(|(p, c)| (p.as_str(), &c[..])));
-    let http = Arc::new(ScriptedHttp::new());
-    for m in &case.http {
-        let mut route = Route::new(m.method.as_deref().unwrap_or("*"), &m.url).status(m.status);
-        for (k, v) in &m.headers {
-            route = route.header(k, v);
-        }
-        route = route.body(m.body.to_vec());
-        if let Some(d) = m.delay {
-            route = route.delay(d);
-        }
-        if let Some(e) = m.error {
-            route = route.fail(match e {
-                HttpFailure::Network => HttpError::Network("connection refused (mocked)".into()),
-                HttpFailure::Timeout => HttpError::Timeout,
-            });
-        }
-        http.add(route);
-    }
-    // A request no mock matches fails like an unreachable host.
-    http.add(Route::new("*", "*").fail(HttpError::Network(
-        "no mocked response matches this request".into(),
-    )));
-    let clock = match &case.clock {
-        Some(c) => {
-            let mut clock = match c.step {
-                Some(step) => FixedClock::stepping(c.at, step.as_secs_f64()),
-                None => FixedClock::at(c.at),
-            };
-            clock.offset = c.offset;
-            clock
-        }
-        None => FixedClock::at(1_704_067_200.0),
-    };
-    let modules = CaseModules {
-        inline: MemoryModules {
-            modules: case
-                .modules
-                .iter()
-                .map(|(k, m)| (k.clone(), m.source.to_string()))
-                .collect(),
-        },
-        dirs: DirModules {
-            search_paths: case
-                .module_paths
-                .iter()
-                .map(|p| p.to_string_lossy().into_owned())
-                .collect(),
-        },
-    };
-    let console = match &case.stdin {
-        Some(text) => CapturedConsole::with_stdin(text),
-        None => CapturedConsole::default(),
-    };
-    let mut host = Host::captured();
-    host.console = Box::new(console);
-    host.fs = Arc::new(fs);
-    host.http = http.clone();
-    host.env = Box::new(MemoryEnv::new(case.env.clone()));
-    host.clock = Arc::new(clock);
-    host.random = Box::new(SeededRandom::new(case.seed.unwrap_or(0)));
-    host.modules = Arc::new(modules);
-    host.args = std::iter::once(
-        case.file
-            .file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "main.ml".into()),
-    )
-    .chain(case.argv.iter().cloned())
-    .collect();
+    let (host, http) = WorldSpec::from_case(case).build();
     World { host, http }
+}
+
+/// Why the executor's backend cannot run this case (it needs a feature the
+/// backend does not honour); such a case is reported as skipped, never
+/// run without its mock.
+pub fn skip_reason(executor: &Executor, case: &Case) -> Option<String> {
+    executor.backend_info().cannot_run(case)
 }
 
 /// The verdict on one case.
@@ -173,7 +95,9 @@ pub fn run_case(executor: &Executor, case: &Case, options: &RunOptions) -> CaseR
         .or(case.timeout)
         .unwrap_or(options.default_timeout);
     let runs = case.concurrency.max(1) as usize;
-    let results: Vec<(ExecOutcome, Vec<RecordedCall>)> = if case.callback.is_some() {
+    // Out-of-process backends get the world as data, callbacks included.
+    let world_spec = executor.backend_info().needs_world_spec;
+    let results: Vec<(ExecOutcome, Vec<RecordedCall>)> = if case.callback.is_some() && !world_spec {
         // Sessions run on the calling thread; concurrent runs get threads.
         if runs == 1 {
             vec![run_callback_case(case, timeout, options.trace)]
@@ -211,6 +135,11 @@ pub fn run_case(executor: &Executor, case: &Case, options: &RunOptions) -> CaseR
                     limits: None,
                     collect_globals: !case.expect.globals.is_empty(),
                     trace: options.trace,
+                    world: world_spec.then(|| Arc::new(WorldSpec::from_case(case))),
+                    callback: case.callback.as_ref().map(|c| CallSpec {
+                        function: c.function.clone(),
+                        args: c.args.clone(),
+                    }),
                 };
                 Box::pin(executor.execute(req))
             })
@@ -219,7 +148,14 @@ pub fn run_case(executor: &Executor, case: &Case, options: &RunOptions) -> CaseR
         outcomes
             .into_iter()
             .zip(https)
-            .map(|(o, h)| (o, recorded_calls(&h)))
+            .map(|(o, h)| {
+                let mut calls = recorded_calls(&h);
+                calls.extend(o.http_calls.iter().map(|c| RecordedCall {
+                    method: c.method.clone(),
+                    url: c.url.clone(),
+                }));
+                (o, calls)
+            })
             .collect()
     };
     let mut results = results;

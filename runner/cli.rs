@@ -32,8 +32,8 @@ pub enum Command {
     Validate(crate::validate::ValidateArgs),
     /// Measure spec cases marked `bench`; save or compare baselines.
     Bench(crate::bench_cmd::BenchArgs),
-    /// Run one request read as JSON from stdin and print its outcome as
-    /// JSON (the ProcessBackend protocol).
+    /// Serve the process protocol on stdin/stdout (docs/process-protocol.md),
+    /// so a harness can drive the native runtime as a backend.
     Exec,
 }
 
@@ -48,7 +48,7 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Some(Command::Run(args)) => crate::run::run(args),
-        Some(Command::Exec) => crate::run::exec_stdin(),
+        Some(Command::Exec) => crate::exec::run(),
         Some(Command::Bench(args)) => crate::bench_cmd::run(args),
         Some(Command::Validate(args)) => crate::validate::run(args),
         Some(Command::Repl { allow_all }) => crate::repl::run(allow_all),

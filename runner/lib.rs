@@ -5,6 +5,7 @@
 pub mod bench_cmd;
 pub mod cli;
 pub mod events;
+pub mod exec;
 pub mod repl;
 pub mod report;
 pub mod run;

@@ -1,0 +1,683 @@
+//! The process protocol, version 1 (documented in
+//! `docs/process-protocol.md`): how the harness drives an ML implementation
+//! in another process. Messages are JSON objects, one per line, with a
+//! `type`: a handshake (`hello`) in which the backend declares the
+//! [`Feature`]s it honours, then `run` requests answered by `outcome`s.
+//!
+//! [`WorldSpec`] is the mocked world of a run as plain data: the spec
+//! runner describes a case's world with it, the native side builds its
+//! in-memory host from it, and the wire carries it to other backends.
+
+use crate::spec::{Case, HttpFailure};
+use base64::Engine as _;
+use indexmap::IndexMap;
+use mlpy_lang::host::http::{Route, ScriptedHttp};
+use mlpy_lang::host::{
+    CapturedConsole, DirModules, FixedClock, Host, HttpError, MemoryEnv, MemoryFs, MemoryModules,
+    ModuleSource, SeededRandom,
+};
+use mlpy_lang::Data;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The protocol version this harness speaks.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Something a case may need beyond running code with grants and a
+/// timeout. A backend declares the ones it honours in its handshake; a case
+/// that needs another one is skipped on that backend, never run without it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Feature {
+    /// A mocked file tree (`files`, `files_dir`).
+    Files,
+    /// Mocked http responses, and the requests seen (`http`, `expect.calls`).
+    Http,
+    /// Environment variables (`env`).
+    Env,
+    /// A fixed or stepping clock (`clock`).
+    Clock,
+    /// Seeded randomness (`seed`).
+    Seed,
+    /// Scripted standard input (`stdin`).
+    Stdin,
+    /// Program arguments (`argv`).
+    Argv,
+    /// User ML modules (`modules`, `module_paths`).
+    Modules,
+    /// Injected variables and the variables reported after the run
+    /// (`globals`, `expect.globals`).
+    Globals,
+    /// Calling an ML function after the code ran (`callback`).
+    Callbacks,
+    /// Several runs of a case at once, each isolated (`concurrency`).
+    Concurrency,
+    /// Stopping code at its deadline and reporting `timeout`
+    /// (`expect.timeout`).
+    Timeouts,
+    /// What the code wrote to stderr (`expect.stderr`).
+    Stderr,
+}
+
+impl Feature {
+    pub const ALL: [Feature; 13] = [
+        Feature::Files,
+        Feature::Http,
+        Feature::Env,
+        Feature::Clock,
+        Feature::Seed,
+        Feature::Stdin,
+        Feature::Argv,
+        Feature::Modules,
+        Feature::Globals,
+        Feature::Callbacks,
+        Feature::Concurrency,
+        Feature::Timeouts,
+        Feature::Stderr,
+    ];
+
+    /// The wire name, e.g. `files`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Feature::Files => "files",
+            Feature::Http => "http",
+            Feature::Env => "env",
+            Feature::Clock => "clock",
+            Feature::Seed => "seed",
+            Feature::Stdin => "stdin",
+            Feature::Argv => "argv",
+            Feature::Modules => "modules",
+            Feature::Globals => "globals",
+            Feature::Callbacks => "callbacks",
+            Feature::Concurrency => "concurrency",
+            Feature::Timeouts => "timeouts",
+            Feature::Stderr => "stderr",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Feature> {
+        Feature::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// What a backend is and what it honours.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BackendInfo {
+    /// `native`, or the implementation named in the handshake.
+    pub name: String,
+    pub version: Option<String>,
+    pub features: BTreeSet<Feature>,
+    /// Why a feature is not supported, when the backend said so.
+    pub unsupported: BTreeMap<Feature, String>,
+    /// Whether requests must carry their world as a [`WorldSpec`] (the
+    /// backend cannot take an in-memory [`Host`]).
+    pub needs_world_spec: bool,
+}
+
+impl BackendInfo {
+    /// The native VM: everything, in process.
+    pub fn native() -> BackendInfo {
+        BackendInfo {
+            name: "native".into(),
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+            features: Feature::ALL.into_iter().collect(),
+            unsupported: BTreeMap::new(),
+            needs_world_spec: false,
+        }
+    }
+
+    /// Why this backend cannot run the case (`None` when it can).
+    pub fn cannot_run(&self, case: &Case) -> Option<String> {
+        let missing: Vec<String> = case_needs(case)
+            .into_iter()
+            .filter(|f| !self.features.contains(f))
+            .map(|f| match self.unsupported.get(&f) {
+                Some(why) => format!("{} ({why})", f.name()),
+                None => f.name().to_string(),
+            })
+            .collect();
+        if missing.is_empty() {
+            None
+        } else {
+            Some(format!(
+                "backend '{}' does not support {}",
+                self.name,
+                missing.join(", ")
+            ))
+        }
+    }
+}
+
+/// The features a case needs.
+pub fn case_needs(case: &Case) -> BTreeSet<Feature> {
+    let e = &case.expect;
+    [
+        (Feature::Files, !case.files.is_empty()),
+        (Feature::Http, !case.http.is_empty() || e.calls.is_some()),
+        (Feature::Env, !case.env.is_empty()),
+        (Feature::Clock, case.clock.is_some()),
+        (Feature::Seed, case.seed.is_some()),
+        (Feature::Stdin, case.stdin.is_some()),
+        (Feature::Argv, !case.argv.is_empty()),
+        (
+            Feature::Modules,
+            !case.modules.is_empty() || !case.module_paths.is_empty(),
+        ),
+        (
+            Feature::Globals,
+            !case.globals.is_empty() || !e.globals.is_empty(),
+        ),
+        (Feature::Callbacks, case.callback.is_some()),
+        (Feature::Concurrency, case.concurrency > 1),
+        (Feature::Timeouts, e.timeout),
+        (
+            Feature::Stderr,
+            e.stderr.is_some() || !e.stderr_contains.is_empty(),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(f, needed)| needed.then_some(f))
+    .collect()
+}
+
+// ---- the world as data ----
+
+/// File or body content: text on the wire when it is UTF-8, else
+/// `{"base64": "..."}`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Bytes(pub Arc<[u8]>);
+
+impl Serialize for Bytes {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match std::str::from_utf8(&self.0) {
+            Ok(text) => s.serialize_str(text),
+            Err(_) => {
+                let mut m = IndexMap::new();
+                m.insert(
+                    "base64",
+                    base64::engine::general_purpose::STANDARD.encode(&self.0),
+                );
+                m.serialize(s)
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Bytes {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Bytes, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Wire {
+            Text(String),
+            Encoded { base64: String },
+        }
+        match Wire::deserialize(d)? {
+            Wire::Text(t) => Ok(Bytes(t.into_bytes().into())),
+            Wire::Encoded { base64 } => base64::engine::general_purpose::STANDARD
+                .decode(base64.as_bytes())
+                .map(|b| Bytes(b.into()))
+                .map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+/// One mocked http response.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HttpMockSpec {
+    /// Upper-case method to match; absent matches any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// Exact URL, or `*` matching any run of characters.
+    pub url: String,
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<(String, String)>,
+    #[serde(default)]
+    pub body: Bytes,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_ms: Option<u64>,
+    /// `network` or `timeout`: fail instead of answering.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// A fixed or stepping clock.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClockSpec {
+    /// Seconds since the Unix epoch (UTC).
+    pub at: f64,
+    /// Local time's offset from UTC, in seconds.
+    #[serde(default)]
+    pub offset: i32,
+    /// Added after every reading, in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_ms: Option<f64>,
+}
+
+/// The mocked world of one run. Everything absent means the closed
+/// default: no files, no network, empty environment, the clock at
+/// 2024-01-01T00:00:00Z, seed 0, empty stdin, no arguments.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct WorldSpec {
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub files: BTreeMap<String, Bytes>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub http: Vec<HttpMockSpec>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub env: IndexMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<ClockSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdin: Option<String>,
+    /// The script name, reported as the first program argument.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<String>,
+    /// Program arguments after the script name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub argv: Vec<String>,
+    /// User ML modules by dotted import name.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub modules: IndexMap<String, String>,
+    /// Directories searched for `import a.b` (`a/b.ml`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub module_paths: Vec<String>,
+}
+
+/// The clock of a world that sets none.
+pub const DEFAULT_CLOCK: f64 = 1_704_067_200.0;
+
+impl WorldSpec {
+    /// The world a spec case declares.
+    pub fn from_case(case: &Case) -> WorldSpec {
+        WorldSpec {
+            files: case
+                .files
+                .iter()
+                .map(|(p, c)| (p.clone(), Bytes(c.clone())))
+                .collect(),
+            http: case
+                .http
+                .iter()
+                .map(|m| HttpMockSpec {
+                    method: m.method.clone(),
+                    url: m.url.clone(),
+                    status: m.status,
+                    headers: m.headers.clone(),
+                    body: Bytes(m.body.clone()),
+                    delay_ms: m.delay.map(|d| d.as_millis() as u64),
+                    error: m.error.map(|e| {
+                        match e {
+                            HttpFailure::Network => "network",
+                            HttpFailure::Timeout => "timeout",
+                        }
+                        .to_string()
+                    }),
+                })
+                .collect(),
+            env: case.env.clone(),
+            clock: case.clock.map(|c| ClockSpec {
+                at: c.at,
+                offset: c.offset,
+                step_ms: c.step.map(|s| s.as_secs_f64() * 1000.0),
+            }),
+            seed: case.seed,
+            stdin: case.stdin.clone(),
+            script: Some(
+                case.file
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "main.ml".into()),
+            ),
+            argv: case.argv.clone(),
+            modules: case
+                .modules
+                .iter()
+                .map(|(k, m)| (k.clone(), m.source.to_string()))
+                .collect(),
+            module_paths: case
+                .module_paths
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect(),
+        }
+    }
+
+    /// The features this world needs from a backend.
+    pub fn needs(&self) -> BTreeSet<Feature> {
+        [
+            (Feature::Files, !self.files.is_empty()),
+            (Feature::Http, !self.http.is_empty()),
+            (Feature::Env, !self.env.is_empty()),
+            (Feature::Clock, self.clock.is_some()),
+            (Feature::Seed, self.seed.is_some()),
+            (Feature::Stdin, self.stdin.is_some()),
+            (Feature::Argv, !self.argv.is_empty()),
+            (
+                Feature::Modules,
+                !self.modules.is_empty() || !self.module_paths.is_empty(),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(f, needed)| needed.then_some(f))
+        .collect()
+    }
+
+    /// The in-memory host for this world, with a handle on its mocked
+    /// http client (which records the requests it saw).
+    pub fn build(&self) -> (Host, Arc<ScriptedHttp>) {
+        let fs = MemoryFs::with_files(self.files.iter().map(|(p, c)| (p.as_str(), &c.0[..])));
+        let http = Arc::new(ScriptedHttp::new());
+        for m in &self.http {
+            let mut route = Route::new(m.method.as_deref().unwrap_or("*"), &m.url).status(m.status);
+            for (k, v) in &m.headers {
+                route = route.header(k, v);
+            }
+            route = route.body(m.body.0.to_vec());
+            if let Some(ms) = m.delay_ms {
+                route = route.delay(Duration::from_millis(ms));
+            }
+            match m.error.as_deref() {
+                Some("timeout") => route = route.fail(HttpError::Timeout),
+                Some(_) => {
+                    route = route.fail(HttpError::Network("connection refused (mocked)".into()))
+                }
+                None => {}
+            }
+            http.add(route);
+        }
+        // A request no mock matches fails like an unreachable host.
+        http.add(Route::new("*", "*").fail(HttpError::Network(
+            "no mocked response matches this request".into(),
+        )));
+        let mut clock = match self.clock {
+            Some(ClockSpec {
+                at,
+                step_ms: Some(step),
+                ..
+            }) => FixedClock::stepping(at, step / 1000.0),
+            Some(c) => FixedClock::at(c.at),
+            None => FixedClock::at(DEFAULT_CLOCK),
+        };
+        clock.offset = self.clock.map_or(0, |c| c.offset);
+        let modules = WorldModules {
+            inline: MemoryModules {
+                modules: self.modules.clone().into_iter().collect(),
+            },
+            dirs: DirModules {
+                search_paths: self.module_paths.clone(),
+            },
+        };
+        let console = match &self.stdin {
+            Some(text) => CapturedConsole::with_stdin(text),
+            None => CapturedConsole::default(),
+        };
+        let mut host = Host::captured();
+        host.console = Box::new(console);
+        host.fs = Arc::new(fs);
+        host.http = http.clone();
+        host.env = Box::new(MemoryEnv::new(self.env.clone()));
+        host.clock = Arc::new(clock);
+        host.random = Box::new(SeededRandom::new(self.seed.unwrap_or(0)));
+        host.modules = Arc::new(modules);
+        host.args = std::iter::once(self.script.clone().unwrap_or_else(|| "main.ml".into()))
+            .chain(self.argv.iter().cloned())
+            .collect();
+        (host, http)
+    }
+}
+
+/// User modules from the world first, then the module search paths.
+struct WorldModules {
+    inline: MemoryModules,
+    dirs: DirModules,
+}
+
+impl ModuleSource for WorldModules {
+    fn find(&self, dotted: &str, importer_dir: Option<&str>) -> Option<(String, String)> {
+        self.inline
+            .find(dotted, None)
+            .or_else(|| self.dirs.find(dotted, importer_dir))
+    }
+}
+
+// ---- messages ----
+
+/// Call an ML function after the code ran; its return is the result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CallSpec {
+    pub function: String,
+    #[serde(default)]
+    pub args: Vec<Data>,
+}
+
+/// One http request a run made.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpCall {
+    pub method: String,
+    pub url: String,
+}
+
+/// What the harness sends.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum HostMessage {
+    Hello {
+        protocol: u32,
+        #[serde(default)]
+        client: String,
+    },
+    Run(Box<RunRequest>),
+    Bye,
+}
+
+/// One execution.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunRequest {
+    /// Echoed in the outcome.
+    #[serde(default)]
+    pub id: u64,
+    pub code: String,
+    /// The file the code came from, for messages.
+    #[serde(default = "default_name")]
+    pub name: String,
+    /// The line of `name` on which `code` starts: reported lines are lines
+    /// of that file.
+    #[serde(default = "one")]
+    pub first_line: u32,
+    /// Capability tokens as written (`file:read:/data/*`, `env.read`).
+    #[serde(default)]
+    pub grants: Vec<String>,
+    #[serde(default)]
+    pub timeout_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub globals: IndexMap<String, Data>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback: Option<CallSpec>,
+    #[serde(flatten)]
+    pub world: WorldSpec,
+}
+
+fn default_name() -> String {
+    "main.ml".into()
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl RunRequest {
+    /// The features this request needs.
+    pub fn needs(&self) -> BTreeSet<Feature> {
+        let mut needs = self.world.needs();
+        if !self.globals.is_empty() {
+            needs.insert(Feature::Globals);
+        }
+        if self.callback.is_some() {
+            needs.insert(Feature::Callbacks);
+        }
+        needs
+    }
+}
+
+/// What a backend sends.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum BackendMessage {
+    Hello(Handshake),
+    Outcome(Box<WireOutcome>),
+    /// The backend cannot go on (e.g. an unsupported protocol version).
+    Error {
+        message: String,
+    },
+}
+
+/// The backend's side of the handshake.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Handshake {
+    pub protocol: u32,
+    pub implementation: Implementation,
+    /// Feature names (unknown names from newer backends are ignored).
+    #[serde(default)]
+    pub features: Vec<String>,
+    /// Why features are not supported, by name.
+    #[serde(default)]
+    pub unsupported: IndexMap<String, String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Implementation {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+impl Handshake {
+    pub fn info(&self) -> BackendInfo {
+        BackendInfo {
+            name: self.implementation.name.clone(),
+            version: self.implementation.version.clone(),
+            features: self
+                .features
+                .iter()
+                .filter_map(|f| Feature::from_name(f))
+                .collect(),
+            unsupported: self
+                .unsupported
+                .iter()
+                .filter_map(|(f, why)| Some((Feature::from_name(f)?, why.clone())))
+                .collect(),
+            needs_world_spec: true,
+        }
+    }
+}
+
+/// An error as the wire carries it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WireError {
+    pub kind: String,
+    pub message: String,
+    #[serde(default)]
+    pub line: Option<u32>,
+    #[serde(default)]
+    pub column: Option<u32>,
+}
+
+/// A violation as the wire carries it; an implementation that cannot tell
+/// the resource leaves it out.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WireViolation {
+    pub capability: String,
+    #[serde(default)]
+    pub resource: Option<String>,
+}
+
+/// One execution's result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WireOutcome {
+    pub id: u64,
+    /// `ok`, `error`, `violation`, `timeout`, `cancelled`, or `unsupported`
+    /// (the request needs something the backend does not do; `reason`).
+    pub status: String,
+    #[serde(default)]
+    pub value: Option<Data>,
+    #[serde(default)]
+    pub error: Option<WireError>,
+    #[serde(default)]
+    pub stdout: String,
+    #[serde(default)]
+    pub stderr: String,
+    #[serde(default)]
+    pub violations: Vec<WireViolation>,
+    #[serde(default)]
+    pub globals: IndexMap<String, Data>,
+    #[serde(default)]
+    pub http_calls: Vec<HttpCall>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_travel_as_text_or_base64() {
+        let text = Bytes(b"id,name\n".to_vec().into());
+        assert_eq!(serde_json::to_string(&text).unwrap(), r#""id,name\n""#);
+        let binary = Bytes(vec![0xff, 0x00].into());
+        let wire = serde_json::to_string(&binary).unwrap();
+        assert_eq!(wire, r#"{"base64":"/wA="}"#);
+        assert_eq!(serde_json::from_str::<Bytes>(&wire).unwrap(), binary);
+    }
+
+    #[test]
+    fn run_requests_round_trip_with_their_world() {
+        let mut world = WorldSpec::default();
+        world
+            .files
+            .insert("/data/a.txt".into(), Bytes(b"A".to_vec().into()));
+        world.env.insert("HOME".into(), "/home/x".into());
+        let req = HostMessage::Run(Box::new(RunRequest {
+            id: 7,
+            code: "x;".into(),
+            name: "a.mltest".into(),
+            first_line: 3,
+            grants: vec!["file.read".into()],
+            timeout_ms: Some(100),
+            globals: IndexMap::new(),
+            callback: None,
+            world,
+        }));
+        let line = serde_json::to_string(&req).unwrap();
+        assert!(line.starts_with(r#"{"type":"run","id":7,"#), "{line}");
+        assert!(line.contains(r#""files":{"/data/a.txt":"A"}"#), "{line}");
+        let back: HostMessage = serde_json::from_str(&line).unwrap();
+        assert_eq!(back, req);
+        let HostMessage::Run(r) = back else {
+            unreachable!()
+        };
+        assert_eq!(
+            r.needs().into_iter().collect::<Vec<_>>(),
+            [Feature::Files, Feature::Env]
+        );
+    }
+
+    #[test]
+    fn handshakes_ignore_unknown_features() {
+        let h: BackendMessage = serde_json::from_str(
+            r#"{"type":"hello","protocol":1,"implementation":{"name":"x"},
+                "features":["files","teleport"],"unsupported":{"http":"no network"}}"#,
+        )
+        .unwrap();
+        let BackendMessage::Hello(h) = h else {
+            panic!("{h:?}")
+        };
+        let info = h.info();
+        assert_eq!(info.features, [Feature::Files].into_iter().collect());
+        assert_eq!(info.unsupported[&Feature::Http], "no network");
+    }
+}
