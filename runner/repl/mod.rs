@@ -185,6 +185,7 @@ impl Repl {
             trace: true,
             timeout,
             interrupt: Some(interrupt),
+            ..ExecOptions::default()
         }
     }
 
