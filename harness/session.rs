@@ -70,10 +70,15 @@ struct State {
     violations_seen: usize,
 }
 
-// SAFETY: the VM's `Rc` values are reachable only through `State`, which
+// SAFETY: every `Rc` the VM holds is reachable only through `State`, which
 // is only ever accessed while the session mutex is held, so no two threads
-// touch them at once; nothing reference-counted leaves the lock (results
-// are converted to `Data` first).
+// touch one at once; nothing reference-counted leaves the lock (results
+// are converted to `Data` first). This holds only while no `Rc` the VM can
+// reach is also reachable from a `static` or `thread_local!` (such as a
+// cache): a clone kept there would be touched by whichever thread owns it,
+// outside the lock. Rule for `lang/` (ARCHITECTURE.md, "Threads and `Rc`"):
+// statics and thread-locals hold only `Send + Sync` data (`Arc`, plain
+// values), never an `Rc` or a `Value`.
 unsafe impl Send for State {}
 
 /// A persistent ML session. `Send + Sync + Clone`: calls from any thread
@@ -609,6 +614,39 @@ mod tests {
         assert_eq!(spin.call(&[]), Err(CallError::Timeout));
         // The session still works afterwards.
         assert_eq!(s.execute("1 + 1;").status.value(), Some(&Data::Int(2)));
+    }
+
+    /// A session used from several threads in turn, with the things that
+    /// keep state outside the VM (the regex cache, json, user modules):
+    /// every call sees the same state and the same answers.
+    #[test]
+    fn one_session_from_many_threads() {
+        let s = Session::new(SessionOptions::default());
+        let o = s.execute(
+            "import regex; import json; p = regex.compile(\"[a-z]+\"); \
+             function words(t) { return len(p.findall(t)) + len(regex.findall(\"[0-9]+\", t)); } \
+             function roundtrip(x) { return json.parse(json.stringify(x)); }",
+        );
+        assert!(o.status.is_ok(), "{:?}", o.status);
+        let threads: Vec<_> = (0..4)
+            .map(|t| {
+                let s = s.clone();
+                std::thread::spawn(move || {
+                    for i in 0..50 {
+                        let text = format!("ab cd {i} ef {t}");
+                        let n = s.call("words", &[Data::Str(text)]).unwrap();
+                        assert_eq!(n, Data::Int(5));
+                        let o = s.execute("import regex; regex.findall(\"[a-z]+\", \"x y\");");
+                        assert!(o.status.is_ok(), "{:?}", o.status);
+                        let v = Data::Int(i);
+                        assert_eq!(s.call("roundtrip", std::slice::from_ref(&v)), Ok(v));
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
     }
 
     #[test]

@@ -25,19 +25,44 @@ pub fn run() -> ExitCode {
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
     let mut first = String::new();
-    if let Err(e) = input.read_line(&mut first) {
-        return usage_error(&format!("cannot read the request from stdin: {e}"));
+    if let Err(e) = read_line_bounded(&mut input, &mut first) {
+        return usage_error(&e);
     }
     match serde_json::from_str::<HostMessage>(first.trim()) {
         Ok(HostMessage::Hello { protocol, .. }) => session(protocol, input),
         _ => {
             let mut rest = String::new();
-            if let Err(e) = input.read_to_string(&mut rest) {
+            let limit = MAX_REQUEST.saturating_sub(first.len() as u64);
+            if let Err(e) = (&mut input).take(limit + 1).read_to_string(&mut rest) {
                 return usage_error(&format!("cannot read the request from stdin: {e}"));
+            }
+            if rest.len() as u64 > limit {
+                return usage_error(&too_large());
             }
             legacy(&(first + &rest))
         }
     }
+}
+
+/// Largest request (one line of the protocol, or a legacy request): its
+/// globals become values several times their JSON size.
+const MAX_REQUEST: u64 = 16 * 1024 * 1024;
+
+fn too_large() -> String {
+    format!("a request is larger than {MAX_REQUEST} bytes (code and globals together)")
+}
+
+/// One line of at most [`MAX_REQUEST`] bytes; 0 at the end of input.
+fn read_line_bounded(input: &mut impl BufRead, line: &mut String) -> Result<usize, String> {
+    line.clear();
+    let n = input
+        .take(MAX_REQUEST + 1)
+        .read_line(line)
+        .map_err(|e| format!("cannot read the request from stdin: {e}"))?;
+    if n as u64 > MAX_REQUEST {
+        return Err(too_large());
+    }
+    Ok(n)
 }
 
 fn usage_error(msg: &str) -> ExitCode {
@@ -79,8 +104,17 @@ fn session(protocol: u32, input: impl BufRead) -> ExitCode {
     if send(&mut out, &BackendMessage::Hello(hello)).is_err() {
         return ExitCode::from(2);
     }
-    for line in input.lines() {
-        let Ok(line) = line else { break };
+    let mut input = input;
+    let mut line = String::new();
+    loop {
+        match read_line_bounded(&mut input, &mut line) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => {
+                let _ = send(&mut out, &BackendMessage::Error { message: e });
+                return ExitCode::from(2);
+            }
+        }
         if line.trim().is_empty() {
             continue;
         }
@@ -109,7 +143,7 @@ fn legacy(input: &str) -> ExitCode {
     };
     match serde_json::to_string(&execute(req)) {
         Ok(line) => {
-            println!("{line}");
+            crate::outln!("{line}");
             ExitCode::SUCCESS
         }
         Err(e) => usage_error(&format!("cannot encode the outcome: {e}")),

@@ -6,6 +6,7 @@ pub mod bench_cmd;
 pub mod cli;
 pub mod events;
 pub mod exec;
+pub mod out;
 pub mod repl;
 pub mod report;
 pub mod run;

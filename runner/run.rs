@@ -77,13 +77,44 @@ struct Finished {
     duration: Duration,
 }
 
+/// Largest program `run` reads (ML sources are small; this stops
+/// `mlpy-test run /dev/zero`-like inputs).
+const MAX_SOURCE: u64 = 64 * 1024 * 1024;
+
+/// Reads a program: a regular file only (a FIFO, device or socket could
+/// block or never end), of at most [`MAX_SOURCE`] bytes.
+fn read_source(path: &str) -> Result<String, String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| format!("cannot read {path}: {e}"))?;
+    let meta = f
+        .metadata()
+        .map_err(|e| format!("cannot read {path}: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!(
+            "cannot read {path}: not a regular file (a FIFO, device or directory)"
+        ));
+    }
+    let mut bytes = Vec::new();
+    f.take(MAX_SOURCE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {path}: {e}"))?;
+    if bytes.len() as u64 > MAX_SOURCE {
+        return Err(format!(
+            "cannot read {path}: larger than {MAX_SOURCE} bytes"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("{path}: not valid UTF-8 text"))
+}
+
 pub fn run(args: RunArgs) -> ExitCode {
-    let text = match std::fs::read(&args.file) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(_) => return usage_error(&format!("{}: not valid UTF-8 text", args.file)),
-        },
-        Err(e) => return usage_error(&format!("cannot read {}: {e}", args.file)),
+    let text = match read_source(&args.file) {
+        Ok(t) => t,
+        Err(e) => return usage_error(&e),
     };
     let grants = if args.allow_all {
         GrantSet::all()
@@ -113,7 +144,7 @@ pub fn run(args: RunArgs) -> ExitCode {
             violations: finished.violations,
             duration_ms: finished.duration.as_secs_f64() * 1000.0,
         };
-        println!(
+        crate::outln!(
             "{}",
             serde_json::to_string(&report).unwrap_or_else(|e| format!(
                 "{{\"status\":\"error\",\"error\":{{\"kind\":\"InternalError\",\"message\":\"{e}\"}}}}"

@@ -48,7 +48,7 @@ fn check_paths(paths: &[PathBuf]) -> ExitCode {
                 let root = f.parent().map(PathBuf::from).unwrap_or_default();
                 if let Err(e) = Loader::new(root).load_file(&f) {
                     errors += 1;
-                    println!("{e}");
+                    crate::outln!("{e}");
                 }
             } else {
                 match std::fs::read_to_string(&f) {
@@ -56,18 +56,18 @@ fn check_paths(paths: &[PathBuf]) -> ExitCode {
                         let file = Arc::new(SourceFile::new(f.display().to_string(), text));
                         if let Err(e) = mlpy_lang::compile(file) {
                             errors += 1;
-                            print!("{}", e.render());
+                            crate::out!("{}", e.render());
                         }
                     }
                     Err(e) => {
                         errors += 1;
-                        println!("{}: cannot read: {e}", f.display());
+                        crate::outln!("{}: cannot read: {e}", f.display());
                     }
                 }
             }
         }
     }
-    println!("{checked} files checked, {errors} with errors");
+    crate::outln!("{checked} files checked, {errors} with errors");
     if errors > 0 {
         ExitCode::from(1)
     } else {
@@ -170,19 +170,19 @@ fn self_check() -> ExitCode {
     let mut failed = 0;
     for (name, r) in &checks {
         match r {
-            Ok(detail) => println!("[ok]   {name:<36} {detail}"),
+            Ok(detail) => crate::outln!("[ok]   {name:<36} {detail}"),
             Err(e) => {
                 failed += 1;
-                println!("[FAIL] {name:<36} {e}");
+                crate::outln!("[FAIL] {name:<36} {e}");
             }
         }
     }
     executor.shutdown();
     if failed == 0 {
-        println!("mlpy-test is working");
+        crate::outln!("mlpy-test is working");
         ExitCode::SUCCESS
     } else {
-        println!("{failed} check(s) failed");
+        crate::outln!("{failed} check(s) failed");
         ExitCode::from(1)
     }
 }

@@ -4,7 +4,7 @@ pub mod sort;
 
 use crate::error::{ErrorKind, MlError, VmResult};
 use crate::text::{pyfloat, pyformat};
-use crate::value::{self, compare, ml_str, py_repr, py_str, Key, Object, Value};
+use crate::value::{self, compare, py_repr, py_str, Key, Object, Value};
 use crate::vm::iter::{self, Iter};
 use crate::vm::{methods, Vm};
 use num_bigint::BigInt;
@@ -173,7 +173,8 @@ fn print(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         if i > 0 {
             line.push(' ');
         }
-        line.push_str(&ml_str(v));
+        line.push_str(&vm.display(v, value::Style::Ml)?);
+        check_len(vm, line.len())?;
     }
     line.push('\n');
     vm.write_out(&line);
@@ -317,9 +318,12 @@ fn float(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     }
 }
 
-fn str_(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn str_(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("str", args, 0, 1)?;
-    Ok(Value::string(args.first().map(ml_str).unwrap_or_default()))
+    Ok(Value::string(match args.first() {
+        Some(v) => vm.display(v, value::Style::Ml)?,
+        None => String::new(),
+    }))
 }
 
 fn bool_(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -388,7 +392,9 @@ fn range(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     check_len(vm, count.min(usize::MAX as i128) as usize)?;
     let mut out = Vec::with_capacity(count as usize);
     let mut x = start as i128;
+    let meter = &mut vm.meter();
     for _ in 0..count {
+        meter.charge(1)?;
         out.push(Value::Int(x as i64));
         x += step as i128;
     }
@@ -401,38 +407,44 @@ fn enumerate(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         .map(|v| int_arg("enumerate", v))
         .transpose()?
         .unwrap_or(0);
-    let items = iter::collect(&args[0], vm.limits.max_len)?;
-    Ok(Value::array(
-        items
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| Value::tuple(vec![Value::Int(start.saturating_add(i as i64)), v]))
-            .collect(),
-    ))
+    let meter = &mut vm.meter();
+    let items = iter::collect(&args[0], vm.limits.max_len, meter)?;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, v) in items.into_iter().enumerate() {
+        meter.charge(1)?;
+        out.push(Value::tuple(vec![
+            Value::Int(start.saturating_add(i as i64)),
+            v,
+        ]));
+    }
+    Ok(Value::array(out))
 }
 
 fn zip(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    let meter = &mut vm.meter();
     let lists: Vec<Vec<Value>> = args
         .iter()
-        .map(|a| iter::collect(a, vm.limits.max_len))
+        .map(|a| iter::collect(a, vm.limits.max_len, meter))
         .collect::<VmResult<_>>()?;
     let n = lists.iter().map(Vec::len).min().unwrap_or(0);
-    Ok(Value::array(
-        (0..n)
-            .map(|i| Value::tuple(lists.iter().map(|l| l[i].clone()).collect()))
-            .collect(),
-    ))
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        meter.charge(1)?;
+        out.push(Value::tuple(lists.iter().map(|l| l[i].clone()).collect()));
+    }
+    Ok(Value::array(out))
 }
 
 fn sorted(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("sorted", args, 1, 2)?;
-    let items = iter::collect(&args[0], vm.limits.max_len)?;
+    let items = iter::collect(&args[0], vm.limits.max_len, &mut vm.meter())?;
     let reverse = args.get(1).is_some_and(Value::truthy);
+    let meter = &mut vm.meter();
     let mut out = if reverse {
         // Python keeps equal items in original order even when reversed.
-        sort::merge_sort(items, &mut |a, b| sort::natural_less(b, a))?
+        sort::merge_sort(items, meter, &mut |a, b| sort::natural_less(b, a))?
     } else {
-        sort::merge_sort(items, &mut sort::natural_less)?
+        sort::merge_sort(items, meter, &mut sort::natural_less)?
     };
     out.shrink_to_fit();
     Ok(Value::array(out))
@@ -440,7 +452,7 @@ fn sorted(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn reversed(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("reversed", args, 1, 1)?;
-    let mut items = iter::collect(&args[0], vm.limits.max_len)?;
+    let mut items = iter::collect(&args[0], vm.limits.max_len, &mut vm.meter())?;
     items.reverse();
     Ok(Value::array(items))
 }
@@ -472,7 +484,7 @@ fn values(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 fn sum(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("sum", args, 1, 2)?;
     let mut total = args.get(1).cloned().unwrap_or(Value::Int(0));
-    for item in iter::collect(&args[0], vm.limits.max_len)? {
+    for item in iter::collect(&args[0], vm.limits.max_len, &mut vm.meter())? {
         if !item.is_number() || !total.is_number() {
             return Err(MlError::type_error(format!(
                 "unsupported operand type(s) for +: '{}' and '{}'",
@@ -655,11 +667,11 @@ fn oct(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     )))
 }
 
-fn repr(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn repr(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("repr", args, 1, 1)?;
     Ok(Value::string(match &args[0] {
         Value::Bool(b) => b.to_string(),
-        other => py_repr(other),
+        other => vm.display(other, value::Style::Repr)?,
     }))
 }
 
@@ -722,7 +734,7 @@ fn callable(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 fn all(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("all", args, 1, 1)?;
     Ok(Value::Bool(
-        iter::collect(&args[0], vm.limits.max_len)?
+        iter::collect(&args[0], vm.limits.max_len, &mut vm.meter())?
             .iter()
             .all(Value::truthy),
     ))
@@ -731,7 +743,7 @@ fn all(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 fn any(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("any", args, 1, 1)?;
     Ok(Value::Bool(
-        iter::collect(&args[0], vm.limits.max_len)?
+        iter::collect(&args[0], vm.limits.max_len, &mut vm.meter())?
             .iter()
             .any(Value::truthy),
     ))

@@ -5,12 +5,19 @@
 
 use crate::error::VmResult;
 use crate::value::Value;
+use crate::vm::Meter;
 
-/// Sorts by `less(a, b)`; stops at the first error.
+/// Sorts by `less(a, b)`; stops at the first error, or when the meter
+/// (charged one unit per comparison) says the run must stop.
 pub fn merge_sort(
     items: Vec<Value>,
+    meter: &mut Meter,
     less: &mut dyn FnMut(&Value, &Value) -> VmResult<bool>,
 ) -> VmResult<Vec<Value>> {
+    let mut less = |a: &Value, b: &Value| -> VmResult<bool> {
+        meter.charge(1)?;
+        less(a, b)
+    };
     let n = items.len();
     if n < 2 {
         return Ok(items);
@@ -71,17 +78,22 @@ mod tests {
     #[test]
     fn sorts_stably_and_reports_errors() {
         let items: Vec<Value> = (0..100).rev().map(Value::Int).collect();
-        let sorted = merge_sort(items, &mut natural_less).unwrap();
+        let sorted = merge_sort(items, &mut Meter::unlimited(), &mut natural_less).unwrap();
         let ints: Vec<i64> = sorted.iter().filter_map(Value::as_int).collect();
         assert_eq!(ints, (0..100).collect::<Vec<_>>());
         let mixed = vec![Value::Int(1), Value::str("a"), Value::Int(0)];
-        assert!(merge_sort(mixed, &mut natural_less).is_err());
+        assert!(merge_sort(mixed, &mut Meter::unlimited(), &mut natural_less).is_err());
         let nans = vec![
             Value::Float(f64::NAN),
             Value::Int(1),
             Value::Float(f64::NAN),
             Value::Int(0),
         ];
-        assert_eq!(merge_sort(nans, &mut natural_less).unwrap().len(), 4);
+        assert_eq!(
+            merge_sort(nans, &mut Meter::unlimited(), &mut natural_less)
+                .unwrap()
+                .len(),
+            4
+        );
     }
 }

@@ -81,9 +81,39 @@ pub trait FileSystem: Send + Sync {
     fn create_dir(&self, path: &str) -> Result<(), FsError>;
     fn remove_dir(&self, path: &str, recursive: bool) -> Result<(), FsError>;
     fn rename(&self, from: &str, to: &str) -> Result<(), FsError>;
+    /// Every path below `dir`, without following symlinks, at most `max`
+    /// of them. Every entry is listed whatever bytes its name holds (names
+    /// that are not UTF-8 show U+FFFD), so a recursive operation can check
+    /// each one before it touches any.
+    fn tree(&self, dir: &str, max: usize) -> Result<Vec<String>, FsError> {
+        let mut out = Vec::new();
+        let mut pending = vec![dir.to_string()];
+        while let Some(d) = pending.pop() {
+            for name in self.list_dir(&d)? {
+                let p = format!("{}/{name}", d.trim_end_matches('/'));
+                let is_link = self.resolve(&p) != p;
+                if !is_link && self.metadata(&p).is_some_and(|m| m.is_dir) {
+                    pending.push(p.clone());
+                }
+                out.push(p);
+                if out.len() > max {
+                    return Err(too_many_entries(dir, max));
+                }
+            }
+        }
+        Ok(out)
+    }
     fn cwd(&self) -> String;
     fn home(&self) -> String;
     fn temp_dir(&self) -> String;
+}
+
+/// A tree too big to check entry by entry.
+pub fn too_many_entries(dir: &str, max: usize) -> FsError {
+    FsError {
+        kind: FsErrorKind::TooLarge,
+        message: format!("'{dir}' holds more than {max} entries"),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -88,6 +88,90 @@ fn fs_err(e: std::io::Error, path: &str) -> FsError {
     }
 }
 
+/// Most symlinks one resolution follows (the kernel's limit too).
+const MAX_LINKS: usize = 40;
+
+/// Resolves `abs` (absolute) the way the kernel will when the path is
+/// used: every symlink is followed, in every component and also the last
+/// one, whether its target exists or not (a write through a dangling link
+/// creates the target); `..` applies to the resolved parent. What does not
+/// exist is appended as written. The result contains no symlink in its
+/// existing part, so a capability check on it judges where the operation
+/// lands.
+fn resolve_like_kernel(abs: &str) -> String {
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = std::path::PathBuf::from("/");
+    // Components still to resolve, the next one last.
+    let mut pending: Vec<OsString> = abs.split('/').rev().map(OsString::from).collect();
+    let mut links = 0;
+    let mut exists = true;
+    while let Some(c) = pending.pop() {
+        match c.as_bytes() {
+            b"" | b"." => continue,
+            b".." => {
+                out.pop();
+                continue;
+            }
+            _ => {}
+        }
+        let next = out.join(&c);
+        if exists {
+            match std::fs::symlink_metadata(&next) {
+                Ok(m) if m.file_type().is_symlink() && links < MAX_LINKS => {
+                    links += 1;
+                    if let Ok(target) = std::fs::read_link(&next) {
+                        if target.is_absolute() {
+                            out = std::path::PathBuf::from("/");
+                        }
+                        for part in target.as_os_str().as_bytes().split(|&b| b == b'/').rev() {
+                            pending.push(std::ffi::OsStr::from_bytes(part).to_os_string());
+                        }
+                        continue;
+                    }
+                }
+                Ok(_) => {}
+                Err(_) => exists = false,
+            }
+        }
+        out = next;
+    }
+    out.to_string_lossy().into_owned()
+}
+
+/// Opens the file at a resolved path without following a symlink in its
+/// last component and without blocking on a FIFO or device; only a regular
+/// file may be read or written (anything else is an error, never a hang).
+fn open_regular(path: &str, options: &mut std::fs::OpenOptions) -> Result<std::fs::File, FsError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let f = options
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| match e.raw_os_error() {
+            Some(libc::ELOOP) => FsError {
+                kind: FsErrorKind::PermissionDenied,
+                message: format!("'{path}' became a symbolic link after it was checked"),
+            },
+            _ => fs_err(e, path),
+        })?;
+    let meta = f.metadata().map_err(|e| fs_err(e, path))?;
+    if meta.is_dir() {
+        return Err(FsError {
+            kind: FsErrorKind::IsADirectory,
+            message: format!("Is a directory: '{path}'"),
+        });
+    }
+    if !meta.is_file() {
+        return Err(FsError {
+            kind: FsErrorKind::Other,
+            message: format!(
+                "Not a regular file: '{path}' (a FIFO, device or socket could block or never end)"
+            ),
+        });
+    }
+    Ok(f)
+}
+
 impl FileSystem for RealFs {
     fn resolve(&self, path: &str) -> String {
         let expanded = match path.strip_prefix('~') {
@@ -96,30 +180,12 @@ impl FileSystem for RealFs {
             }
             _ => path.to_string(),
         };
-        let abs = super::memory::normalize_path(&expanded, &self.cwd());
-        // Resolve symlinks in the longest existing prefix, so a link that
-        // leaves a granted tree is matched by where it really points.
-        let mut existing = Path::new(&abs).to_path_buf();
-        let mut rest: Vec<std::ffi::OsString> = Vec::new();
-        loop {
-            if let Ok(real) = std::fs::canonicalize(&existing) {
-                let mut out = real;
-                for r in rest.iter().rev() {
-                    out.push(r);
-                }
-                return super::memory::normalize_path(&out.to_string_lossy(), "/");
-            }
-            match (
-                existing.file_name().map(|n| n.to_os_string()),
-                existing.parent(),
-            ) {
-                (Some(name), Some(parent)) => {
-                    rest.push(name);
-                    existing = parent.to_path_buf();
-                }
-                _ => return abs,
-            }
-        }
+        let abs = if expanded.starts_with('/') {
+            expanded
+        } else {
+            format!("{}/{expanded}", self.cwd())
+        };
+        resolve_like_kernel(&abs)
     }
 
     fn max_read(&self) -> u64 {
@@ -128,18 +194,12 @@ impl FileSystem for RealFs {
 
     fn read(&self, path: &str) -> Result<Vec<u8>, FsError> {
         use std::io::Read;
-        let f = std::fs::File::open(path).map_err(|e| fs_err(e, path))?;
+        let f = open_regular(path, std::fs::OpenOptions::new().read(true))?;
         let meta = f.metadata().map_err(|e| fs_err(e, path))?;
-        if meta.is_dir() {
-            return Err(FsError {
-                kind: FsErrorKind::IsADirectory,
-                message: format!("Is a directory: '{path}'"),
-            });
-        }
         if meta.len() > self.max_read {
             return Err(too_large(path, meta.len(), self.max_read));
         }
-        // The size can change (or lie, for special files): cap the read too.
+        // The size can change while reading: cap the read too.
         let mut buf = Vec::new();
         f.take(self.max_read.saturating_add(1))
             .read_to_end(&mut buf)
@@ -155,20 +215,23 @@ impl FileSystem for RealFs {
         if let Some(parent) = Path::new(path).parent() {
             std::fs::create_dir_all(parent).map_err(|e| fs_err(e, path))?;
         }
-        if Path::new(path).is_dir() {
-            return Err(FsError {
-                kind: FsErrorKind::IsADirectory,
-                message: format!("Is a directory: '{path}'"),
-            });
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if m.is_dir() => {
+                return Err(FsError {
+                    kind: FsErrorKind::IsADirectory,
+                    message: format!("Is a directory: '{path}'"),
+                })
+            }
+            Ok(m) if !m.is_file() => {
+                // A link that appeared after the check, a FIFO, a device.
+                open_regular(path, std::fs::OpenOptions::new().read(true))?;
+            }
+            _ => {}
         }
         if !append {
             return write_atomic(path, data).map_err(|e| fs_err(e, path));
         }
-        let mut f = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .map_err(|e| fs_err(e, path))?;
+        let mut f = open_regular(path, std::fs::OpenOptions::new().create(true).append(true))?;
         f.write_all(data).map_err(|e| fs_err(e, path))
     }
 
@@ -222,6 +285,32 @@ impl FileSystem for RealFs {
             std::fs::remove_dir(path)
         }
         .map_err(|e| fs_err(e, path))
+    }
+
+    fn tree(&self, dir: &str, max: usize) -> Result<Vec<String>, FsError> {
+        // Walk with the real names (bytes), so an entry whose name is not
+        // UTF-8 is still visited, and never through a symlink.
+        let mut out = Vec::new();
+        let mut pending = vec![std::path::PathBuf::from(dir)];
+        while let Some(d) = pending.pop() {
+            let entries = std::fs::read_dir(&d).map_err(|e| fs_err(e, &d.to_string_lossy()))?;
+            for entry in entries {
+                let entry = entry.map_err(|e| fs_err(e, &d.to_string_lossy()))?;
+                let p = entry.path();
+                let ft = entry
+                    .file_type()
+                    .map_err(|e| fs_err(e, &p.to_string_lossy()))?;
+                out.push(p.to_string_lossy().into_owned());
+                if out.len() > max {
+                    return Err(super::too_many_entries(dir, max));
+                }
+                if ft.is_dir() {
+                    pending.push(p);
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
     }
 
     fn rename(&self, from: &str, to: &str) -> Result<(), FsError> {

@@ -17,7 +17,7 @@ use super::ModuleDef;
 
 /// The items of an iterable argument (arrays, tuples, strings, object keys).
 pub(crate) fn items(vm: &Vm, v: &Value) -> VmResult<Vec<Value>> {
-    iter::collect(v, vm.limits.max_len)
+    iter::collect(v, vm.limits.max_len, &mut vm.meter())
 }
 
 /// Runs `f` on the items of a sequence, without copying arrays and tuples.
@@ -98,11 +98,12 @@ pub(crate) fn chunks(items: &[Value], size: usize) -> Vec<Value> {
 }
 
 /// Stable sort in natural order; `reverse` keeps equal items in order.
-pub(crate) fn sort_items(items: Vec<Value>, reverse: bool) -> VmResult<Vec<Value>> {
+pub(crate) fn sort_items(vm: &Vm, items: Vec<Value>, reverse: bool) -> VmResult<Vec<Value>> {
+    let meter = &mut vm.meter();
     if reverse {
-        merge_sort(items, &mut |a, b| natural_less(b, a))
+        merge_sort(items, meter, &mut |a, b| natural_less(b, a))
     } else {
-        merge_sort(items, &mut natural_less)
+        merge_sort(items, meter, &mut natural_less)
     }
 }
 
@@ -360,7 +361,8 @@ fn zip(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 fn sort(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("sort", args, 1, 2)?;
     let reverse = args.get(1).is_some_and(Value::truthy);
-    Ok(Value::array(sort_items(items(vm, &args[0])?, reverse)?))
+    let all = items(vm, &args[0])?;
+    Ok(Value::array(sort_items(vm, all, reverse)?))
 }
 
 /// Sorts by `key_fn(item)` (called once per item), stable.
@@ -376,10 +378,11 @@ pub(crate) fn sort_by_key(
     }
     let order: Vec<Value> = (0..all.len() as i64).map(Value::Int).collect();
     let key_of = |v: &Value| -> &Value { &keys[v.as_int().unwrap_or(0) as usize] };
+    let meter = &mut vm.meter();
     let sorted = if reverse {
-        merge_sort(order, &mut |a, b| natural_less(key_of(b), key_of(a)))?
+        merge_sort(order, meter, &mut |a, b| natural_less(key_of(b), key_of(a)))?
     } else {
-        merge_sort(order, &mut |a, b| natural_less(key_of(a), key_of(b)))?
+        merge_sort(order, meter, &mut |a, b| natural_less(key_of(a), key_of(b)))?
     };
     Ok(sorted
         .iter()

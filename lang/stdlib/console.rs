@@ -3,41 +3,49 @@
 
 use crate::builtins::BuiltinDef;
 use crate::error::VmResult;
-use crate::value::{py_str, Value};
+use crate::value::{Style, Value};
 use crate::vm::Vm;
 
 use super::ModuleDef;
 
-fn join(args: &[Value]) -> String {
-    args.iter().map(py_str).collect::<Vec<_>>().join(" ")
+fn join(vm: &Vm, args: &[Value]) -> VmResult<String> {
+    let mut line = String::new();
+    for (i, v) in args.iter().enumerate() {
+        if i > 0 {
+            line.push(' ');
+        }
+        line.push_str(&vm.display(v, Style::Str)?);
+        crate::builtins::check_len(vm, line.len())?;
+    }
+    Ok(line)
 }
 
 fn log(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    let line = join(args) + "\n";
+    let line = join(vm, args)? + "\n";
     vm.write_out(&line);
     Ok(Value::Null)
 }
 
 fn info(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    let line = format!("INFO: {}\n", join(args));
+    let line = format!("INFO: {}\n", join(vm, args)?);
     vm.write_out(&line);
     Ok(Value::Null)
 }
 
 fn debug(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    let line = format!("DEBUG: {}\n", join(args));
+    let line = format!("DEBUG: {}\n", join(vm, args)?);
     vm.write_out(&line);
     Ok(Value::Null)
 }
 
 fn error(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    let line = join(args) + "\n";
+    let line = join(vm, args)? + "\n";
     vm.host.console.write_err(&line);
     Ok(Value::Null)
 }
 
 fn warn(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    let line = format!("WARNING: {}\n", join(args));
+    let line = format!("WARNING: {}\n", join(vm, args)?);
     vm.host.console.write_err(&line);
     Ok(Value::Null)
 }

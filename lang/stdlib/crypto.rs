@@ -5,7 +5,7 @@
 use crate::builtins::{arity, check_len, int_arg, BuiltinDef, NativeFnPtr};
 use crate::error::{MlError, VmResult};
 use crate::value::{expect_str, Value};
-use crate::vm::Vm;
+use crate::vm::{byte_cost, Meter, Vm};
 use hmac::{Hmac, Mac};
 use sha2::Digest;
 use std::rc::Rc;
@@ -25,14 +25,35 @@ fn hex(bytes: &[u8]) -> String {
 
 const ALGORITHMS: &str = "md5, sha1, sha224, sha256, sha384, sha512";
 
-fn digest(alg: &str, data: &[u8]) -> VmResult<String> {
+/// Bytes hashed between two interrupt checks (about 1 ms of SHA-256).
+const HASH_CHUNK: usize = 256 * 1024;
+
+/// Feeds `parts` to `update` in chunks, charging the meter as it goes, so
+/// hashing a large input stops part-way at the deadline.
+fn feed(parts: &[&[u8]], meter: &mut Meter, mut update: impl FnMut(&[u8])) -> VmResult<()> {
+    for part in parts {
+        for chunk in part.chunks(HASH_CHUNK) {
+            meter.charge(byte_cost(chunk.len()))?;
+            update(chunk);
+        }
+    }
+    Ok(())
+}
+
+fn hash_with<D: Digest>(parts: &[&[u8]], meter: &mut Meter) -> VmResult<Vec<u8>> {
+    let mut d = D::new();
+    feed(parts, meter, |c| d.update(c))?;
+    Ok(d.finalize().to_vec())
+}
+
+fn digest(alg: &str, parts: &[&[u8]], meter: &mut Meter) -> VmResult<String> {
     Ok(hex(&match alg.to_ascii_lowercase().as_str() {
-        "md5" => md5::Md5::digest(data).to_vec(),
-        "sha1" => sha1::Sha1::digest(data).to_vec(),
-        "sha224" => sha2::Sha224::digest(data).to_vec(),
-        "sha256" => sha2::Sha256::digest(data).to_vec(),
-        "sha384" => sha2::Sha384::digest(data).to_vec(),
-        "sha512" => sha2::Sha512::digest(data).to_vec(),
+        "md5" => hash_with::<md5::Md5>(parts, meter)?,
+        "sha1" => hash_with::<sha1::Sha1>(parts, meter)?,
+        "sha224" => hash_with::<sha2::Sha224>(parts, meter)?,
+        "sha256" => hash_with::<sha2::Sha256>(parts, meter)?,
+        "sha384" => hash_with::<sha2::Sha384>(parts, meter)?,
+        "sha512" => hash_with::<sha2::Sha512>(parts, meter)?,
         _ => {
             return Err(MlError::value_error(format!(
                 "unsupported hash algorithm '{alg}' (supported: {ALGORITHMS})"
@@ -41,25 +62,29 @@ fn digest(alg: &str, data: &[u8]) -> VmResult<String> {
     }))
 }
 
-fn mac_with<M: Mac + hmac::digest::KeyInit>(key: &[u8], msg: &[u8]) -> Vec<u8> {
+fn mac_with<M: Mac + hmac::digest::KeyInit>(
+    key: &[u8],
+    msg: &[u8],
+    meter: &mut Meter,
+) -> VmResult<Vec<u8>> {
     match <M as Mac>::new_from_slice(key) {
         Ok(mut m) => {
-            m.update(msg);
-            m.finalize().into_bytes().to_vec()
+            feed(&[msg], meter, |c| m.update(c))?;
+            Ok(m.finalize().into_bytes().to_vec())
         }
         // HMAC accepts keys of any length; this cannot happen.
-        Err(_) => Vec::new(),
+        Err(_) => Ok(Vec::new()),
     }
 }
 
-fn hmac_hex(alg: &str, key: &[u8], msg: &[u8]) -> VmResult<String> {
+fn hmac_hex(alg: &str, key: &[u8], msg: &[u8], meter: &mut Meter) -> VmResult<String> {
     Ok(hex(&match alg.to_ascii_lowercase().as_str() {
-        "md5" => mac_with::<Hmac<md5::Md5>>(key, msg),
-        "sha1" => mac_with::<Hmac<sha1::Sha1>>(key, msg),
-        "sha224" => mac_with::<Hmac<sha2::Sha224>>(key, msg),
-        "sha256" => mac_with::<Hmac<sha2::Sha256>>(key, msg),
-        "sha384" => mac_with::<Hmac<sha2::Sha384>>(key, msg),
-        "sha512" => mac_with::<Hmac<sha2::Sha512>>(key, msg),
+        "md5" => mac_with::<Hmac<md5::Md5>>(key, msg, meter)?,
+        "sha1" => mac_with::<Hmac<sha1::Sha1>>(key, msg, meter)?,
+        "sha224" => mac_with::<Hmac<sha2::Sha224>>(key, msg, meter)?,
+        "sha256" => mac_with::<Hmac<sha2::Sha256>>(key, msg, meter)?,
+        "sha384" => mac_with::<Hmac<sha2::Sha384>>(key, msg, meter)?,
+        "sha512" => mac_with::<Hmac<sha2::Sha512>>(key, msg, meter)?,
         _ => {
             return Err(MlError::value_error(format!(
                 "unsupported HMAC algorithm '{alg}' (supported: {ALGORITHMS})"
@@ -68,11 +93,11 @@ fn hmac_hex(alg: &str, key: &[u8], msg: &[u8]) -> VmResult<String> {
     }))
 }
 
-/// Text or bytes as bytes (text as UTF-8).
-fn data_arg(args: &[Value], i: usize, func: &str, what: &str) -> VmResult<Vec<u8>> {
+/// Text or bytes as a byte slice (text as UTF-8).
+fn data_arg<'a>(args: &'a [Value], i: usize, func: &str, what: &str) -> VmResult<&'a [u8]> {
     match args.get(i) {
-        Some(Value::Str(s)) => Ok(s.as_str().as_bytes().to_vec()),
-        Some(Value::Bytes(b)) => Ok(b.to_vec()),
+        Some(Value::Str(s)) => Ok(s.as_str().as_bytes()),
+        Some(Value::Bytes(b)) => Ok(b.as_slice()),
         Some(other) => Err(MlError::type_error(format!(
             "{func}() argument '{what}' must be a string or bytes, not {}",
             other.kind_name()
@@ -90,47 +115,48 @@ fn alg_arg<'a>(args: &'a [Value], i: usize, func: &str) -> VmResult<&'a str> {
     }
 }
 
-fn salted(args: &[Value], func: &str) -> VmResult<Vec<u8>> {
+/// `hash(data, salt)`: the salt goes first.
+fn salted(vm: &Vm, alg: &str, args: &[Value], func: &str) -> VmResult<Value> {
     arity(func, args, 1, 2)?;
     let data = data_arg(args, 0, func, "data")?;
-    let mut out = match opt(args, 1) {
+    let salt = match opt(args, 1) {
         Some(_) => data_arg(args, 1, func, "salt")?,
-        None => Vec::new(),
+        None => &[],
     };
-    out.extend_from_slice(&data);
-    Ok(out)
+    Ok(Value::string(digest(alg, &[salt, data], &mut vm.meter())?))
 }
 
-fn sha256(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    Ok(Value::string(digest("sha256", &salted(args, "sha256")?)?))
+fn sha256(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    salted(vm, "sha256", args, "sha256")
 }
 
-fn sha1(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    Ok(Value::string(digest("sha1", &salted(args, "sha1")?)?))
+fn sha1(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    salted(vm, "sha1", args, "sha1")
 }
 
-fn md5(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    Ok(Value::string(digest("md5", &salted(args, "md5")?)?))
+fn md5(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    salted(vm, "md5", args, "md5")
 }
 
 fn hash_file(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("hash_file", args, 1, 2)?;
     let path = path_arg(args, 0, "hash_file")?;
     let alg = alg_arg(args, 1, "hash_file")?;
-    digest(alg, b"")?; // reject a bad algorithm before touching the file
+    digest(alg, &[], &mut Meter::unlimited())?; // reject a bad algorithm before touching the file
     let p = gate(vm, "file:read", path)?;
     let data = read_resolved(vm, &p)?;
-    Ok(Value::string(digest(alg, &data)?))
+    Ok(Value::string(digest(alg, &[&data], &mut vm.meter())?))
 }
 
-fn hmac(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn hmac(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("hmac", args, 2, 3)?;
     let msg = data_arg(args, 0, "hmac", "message")?;
     let key = data_arg(args, 1, "hmac", "key")?;
     Ok(Value::string(hmac_hex(
         alg_arg(args, 2, "hmac")?,
-        &key,
-        &msg,
+        key,
+        msg,
+        &mut vm.meter(),
     )?))
 }
 
@@ -145,20 +171,20 @@ fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     std::hint::black_box(diff) == 0
 }
 
-fn verify_hmac(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn verify_hmac(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("verify_hmac", args, 3, 4)?;
     let msg = data_arg(args, 0, "verify_hmac", "message")?;
     let sig = data_arg(args, 1, "verify_hmac", "signature")?;
     let key = data_arg(args, 2, "verify_hmac", "key")?;
-    let expected = hmac_hex(alg_arg(args, 3, "verify_hmac")?, &key, &msg)?;
-    Ok(Value::Bool(ct_eq(&sig, expected.as_bytes())))
+    let expected = hmac_hex(alg_arg(args, 3, "verify_hmac")?, key, msg, &mut vm.meter())?;
+    Ok(Value::Bool(ct_eq(sig, expected.as_bytes())))
 }
 
 fn compare_hash(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("compare_hash", args, 2, 2)?;
     let a = data_arg(args, 0, "compare_hash", "a")?;
     let b = data_arg(args, 1, "compare_hash", "b")?;
-    Ok(Value::Bool(ct_eq(&a, &b)))
+    Ok(Value::Bool(ct_eq(a, b)))
 }
 
 fn uuid_from_string(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -173,7 +199,7 @@ fn uuid_from_string(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         }
         None => uuid::Uuid::NAMESPACE_DNS,
     };
-    Ok(Value::string(uuid::Uuid::new_v5(&ns, &data).to_string()))
+    Ok(Value::string(uuid::Uuid::new_v5(&ns, data).to_string()))
 }
 
 fn random_fill(vm: &mut Vm, n: usize) -> Vec<u8> {
@@ -419,23 +445,24 @@ mod tests {
     #[test]
     fn known_digests() {
         assert_eq!(
-            digest("sha256", b"abc").unwrap(),
+            digest("sha256", &[b"a", b"bc"], &mut Meter::unlimited()).unwrap(),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
         assert_eq!(
-            digest("md5", b"").unwrap(),
+            digest("md5", &[], &mut Meter::unlimited()).unwrap(),
             "d41d8cd98f00b204e9800998ecf8427e"
         );
         assert_eq!(
             hmac_hex(
                 "sha256",
                 b"key",
-                b"The quick brown fox jumps over the lazy dog"
+                b"The quick brown fox jumps over the lazy dog",
+                &mut Meter::unlimited()
             )
             .unwrap(),
             "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"
         );
-        assert!(digest("sha3", b"").is_err());
+        assert!(digest("sha3", &[], &mut Meter::unlimited()).is_err());
         assert!(ct_eq(b"abc", b"abc"));
         assert!(!ct_eq(b"abc", b"abd"));
         assert!(!ct_eq(b"abc", b"abcd"));

@@ -7,7 +7,7 @@
 use crate::builtins::{arity, check_len, BuiltinDef, NativeFnPtr};
 use crate::error::{MlError, VmResult};
 use crate::value::{py_str, Key, Object, Value};
-use crate::vm::Vm;
+use crate::vm::{byte_cost, Vm};
 
 use super::file::{
     decode, encode, encoding_arg, fs_error, gate, opt, path_arg, read_resolved, str_arg,
@@ -40,8 +40,10 @@ fn parse_rows(vm: &Vm, text: &str, delim: u8) -> VmResult<Vec<Vec<String>>> {
         .delimiter(delim)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    let meter = &mut vm.meter();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| MlError::value_error(format!("CSV error: {e}")))?;
+        meter.charge(1 + rec.len() + byte_cost(rec.as_slice().len()))?;
         if rec.is_empty() {
             continue;
         }
@@ -51,28 +53,31 @@ fn parse_rows(vm: &Vm, text: &str, delim: u8) -> VmResult<Vec<Vec<String>>> {
     Ok(rows)
 }
 
-fn rows_to_value(rows: Vec<Vec<String>>, headers: bool) -> Value {
-    if !headers {
-        return Value::array(
-            rows.into_iter()
-                .map(|r| Value::array(r.into_iter().map(Value::string).collect()))
-                .collect(),
-        );
-    }
+fn rows_to_value(vm: &Vm, rows: Vec<Vec<String>>, headers: bool) -> VmResult<Value> {
+    let meter = &mut vm.meter();
     let mut it = rows.into_iter();
-    let Some(head) = it.next() else {
-        return Value::array(Vec::new());
+    let head = match headers {
+        true => match it.next() {
+            Some(h) => Some(h),
+            None => return Ok(Value::array(Vec::new())),
+        },
+        false => None,
     };
-    Value::array(
-        it.map(|row| {
-            let mut o = Object::with_capacity(head.len());
-            for (k, v) in head.iter().zip(row) {
-                o.insert_str(k, Value::string(v));
+    let mut out = Vec::with_capacity(it.len());
+    for row in it {
+        meter.charge(1 + row.len())?;
+        out.push(match &head {
+            None => Value::array(row.into_iter().map(Value::string).collect()),
+            Some(head) => {
+                let mut o = Object::with_capacity(head.len());
+                for (k, v) in head.iter().zip(row) {
+                    o.insert_str(k, Value::string(v));
+                }
+                Value::object(o)
             }
-            Value::object(o)
-        })
-        .collect(),
-    )
+        });
+    }
+    Ok(Value::array(out))
 }
 
 /// A cell as Python's csv writer formats it: null is empty, else `str`.
@@ -100,6 +105,7 @@ fn rows_from_value(vm: &Vm, data: &Value, headers: bool, func: &str) -> VmResult
         }
     };
     let mut out = Vec::new();
+    let meter = &mut vm.meter();
     let Some(first) = items.first() else {
         return Ok(out);
     };
@@ -123,6 +129,7 @@ fn rows_from_value(vm: &Vm, data: &Value, headers: bool, func: &str) -> VmResult
                 };
                 out.push(row);
                 check_len(vm, out.len())?;
+                meter.charge(1 + out.last().map_or(0, Vec::len))?;
             }
         }
     } else {
@@ -134,6 +141,7 @@ fn rows_from_value(vm: &Vm, data: &Value, headers: bool, func: &str) -> VmResult
             };
             out.push(row);
             check_len(vm, out.len())?;
+            meter.charge(1 + out.last().map_or(0, Vec::len))?;
         }
     }
     Ok(out)
@@ -147,8 +155,11 @@ fn format_rows(vm: &Vm, rows: &[Vec<String>], delim: u8) -> VmResult<String> {
         .quote_style(::csv::QuoteStyle::Necessary)
         .from_writer(Vec::new());
     let mut size = 0usize;
+    let meter = &mut vm.meter();
     for r in rows {
-        size = size.saturating_add(r.iter().map(|c| c.len() + 3).sum::<usize>());
+        let bytes = r.iter().map(|c| c.len() + 3).sum::<usize>();
+        meter.charge(1 + r.len() + byte_cost(bytes))?;
+        size = size.saturating_add(bytes);
         check_len(vm, size)?;
         if r.is_empty() {
             // Python writes an empty row as a bare line end.
@@ -183,7 +194,7 @@ fn read_file_rows(
 fn read(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("read", args, 1, 4)?;
     let rows = read_file_rows(vm, args, "read", 3)?;
-    Ok(rows_to_value(rows, headers_arg(args, 2)))
+    rows_to_value(vm, rows, headers_arg(args, 2))
 }
 
 fn read_string(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -191,7 +202,7 @@ fn read_string(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     let text = str_arg(args, 0, "read_string", "text")?;
     let delim = delimiter_arg(args, 1, "read_string")?;
     let rows = parse_rows(vm, text, delim)?;
-    Ok(rows_to_value(rows, headers_arg(args, 2)))
+    rows_to_value(vm, rows, headers_arg(args, 2))
 }
 
 fn get_headers(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {

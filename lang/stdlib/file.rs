@@ -213,20 +213,8 @@ pub(crate) fn child_path(dir: &str, name: &str) -> String {
 /// children). Symlinked directories are listed but not entered.
 pub(crate) fn descendants(vm: &mut Vm, dir: &str) -> VmResult<Vec<String>> {
     let fs = vm.host.fs.clone();
-    let mut out = Vec::new();
-    let mut pending = vec![dir.to_string()];
-    while let Some(d) = pending.pop() {
-        let names = fs.list_dir(&d).map_err(fs_error)?;
-        for name in names {
-            let p = child_path(&d, &name);
-            let is_link = fs.resolve(&p) != p;
-            if !is_link && fs.metadata(&p).is_some_and(|m| m.is_dir) {
-                pending.push(p.clone());
-            }
-            out.push(p);
-            check_len(vm, out.len())?;
-        }
-    }
+    let out = fs.tree(dir, vm.limits.max_len).map_err(fs_error)?;
+    vm.charge(out.len())?;
     Ok(out)
 }
 

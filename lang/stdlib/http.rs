@@ -210,7 +210,7 @@ fn body_arg(
         Some(Value::Str(s)) => Some(s.as_str().as_bytes().to_vec()),
         Some(Value::Bytes(b)) => Some(b.to_vec()),
         Some(other) => {
-            let text = super::json::to_json_text(other, None, vm.limits.max_len)?;
+            let text = super::json::to_json_text(other, None, vm.limits.max_len, vm.meter())?;
             if !has_header(headers, "Content-Type") {
                 headers.push(("Content-Type".into(), "application/json".into()));
             }

@@ -12,7 +12,7 @@ use crate::builtins::{arity, BuiltinDef, NativeFnPtr};
 use crate::error::{ErrorKind, MlError, VmResult};
 use crate::text::pyfloat::float_repr;
 use crate::value::{Key, Object, Value};
-use crate::vm::Vm;
+use crate::vm::{byte_cost, Meter, Vm};
 use num_bigint::BigInt;
 use std::fmt::Write;
 
@@ -39,6 +39,10 @@ struct Parser<'a> {
     i: usize,
     /// Depth of the deepest value seen (top-level value = 0).
     deepest: usize,
+    /// Charged one unit per value (and per 16 bytes of string).
+    meter: Meter<'a>,
+    /// Why the meter stopped the parse (Timeout, Cancelled).
+    stopped: Option<MlError>,
 }
 
 fn perr<T>(msg: impl Into<String>, at: usize) -> Result<T, ParseError> {
@@ -49,12 +53,24 @@ fn perr<T>(msg: impl Into<String>, at: usize) -> Result<T, ParseError> {
 }
 
 impl<'a> Parser<'a> {
-    fn new(text: &'a str) -> Parser<'a> {
+    fn new(text: &'a str, meter: Meter<'a>) -> Parser<'a> {
         Parser {
             text,
             b: text.as_bytes(),
             i: 0,
             deepest: 0,
+            meter,
+            stopped: None,
+        }
+    }
+
+    fn charge(&mut self, cost: usize) -> Result<(), ParseError> {
+        match self.meter.charge(cost) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                self.stopped = Some(e);
+                perr("stopped", self.i)
+            }
         }
     }
 
@@ -86,12 +102,14 @@ impl<'a> Parser<'a> {
         if depth > self.deepest {
             self.deepest = depth;
         }
+        self.charge(1)?;
         let Some(&c) = self.b.get(self.i) else {
             return perr("Expecting value", self.i);
         };
         match c {
             b'"' => {
                 let s = self.parse_string()?;
+                self.charge(byte_cost(s.len()))?;
                 Ok(Value::string(s))
             }
             b'{' => self.parse_object(depth),
@@ -169,6 +187,17 @@ impl<'a> Parser<'a> {
         let text = &self.text[start..self.i];
         if is_float {
             return Ok(Value::Float(text.parse::<f64>().unwrap_or(f64::NAN)));
+        }
+        // Python's limit on integer text (decimal conversion is quadratic).
+        let digits = text.trim_start_matches('-').len();
+        let max = crate::value::ops::MAX_INT_DIGITS;
+        if digits > max {
+            return perr(
+                format!(
+                    "Exceeds the limit ({max} digits) for integer string conversion: value has {digits} digits"
+                ),
+                start,
+            );
         }
         match text.parse::<i64>() {
             Ok(i) => Ok(Value::Int(i)),
@@ -335,12 +364,26 @@ fn describe(text: &str, e: &ParseError) -> String {
     format!("{}: line {line} column {col} (char {pos})", e.msg)
 }
 
+const FAILED: &str = "JSON parsing failed: ";
+
 /// Parses JSON text; returns the value and the depth of its deepest value.
 pub fn parse_text(text: &str) -> Result<(Value, usize), String> {
-    let mut p = Parser::new(text);
+    parse_metered(text, Meter::unlimited()).map_err(|e| {
+        let m = e.message();
+        m.strip_prefix(FAILED).unwrap_or(m).to_string()
+    })
+}
+
+/// [`parse_text`] charging `meter` as it goes; a syntax error is a
+/// ValueError ("JSON parsing failed: ..."), a stop is Timeout/Cancelled.
+fn parse_metered<'a>(text: &'a str, meter: Meter<'a>) -> VmResult<(Value, usize)> {
+    let mut p = Parser::new(text, meter);
     match p.parse_document() {
         Ok(v) => Ok((v, p.deepest)),
-        Err(e) => Err(describe(text, &e)),
+        Err(e) => Err(match p.stopped.take() {
+            Some(stop) => stop,
+            None => MlError::value_error(format!("{FAILED}{}", describe(text, &e))),
+        }),
     }
 }
 
@@ -354,23 +397,20 @@ fn text_arg(v: &Value) -> VmResult<&str> {
     }
 }
 
-fn parse(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn parse(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("parse", args, 1, 1)?;
     let text = text_arg(&args[0])?;
-    parse_text(text)
-        .map(|(v, _)| v)
-        .map_err(|e| MlError::value_error(format!("JSON parsing failed: {e}")))
+    parse_metered(text, vm.meter()).map(|(v, _)| v)
 }
 
-fn safe_parse(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn safe_parse(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("safeParse", args, 1, 2)?;
     let text = text_arg(&args[0])?;
     let max_depth = match args.get(1) {
         None | Some(Value::Null) => SAFE_DEPTH,
         Some(v) => crate::builtins::int_arg("safeParse", v)?.min(SAFE_DEPTH),
     };
-    let (v, deepest) =
-        parse_text(text).map_err(|e| MlError::value_error(format!("JSON parsing failed: {e}")))?;
+    let (v, deepest) = parse_metered(text, vm.meter())?;
     if deepest as i64 > max_depth {
         return Err(MlError::value_error(format!(
             "JSON object depth exceeds maximum allowed ({max_depth})"
@@ -379,18 +419,24 @@ fn safe_parse(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(v)
 }
 
-fn validate(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn validate(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("validate", args, 1, 1)?;
     Ok(Value::Bool(match &args[0] {
-        Value::Str(s) => parse_text(s.as_str()).is_ok(),
+        Value::Str(s) => match parse_metered(s.as_str(), vm.meter()) {
+            Ok(_) => true,
+            Err(e) if e.kind().is_catchable() => false,
+            Err(stop) => return Err(stop),
+        },
         _ => false,
     }))
 }
 
 // ---- serialising ----
 
-struct Writer {
+struct Writer<'m> {
     out: String,
+    /// Charged one unit per value (and per 16 bytes of string).
+    meter: Meter<'m>,
     /// Indentation unit for pretty output; `None` = one line.
     indent: Option<String>,
     /// Containers being written (cycle detection).
@@ -444,7 +490,7 @@ fn float_text(f: f64) -> String {
     }
 }
 
-impl Writer {
+impl Writer<'_> {
     fn check_size(&self) -> VmResult<()> {
         if self.out.len() > self.max_len {
             return Err(MlError::new(
@@ -531,6 +577,7 @@ impl Writer {
     }
 
     fn write(&mut self, v: &Value, level: usize) -> VmResult<()> {
+        self.meter.charge(1)?;
         match v {
             Value::Null | Value::Undef => self.out.push_str("null"),
             Value::Bool(b) => self.out.push_str(if *b { "true" } else { "false" }),
@@ -541,7 +588,10 @@ impl Writer {
                 let _ = write!(self.out, "{b}");
             }
             Value::Float(f) => self.out.push_str(&float_text(*f)),
-            Value::Str(s) => write_json_str(&mut self.out, s.as_str()),
+            Value::Str(s) => {
+                self.meter.charge(byte_cost(s.as_str().len()))?;
+                write_json_str(&mut self.out, s.as_str())
+            }
             Value::Array(a) => {
                 // Serialising calls no ML code, so holding the borrow is safe.
                 let items = a.borrow();
@@ -588,9 +638,15 @@ impl Writer {
 }
 
 /// Python `json.dumps(v)` (or with `indent`).
-pub fn to_json_text(v: &Value, indent: Option<String>, max_len: usize) -> VmResult<String> {
+pub fn to_json_text(
+    v: &Value,
+    indent: Option<String>,
+    max_len: usize,
+    meter: Meter,
+) -> VmResult<String> {
     let mut w = Writer {
         out: String::new(),
+        meter,
         indent,
         stack: Vec::new(),
         max_len,
@@ -605,6 +661,7 @@ fn stringify(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         &args[0],
         None,
         vm.limits.max_len,
+        vm.meter(),
     )?))
 }
 
@@ -629,6 +686,7 @@ fn pretty_print(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         &args[0],
         indent,
         vm.limits.max_len,
+        vm.meter(),
     )?))
 }
 
@@ -813,7 +871,7 @@ mod tests {
 
     fn round_trip(text: &str) -> String {
         let (v, _) = parse_text(text).unwrap_or_else(|e| panic!("{text}: {e}"));
-        to_json_text(&v, None, usize::MAX).unwrap()
+        to_json_text(&v, None, usize::MAX, Meter::unlimited()).unwrap()
     }
 
     #[test]
@@ -879,9 +937,9 @@ mod tests {
         #[test]
         fn jsonish_text_round_trips(t in "[\\[\\]{}\",:0-9.eE+\\-a-z\\\\ é]{0,30}") {
             if let Ok((v, _)) = parse_text(&t) {
-                let text = to_json_text(&v, None, usize::MAX).unwrap();
+                let text = to_json_text(&v, None, usize::MAX, Meter::unlimited()).unwrap();
                 let (again, _) = parse_text(&text).unwrap();
-                proptest::prop_assert_eq!(to_json_text(&again, None, usize::MAX).unwrap(), text);
+                proptest::prop_assert_eq!(to_json_text(&again, None, usize::MAX, Meter::unlimited()).unwrap(), text);
             }
         }
     }
@@ -892,7 +950,7 @@ mod tests {
         if let Value::Array(rc) = &a {
             rc.borrow_mut().push(a.clone());
         }
-        let err = to_json_text(&a, None, usize::MAX).unwrap_err();
+        let err = to_json_text(&a, None, usize::MAX, Meter::unlimited()).unwrap_err();
         assert!(err.message().contains("Circular"));
         if let Value::Array(rc) = &a {
             rc.borrow_mut().clear();
@@ -901,6 +959,6 @@ mod tests {
         for _ in 0..5000 {
             deep = Value::array(vec![deep]);
         }
-        assert!(to_json_text(&deep, None, usize::MAX).is_err());
+        assert!(to_json_text(&deep, None, usize::MAX, Meter::unlimited()).is_err());
     }
 }

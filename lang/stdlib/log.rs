@@ -139,7 +139,7 @@ fn format_line(
         if let Some(d) = data.filter(|d| d.truthy()) {
             o.insert_str("data", d.clone());
         }
-        return super::json::to_json_text(&Value::object(o), None, vm.limits.max_len);
+        return super::json::to_json_text(&Value::object(o), None, vm.limits.max_len, vm.meter());
     }
     let mut line = format!(
         "[{}] {}: {}",

@@ -188,18 +188,18 @@ fn log(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::Float(lx / lb))
 }
 
-/// Largest exact integer result (in bits) of `pow`/`factorial`: about
-/// 2.5 million decimal digits, so one call cannot run for minutes.
-const MAX_RESULT_BITS: f64 = (1u64 << 23) as f64;
-
-/// Rejects results with more than `bits` binary digits when they exceed
-/// [`MAX_RESULT_BITS`] or (as decimal text) the VM's size limit.
+/// Rejects exact integer results of `bits` binary digits past the
+/// language's integer limit (`MAX_INT_BITS`, about 300,000 digits), or
+/// whose decimal text would pass the VM's size limit.
 fn check_bits(vm: &Vm, bits: f64) -> VmResult<()> {
-    if bits > MAX_RESULT_BITS || bits * std::f64::consts::LOG10_2 > vm.limits.max_len as f64 {
+    if bits * std::f64::consts::LOG10_2 > vm.limits.max_len as f64 {
         return Err(MlError::new(
             ErrorKind::MemoryError,
             "integer result too large",
         ));
+    }
+    if bits > crate::value::ops::MAX_INT_BITS as f64 {
+        return Err(crate::value::ops::too_large());
     }
     Ok(())
 }
@@ -393,6 +393,9 @@ fn lcm(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     if a.is_zero() || b.is_zero() {
         return Ok(Value::Int(0));
     }
+    // lcm = a / gcd * b: its size is known before it is built.
+    let g = a.gcd(&b);
+    crate::value::ops::check_int_bits((a.bits() + b.bits()).saturating_sub(g.bits()))?;
     Ok(Value::from_big(a.lcm(&b)))
 }
 

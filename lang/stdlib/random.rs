@@ -191,7 +191,9 @@ fn triangular(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn population(vm: &Vm, name: &str, v: &Value) -> VmResult<Vec<Value>> {
     match v {
-        Value::Array(_) | Value::Tuple(_) | Value::Str(_) => iter::collect(v, vm.limits.max_len),
+        Value::Array(_) | Value::Tuple(_) | Value::Str(_) => {
+            iter::collect(v, vm.limits.max_len, &mut vm.meter())
+        }
         other => Err(MlError::type_error(format!(
             "{name}() expected a list, got {}",
             other.kind_name()

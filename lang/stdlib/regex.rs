@@ -15,12 +15,13 @@ use crate::builtins::{arity, int_arg, BuiltinDef, NativeFnPtr};
 use crate::error::{ErrorKind, MlError, VmResult};
 use crate::text::pystr::py_repr_str;
 use crate::value::{HostObject, MlStr, Object, Value};
-use crate::vm::Vm;
+use crate::vm::{byte_cost, Meter, Vm};
 use fancy_regex::{Regex as FRegex, RegexBuilder};
 use std::any::Any;
-use std::cell::{OnceCell, RefCell};
+use std::cell::RefCell;
 use std::fmt::Write;
 use std::rc::Rc;
+use std::sync::{Arc, OnceLock};
 
 use super::ModuleDef;
 
@@ -951,7 +952,7 @@ pub struct Compiled {
     groups: usize,
     /// Group names with their numbers, in definition order.
     names: Vec<(String, usize)>,
-    variants: [OnceCell<Result<FRegex, String>>; 12],
+    variants: [OnceLock<Result<FRegex, String>>; 12],
 }
 
 type Spans = Vec<Option<(usize, usize)>>;
@@ -1089,22 +1090,26 @@ impl Compiled {
         limit: usize,
         groups: bool,
     ) -> VmResult<Vec<Spans>> {
-        self.all_with(hay, start, limit, groups, &|| vm.check_interrupt())
+        self.all_with(hay, start, limit, groups, &mut vm.meter())
     }
 
+    /// Charges the meter per match and per byte searched, so a long text
+    /// with many matches stops part-way at the deadline.
     fn all_with(
         &self,
         hay: &str,
         start: usize,
         limit: usize,
         groups: bool,
-        interrupted: &dyn Fn() -> VmResult<()>,
+        meter: &mut Meter,
     ) -> VmResult<Vec<Spans>> {
         let mut out = Vec::new();
         let mut pos = start;
+        let mut searched = start;
         let mut must_advance = false;
         while pos <= hay.len() && (limit == 0 || out.len() < limit) {
-            interrupted()?;
+            meter.charge(1 + byte_cost(pos - searched))?;
+            searched = pos;
             let kind = if must_advance {
                 Kind::Advance
             } else {
@@ -1235,11 +1240,19 @@ fn bounds(text: &MlStr, pos: i64, endpos: Option<i64>) -> (usize, usize) {
 
 const CACHE_SIZE: usize = 64;
 
+// The cache outlives executions and is shared with `Pattern` objects, which
+// sessions may use from other threads: it holds `Arc`s of `Send + Sync`
+// patterns, never an `Rc` (see ARCHITECTURE.md, "Threads and `Rc`").
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<Compiled>();
+};
+
 thread_local! {
-    static CACHE: RefCell<Vec<(i64, Rc<Compiled>)>> = const { RefCell::new(Vec::new()) };
+    static CACHE: RefCell<Vec<(i64, Arc<Compiled>)>> = const { RefCell::new(Vec::new()) };
 }
 
-fn compile_cached(pattern: &str, flags: i64) -> VmResult<Rc<Compiled>> {
+fn compile_cached(pattern: &str, flags: i64) -> VmResult<Arc<Compiled>> {
     let hit = CACHE.with(|c| {
         c.borrow()
             .iter()
@@ -1250,7 +1263,7 @@ fn compile_cached(pattern: &str, flags: i64) -> VmResult<Rc<Compiled>> {
         return Ok(p);
     }
     let compiled =
-        Rc::new(Compiled::new(pattern, flags).map_err(|e| {
+        Arc::new(Compiled::new(pattern, flags).map_err(|e| {
             MlError::value_error(format!("Invalid regex pattern '{pattern}': {e}"))
         })?);
     CACHE.with(|c| {
@@ -1460,7 +1473,7 @@ fn split_values(vm: &Vm, re: &Compiled, text: &str, maxsplit: i64) -> VmResult<V
 /// `sub`/`subn`: the new text and the number of replacements.
 fn substitute(
     vm: &mut Vm,
-    re: &Rc<Compiled>,
+    re: &Arc<Compiled>,
     repl: &Value,
     text: &Rc<MlStr>,
     count: i64,
@@ -1527,7 +1540,7 @@ fn subn_object(result: String, n: usize) -> Value {
 }
 
 fn match_value(
-    re: &Rc<Compiled>,
+    re: &Arc<Compiled>,
     text: &Rc<MlStr>,
     spans: Option<Spans>,
     index: &mut CharIndex,
@@ -1571,7 +1584,7 @@ fn opt_endpos(name: &str, args: &[Value], i: usize) -> VmResult<Option<i64>> {
 
 /// The compiled pattern for a module function's pattern argument (a string
 /// or a `Pattern`).
-fn pattern_arg(name: &str, v: &Value, flags: i64) -> VmResult<Rc<Compiled>> {
+fn pattern_arg(name: &str, v: &Value, flags: i64) -> VmResult<Arc<Compiled>> {
     match v {
         Value::Str(s) => compile_cached(s.as_str(), flags),
         Value::Host(h) => match h.0.as_any().downcast_ref::<PatternObj>() {
@@ -1598,7 +1611,7 @@ fn pattern_arg(name: &str, v: &Value, flags: i64) -> VmResult<Rc<Compiled>> {
 // ---- host classes ----
 
 pub struct PatternObj {
-    re: Rc<Compiled>,
+    re: Arc<Compiled>,
     /// The flags argument as given (a `RegexFlag` stays one), which
     /// `getFlags()` and the `flags` property return.
     flags: Value,
@@ -1744,7 +1757,7 @@ impl HostObject for PatternObj {
 }
 
 pub struct MatchObj {
-    re: Rc<Compiled>,
+    re: Arc<Compiled>,
     text: Rc<MlStr>,
     /// Group spans in bytes.
     spans: Spans,
@@ -2217,7 +2230,7 @@ mod tests {
         fn arbitrary_patterns_never_panic(p in "\\PC{0,20}", t in "\\PC{0,12}") {
             if let Ok(c) = Compiled::new(&p, 0) {
                 let _ = c.find(&MlStr::new(t.as_str()), 0, None, Mode::Search);
-                let _ = c.all_with(&t, 0, 0, true, &|| Ok(()));
+                let _ = c.all_with(&t, 0, 0, true, &mut Meter::unlimited());
             }
             let re = Compiled::new("(a)(?P<n>b)?", 0).unwrap();
             let _ = parse_template(&p, &re);
@@ -2240,7 +2253,7 @@ mod tests {
                         }
                     }
                 }
-                let _ = c.all_with(&t, 0, 0, true, &|| Ok(()));
+                let _ = c.all_with(&t, 0, 0, true, &mut Meter::unlimited());
             }
         }
     }

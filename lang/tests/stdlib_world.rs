@@ -817,6 +817,131 @@ fn symlinks_leaving_the_granted_tree_are_denied() {
     assert!(!Path::new(&t.path("outside/new.txt")).exists());
 }
 
+/// A dangling symlink inside the granted tree that points outside: every
+/// way of writing or appending is judged by where the write would land.
+#[cfg(unix)]
+#[test]
+fn dangling_links_are_judged_by_their_target() {
+    let t = TempDir::new("dangling");
+    std::fs::create_dir_all(t.0.join("data")).unwrap();
+    std::fs::create_dir_all(t.0.join("outside")).unwrap();
+    std::os::unix::fs::symlink(t.0.join("outside/new.txt"), t.0.join("data/link")).unwrap();
+    // A dangling link to a directory that does not exist yet, and a chain.
+    std::os::unix::fs::symlink(t.0.join("outside/sub"), t.0.join("data/dirlink")).unwrap();
+    std::os::unix::fs::symlink(t.0.join("data/link"), t.0.join("data/chain")).unwrap();
+    let data = t.path("data");
+    let grants: Vec<String> = ["read", "write", "append", "delete"]
+        .iter()
+        .map(|a| format!("file:{a}:{data}/**"))
+        .collect();
+    let grants: Vec<&str> = grants.iter().map(String::as_str).collect();
+    let target = t.path("outside/new.txt");
+    for (src, cap) in [
+        (r#"import file; file.append("LINK", "x");"#, "file:append"),
+        (r#"import file; file.write("LINK", "x");"#, "file:write"),
+        (r#"import file; file.append("CHAIN", "x");"#, "file:append"),
+        (r#"import log; log.add_file("LINK");"#, "file:append"),
+        (
+            r#"import log; l = log.create_logger("x"); l.add_file("LINK");"#,
+            "file:append",
+        ),
+        (
+            r#"import csv; csv.append("LINK", ["a", "b"]);"#,
+            "file:read",
+        ),
+        (r#"import file; file.copy("DATA/x", "LINK");"#, "file:read"),
+    ] {
+        let src = src
+            .replace("LINK", &t.path("data/link"))
+            .replace("CHAIN", &t.path("data/chain"))
+            .replace("DATA", &data);
+        let (ran, v) = run_w(&src, &grants, real_host());
+        assert!(ran.result.is_err(), "{src}: {:?}", ran.result);
+        assert!(
+            v.iter().any(|v| v.resource == target) || cap == "file:read",
+            "{src}: {v:?} {:?}",
+            ran.result
+        );
+        assert!(!Path::new(&target).exists(), "{src} wrote outside");
+    }
+    expect_denied(
+        &format!(
+            r#"import file; file.write("{}/f.txt", "x");"#,
+            t.path("data/dirlink")
+        ),
+        &grants,
+        real_host(),
+        "file:write",
+        &t.path("outside/sub/f.txt"),
+    );
+    assert!(!Path::new(&t.path("outside/sub")).exists());
+}
+
+/// Reading a FIFO, a device or a directory is an error at once, never a
+/// hang or an endless read.
+#[cfg(unix)]
+#[test]
+fn only_regular_files_are_read() {
+    let t = TempDir::new("fifo");
+    let fifo = t.path("pipe");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let grants = ["file:read:/**", "file:append:/**"];
+    for src in [
+        format!(r#"import file; file.read("{fifo}");"#),
+        format!(r#"import crypto; crypto.hash_file("{fifo}");"#),
+        format!(r#"import csv; csv.read("{fifo}");"#),
+        format!(r#"import file; file.append("{fifo}", "x");"#),
+        r#"import file; file.read("/dev/zero");"#.to_string(),
+        r#"import file; file.read("/dev/urandom");"#.to_string(),
+    ] {
+        let (ran, _) = run_w(&src, &grants, real_host());
+        match &ran.result {
+            Err((kind, _, msg)) => assert!(
+                kind == "OSError" && msg.contains("Not a regular file"),
+                "{src}: {kind}: {msg}"
+            ),
+            Ok(v) => panic!("{src}: read {v}"),
+        }
+    }
+}
+
+/// Recursive removal and moves check every entry, whatever bytes its name
+/// holds.
+#[cfg(unix)]
+#[test]
+fn recursive_operations_check_entries_with_any_name() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = TempDir::new("names");
+    let odd = t.0.join("d").join(std::ffi::OsStr::from_bytes(b"odd\xff"));
+    std::fs::create_dir_all(&odd).unwrap();
+    std::fs::write(odd.join("secret.txt"), "s").unwrap();
+    std::fs::create_dir_all(t.0.join("dest")).unwrap();
+    // Allowed: the directory and its direct entries, not what lies deeper.
+    let d = t.path("d");
+    let dest = t.path("dest");
+    let grants: Vec<String> = vec![
+        format!("file:delete:{d}"),
+        format!("file:delete:{d}/*"),
+        format!("file:read:{d}"),
+        format!("file:read:{d}/*"),
+        format!("file:write:{dest}/**"),
+    ];
+    let grants: Vec<&str> = grants.iter().map(String::as_str).collect();
+    for src in [
+        format!(r#"import path; path.removeDirRecursive("{d}");"#),
+        format!(r#"import file; file.move("{d}", "{dest}/moved");"#),
+    ] {
+        let (ran, v) = run_w(&src, &grants, real_host());
+        assert!(ran.result.is_err(), "{src}: {:?}", ran.result);
+        assert!(
+            v.iter().any(|v| v.resource.ends_with("/secret.txt")),
+            "{src}: {v:?}"
+        );
+        assert!(odd.join("secret.txt").exists(), "{src} touched the file");
+    }
+}
+
 #[test]
 fn real_file_system_round_trip() {
     let t = TempDir::new("real");

@@ -8,6 +8,8 @@
 //! library (a newer Unicode version, which differs from CPython 3.11 only for
 //! about a hundred code points assigned or changed since Unicode 14).
 
+use crate::error::{MlError, VmResult};
+use crate::vm::{byte_cost, Meter};
 use std::cmp::Ordering;
 
 // ---------------------------------------------------------------------------
@@ -692,19 +694,26 @@ pub fn count(s: &str, sub: &str, start: Option<i64>, end: Option<i64>) -> i64 {
 /// `str.replace(old, new, count)`; `None` or a negative count replaces all.
 /// An empty `old` inserts `new` before every character and at the end
 /// (`"abc".replace("", "-", 2)` → `"-a-bc"`).
-pub fn replace(s: &str, old: &str, new: &str, count: Option<i64>) -> String {
+pub fn replace(
+    s: &str,
+    old: &str,
+    new: &str,
+    count: Option<i64>,
+    meter: &mut Meter,
+) -> VmResult<String> {
     let limit = match count {
         Some(n) if n >= 0 => n as usize,
         _ => usize::MAX,
     };
     if limit == 0 {
-        return s.to_string();
+        return Ok(s.to_string());
     }
+    let mut out = String::new();
     if old.is_empty() {
-        let mut out = String::with_capacity(s.len() + new.len() * (char_len(s) + 1));
         let mut done = 0;
         let mut rest = s;
         while done < limit {
+            meter.charge(1 + byte_cost(new.len()))?;
             out.push_str(new);
             done += 1;
             match rest.chars().next() {
@@ -712,17 +721,21 @@ pub fn replace(s: &str, old: &str, new: &str, count: Option<i64>) -> String {
                     out.push(c);
                     rest = &rest[c.len_utf8()..];
                 }
-                None => return out,
+                None => return Ok(out),
             }
         }
         out.push_str(rest);
-        return out;
+        return Ok(out);
     }
-    if limit == usize::MAX {
-        s.replace(old, new)
-    } else {
-        s.replacen(old, new, limit)
+    let mut last = 0;
+    for (at, _) in s.match_indices(old).take(limit) {
+        meter.charge(1 + byte_cost(at - last + new.len()))?;
+        out.push_str(&s[last..at]);
+        out.push_str(new);
+        last = at + old.len();
     }
+    out.push_str(&s[last..]);
+    Ok(out)
 }
 
 fn maxcount(maxsplit: i64) -> usize {
@@ -736,11 +749,16 @@ fn maxcount(maxsplit: i64) -> usize {
 /// `str.split(sep, maxsplit)`; `sep = None` splits on runs of whitespace and
 /// drops empty strings; a negative `maxsplit` means no limit.
 /// `Err("empty separator")` (a ValueError) for `sep = Some("")`.
-pub fn split(s: &str, sep: Option<&str>, maxsplit: i64) -> Result<Vec<String>, String> {
+pub fn split(
+    s: &str,
+    sep: Option<&str>,
+    maxsplit: i64,
+    meter: &mut Meter,
+) -> VmResult<Vec<String>> {
     let mut budget = maxcount(maxsplit);
     let sep = match sep {
-        None => return Ok(split_whitespace(s, budget)),
-        Some("") => return Err("empty separator".to_string()),
+        None => return split_whitespace(s, budget, meter),
+        Some("") => return Err(MlError::value_error("empty separator")),
         Some(sep) => sep,
     };
     let mut out = Vec::new();
@@ -748,6 +766,7 @@ pub fn split(s: &str, sep: Option<&str>, maxsplit: i64) -> Result<Vec<String>, S
     while budget > 0 {
         match rest.find(sep) {
             Some(i) => {
+                meter.charge(1 + byte_cost(i))?;
                 out.push(rest[..i].to_string());
                 rest = &rest[i + sep.len()..];
                 budget -= 1;
@@ -760,11 +779,16 @@ pub fn split(s: &str, sep: Option<&str>, maxsplit: i64) -> Result<Vec<String>, S
 }
 
 /// `str.rsplit(sep, maxsplit)`: like `split` but splitting from the right.
-pub fn rsplit(s: &str, sep: Option<&str>, maxsplit: i64) -> Result<Vec<String>, String> {
+pub fn rsplit(
+    s: &str,
+    sep: Option<&str>,
+    maxsplit: i64,
+    meter: &mut Meter,
+) -> VmResult<Vec<String>> {
     let mut budget = maxcount(maxsplit);
     let sep = match sep {
-        None => return Ok(rsplit_whitespace(s, budget)),
-        Some("") => return Err("empty separator".to_string()),
+        None => return rsplit_whitespace(s, budget, meter),
+        Some("") => return Err(MlError::value_error("empty separator")),
         Some(sep) => sep,
     };
     let mut out = Vec::new();
@@ -772,6 +796,7 @@ pub fn rsplit(s: &str, sep: Option<&str>, maxsplit: i64) -> Result<Vec<String>, 
     while budget > 0 {
         match rest.rfind(sep) {
             Some(i) => {
+                meter.charge(1 + byte_cost(rest.len() - i))?;
                 out.push(rest[i + sep.len()..].to_string());
                 rest = &rest[..i];
                 budget -= 1;
@@ -784,7 +809,7 @@ pub fn rsplit(s: &str, sep: Option<&str>, maxsplit: i64) -> Result<Vec<String>, 
     Ok(out)
 }
 
-fn split_whitespace(s: &str, mut budget: usize) -> Vec<String> {
+fn split_whitespace(s: &str, mut budget: usize, meter: &mut Meter) -> VmResult<Vec<String>> {
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let n = chars.len();
     let byte = |i: usize| if i < n { chars[i].0 } else { s.len() };
@@ -803,6 +828,7 @@ fn split_whitespace(s: &str, mut budget: usize) -> Vec<String> {
             i += 1;
         }
         out.push(s[byte(j)..byte(i)].to_string());
+        meter.charge(1)?;
         budget -= 1;
     }
     if i < n {
@@ -813,10 +839,10 @@ fn split_whitespace(s: &str, mut budget: usize) -> Vec<String> {
             out.push(s[byte(i)..].to_string());
         }
     }
-    out
+    Ok(out)
 }
 
-fn rsplit_whitespace(s: &str, mut budget: usize) -> Vec<String> {
+fn rsplit_whitespace(s: &str, mut budget: usize, meter: &mut Meter) -> VmResult<Vec<String>> {
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let n = chars.len();
     let byte = |i: usize| if i < n { chars[i].0 } else { s.len() };
@@ -836,6 +862,7 @@ fn rsplit_whitespace(s: &str, mut budget: usize) -> Vec<String> {
             i -= 1;
         }
         out.push(s[byte(i)..byte(j)].to_string());
+        meter.charge(1)?;
         budget -= 1;
     }
     if i > 0 {
@@ -847,7 +874,7 @@ fn rsplit_whitespace(s: &str, mut budget: usize) -> Vec<String> {
         }
     }
     out.reverse();
-    out
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------
@@ -1294,6 +1321,17 @@ mod tests {
     #![allow(clippy::type_complexity)]
 
     use super::*;
+
+    // The metered forms, unmetered, with plain-text errors.
+    fn split(s: &str, sep: Option<&str>, n: i64) -> Result<Vec<String>, String> {
+        super::split(s, sep, n, &mut Meter::unlimited()).map_err(|e| e.message().to_string())
+    }
+    fn rsplit(s: &str, sep: Option<&str>, n: i64) -> Result<Vec<String>, String> {
+        super::rsplit(s, sep, n, &mut Meter::unlimited()).map_err(|e| e.message().to_string())
+    }
+    fn replace(s: &str, old: &str, new: &str, n: Option<i64>) -> String {
+        super::replace(s, old, new, n, &mut Meter::unlimited()).unwrap_or_default()
+    }
 
     #[test]
     fn brief_examples() {

@@ -10,7 +10,7 @@ mod key;
 pub mod ops;
 
 pub use data::Data;
-pub use display::{ml_str, py_repr, py_str};
+pub use display::{ml_str, py_repr, py_str, try_display, Style};
 pub use key::{Key, StrKey};
 pub use ops::{compare, values_equal};
 
@@ -407,6 +407,21 @@ impl Value {
                 None => std::borrow::Cow::Borrowed(self),
             },
             _ => std::borrow::Cow::Borrowed(self),
+        }
+    }
+
+    /// Work units (see `Vm::charge`) of one pass over this value's top
+    /// level: what an operation whose work grows with its input pays.
+    #[inline]
+    pub fn work_size(&self) -> usize {
+        match self {
+            Value::Str(s) => crate::vm::byte_cost(s.text.len()),
+            Value::Big(b) => (b.bits() / 16) as usize,
+            Value::Array(a) => a.borrow().len(),
+            Value::Tuple(t) => t.len(),
+            Value::Object(o) => o.borrow().len(),
+            Value::Bytes(b) => crate::vm::byte_cost(b.len()),
+            _ => 0,
         }
     }
 

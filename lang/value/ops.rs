@@ -20,11 +20,21 @@ pub const MAX_INT_BITS: u64 = 1_000_000;
 /// Longest decimal text converted to an integer (Python's default limit).
 pub const MAX_INT_DIGITS: usize = 4300;
 
-fn too_large() -> MlError {
+/// The error for an integer result over [`MAX_INT_BITS`].
+pub fn too_large() -> MlError {
     MlError::new(
         ErrorKind::OverflowError,
         format!("integer result too large (over {MAX_INT_BITS} bits)"),
     )
+}
+
+/// Rejects an integer of more than [`MAX_INT_BITS`] bits.
+pub fn check_int_bits(bits: u64) -> VmResult<()> {
+    if bits > MAX_INT_BITS {
+        Err(too_large())
+    } else {
+        Ok(())
+    }
 }
 
 /// Checks the operands of a big-integer operation: `mul` adds their sizes.
@@ -153,7 +163,24 @@ pub fn sub(a: &Value, b: &Value) -> VmResult<Value> {
         .unwrap_or_else(|| Err(type_error("-", a, b)))
 }
 
-pub fn mul(a: &Value, b: &Value, max_len: usize) -> VmResult<Value> {
+/// Appends `n` copies of `items` to `out`, charging the meter per copy and
+/// per 64 Ki items, so a huge repetition stops part-way at the deadline.
+fn repeat_into(
+    out: &mut Vec<Value>,
+    items: &[Value],
+    n: usize,
+    meter: &mut crate::vm::Meter,
+) -> VmResult<()> {
+    for _ in 0..n {
+        for chunk in items.chunks(1 << 16) {
+            meter.charge(chunk.len())?;
+            out.extend(chunk.iter().cloned());
+        }
+    }
+    Ok(())
+}
+
+pub fn mul(a: &Value, b: &Value, max_len: usize, meter: &mut crate::vm::Meter) -> VmResult<Value> {
     if let Some(r) = arith(a, b, i64::checked_mul, |x, y| x * y, |x, y| x * y, true) {
         return r;
     }
@@ -191,9 +218,7 @@ pub fn mul(a: &Value, b: &Value, max_len: usize) -> VmResult<Value> {
                 repeat(items.len())?
             };
             let mut v = Vec::with_capacity(items.len() * n);
-            for _ in 0..n {
-                v.extend(items.iter().cloned());
-            }
+            repeat_into(&mut v, &items, n, meter)?;
             Ok(Value::array(v))
         }
         Value::Tuple(items) => {
@@ -203,9 +228,7 @@ pub fn mul(a: &Value, b: &Value, max_len: usize) -> VmResult<Value> {
                 repeat(items.len())?
             };
             let mut v = Vec::with_capacity(items.len() * n);
-            for _ in 0..n {
-                v.extend(items.iter().cloned());
-            }
+            repeat_into(&mut v, items, n, meter)?;
             Ok(Value::tuple(v))
         }
         _ => unreachable!(),
@@ -585,7 +608,7 @@ mod tests {
         let mut x = Value::Int(3);
         let mut err = None;
         for _ in 0..40 {
-            match mul(&x, &x, usize::MAX) {
+            match mul(&x, &x, usize::MAX, &mut crate::vm::Meter::unlimited()) {
                 Ok(v) => x = v,
                 Err(e) => {
                     err = Some(e);
@@ -598,7 +621,13 @@ mod tests {
 
     #[test]
     fn overflow_promotes() {
-        let big = mul(&i(i64::MAX), &i(2), usize::MAX).unwrap();
+        let big = mul(
+            &i(i64::MAX),
+            &i(2),
+            usize::MAX,
+            &mut crate::vm::Meter::unlimited(),
+        )
+        .unwrap();
         assert!(matches!(big, Value::Big(_)));
         let back = sub(&big, &i(i64::MAX)).unwrap();
         assert!(matches!(back, Value::Int(i64::MAX)));
@@ -638,12 +667,18 @@ mod tests {
     #[test]
     fn repetition_and_caps() {
         assert!(
-            matches!(mul(&Value::str("ab"), &i(0), 100).unwrap(), Value::Str(s) if s.as_str().is_empty())
+            matches!(mul(&Value::str("ab"), &i(0), 100, &mut crate::vm::Meter::unlimited()).unwrap(), Value::Str(s) if s.as_str().is_empty())
         );
-        let r = mul(&Value::str("ab"), &i(1_000_000), 1000).unwrap_err();
+        let r = mul(
+            &Value::str("ab"),
+            &i(1_000_000),
+            1000,
+            &mut crate::vm::Meter::unlimited(),
+        )
+        .unwrap_err();
         assert_eq!(r.kind(), ErrorKind::MemoryError);
         assert!(
-            matches!(mul(&Value::array(vec![i(0)]), &i(3), 100).unwrap(), Value::Array(a) if a.borrow().len() == 3)
+            matches!(mul(&Value::array(vec![i(0)]), &i(3), 100, &mut crate::vm::Meter::unlimited()).unwrap(), Value::Array(a) if a.borrow().len() == 3)
         );
     }
 }

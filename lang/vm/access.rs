@@ -211,6 +211,7 @@ pub fn set_slice(
     parts: &[Option<Value>; 3],
     v: Value,
     max_len: usize,
+    meter: &mut super::Meter,
 ) -> VmResult<()> {
     let Value::Array(a) = obj else {
         return Err(MlError::type_error(format!(
@@ -218,7 +219,7 @@ pub fn set_slice(
             obj.kind_name()
         )));
     };
-    let items = super::iter::collect(&v, max_len)?;
+    let items = super::iter::collect(&v, max_len, meter)?;
     let mut a = a.borrow_mut();
     let r = slice_range(parts, a.len())?;
     if r.step == 1 {
@@ -340,7 +341,10 @@ fn bound_method(recv: &Value, name: &str) -> VmResult<Value> {
     let method: Rc<str> = name.into();
     Ok(Value::native(
         format!("{}.{name}", recv.kind_name()),
-        move |vm, args| super::methods::call_method(vm, &recv, &method, args),
+        move |vm, args| {
+            vm.charge(recv.work_size())?;
+            super::methods::call_method(vm, &recv, &method, args)
+        },
     ))
 }
 

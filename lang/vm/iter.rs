@@ -1,6 +1,7 @@
 //! Iteration over arrays, tuples, strings, object keys and iterators
 //! (`for ... in`, `iter`/`next`, destructuring).
 
+use super::Meter;
 use crate::error::{MlError, VmResult};
 use crate::value::{List, MlStr, ObjCell, TupleItems, Value};
 use std::rc::Rc;
@@ -115,16 +116,27 @@ impl Iter {
     }
 }
 
-/// All items of an iterable, capped at `max` items.
-pub fn collect(v: &Value, max: usize) -> VmResult<Vec<Value>> {
+/// All items of an iterable, capped at `max` items; charges the meter one
+/// unit per item built.
+pub fn collect(v: &Value, max: usize, meter: &mut Meter) -> VmResult<Vec<Value>> {
     match v {
-        Value::Array(a) => Ok(a.borrow().clone()),
-        Value::Tuple(t) => Ok(t.to_vec()),
-        Value::Object(o) => Ok(o.borrow().keys().map(|k| k.to_value()).collect()),
+        Value::Array(a) => {
+            meter.charge(a.borrow().len())?;
+            Ok(a.borrow().clone())
+        }
+        Value::Tuple(t) => {
+            meter.charge(t.len())?;
+            Ok(t.to_vec())
+        }
+        Value::Object(o) => {
+            meter.charge(o.borrow().len())?;
+            Ok(o.borrow().keys().map(|k| k.to_value()).collect())
+        }
         _ => {
             let mut it = Iter::new(v)?;
             let mut out = Vec::new();
             while let Some(x) = it.next()? {
+                meter.charge(1)?;
                 if out.len() >= max {
                     return Err(MlError::new(
                         crate::error::ErrorKind::MemoryError,

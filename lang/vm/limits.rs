@@ -1,9 +1,10 @@
 //! Limits that make hostile programs safe: call depth, sizes, deadline and
 //! the interrupt flag a host uses to stop a run.
 
-use crate::error::ErrorKind;
+use crate::error::{ErrorKind, MlError, VmResult};
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
+use std::time::Instant;
 
 #[derive(Clone, Debug)]
 pub struct Limits {
@@ -26,6 +27,79 @@ impl Default for Limits {
             max_len: 32 * 1024 * 1024,
             max_stack: 4 * 1024 * 1024,
         }
+    }
+}
+
+/// Units of work between two interrupt/deadline checks. One unit is about
+/// one VM loop iteration (10–30 ns), so a check (one atomic load and one
+/// clock read) happens every few tens of microseconds.
+pub const CHECK_INTERVAL: i64 = 1024;
+
+/// Work units for a pass over `bytes` bytes of text (hashing, scanning,
+/// copying): about 16 bytes per unit.
+#[inline]
+pub fn byte_cost(bytes: usize) -> usize {
+    bytes / 16
+}
+
+/// Fuel for natives that cannot hold `&mut Vm` while they work (pure text
+/// helpers, comparators): charges work units and checks the interrupt and
+/// deadline whenever the fuel runs out, like the VM itself does.
+pub struct Meter<'a> {
+    interrupt: Option<&'a Interrupt>,
+    deadline: Option<Instant>,
+    fuel: i64,
+}
+
+impl<'a> Meter<'a> {
+    pub fn new(interrupt: &'a Interrupt, deadline: Option<Instant>) -> Meter<'a> {
+        Meter {
+            interrupt: Some(interrupt),
+            deadline,
+            fuel: CHECK_INTERVAL,
+        }
+    }
+    /// A meter that never stops anything (for code outside an execution).
+    pub fn unlimited() -> Meter<'static> {
+        Meter {
+            interrupt: None,
+            deadline: None,
+            fuel: i64::MAX,
+        }
+    }
+    /// Charges `cost` units; fails with Timeout/Cancelled when the run must stop.
+    #[inline]
+    pub fn charge(&mut self, cost: usize) -> VmResult<()> {
+        self.fuel -= cost.min(CHECK_INTERVAL as usize * 1024) as i64;
+        if self.fuel <= 0 {
+            self.fuel = CHECK_INTERVAL;
+            return check(self.interrupt, self.deadline);
+        }
+        Ok(())
+    }
+}
+
+/// The shared check behind [`Meter::charge`] and `Vm::charge`.
+#[cold]
+pub(crate) fn check(interrupt: Option<&Interrupt>, deadline: Option<Instant>) -> VmResult<()> {
+    if let Some(kind) = interrupt.and_then(Interrupt::raised) {
+        return Err(MlError::new(kind, interrupt_message(kind)));
+    }
+    if let Some(d) = deadline {
+        if Instant::now() >= d {
+            return Err(MlError::new(
+                ErrorKind::Timeout,
+                interrupt_message(ErrorKind::Timeout),
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn interrupt_message(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Cancelled => "execution cancelled",
+        _ => "execution timed out",
     }
 }
 

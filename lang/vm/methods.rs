@@ -1,7 +1,7 @@
 //! Builtin methods of strings, arrays, tuples and non-plain objects
 //! (section 6.5), and dispatch to host-object methods.
 
-use super::Vm;
+use super::{Meter, Vm};
 use crate::builtins::{arity, int_arg, sort};
 use crate::error::{ErrorKind, MlError, VmResult};
 use crate::text::pystr;
@@ -145,7 +145,7 @@ fn affix_match(
     match arg {
         Value::Str(p) => Ok(check(p.as_str())),
         Value::Tuple(_) | Value::Array(_) => {
-            for item in super::iter::collect(arg, usize::MAX)? {
+            for item in super::iter::collect(arg, usize::MAX, &mut Meter::unlimited())? {
                 if check(expect_str(&item, "startswith", "prefix")?) {
                     return Ok(true);
                 }
@@ -187,24 +187,27 @@ fn str_method(vm: &mut Vm, s: &str, recv: &Value, name: &str, args: &[Value]) ->
             let hits = count.map_or(hits, |c| if c < 0 { hits } else { hits.min(c as usize) });
             let grow = hits.saturating_mul(new.len());
             value::ops::check_len(s.len().saturating_add(grow), max)?;
-            text(pystr::replace(s, old, new, count))
+            text(pystr::replace(s, old, new, count, &mut vm.meter())?)
         }
         "split" | "rsplit" => {
             arity(name, args, 0, 2)?;
             let sep = opt_str(args, 0, name)?;
             let maxsplit = opt_int(args, 1, name)?.unwrap_or(-1);
+            let meter = &mut vm.meter();
             let parts = if name == "split" {
-                pystr::split(s, sep, maxsplit)
+                pystr::split(s, sep, maxsplit, meter)?
             } else {
-                pystr::rsplit(s, sep, maxsplit)
+                pystr::rsplit(s, sep, maxsplit, meter)?
             };
-            string_list(parts.map_err(MlError::value_error)?)
+            string_list(parts)
         }
         "join" => {
             arity("join", args, 1, 1)?;
-            let items = super::iter::collect(&args[0], max)?;
+            let meter = &mut vm.meter();
+            let items = super::iter::collect(&args[0], max, meter)?;
             let mut out = String::new();
             for (i, item) in items.iter().enumerate() {
+                meter.charge(1 + item.work_size())?;
                 let Value::Str(part) = item else {
                     return Err(MlError::type_error(format!(
                         "sequence item {i}: expected str instance, {} found",
@@ -300,7 +303,7 @@ fn array_method(vm: &mut Vm, recv: &Value, name: &str, args: &[Value]) -> VmResu
         }
         "extend" => {
             arity("extend", args, 1, 1)?;
-            let items = super::iter::collect(&args[0], max)?;
+            let items = super::iter::collect(&args[0], max, &mut vm.meter())?;
             let mut a = list.borrow_mut();
             value::ops::check_len(a.len() + items.len(), max)?;
             a.extend(items);
@@ -353,10 +356,11 @@ fn array_method(vm: &mut Vm, recv: &Value, name: &str, args: &[Value]) -> VmResu
             arity("sort", args, 0, 1)?;
             let reverse = args.first().is_some_and(Value::truthy);
             let items = std::mem::take(&mut *list.borrow_mut());
+            let meter = &mut vm.meter();
             let sorted = if reverse {
-                sort::merge_sort(items.clone(), &mut |a, b| sort::natural_less(b, a))
+                sort::merge_sort(items.clone(), meter, &mut |a, b| sort::natural_less(b, a))
             } else {
-                sort::merge_sort(items.clone(), &mut sort::natural_less)
+                sort::merge_sort(items.clone(), meter, &mut sort::natural_less)
             };
             match sorted {
                 Ok(v) => {

@@ -14,7 +14,10 @@ pub mod methods;
 mod tracing;
 
 pub use env::{break_cycles as env_break_cycles, Env, GlobalCell, ProgramRt};
-pub use limits::{parse_duration, run_on_vm_thread, Interrupt, Limits, VM_THREAD_STACK};
+pub use limits::{
+    byte_cost, parse_duration, run_on_vm_thread, Interrupt, Limits, Meter, CHECK_INTERVAL,
+    VM_THREAD_STACK,
+};
 
 use crate::compile::{Capture, Op, Program};
 use crate::error::{ErrorKind, ErrorLoc, MlError, VmResult};
@@ -83,7 +86,8 @@ pub struct Vm {
     pub limits: Limits,
     pub interrupt: Interrupt,
     deadline: Option<Instant>,
-    ticks: u32,
+    /// Work units left before the next interrupt check (see [`Vm::charge`]).
+    fuel: i64,
     native_depth: u32,
     last_expr: Value,
     /// Modules imported so far, by dotted name.
@@ -93,8 +97,6 @@ pub struct Vm {
     /// Records boundary events when a host asks for a trace (`None`: off).
     pub tracer: Option<Arc<crate::trace::Tracer>>,
 }
-
-const TICK_INTERVAL: u32 = 1024;
 
 impl Vm {
     pub fn new(host: Host, grants: Arc<crate::capability::GrantSet>, limits: Limits) -> Vm {
@@ -110,7 +112,7 @@ impl Vm {
             limits,
             interrupt: Interrupt::new(),
             deadline: None,
-            ticks: TICK_INTERVAL,
+            fuel: CHECK_INTERVAL,
             native_depth: 0,
             last_expr: Value::Null,
             modules: Default::default(),
@@ -171,22 +173,26 @@ impl Vm {
                 let entry = self.frames.len();
                 self.call_closure_entry(c.clone(), args.iter().cloned().collect(), entry)
             }
-            Value::Builtin(def) => self.call_native_guarded(|vm| (def.func)(vm, args)),
+            Value::Builtin(def) => self.call_native_guarded(args, |vm| (def.func)(vm, args)),
             Value::Native(n) => {
                 let n = n.clone();
-                self.call_native_guarded(|vm| (n.func)(vm, args))
+                self.call_native_guarded(args, |vm| (n.func)(vm, args))
             }
             other => Err(not_callable(other)),
         }
     }
 
+    /// Calls a native function after charging for its inputs: a native's
+    /// work grows at least with the size of what it is given.
     fn call_native_guarded(
         &mut self,
+        args: &[Value],
         f: impl FnOnce(&mut Vm) -> VmResult<Value>,
     ) -> VmResult<Value> {
         if self.native_depth as usize >= self.limits.max_native_depth {
             return Err(recursion_error());
         }
+        self.charge(1 + args_cost(args))?;
         self.native_depth += 1;
         let r = stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || f(self));
         self.native_depth -= 1;
@@ -260,30 +266,34 @@ impl Vm {
         Ok(())
     }
 
-    #[inline]
+    #[inline(always)]
     fn tick(&mut self) -> VmResult<()> {
-        self.ticks -= 1;
-        if self.ticks == 0 {
-            self.ticks = TICK_INTERVAL;
-            self.check_interrupt()?;
+        self.charge(1)
+    }
+
+    /// Charges `cost` units of work (one unit is about one VM loop
+    /// iteration) and checks the interrupt and deadline whenever the fuel
+    /// runs out. Natives charge in proportion to their work, before and
+    /// while they do it, so a loop of expensive calls is checked as often
+    /// as a loop of cheap ones and one long call stops part-way.
+    #[inline(always)]
+    pub fn charge(&mut self, cost: usize) -> VmResult<()> {
+        self.fuel -= cost.min(CHECK_INTERVAL as usize * 1024) as i64;
+        if self.fuel <= 0 {
+            self.fuel = CHECK_INTERVAL;
+            return self.check_interrupt();
         }
         Ok(())
     }
 
+    /// A meter for work done without `&mut Vm` (see [`Meter`]).
+    pub fn meter(&self) -> Meter<'_> {
+        Meter::new(&self.interrupt, self.deadline)
+    }
+
     /// Raises Timeout or Cancelled when the run must stop.
     pub fn check_interrupt(&self) -> VmResult<()> {
-        if let Some(kind) = self.interrupt.raised() {
-            return Err(MlError::new(kind, interrupt_message(kind)));
-        }
-        if let Some(d) = self.deadline {
-            if Instant::now() >= d {
-                return Err(MlError::new(
-                    ErrorKind::Timeout,
-                    interrupt_message(ErrorKind::Timeout),
-                ));
-            }
-        }
-        Ok(())
+        limits::check(Some(&self.interrupt), self.deadline)
     }
 
     /// Runs frames until the frame at depth `entry` returns; returns its value.
@@ -327,6 +337,7 @@ impl Vm {
                 ($f:expr) => {{
                     let b = self.stack.pop().expect("operand");
                     let a = self.stack.pop().expect("operand");
+                    tri!(self.charge(operands_cost(&a, &b)));
                     let r = tri!($f(&a, &b));
                     self.stack.push(r);
                 }};
@@ -407,14 +418,16 @@ impl Vm {
                             }
                         }
                         let a = self.stack.pop().expect("operand");
+                        tri!(self.charge(operands_cost(&a, &b)));
                         let r = tri!(value::ops::add(&a, &b, self.limits.max_len));
                         self.stack.push(r);
                     }
                     Op::AddStr => {
                         let b = self.stack.pop().expect("operand");
                         let a = self.stack.pop().expect("operand");
-                        let mut s = value::py_str(&a);
-                        s.push_str(&value::py_str(&b));
+                        tri!(self.charge(operands_cost(&a, &b)));
+                        let mut s = tri!(self.display(&a, value::Style::Str));
+                        s.push_str(&tri!(self.display(&b, value::Style::Str)));
                         tri!(value::ops::check_len(s.len(), self.limits.max_len));
                         self.stack.push(Value::string(s));
                     }
@@ -428,12 +441,17 @@ impl Vm {
                             }
                         }
                         let a = self.stack.pop().expect("operand");
+                        tri!(self.charge(operands_cost(&a, &b)));
                         let r = tri!(value::ops::sub(&a, &b));
                         self.stack.push(r);
                     }
                     Op::Mul => {
+                        let b = self.stack.pop().expect("operand");
+                        let a = self.stack.pop().expect("operand");
+                        tri!(self.charge(operands_cost(&a, &b)));
                         let max = self.limits.max_len;
-                        binop!(|a, b| value::ops::mul(a, b, max))
+                        let r = tri!(value::ops::mul(&a, &b, max, &mut self.meter()));
+                        self.stack.push(r);
                     }
                     Op::Div => binop!(value::ops::div),
                     Op::FloorDiv => binop!(value::ops::floor_div),
@@ -455,6 +473,7 @@ impl Vm {
                     Op::Eq | Op::Ne => {
                         let b = self.stack.pop().expect("operand");
                         let a = self.stack.pop().expect("operand");
+                        tri!(self.charge(operands_cost(&a, &b)));
                         let eq = tri!(value::values_equal(&a, &b));
                         self.stack.push(Value::Bool(eq == (op == Op::Eq)));
                     }
@@ -469,6 +488,7 @@ impl Vm {
                                 _ => x >= y,
                             }
                         } else {
+                            tri!(self.charge(operands_cost(&a, &b)));
                             let ord = tri!(value::compare(&a, &b));
                             match (op, ord) {
                                 (_, None) => false,
@@ -615,6 +635,7 @@ impl Vm {
                     Op::Slice(mask) => {
                         let parts = self.pop_slice_parts(mask);
                         let obj = self.stack.pop().expect("object");
+                        tri!(self.charge(obj.work_size()));
                         let r = tri!(access::get_slice(&obj, &parts));
                         self.stack.push(r);
                     }
@@ -622,7 +643,13 @@ impl Vm {
                         let parts = self.pop_slice_parts(mask);
                         let obj = self.stack.pop().expect("object");
                         let v = self.stack.pop().expect("value");
-                        tri!(access::set_slice(&obj, &parts, v, self.limits.max_len));
+                        tri!(access::set_slice(
+                            &obj,
+                            &parts,
+                            v,
+                            self.limits.max_len,
+                            &mut self.meter()
+                        ));
                     }
                     Op::GetMember(k) => {
                         let obj = self.stack.pop().expect("object");
@@ -651,7 +678,9 @@ impl Vm {
                                     self.stack.drain(callee_at + 1..).collect();
                                 self.stack.pop();
                                 self.frames.last_mut().expect("frame").pc = pc;
-                                let r = tri!(self.call_native_guarded(|vm| (def.func)(vm, &args)));
+                                let r = tri!(
+                                    self.call_native_guarded(&args, |vm| (def.func)(vm, &args))
+                                );
                                 self.stack.push(r);
                             }
                             Value::Native(n) => {
@@ -660,7 +689,8 @@ impl Vm {
                                     self.stack.drain(callee_at + 1..).collect();
                                 self.stack.pop();
                                 self.frames.last_mut().expect("frame").pc = pc;
-                                let r = tri!(self.call_native_guarded(|vm| (n.func)(vm, &args)));
+                                let r =
+                                    tri!(self.call_native_guarded(&args, |vm| (n.func)(vm, &args)));
                                 self.stack.push(r);
                             }
                             other => fail!(not_callable(other)),
@@ -694,6 +724,7 @@ impl Vm {
                                 let args: SmallVec<[Value; 8]> =
                                     self.stack.drain(recv_at + 1..).collect();
                                 let recv = self.stack.pop().expect("receiver");
+                                tri!(self.charge(1 + recv.work_size() + args_cost(&args)));
                                 let r = tri!(methods::call_method(self, &recv, name, &args));
                                 self.stack.push(r);
                             }
@@ -801,7 +832,8 @@ impl Vm {
                     }
                     Op::UnpackSeq(n) => {
                         let v = self.stack.pop().expect("sequence");
-                        let items = tri!(iter::collect(&v, self.limits.max_len));
+                        tri!(self.charge(v.work_size()));
+                        let items = tri!(iter::collect(&v, self.limits.max_len, &mut self.meter()));
                         if items.len() != n as usize {
                             fail!(MlError::value_error(if items.len() > n as usize {
                                 format!("too many values to unpack (expected {n})")
@@ -913,6 +945,12 @@ impl Vm {
         Err(err)
     }
 
+    /// The text form of `v` as program-visible text: whole, or a
+    /// MemoryError past the size limit, or stopped by the deadline.
+    pub fn display(&self, v: &Value, style: value::Style) -> VmResult<String> {
+        value::try_display(v, style, self.limits.max_len, &mut self.meter())
+    }
+
     /// Writes to the execution's standard output.
     pub fn write_out(&mut self, text: &str) {
         self.host.console.write_out(text);
@@ -934,11 +972,26 @@ impl Vm {
     }
 }
 
-fn interrupt_message(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::Cancelled => "execution cancelled",
-        _ => "execution timed out",
+/// Work units of a binary operation: a pass over both operands, and for
+/// a repetition (`s * n`, `[x] * n`) the result it builds.
+#[inline]
+fn operands_cost(a: &Value, b: &Value) -> usize {
+    match (a, b) {
+        (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => 0,
+        (seq @ (Value::Str(_) | Value::Array(_) | Value::Tuple(_)), Value::Int(n))
+        | (Value::Int(n), seq @ (Value::Str(_) | Value::Array(_) | Value::Tuple(_)))
+            if *n > 0 =>
+        {
+            seq.work_size().saturating_mul(*n as usize)
+        }
+        _ => a.work_size() + b.work_size(),
     }
+}
+
+/// Work units of a call's arguments (see [`Value::work_size`]).
+#[inline]
+fn args_cost(args: &[Value]) -> usize {
+    args.iter().map(Value::work_size).sum()
 }
 
 fn recursion_error() -> MlError {

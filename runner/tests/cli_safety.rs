@@ -1,0 +1,104 @@
+//! The `mlpy-test` command against hostile inputs and readers: special
+//! files as programs, oversized requests, and a reader that goes away.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn mlpy() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_mlpy-test"))
+}
+
+fn temp_dir(tag: &str) -> std::path::PathBuf {
+    let p = std::env::temp_dir().join(format!("mlpy-cli-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&p);
+    std::fs::create_dir_all(&p).unwrap();
+    p
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_are_not_read_as_programs() {
+    let dir = temp_dir("fifo");
+    let fifo = dir.join("prog.ml");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    for path in [fifo.to_str().unwrap(), "/dev/zero", "/dev/urandom", "/"] {
+        let out = mlpy().args(["run", path]).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{path}: {err}");
+        assert!(err.contains("not a regular file"), "{path}: {err}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn oversized_exec_requests_are_refused() {
+    let mut child = mlpy()
+        .arg("exec")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let chunk = vec![b' '; 1 << 20];
+        for _ in 0..40 {
+            if stdin.write_all(&chunk).is_err() {
+                break;
+            }
+        }
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("larger than"), "{err}");
+}
+
+/// `mlpy-test run x.ml --json | head -c 10`, `exec` and `validate` into a
+/// pipe whose reader has gone: a quiet stop, no panic, no status 101.
+#[test]
+fn a_closed_pipe_stops_output_quietly() {
+    let dir = temp_dir("pipe");
+    let prog = dir.join("big.ml");
+    std::fs::write(
+        &prog,
+        "s = \"x\" * 1000000; i = 0; while (i < 5) { print(s); i = i + 1; }",
+    )
+    .unwrap();
+    let prog = prog.to_str().unwrap().to_string();
+    let runs: Vec<(Vec<&str>, Option<&str>)> = vec![
+        (vec!["run", &prog, "--json"], None),
+        (vec!["run", &prog], None),
+        (
+            vec!["exec"],
+            Some(r#"{"code": "s = \"x\" * 1000000; result = s;"}"#),
+        ),
+        (vec!["validate"], None),
+    ];
+    for (args, input) in runs {
+        let mut child = mlpy()
+            .args(&args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before anything is written.
+        drop(child.stdout.take());
+        if let Some(text) = input {
+            let _ = child.stdin.take().unwrap().write_all(text.as_bytes());
+        } else {
+            drop(child.stdin.take());
+        }
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_ne!(out.status.code(), Some(101), "{args:?}: {err}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
