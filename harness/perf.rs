@@ -89,6 +89,153 @@ pub fn latency_stats(samples: &[Duration], failures: usize) -> LatencyStats {
     }
 }
 
+/// A point estimate with a confidence interval.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Estimate {
+    pub point: f64,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// Confidence level of every interval reported here.
+pub const CONFIDENCE: f64 = 0.95;
+/// Bootstrap resamples per estimate.
+const RESAMPLES: usize = 2000;
+
+/// A small deterministic generator (SplitMix64) for resampling: the same
+/// samples always give the same interval.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (((self.next() >> 11) as u128 * n as u128) >> 53) as usize
+    }
+}
+
+/// The median of unsorted values (0 for none).
+pub fn median(values: &[f64]) -> f64 {
+    let mut v = values.to_vec();
+    median_in_place(&mut v)
+}
+
+fn median_in_place(v: &mut [f64]) -> f64 {
+    let n = v.len();
+    if n == 0 {
+        return 0.0;
+    }
+    let (_, m, _) = v.select_nth_unstable_by(n / 2, f64::total_cmp);
+    let upper = *m;
+    if n % 2 == 1 {
+        return upper;
+    }
+    let lower = v[..n / 2].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (lower + upper) / 2.0
+}
+
+fn percentile_of_sorted(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((q * (sorted.len() - 1) as f64).round() as usize).min(sorted.len() - 1);
+    sorted[i]
+}
+
+/// One bootstrap resample's median.
+fn resampled_median(values: &[f64], rng: &mut SplitMix, buf: &mut Vec<f64>) -> f64 {
+    buf.clear();
+    buf.extend((0..values.len()).map(|_| values[rng.below(values.len())]));
+    median_in_place(buf)
+}
+
+/// The median of `samples` with its 95% bootstrap (percentile) interval.
+pub fn median_ci(samples: &[f64]) -> Estimate {
+    let point = median(samples);
+    if samples.len() < 2 {
+        return Estimate {
+            point,
+            lo: point,
+            hi: point,
+        };
+    }
+    let mut rng = SplitMix(0x5EED);
+    let mut buf = Vec::with_capacity(samples.len());
+    let mut medians: Vec<f64> = (0..RESAMPLES)
+        .map(|_| resampled_median(samples, &mut rng, &mut buf))
+        .collect();
+    medians.sort_by(f64::total_cmp);
+    let tail = (1.0 - CONFIDENCE) / 2.0;
+    Estimate {
+        point,
+        lo: percentile_of_sorted(&medians, tail),
+        hi: percentile_of_sorted(&medians, 1.0 - tail),
+    }
+}
+
+/// What a comparison with a baseline concludes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    /// The whole interval of the change is a slowdown beyond the threshold.
+    Regression,
+    /// The whole interval is a speed-up beyond the threshold.
+    Improvement,
+    /// Otherwise: the change is within the threshold or within the noise.
+    NoChange,
+}
+
+/// A new run against a baseline: the ratio of medians (new / old) with
+/// its interval, and the verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    pub ratio: Estimate,
+    pub change: Change,
+}
+
+/// Compares two sets of samples (criterion's approach): bootstrap the
+/// ratio of their medians; a regression only when the whole 95% interval
+/// lies beyond `1 + threshold` (an improvement when it lies below
+/// `1 / (1 + threshold)`). Noise widens the interval, so it cannot raise
+/// a regression by itself.
+pub fn compare(old: &[f64], new: &[f64], threshold: f64) -> Comparison {
+    let ratio_of = |o: f64, n: f64| if o > 0.0 { n / o } else { 1.0 };
+    let point = ratio_of(median(old), median(new));
+    let mut ratio = Estimate {
+        point,
+        lo: point,
+        hi: point,
+    };
+    if old.len() >= 2 && new.len() >= 2 {
+        let mut rng = SplitMix(0xC0FFEE);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        let mut ratios: Vec<f64> = (0..RESAMPLES)
+            .map(|_| {
+                let o = resampled_median(old, &mut rng, &mut a);
+                let n = resampled_median(new, &mut rng, &mut b);
+                ratio_of(o, n)
+            })
+            .collect();
+        ratios.sort_by(f64::total_cmp);
+        let tail = (1.0 - CONFIDENCE) / 2.0;
+        ratio.lo = percentile_of_sorted(&ratios, tail);
+        ratio.hi = percentile_of_sorted(&ratios, 1.0 - tail);
+    }
+    let change = if ratio.lo > 1.0 + threshold {
+        Change::Regression
+    } else if ratio.hi < 1.0 / (1.0 + threshold) {
+        Change::Improvement
+    } else {
+        Change::NoChange
+    };
+    Comparison { ratio, change }
+}
+
 /// Measures ML code through one reused executor.
 pub struct PerfTester {
     executor: Executor,
@@ -220,9 +367,61 @@ mod tests {
         assert_eq!(s.median_us, 50.5);
         assert!((s.mean_us - 50.5).abs() < 1e-9);
         let empty = latency_stats(&[], 5);
+        assert_eq!(median(&[3.0, 1.0, 2.0, 10.0]), 2.5);
         assert_eq!(
             (empty.successes, empty.failures, empty.mean_us),
             (0, 5, 0.0)
+        );
+    }
+
+    fn noisy(base: f64, n: usize, seed: u64) -> Vec<f64> {
+        // Deterministic noise: mostly within ±5%, some 3x outliers.
+        let mut rng = SplitMix(seed);
+        (0..n)
+            .map(|i| {
+                let jitter = (rng.next() % 1000) as f64 / 1000.0 * 0.1 - 0.05;
+                let outlier = if i.is_multiple_of(17) { 3.0 } else { 1.0 };
+                base * (1.0 + jitter) * outlier
+            })
+            .collect()
+    }
+
+    #[test]
+    fn median_interval_contains_the_median() {
+        let s = noisy(100.0, 100, 1);
+        let e = median_ci(&s);
+        assert!(e.lo <= e.point && e.point <= e.hi, "{e:?}");
+        assert!(e.hi - e.lo < 10.0, "{e:?}");
+        assert_eq!(median_ci(&s), e, "deterministic");
+        let one = median_ci(&[5.0]);
+        assert_eq!((one.lo, one.point, one.hi), (5.0, 5.0, 5.0));
+    }
+
+    #[test]
+    fn regressions_only_beyond_threshold_and_noise() {
+        let old = noisy(100.0, 100, 1);
+        // Same code, other noise: no change.
+        assert_eq!(
+            compare(&old, &noisy(100.0, 100, 2), 0.10).change,
+            Change::NoChange
+        );
+        // 5% slower with a 10% threshold: still no regression.
+        assert_eq!(
+            compare(&old, &noisy(105.0, 100, 3), 0.10).change,
+            Change::NoChange
+        );
+        // Twice the cost: a regression; half: an improvement.
+        let c = compare(&old, &noisy(200.0, 100, 4), 0.10);
+        assert_eq!(c.change, Change::Regression);
+        assert!(c.ratio.lo > 1.8 && c.ratio.hi < 2.2, "{c:?}");
+        assert_eq!(
+            compare(&old, &noisy(50.0, 100, 5), 0.10).change,
+            Change::Improvement
+        );
+        // Three samples of pure noise cannot prove a regression.
+        assert_eq!(
+            compare(&[100.0, 300.0, 100.0], &[300.0, 100.0, 300.0], 0.10).change,
+            Change::NoChange
         );
     }
 }
