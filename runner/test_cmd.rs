@@ -59,6 +59,10 @@ pub struct TestArgs {
     /// Also run ignored tests.
     #[arg(long)]
     pub include_ignored: bool,
+    /// Show each failing case's trace: capability checks, host calls,
+    /// callbacks and errors with their ML stack.
+    #[arg(long)]
+    pub trace: bool,
 }
 
 fn selected(args: &TestArgs, t: &Test) -> bool {
@@ -143,6 +147,7 @@ pub fn run(args: TestArgs) -> ExitCode {
     let options = RunOptions {
         timeout_override: args.timeout,
         colour,
+        trace: args.trace,
         ..RunOptions::default()
     };
     let mut threads = Vec::new();
@@ -235,6 +240,10 @@ fn run_one(case: &Case, executor: &Executor, options: &RunOptions, args: &TestAr
     }
     ev.status = CaseStatus::Failed;
     ev.message = crate::report::failure_text(case, &result, options.colour);
+    if let Some(trace) = &result.outcome.trace {
+        ev.message.push_str("trace:\n");
+        ev.message.push_str(&trace.render());
+    }
     if let Some(note) = ev.bless_note.take() {
         ev.message.push_str(&format!("not blessed: {note}\n"));
     }
