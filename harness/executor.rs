@@ -111,6 +111,15 @@ impl ExecRequest {
         self.timeout = Some(timeout);
         self
     }
+    /// The memory budget of this execution in bytes (default: the
+    /// executor's `limits.max_memory`, 1 GiB). Going past it is a
+    /// catchable MemoryError.
+    pub fn memory(mut self, bytes: usize) -> ExecRequest {
+        let mut limits = self.limits.take().unwrap_or_default();
+        limits.max_memory = bytes;
+        self.limits = Some(limits);
+        self
+    }
     /// Records capability checks, host calls and errors in the outcome's
     /// `trace`.
     pub fn trace(mut self, on: bool) -> ExecRequest {

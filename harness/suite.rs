@@ -132,7 +132,7 @@ pub fn run_case(executor: &Executor, case: &Case, options: &RunOptions) -> CaseR
                         .iter()
                         .map(|(k, v)| (k.clone(), v.clone()))
                         .collect(),
-                    limits: None,
+                    limits: case_limits(case),
                     collect_globals: !case.expect.globals.is_empty(),
                     trace: options.trace,
                     world: world_spec.then(|| Arc::new(WorldSpec::from_case(case))),
@@ -238,6 +238,14 @@ fn panicked_outcome() -> ExecOutcome {
     })
 }
 
+/// The case's own limits (its `memory` budget), if it sets any.
+fn case_limits(case: &Case) -> Option<Limits> {
+    case.memory.map(|m| Limits {
+        max_memory: m,
+        ..Limits::default()
+    })
+}
+
 fn run_callback_case(
     case: &Case,
     timeout: Duration,
@@ -248,7 +256,7 @@ fn run_callback_case(
     let session = Session::new(SessionOptions {
         grants: case.grants.clone(),
         host: Some(world.host),
-        limits: Limits::default(),
+        limits: case_limits(case).unwrap_or_default(),
         timeout: Some(timeout),
     });
     for (k, v) in &case.globals {

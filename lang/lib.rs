@@ -6,6 +6,7 @@ pub mod capability;
 pub mod compile;
 pub mod error;
 pub mod host;
+pub mod memory;
 pub mod stdlib;
 pub mod syntax;
 pub mod text;
@@ -17,3 +18,9 @@ pub use compile::{compile, CompileError, Program};
 pub use error::{ErrorKind, MlError, Violation};
 pub use value::{Data, Value};
 pub use vm::{Limits, Vm};
+
+/// Counts allocations per thread for execution memory budgets (see
+/// [`memory`]); turn off the `global-allocator` feature to use your own.
+#[cfg(feature = "global-allocator")]
+#[global_allocator]
+static GLOBAL: memory::TrackingAlloc = memory::TrackingAlloc::system();

@@ -30,6 +30,10 @@ pub struct RunArgs {
     /// Stop the program after this long, e.g. `200ms` or `2s`.
     #[arg(long, value_parser = parse_duration_arg)]
     pub timeout: Option<Duration>,
+    /// Memory budget of the run, e.g. `256MiB` or `2GiB` (default 1 GiB);
+    /// going past it is a catchable MemoryError.
+    #[arg(long, value_parser = mlpy_lang::memory::parse_size, value_name = "SIZE")]
+    pub memory: Option<usize>,
 }
 
 pub fn parse_duration_arg(s: &str) -> Result<Duration, String> {
@@ -126,11 +130,12 @@ pub fn run(args: RunArgs) -> ExitCode {
     };
     let json = args.json;
     let timeout = args.timeout;
+    let memory = args.memory;
     let file = Arc::new(SourceFile::new(args.file.clone(), text));
     // A bug in the runtime must still end as a reported error, not a crash.
     let finished = run_on_vm_thread(move || {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            execute(file, grants, timeout, json)
+            execute(file, grants, timeout, memory, json)
         }))
         .unwrap_or_else(|p| internal_failure(&p))
     });
@@ -194,6 +199,7 @@ fn execute(
     file: Arc<SourceFile>,
     grants: GrantSet,
     timeout: Option<Duration>,
+    memory: Option<usize>,
     json: bool,
 ) -> Finished {
     let start = Instant::now();
@@ -231,13 +237,17 @@ fn execute(
     if json {
         host.console = Box::new(CapturedConsole::default());
     }
-    let mut vm = Vm::new(host, Arc::new(grants), Limits::default());
+    let mut limits = Limits::default();
+    if let Some(m) = memory {
+        limits.max_memory = m;
+    }
+    let mut vm = Vm::new(host, Arc::new(grants), limits);
     vm.set_deadline(timeout.map(|t| start + t));
     match vm.run(&program) {
         Ok(r) => {
             finished.result = Data::from_value(&r.value);
             if !json && !matches!(r.value, Value::Null) {
-                vm.write_out(&format!("{}\n", ml_str(&r.value)));
+                let _ = vm.write_out(&format!("{}\n", ml_str(&r.value)));
             }
         }
         Err(e) => {

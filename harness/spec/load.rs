@@ -18,6 +18,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
+/// Most concurrent runs of one case (`concurrency`, `bench.concurrency`):
+/// each holds a world and a worker's memory.
+pub const MAX_CONCURRENCY: u32 = 1000;
+/// Most measured iterations of one bench case.
+pub const MAX_BENCH_ITERATIONS: u32 = 10_000_000;
+
 const NOT_FOUND_HINT: &str = "looked next to the spec file and in fixtures/";
 
 // ---------------------------------------------------------------------------
@@ -778,6 +784,12 @@ impl<'a> Ctx<'a> {
             Some(n) if *n.get() == 0 => {
                 return Err(self.err(n.start(), "`concurrency` must be at least 1"))
             }
+            Some(n) if *n.get() > MAX_CONCURRENCY => {
+                return Err(self.err(
+                    n.start(),
+                    format!("`concurrency` must be at most {MAX_CONCURRENCY}"),
+                ))
+            }
             Some(n) => *n.get(),
             None => 1,
         };
@@ -809,6 +821,7 @@ impl<'a> Ctx<'a> {
             grant,
             grants,
             timeout: c.timeout.or(d.timeout).map(|t| t.0),
+            memory: c.memory.or(d.memory).map(|m| m.0),
             tags: merge_tags(d.tags.as_deref(), c.tags.as_deref()),
             ignore: c
                 .ignore
@@ -1152,6 +1165,14 @@ impl<'a> Ctx<'a> {
             return Err(self.err(
                 b.start(),
                 "`bench.iterations` and `bench.concurrency` must be at least 1",
+            ));
+        }
+        if bench.concurrency > MAX_CONCURRENCY || bench.iterations > MAX_BENCH_ITERATIONS {
+            return Err(self.err(
+                b.start(),
+                format!(
+                    "`bench.concurrency` must be at most {MAX_CONCURRENCY} and `bench.iterations` at most {MAX_BENCH_ITERATIONS}"
+                ),
             ));
         }
         Ok(bench)

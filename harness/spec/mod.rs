@@ -74,6 +74,9 @@ pub struct Case {
     pub grants: GrantSet,
     /// Per-run time limit; `None` = the runner's default.
     pub timeout: Option<Duration>,
+    /// Memory budget of one run in bytes (`memory`; default: the
+    /// executor's limits).
+    pub memory: Option<usize>,
     /// File tags, then case tags, then row tags, without repeats.
     pub tags: Vec<String>,
     /// `Some(reason)` (possibly empty) when ignored.

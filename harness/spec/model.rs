@@ -122,6 +122,42 @@ impl JsonSchema for DurationText {
     }
 }
 
+/// A size written as text: `"256MiB"`, `"1GiB"`, `"64MB"` or bytes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SizeText(pub usize);
+
+impl<'de> Deserialize<'de> for SizeText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = SizeText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a size such as \"256MiB\" or \"1GiB\"")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<SizeText, E> {
+                mlpy_lang::memory::parse_size(s)
+                    .map(SizeText)
+                    .map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl JsonSchema for SizeText {
+    fn schema_name() -> String {
+        "Size".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        described(
+            string_schema(Some(
+                r"^\s*[0-9_]+(\.[0-9]+)?\s*([kKmMgGtT]i?[bB]?|[bB])?\s*$",
+            )),
+            "A size: a number and a unit (B, KiB, MiB, GiB, kB, MB, GB), e.g. \"256MiB\".",
+        )
+    }
+}
+
 /// `ignore` / `skip`: `true`, `false` or a reason (which also means true).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reason {
@@ -881,6 +917,8 @@ case_structs! {
     grant: Option<Vec<Sp<String>>>,
     /// Time limit of one run, e.g. "200ms", "2s". Exceeding it fails the case unless `expect.timeout = true`.
     timeout: Option<DurationText>,
+    /// Memory budget of one run, e.g. "64MiB" (default 1 GiB). Going past it is a catchable MemoryError.
+    memory: Option<SizeText>,
     /// Tags for filtering; the file's tags are added to every case's.
     tags: Option<Vec<String>>,
     /// Ignored unless the runner is asked for ignored tests: true or a reason.

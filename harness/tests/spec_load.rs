@@ -580,3 +580,33 @@ fn the_format_docs_examples_parse() {
     }
     assert!(checked >= 12, "{checked}");
 }
+
+#[test]
+fn memory_budgets_and_concurrency_bounds() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "specs/m.mltest",
+        "memory = \"64MiB\"\n[[case]]\nname = \"a\"\ncode = \"1;\"\nexpect.result = 1\n\
+         [[case]]\nname = \"b\"\nmemory = \"1GiB\"\ncode = \"1;\"\nexpect.result = 1\n",
+    );
+    let cases = load(root, "specs/m.mltest");
+    assert_eq!(cases[0].memory, Some(64 << 20));
+    assert_eq!(cases[1].memory, Some(1 << 30));
+    for (key, needle) in [
+        ("memory = \"lots\"", "invalid size"),
+        ("concurrency = 10000000", "at most 1000"),
+        ("bench = { concurrency = 5000 }", "at most 1000"),
+    ] {
+        write(
+            root,
+            "specs/bad.mltest",
+            &format!("{key}\n[[case]]\nname = \"a\"\ncode = \"1;\"\nexpect.result = 1\n"),
+        );
+        let err = load_file(&root.join("specs/bad.mltest"), &root.join("specs"))
+            .err()
+            .unwrap_or_else(|| panic!("{key} loaded"));
+        assert!(err.to_string().contains(needle), "{key}: {err}");
+    }
+}

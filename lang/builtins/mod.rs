@@ -177,7 +177,7 @@ fn print(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         check_len(vm, line.len())?;
     }
     line.push('\n');
-    vm.write_out(&line);
+    vm.write_out(&line)?;
     Ok(Value::Null)
 }
 
@@ -185,7 +185,7 @@ fn input(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("input", args, 0, 1)?;
     if let Some(p) = args.first() {
         let p = py_str(p);
-        vm.write_out(&p);
+        vm.write_out(&p)?;
     }
     match vm.host.console.read_line() {
         Some(line) => Ok(Value::string(line)),
@@ -390,9 +390,10 @@ fn range(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         0
     };
     check_len(vm, count.min(usize::MAX as i128) as usize)?;
+    let meter = &mut vm.meter();
+    meter.reserve((count as usize).saturating_mul(value::ops::VALUE_BYTES))?;
     let mut out = Vec::with_capacity(count as usize);
     let mut x = start as i128;
-    let meter = &mut vm.meter();
     for _ in 0..count {
         meter.charge(1)?;
         out.push(Value::Int(x as i64));
@@ -576,7 +577,13 @@ fn round(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
             };
             match nd {
                 Some(d) if d < 0 => {
-                    let p = BigInt::from(10).pow(d.unsigned_abs().min(400) as u32);
+                    // |n| < 10^digits: rounding at a higher power gives 0,
+                    // without building that power.
+                    let digits = (n.bits() as f64 * std::f64::consts::LOG10_2) as u64 + 1;
+                    if d.unsigned_abs() > digits {
+                        return Ok(Value::Int(0));
+                    }
+                    let p = BigInt::from(10).pow(d.unsigned_abs() as u32);
                     Ok(Value::from_big(round_big_half_even(&n, &p) * p))
                 }
                 _ => Ok(Value::from_big(n)),

@@ -13,6 +13,10 @@ pub trait Console: Send {
     fn captured_stderr(&self) -> String {
         String::new()
     }
+    /// Bytes of output held in memory (0 for a streaming console).
+    fn captured_len(&self) -> usize {
+        0
+    }
     /// Takes the captured stdout, leaving it empty.
     fn take_stdout(&mut self) -> String {
         String::new()
@@ -55,6 +59,9 @@ impl Console for CapturedConsole {
     }
     fn captured_stderr(&self) -> String {
         self.stderr.clone()
+    }
+    fn captured_len(&self) -> usize {
+        self.stdout.len() + self.stderr.len()
     }
     fn take_stdout(&mut self) -> String {
         std::mem::take(&mut self.stdout)

@@ -22,31 +22,31 @@ fn join(vm: &Vm, args: &[Value]) -> VmResult<String> {
 
 fn log(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     let line = join(vm, args)? + "\n";
-    vm.write_out(&line);
+    vm.write_out(&line)?;
     Ok(Value::Null)
 }
 
 fn info(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     let line = format!("INFO: {}\n", join(vm, args)?);
-    vm.write_out(&line);
+    vm.write_out(&line)?;
     Ok(Value::Null)
 }
 
 fn debug(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     let line = format!("DEBUG: {}\n", join(vm, args)?);
-    vm.write_out(&line);
+    vm.write_out(&line)?;
     Ok(Value::Null)
 }
 
 fn error(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     let line = join(vm, args)? + "\n";
-    vm.host.console.write_err(&line);
+    vm.write_err(&line)?;
     Ok(Value::Null)
 }
 
 fn warn(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     let line = format!("WARNING: {}\n", join(vm, args)?);
-    vm.host.console.write_err(&line);
+    vm.write_err(&line)?;
     Ok(Value::Null)
 }
 

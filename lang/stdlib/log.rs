@@ -174,7 +174,7 @@ fn emit(vm: &mut Vm, cfg: &LogConfig, level: u8, args: &[Value], func: &str) -> 
     let mut line = format_line(vm, cfg, level, &args[0], opt(args, 1))?;
     line.push('\n');
     crate::builtins::check_len(vm, line.len())?;
-    vm.write_out(&line);
+    vm.write_out(&line)?;
     let fs = vm.host.fs.clone();
     for f in &cfg.files {
         fs.write(f, line.as_bytes(), true).map_err(fs_error)?;

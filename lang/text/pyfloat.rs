@@ -58,6 +58,9 @@ enum DigitMode {
     AfterPoint(usize),
 }
 
+/// More digits than any double's exact decimal expansion needs.
+const EXACT_DIGITS: usize = 1100;
+
 fn digits_of(a: f64, mode: DigitMode) -> Digits {
     debug_assert!(a.is_finite() && a >= 0.0);
     let (mut digits, mut decpt): (Vec<u8>, i64) = match mode {
@@ -68,8 +71,14 @@ fn digits_of(a: f64, mode: DigitMode) -> Digits {
                 None => (digits, decpt),
             }
         }
-        DigitMode::Significant(n) => parse_exp_form(&format!("{:.*e}", n.max(1) - 1, a)),
+        // A double's exact expansion has at most 767 significant digits and
+        // 1,074 decimals: asking for more only adds zeros, which are
+        // trimmed below anyway (and Rust's formatter stops at 65,535).
+        DigitMode::Significant(n) => {
+            parse_exp_form(&format!("{:.*e}", n.clamp(1, EXACT_DIGITS) - 1, a))
+        }
         DigitMode::AfterPoint(n) => {
+            let n = n.min(EXACT_DIGITS);
             let s = format!("{a:.n$}");
             let int_len = s.find('.').unwrap_or(s.len()) as i64;
             let digits = s.bytes().filter(u8::is_ascii_digit).collect();
@@ -333,7 +342,7 @@ pub fn round_half_even(x: f64, ndigits: i64) -> f64 {
         return 0.0 * x;
     }
     if ndigits >= 0 {
-        if x == x.trunc() {
+        if x == x.trunc() || ndigits >= EXACT_DIGITS as i64 {
             return x;
         }
         let s = format!("{:.*}", ndigits as usize, x);

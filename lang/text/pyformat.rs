@@ -27,6 +27,10 @@ pub enum FmtArg<'a> {
 /// above it are rejected by CPython too ("precision too big").
 const MAX_WIDTH: i64 = i32::MAX as i64;
 
+/// Largest float precision: a double has at most 1,074 meaningful decimals,
+/// so anything far beyond is only padding (and a way to ask for gigabytes).
+pub const MAX_FLOAT_PRECISION: i64 = 10_000;
+
 /// Python's `format(value, spec)`. `Err` carries the message of the
 /// `ValueError` CPython raises (`"Unknown format code 'd' for object of type
 /// 'float'"`, `"Invalid format specifier 'abc' for object of type 'int'"`,
@@ -467,7 +471,7 @@ fn format_float_internal(x: f64, sp: &Spec) -> Result<String, String> {
     };
     let precision = match sp.precision {
         None => default_precision,
-        Some(p) if p > MAX_WIDTH => return Err("precision too big".to_string()),
+        Some(p) if p > MAX_FLOAT_PRECISION => return Err("precision too big".to_string()),
         Some(p) => {
             if style == FloatStyle::Repr {
                 style = FloatStyle::General;

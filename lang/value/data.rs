@@ -26,12 +26,29 @@ pub enum Data {
 /// Containers nested deeper than this convert to `"<nested too deep>"`.
 const MAX_DEPTH: usize = 500;
 
+/// Most items (values of any kind) one conversion to plain data produces.
+pub const MAX_DATA_ITEMS: usize = 4 << 20;
+/// Most bytes of text one conversion to plain data copies.
+pub const MAX_DATA_BYTES: usize = 64 << 20;
+
 impl Data {
     /// Converts a runtime value to plain data. Tuples become arrays and
-    /// non-string object keys become their display text.
+    /// non-string object keys become their display text. A value past
+    /// [`MAX_DATA_ITEMS`] items or [`MAX_DATA_BYTES`] bytes of text (a big
+    /// array, or one shared many times over) converts to the string
+    /// `"<too large: ...>"` instead: a result or a global can never take
+    /// unbounded time or memory after the run.
     pub fn from_value(v: &Value) -> Data {
-        let mut stack = Vec::new();
-        convert(v, &mut stack)
+        let mut c = Convert {
+            stack: Vec::new(),
+            items: MAX_DATA_ITEMS,
+            bytes: MAX_DATA_BYTES,
+        };
+        let d = convert(v, &mut c);
+        if c.items == 0 || c.bytes == 0 {
+            return too_large();
+        }
+        d
     }
 
     /// Builds a runtime value from plain data.
@@ -108,12 +125,41 @@ impl From<Vec<Data>> for Data {
     }
 }
 
-fn convert(v: &Value, stack: &mut Vec<usize>) -> Data {
+struct Convert {
+    stack: Vec<usize>,
+    /// Items and bytes still allowed; 0 means the budget is spent.
+    items: usize,
+    bytes: usize,
+}
+
+fn too_large() -> Data {
+    Data::Str(format!(
+        "<too large: more than {MAX_DATA_ITEMS} items or {MAX_DATA_BYTES} bytes of text>"
+    ))
+}
+
+/// Converts items until the budget is spent.
+fn convert_items(items: &[Value], c: &mut Convert) -> Vec<Data> {
+    let mut out = Vec::with_capacity(items.len().min(c.items));
+    for x in items {
+        if c.items == 0 || c.bytes == 0 {
+            break;
+        }
+        out.push(convert(x, c));
+    }
+    out
+}
+
+fn convert(v: &Value, c: &mut Convert) -> Data {
+    if c.items == 0 || c.bytes == 0 {
+        return Data::Null;
+    }
+    c.items -= 1;
     if let Some(ptr) = v.heap_ptr() {
-        if stack.len() >= MAX_DEPTH || stack.contains(&ptr) {
+        if c.stack.len() >= MAX_DEPTH || c.stack.contains(&ptr) {
             return Data::Str("<...>".into());
         }
-        stack.push(ptr);
+        c.stack.push(ptr);
     }
     let out = match v {
         Value::Null | Value::Undef => Data::Null,
@@ -121,28 +167,39 @@ fn convert(v: &Value, stack: &mut Vec<usize>) -> Data {
         Value::Int(i) => Data::Int(*i),
         Value::Big(b) => Data::Big((**b).clone()),
         Value::Float(f) => Data::Float(*f),
-        Value::Str(s) => Data::Str(s.as_str().to_string()),
-        Value::Array(a) => Data::Array(a.borrow().iter().map(|x| convert(x, stack)).collect()),
-        Value::Tuple(t) => Data::Array(t.iter().map(|x| convert(x, stack)).collect()),
+        Value::Str(s) => {
+            let text = s.as_str();
+            c.bytes = c.bytes.saturating_sub(text.len());
+            if c.bytes == 0 {
+                Data::Null
+            } else {
+                Data::Str(text.to_string())
+            }
+        }
+        Value::Array(a) => Data::Array(convert_items(&a.borrow(), c)),
+        Value::Tuple(t) => Data::Array(convert_items(t, c)),
         Value::Object(o) => {
             let o = o.borrow();
-            let mut map = IndexMap::with_capacity(o.len());
+            let mut map = IndexMap::with_capacity(o.len().min(c.items));
             for (k, item) in o.iter() {
+                if c.items == 0 {
+                    break;
+                }
                 let key = match k {
                     Key::Str(s) => s.as_str().to_string(),
                     other => super::py_str(&other.to_value()),
                 };
-                map.insert(key, convert(item, stack));
+                map.insert(key, convert(item, c));
             }
             Data::Object(map)
         }
-        Value::Cell(c) => convert(&c.borrow(), stack),
+        Value::Cell(cell) => convert(&cell.borrow(), c),
         Value::Host(_) if v.as_int().is_some() => Data::Int(v.as_int().unwrap_or(0)),
         Value::Error(e) => Data::Str(format!("<{}: {}>", e.error.kind(), e.error.message())),
         other => Data::Str(py_repr(other)),
     };
     if v.heap_ptr().is_some() {
-        stack.pop();
+        c.stack.pop();
     }
     out
 }

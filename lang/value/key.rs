@@ -40,6 +40,16 @@ impl Key {
             Value::Float(f) => {
                 if f.fract() == 0.0 && f.abs() < 9.2e18 {
                     Key::Int(*f as i64)
+                } else if f.fract() == 0.0 {
+                    // Integral beyond i64: the same key as the equal integer.
+                    use num_traits::{FromPrimitive, ToPrimitive};
+                    match BigInt::from_f64(*f) {
+                        Some(b) => match b.to_i64() {
+                            Some(i) => Key::Int(i),
+                            None => Key::Big(Rc::new(b)),
+                        },
+                        None => Key::Float(*f),
+                    }
                 } else {
                     Key::Float(*f)
                 }

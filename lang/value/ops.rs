@@ -163,6 +163,9 @@ pub fn sub(a: &Value, b: &Value) -> VmResult<Value> {
         .unwrap_or_else(|| Err(type_error("-", a, b)))
 }
 
+/// Bytes of one value in an array (for memory reservations).
+pub const VALUE_BYTES: usize = std::mem::size_of::<Value>();
+
 /// Appends `n` copies of `items` to `out`, charging the meter per copy and
 /// per 64 Ki items, so a huge repetition stops part-way at the deadline.
 fn repeat_into(
@@ -171,6 +174,7 @@ fn repeat_into(
     n: usize,
     meter: &mut crate::vm::Meter,
 ) -> VmResult<()> {
+    meter.reserve(items.len().saturating_mul(n).saturating_mul(VALUE_BYTES))?;
     for _ in 0..n {
         for chunk in items.chunks(1 << 16) {
             meter.charge(chunk.len())?;
@@ -208,6 +212,7 @@ pub fn mul(a: &Value, b: &Value, max_len: usize, meter: &mut crate::vm::Meter) -
             } else {
                 repeat(s.as_str().len())?
             };
+            meter.reserve(s.as_str().len().saturating_mul(n))?;
             Ok(Value::string(s.as_str().repeat(n)))
         }
         Value::Array(items) => {

@@ -121,7 +121,9 @@ impl Iter {
 pub fn collect(v: &Value, max: usize, meter: &mut Meter) -> VmResult<Vec<Value>> {
     match v {
         Value::Array(a) => {
-            meter.charge(a.borrow().len())?;
+            let n = a.borrow().len();
+            meter.charge(n)?;
+            meter.reserve(n.saturating_mul(std::mem::size_of::<Value>()))?;
             Ok(a.borrow().clone())
         }
         Value::Tuple(t) => {

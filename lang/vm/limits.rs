@@ -17,7 +17,16 @@ pub struct Limits {
     pub max_len: usize,
     /// Value-stack slots across all frames.
     pub max_stack: usize,
+    /// Bytes one execution may allocate and keep (its memory budget),
+    /// counted by [`crate::memory::TrackingAlloc`]: 1 GiB.
+    pub max_memory: usize,
+    /// Bytes of captured output (stdout and stderr together) one execution
+    /// may write: 64 MiB. Output streamed to the real console is not capped.
+    pub max_output: usize,
 }
+
+/// The default memory budget of one execution (1 GiB).
+pub const DEFAULT_MAX_MEMORY: usize = 1 << 30;
 
 impl Default for Limits {
     fn default() -> Limits {
@@ -26,6 +35,8 @@ impl Default for Limits {
             max_native_depth: 1_000,
             max_len: 32 * 1024 * 1024,
             max_stack: 4 * 1024 * 1024,
+            max_memory: DEFAULT_MAX_MEMORY,
+            max_output: 64 * 1024 * 1024,
         }
     }
 }
@@ -48,14 +59,21 @@ pub fn byte_cost(bytes: usize) -> usize {
 pub struct Meter<'a> {
     interrupt: Option<&'a Interrupt>,
     deadline: Option<Instant>,
+    /// The thread's allocation count past which the budget is spent.
+    memory_limit: isize,
     fuel: i64,
 }
 
 impl<'a> Meter<'a> {
-    pub fn new(interrupt: &'a Interrupt, deadline: Option<Instant>) -> Meter<'a> {
+    pub fn new(
+        interrupt: &'a Interrupt,
+        deadline: Option<Instant>,
+        memory_limit: isize,
+    ) -> Meter<'a> {
         Meter {
             interrupt: Some(interrupt),
             deadline,
+            memory_limit,
             fuel: CHECK_INTERVAL,
         }
     }
@@ -64,19 +82,45 @@ impl<'a> Meter<'a> {
         Meter {
             interrupt: None,
             deadline: None,
+            memory_limit: isize::MAX,
             fuel: i64::MAX,
         }
     }
-    /// Charges `cost` units; fails with Timeout/Cancelled when the run must stop.
+    /// Charges `cost` units; fails with Timeout/Cancelled when the run must
+    /// stop, or MemoryError once the execution's memory budget is spent.
     #[inline]
     pub fn charge(&mut self, cost: usize) -> VmResult<()> {
         self.fuel -= cost.min(CHECK_INTERVAL as usize * 1024) as i64;
         if self.fuel <= 0 {
             self.fuel = CHECK_INTERVAL;
-            return check(self.interrupt, self.deadline);
+            check(self.interrupt, self.deadline)?;
+            return check_memory(self.memory_limit, 0);
         }
         Ok(())
     }
+    /// Fails with MemoryError if allocating `bytes` more would spend the
+    /// budget: asked before a large allocation.
+    pub fn reserve(&self, bytes: usize) -> VmResult<()> {
+        check_memory(self.memory_limit, bytes)
+    }
+}
+
+/// MemoryError when this thread's allocations plus `more` pass `limit`.
+#[inline]
+pub(crate) fn check_memory(limit: isize, more: usize) -> VmResult<()> {
+    let now = crate::memory::thread_allocated();
+    if now.saturating_add(more.min(isize::MAX as usize) as isize) > limit {
+        return Err(memory_error());
+    }
+    Ok(())
+}
+
+#[cold]
+pub(crate) fn memory_error() -> MlError {
+    MlError::new(
+        ErrorKind::MemoryError,
+        "the execution's memory budget is spent (see Limits::max_memory, --memory, the `memory` spec key)",
+    )
 }
 
 /// The shared check behind [`Meter::charge`] and `Vm::charge`.

@@ -88,6 +88,9 @@ pub struct Vm {
     deadline: Option<Instant>,
     /// Work units left before the next interrupt check (see [`Vm::charge`]).
     fuel: i64,
+    /// The thread's allocation count past which this execution's memory
+    /// budget is spent (set when a top-level run or call starts).
+    memory_limit: isize,
     native_depth: u32,
     last_expr: Value,
     /// Modules imported so far, by dotted name.
@@ -113,6 +116,7 @@ impl Vm {
             interrupt: Interrupt::new(),
             deadline: None,
             fuel: CHECK_INTERVAL,
+            memory_limit: isize::MAX,
             native_depth: 0,
             last_expr: Value::Null,
             modules: Default::default(),
@@ -128,6 +132,7 @@ impl Vm {
 
     /// Runs a compiled program in this VM's global environment.
     pub fn run(&mut self, program: &Arc<Program>) -> VmResult<RunResult> {
+        self.start_budget();
         let rt = ProgramRt::link(program, &mut self.env);
         self.current_file = Some(program.file.clone());
         self.last_expr = Value::Null;
@@ -168,6 +173,7 @@ impl Vm {
 
     /// Calls any callable value with arguments (used by natives and hosts).
     pub fn call_value(&mut self, f: &Value, args: &[Value]) -> VmResult<Value> {
+        self.start_budget();
         match f {
             Value::Function(c) => {
                 let entry = self.frames.len();
@@ -281,14 +287,31 @@ impl Vm {
         self.fuel -= cost.min(CHECK_INTERVAL as usize * 1024) as i64;
         if self.fuel <= 0 {
             self.fuel = CHECK_INTERVAL;
-            return self.check_interrupt();
+            self.check_interrupt()?;
+            return limits::check_memory(self.memory_limit, 0);
         }
         Ok(())
     }
 
     /// A meter for work done without `&mut Vm` (see [`Meter`]).
     pub fn meter(&self) -> Meter<'_> {
-        Meter::new(&self.interrupt, self.deadline)
+        Meter::new(&self.interrupt, self.deadline, self.memory_limit)
+    }
+
+    /// Fails with MemoryError if allocating `bytes` more would spend the
+    /// execution's memory budget; natives ask before large allocations.
+    pub fn reserve(&self, bytes: usize) -> VmResult<()> {
+        limits::check_memory(self.memory_limit, bytes)
+    }
+
+    /// Starts the memory budget when a top-level run or call begins: from
+    /// here, this thread may allocate `limits.max_memory` bytes more.
+    fn start_budget(&mut self) {
+        if self.frames.is_empty() && self.native_depth == 0 {
+            let now = crate::memory::thread_allocated();
+            self.memory_limit =
+                now.saturating_add(self.limits.max_memory.min(isize::MAX as usize) as isize);
+        }
     }
 
     /// Raises Timeout or Cancelled when the run must stop.
@@ -951,9 +974,33 @@ impl Vm {
         value::try_display(v, style, self.limits.max_len, &mut self.meter())
     }
 
-    /// Writes to the execution's standard output.
-    pub fn write_out(&mut self, text: &str) {
+    /// Writes to the execution's standard output. Captured output is
+    /// capped at `limits.max_output` bytes (a MemoryError past it).
+    pub fn write_out(&mut self, text: &str) -> VmResult<()> {
+        self.check_output(text)?;
         self.host.console.write_out(text);
+        Ok(())
+    }
+
+    /// Writes to the execution's standard error (capped like stdout).
+    pub fn write_err(&mut self, text: &str) -> VmResult<()> {
+        self.check_output(text)?;
+        self.host.console.write_err(text);
+        Ok(())
+    }
+
+    fn check_output(&self, text: &str) -> VmResult<()> {
+        let held = self.host.console.captured_len();
+        if held.saturating_add(text.len()) > self.limits.max_output {
+            return Err(MlError::new(
+                ErrorKind::MemoryError,
+                format!(
+                    "captured output would pass its limit of {} bytes (Limits::max_output)",
+                    self.limits.max_output
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Frees everything the run left behind, including reference cycles

@@ -10,6 +10,9 @@ use mlpy_lang::vm::{parse_duration, Interrupt};
 use mlpy_lang::Data;
 use std::time::{Duration, Instant};
 
+/// Most runs one `.benchmark -n` makes (each keeps a timing sample).
+const MAX_BENCHMARK_RUNS: usize = 1_000_000;
+
 /// The default timeout of `.async` executions.
 const ASYNC_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -282,9 +285,9 @@ impl Repl {
                 let r = r.trim_start();
                 let (num, code) = r.split_once(char::is_whitespace).unwrap_or((r, ""));
                 match num.parse::<usize>() {
-                    Ok(n) if n > 0 => (n, code.trim()),
+                    Ok(n) if (1..=MAX_BENCHMARK_RUNS).contains(&n) => (n, code.trim()),
                     _ => {
-                        println!("-n needs a positive number of iterations");
+                        println!("-n needs a positive number of iterations, at most {MAX_BENCHMARK_RUNS}");
                         usage(".benchmark");
                         return;
                     }
@@ -306,7 +309,7 @@ impl Repl {
             interrupt: Some(interrupt.clone()),
             ..ExecOptions::default()
         };
-        let mut samples = Vec::with_capacity(n);
+        let mut samples = Vec::with_capacity(n.min(1 << 16));
         let mut failures = 0;
         let mut first_error = None;
         for _ in 0..n {

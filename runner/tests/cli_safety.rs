@@ -102,3 +102,80 @@ fn a_closed_pipe_stops_output_quietly() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Hostile programs under a 3 GiB address-space limit (`ulimit -v`): each
+/// ends in a clean error (a MemoryError or a timeout in the JSON report),
+/// never an abort. Slow in debug builds: `.ci/run` runs it with
+/// `--ignored`.
+#[cfg(unix)]
+#[test]
+#[ignore]
+fn hostile_programs_end_cleanly_under_ulimit() {
+    let dir = temp_dir("ulimit");
+    let programs = [
+        ("output", "s = \"x\" * 33554432; while (true) { print(s); }"),
+        (
+            "append",
+            "a = []; while (true) { a.append(\"x\" * 1000000 + str(len(a))); }",
+        ),
+        (
+            "ranges",
+            "a = []; while (true) { a.append(range(30000000)); }",
+        ),
+        (
+            "repeat",
+            "a = []; while (true) { a.append([0] * 33554432); }",
+        ),
+        (
+            "doubling",
+            "s = \"ab\"; a = []; while (true) { s = s + s; a.append(s); }",
+        ),
+        (
+            "objects",
+            "o = {}; i = 0; while (true) { o[str(i)] = [i, i, i]; i = i + 1; }",
+        ),
+        (
+            "shared",
+            "a = [1]; i = 0; while (i < 60) { a = [a, a]; i = i + 1; } print(a);",
+        ),
+        ("json", "import json; json.parse(\"1\" * 1000000);"),
+        (
+            "result",
+            "a = [1]; i = 0; while (i < 60) { a = [a, a]; i = i + 1; } result = a;",
+        ),
+        (
+            "split",
+            "s = \"a,\" * 16000000; a = []; while (true) { a.append(s.split(\",\")); }",
+        ),
+    ];
+    for (name, src) in programs {
+        let prog = dir.join(format!("{name}.ml"));
+        std::fs::write(&prog, src).unwrap();
+        let cmd = format!(
+            "ulimit -v 3145728; exec '{}' run '{}' --json --timeout 20s",
+            env!("CARGO_BIN_EXE_mlpy-test"),
+            prog.display()
+        );
+        let out = Command::new("bash").args(["-c", &cmd]).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let code = out.status.code();
+        assert!(
+            code == Some(0) || code == Some(1),
+            "{name}: status {:?}\nstderr: {stderr}",
+            out.status
+        );
+        let report: serde_json::Value = serde_json::from_str(stdout.trim())
+            .unwrap_or_else(|e| panic!("{name}: no JSON report ({e}): {stdout:.300}\n{stderr}"));
+        let status = report["status"].as_str().unwrap_or("");
+        let kind = report["error"]["kind"].as_str().unwrap_or("");
+        assert!(
+            (status == "error" && ["MemoryError", "ValueError", "OverflowError"].contains(&kind))
+                || status == "timeout"
+                || (status == "ok" && name == "result"),
+            "{name}: {status} {kind}: {:.300}",
+            report["error"]
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
