@@ -4,6 +4,7 @@
 pub mod backend;
 pub mod bless;
 pub mod cache;
+pub mod compare;
 pub mod executor;
 pub mod expect;
 pub mod inspect;

@@ -59,10 +59,7 @@ impl ProcessBackend {
 
     /// The command line, for messages.
     pub fn command(&self) -> String {
-        std::iter::once(self.program.as_str())
-            .chain(self.args.iter().map(String::as_str))
-            .collect::<Vec<_>>()
-            .join(" ")
+        command_line(&self.program, &self.args)
     }
 
     fn take_conn(&self) -> Result<Conn, String> {
@@ -224,6 +221,21 @@ fn outcome_of(o: WireOutcome) -> Result<ExecOutcome, Status> {
     Ok(outcome)
 }
 
+/// A command line for messages; a long argument (a script passed with
+/// `-c`) is shown by its size.
+fn command_line(program: &str, args: &[String]) -> String {
+    std::iter::once(program.to_string())
+        .chain(args.iter().map(|a| {
+            if a.len() > 80 {
+                format!("<{}-byte argument>", a.len())
+            } else {
+                a.clone()
+            }
+        }))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 enum Recv {
     Message(BackendMessage),
     Deadline,
@@ -246,10 +258,7 @@ struct Conn {
 impl Conn {
     /// Starts the program and shakes hands.
     fn start(program: &str, args: &[String]) -> Result<(Conn, Handshake), String> {
-        let command = std::iter::once(program)
-            .chain(args.iter().map(String::as_str))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let command = command_line(program, args);
         let mut child = Command::new(program)
             .args(args)
             .stdin(Stdio::piped())

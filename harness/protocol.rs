@@ -444,13 +444,131 @@ impl ModuleSource for WorldModules {
     }
 }
 
+// ---- plain data on the wire ----
+
+/// Plain data travels as JSON, except that a non-finite float travels as
+/// `{"$float": "nan" | "inf" | "-inf"}` (JSON has no such numbers, and the
+/// strings `"nan"`, `"inf"` would read back as strings).
+pub mod wire {
+    use mlpy_lang::Data;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde_json::Value;
+
+    pub fn to_json(d: &Data) -> Value {
+        match d {
+            Data::Float(f) if !f.is_finite() => {
+                let text = if f.is_nan() {
+                    "nan"
+                } else if *f > 0.0 {
+                    "inf"
+                } else {
+                    "-inf"
+                };
+                serde_json::json!({ "$float": text })
+            }
+            Data::Array(items) => Value::Array(items.iter().map(to_json).collect()),
+            Data::Object(map) => {
+                Value::Object(map.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
+            }
+            other => serde_json::to_value(other).unwrap_or(Value::Null),
+        }
+    }
+
+    pub fn from_json(v: Value) -> Result<Data, String> {
+        match v {
+            Value::Object(m) if m.len() == 1 && m.contains_key("$float") => {
+                match m.get("$float").and_then(Value::as_str) {
+                    Some("nan") => Ok(Data::Float(f64::NAN)),
+                    Some("inf") => Ok(Data::Float(f64::INFINITY)),
+                    Some("-inf") => Ok(Data::Float(f64::NEG_INFINITY)),
+                    _ => Err(format!("bad $float value: {}", Value::Object(m))),
+                }
+            }
+            Value::Object(m) => Ok(Data::Object(
+                m.into_iter()
+                    .map(|(k, v)| Ok((k, from_json(v)?)))
+                    .collect::<Result<_, String>>()?,
+            )),
+            Value::Array(items) => Ok(Data::Array(
+                items.into_iter().map(from_json).collect::<Result<_, _>>()?,
+            )),
+            other => serde_json::from_value(other).map_err(|e| e.to_string()),
+        }
+    }
+
+    /// One value in wire form.
+    pub struct W(pub Data);
+
+    impl Serialize for W {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            to_json(&self.0).serialize(s)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for W {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<W, D::Error> {
+            from_json(Value::deserialize(d)?)
+                .map(W)
+                .map_err(serde::de::Error::custom)
+        }
+    }
+
+    /// `#[serde(with = "wire::opt")]` for `Option<Data>`.
+    pub mod opt {
+        use super::W;
+        use mlpy_lang::Data;
+        use serde::{Deserialize, Deserializer, Serialize, Serializer};
+        pub fn serialize<S: Serializer>(v: &Option<Data>, s: S) -> Result<S::Ok, S::Error> {
+            v.as_ref().map(|d| W(d.clone())).serialize(s)
+        }
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Data>, D::Error> {
+            Ok(Option::<W>::deserialize(d)?.map(|w| w.0))
+        }
+    }
+
+    /// `#[serde(with = "wire::list")]` for `Vec<Data>`.
+    pub mod list {
+        use super::W;
+        use mlpy_lang::Data;
+        use serde::{Deserialize, Deserializer, Serializer};
+        pub fn serialize<S: Serializer>(v: &[Data], s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(v.iter().map(super::to_json))
+        }
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Data>, D::Error> {
+            Ok(Vec::<W>::deserialize(d)?.into_iter().map(|w| w.0).collect())
+        }
+    }
+
+    /// `#[serde(with = "wire::map")]` for `IndexMap<String, Data>`.
+    pub mod map {
+        use super::W;
+        use indexmap::IndexMap;
+        use mlpy_lang::Data;
+        use serde::{Deserialize, Deserializer, Serializer};
+        pub fn serialize<S: Serializer>(
+            v: &IndexMap<String, Data>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            s.collect_map(v.iter().map(|(k, d)| (k, super::to_json(d))))
+        }
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<IndexMap<String, Data>, D::Error> {
+            Ok(IndexMap::<String, W>::deserialize(d)?
+                .into_iter()
+                .map(|(k, w)| (k, w.0))
+                .collect())
+        }
+    }
+}
+
 // ---- messages ----
 
 /// Call an ML function after the code ran; its return is the result.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CallSpec {
     pub function: String,
-    #[serde(default)]
+    #[serde(default, with = "wire::list")]
     pub args: Vec<Data>,
 }
 
@@ -493,7 +611,11 @@ pub struct RunRequest {
     pub grants: Vec<String>,
     #[serde(default)]
     pub timeout_ms: Option<u64>,
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "IndexMap::is_empty",
+        with = "wire::map"
+    )]
     pub globals: IndexMap<String, Data>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback: Option<CallSpec>,
@@ -602,7 +724,7 @@ pub struct WireOutcome {
     /// `ok`, `error`, `violation`, `timeout`, `cancelled`, or `unsupported`
     /// (the request needs something the backend does not do; `reason`).
     pub status: String,
-    #[serde(default)]
+    #[serde(default, with = "wire::opt")]
     pub value: Option<Data>,
     #[serde(default)]
     pub error: Option<WireError>,
@@ -612,7 +734,7 @@ pub struct WireOutcome {
     pub stderr: String,
     #[serde(default)]
     pub violations: Vec<WireViolation>,
-    #[serde(default)]
+    #[serde(default, with = "wire::map")]
     pub globals: IndexMap<String, Data>,
     #[serde(default)]
     pub http_calls: Vec<HttpCall>,
@@ -664,6 +786,26 @@ mod tests {
             r.needs().into_iter().collect::<Vec<_>>(),
             [Feature::Files, Feature::Env]
         );
+    }
+
+    #[test]
+    fn non_finite_floats_keep_their_type_on_the_wire() {
+        let d = Data::Array(vec![
+            Data::Float(f64::NAN),
+            Data::Float(f64::NEG_INFINITY),
+            Data::Str("nan".into()),
+            Data::Float(0.5),
+        ]);
+        let json = wire::to_json(&d);
+        assert_eq!(
+            json.to_string(),
+            r#"[{"$float":"nan"},{"$float":"-inf"},"nan",0.5]"#
+        );
+        let back = wire::from_json(json).unwrap();
+        let Data::Array(items) = back else { panic!() };
+        assert!(matches!(items[0], Data::Float(f) if f.is_nan()));
+        assert_eq!(items[1], Data::Float(f64::NEG_INFINITY));
+        assert_eq!(items[2], Data::Str("nan".into()));
     }
 
     #[test]
