@@ -150,7 +150,7 @@ fn call_function(vm: &mut Vm, cb: &CallSpec) -> Status {
 pub fn syntax_error_info(e: &CompileError) -> ErrorInfo {
     let (line, column) = e.first_location();
     ErrorInfo {
-        kind: "SyntaxError".into(),
+        kind: e.first_kind().as_str().into(),
         message: e.first_message().to_string(),
         line: Some(line),
         column: Some(column),

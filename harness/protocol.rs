@@ -338,10 +338,16 @@ impl WorldSpec {
                 .iter()
                 .map(|(k, m)| (k.clone(), m.source.to_string()))
                 .collect(),
+            // Absolute: another process has another working directory.
             module_paths: case
                 .module_paths
                 .iter()
-                .map(|p| p.to_string_lossy().into_owned())
+                .map(|p| {
+                    std::path::absolute(p)
+                        .unwrap_or_else(|_| p.clone())
+                        .to_string_lossy()
+                        .into_owned()
+                })
                 .collect(),
         }
     }

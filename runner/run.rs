@@ -219,7 +219,7 @@ fn execute(
             let (line, column) = e.first_location();
             finished.status = "error";
             finished.error = Some(ErrorInfo {
-                kind: "SyntaxError".into(),
+                kind: e.first_kind().as_str().into(),
                 message: e.first_message().to_string(),
                 line: Some(line),
                 column: Some(column),

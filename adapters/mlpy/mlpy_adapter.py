@@ -87,6 +87,7 @@ ACTIONS = {
 
 # Python exception classes -> the kinds the native runtime reports.
 KINDS = [
+    "SyntaxError",
     "CapabilityError",
     "SecurityError",
     "MLUserException",
@@ -151,20 +152,16 @@ class Timeout(BaseException):
     """Raised by the alarm at a run's deadline; ML code cannot catch it."""
 
 
-class TopReturn(BaseException):
-    """A top-level `return e;` ends the program with e as its result."""
-
-    def __init__(self, value):
-        self.value = value
-
-
 LAST = "__mlpy_test_last__"
+PROGRAM = "__mlpy_test_program__"
+LOCALS = "__mlpy_test_locals__"
+INJECTED = "__mlpy_test_globals__"
+FELL_OFF = "__mlpy_test_no_return__"
 
 
-class ResultRule(ast.NodeTransformer):
-    """The native program-result rule on mlpy's generated code: remember
-    the value of every top-level expression statement, and turn a top-level
-    `return` into the end of the program. Function bodies are left alone."""
+class LastValue(ast.NodeTransformer):
+    """Remembers the value of every top-level expression statement (the
+    native program-result rule); function bodies are left alone."""
 
     def visit_FunctionDef(self, node):
         return node
@@ -177,18 +174,30 @@ class ResultRule(ast.NodeTransformer):
         target = ast.Name(id=LAST, ctx=ast.Store())
         return ast.copy_location(ast.Assign(targets=[target], value=node.value), node)
 
-    def visit_Return(self, node):
-        value = node.value or ast.Constant(value=None)
-        call = ast.Call(func=ast.Name(id="__mlpy_test_return__", ctx=ast.Load()), args=[value], keywords=[])
-        return ast.copy_location(ast.Raise(exc=call, cause=None), node)
 
-
-def with_result_rule(python):
+def program(python, injected):
+    """mlpy's generated module as mlpy's runner runs it: the whole program
+    inside one function (so top-level names are that function's variables:
+    `nonlocal` reaches them, and using one before it is assigned is an
+    UnboundLocalError). Injected globals become its first variables, and
+    its variables are kept in LOCALS however it ends."""
     tree = ast.parse(python)
     body = tree.body
     # The module docstring is mlpy's banner, not an ML expression.
-    keep = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) else []
-    tree.body = keep + [ResultRule().visit(s) for s in body[len(keep):]]
+    head = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) else []
+    prologue = [ast.parse(f"{name} = {INJECTED}[{name!r}]").body[0] for name in injected]
+    statements = prologue + [LastValue().visit(s) for s in body[len(head):]]
+    statements.append(ast.parse(f"return {FELL_OFF}").body[0])
+    keep = ast.parse(f"{LOCALS}.update(locals())").body[0]
+    wrapper = ast.FunctionDef(
+        name=PROGRAM,
+        args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[]),
+        body=[ast.Try(body=statements, handlers=[], orelse=[], finalbody=[keep])],
+        decorator_list=[],
+        returns=None,
+        type_params=[],
+    )
+    tree.body = head + [ast.copy_location(wrapper, body[0]) if body else wrapper]
     return ast.fix_missing_locations(tree)
 
 
@@ -237,10 +246,10 @@ def from_data(v):
     return v
 
 
-def reported_globals(ns, before):
+def reported_globals(variables):
     out = {}
-    for k, v in ns.items():
-        if k.startswith("_") or k in before or k == "builtin":
+    for k, v in variables.items():
+        if k.startswith("_") or k == "builtin":
             continue
         if callable(v) or type(v).__module__.startswith("mlpy.stdlib") or isinstance(v, type(sys)):
             continue
@@ -330,16 +339,19 @@ class Adapter:
             except self.gate.CapabilityError:
                 have = self.manager_context_types()
                 missing = [r for r in required if r not in have] or list(required)
-                args = calls[-1] if calls else ()
+                func, args = calls[-1] if calls else (None, ())
                 for m in missing:
                     v = {"capability": m}
-                    if args and isinstance(args[0], str):
-                        v["resource"] = resource_of(m, args[0])
+                    # copy(src, dst) and move(src, dst) write their second path.
+                    two_paths = getattr(func, "__name__", "") in ("copy", "move")
+                    i = 1 if two_paths and m.endswith((".write", ".append")) else 0
+                    if len(args) > i and isinstance(args[i], str):
+                        v["resource"] = resource_of(m, args[i])
                     self.violations.append(v)
                 raise
 
         def recording_call(func, *args, **kwargs):
-            calls.append(args)
+            calls.append((func, args))
             try:
                 return original_call(func, *args, **kwargs)
             finally:
@@ -517,25 +529,24 @@ class Run:
         if python is None:
             result.update(status="error", error=transpile_error(issues))
         else:
+            fell_off = object()
+            variables = {}
             # mlpy trusts functions defined in `__main__` (the program's own).
-            ns = {"__mlpy_test_return__": TopReturn, "__name__": "__main__"}
-            ns.update(globals_in)
-            before = set(ns)
+            ns = {"__name__": "__main__", INJECTED: globals_in, LOCALS: variables, FELL_OFF: fell_off}
             try:
                 with adapter.manager.capability_context("mlpy_test_run", adapter.tokens(req.get("grants") or [])):
                     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
                         alarm(req.get("timeout_ms"))
                         try:
-                            try:
-                                exec(compile(with_result_rule(python), name, "exec"), ns)
-                                value = ns.get(LAST)
+                            exec(compile(program(python, list(globals_in)), name, "exec"), ns)
+                            value = ns[PROGRAM]()
+                            if value is fell_off:
+                                value = variables.get(LAST)
                                 if value is None:
-                                    value = ns.get("result")
-                            except TopReturn as r:
-                                value = r.value
+                                    value = variables.get("result")
                             cb = req.get("callback")
                             if cb:
-                                value = call(ns, cb["function"], [from_data(a) for a in cb.get("args") or []])
+                                value = call(variables, cb["function"], [from_data(a) for a in cb.get("args") or []])
                         finally:
                             signal.setitimer(signal.ITIMER_REAL, 0)
                 result["value"] = to_data(value)
@@ -545,8 +556,8 @@ class Run:
                 result.update(status="error", value=None, error=runtime_error(e, name, lines))
                 if result["error"]["kind"] == "CapabilityViolation":
                     result["status"] = "violation"
-            ns.pop(LAST, None)
-            result["globals"] = reported_globals(ns, before)
+            variables.pop(LAST, None)
+            result["globals"] = reported_globals(variables)
         result["stdout"] = out.getvalue()
         result["stderr"] = err.getvalue()
         result["violations"] = adapter.violations

@@ -796,10 +796,9 @@ fn whitelisted_attr(vm: &mut Vm, v: &Value, name: &str) -> Option<Value> {
     match v {
         Value::Module(_) => crate::vm::access::get_member(vm, v, name).ok(),
         Value::Object(o) if o.borrow().is_plain() => None,
+        // `length` is a property, not a whitelisted attribute: mlpy's
+        // hasattr and getattr do not see it.
         _ => {
-            if name == "length" && matches!(v, Value::Str(_) | Value::Array(_) | Value::Tuple(_)) {
-                return Some(Value::Int(length_of(v) as i64));
-            }
             if methods::has_method(v, name) || matches!(v, Value::Host(_)) {
                 crate::vm::access::get_member(vm, v, name).ok()
             } else {

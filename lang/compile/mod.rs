@@ -20,6 +20,8 @@ pub struct Diagnostic {
     pub message: String,
     pub span: Span,
     pub expected: Vec<String>,
+    /// `SyntaxError`, or `SecurityError` for names ML code may not use.
+    pub kind: crate::error::ErrorKind,
 }
 
 /// All errors found in one source file.
@@ -39,7 +41,11 @@ impl CompileError {
             } else {
                 vec![format!("expected one of: {}", d.expected.join(", "))]
             };
-            out.push_str(&self.file.render("syntax error", &d.message, d.span, &notes));
+            let label = match d.kind {
+                crate::error::ErrorKind::SecurityError => "security error",
+                _ => "syntax error",
+            };
+            out.push_str(&self.file.render(label, &d.message, d.span, &notes));
         }
         out
     }
@@ -52,6 +58,11 @@ impl CompileError {
 
     pub fn first_message(&self) -> &str {
         &self.diagnostics[0].message
+    }
+
+    /// The first error's kind: `SyntaxError` or `SecurityError`.
+    pub fn first_kind(&self) -> crate::error::ErrorKind {
+        self.diagnostics[0].kind
     }
 }
 
@@ -99,6 +110,7 @@ fn from_syntax(e: SyntaxError) -> Diagnostic {
         message: e.message,
         span: e.span,
         expected: e.expected,
+        kind: crate::error::ErrorKind::SyntaxError,
     }
 }
 
@@ -122,6 +134,7 @@ pub fn compile_ast(
                 message: m.clone(),
                 span: *s,
                 expected: Vec::new(),
+                kind: crate::error::ErrorKind::SyntaxError,
             })
             .collect(),
         capabilities: Vec::new(),
@@ -218,7 +231,22 @@ impl<'a> Compiler<'a> {
             message: message.into(),
             span,
             expected: Vec::new(),
+            kind: crate::error::ErrorKind::SyntaxError,
         });
+    }
+
+    /// As in mlpy, names starting with `__` (Python's internals) may not be
+    /// read, called as members or declared as functions: a `SecurityError`
+    /// before the program runs.
+    fn check_dunder(&mut self, what: &str, name: &str, span: Span) {
+        if name.starts_with("__") {
+            self.errors.push(Diagnostic {
+                message: format!("Dunder {what} '{name}' is forbidden in ML code"),
+                span,
+                expected: Vec::new(),
+                kind: crate::error::ErrorKind::SecurityError,
+            });
+        }
     }
 
     fn global(&mut self, name: &str) -> u32 {
@@ -343,6 +371,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn load_name(&mut self, name: &str, span: Span) {
+        self.check_dunder("identifier", name, span);
         let op = match self.resolve(name) {
             NameRef::Local(s) => Op::LoadLocal(s),
             NameRef::Cell(s) => Op::LoadCell(s),
@@ -483,6 +512,7 @@ impl<'a> Compiler<'a> {
                 ..
             })) if self.f().tries.is_empty() && !self.is_main() => match self.resolve(n) {
                 NameRef::Local(slot) => {
+                    self.check_dunder("identifier", n, span);
                     self.emit(Op::ReturnLocal(slot), span);
                 }
                 _ => {
@@ -523,6 +553,7 @@ impl<'a> Compiler<'a> {
                     .as_ref()
                     .map(|n| n.name.as_str())
                     .unwrap_or("<anonymous>");
+                self.check_dunder("function name", name, span);
                 self.function(def, name);
                 self.store_name(name, span);
             }
@@ -910,12 +941,14 @@ impl<'a> Compiler<'a> {
                 self.emit(Op::Slice(mask), span);
             }
             ExprKind::Member { object, name } => {
+                self.check_dunder("member access", &name.name, name.span);
                 self.expr(object);
                 let k = self.str_const(&name.name);
                 self.emit(Op::GetMember(k), span);
             }
             ExprKind::Call { callee, args } => {
                 if let ExprKind::Member { object, name } = &callee.kind {
+                    self.check_dunder("member access", &name.name, name.span);
                     self.expr(object);
                     for a in args {
                         self.expr(a);
