@@ -341,58 +341,51 @@ impl PathGlob {
     }
 }
 
+/// Segment-level wildcard matching in one pass: `**` is a star over whole
+/// segments, every other pattern segment matches exactly one path segment.
+/// As in the classic linear wildcard matcher, a mismatch only ever goes
+/// back to the most recent `**` and lets it take one more segment, so a
+/// check costs at most (path segments × pattern segments) segment
+/// comparisons, never exponential time, and needs no recursion.
 fn match_segs(p: &[Seg], s: &[&str]) -> bool {
-    match p.split_first() {
-        None => s.is_empty(),
-        Some((Seg::Deep, rest)) => {
-            if rest.is_empty() {
-                return true;
-            }
-            (0..=s.len()).any(|k| match_segs(rest, &s[k..]))
-        }
-        Some((seg, rest)) => match s.split_first() {
-            Some((first, tail)) => seg.matches(first) && match_segs(rest, tail),
-            None => false,
-        },
-    }
-}
-
-/// The first segment of `s` (a path without its leading `/`) and the rest.
-#[inline]
-fn next_seg(s: &str) -> Option<(&str, &str)> {
-    if s.is_empty() {
-        return None;
-    }
-    Some(match s.find('/') {
-        Some(i) => (&s[..i], &s[i + 1..]),
-        None => (s, ""),
-    })
-}
-
-/// [`match_segs`] on the path text itself.
-fn match_path(p: &[Seg], s: &str) -> bool {
-    match p.split_first() {
-        None => s.is_empty(),
-        Some((Seg::Deep, rest)) => {
-            if rest.is_empty() {
-                return true;
-            }
-            let mut cur = s;
-            loop {
-                if match_path(rest, cur) {
+    let (mut pi, mut si) = (0usize, 0usize);
+    // After a `**`: where the rest of the pattern starts, and the first
+    // path segment the `**` has not taken yet.
+    let mut star: Option<(usize, usize)> = None;
+    loop {
+        match p.get(pi) {
+            Some(Seg::Deep) => {
+                if pi + 1 == p.len() {
                     return true;
                 }
-                match next_seg(cur) {
-                    Some((_, tail)) => cur = tail,
-                    None => return false,
-                }
+                star = Some((pi + 1, si));
+                pi += 1;
+                continue;
             }
+            Some(seg) if si < s.len() && seg.matches(s[si]) => {
+                pi += 1;
+                si += 1;
+                continue;
+            }
+            Some(_) => {}
+            None if si == s.len() => return true,
+            None => {}
         }
-        Some((seg, rest)) => match next_seg(s) {
-            Some((first, tail)) => seg.matches(first) && match_path(rest, tail),
-            None => false,
-        },
+        match star {
+            Some((sp, taken)) if taken < s.len() => {
+                star = Some((sp, taken + 1));
+                pi = sp;
+                si = taken + 1;
+            }
+            _ => return false,
+        }
     }
+}
+
+/// [`match_segs`] on the path text (without its leading `/`).
+fn match_path(p: &[Seg], s: &str) -> bool {
+    let segs: Segs = s.split('/').filter(|x| !x.is_empty()).collect();
+    match_segs(p, &segs)
 }
 
 fn prefix_segs(p: &[Seg], s: &[&str]) -> bool {
@@ -412,6 +405,26 @@ mod tests {
 
     fn pm(p: &str, s: &str) -> bool {
         PathGlob::parse(p).unwrap().matches(s)
+    }
+
+    #[test]
+    fn deep_patterns_on_very_long_paths() {
+        let g = PathGlob::parse("/srv/**/public/**/x.txt").unwrap();
+        let mut long = String::from("/srv");
+        for i in 0..32_000 {
+            long.push_str(if i % 2 == 0 { "/public" } else { "/a" });
+        }
+        assert!(!g.matches(&long));
+        assert!(g.matches(&format!("{long}/x.txt")));
+        assert!(!g.matches(&format!("{long}/x.txt/y")));
+        let many = PathGlob::parse("/**/a/**/a/**/a/**/b").unwrap();
+        assert!(!many.matches(&long.replace("public", "a")));
+        assert!(many.matches(&format!("{}/b", long.replace("public", "a"))));
+        // `**` also matches no segment at all.
+        assert!(pm("/x/**", "/x"));
+        assert!(pm("/x/**/y", "/x/y"));
+        assert!(pm("/**/y/**", "/y"));
+        assert!(!pm("/x/**/y", "/x"));
     }
 
     #[test]

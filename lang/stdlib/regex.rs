@@ -1030,7 +1030,10 @@ impl Compiled {
             build(&text)
         });
         r.as_ref().map_err(|e| {
-            MlError::value_error(format!("Invalid regex pattern '{}': {e}", self.source))
+            MlError::value_error(format!(
+                "Invalid regex pattern '{}': {e}",
+                preview(&self.source)
+            ))
         })
     }
 
@@ -1252,7 +1255,31 @@ thread_local! {
     static CACHE: RefCell<Vec<(i64, Arc<Compiled>)>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Longest pattern compiled (bytes). Compiling is linear but slow per
+/// byte (about 0.3 µs), and a longer pattern is almost surely hostile; it
+/// is rejected at once instead of after seconds of work.
+const MAX_PATTERN_LEN: usize = 256 * 1024;
+
+/// The start of a long pattern, for error messages.
+fn preview(pattern: &str) -> std::borrow::Cow<'_, str> {
+    if pattern.len() <= 80 {
+        return pattern.into();
+    }
+    let mut cut = 80;
+    while !pattern.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}...", &pattern[..cut]).into()
+}
+
 fn compile_cached(pattern: &str, flags: i64) -> VmResult<Arc<Compiled>> {
+    if pattern.len() > MAX_PATTERN_LEN {
+        return Err(MlError::value_error(format!(
+            "Invalid regex pattern '{}': the pattern is {} bytes long, more than the limit of {MAX_PATTERN_LEN}",
+            preview(pattern),
+            pattern.len()
+        )));
+    }
     let hit = CACHE.with(|c| {
         c.borrow()
             .iter()
@@ -1262,10 +1289,9 @@ fn compile_cached(pattern: &str, flags: i64) -> VmResult<Arc<Compiled>> {
     if let Some(p) = hit {
         return Ok(p);
     }
-    let compiled =
-        Arc::new(Compiled::new(pattern, flags).map_err(|e| {
-            MlError::value_error(format!("Invalid regex pattern '{pattern}': {e}"))
-        })?);
+    let compiled = Arc::new(Compiled::new(pattern, flags).map_err(|e| {
+        MlError::value_error(format!("Invalid regex pattern '{}': {e}", preview(pattern)))
+    })?);
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= CACHE_SIZE {
