@@ -12,16 +12,25 @@
 //!   into an expectation: [`bless`] refuses, unless the case already
 //!   expects exactly that ending, in which case only `stdout` is blessed.
 //! - A result TOML cannot hold (null, or holding null, or a huge integer)
-//!   is written as `result_json`.
+//!   is written as `result_json`, in the place (and with the comments) of
+//!   the `result` it replaces.
+//! - A case whose other expectations would still fail (a
+//!   `stdout_matches`, `stdout_contains`, an error...) is not blessed:
+//!   [`bless`] says which expectation still fails, and the run fails.
+//! - The file is rewritten atomically (a temporary file renamed over the
+//!   real file, through symbolic links), under a lock that serialises
+//!   processes and threads (nextest runs each test in its own process),
+//!   keeping its mode, byte-order mark, line endings and string quoting.
 
-use crate::expect::{render_error, show_value, values_equal};
+use crate::expect::{check_with, render_error, show_value, values_equal, Context};
 use crate::outcome::{ExecOutcome, Status};
 use crate::spec::Case;
+use crate::suite::CaseResult;
 use mlpy_lang::Data;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, TableLike, Value};
+use toml_edit::{Array, DocumentMut, InlineTable, Item, Key, Table, TableLike, Value};
 
 /// One rewritten key.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,24 +90,35 @@ impl fmt::Display for BlessError {
 
 impl std::error::Error for BlessError {}
 
-/// Serialises read-modify-write cycles: cases of one file may finish on
-/// different threads.
+/// Serialises read-modify-write cycles between threads of this process
+/// (the file lock serialises processes).
 static FILE_LOCK: Mutex<()> = Mutex::new(());
 
 /// Rewrites the case's `expect.result` / `expect.stdout` in its file with
-/// what `outcome` produced. Writes the file only when something changed.
-pub fn bless(case: &Case, outcome: &ExecOutcome) -> Result<Blessed, BlessError> {
+/// what its run produced, when that makes the case pass. Writes the file
+/// only when something changed.
+pub fn bless(case: &Case, result: &CaseResult) -> Result<Blessed, BlessError> {
     let err = |message: String| BlessError {
         file: case.file.clone(),
         case: case.full_name.clone(),
         message,
     };
+    still_failing(case, result).map_or(Ok(()), |what| {
+        Err(err(format!(
+            "{what} would still fail; bless rewrites only expect.result and expect.stdout"
+        )))
+    })?;
+    // The real file, so that a symbolic link stays a link to it.
+    let real = std::fs::canonicalize(&case.file)
+        .map_err(|e| err(format!("cannot find the spec file: {e}")))?;
     let _guard = FILE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let text = std::fs::read_to_string(&case.file)
+    let _lock = lock_beside(&real).map_err(|e| err(format!("cannot lock the spec file: {e}")))?;
+    // Read under the lock: another process may have just blessed a sibling.
+    let text = std::fs::read_to_string(&real)
         .map_err(|e| err(format!("cannot read the spec file: {e}")))?;
-    let (new_text, changes) = bless_text(&text, case, outcome).map_err(err)?;
+    let (new_text, changes) = bless_text(&text, case, &result.outcome).map_err(err)?;
     if !changes.is_empty() && new_text != text {
-        write_atomically(&case.file, &new_text)
+        write_atomically(&real, &new_text)
             .map_err(|e| err(format!("cannot write the spec file: {e}")))?;
     }
     Ok(Blessed {
@@ -108,18 +128,105 @@ pub fn bless(case: &Case, outcome: &ExecOutcome) -> Result<Blessed, BlessError> 
     })
 }
 
+/// What would still fail once `expect.result` and `expect.stdout` hold
+/// what the run produced (`None`: the case would pass).
+fn still_failing(case: &Case, result: &CaseResult) -> Option<String> {
+    let outcome = &result.outcome;
+    let mut expect = case.expect.clone();
+    if let (Some(_), Status::Ok { value }) = (&expect.result, &outcome.status) {
+        expect.result = Some(value.clone());
+        expect.tolerance = 0.0;
+    }
+    if expect.stdout.is_some() {
+        expect.stdout = Some(outcome.stdout.clone());
+    }
+    let ctx = Context {
+        calls: &result.calls,
+        colour: false,
+    };
+    let verdict = check_with(&expect, outcome, &ctx);
+    let key = |what: &str, expected: &str| match what {
+        "stdout" if expected.starts_with("output matching") => "expect.stdout_matches".to_string(),
+        "stdout" if expected.starts_with("output containing") => {
+            "expect.stdout_contains".to_string()
+        }
+        "status" => "the run's ending".to_string(),
+        other => format!("expect.{other}"),
+    };
+    let mut failing: Vec<String> = verdict
+        .failures
+        .iter()
+        .map(|f| key(&f.what, &f.expected))
+        .collect();
+    // Runs after the first, and isolation between them, bless cannot see.
+    if failing.is_empty() && !result.verdict.passed && case.concurrency > 1 {
+        failing.extend(result.verdict.failures.iter().map(|f| f.what.clone()));
+    }
+    failing.dedup();
+    (!failing.is_empty()).then(|| failing.join(", "))
+}
+
+/// An exclusive lock held while the file beside which it is taken is
+/// rewritten: on the directory holding it (Unix), else on a lock file in
+/// the temporary directory named after the file.
+fn lock_beside(real: &Path) -> std::io::Result<std::fs::File> {
+    #[cfg(unix)]
+    let lock = std::fs::File::open(real.parent().unwrap_or(Path::new("/")))?;
+    #[cfg(not(unix))]
+    let lock = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        real.hash(&mut h);
+        let path = std::env::temp_dir().join(format!("mlpy-test-bless-{:016x}.lock", h.finish()));
+        std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)?
+    };
+    lock.lock()?;
+    Ok(lock)
+}
+
+/// Writes `text` to a temporary file beside `path` and renames it over
+/// `path`, keeping `path`'s permissions: a reader sees the old or the new
+/// file, never a part.
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".bless-tmp");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let permissions = std::fs::metadata(path)?.permissions();
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".bless-")
+        .tempfile_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().set_permissions(permissions)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// [`bless`] on the file's text: the new text and the changes, or why not.
 pub fn bless_text(
+    text: &str,
+    case: &Case,
+    outcome: &ExecOutcome,
+) -> Result<(String, Vec<Change>), String> {
+    // toml_edit drops a byte-order mark and writes new lines with `\n`:
+    // edit the text without them, then put them back.
+    let (bom, body) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", text),
+    };
+    let crlf = body.contains("\r\n") && !body.replace("\r\n", "").contains('\n');
+    if !crlf {
+        let (new, changes) = bless_lf_text(body, case, outcome)?;
+        return Ok((format!("{bom}{new}"), changes));
+    }
+    let (new, changes) = bless_lf_text(&body.replace("\r\n", "\n"), case, outcome)?;
+    Ok((format!("{bom}{}", new.replace('\n', "\r\n")), changes))
+}
+
+fn bless_lf_text(
     text: &str,
     case: &Case,
     outcome: &ExecOutcome,
@@ -317,23 +424,30 @@ impl Target<'_> {
             inline,
         } = self.holder(&["result", "result_json"])?;
         let as_json = t.contains_key("result_json") && !t.contains_key("result");
-        let toml = if as_json {
-            None
-        } else {
-            toml_value(value, true)
+        let style = ["result", "result_json"]
+            .iter()
+            .find_map(|k| t.get(k).and_then(Item::as_value))
+            .map_or(Quotes::Default, quotes_of);
+        let toml = match value {
+            _ if as_json => None,
+            Data::Str(s) => Some(string_value(s, true, style)),
+            other => toml_value(other, true),
         };
-        match toml {
-            Some(v) => {
-                t.remove("result_json");
-                set_value(t, "result", v, inline);
-                Ok(format!("{label}result"))
-            }
-            None => {
-                t.remove("result");
-                set_value(t, "result_json", Value::from(value.to_json()), inline);
-                Ok(format!("{label}result_json"))
-            }
+        let (key, other, v) = match toml {
+            Some(v) => ("result", "result_json", v),
+            None => (
+                "result_json",
+                "result",
+                string_value(&value.to_json(), false, style),
+            ),
+        };
+        if t.contains_key(other) && !t.contains_key(key) {
+            rename_value(t, other, key, v);
+        } else {
+            t.remove(other);
+            set_value(t, key, v, inline);
         }
+        Ok(format!("{label}{key}"))
     }
 
     fn write_stdout(&mut self, text: &str) -> Result<String, String> {
@@ -342,7 +456,11 @@ impl Target<'_> {
             label,
             inline,
         } = self.holder(&["stdout"])?;
-        set_value(t, "stdout", string_value(text, true), inline);
+        let style = t
+            .get("stdout")
+            .and_then(Item::as_value)
+            .map_or(Quotes::Default, quotes_of);
+        set_value(t, "stdout", string_value(text, true, style), inline);
         Ok(format!("{label}stdout"))
     }
 }
@@ -353,6 +471,33 @@ struct Holder<'a> {
     label: String,
     /// An inline table (`{ ... }`): added keys go after the last one.
     inline: bool,
+}
+
+/// Replaces key `old` by `new` with value `v` in the same place, keeping
+/// the old key's comments and layout and the old value's trailing comment.
+fn rename_value(t: &mut dyn TableLike, old: &str, new: &str, mut v: Value) {
+    let keys: Vec<String> = t.iter().map(|(k, _)| k.to_string()).collect();
+    let Some(at) = keys.iter().position(|k| k == old) else {
+        set_value(t, new, v, false);
+        return;
+    };
+    let old_key = t.key(old).cloned();
+    if let Some(Item::Value(old_value)) = t.remove(old) {
+        *v.decor_mut() = old_value.decor().clone();
+    }
+    let tail: Vec<(Key, Item)> = keys[at + 1..]
+        .iter()
+        .filter_map(|k| Some((t.key(k)?.clone(), t.remove(k)?)))
+        .collect();
+    let mut key = Key::new(new);
+    if let Some(o) = old_key {
+        *key.leaf_decor_mut() = o.leaf_decor().clone();
+        *key.dotted_decor_mut() = o.dotted_decor().clone();
+    }
+    t.entry_format(&key).or_insert(Item::Value(v));
+    for (k, item) in tail {
+        t.entry_format(&k).or_insert(item);
+    }
 }
 
 /// Replaces `key`'s value keeping its surrounding whitespace and comment,
@@ -386,7 +531,7 @@ fn toml_value(d: &Data, top: bool) -> Option<Value> {
         Data::Bool(b) => Value::from(*b),
         Data::Int(i) => Value::from(*i),
         Data::Float(f) => Value::from(*f),
-        Data::Str(s) => string_value(s, top),
+        Data::Str(s) => string_value(s, top, Quotes::Default),
         Data::Array(items) => {
             let mut a = Array::new();
             for item in items {
@@ -406,27 +551,69 @@ fn toml_value(d: &Data, top: bool) -> Option<Value> {
     })
 }
 
-/// A string value: a `'''` literal block for text of several lines at the
-/// top level (when it can be written as one), else a one-line basic string.
-fn string_value(s: &str, top: bool) -> Value {
-    let literal_ok = top
-        && s.trim_end_matches('\n').contains('\n')
-        && !s.contains("'''")
-        && !s.ends_with('\'')
-        && s.chars().all(|c| c == '\n' || c == '\t' || !c.is_control());
-    if literal_ok {
-        if let Ok(v) = format!("'''\n{s}'''").parse::<Value>() {
+/// How a string was quoted in the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Quotes {
+    /// Not written yet, or `"…"`: a `\'\'\'` block for several lines,
+    /// else `"…"`.
+    Default,
+    /// A `"""` block.
+    BasicBlock,
+    /// `'…'` (or a `\'\'\'` block).
+    Literal,
+}
+
+fn quotes_of(v: &Value) -> Quotes {
+    let Value::String(f) = v else {
+        return Quotes::Default;
+    };
+    let raw = f
+        .as_repr()
+        .and_then(|r| r.as_raw().as_str())
+        .unwrap_or_default();
+    if raw.starts_with("\"\"\"") {
+        Quotes::BasicBlock
+    } else if raw.starts_with('\'') {
+        Quotes::Literal
+    } else {
+        Quotes::Default
+    }
+}
+
+/// A string value in the file's quoting style: multi-line text at the top
+/// level as a block (`"""` where the file had one, else `\'\'\'`), else
+/// one line (`'…'` where the file had that); whatever cannot be written so
+/// falls back to a one-line basic string.
+fn string_value(s: &str, top: bool, style: Quotes) -> Value {
+    let multi = top && s.trim_end_matches('\n').contains('\n');
+    let plain = s.chars().all(|c| c == '\n' || c == '\t' || !c.is_control());
+    let literal_ok = plain && !s.contains("\'\'\'") && !s.ends_with('\'');
+    let candidate = match (style, multi) {
+        (Quotes::BasicBlock, true) => Some(format!("\"\"\"\n{}\"\"\"", basic_block(s))),
+        (_, true) if literal_ok => Some(format!("\'\'\'\n{s}\'\'\'")),
+        (Quotes::Literal, false) if plain && !s.contains(['\'', '\n']) => Some(format!("\'{s}\'")),
+        _ => None,
+    };
+    for text in candidate.into_iter().chain([basic_string(s)]) {
+        if let Ok(v) = text.parse::<Value>() {
             if v.as_str() == Some(s) {
                 return v;
             }
         }
     }
-    if let Ok(v) = basic_string(s).parse::<Value>() {
-        if v.as_str() == Some(s) {
-            return v;
-        }
-    }
     Value::from(s)
+}
+
+/// The body of a `"""` block: line breaks kept, everything else escaped as
+/// in a basic string.
+fn basic_block(s: &str) -> String {
+    s.split('\n')
+        .map(|line| {
+            let quoted = basic_string(line);
+            quoted[1..quoted.len() - 1].to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `s` as a one-line TOML basic string.

@@ -488,10 +488,36 @@ pub fn render_error(err: &ErrorInfo) -> String {
 fn show_text(s: &str) -> String {
     let body = s.strip_suffix('\n').unwrap_or(s);
     if body.contains('\n') {
-        s.to_string()
+        escape_controls(s).into_owned()
     } else {
         format!("{s:?}")
     }
+}
+
+/// Program output made safe for a terminal: control characters other than
+/// line feed and tab (escape sequences, carriage returns, bells, C1
+/// controls) are written as `\r`, `\0` or `\x1b`-style escapes, so a
+/// diff shows them instead of obeying them.
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    let needs = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !s.chars().any(needs) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\r' => out.push_str("\\r"),
+            '\0' => out.push_str("\\0"),
+            c if needs(c) && (c as u32) < 0x100 => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if needs(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// A value as JSON: on one line when short, else pretty-printed.
@@ -570,7 +596,7 @@ pub fn unified_diff(expected: &str, actual: &str, colour: bool) -> String {
             let value = change.value();
             let line = value.strip_suffix('\n').unwrap_or(value);
             let line = line.strip_suffix('\r').unwrap_or(line);
-            paint(&mut out, code, &format!("{sign}{line}"));
+            paint(&mut out, code, &format!("{sign}{}", escape_controls(line)));
             if change.missing_newline() {
                 paint(&mut out, DIM, "\\ No newline at end of text");
             }
@@ -662,6 +688,18 @@ mod tests {
         let d = unified_diff("a\n", "b\n", true);
         assert!(d.contains("\x1b[31m-a\x1b[0m"), "{d:?}");
         assert!(d.contains("\x1b[32m+b\x1b[0m"), "{d:?}");
+    }
+
+    #[test]
+    fn control_characters_are_escaped_in_diffs() {
+        assert_eq!(escape_controls("a\tb\n"), "a\tb\n");
+        assert_eq!(
+            escape_controls("\x1b[2J\r\0\u{7}\u{9b}"),
+            "\\x1b[2J\\r\\0\\x07\\x9b"
+        );
+        let d = unified_diff("ok\n", "\x1b[31mred\x1b[0m\n", false);
+        assert!(d.contains("+\\x1b[31mred\\x1b[0m"), "{d}");
+        assert!(!d.contains('\x1b'), "{d}");
     }
 
     #[test]

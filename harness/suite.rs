@@ -42,6 +42,8 @@ pub struct CaseResult {
     pub verdict: Verdict,
     /// The (first) run's outcome.
     pub outcome: ExecOutcome,
+    /// The http requests the (first) run's mocks saw.
+    pub calls: Vec<RecordedCall>,
     pub duration: Duration,
 }
 
@@ -202,13 +204,10 @@ pub fn run_case(executor: &Executor, case: &Case, options: &RunOptions) -> CaseR
             }
         }
     }
-    let outcome = results
-        .into_iter()
-        .next()
-        .map(|(o, _)| o)
-        .unwrap_or_else(panicked_outcome);
+    let (outcome, calls) = results.into_iter().next().unwrap_or_else(panicked);
     CaseResult {
         verdict,
+        calls,
         outcome,
         duration: start.elapsed(),
     }
@@ -229,13 +228,10 @@ fn code_relative_lines(case: &Case, o: &mut ExecOutcome) {
 }
 
 fn panicked() -> (ExecOutcome, Vec<RecordedCall>) {
-    (panicked_outcome(), Vec::new())
-}
-
-fn panicked_outcome() -> ExecOutcome {
-    ExecOutcome::new(Status::Error {
+    let outcome = ExecOutcome::new(Status::Error {
         error: crate::executor::internal_error("the run panicked"),
-    })
+    });
+    (outcome, Vec::new())
 }
 
 /// The case's own limits (its `memory` budget), if it sets any.

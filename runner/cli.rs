@@ -20,6 +20,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Run the .mltest specs (the default without a subcommand).
+    Test(crate::test_cmd::TestArgs),
     /// Run one ML program.
     Run(crate::run::RunArgs),
     /// An interactive ML session with integration commands (.help).
@@ -52,6 +54,7 @@ pub fn main() -> ExitCode {
         Some(Command::Bench(args)) => crate::bench_cmd::run(args),
         Some(Command::Validate(args)) => crate::validate::run(args),
         Some(Command::Repl { allow_all }) => crate::repl::run(allow_all),
+        Some(Command::Test(args)) => crate::test_cmd::run(args),
         None => crate::test_cmd::run(cli.test),
     }
 }

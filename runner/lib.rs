@@ -5,11 +5,9 @@
 pub mod backends;
 pub mod bench_cmd;
 pub mod cli;
-pub mod events;
 pub mod exec;
 pub mod out;
 pub mod repl;
-pub mod report;
 pub mod run;
 pub mod specs_glue;
 pub mod test_cmd;

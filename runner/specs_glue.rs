@@ -5,9 +5,9 @@
 //! (`mlpy_harness::spec::SpecSet`).
 
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
-use mlpy_harness::bless::bless;
+use mlpy_harness::driver::{run_test, DriveOptions};
+use mlpy_harness::report::TestStatus;
 use mlpy_harness::spec::{Body, SpecSet, Test};
-use mlpy_harness::suite::{run_case, RunOptions};
 use mlpy_harness::{Executor, ExecutorConfig};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -85,19 +85,35 @@ pub fn trials(args: &Arguments, dir: &Path) -> Result<Trials, String> {
 
 fn trial(test: Test, bless_mode: bool) -> Trial {
     let ignored = test.is_ignored();
-    let name = test.name;
-    if let Some(reason) = test.skip {
+    let name = test.name.clone();
+    if let Some(reason) = &test.skip {
         // Listed as ignored; run on request (`--ignored`), it still skips.
-        let reason = skip_reason(&reason);
+        let reason = skip_reason(reason);
         return Trial::ignorable_test(name, move || Ok(Completion::ignored_with(reason)))
             .with_ignored_flag(true);
     }
-    let trial = match test.body {
-        Body::Listed => Trial::test(name, || Ok(())),
-        Body::Broken(e) => Trial::test(name, move || Err(Failed::from(e.render()))),
-        Body::Case(case) => Trial::test(name, move || run_trial(&case, bless_mode)),
+    if matches!(test.body, Body::Listed) {
+        return Trial::test(name, || Ok(())).with_ignored_flag(ignored);
+    }
+    Trial::test(name, move || run_trial(&test, bless_mode)).with_ignored_flag(ignored)
+}
+
+/// Runs one test as the command does (libtest already chose to run it).
+fn run_trial(test: &Test, bless_mode: bool) -> Result<(), Failed> {
+    let options = DriveOptions {
+        bless: bless_mode,
+        run_ignored: true,
+        ..DriveOptions::default()
     };
-    trial.with_ignored_flag(ignored)
+    let result = run_test(executor(), test, &options);
+    match result.status {
+        TestStatus::Failed => Err(Failed::from(result.message)),
+        TestStatus::Blessed => {
+            eprintln!("{}", result.message);
+            Ok(())
+        }
+        _ => Ok(()),
+    }
 }
 
 /// How a skipped test's reason is shown.
@@ -107,22 +123,4 @@ pub fn skip_reason(reason: &str) -> String {
     } else {
         format!("skipped: {reason}")
     }
-}
-
-fn run_trial(case: &mlpy_harness::spec::Case, bless_mode: bool) -> Result<(), Failed> {
-    let result = run_case(executor(), case, &RunOptions::default());
-    if result.verdict.passed {
-        return Ok(());
-    }
-    if bless_mode {
-        if let Ok(b) = bless(case, &result.outcome) {
-            if !b.changes.is_empty() {
-                eprintln!("{b}");
-                return Ok(());
-            }
-        }
-    }
-    Err(Failed::from(crate::report::failure_text(
-        case, &result, false,
-    )))
 }

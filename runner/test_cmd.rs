@@ -1,18 +1,22 @@
-//! `mlpy-test [PATHS…]`: the spec suite as a command, with per-case
-//! results and timings, diffs, JSON/JUnit output and bless.
+//! `mlpy-test [test] [PATHS…]`: the spec suite as a command. Everything
+//! happens in the library (`mlpy_harness::spec::SpecSet` finds and names
+//! the tests, `select` chooses, `driver` runs, `report` prints); this file
+//! turns flags into those pieces.
 
-use crate::events::{CaseEvent, CaseStatus, Event, Reporter, Summary};
 use clap::{Args, ValueEnum};
-use mlpy_harness::bless::bless;
-use mlpy_harness::spec::{Body, Case, SpecSet, Test};
-use mlpy_harness::suite::{run_case, RunOptions};
+use mlpy_harness::driver::{drive, DriveOptions};
+use mlpy_harness::report::{
+    stdout_colour, Fanout, Github, Json, Junit, Pretty, Progress, Reporter, Terse,
+};
+use mlpy_harness::select::{Ignored, Partition, Selection};
+use mlpy_harness::spec::{Body, SpecSet, Test};
+use mlpy_harness::suite::RunOptions;
 use mlpy_harness::{Executor, ExecutorConfig};
+use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -22,241 +26,318 @@ pub enum Format {
     Junit,
 }
 
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// Colour on a terminal, unless NO_COLOR is set (CLICOLOR_FORCE forces it).
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// nextest's `--no-tests`: what a run that selects no test to run means.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum NoTests {
+    /// An error (exit status 4).
+    #[default]
+    Fail,
+    /// A warning; the run passes.
+    Warn,
+    /// A pass.
+    Pass,
+}
+
+/// Exit status of a run that had no test to run (nextest's).
+const NO_TESTS_RUN: u8 = 4;
+
+/// Where the last run's failures are remembered, for `--rerun-failed`.
+const LAST_RUN: &str = ".mlpy-test/last-run.json";
+
 #[derive(Args, Debug, Clone, Default)]
 pub struct TestArgs {
     /// Spec files or directories (default: specs/).
     pub paths: Vec<PathBuf>,
+    /// Name tests relative to this directory (default: the nearest
+    /// directory named `specs` at or above each path).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
     /// Run only tests whose name contains this (repeatable: any matches).
     #[arg(long = "filter", value_name = "SUBSTR")]
     pub filters: Vec<String>,
+    /// Filters (and --skip) match whole names exactly.
+    #[arg(long)]
+    pub exact: bool,
+    /// Leave out tests whose name contains this (repeatable).
+    #[arg(long = "skip", value_name = "SUBSTR")]
+    pub skip: Vec<String>,
     /// Run only tests with this tag (repeatable).
     #[arg(long = "tag")]
     pub tags: Vec<String>,
-    /// Skip tests with this tag (repeatable).
+    /// Leave out tests with this tag (repeatable).
     #[arg(long = "exclude-tag")]
     pub exclude_tags: Vec<String>,
+    /// Run only the ignored tests.
+    #[arg(long, conflicts_with = "include_ignored")]
+    pub ignored: bool,
+    /// Also run the ignored tests.
+    #[arg(long)]
+    pub include_ignored: bool,
+    /// Run one shard of the suite: count:K/N or hash:K/N.
+    #[arg(long, value_name = "count:K/N|hash:K/N")]
+    pub partition: Option<Partition>,
+    /// Run only the tests that failed in the last run (remembered in
+    /// .mlpy-test/last-run.json).
+    #[arg(long)]
+    pub rerun_failed: bool,
+    /// What a run that selects no test to run does.
+    #[arg(long, value_enum, default_value_t, value_name = "fail|warn|pass")]
+    pub no_tests: NoTests,
+    /// List the tests instead of running them.
+    #[arg(long)]
+    pub list: bool,
     /// Output format.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
     /// Also write a JUnit XML report to this file.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
-    /// Cases run at once (default: the number of cores).
-    #[arg(long, short = 'j')]
-    pub jobs: Option<usize>,
+    /// Tests run at once (default: the number of cores).
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
     /// Stop after the first failure.
     #[arg(long)]
     pub fail_fast: bool,
     /// Rewrite expect.result / expect.stdout with actual values.
     #[arg(long)]
     pub bless: bool,
-    /// Timeout for every case (overrides the specs), e.g. 500ms.
-    #[arg(long, value_parser = crate::run::parse_duration_arg)]
+    /// Timeout for every case (overrides the specs), e.g. 500ms or 1h2m.
+    #[arg(long, value_parser = parse_duration)]
     pub timeout: Option<Duration>,
-    /// List the tests instead of running them.
-    #[arg(long)]
-    pub list: bool,
-    /// Also run ignored tests.
-    #[arg(long)]
-    pub include_ignored: bool,
+    /// Report a test still running after this long, and again after each
+    /// further multiple ("0s": never).
+    #[arg(long, value_parser = parse_duration, default_value = "5s")]
+    pub slow_timeout: Duration,
     /// Show each failing case's trace: capability checks, host calls,
     /// callbacks and errors with their ML stack.
     #[arg(long)]
     pub trace: bool,
+    /// Colour: auto (a terminal, without NO_COLOR; CLICOLOR_FORCE=1
+    /// forces it), always or never.
+    #[arg(long, value_enum, default_value_t)]
+    pub color: Color,
 }
 
-fn selected(args: &TestArgs, t: &Test) -> bool {
-    let tags = &t.tags;
-    // A file that cannot be read has no known tags: tag filters keep it.
-    let tags_ok = t.is_file_error()
-        || ((args.tags.is_empty() || args.tags.iter().any(|x| tags.contains(x)))
-            && !args.exclude_tags.iter().any(|x| tags.contains(x)));
-    (args.filters.is_empty() || args.filters.iter().any(|f| t.name.contains(f.as_str()))) && tags_ok
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    mlpy_harness::duration::parse_duration(s)
 }
 
 pub fn run(args: TestArgs) -> ExitCode {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from("specs")]
-    } else {
-        args.paths.clone()
-    };
-    let set = match SpecSet::find(&paths, None) {
-        Ok(s) => s,
+    match run_inner(&args) {
+        Ok(code) => code,
         Err(e) => {
             eprintln!("mlpy-test: {e}");
-            return ExitCode::from(2);
+            ExitCode::from(2)
         }
+    }
+}
+
+fn run_inner(args: &TestArgs) -> Result<ExitCode, String> {
+    let paths = match (&args.paths[..], &args.root) {
+        ([], Some(root)) => vec![root.clone()],
+        ([], None) => vec![PathBuf::from("specs")],
+        (p, _) => p.to_vec(),
     };
+    let set = SpecSet::find(&paths, args.root.as_deref())?;
     for skipped in &set.skipped {
         eprintln!("mlpy-test: warning: {skipped}");
     }
+    let selection = selection(args)?;
+    let (selected, filtered_out) = selection.select(set.tests(false));
     if args.list {
-        return list(&args, &set);
-    }
-    let stdout_tty = std::io::stdout().is_terminal();
-    let colour = stdout_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let format = args.format.unwrap_or(Format::Pretty);
-    let mut reporter = Reporter::new(format, colour, stdout_tty && format == Format::Pretty);
-
-    // A test that cannot run (a malformed spec) fails with its spec error.
-    let mut cases: Vec<Arc<Case>> = Vec::new();
-    let mut spec_errors: Vec<CaseEvent> = Vec::new();
-    for t in set.tests(true) {
-        if !selected(&args, &t) {
-            continue;
-        }
-        match t.body {
-            Body::Case(c) => cases.push(c),
-            Body::Broken(_)
-                if t.skip.is_some() || (t.ignore.is_some() && !args.include_ignored) =>
-            {
-                let mut ev = CaseEvent::spec_error(t.name, String::new());
-                ev.status = CaseStatus::Ignored;
-                ev.message = t.ignore.or(t.skip).unwrap_or_default();
-                spec_errors.push(ev);
-            }
-            Body::Broken(e) => spec_errors.push(CaseEvent::spec_error(t.name, e.render())),
-            Body::Listed => {}
-        }
-    }
-    let start = Instant::now();
-    reporter.handle(&Event::Started {
-        total: cases.len() + spec_errors.len(),
-    });
-    let mut summary = Summary::default();
-    for ev in spec_errors {
-        summary.record(&ev);
-        reporter.handle(&Event::Case(ev));
-    }
-    let (tx, rx) = mpsc::channel::<CaseEvent>();
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(2)
-        })
-        .max(1);
-    let executor = Executor::new(ExecutorConfig {
-        max_workers: jobs,
-        ..ExecutorConfig::default()
-    });
-    let stop = Arc::new(AtomicBool::new(false));
-    let next = Arc::new(AtomicUsize::new(0));
-    let cases = Arc::new(cases);
-    let options = RunOptions {
-        timeout_override: args.timeout,
-        colour,
-        trace: args.trace,
-        ..RunOptions::default()
-    };
-    let mut threads = Vec::new();
-    for _ in 0..jobs {
-        let (tx, cases, next, stop, executor, options, args) = (
-            tx.clone(),
-            cases.clone(),
-            next.clone(),
-            stop.clone(),
-            executor.clone(),
-            options.clone(),
-            args.clone(),
-        );
-        threads.push(std::thread::spawn(move || loop {
-            if stop.load(Ordering::Relaxed) {
-                return;
-            }
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(case) = cases.get(i) else {
-                return;
-            };
-            // A runtime bug fails this case; it never loses the others.
-            let ev = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                run_one(case, &executor, &options, &args)
-            }))
-            .unwrap_or_else(|_| {
-                let mut ev = CaseEvent::new(case);
-                ev.status = CaseStatus::Failed;
-                ev.message = "internal error: the run panicked\n".into();
-                ev
-            });
-            if ev.status == CaseStatus::Failed && args.fail_fast {
-                stop.store(true, Ordering::Relaxed);
-            }
-            if tx.send(ev).is_err() {
-                return;
-            }
-        }));
-    }
-    drop(tx);
-    for ev in rx {
-        summary.record(&ev);
-        reporter.handle(&Event::Case(ev));
-    }
-    for t in threads {
-        let _ = t.join();
-    }
-    summary.duration = start.elapsed();
-    reporter.handle(&Event::Finished(summary.clone()));
-    if let Some(path) = &args.junit {
-        if let Err(e) = std::fs::write(path, reporter.junit_xml()) {
-            eprintln!("mlpy-test: cannot write {}: {e}", path.display());
-            return ExitCode::from(2);
-        }
-    }
-    if summary.failed > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
-}
-
-fn run_one(case: &Case, executor: &Executor, options: &RunOptions, args: &TestArgs) -> CaseEvent {
-    let mut ev = CaseEvent::new(case);
-    if case.skip.is_some() || (case.ignore.is_some() && !args.include_ignored) {
-        ev.status = CaseStatus::Ignored;
-        ev.message = case
-            .ignore
-            .clone()
-            .or_else(|| case.skip.clone())
-            .unwrap_or_default();
-        return ev;
-    }
-    let result = run_case(executor, case, options);
-    ev.duration = result.duration;
-    if result.verdict.passed {
-        ev.status = CaseStatus::Passed;
-        return ev;
-    }
-    if args.bless {
-        match bless(case, &result.outcome) {
-            Ok(b) if !b.changes.is_empty() => {
-                ev.status = CaseStatus::Blessed;
-                ev.message = b.to_string();
-                return ev;
-            }
-            Ok(_) => {}
-            Err(e) => ev.bless_note = Some(e.to_string()),
-        }
-    }
-    ev.status = CaseStatus::Failed;
-    ev.message = crate::report::failure_text(case, &result, options.colour);
-    if let Some(trace) = &result.outcome.trace {
-        ev.message.push_str("trace:\n");
-        ev.message.push_str(&trace.render());
-    }
-    if let Some(note) = ev.bless_note.take() {
-        ev.message.push_str(&format!("not blessed: {note}\n"));
-    }
-    ev
-}
-
-fn list(args: &TestArgs, set: &SpecSet) -> ExitCode {
-    use std::io::Write;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for t in set.tests(false) {
-        if selected(args, &t) {
+        use std::io::Write;
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        for t in &selected {
             let _ = writeln!(out, "{}: test", t.name);
         }
+        let _ = out.flush();
+        return Ok(ExitCode::SUCCESS);
     }
-    ExitCode::SUCCESS
+    let run_ignored = args.ignored || args.include_ignored;
+    let to_run = selected
+        .iter()
+        .filter(|t| t.skip.is_none() && (t.ignore.is_none() || run_ignored))
+        .count();
+    if to_run == 0 {
+        let what = format!(
+            "no tests to run ({} selected, {} filtered out)",
+            selected.len(),
+            filtered_out
+        );
+        match args.no_tests {
+            NoTests::Fail => {
+                eprintln!("mlpy-test: error: {what}; --no-tests=warn or pass accepts that");
+                return Ok(ExitCode::from(NO_TESTS_RUN));
+            }
+            NoTests::Warn => eprintln!("mlpy-test: warning: {what}"),
+            NoTests::Pass => {}
+        }
+    }
+    // Outputs are opened before anything runs.
+    let junit_file = match &args.junit {
+        Some(path) => Some(
+            std::fs::File::create(path)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        ),
+        None => None,
+    };
+    let tests = load(&set, selected);
+    let colour = colour(args.color);
+    let format = args.format.unwrap_or(Format::Pretty);
+    let mut reporter = reporters(format, colour, junit_file);
+    let jobs = args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(2, |n| n.get()),
+        usize::from,
+    );
+    let options = DriveOptions {
+        jobs,
+        fail_fast: args.fail_fast,
+        slow_timeout: Some(args.slow_timeout).filter(|d| !d.is_zero()),
+        bless: args.bless,
+        run_ignored,
+        run: RunOptions {
+            timeout_override: args.timeout,
+            colour: colour && matches!(format, Format::Pretty | Format::Terse),
+            trace: args.trace,
+            ..RunOptions::default()
+        },
+    };
+    let executor = executor(jobs);
+    let (summary, report_error) = drive(&executor, tests, filtered_out, &options, &mut *reporter);
+    drop(reporter);
+    if let Err(e) = remember_failures(&summary.failures) {
+        eprintln!("mlpy-test: warning: cannot write {LAST_RUN}: {e}");
+    }
+    if let Some(e) = report_error {
+        return Err(format!("cannot write the report: {e}"));
+    }
+    Ok(if summary.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// The executor the cases run on (one per run; `jobs` workers).
+fn executor(jobs: usize) -> Executor {
+    Executor::new(ExecutorConfig {
+        max_workers: jobs,
+        ..ExecutorConfig::default()
+    })
+}
+
+fn selection(args: &TestArgs) -> Result<Selection, String> {
+    let only = if args.rerun_failed {
+        let text = std::fs::read_to_string(LAST_RUN).map_err(|e| {
+            format!("--rerun-failed: no previous run is recorded in {LAST_RUN} ({e})")
+        })?;
+        let last: LastRun = serde_json::from_str(&text)
+            .map_err(|e| format!("--rerun-failed: {LAST_RUN} is not a run record: {e}"))?;
+        Some(last.failed.into_iter().collect::<HashSet<_>>())
+    } else {
+        None
+    };
+    Ok(Selection {
+        filters: args.filters.clone(),
+        exact: args.exact,
+        skip: args.skip.clone(),
+        tags: args.tags.clone(),
+        exclude_tags: args.exclude_tags.clone(),
+        ignored: if args.ignored {
+            Ignored::Only
+        } else if args.include_ignored {
+            Ignored::Include
+        } else {
+            Ignored::Default
+        },
+        only,
+        partition: args.partition,
+    })
+}
+
+/// The selected tests with their cases loaded (only their files are read).
+fn load(set: &SpecSet, selected: Vec<Test>) -> Vec<Test> {
+    let files: HashSet<&Path> = selected.iter().map(|t| t.file.as_path()).collect();
+    let mut loaded: HashMap<String, Test> = set
+        .tests_where(true, |f| files.contains(f))
+        .into_iter()
+        .map(|t| (t.name.clone(), t))
+        .collect();
+    selected
+        .into_iter()
+        .map(|t| loaded.remove(&t.name).unwrap_or(t))
+        .map(|mut t| {
+            if matches!(t.body, Body::Listed) {
+                let e = mlpy_harness::spec::SpecError::file(
+                    &t.file,
+                    "the file changed while the run started: the test is gone",
+                );
+                t.body = Body::Broken(std::sync::Arc::new(e));
+            }
+            t
+        })
+        .collect()
+}
+
+/// Whether stdout gets colour: `--color`, then NO_COLOR / CLICOLOR_FORCE
+/// and whether it is a terminal (anstream's rules).
+fn colour(choice: Color) -> bool {
+    stdout_colour(match choice {
+        Color::Auto => None,
+        Color::Always => Some(true),
+        Color::Never => Some(false),
+    })
+}
+
+/// The chosen format on stdout (with live progress on a terminal), a
+/// JUnit file when asked, and GitHub annotations inside GitHub Actions.
+fn reporters(
+    format: Format,
+    colour: bool,
+    junit_file: Option<std::fs::File>,
+) -> Box<dyn Reporter + Send> {
+    let stdout = std::io::stdout;
+    let live = std::io::stderr().is_terminal() && std::io::stdout().is_terminal();
+    let mut all: Vec<Box<dyn Reporter + Send>> = Vec::new();
+    all.push(match (format, live) {
+        (Format::Pretty, true) => Box::new(Progress::new(Pretty::new(stdout(), colour))),
+        (Format::Pretty, false) => Box::new(Pretty::new(stdout(), colour)),
+        (Format::Terse, true) => Box::new(Progress::new(Terse::new(stdout(), colour))),
+        (Format::Terse, false) => Box::new(Terse::new(stdout(), colour)),
+        (Format::Json, _) => Box::new(Json::new(stdout())),
+        (Format::Junit, _) => Box::new(Junit::new(stdout())),
+    });
+    if let Some(file) = junit_file {
+        all.push(Box::new(Junit::new(std::io::BufWriter::new(file))));
+    }
+    if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
+        all.push(Box::new(Github::new(stdout())));
+    }
+    Box::new(Fanout(all))
+}
+
+/// The record `--rerun-failed` reads.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct LastRun {
+    failed: Vec<String>,
+}
+
+fn remember_failures(failed: &[String]) -> std::io::Result<()> {
+    let path = Path::new(LAST_RUN);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let text = serde_json::to_string_pretty(&LastRun {
+        failed: failed.to_vec(),
+    })?;
+    std::fs::write(path, text + "\n")
 }

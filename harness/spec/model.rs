@@ -99,7 +99,7 @@ impl<'de> Deserialize<'de> for DurationText {
                 f.write_str("a duration such as \"200ms\" or \"2s\"")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<DurationText, E> {
-                mlpy_lang::vm::parse_duration(s)
+                crate::duration::parse_duration(s)
                     .map(DurationText)
                     .map_err(E::custom)
             }

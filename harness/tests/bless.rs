@@ -1,8 +1,12 @@
 //! Blessing rewrites `expect.result` / `expect.stdout` in place, keeping
-//! comments and layout, and never blesses an unexpected error.
+//! comments, layout, quoting, line endings, byte-order mark, mode and
+//! symbolic links, and never blesses an unexpected error or a case that
+//! would still fail.
 
 use mlpy_harness::bless::{bless, bless_text};
+use mlpy_harness::expect::check;
 use mlpy_harness::spec::{Case, Loader};
+use mlpy_harness::suite::CaseResult;
 use mlpy_harness::{ExecOutcome, Status};
 use mlpy_lang::error::ErrorInfo;
 use mlpy_lang::Data;
@@ -18,6 +22,22 @@ fn ok(value: Data, stdout: &str) -> ExecOutcome {
     let mut o = ExecOutcome::new(Status::Ok { value });
     o.stdout = stdout.into();
     o
+}
+
+/// What running `case` gave `outcome`.
+fn result(case: &Case, outcome: ExecOutcome) -> CaseResult {
+    CaseResult {
+        verdict: check(&case.expect, &outcome),
+        outcome,
+        calls: Vec::new(),
+        duration: std::time::Duration::ZERO,
+    }
+}
+
+fn load(file: &Path) -> Vec<Case> {
+    Loader::new(file.parent().unwrap())
+        .load_file(file)
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Blesses case `i` of `text` and checks the new text loads with the new
@@ -232,7 +252,7 @@ fn bless_writes_the_file() {
     let text = "[[case]]\nname = \"w\"\ncode = \"x\"\nexpect.result = \"old\"\n";
     std::fs::write(&file, text).unwrap();
     let case = Loader::new(dir.path()).load_file(&file).unwrap().remove(0);
-    let done = bless(&case, &ok(Data::Str("new".into()), "")).unwrap();
+    let done = bless(&case, &result(&case, ok(Data::Str("new".into()), ""))).unwrap();
     assert_eq!(
         std::fs::read_to_string(&file).unwrap(),
         text.replace("old", "new")
@@ -244,10 +264,99 @@ fn bless_writes_the_file() {
             || shown.contains("\n  expect.result: \"old\" -> \"new\""),
         "{shown}"
     );
-    let again = bless(&case, &ok(Data::Str("old".into()), "")).unwrap();
+    let again = bless(&case, &result(&case, ok(Data::Str("old".into()), ""))).unwrap();
     assert!(
         again.changes.is_empty(),
         "the loaded case still expects \"old\""
     );
     assert!(again.to_string().ends_with("up to date"));
+}
+
+#[test]
+fn a_failing_pattern_is_never_blessed() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.mltest");
+    let text =
+        "code = \"x\"\nexpect.result = 1\nexpect.stdout = \"\"\nexpect.stdout_matches = \"^ok\"\n";
+    std::fs::write(&file, text).unwrap();
+    let case = load(&file).remove(0);
+    let why = bless(&case, &result(&case, ok(Data::Int(2), "nope\n"))).unwrap_err();
+    assert!(
+        why.message
+            .starts_with("expect.stdout_matches would still fail; bless rewrites only"),
+        "{why}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        text,
+        "nothing written"
+    );
+    let text = "code = \"x\"\nexpect.stdout_contains = \"a\"\n";
+    std::fs::write(&file, text).unwrap();
+    let case = load(&file).remove(0);
+    let why = bless(&case, &result(&case, ok(Data::Int(1), "b"))).unwrap_err();
+    assert!(why.message.starts_with("expect.stdout_contains"), "{why}");
+}
+
+#[test]
+fn result_becomes_result_json_in_place_with_its_comments() {
+    let text = "code = \"x\"\n# what comes out\nexpect.result = 1 # one\nexpect.stdout = \"\"\n";
+    let (new, _) = bless_case(text, 0, &ok(Data::Null, ""));
+    assert_eq!(
+        new,
+        "code = \"x\"\n# what comes out\nexpect.result_json = \"null\" # one\nexpect.stdout = \"\"\n"
+    );
+}
+
+#[test]
+fn quoting_style_is_kept() {
+    let text = "code = \"x\"\nexpect.stdout = \"\"\"\nold\n\"\"\"\n";
+    let (new, _) = bless_case(text, 0, &ok(Data::Null, "a \"q\"\nb\\c\n"));
+    assert_eq!(
+        new,
+        "code = \"x\"\nexpect.stdout = \"\"\"\na \\\"q\\\"\nb\\\\c\n\"\"\"\n"
+    );
+    let text = "code = \"x\"\nexpect.result = 'old'\n";
+    let (new, _) = bless_case(text, 0, &ok(Data::Str("C:\\new".into()), ""));
+    assert_eq!(new, "code = \"x\"\nexpect.result = 'C:\\new'\n");
+}
+
+#[test]
+fn line_endings_and_byte_order_mark_are_kept() {
+    let text = "\u{feff}# c\r\ncode = \"x\"\r\nexpect.stdout = '''\r\nold\r\n'''\r\n";
+    let lf = text.replace("\r\n", "\n");
+    let case = &cases(lf.trim_start_matches('\u{feff}'))[0];
+    let (new, _) = bless_text(text, case, &ok(Data::Null, "a\nb\n")).unwrap();
+    assert_eq!(
+        new,
+        "\u{feff}# c\r\ncode = \"x\"\r\nexpect.stdout = '''\r\na\r\nb\r\n'''\r\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn links_mode_and_the_real_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let real_dir = dir.path().join("real");
+    std::fs::create_dir(&real_dir).unwrap();
+    let real = real_dir.join("s.mltest");
+    std::fs::write(&real, "code = \"x\"\nexpect.result = 1\n").unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let link = dir.path().join("link.mltest");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let case = load(&link).remove(0);
+    bless(&case, &result(&case, ok(Data::Int(2), ""))).unwrap();
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(&real).unwrap(),
+        "code = \"x\"\nexpect.result = 2\n"
+    );
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+    let entries = std::fs::read_dir(&real_dir).unwrap().count();
+    assert_eq!(entries, 1, "no temporary file left behind");
 }

@@ -1,0 +1,102 @@
+//! One character per test (`.` passed, `F` failed, `i` ignored, `s`
+//! skipped, `b` blessed), then the failures and the counts as [`Pretty`]
+//! shows them.
+//!
+//! [`Pretty`]: super::Pretty
+
+use super::pretty::{paint, GREEN, RED, YELLOW};
+use super::{counts, human_duration, plural, Event, Reporter, TestResult, TestStatus};
+use std::io::{self, Write};
+
+/// Dots.
+pub struct Terse<W: Write> {
+    out: W,
+    colour: bool,
+    column: usize,
+    failures: Vec<TestResult>,
+}
+
+impl<W: Write> Terse<W> {
+    pub fn new(out: W, colour: bool) -> Terse<W> {
+        Terse {
+            out,
+            colour,
+            column: 0,
+            failures: Vec::new(),
+        }
+    }
+}
+
+impl<W: Write> Reporter for Terse<W> {
+    fn report(&mut self, event: &Event<'_>) -> io::Result<()> {
+        let c = self.colour;
+        match event {
+            Event::Started { total, .. } => {
+                writeln!(self.out, "\nrunning {}", plural(*total, "test"))?;
+            }
+            Event::TestStarted { .. } | Event::Slow { .. } => {}
+            Event::TestFinished(r) => {
+                let mark = match r.status {
+                    TestStatus::Passed => ".".to_string(),
+                    TestStatus::Failed => paint(c, RED, "F"),
+                    TestStatus::Ignored => paint(c, YELLOW, "i"),
+                    TestStatus::Skipped => paint(c, YELLOW, "s"),
+                    TestStatus::Blessed => paint(c, YELLOW, "b"),
+                };
+                write!(self.out, "{mark}")?;
+                self.column += 1;
+                if self.column == 88 {
+                    writeln!(self.out)?;
+                    self.column = 0;
+                }
+                if r.status == TestStatus::Failed {
+                    self.failures.push((*r).clone());
+                }
+            }
+            Event::Finished(s) => {
+                if self.column > 0 {
+                    writeln!(self.out)?;
+                }
+                if !self.failures.is_empty() {
+                    writeln!(self.out, "\nfailures:\n")?;
+                    for f in &self.failures {
+                        writeln!(self.out, "---- {} ----", f.name)?;
+                        writeln!(self.out, "{}\n", f.message.trim_end())?;
+                    }
+                }
+                if s.not_run > 0 {
+                    writeln!(
+                        self.out,
+                        "{} not run: --fail-fast stopped the run at the first failure",
+                        plural(s.not_run, "test")
+                    )?;
+                }
+                let result = if s.ok() {
+                    paint(c, GREEN, "ok")
+                } else {
+                    paint(c, RED, "FAILED")
+                };
+                writeln!(
+                    self.out,
+                    "\ntest result: {result}. {} in {}",
+                    counts(s),
+                    human_duration(s.duration)
+                )?;
+            }
+        }
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture::{replay, Buffer};
+    use super::*;
+
+    #[test]
+    fn snapshot() {
+        let buf = Buffer::default();
+        replay(&mut Terse::new(buf.clone(), false));
+        insta::assert_snapshot!(buf.text());
+    }
+}
