@@ -571,7 +571,9 @@ const RESET: &str = "\x1b[0m";
 /// A unified diff from `expected` to `actual` (lines starting `-` are
 /// expected, `+` actual), optionally coloured.
 pub fn unified_diff(expected: &str, actual: &str, colour: bool) -> String {
-    let diff = similar::TextDiff::from_lines(expected, actual);
+    // Escaped first: a carriage return shows as `\r`, never as a break.
+    let (expected, actual) = (escape_controls(expected), escape_controls(actual));
+    let diff = similar::TextDiff::from_lines(&*expected, &*actual);
     let paint = |out: &mut String, colour_code: &str, text: &str| {
         if colour && !colour_code.is_empty() {
             out.push_str(colour_code);
@@ -595,8 +597,7 @@ pub fn unified_diff(expected: &str, actual: &str, colour: bool) -> String {
             };
             let value = change.value();
             let line = value.strip_suffix('\n').unwrap_or(value);
-            let line = line.strip_suffix('\r').unwrap_or(line);
-            paint(&mut out, code, &format!("{sign}{}", escape_controls(line)));
+            paint(&mut out, code, &format!("{sign}{line}"));
             if change.missing_newline() {
                 paint(&mut out, DIM, "\\ No newline at end of text");
             }

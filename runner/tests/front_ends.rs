@@ -110,7 +110,8 @@ fn mlpy_test(args: &[&str]) -> Output {
     run(Command::new(env!("CARGO_BIN_EXE_mlpy-test")).args(args))
 }
 
-fn cargo_nextest(specs: &Path, args: &[&str]) -> Output {
+/// `cargo nextest ARGS --test specs` over `specs`.
+fn nextest_command(specs: &Path, args: &[&str]) -> Command {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
     // What `cargo test` set for this test must not reach the build (it
@@ -124,14 +125,19 @@ fn cargo_nextest(specs: &Path, args: &[&str]) -> Output {
             cmd.env_remove(&*key);
         }
     }
-    let out = run(cmd
-        .arg("nextest")
+    cmd.arg("nextest")
         .args(args)
         .args(["--test", "specs"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("MLTEST_SPECS_DIR", specs)
         .env("NEXTEST_EXPERIMENTAL_LIBTEST_JSON", "1")
-        .env_remove("NEXTEST_PROFILE"));
+        .env_remove("NEXTEST_PROFILE")
+        .env_remove("MLTEST_BLESS");
+    cmd
+}
+
+fn cargo_nextest(specs: &Path, args: &[&str]) -> Output {
+    let out = run(&mut nextest_command(specs, args));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         !err.contains("no such command"),
@@ -283,6 +289,19 @@ fn names_and_verdicts_agree_across_front_ends() {
     .collect();
     assert_eq!(mine, want, "mlpy-test");
     assert_eq!(cargo_test, want, "cargo test's binary");
+    // Every listed name runs alone with --exact, with the same verdict.
+    for (name, verdict) in &want {
+        let one = verdicts(
+            &stdout(&libtest(&["--exact", name, "--format", "json"])),
+            "",
+            "event",
+        );
+        assert_eq!(
+            one,
+            [(name.clone(), verdict.clone())].into_iter().collect(),
+            "--exact {name}"
+        );
+    }
     assert_eq!(
         nextest,
         want,
@@ -290,4 +309,41 @@ fn names_and_verdicts_agree_across_front_ends() {
         String::from_utf8_lossy(&run.stderr)
     );
     assert_eq!(run.status.code(), Some(100), "nextest fails the run");
+}
+
+/// `MLTEST_BLESS=1 cargo nextest run`: one process per test, all blessing
+/// the same file at once; every case is blessed, none lost.
+#[test]
+fn bless_under_nextest_loses_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let specs = tmp.path().join("specs");
+    let cases: String = (0..12)
+        .map(|i| {
+            format!(
+                "# case {i}\n[[case]]\nname = \"c{i}\"\ncode = \"{i} * 2;\"\nexpect.result = {}  # wrong\n\n",
+                i * 2 + 1
+            )
+        })
+        .collect();
+    write(tmp.path(), "specs/many.mltest", &cases);
+    let nextest = |bless: bool| {
+        let args = ["run", "--no-fail-fast", "--message-format", "libtest-json"];
+        let mut cmd = nextest_command(&specs, &args);
+        if bless {
+            cmd.env("MLTEST_BLESS", "1").arg("--test-threads=12");
+        }
+        verdicts(&stdout(&run(&mut cmd)), "mlpy-test::specs$", "event")
+    };
+    let blessed = nextest(true);
+    assert_eq!(blessed.len(), 12);
+    assert!(blessed.values().all(|v| v == "pass"), "{blessed:?}");
+    let text = std::fs::read_to_string(specs.join("many.mltest")).unwrap();
+    for i in 0..12 {
+        assert!(
+            text.contains(&format!("# case {i}\n[[case]]\nname = \"c{i}\"\ncode = \"{i} * 2;\"\nexpect.result = {}  # wrong\n", i * 2)),
+            "case {i} not blessed:\n{text}"
+        );
+    }
+    let again = nextest(false);
+    assert!(again.values().all(|v| v == "pass"), "{again:?}");
 }

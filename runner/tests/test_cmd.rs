@@ -1,0 +1,281 @@
+//! `mlpy-test` as a user runs it: selection, output, exit statuses, files.
+//! Each test drives the built binary over specs in a temporary directory.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const SPECS: &str = r#"
+[[case]]
+name = "passes"
+code = "1 + 1;"
+expect.result = 2
+
+[[case]]
+name = "fails"
+code = 'print("\u001b[2J\rgone"); 1;'
+expect.stdout = "kept\n"
+
+[[case]]
+name = "ignored"
+ignore = "flaky on Tuesdays"
+code = "1;"
+expect.result = 1
+
+[[case]]
+name = "skipped"
+skip = "needs a network"
+code = "1;"
+expect.result = 1
+"#;
+
+/// A project directory with `specs/s.mltest` (and more files).
+fn project(extra: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let specs = dir.path().join("specs");
+    std::fs::create_dir(&specs).unwrap();
+    std::fs::write(specs.join("s.mltest"), SPECS).unwrap();
+    for (name, text) in extra {
+        std::fs::write(specs.join(name), text).unwrap();
+    }
+    dir
+}
+
+fn mlpy_test(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mlpy-test"));
+    cmd.args(args).current_dir(dir);
+    for var in ["NO_COLOR", "CLICOLOR_FORCE", "CLICOLOR", "GITHUB_ACTIONS"] {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn summary_reasons_plurals_and_escaped_output() {
+    let p = project(&[]);
+    let o = mlpy_test(p.path(), &[], &[]);
+    let text = out(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(text.contains("running 4 tests\n"), "{text}");
+    assert!(
+        text.contains("test s::ignored ... ignored, flaky on Tuesdays"),
+        "{text}"
+    );
+    assert!(
+        text.contains("test s::skipped ... skipped, needs a network"),
+        "{text}"
+    );
+    assert!(
+        text.contains("test result: FAILED. 1 passed, 1 failed, 1 ignored, 1 skipped in "),
+        "{text}"
+    );
+    // The program's escape sequence and carriage return are shown, not obeyed.
+    assert!(!text.contains('\x1b') && !text.contains('\r'), "{text:?}");
+    assert!(text.contains(r"\x1b[2J\rgone"), "{text}");
+    let one = mlpy_test(p.path(), &["--filter", "passes"], &[]);
+    assert!(
+        out(&one).contains("running 1 test (3 filtered out)\n"),
+        "{}",
+        out(&one)
+    );
+}
+
+#[test]
+fn colour_follows_the_flag_and_the_environment() {
+    let p = project(&[]);
+    let coloured = |args: &[&str], env: &[(&str, &str)]| {
+        out(&mlpy_test(p.path(), args, env)).contains("\x1b[32mok\x1b[0m")
+    };
+    assert!(!coloured(&[], &[]), "a pipe gets no colour");
+    assert!(coloured(&[], &[("CLICOLOR_FORCE", "1")]), "CI logs can ask");
+    assert!(!coloured(
+        &[],
+        &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]
+    ));
+    assert!(coloured(&["--color", "always"], &[("NO_COLOR", "1")]));
+    assert!(!coloured(&["--color", "never"], &[("CLICOLOR_FORCE", "1")]));
+}
+
+#[test]
+fn a_run_that_selects_nothing_is_not_a_pass() {
+    let p = project(&[]);
+    let o = mlpy_test(p.path(), &["--filter", "nothing matches"], &[]);
+    assert_eq!(o.status.code(), Some(4));
+    assert!(
+        err(&o).contains("no tests to run (0 selected, 4 filtered out)"),
+        "{}",
+        err(&o)
+    );
+    // Only ignored and skipped tests selected: still nothing runs.
+    let o = mlpy_test(p.path(), &["--filter", "ed"], &[]);
+    assert_eq!(o.status.code(), Some(4), "{}", out(&o));
+    let o = mlpy_test(
+        p.path(),
+        &["--filter", "nothing", "--no-tests", "warn"],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(err(&o).contains("warning: no tests to run"));
+    let o = mlpy_test(
+        p.path(),
+        &["--filter", "nothing", "--no-tests", "pass"],
+        &[],
+    );
+    assert_eq!((o.status.code(), err(&o).as_str()), (Some(0), ""));
+}
+
+#[test]
+fn exact_skip_ignored_and_partitions() {
+    let p = project(&[]);
+    let list = |args: &[&str]| -> Vec<String> {
+        let mut a = vec!["--list"];
+        a.extend_from_slice(args);
+        out(&mlpy_test(p.path(), &a, &[]))
+            .lines()
+            .map(|l| l.trim_end_matches(": test").to_string())
+            .collect()
+    };
+    assert_eq!(list(&["--filter", "s::passes", "--exact"]), ["s::passes"]);
+    assert!(list(&["--filter", "s::pass", "--exact"]).is_empty());
+    assert_eq!(list(&["--skip", "ed"]), ["s::passes", "s::fails"]);
+    assert_eq!(list(&["--ignored"]), ["s::ignored", "s::skipped"]);
+    let all = list(&[]);
+    for kind in ["count", "hash"] {
+        let mut shards: Vec<String> = (1..=3)
+            .flat_map(|k| list(&["--partition", &format!("{kind}:{k}/3")]))
+            .collect();
+        shards.sort();
+        let mut want = all.clone();
+        want.sort();
+        assert_eq!(shards, want, "{kind}: every test in exactly one shard");
+    }
+    let o = mlpy_test(p.path(), &["--partition", "count:4/3"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("invalid partition 'count:4/3'"),
+        "{}",
+        err(&o)
+    );
+}
+
+#[test]
+fn rerun_failed_runs_the_last_failures() {
+    let p = project(&[]);
+    let o = mlpy_test(p.path(), &["--rerun-failed"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("no previous run is recorded"),
+        "{}",
+        err(&o)
+    );
+    assert_eq!(mlpy_test(p.path(), &[], &[]).status.code(), Some(1));
+    let o = mlpy_test(p.path(), &["--rerun-failed"], &[]);
+    let text = out(&o);
+    assert!(text.contains("running 1 test (3 filtered out)"), "{text}");
+    assert!(text.contains("test s::fails ... FAILED"), "{text}");
+    // Fixed: the rerun passes, and then nothing is left to rerun.
+    let spec = p.path().join("specs/s.mltest");
+    let fixed = std::fs::read_to_string(&spec)
+        .unwrap()
+        .replace("expect.stdout = \"kept\\n\"", "expect.result = 1");
+    std::fs::write(&spec, fixed).unwrap();
+    assert_eq!(
+        mlpy_test(p.path(), &["--rerun-failed"], &[]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        mlpy_test(p.path(), &["--rerun-failed"], &[]).status.code(),
+        Some(4)
+    );
+}
+
+#[test]
+fn fail_fast_says_how_many_did_not_run() {
+    let failing: String = (0..5)
+        .map(|i| format!("[[case]]\nname = \"f{i}\"\ncode = \"1;\"\nexpect.result = 2\n"))
+        .collect();
+    let p = project(&[("f.mltest", &failing)]);
+    let o = mlpy_test(
+        p.path(),
+        &["specs/f.mltest", "--fail-fast", "--jobs", "1"],
+        &[],
+    );
+    let text = out(&o);
+    assert!(
+        text.contains("4 tests not run: --fail-fast stopped the run"),
+        "{text}"
+    );
+    assert!(text.contains("1 failed, 0 ignored, 4 not run in"), "{text}");
+}
+
+#[test]
+fn outputs_are_opened_before_the_run() {
+    let p = project(&[]);
+    let o = mlpy_test(p.path(), &["--junit", "no/such/dir/report.xml"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("cannot write no/such/dir/report.xml"),
+        "{}",
+        err(&o)
+    );
+    assert_eq!(out(&o), "", "nothing ran");
+}
+
+#[test]
+fn durations_like_humantime_and_slow_warnings() {
+    let slow = "code = \"while (true) {}\"\ntimeout = \"700ms\"\nexpect.timeout = true\n";
+    let p = project(&[("slow.mltest", slow)]);
+    let o = mlpy_test(
+        p.path(),
+        &["specs/slow.mltest", "--slow-timeout", "200ms"],
+        &[],
+    );
+    let text = out(&o);
+    assert!(text.contains("SLOW [> 200.0 ms] slow"), "{text}");
+    assert!(text.contains("SLOW [> 400.0 ms] slow"), "{text}");
+    assert!(text.contains("test slow ... ok"), "{text}");
+    let o = mlpy_test(p.path(), &["--list", "--timeout", "1h2m"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let o = mlpy_test(p.path(), &["--timeout", "1h2x"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("invalid duration '1h2x'"), "{}", err(&o));
+}
+
+#[test]
+fn github_actions_annotations() {
+    let p = project(&[]);
+    let o = mlpy_test(p.path(), &[], &[("GITHUB_ACTIONS", "true")]);
+    let text = out(&o);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("::error "))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.starts_with("::error file=specs/s.mltest,line=7,col=1,title=s%3A%3Afails::specs/s.mltest:7:1: case 'fails' failed%0A"),
+        "{line}"
+    );
+    assert!(!mlpy_test(p.path(), &[], &[]).stdout.starts_with(b"::error"));
+}
+
+#[test]
+fn spec_errors_show_the_line_and_a_caret() {
+    let p = project(&[("bad.mltest", "code = \"1;\"\nexpect.reslt = 1\n")]);
+    let o = mlpy_test(p.path(), &["specs/bad.mltest"], &[]);
+    let text = out(&o);
+    assert!(
+        text.contains(
+            "spec error: unknown key `reslt`, did you mean `result`?\n --> specs/bad.mltest:2:8\n  |\n2 | expect.reslt = 1\n  |        ^\n"
+        ),
+        "{text}"
+    );
+}
