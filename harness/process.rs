@@ -206,6 +206,10 @@ fn outcome_of(o: WireOutcome) -> Result<ExecOutcome, Status> {
         other => return Err(fail(format!("unknown outcome status '{other}'"))),
     };
     let mut outcome = ExecOutcome::new(status);
+    if let Some(t) = o.timings {
+        outcome.timings.compile = t.compile;
+        outcome.timings.run = t.run;
+    }
     outcome.stdout = o.stdout;
     outcome.stderr = o.stderr;
     outcome.violations = o

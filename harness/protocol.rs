@@ -746,6 +746,9 @@ pub struct WireOutcome {
     pub http_calls: Vec<HttpCall>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Where the backend's time went (microseconds), when it says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timings: Option<crate::outcome::Timings>,
 }
 
 #[cfg(test)]

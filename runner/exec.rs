@@ -139,7 +139,17 @@ fn session(protocol: u32, input: impl BufRead) -> ExitCode {
 fn legacy(input: &str) -> ExitCode {
     let req: RunRequest = match serde_json::from_str(input) {
         Ok(r) => r,
-        Err(e) => return usage_error(&format!("invalid request JSON: {e}")),
+        Err(e) => {
+            // The caller reads an outcome line whatever happens.
+            let message = format!("invalid request JSON: {e}");
+            let error = serde_json::json!({
+                "id": 0,
+                "status": "error",
+                "error": { "kind": "RequestError", "message": message },
+            });
+            crate::outln!("{error}");
+            return usage_error(&message);
+        }
     };
     match serde_json::to_string(&execute(req)) {
         Ok(line) => {
@@ -217,5 +227,6 @@ fn wire(id: u64, o: ExecOutcome) -> WireOutcome {
         globals: o.globals,
         http_calls: o.http_calls,
         reason: None,
+        timings: Some(o.timings),
     }
 }

@@ -16,8 +16,12 @@ use std::time::{Duration, Instant};
 
 #[derive(Args, Debug, Clone)]
 pub struct RunArgs {
-    /// The ML source file.
+    /// The ML source file, or `-` to read the program from stdin.
     pub file: String,
+    /// Program arguments, after `--` (`mlpy-test run p.ml -- a b`); the
+    /// program reads them through the `args` module (with `args:read`).
+    #[arg(last = true, value_name = "ARGS")]
+    pub args: Vec<String>,
     /// Print one JSON object describing the run instead of streaming output.
     #[arg(long)]
     pub json: bool,
@@ -89,6 +93,19 @@ const MAX_SOURCE: u64 = 64 * 1024 * 1024;
 /// block or never end), of at most [`MAX_SOURCE`] bytes.
 fn read_source(path: &str) -> Result<String, String> {
     use std::io::Read;
+    if path == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(MAX_SOURCE + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read the program from stdin: {e}"))?;
+        if bytes.len() as u64 > MAX_SOURCE {
+            return Err(format!(
+                "the program on stdin is larger than {MAX_SOURCE} bytes"
+            ));
+        }
+        return String::from_utf8(bytes).map_err(|_| "stdin: not valid UTF-8 text".into());
+    }
     use std::os::unix::fs::OpenOptionsExt;
     let f = std::fs::OpenOptions::new()
         .read(true)
@@ -131,11 +148,17 @@ pub fn run(args: RunArgs) -> ExitCode {
     let json = args.json;
     let timeout = args.timeout;
     let memory = args.memory;
-    let file = Arc::new(SourceFile::new(args.file.clone(), text));
+    let name = if args.file == "-" {
+        "<stdin>".to_string()
+    } else {
+        args.file.clone()
+    };
+    let program_args = args.args.clone();
+    let file = Arc::new(SourceFile::new(name, text));
     // A bug in the runtime must still end as a reported error, not a crash.
     let finished = run_on_vm_thread(move || {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            execute(file, grants, timeout, memory, json)
+            execute(file, &program_args, grants, timeout, memory, json)
         }))
         .unwrap_or_else(|p| internal_failure(&p))
     });
@@ -197,6 +220,7 @@ fn usage_error(msg: &str) -> ExitCode {
 
 fn execute(
     file: Arc<SourceFile>,
+    program_args: &[String],
     grants: GrantSet,
     timeout: Option<Duration>,
     memory: Option<usize>,
@@ -233,7 +257,9 @@ fn execute(
     };
     let mut host = Host::real();
     host.http = Arc::new(mlpy_lang::host::UreqHttp::new());
-    host.args = vec![file_name];
+    host.args = std::iter::once(file_name)
+        .chain(program_args.iter().cloned())
+        .collect();
     if json {
         host.console = Box::new(CapturedConsole::default());
     }

@@ -1,10 +1,12 @@
 //! `mlpy-test validate`: with no paths, a real self-check of the toolkit
 //! (runs code, a capability-gated call both ways, a callback, every
-//! standard module); with paths, checks `.ml` files compile and `.mltest`
-//! files load, without running anything.
+//! standard module); with paths, checks that `.ml` files compile and that
+//! `.mltest` files load and every case's code (each `each` row included)
+//! compiles, without running anything. Errors point at the spec file's
+//! line and column.
 
 use clap::Args;
-use mlpy_harness::spec::{discover, Loader};
+use mlpy_harness::spec::{Body, SpecSet};
 use mlpy_harness::{ExecRequest, Executor, ExecutorConfig, Session, SessionOptions, Status};
 use mlpy_lang::capability::GrantSet;
 use mlpy_lang::host::{Host, MemoryEnv};
@@ -32,37 +34,46 @@ fn check_paths(paths: &[PathBuf]) -> ExitCode {
     let mut errors = 0;
     let mut checked = 0;
     for p in paths {
-        let files: Vec<PathBuf> = if p.is_dir() {
-            let mut v = discover(p);
-            v.extend(walk_ml(p));
-            v
-        } else if p.exists() {
-            vec![p.clone()]
-        } else {
+        if !p.exists() {
             eprintln!("mlpy-test: {}: no such file or directory", p.display());
             return ExitCode::from(2);
+        }
+        let specs = match SpecSet::find(std::slice::from_ref(p), None) {
+            Ok(set) => set,
+            Err(e) => {
+                eprintln!("mlpy-test: {e}");
+                return ExitCode::from(2);
+            }
         };
-        for f in files {
+        for skipped in &specs.skipped {
+            crate::outln!("warning: {skipped}");
+        }
+        checked += specs.files().count();
+        let (problems, bad_files) = check_specs(&specs);
+        for p in &problems {
+            crate::out!("{p}");
+        }
+        errors += bad_files;
+        let programs = if p.is_dir() {
+            walk_ml(p)
+        } else if p.extension().is_some_and(|e| e == "mltest") {
+            Vec::new()
+        } else {
+            vec![p.clone()]
+        };
+        for f in programs {
             checked += 1;
-            if f.extension().is_some_and(|e| e == "mltest") {
-                let root = f.parent().map(PathBuf::from).unwrap_or_default();
-                if let Err(e) = Loader::new(root).load_file(&f) {
-                    errors += 1;
-                    crate::outln!("{e}");
-                }
-            } else {
-                match std::fs::read_to_string(&f) {
-                    Ok(text) => {
-                        let file = Arc::new(SourceFile::new(f.display().to_string(), text));
-                        if let Err(e) = mlpy_lang::compile(file) {
-                            errors += 1;
-                            crate::out!("{}", e.render());
-                        }
-                    }
-                    Err(e) => {
+            match std::fs::read_to_string(&f) {
+                Ok(text) => {
+                    let file = Arc::new(SourceFile::new(f.display().to_string(), text));
+                    if let Err(e) = mlpy_lang::compile(file) {
                         errors += 1;
-                        crate::outln!("{}: cannot read: {e}", f.display());
+                        crate::out!("{}", e.render());
                     }
+                }
+                Err(e) => {
+                    errors += 1;
+                    crate::outln!("{}: cannot read: {e}", f.display());
                 }
             }
         }
@@ -73,6 +84,32 @@ fn check_paths(paths: &[PathBuf]) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Loads every spec and compiles every case's code (each `each` row with
+/// its own globals): the problems, each rendered once with its caret, and
+/// how many files have any.
+fn check_specs(specs: &SpecSet) -> (Vec<String>, usize) {
+    let mut problems: Vec<String> = Vec::new();
+    let mut bad_files = std::collections::BTreeSet::new();
+    let mut seen = std::collections::HashSet::new();
+    for t in specs.tests(true) {
+        let problem = match &t.body {
+            Body::Broken(e) => Some((e.to_string(), e.render())),
+            Body::Case(case) => case
+                .check_syntax()
+                .err()
+                .map(|e| (e.to_string(), e.render_as("SyntaxError"))),
+            Body::Listed => None,
+        };
+        if let Some((key, text)) = problem {
+            bad_files.insert(t.file.clone());
+            if seen.insert(key) {
+                problems.push(text);
+            }
+        }
+    }
+    (problems, bad_files.len())
 }
 
 fn walk_ml(dir: &std::path::Path) -> Vec<PathBuf> {

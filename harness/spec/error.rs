@@ -61,9 +61,15 @@ impl SpecError {
     /// The error as ML errors are shown: the message, the location, the
     /// source line and a caret under the column.
     pub fn render(&self) -> String {
+        self.render_as("spec error")
+    }
+
+    /// [`SpecError::render`] with another label (`SyntaxError` for ML code
+    /// in a spec that does not compile).
+    pub fn render_as(&self, label: &str) -> String {
         let Some(text) = &self.source_line else {
             return format!(
-                "spec error: {}\n --> {}:{}:{}\n",
+                "{label}: {}\n --> {}:{}:{}\n",
                 self.message,
                 self.file.display(),
                 self.line,
@@ -77,7 +83,7 @@ impl SpecError {
         let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
         SourceFile::new(self.file.display().to_string(), text.clone())
             .with_first_line(self.line)
-            .render("spec error", &self.message, Span::new(at, end), &[])
+            .render(label, &self.message, Span::new(at, end), &[])
     }
 }
 

@@ -715,7 +715,7 @@ impl<'a> Ctx<'a> {
             (Some(src), None) => (
                 Arc::<str>::from(src.get().as_str()),
                 None,
-                self.code_line(src),
+                self.code_start(src),
             ),
             (None, Some(f)) => {
                 let p = self.find(f, "code_file", Kind::File)?;
@@ -725,7 +725,7 @@ impl<'a> Ctx<'a> {
                         format!("cannot read code_file `{}`: {e}", f.get()),
                     )
                 })?;
-                (text, Some(p), 1)
+                (text, Some(p), (1, 1))
             }
             (None, None) => {
                 return Err(self.err(
@@ -817,7 +817,8 @@ impl<'a> Ctx<'a> {
             },
             code,
             code_file: code_path,
-            code_line,
+            code_line: code_line.0,
+            code_col: code_line.1,
             grant,
             grants,
             timeout: c.timeout.or(d.timeout).map(|t| t.0),
@@ -958,15 +959,20 @@ impl<'a> Ctx<'a> {
 
     /// The line of the spec file on which inline code starts (a multi-line
     /// string's first line break is not part of it).
-    fn code_line(&self, src: &Sp<String>) -> u32 {
+    /// The line and column of the spec file at which inline code starts:
+    /// after the opening quote, or on the line after a block's opening
+    /// quotes when a line break follows them.
+    fn code_start(&self, src: &Sp<String>) -> (u32, u32) {
         let start = src.start();
-        let (line, _) = self.pos(start);
+        let (line, col) = self.pos(start);
         let lit = self.text.get(start..).unwrap_or("");
-        let opens_block = lit.starts_with("'''") || lit.starts_with("\"\"\"");
+        let opens_block = lit.starts_with("\'\'\'") || lit.starts_with("\"\"\"");
         if opens_block && (lit[3..].starts_with('\n') || lit[3..].starts_with("\r\n")) {
-            line + 1
+            (line + 1, 1)
+        } else if opens_block {
+            (line, col + 3)
         } else {
-            line
+            (line, col + 1)
         }
     }
 

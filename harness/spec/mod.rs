@@ -67,6 +67,9 @@ pub struct Case {
     pub code_file: Option<PathBuf>,
     /// The line of `file` (or `code_file`) on which the source starts.
     pub code_line: u32,
+    /// The column of that line on which the source starts (1 for a
+    /// `code_file` or a block that starts on its own line).
+    pub code_col: u32,
 
     /// The capability tokens as written.
     pub grant: Vec<String>,
@@ -110,6 +113,53 @@ pub struct Case {
     pub bench: Option<Bench>,
 
     pub expect: Expect,
+}
+
+impl Case {
+    /// Compiles the case's code without running it. A syntax error is
+    /// located in the spec file (inline code: its line and column there)
+    /// or in the `code_file`; render it with `render_as("SyntaxError")`.
+    /// A case that expects a `SyntaxError` (or any error) is not checked.
+    pub fn check_syntax(&self) -> Result<(), SpecError> {
+        if self
+            .expect
+            .error
+            .as_ref()
+            .is_some_and(|e| e.kind.as_deref().is_none_or(|k| k == "SyntaxError"))
+        {
+            return Ok(());
+        }
+        use mlpy_lang::compile::{compile_with, CompileOptions};
+        use mlpy_lang::syntax::SourceFile;
+        let inline = self.code_file.is_none();
+        let (file, first_line) = match &self.code_file {
+            Some(p) => (p.clone(), 1),
+            None => (self.file.clone(), self.code_line),
+        };
+        let source =
+            SourceFile::new(file.display().to_string(), &*self.code).with_first_line(first_line);
+        let known = |n: &str| self.globals.contains_key(n);
+        let options = CompileOptions {
+            known_globals: Some(&known),
+        };
+        let Err(e) = compile_with(Arc::new(source), &options) else {
+            return Ok(());
+        };
+        let (line, mut column) = e.first_location();
+        if inline && line == first_line {
+            column += self.code_col.saturating_sub(1);
+        }
+        let source_line = std::fs::read_to_string(&file)
+            .ok()
+            .and_then(|text| error::line_text(&text, line));
+        Err(SpecError {
+            file,
+            line,
+            column,
+            message: e.first_message().to_string(),
+            source_line,
+        })
+    }
 }
 
 /// Where a case sits in its file.

@@ -525,8 +525,10 @@ impl Vm {
                     }
                     Op::Jump(t) => pc = t as usize,
                     Op::Loop(t) => {
-                        pc = t as usize;
+                        // Checked before the jump, so that a timeout
+                        // points at the loop, not at the code before it.
                         tri!(self.tick());
+                        pc = t as usize;
                     }
                     Op::JumpIfFalse(t) => {
                         if !self.stack.pop().expect("cond").truthy() {

@@ -1,0 +1,112 @@
+//! `run`, `validate` and `exec` as documented, through the built binary.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn mlpy_test(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mlpy-test"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn run_passes_arguments_after_the_double_dash_and_reads_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let prog = dir.path().join("p.ml");
+    std::fs::write(&prog, "import args;\nprint(args.rest());\n").unwrap();
+    let p = prog.to_str().unwrap();
+    let o = mlpy_test(
+        &["run", p, "--grant", "args:read", "--", "a", "b c", "--flag"],
+        "",
+    );
+    assert_eq!(
+        text(&o.stdout),
+        "['a', 'b c', '--flag']\n",
+        "{}",
+        text(&o.stderr)
+    );
+    let o = mlpy_test(&["run", "-", "--json"], "print(\"hi\"); 6 * 7;");
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["result"], 42);
+    assert_eq!(report["stdout"], "hi\n");
+}
+
+#[test]
+fn a_timeout_points_at_the_running_loop() {
+    let o = mlpy_test(
+        &["run", "-", "--timeout", "100ms"],
+        "x = 0;\ny = 1;\nwhile (true) {\n  x = x + 1;\n}\n",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(err.starts_with("Timeout: "), "{err}");
+    assert!(err.contains("--> <stdin>:3:1"), "{err}");
+}
+
+#[test]
+fn validate_compiles_spec_code_and_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("a.mltest"), "code = \"x = (;\"\nexpect.result = 1\n").unwrap();
+    std::fs::write(
+        d.join("b.mltest"),
+        "[[case]]\nname = \"rows\"\ncode = \"\"\"\nx = 1;\ny = x +;\n\"\"\"\neach = [{ result = 1 }, { result = 2 }]\n\n[[case]]\nname = \"expects it\"\ncode = \"x = (;\"\nexpect.error = \"SyntaxError\"\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("ok.mltest"), "code = \"1;\"\nexpect.result = 1\n").unwrap();
+    let o = mlpy_test(&["validate", d.to_str().unwrap()], "");
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("SyntaxError: expected an expression, found `;`\n --> ")
+            && out.contains("a.mltest:1:14\n  |\n1 | code = \"x = (;\"\n  |              ^\n"),
+        "{out}"
+    );
+    assert!(out.contains("b.mltest:5:8\n"), "{out}");
+    assert_eq!(
+        out.matches("b.mltest:5:8").count(),
+        1,
+        "once for both rows: {out}"
+    );
+    assert!(out.ends_with("3 files checked, 2 with errors\n"), "{out}");
+}
+
+#[test]
+fn exec_fields_are_optional_timings_real_and_bad_requests_answered() {
+    let o = mlpy_test(
+        &["exec"],
+        r#"{"code": "s = 0; for (i in range(20000)) { s = s + i; } s;"}"#,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["status"], "ok");
+    assert_eq!(v["value"], 199990000);
+    assert!(v["timings"]["run"].as_u64().unwrap() > 0, "{v}");
+    assert!(v["timings"]["total"].as_u64().unwrap() >= v["timings"]["run"].as_u64().unwrap());
+    let o = mlpy_test(&["exec"], r#"{"grants": []}"#);
+    assert_eq!(o.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["status"], "error");
+    assert_eq!(v["error"]["kind"], "RequestError");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("missing field `code`"),
+        "{v}"
+    );
+}
