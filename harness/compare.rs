@@ -43,16 +43,45 @@ pub struct Pair {
     pub left: Side,
     pub right: Side,
     pub agreement: Agreement,
+    /// The case's documented difference on one of the two backends
+    /// (`differs_on`): `(true for the right side, reason)`.
+    pub known: Option<(bool, String)>,
+}
+
+/// A documented difference of `case` on `backend` (`differs_on`).
+pub fn known_difference<'a>(case: &'a Case, backend: &str) -> Option<&'a str> {
+    case.differs_on.get(backend).map(String::as_str)
 }
 
 impl Pair {
     /// Passed: the outcomes agree (or one side could not run) and every
-    /// side that ran met the case's expectations.
+    /// side that ran met the case's expectations. With a documented
+    /// difference, the other side must meet its expectations and the
+    /// listed side must really differ (outcome or expectations): a listed
+    /// difference that went away fails, so the list stays true.
     pub fn passed(&self) -> bool {
-        !matches!(self.agreement, Agreement::Differ(_))
-            && [&self.left, &self.right]
-                .iter()
-                .all(|s| s.result().is_none_or(|r| r.verdict.passed))
+        let met = |s: &Side| s.result().is_none_or(|r| r.verdict.passed);
+        match &self.known {
+            None => {
+                !matches!(self.agreement, Agreement::Differ(_))
+                    && met(&self.left)
+                    && met(&self.right)
+            }
+            Some((right, _)) => {
+                let (listed, other) = if *right {
+                    (&self.right, &self.left)
+                } else {
+                    (&self.left, &self.right)
+                };
+                met(other) && (matches!(self.agreement, Agreement::Differ(_)) || !met(listed))
+                    || matches!(self.agreement, Agreement::CouldNotRun(_)) && met(other)
+            }
+        }
+    }
+
+    /// A listed difference that did not show up.
+    pub fn stale_known_difference(&self) -> bool {
+        self.known.is_some() && matches!(self.agreement, Agreement::Agree) && !self.passed()
     }
 }
 
@@ -61,6 +90,17 @@ impl Pair {
     /// side's unmet expectations, or which side could not run and why.
     pub fn describe(&self, left_name: &str, right_name: &str) -> String {
         let mut out = String::new();
+        if let Some((right, reason)) = &self.known {
+            let name = if *right { right_name } else { left_name };
+            if self.stale_known_difference() {
+                let _ = writeln!(
+                    out,
+                    "listed as differing on {name} (differs_on.{name} = {reason:?}), but {left_name} and {right_name} agree and meet the expectations: remove the entry"
+                );
+            } else {
+                let _ = writeln!(out, "known difference on {name}: {reason}");
+            }
+        }
         match &self.agreement {
             Agreement::Agree => {}
             Agreement::Differ(d) => {
@@ -85,6 +125,11 @@ impl Pair {
 
 /// Runs `case` on both executors (one after the other) and compares.
 pub fn run_pair(left: &Executor, right: &Executor, case: &Case, options: &RunOptions) -> Pair {
+    let known = known_difference(case, &right.backend_info().name)
+        .map(|r| (true, r.to_string()))
+        .or_else(|| {
+            known_difference(case, &left.backend_info().name).map(|r| (false, r.to_string()))
+        });
     let side = |ex: &Executor| match skip_reason(ex, case) {
         Some(reason) => Side::Skipped(reason),
         None => Side::Ran(Box::new(run_case(ex, case, options))),
@@ -105,6 +150,7 @@ pub fn run_pair(left: &Executor, right: &Executor, case: &Case, options: &RunOpt
         left: l,
         right: r,
         agreement,
+        known,
     }
 }
 

@@ -35,6 +35,8 @@ import traceback
 import types
 
 PROTOCOL = 1
+# The real one: the file tree stands in for shutil.rmtree during a run.
+RMTREE = shutil.rmtree
 
 # Not honoured: the run would need a world mlpy cannot be given.
 UNSUPPORTED = {
@@ -155,7 +157,6 @@ class Timeout(BaseException):
 LAST = "__mlpy_test_last__"
 PROGRAM = "__mlpy_test_program__"
 LOCALS = "__mlpy_test_locals__"
-INJECTED = "__mlpy_test_globals__"
 FELL_OFF = "__mlpy_test_no_return__"
 
 
@@ -175,18 +176,24 @@ class LastValue(ast.NodeTransformer):
         return ast.copy_location(ast.Assign(targets=[target], value=node.value), node)
 
 
-def program(python, injected):
-    """mlpy's generated module as mlpy's runner runs it: the whole program
-    inside one function (so top-level names are that function's variables:
-    `nonlocal` reaches them, and using one before it is assigned is an
-    UnboundLocalError). Injected globals become its first variables, and
-    its variables are kept in LOCALS however it ends."""
+def program(python, wrap):
+    """mlpy's generated module, run the way mlpy runs it. A program
+    (`wrap`) runs as mlpy's runner runs it: inside one function, so
+    top-level names are that function's variables (`nonlocal` reaches them,
+    and using one before it is assigned is an UnboundLocalError). Code with
+    injected globals runs as mlpy's integration API runs it: at module
+    level, with the globals as module variables (mlpy's REPL-mode code turns
+    a top-level function's `nonlocal` into `global`). Either way the
+    program's variables are kept in LOCALS however it ends."""
     tree = ast.parse(python)
     body = tree.body
     # The module docstring is mlpy's banner, not an ML expression.
     head = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) else []
-    prologue = [ast.parse(f"{name} = {INJECTED}[{name!r}]").body[0] for name in injected]
-    statements = prologue + [LastValue().visit(s) for s in body[len(head):]]
+    statements = [LastValue().visit(s) for s in body[len(head):]]
+    if not wrap:
+        keep = ast.parse(f"{LOCALS}.update(globals())").body[0]
+        tree.body = head + [ast.Try(body=statements or [ast.Pass()], handlers=[], orelse=[], finalbody=[keep])]
+        return ast.fix_missing_locations(tree)
     statements.append(ast.parse(f"return {FELL_OFF}").body[0])
     keep = ast.parse(f"{LOCALS}.update(locals())").body[0]
     wrapper = ast.FunctionDef(
@@ -421,6 +428,8 @@ class Adapter:
                 outcome = internal_error(rid, e)
                 code = 1
             try:
+                # Python limits int-to-text conversion; the outcome is exact.
+                sys.set_int_max_str_digits(0)
                 with os.fdopen(write_fd, "w", encoding="utf-8") as w:
                     w.write(json.dumps(outcome, ensure_ascii=False))
             finally:
@@ -503,7 +512,7 @@ class Run:
             self.setup()
             return self.execute(adapter)
         finally:
-            shutil.rmtree(getattr(self, "tmp", ""), ignore_errors=True)
+            RMTREE(getattr(self, "tmp", ""), ignore_errors=True)
 
     def execute(self, adapter):
         req = self.req
@@ -532,14 +541,16 @@ class Run:
             fell_off = object()
             variables = {}
             # mlpy trusts functions defined in `__main__` (the program's own).
-            ns = {"__name__": "__main__", INJECTED: globals_in, LOCALS: variables, FELL_OFF: fell_off}
+            ns = {"__name__": "__main__", LOCALS: variables, FELL_OFF: fell_off}
+            ns.update(globals_in)
+            wrap = not globals_in
             try:
                 with adapter.manager.capability_context("mlpy_test_run", adapter.tokens(req.get("grants") or [])):
                     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
                         alarm(req.get("timeout_ms"))
                         try:
-                            exec(compile(program(python, list(globals_in)), name, "exec"), ns)
-                            value = ns[PROGRAM]()
+                            exec(compile(program(python, wrap), name, "exec"), ns)
+                            value = ns[PROGRAM]() if wrap else fell_off
                             if value is fell_off:
                                 value = variables.get(LAST)
                                 if value is None:
@@ -593,7 +604,11 @@ def kind_of(e):
 
 def runtime_error(e, name, lines):
     line = column = None
-    for frame in reversed(traceback.extract_tb(e.__traceback__)):
+    frames = traceback.extract_tb(e.__traceback__)
+    if isinstance(e, SyntaxError) and e.filename == name and e.lineno:
+        # mlpy generated Python that does not compile: where in it.
+        frames = [traceback.FrameSummary(name, e.lineno, "")]
+    for frame in reversed(frames):
         if frame.filename == name and frame.lineno:
             known = [g for g in lines if g <= frame.lineno]
             if known:
@@ -696,7 +711,7 @@ class FileTree:
         fake_shutil = types.SimpleNamespace(**{k: getattr(shutil, k) for k in dir(shutil) if not k.startswith("__")})
         for name in ("copy", "copy2", "copyfile", "move", "copytree"):
             setattr(fake_shutil, name, mapped(getattr(shutil, name), 2))
-        fake_shutil.rmtree = mapped(shutil.rmtree)
+        fake_shutil.rmtree = mapped(RMTREE)
 
         def glob(pattern, *args, **kwargs):
             found = real_glob.glob(tree.real(pattern), *args, **kwargs)
@@ -713,6 +728,9 @@ class FileTree:
         for name in wanted:
             if name in sys.modules:
                 patch(sys.modules[name])
+        # Bridges that import shutil inside a function get the real module:
+        # its rmtree stands in too (this process ends with the run).
+        shutil.rmtree = fake_shutil.rmtree
         # Bridges load when the program imports them (loading registers them
         # with mlpy's modules() list), so each is patched as it loads.
         from mlpy.stdlib.module_registry import ModuleMetadata

@@ -848,6 +848,7 @@ impl<'a> Ctx<'a> {
             callback,
             concurrency,
             bench,
+            differs_on: merge_maps(&d.differs_on, &c.differs_on),
             expect: Expect::default(),
         };
 

@@ -111,6 +111,8 @@ pub struct Case {
     pub concurrency: u32,
     /// Set when the case takes part in `mlpy-test bench`.
     pub bench: Option<Bench>,
+    /// Known differences from other backends: backend name -> reason.
+    pub differs_on: IndexMap<String, String>,
 
     pub expect: Expect,
 }

@@ -957,6 +957,11 @@ case_structs! {
     concurrency: Option<Sp<u32>>,
     /// Include the case in `mlpy-test bench`: true or { iterations, concurrency, warmup }.
     bench: Option<Sp<BenchSpec>>,
+    /// Known, documented differences from another implementation: backend
+    /// name -> why (e.g. `differs_on.mlpy = "mlpy keeps escapes raw"`). On
+    /// that backend, and when comparing with it, the case is expected to
+    /// differ; a case that no longer differs is reported.
+    differs_on: Option<IndexMap<String, String>>,
     /// What must come out of the run.
     expect: Option<ExpectTable>,
 }

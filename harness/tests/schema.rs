@@ -57,6 +57,7 @@ fn schema_knows_every_key_and_rejects_others() {
         "each",
         "concurrency",
         "bench",
+        "differs_on",
         "expect",
         "case",
     ] {
