@@ -206,8 +206,11 @@ impl Repl {
         };
         let code = format!(".call {rest}");
         let (id, interrupt) = self.records.start(Kind::Call, &code);
-        self.ctrl_c
-            .arm(Some(interrupt.clone()), self.records.running_async());
+        self.ctrl_c.arm(
+            &self.records,
+            interrupt.clone(),
+            self.records.running_async(),
+        );
         let (r, trace) = self
             .session
             .call_with(name, &args, &Repl::options(id, interrupt, None));
@@ -268,7 +271,7 @@ impl Repl {
             println!("no execution #{id} (.history lists them)");
             return;
         };
-        self.ctrl_c.arm(Some(interrupt), Vec::new());
+        self.ctrl_c.arm(&self.records, interrupt, Vec::new());
         let o = self.records.wait(id);
         self.ctrl_c.disarm();
         if let Some(o) = o {
@@ -304,7 +307,8 @@ impl Repl {
             super::input::Input::Incomplete => code.to_string(),
         };
         let interrupt = Interrupt::new();
-        self.ctrl_c.arm(Some(interrupt.clone()), Vec::new());
+        self.ctrl_c
+            .arm(&self.records, interrupt.clone(), Vec::new());
         let options = ExecOptions {
             interrupt: Some(interrupt.clone()),
             ..ExecOptions::default()

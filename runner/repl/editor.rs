@@ -2,6 +2,7 @@
 //! modules and objects, dot commands), parser-driven multi-line input and
 //! syntax highlighting; and where the history lives.
 
+use super::ctrl_c::CtrlC;
 use super::input::{classify, Input};
 use mlpy_harness::Session;
 use mlpy_lang::syntax::lexer::{tokenize, Tok};
@@ -12,6 +13,7 @@ use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Helper};
 use std::borrow::Cow;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Dot commands with their argument synopsis (completion and `.help`).
 pub const COMMANDS: &[(&str, &str, &str)] = &[
@@ -86,6 +88,7 @@ pub fn history_path() -> Option<PathBuf> {
 pub struct ReplHelper {
     pub session: Session,
     pub colour: bool,
+    pub ctrl_c: Arc<CtrlC>,
 }
 
 impl Helper for ReplHelper {}
@@ -96,6 +99,8 @@ impl Hinter for ReplHelper {
 
 impl Validator for ReplHelper {
     fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
+        // Enter, in raw mode: a SIGINT still pending came before the prompt.
+        self.ctrl_c.forget();
         let input = ctx.input();
         if input.trim_start().starts_with('.') || input.trim().is_empty() {
             return Ok(ValidationResult::Valid(None));

@@ -11,10 +11,13 @@
 //! leaves.
 
 mod commands;
+mod ctrl_c;
 pub mod editor;
 pub mod input;
+mod piped;
 pub mod records;
 
+use ctrl_c::CtrlC;
 use editor::{history_path, ReplHelper};
 use input::{classify, Input};
 use mlpy_harness::{Callback, ExecOptions, ExecOutcome, Session, SessionOptions, Status};
@@ -74,49 +77,6 @@ impl Console for TeeConsole {
     }
     fn take_stderr(&mut self) -> String {
         std::mem::take(&mut self.err)
-    }
-}
-
-/// What Ctrl-C stops right now: background executions the foreground is
-/// waiting for first, then the foreground execution itself.
-#[derive(Default)]
-struct CtrlC {
-    armed: Mutex<Armed>,
-}
-
-#[derive(Default)]
-struct Armed {
-    waiting_for: Vec<(u64, Interrupt)>,
-    foreground: Option<Interrupt>,
-}
-
-impl CtrlC {
-    fn arm(&self, foreground: Option<Interrupt>, waiting_for: Vec<(u64, Interrupt)>) {
-        *self.armed.lock().unwrap_or_else(|e| e.into_inner()) = Armed {
-            waiting_for,
-            foreground,
-        };
-    }
-    fn disarm(&self) {
-        self.arm(None, Vec::new());
-    }
-    fn fire(&self, records: &Records) {
-        let mut armed = self.armed.lock().unwrap_or_else(|e| e.into_inner());
-        let running: Vec<Interrupt> = armed
-            .waiting_for
-            .iter()
-            .filter(|(id, _)| records.with(Some(*id), |r| r.outcome.is_none()) == Some(true))
-            .map(|(_, i)| i.clone())
-            .collect();
-        armed.waiting_for.clear();
-        if running.is_empty() {
-            if let Some(i) = &armed.foreground {
-                i.cancel();
-            }
-        }
-        for i in running {
-            i.cancel();
-        }
     }
 }
 
@@ -191,6 +151,12 @@ impl Repl {
 
     /// Runs code on this thread; Ctrl-C stops it.
     fn run_foreground(&self, kind: Kind, code: &str) -> ExecOutcome {
+        self.run_from(kind, code, None)
+    }
+
+    /// Like `run_foreground`; with `from`, error locations name that
+    /// file and the line the code starts on instead of `<repl:ID>`.
+    fn run_from(&self, kind: Kind, code: &str, from: Option<(&str, u32)>) -> ExecOutcome {
         let (id, interrupt) = self.records.start(kind, code);
         let busy = self.records.running_async();
         if !busy.is_empty() {
@@ -200,10 +166,13 @@ impl Repl {
                 ids.join(", ")
             );
         }
-        self.ctrl_c.arm(Some(interrupt.clone()), busy);
-        let o = self
-            .session
-            .execute_with(code, &Repl::options(id, interrupt, None));
+        self.ctrl_c.arm(&self.records, interrupt.clone(), busy);
+        let mut options = Repl::options(id, interrupt, None);
+        if let Some((name, line)) = from {
+            options.name = Some(name.to_string());
+            options.first_line = line;
+        }
+        let o = self.session.execute_with(code, &options);
         self.ctrl_c.disarm();
         show(&o);
         self.records.finish(id, o.clone());
@@ -281,17 +250,25 @@ fn show(o: &ExecOutcome) {
     let _ = std::io::stdout().flush();
 }
 
-/// Runs the REPL over the terminal (or piped stdin).
+/// Runs the REPL over the terminal, or over piped stdin.
 pub fn run(allow_all: bool) -> ExitCode {
-    let interactive = std::io::stdin().is_terminal();
-    let colour =
-        interactive && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut repl = Repl::new(allow_all);
     {
         let (ctrl_c, records) = (repl.ctrl_c.clone(), repl.records.clone());
         // Only reaches us while code runs (the editor reads keys raw).
         let _ = ctrlc::set_handler(move || ctrl_c.fire(&records));
     }
+    let code = if std::io::stdin().is_terminal() {
+        interactive(&mut repl)
+    } else {
+        piped::run(&mut repl)
+    };
+    repl.cancel_background();
+    code
+}
+
+fn interactive(repl: &mut Repl) -> ExitCode {
+    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let config = Config::builder()
         .auto_add_history(false)
         .completion_type(CompletionType::List)
@@ -309,21 +286,20 @@ pub fn run(allow_all: bool) -> ExitCode {
     editor.set_helper(Some(ReplHelper {
         session: repl.session.clone(),
         colour,
+        ctrl_c: repl.ctrl_c.clone(),
     }));
     let history = history_path();
     if let Some(p) = &history {
         let _ = editor.load_history(p);
     }
-    if interactive {
-        if let Ok(p) = editor.create_external_printer() {
-            let p: Box<dyn ExternalPrinter + Send> = Box::new(p);
-            repl.printer = Some(Arc::new(Mutex::new(p)));
-        }
-        println!("mlpy-test REPL. .help for commands, Ctrl-D or .quit to leave.");
+    if let Ok(p) = editor.create_external_printer() {
+        let p: Box<dyn ExternalPrinter + Send> = Box::new(p);
+        repl.printer = Some(Arc::new(Mutex::new(p)));
     }
-    let prompt = if interactive { "ml> " } else { "" };
+    println!("mlpy-test REPL. .help for commands, Ctrl-D or .quit to leave.");
     loop {
-        match editor.readline(prompt) {
+        repl.ctrl_c.forget();
+        match editor.readline("ml> ") {
             Ok(text) => {
                 if !text.trim().is_empty() {
                     let _ = editor.add_history_entry(text.as_str());
@@ -345,11 +321,10 @@ pub fn run(allow_all: bool) -> ExitCode {
             Err(ReadlineError::Eof) => break,
             Err(e) => {
                 eprintln!("mlpy-test: {e}");
-                break;
+                return ExitCode::from(2);
             }
         }
     }
-    repl.cancel_background();
     ExitCode::SUCCESS
 }
 
