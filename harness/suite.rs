@@ -264,6 +264,7 @@ fn run_callback_case(
         first_line: case.code_line,
         ..ExecOptions::default()
     };
+    let code_start = Instant::now();
     let mut outcome = session.execute_with(&case.code, &options);
     if outcome.status.is_ok() {
         if let Some(cb) = &case.callback {
@@ -287,8 +288,9 @@ fn run_callback_case(
             call.violations = violations;
             call.timings.run = start.elapsed();
             if let (Some(mut t), Some(more)) = (outcome.trace.take(), call_trace) {
-                t.events.extend(more.events);
-                t.dropped += more.dropped;
+                // The code's trace began once it had compiled.
+                let began = code_start + outcome.timings.compile;
+                t.append(more, start.saturating_duration_since(began));
                 call.trace = Some(t);
             }
             outcome = call;

@@ -245,6 +245,21 @@ impl TraceEvent {
 }
 
 impl Trace {
+    /// Appends the trace of a later execution that began `offset` after
+    /// this one did (a spec case's callback after its code): its times
+    /// follow on from this timeline, and the event limit still holds.
+    pub fn append(&mut self, later: Trace, offset: std::time::Duration) {
+        let offset = offset.as_micros() as u64;
+        let room = MAX_EVENTS.saturating_sub(self.events.len());
+        let over = later.events.len().saturating_sub(room) as u64;
+        self.events
+            .extend(later.events.into_iter().take(room).map(|mut e| {
+                e.at_us += offset;
+                e
+            }));
+        self.dropped += later.dropped + over;
+    }
+
     /// Every event, one per line, and how many were dropped.
     pub fn render(&self) -> String {
         let mut out = String::new();
@@ -292,6 +307,38 @@ mod tests {
         let full = t.finish();
         assert_eq!((full.events.len(), full.dropped), (MAX_EVENTS, 5));
         assert!(full.render().contains("5 more events not kept"));
+    }
+
+    #[test]
+    fn appended_traces_follow_on_and_keep_the_limit() {
+        let clock = |at_us| TraceEvent {
+            at_us,
+            kind: EventKind::Host {
+                host: "clock".into(),
+                op: "now".into(),
+                target: String::new(),
+                result: "ok".into(),
+                duration_us: 0,
+            },
+        };
+        let mut first = Trace {
+            events: vec![clock(10), clock(900)],
+            dropped: 0,
+        };
+        let later = Trace {
+            events: vec![clock(0), clock(5)],
+            dropped: 2,
+        };
+        first.append(later, std::time::Duration::from_micros(1000));
+        let at: Vec<u64> = first.events.iter().map(|e| e.at_us).collect();
+        assert_eq!(at, [10, 900, 1000, 1005]);
+        assert_eq!(first.dropped, 2);
+        let mut full = Trace {
+            events: vec![clock(0); MAX_EVENTS - 1],
+            dropped: 0,
+        };
+        full.append(first, std::time::Duration::ZERO);
+        assert_eq!((full.events.len(), full.dropped), (MAX_EVENTS, 2 + 3));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use mlpy_harness::driver::{run_test, DriveOptions};
 use mlpy_harness::report::TestStatus;
 use mlpy_harness::spec::{Body, SpecSet, Test};
+use mlpy_harness::suite::RunOptions;
 use mlpy_harness::{Executor, ExecutorConfig};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -61,7 +62,8 @@ pub fn trials(args: &Arguments, dir: &Path) -> Result<Trials, String> {
     for skipped in &set.skipped {
         eprintln!("warning: {skipped}");
     }
-    let bless_mode = std::env::var_os("MLTEST_BLESS").is_some_and(|v| v == "1");
+    let bless_mode = env_flag("MLTEST_BLESS");
+    let trace = env_flag("MLTEST_TRACE");
     let runs_ignored = args.ignored || args.include_ignored;
     let mut out = Trials {
         trials: Vec::new(),
@@ -74,7 +76,7 @@ pub fn trials(args: &Arguments, dir: &Path) -> Result<Trials, String> {
             }
             _ => None,
         };
-        let trial = trial(test, bless_mode);
+        let trial = trial(test, bless_mode, trace);
         if let Some(note) = note.filter(|_| !args.is_filtered_out(&trial)) {
             out.ignore_notes.push(note);
         }
@@ -83,7 +85,12 @@ pub fn trials(args: &Arguments, dir: &Path) -> Result<Trials, String> {
     Ok(out)
 }
 
-fn trial(test: Test, bless_mode: bool) -> Trial {
+/// `NAME=1` in the environment.
+fn env_flag(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| v == "1")
+}
+
+fn trial(test: Test, bless_mode: bool, trace: bool) -> Trial {
     let ignored = test.is_ignored();
     let name = test.name.clone();
     if let Some(reason) = &test.skip {
@@ -95,14 +102,20 @@ fn trial(test: Test, bless_mode: bool) -> Trial {
     if matches!(test.body, Body::Listed) {
         return Trial::test(name, || Ok(())).with_ignored_flag(ignored);
     }
-    Trial::test(name, move || run_trial(&test, bless_mode)).with_ignored_flag(ignored)
+    Trial::test(name, move || run_trial(&test, bless_mode, trace)).with_ignored_flag(ignored)
 }
 
-/// Runs one test as the command does (libtest already chose to run it).
-fn run_trial(test: &Test, bless_mode: bool) -> Result<(), Failed> {
+/// Runs one test as the command does (libtest already chose to run it);
+/// with `trace` (`MLTEST_TRACE=1`) a failure shows the case's trace, as
+/// under `mlpy-test --trace`.
+fn run_trial(test: &Test, bless_mode: bool, trace: bool) -> Result<(), Failed> {
     let options = DriveOptions {
         bless: bless_mode,
         run_ignored: true,
+        run: RunOptions {
+            trace,
+            ..RunOptions::default()
+        },
         ..DriveOptions::default()
     };
     let result = run_test(executor(), test, &options);
@@ -122,5 +135,30 @@ pub fn skip_reason(reason: &str) -> String {
         "skipped".into()
     } else {
         format!("skipped: {reason}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failing_trial_shows_its_trace_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = "grant = [\"env:read:HOME\"]\ncode = 'import env; env.get(\"PATH\");'\nexpect.result = 1\n";
+        std::fs::write(dir.path().join("t.mltest"), spec).unwrap();
+        let set = SpecSet::find(&[dir.path().to_path_buf()], None).unwrap();
+        let test = set.tests(true).into_iter().next().unwrap();
+        let message = |trace| {
+            let failed = run_trial(&test, false, trace).unwrap_err();
+            failed.message().unwrap_or("").to_string()
+        };
+        let traced = message(true);
+        assert!(traced.contains("trace:"), "{traced}");
+        assert!(
+            traced.contains("capability env:read PATH DENIED"),
+            "{traced}"
+        );
+        assert!(!message(false).contains("trace:"));
     }
 }

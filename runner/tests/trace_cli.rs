@@ -61,3 +61,53 @@ fn failing_cases_show_their_trace() {
     );
     assert!(!run(false).contains("trace:"));
 }
+
+/// A case with a callback: the callback's events follow the code's on one
+/// timeline (times never go back).
+#[test]
+fn callback_traces_follow_the_code() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("specs")).unwrap();
+    let spec = r#"
+grant = ["file:read:/data/*"]
+files = { "/data/a.txt" = "abc" }
+code = '''
+import file;
+x = 0;
+for (i in range(20000)) { x = x + i; }
+first = file.read("/data/a.txt");
+function load(p) { return file.read(p); }
+'''
+callback = { function = "load", args = ["/etc/shadow"] }
+expect.result = "abc"
+"#;
+    std::fs::write(dir.path().join("specs/cb.mltest"), spec).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_mlpy-test"))
+        .args(["specs", "--trace"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    let at = out.find("trace:").unwrap_or_else(|| panic!("{out}"));
+    let events: Vec<(f64, String)> = out[at..]
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let (ms, rest) = l.trim().split_once(" ms  ")?;
+            Some((ms.parse().ok()?, rest.to_string()))
+        })
+        .collect();
+    let names: Vec<&str> = events
+        .iter()
+        .map(|(_, e)| e.split_whitespace().next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        names,
+        ["capability", "file.read", "callback", "capability", "error"],
+        "{out}"
+    );
+    let times: Vec<f64> = events.iter().map(|(t, _)| *t).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{out}");
+    // The callback starts after the code's loop and read, not at 0.
+    assert!(times[2] >= times[1] && times[2] > 0.0, "{out}");
+}
