@@ -19,11 +19,12 @@ fn executor() -> &'static Executor {
     EXECUTOR.get_or_init(|| Executor::new(ExecutorConfig::default()))
 }
 
-/// The spec directory the `specs` test target runs: `MLTEST_SPECS_DIR`,
-/// else `specs/` of the package (found through the run-time
-/// `CARGO_MANIFEST_DIR`, which nextest remaps for archives, then the
-/// build-time one), else a copy shipped beside the test binary
-/// (`target/mlpy-specs/specs`, what a nextest archive carries).
+/// The spec directory the `specs` test target runs: `MLTEST_SPECS_DIR`;
+/// else `specs/` of the package, found through the run-time
+/// `CARGO_MANIFEST_DIR` (set by cargo and by nextest, which remaps it when
+/// running an archive); else the copy a nextest archive carries beside
+/// the test binary (`target/mlpy-specs/specs`); else `specs/` where the
+/// package was built.
 pub fn specs_dir(build_time_manifest_dir: &str) -> PathBuf {
     if let Some(dir) = std::env::var_os("MLTEST_SPECS_DIR") {
         return PathBuf::from(dir);
@@ -32,10 +33,10 @@ pub fn specs_dir(build_time_manifest_dir: &str) -> PathBuf {
         .map(|d| PathBuf::from(d).join("specs"))
         .into_iter()
         .collect();
-    candidates.push(Path::new(build_time_manifest_dir).join("specs"));
     if let Ok(exe) = std::env::current_exe() {
         candidates.extend(exe.ancestors().map(|a| a.join("mlpy-specs/specs")));
     }
+    candidates.push(Path::new(build_time_manifest_dir).join("specs"));
     candidates
         .iter()
         .find(|c| c.is_dir())

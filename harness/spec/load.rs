@@ -1323,3 +1323,47 @@ fn fix_in_place(d: &mut Data) {
         _ => {}
     }
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn symlink_loops_are_skipped_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join("a")).unwrap();
+        std::fs::write(root.join("a/x.mltest"), "").unwrap();
+        std::os::unix::fs::symlink(".", root.join("a/l")).unwrap();
+        std::os::unix::fs::symlink("..", root.join("a/up")).unwrap();
+        let found = discover_all(root);
+        assert_eq!(found.files, [root.join("a/x.mltest")]);
+        assert_eq!(found.skipped.len(), 2, "{:?}", found.skipped);
+        assert!(
+            found.skipped[0].contains("a symbolic link back to"),
+            "{:?}",
+            found.skipped
+        );
+    }
+
+    #[test]
+    fn names_do_not_depend_on_the_path_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let specs = dir.path().join("specs");
+        std::fs::create_dir_all(specs.join("core")).unwrap();
+        let file = specs.join("core/arith.mltest");
+        std::fs::write(&file, "").unwrap();
+        for given in [
+            specs.clone(),
+            specs.join("core"),
+            specs.join("core/../core/arith.mltest"),
+        ] {
+            let root = specs_root(&given);
+            assert_eq!(root, normalize(&specs), "{}", given.display());
+            assert_eq!(test_name_prefix(&root, &file), "core::arith");
+        }
+        let elsewhere = dir.path().join("other");
+        std::fs::create_dir(&elsewhere).unwrap();
+        assert_eq!(specs_root(&elsewhere), normalize(&elsewhere));
+    }
+}
