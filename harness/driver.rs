@@ -4,10 +4,11 @@
 //! they run, and `fail_fast` stopping the run at the first failure.
 
 use crate::bless::bless;
+use crate::compare::{known_difference, run_pair, Agreement};
 use crate::executor::Executor;
 use crate::expect::escape_controls;
 use crate::outcome::Status;
-use crate::report::{Event, Reporter, Summary, TestResult, TestStatus};
+use crate::report::{ComparedField, Comparison, Event, Reporter, Summary, TestResult, TestStatus};
 use crate::spec::{Body, Case, Test};
 use crate::suite::{run_case, skip_reason, CaseResult, RunOptions};
 use std::collections::HashMap;
@@ -31,6 +32,9 @@ pub struct DriveOptions {
     /// Run tests marked `ignore` too (`skip` never runs).
     pub run_ignored: bool,
     pub run: RunOptions,
+    /// `--compare`: run every case on this backend too and compare the
+    /// outcomes (the driven executor is the left side).
+    pub compare_with: Option<Executor>,
 }
 
 impl Default for DriveOptions {
@@ -42,13 +46,14 @@ impl Default for DriveOptions {
             bless: false,
             run_ignored: false,
             run: RunOptions::default(),
+            compare_with: None,
         }
     }
 }
 
 enum Msg {
     Started(usize),
-    Finished(usize, TestResult),
+    Finished(usize, Box<TestResult>),
 }
 
 /// Runs `tests` (loaded: each a case or a spec error) and reports to
@@ -109,7 +114,7 @@ pub fn drive(
                 if result.status == TestStatus::Failed && options.fail_fast {
                     stop.store(true, Ordering::Relaxed);
                 }
-                if tx.send(Msg::Finished(i, result)).is_err() {
+                if tx.send(Msg::Finished(i, Box::new(result))).is_err() {
                     return;
                 }
             }
@@ -192,6 +197,7 @@ fn result_of(test: &Test, status: TestStatus, message: String) -> TestResult {
         status,
         duration: Duration::ZERO,
         message,
+        comparison: None,
     }
 }
 
@@ -214,6 +220,9 @@ pub fn run_test(executor: &Executor, test: &Test, options: &DriveOptions) -> Tes
             )
         }
     };
+    if let Some(other) = &options.compare_with {
+        return compared(executor, other, test, case, options);
+    }
     // A backend that cannot honour what the case needs skips it.
     if let Some(reason) = skip_reason(executor, case) {
         return result_of(test, TestStatus::Skipped, reason);
@@ -222,6 +231,15 @@ pub fn run_test(executor: &Executor, test: &Test, options: &DriveOptions) -> Tes
     let mut r = result_of(test, TestStatus::Passed, String::new());
     r.duration = result.duration;
     if result.verdict.passed {
+        return r;
+    }
+    let backend = &executor.backend_info().name;
+    if let Some(why) = known_difference(case, backend) {
+        r.status = TestStatus::KnownDifference;
+        r.message = format!(
+            "differs_on.{backend}: {why}\n{}",
+            failure_message(case, &result)
+        );
         return r;
     }
     r.status = TestStatus::Failed;
@@ -236,6 +254,70 @@ pub fn run_test(executor: &Executor, test: &Test, options: &DriveOptions) -> Tes
                 let _ = writeln!(r.message, "not blessed: {}", e.message);
             }
         }
+    }
+    r
+}
+
+/// One case on both backends of `--compare`: passed when the outcomes
+/// agree and meet the expectations (or differ as the case documents), failed
+/// with the differences side by side otherwise, skipped when one side cannot
+/// run it.
+fn compared(
+    left: &Executor,
+    right: &Executor,
+    test: &Test,
+    case: &Case,
+    options: &DriveOptions,
+) -> TestResult {
+    let names = [
+        left.backend_info().name.clone(),
+        right.backend_info().name.clone(),
+    ];
+    let pair = run_pair(left, right, case, &options.run);
+    let mut r = result_of(test, TestStatus::Passed, String::new());
+    r.duration = [&pair.left, &pair.right]
+        .iter()
+        .filter_map(|s| s.result())
+        .map(|c| c.duration)
+        .sum();
+    let (agreement, reason, differences) = match &pair.agreement {
+        Agreement::Agree => ("agree", None, Vec::new()),
+        Agreement::Differ(d) => (
+            "differ",
+            None,
+            d.iter()
+                .map(|d| ComparedField {
+                    field: d.field,
+                    left: d.left.clone(),
+                    right: d.right.clone(),
+                })
+                .collect(),
+        ),
+        Agreement::CouldNotRun(why) => ("could_not_run", Some(why.clone()), Vec::new()),
+    };
+    r.comparison = Some(Comparison {
+        backends: names.clone(),
+        agreement,
+        known: pair.known.as_ref().map(|(_, why)| why.clone()),
+        reason: reason.clone(),
+        differences,
+    });
+    let description = pair.describe(&names[0], &names[1]);
+    if !pair.passed() {
+        r.status = TestStatus::Failed;
+        r.message = format!(
+            "{}:{}:{}: case '{}' failed\n{description}",
+            case.file.display(),
+            case.line,
+            case.col,
+            case.name
+        );
+    } else if let Some(why) = reason {
+        r.status = TestStatus::Skipped;
+        r.message = why;
+    } else if pair.known.is_some() {
+        // Passed because it differs as documented: say how.
+        r.message = description;
     }
     r
 }

@@ -178,6 +178,15 @@ pub struct Executor {
     inner: Arc<Inner>,
 }
 
+impl std::fmt::Debug for Executor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Executor")
+            .field("backend", &self.inner.info.name)
+            .field("workers", &self.inner.config.max_workers)
+            .finish()
+    }
+}
+
 /// Raises the job's interrupt if the caller stops waiting before it ends.
 struct CancelOnDrop {
     interrupt: Interrupt,

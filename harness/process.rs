@@ -395,7 +395,7 @@ impl Conn {
                 Ok(line) => {
                     let t = line.trim();
                     if t.starts_with('{') {
-                        if let Ok(m) = serde_json::from_str::<BackendMessage>(t) {
+                        if let Ok(m) = BackendMessage::parse(t) {
                             return Recv::Message(m);
                         }
                     }

@@ -291,6 +291,11 @@ pub struct WorldSpec {
 pub const DEFAULT_CLOCK: f64 = 1_704_067_200.0;
 
 impl WorldSpec {
+    /// Whether this is the closed default world (nothing declared).
+    pub fn is_closed(&self) -> bool {
+        *self == WorldSpec::default()
+    }
+
     /// The world a spec case declares.
     pub fn from_case(case: &Case) -> WorldSpec {
         WorldSpec {
@@ -586,7 +591,7 @@ pub struct HttpCall {
 }
 
 /// What the harness sends.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum HostMessage {
     Hello {
@@ -625,7 +630,9 @@ pub struct RunRequest {
     pub globals: IndexMap<String, Data>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback: Option<CallSpec>,
-    #[serde(flatten)]
+    /// The mocked world (its own object: serde's `flatten` would lose
+    /// exact numbers).
+    #[serde(default, skip_serializing_if = "WorldSpec::is_closed")]
     pub world: WorldSpec,
 }
 
@@ -652,7 +659,7 @@ impl RunRequest {
 }
 
 /// What a backend sends.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum BackendMessage {
     Hello(Handshake),
@@ -661,6 +668,53 @@ pub enum BackendMessage {
     Error {
         message: String,
     },
+}
+
+/// Reads a message line: the `type` picks the struct, which is read from
+/// the parsed JSON (serde's tagged enums would buffer the fields and lose
+/// exact numbers on the way).
+fn parse_tagged<T>(
+    line: &str,
+    pick: impl FnOnce(&str, serde_json::Value) -> Result<T, String>,
+) -> Result<T, String> {
+    let v: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+    let kind = v
+        .get("type")
+        .and_then(serde_json::Value::as_str)
+        .ok_or("a message needs a string `type`")?
+        .to_string();
+    pick(&kind, v)
+}
+
+fn field<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, String> {
+    serde_json::from_value(v).map_err(|e| e.to_string())
+}
+
+impl HostMessage {
+    pub fn parse(line: &str) -> Result<HostMessage, String> {
+        parse_tagged(line, |kind, v| match kind {
+            "hello" => Ok(HostMessage::Hello {
+                protocol: field(v.get("protocol").cloned().unwrap_or_default())?,
+                client: field(v.get("client").cloned().unwrap_or_else(|| "".into()))?,
+            }),
+            "run" => Ok(HostMessage::Run(Box::new(field(v)?))),
+            "bye" => Ok(HostMessage::Bye),
+            other => Err(format!("unknown message type '{other}'")),
+        })
+    }
+}
+
+impl BackendMessage {
+    pub fn parse(line: &str) -> Result<BackendMessage, String> {
+        parse_tagged(line, |kind, v| match kind {
+            "hello" => Ok(BackendMessage::Hello(field(v)?)),
+            "outcome" => Ok(BackendMessage::Outcome(Box::new(field(v)?))),
+            "error" => Ok(BackendMessage::Error {
+                message: field(v.get("message").cloned().unwrap_or_default())?,
+            }),
+            other => Err(format!("unknown message type '{other}'")),
+        })
+    }
 }
 
 /// The backend's side of the handshake.
@@ -772,6 +826,12 @@ mod tests {
             .files
             .insert("/data/a.txt".into(), Bytes(b"A".to_vec().into()));
         world.env.insert("HOME".into(), "/home/x".into());
+        // Floats inside the world survive (serde's buffering would not).
+        world.clock = Some(ClockSpec {
+            at: 1_704_067_200.5,
+            offset: 3600,
+            step_ms: Some(1000.0),
+        });
         let req = HostMessage::Run(Box::new(RunRequest {
             id: 7,
             code: "x;".into(),
@@ -785,15 +845,18 @@ mod tests {
         }));
         let line = serde_json::to_string(&req).unwrap();
         assert!(line.starts_with(r#"{"type":"run","id":7,"#), "{line}");
-        assert!(line.contains(r#""files":{"/data/a.txt":"A"}"#), "{line}");
-        let back: HostMessage = serde_json::from_str(&line).unwrap();
+        assert!(
+            line.contains(r#""world":{"files":{"/data/a.txt":"A"}"#),
+            "{line}"
+        );
+        let back = HostMessage::parse(&line).unwrap();
         assert_eq!(back, req);
         let HostMessage::Run(r) = back else {
             unreachable!()
         };
         assert_eq!(
             r.needs().into_iter().collect::<Vec<_>>(),
-            [Feature::Files, Feature::Env]
+            [Feature::Files, Feature::Env, Feature::Clock]
         );
     }
 
@@ -819,7 +882,7 @@ mod tests {
 
     #[test]
     fn handshakes_ignore_unknown_features() {
-        let h: BackendMessage = serde_json::from_str(
+        let h = BackendMessage::parse(
             r#"{"type":"hello","protocol":1,"implementation":{"name":"x"},
                 "features":["files","teleport"],"unsupported":{"http":"no network"}}"#,
         )

@@ -28,7 +28,7 @@ pub fn run() -> ExitCode {
     if let Err(e) = read_line_bounded(&mut input, &mut first) {
         return usage_error(&e);
     }
-    match serde_json::from_str::<HostMessage>(first.trim()) {
+    match HostMessage::parse(first.trim()) {
         Ok(HostMessage::Hello { protocol, .. }) => session(protocol, input),
         _ => {
             let mut rest = String::new();
@@ -118,7 +118,7 @@ fn session(protocol: u32, input: impl BufRead) -> ExitCode {
         if line.trim().is_empty() {
             continue;
         }
-        let reply = match serde_json::from_str::<HostMessage>(&line) {
+        let reply = match HostMessage::parse(&line) {
             Ok(HostMessage::Run(req)) => BackendMessage::Outcome(Box::new(execute(*req))),
             Ok(HostMessage::Bye) => break,
             Ok(HostMessage::Hello { .. }) => BackendMessage::Error {

@@ -4,6 +4,7 @@
 //! `--format`), named exactly as `mlpy-test` names it
 //! (`mlpy_harness::spec::SpecSet`).
 
+use crate::backends::BackendSpec;
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use mlpy_harness::driver::{run_test, DriveOptions};
 use mlpy_harness::report::TestStatus;
@@ -15,8 +16,28 @@ use std::sync::OnceLock;
 
 static EXECUTOR: OnceLock<Executor> = OnceLock::new();
 
+/// The backend of `MLTEST_BACKEND` (`native`, `mlpy`, `process:CMD ARGS`;
+/// default native). A backend that cannot start ends the run with its
+/// reason (exit status 2).
 fn executor() -> &'static Executor {
-    EXECUTOR.get_or_init(|| Executor::new(ExecutorConfig::default()))
+    EXECUTOR.get_or_init(|| {
+        let workers = ExecutorConfig::default().max_workers;
+        match std::env::var("MLTEST_BACKEND") {
+            Ok(name) if !name.trim().is_empty() => {
+                match name
+                    .parse::<BackendSpec>()
+                    .and_then(|b| b.executor(workers))
+                {
+                    Ok(executor) => executor,
+                    Err(e) => {
+                        eprintln!("MLTEST_BACKEND={name}: {e}");
+                        std::process::exit(2);
+                    }
+                }
+            }
+            _ => Executor::new(ExecutorConfig::default()),
+        }
+    })
 }
 
 /// The spec directory the `specs` test target runs: `MLTEST_SPECS_DIR`;
@@ -103,13 +124,14 @@ fn trial(test: Test, bless_mode: bool, trace: bool) -> Trial {
     if matches!(test.body, Body::Listed) {
         return Trial::test(name, || Ok(())).with_ignored_flag(ignored);
     }
-    Trial::test(name, move || run_trial(&test, bless_mode, trace)).with_ignored_flag(ignored)
+    Trial::ignorable_test(name, move || run_trial(&test, bless_mode, trace))
+        .with_ignored_flag(ignored)
 }
 
 /// Runs one test as the command does (libtest already chose to run it);
 /// with `trace` (`MLTEST_TRACE=1`) a failure shows the case's trace, as
 /// under `mlpy-test --trace`.
-fn run_trial(test: &Test, bless_mode: bool, trace: bool) -> Result<(), Failed> {
+fn run_trial(test: &Test, bless_mode: bool, trace: bool) -> Result<Completion, Failed> {
     let options = DriveOptions {
         bless: bless_mode,
         run_ignored: true,
@@ -124,9 +146,15 @@ fn run_trial(test: &Test, bless_mode: bool, trace: bool) -> Result<(), Failed> {
         TestStatus::Failed => Err(Failed::from(result.message)),
         TestStatus::Blessed => {
             eprintln!("{}", result.message);
-            Ok(())
+            Ok(Completion::Completed)
         }
-        _ => Ok(()),
+        // On another backend (MLTEST_BACKEND): a case it cannot honour,
+        // or a documented difference, is reported as ignored with why.
+        TestStatus::Skipped => Ok(Completion::ignored_with(skip_reason(&result.message))),
+        TestStatus::KnownDifference => Ok(Completion::ignored_with(
+            result.message.lines().next().unwrap_or("known difference"),
+        )),
+        _ => Ok(Completion::Completed),
     }
 }
 

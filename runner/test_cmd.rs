@@ -3,15 +3,17 @@
 //! the tests, `select` chooses, `driver` runs, `report` prints); this file
 //! turns flags into those pieces.
 
+use crate::backends::BackendSpec;
 use clap::{Args, ValueEnum};
 use mlpy_harness::driver::{drive, DriveOptions};
+use mlpy_harness::protocol::Feature;
 use mlpy_harness::report::{
     stdout_colour, Fanout, Github, Json, Junit, Pretty, Progress, Reporter, Terse,
 };
 use mlpy_harness::select::{Ignored, Partition, Selection};
 use mlpy_harness::spec::{Body, SpecSet, Test};
 use mlpy_harness::suite::RunOptions;
-use mlpy_harness::{Executor, ExecutorConfig};
+use mlpy_harness::Executor;
 use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -121,10 +123,33 @@ pub struct TestArgs {
     /// callbacks and errors with their ML stack.
     #[arg(long)]
     pub trace: bool,
+    /// Run the cases on this backend: native (default), mlpy (the real
+    /// mlpy through the built-in adapter; MLPY_PATH names the directory
+    /// holding the mlpy package, MLPY_PYTHON its Python), or
+    /// `process:CMD ARGS` (any program speaking the process protocol).
+    /// A case needing a feature the backend lacks is skipped.
+    #[arg(long, value_name = "NAME", value_parser = parse_backend, conflicts_with = "compare")]
+    pub backend: Option<BackendSpec>,
+    /// Run every case on two backends (e.g. `native,mlpy`) and compare
+    /// their outcomes as well as each against the expectations; a
+    /// difference fails with both sides shown.
+    #[arg(long, value_name = "A,B", value_parser = parse_pair, conflicts_with = "bless")]
+    pub compare: Option<(BackendSpec, BackendSpec)>,
     /// Colour: auto (a terminal, without NO_COLOR; CLICOLOR_FORCE=1
     /// forces it), always or never.
     #[arg(long, value_enum, default_value_t)]
     pub color: Color,
+}
+
+fn parse_backend(s: &str) -> Result<BackendSpec, String> {
+    s.parse()
+}
+
+fn parse_pair(s: &str) -> Result<(BackendSpec, BackendSpec), String> {
+    let (a, b) = s
+        .split_once(',')
+        .ok_or_else(|| format!("'{s}': expected two backends, A,B (e.g. native,mlpy)"))?;
+    Ok((a.parse()?, b.parse()?))
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -198,6 +223,11 @@ fn run_inner(args: &TestArgs) -> Result<ExitCode, String> {
         || std::thread::available_parallelism().map_or(2, |n| n.get()),
         usize::from,
     );
+    let (left, right) = match &args.compare {
+        Some((a, b)) => (a, Some(b)),
+        None => (args.backend.as_ref().unwrap_or(&BackendSpec::Native), None),
+    };
+    let executor = backend_executor(left, jobs)?;
     let options = DriveOptions {
         jobs,
         fail_fast: args.fail_fast,
@@ -210,8 +240,8 @@ fn run_inner(args: &TestArgs) -> Result<ExitCode, String> {
             trace: args.trace,
             ..RunOptions::default()
         },
+        compare_with: right.map(|b| backend_executor(b, jobs)).transpose()?,
     };
-    let executor = executor(jobs);
     let (summary, report_error) = drive(&executor, tests, filtered_out, &options, &mut *reporter);
     drop(reporter);
     if let Err(e) = remember_failures(&summary.failures) {
@@ -228,11 +258,29 @@ fn run_inner(args: &TestArgs) -> Result<ExitCode, String> {
 }
 
 /// The executor the cases run on (one per run; `jobs` workers).
-fn executor(jobs: usize) -> Executor {
-    Executor::new(ExecutorConfig {
-        max_workers: jobs,
-        ..ExecutorConfig::default()
-    })
+/// Starts a backend, saying on stderr what it is when it is not the
+/// native VM (and which spec features it lacks).
+fn backend_executor(spec: &BackendSpec, jobs: usize) -> Result<Executor, String> {
+    let executor = spec.executor(jobs)?;
+    if *spec != BackendSpec::Native {
+        let info = executor.backend_info();
+        let lacks: Vec<&str> = Feature::ALL
+            .into_iter()
+            .filter(|f| !info.features.contains(f))
+            .map(|f| f.name())
+            .collect();
+        eprintln!(
+            "mlpy-test: backend {} {}{}",
+            info.name,
+            info.version.as_deref().unwrap_or(""),
+            if lacks.is_empty() {
+                String::new()
+            } else {
+                format!(" (cases needing {} are skipped)", lacks.join(", "))
+            }
+        );
+    }
+    Ok(executor)
 }
 
 fn selection(args: &TestArgs) -> Result<Selection, String> {

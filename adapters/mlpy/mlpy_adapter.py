@@ -413,7 +413,7 @@ class Adapter:
     def run(self, req):
         """Runs one request in a forked child and returns its outcome."""
         rid = req.get("id", 0)
-        needed = [f for f in ("http", "clock") if req.get(f)]
+        needed = [f for f in ("http", "clock") if (req.get("world") or {}).get(f)]
         if needed:
             return {"id": rid, "status": "unsupported", "reason": "; ".join(UNSUPPORTED[f] for f in needed)}
         timeout = req.get("timeout_ms")
@@ -473,32 +473,33 @@ class Run:
 
     def __init__(self, req):
         self.req = req
+        self.world = req.get("world") or {}
 
     def setup(self):
-        req = self.req
+        world = self.world
         # Nothing the program does may write on the protocol's stdout.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         self.tmp = tempfile.mkdtemp(prefix="mlpy-test-")
         os.environ.clear()
-        os.environ.update(req.get("env") or {})
+        os.environ.update(world.get("env") or {})
         os.chdir(self.tmp)
-        sys.argv = [req.get("script") or "main.ml"] + list(req.get("argv") or [])
-        sys.stdin = io.StringIO(req.get("stdin") or "")
+        sys.argv = [world.get("script") or "main.ml"] + list(world.get("argv") or [])
+        sys.stdin = io.StringIO(world.get("stdin") or "")
         import random
 
-        random.seed(req.get("seed") or 0)
-        FileTree(self.tmp, req.get("files") or {}).install()
+        random.seed(world.get("seed") or 0)
+        FileTree(self.tmp, world.get("files") or {}).install()
 
     def module_dir(self):
         """User modules in a scratch directory (mlpy writes its transpiled
         .py files next to them)."""
         mods = os.path.join(self.tmp, "modules")
         os.makedirs(mods, exist_ok=True)
-        for d in self.req.get("module_paths") or []:
+        for d in self.world.get("module_paths") or []:
             if os.path.isdir(d):
                 shutil.copytree(d, mods, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-        for dotted, source in (self.req.get("modules") or {}).items():
+        for dotted, source in (self.world.get("modules") or {}).items():
             path = os.path.join(mods, *dotted.split(".")) + ".ml"
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w", encoding="utf-8") as f:

@@ -48,16 +48,32 @@ fn document(results: &[TestResult], s: &Summary) -> String {
     let not_passed = |list: &[&TestResult], st: &[TestStatus]| {
         list.iter().filter(|r| st.contains(&r.status)).count()
     };
-    let skipped = [TestStatus::Ignored, TestStatus::Skipped];
+    let skipped = [
+        TestStatus::Ignored,
+        TestStatus::Skipped,
+        TestStatus::KnownDifference,
+    ];
     let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         x,
         "<testsuites name=\"mlpy-test\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{:.3}\">",
         results.len(),
         s.failed,
-        s.ignored + s.skipped,
+        s.ignored + s.skipped + s.known_differences,
         s.duration.as_secs_f64()
     );
+    if let Some(c) = &s.comparison {
+        let _ = writeln!(
+            x,
+            "  <properties>\n    <property name=\"compare\" value=\"{} vs {}\"/>\n    <property name=\"agree\" value=\"{}\"/>\n    <property name=\"differ\" value=\"{}\"/>\n    <property name=\"documented\" value=\"{}\"/>\n    <property name=\"could_not_run\" value=\"{}\"/>\n  </properties>",
+            attr(&c.backends[0]),
+            attr(&c.backends[1]),
+            c.agree,
+            c.differ,
+            c.known,
+            c.could_not_run
+        );
+    }
     for (file, list) in &files {
         let file = attr(&file.display().to_string());
         let time: f64 = list.iter().map(|r| r.duration.as_secs_f64()).sum();
@@ -77,21 +93,32 @@ fn document(results: &[TestResult], s: &Summary) -> String {
                 r.duration.as_secs_f64()
             );
             let message = strip_ansi(&r.message);
+            let properties = r.comparison.as_ref().map(comparison_properties);
+            if let Some(p) = &properties {
+                // A compared test always has a body for its properties.
+                let _ = write!(x, ">\n{p}");
+            }
+            let open = if properties.is_some() { "" } else { ">\n" };
+            let close_empty = if properties.is_some() {
+                "    </testcase>"
+            } else {
+                "/>"
+            };
             match r.status {
                 TestStatus::Failed => {
                     let first = message.lines().next().unwrap_or("failed");
                     let _ = writeln!(
                         x,
-                        ">\n      <failure message=\"{}\" type=\"failure\">{}</failure>\n    </testcase>",
+                        "{open}      <failure message=\"{}\" type=\"failure\">{}</failure>\n    </testcase>",
                         attr(first),
                         text(&message)
                     );
                 }
-                TestStatus::Ignored | TestStatus::Skipped => {
-                    let why = if r.status == TestStatus::Ignored {
-                        "ignored"
-                    } else {
-                        "skipped"
+                TestStatus::Ignored | TestStatus::Skipped | TestStatus::KnownDifference => {
+                    let why = match r.status {
+                        TestStatus::Ignored => "ignored",
+                        TestStatus::Skipped => "skipped",
+                        _ => "known difference",
                     };
                     let reason = if message.is_empty() {
                         why.to_string()
@@ -100,19 +127,27 @@ fn document(results: &[TestResult], s: &Summary) -> String {
                     };
                     let _ = writeln!(
                         x,
-                        ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                        "{open}      <skipped message=\"{}\"/>\n    </testcase>",
                         attr(&reason)
                     );
                 }
                 TestStatus::Blessed => {
                     let _ = writeln!(
                         x,
-                        ">\n      <system-out>{}</system-out>\n    </testcase>",
+                        "{open}      <system-out>{}</system-out>\n    </testcase>",
+                        text(&message)
+                    );
+                }
+                TestStatus::Passed if r.comparison.is_some() && !message.is_empty() => {
+                    // A documented difference that showed: what differed.
+                    let _ = writeln!(
+                        x,
+                        "      <system-out>{}</system-out>\n    </testcase>",
                         text(&message)
                     );
                 }
                 TestStatus::Passed => {
-                    let _ = writeln!(x, "/>");
+                    let _ = writeln!(x, "{close_empty}");
                 }
             }
         }
@@ -120,6 +155,37 @@ fn document(results: &[TestResult], s: &Summary) -> String {
     }
     x.push_str("</testsuites>\n");
     x
+}
+
+/// A compared test's `<properties>`: the backends, the agreement, the
+/// documented difference, and each differing field as both sides show it.
+fn comparison_properties(c: &super::Comparison) -> String {
+    let mut p = String::from("      <properties>\n");
+    let mut prop = |name: &str, value: &str| {
+        let _ = writeln!(
+            p,
+            "        <property name=\"{}\" value=\"{}\"/>",
+            attr(name),
+            attr(value)
+        );
+    };
+    prop(
+        "compare",
+        &format!("{} vs {}", c.backends[0], c.backends[1]),
+    );
+    prop("agreement", c.agreement);
+    if let Some(k) = &c.known {
+        prop("documented difference", k);
+    }
+    if let Some(r) = &c.reason {
+        prop("could not run", r);
+    }
+    for d in &c.differences {
+        prop(&format!("{} on {}", d.field, c.backends[0]), &d.left);
+        prop(&format!("{} on {}", d.field, c.backends[1]), &d.right);
+    }
+    p.push_str("      </properties>\n");
+    p
 }
 
 /// Element text: markup escaped; characters XML 1.0 cannot hold written

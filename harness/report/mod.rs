@@ -38,6 +38,47 @@ pub enum TestStatus {
     /// Failed, and `--bless` rewrote its expectations with what it
     /// produced (the next run passes).
     Blessed,
+    /// Did not meet its expectations on a backend where the case documents
+    /// the difference (`differs_on`); the message says why.
+    KnownDifference,
+}
+
+/// How one test's outcomes on two backends compared (`--compare`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Comparison {
+    /// The two backends, as named by their handshakes.
+    pub backends: [String; 2],
+    /// `agree`, `differ`, or `could_not_run` (one side lacks a feature).
+    pub agreement: &'static str,
+    /// The documented difference (`differs_on`), when the case has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub known: Option<String>,
+    /// Why one side could not run the case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The fields that differ, as each side shows them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub differences: Vec<ComparedField>,
+}
+
+/// One field on which two backends differ.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ComparedField {
+    pub field: &'static str,
+    pub left: String,
+    pub right: String,
+}
+
+/// The counts of a `--compare` run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ComparisonCounts {
+    pub backends: [String; 2],
+    pub agree: usize,
+    pub differ: usize,
+    /// Of `differ` (or `agree` with one side failing expectations): the
+    /// documented ones (`differs_on`).
+    pub known: usize,
+    pub could_not_run: usize,
 }
 
 /// One finished test.
@@ -54,6 +95,9 @@ pub struct TestResult {
     /// Why it failed (plain text, possibly with ANSI colour when the run
     /// is coloured), the ignore or skip reason, or what bless changed.
     pub message: String,
+    /// With `--compare`: how the two backends' outcomes compared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<Comparison>,
 }
 
 /// The counts of a finished run.
@@ -64,6 +108,11 @@ pub struct Summary {
     pub ignored: usize,
     pub skipped: usize,
     pub blessed: usize,
+    /// Failed only as documented (`differs_on`) on the backend that ran.
+    pub known_differences: usize,
+    /// With `--compare`: agree / differ / could not run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<ComparisonCounts>,
     /// Selected but never started: the run stopped early (`--fail-fast`).
     pub not_run: usize,
     /// Not selected by the filters.
@@ -90,10 +139,28 @@ impl Summary {
             TestStatus::Ignored => self.ignored += 1,
             TestStatus::Skipped => self.skipped += 1,
             TestStatus::Blessed => self.blessed += 1,
+            TestStatus::KnownDifference => self.known_differences += 1,
+        }
+        if let Some(c) = &r.comparison {
+            let counts = self.comparison.get_or_insert_with(|| ComparisonCounts {
+                backends: c.backends.clone(),
+                ..ComparisonCounts::default()
+            });
+            match c.agreement {
+                "agree" => counts.agree += 1,
+                "differ" => counts.differ += 1,
+                _ => counts.could_not_run += 1,
+            }
+            if c.known.is_some() && r.status != TestStatus::Failed {
+                counts.known += 1;
+            }
         }
         if matches!(
             r.status,
-            TestStatus::Passed | TestStatus::Failed | TestStatus::Blessed
+            TestStatus::Passed
+                | TestStatus::Failed
+                | TestStatus::Blessed
+                | TestStatus::KnownDifference
         ) {
             let at = self.slowest.partition_point(|(_, d)| *d >= r.duration);
             if at < 5 {
@@ -202,10 +269,23 @@ pub fn counts(s: &Summary) -> String {
     if s.blessed > 0 {
         out.push_str(&format!(", {} blessed", s.blessed));
     }
+    if s.known_differences > 0 {
+        out.push_str(&format!(", {} known differences", s.known_differences));
+    }
     if s.not_run > 0 {
         out.push_str(&format!(", {} not run", s.not_run));
     }
     out
+}
+
+/// With `--compare`, the closing comparison counts: `native vs mlpy: 55
+/// agree, 8 differ, 7 could not run on both; 10 documented differences`.
+pub fn comparison_counts(s: &Summary) -> Option<String> {
+    let c = s.comparison.as_ref()?;
+    Some(format!(
+        "{} vs {}: {} agree, {} differ, {} could not run on both; {} documented differences (differs_on)",
+        c.backends[0], c.backends[1], c.agree, c.differ, c.could_not_run, c.known
+    ))
 }
 
 /// Whether output to stdout gets colour: `forced` (`--color always` /
@@ -245,6 +325,7 @@ pub(crate) mod fixture {
             status,
             duration: Duration::from_micros(ms * 1000 + 250),
             message: message.into(),
+            comparison: None,
         }
     }
 

@@ -1,7 +1,10 @@
 //! The report for people: a line per test, slow warnings, then the
 //! failures in full, the slowest tests and the counts.
 
-use super::{counts, human_duration, plural, Event, Reporter, Summary, TestResult, TestStatus};
+use super::{
+    comparison_counts, counts, human_duration, plural, Event, Reporter, Summary, TestResult,
+    TestStatus,
+};
 use anstyle::{AnsiColor, Style};
 use std::io::{self, Write};
 
@@ -44,6 +47,10 @@ impl<W: Write> Pretty<W> {
             TestStatus::Blessed => (paint(c, YELLOW, "blessed"), format!(" ({took})")),
             TestStatus::Ignored => (paint(c, YELLOW, "ignored"), reason(&r.message)),
             TestStatus::Skipped => (paint(c, YELLOW, "skipped"), reason(&r.message)),
+            TestStatus::KnownDifference => (
+                paint(c, YELLOW, "known difference"),
+                reason(r.message.lines().next().unwrap_or("")),
+            ),
         };
         writeln!(self.out, "test {} ... {label}{detail}", r.name)?;
         if r.status == TestStatus::Blessed {
@@ -101,7 +108,11 @@ impl<W: Write> Pretty<W> {
             "\ntest result: {result}. {} in {}",
             counts(s),
             human_duration(s.duration)
-        )
+        )?;
+        if let Some(line) = comparison_counts(s) {
+            writeln!(self.out, "comparison: {line}")?;
+        }
+        Ok(())
     }
 }
 

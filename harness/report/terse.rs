@@ -5,7 +5,9 @@
 //! [`Pretty`]: super::Pretty
 
 use super::pretty::{paint, GREEN, RED, YELLOW};
-use super::{counts, human_duration, plural, Event, Reporter, TestResult, TestStatus};
+use super::{
+    comparison_counts, counts, human_duration, plural, Event, Reporter, TestResult, TestStatus,
+};
 use std::io::{self, Write};
 
 /// Dots.
@@ -42,6 +44,7 @@ impl<W: Write> Reporter for Terse<W> {
                     TestStatus::Ignored => paint(c, YELLOW, "i"),
                     TestStatus::Skipped => paint(c, YELLOW, "s"),
                     TestStatus::Blessed => paint(c, YELLOW, "b"),
+                    TestStatus::KnownDifference => paint(c, YELLOW, "k"),
                 };
                 write!(self.out, "{mark}")?;
                 self.column += 1;
@@ -82,6 +85,9 @@ impl<W: Write> Reporter for Terse<W> {
                     counts(s),
                     human_duration(s.duration)
                 )?;
+                if let Some(line) = comparison_counts(s) {
+                    writeln!(self.out, "comparison: {line}")?;
+                }
             }
         }
         self.out.flush()
