@@ -178,9 +178,9 @@ mod tests {
         std::fs::write(dir.path().join("t.mltest"), spec).unwrap();
         let set = SpecSet::find(&[dir.path().to_path_buf()], None).unwrap();
         let test = set.tests(true).into_iter().next().unwrap();
-        let message = |trace| {
-            let failed = run_trial(&test, false, trace).unwrap_err();
-            failed.message().unwrap_or("").to_string()
+        let message = |trace| match run_trial(&test, false, trace) {
+            Err(failed) => failed.message().unwrap_or("").to_string(),
+            Ok(_) => panic!("the trial should fail"),
         };
         let traced = message(true);
         assert!(traced.contains("trace:"), "{traced}");
