@@ -92,11 +92,17 @@ impl<'a> Meter<'a> {
     pub fn charge(&mut self, cost: usize) -> VmResult<()> {
         self.fuel -= cost.min(CHECK_INTERVAL as usize * 1024) as i64;
         if self.fuel <= 0 {
-            self.fuel = CHECK_INTERVAL;
-            check(self.interrupt, self.deadline)?;
-            return check_memory(self.memory_limit, 0);
+            return self.out_of_fuel();
         }
         Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn out_of_fuel(&mut self) -> VmResult<()> {
+        self.fuel = CHECK_INTERVAL;
+        check(self.interrupt, self.deadline)?;
+        check_memory(self.memory_limit, 0)
     }
     /// Fails with MemoryError if allocating `bytes` more would spend the
     /// budget: asked before a large allocation.

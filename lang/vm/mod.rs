@@ -286,11 +286,18 @@ impl Vm {
     pub fn charge(&mut self, cost: usize) -> VmResult<()> {
         self.fuel -= cost.min(CHECK_INTERVAL as usize * 1024) as i64;
         if self.fuel <= 0 {
-            self.fuel = CHECK_INTERVAL;
-            self.check_interrupt()?;
-            return limits::check_memory(self.memory_limit, 0);
+            return self.out_of_fuel();
         }
         Ok(())
+    }
+
+    /// The checks behind [`Vm::charge`], kept out of the dispatch loop.
+    #[cold]
+    #[inline(never)]
+    fn out_of_fuel(&mut self) -> VmResult<()> {
+        self.fuel = CHECK_INTERVAL;
+        self.check_interrupt()?;
+        limits::check_memory(self.memory_limit, 0)
     }
 
     /// A meter for work done without `&mut Vm` (see [`Meter`]).

@@ -22,18 +22,20 @@ fn usage(command: &str) {
         .find(|(c, _, _)| *c == command)
         .map(|(_, a, w)| (*a, *w))
         .unwrap_or(("", ""));
-    println!("usage: {command} {args}  ({what})");
+    crate::outln!("usage: {command} {args}  ({what})");
 }
 
 fn help() {
-    println!(
+    crate::outln!(
         "Type ML code; input continues while it is incomplete, and a missing final `;` is added."
     );
-    println!("Ctrl-C stops running code (the session is kept) or clears the line; Ctrl-D leaves.");
-    println!("Tab completes names, members and commands. Commands:");
+    crate::outln!(
+        "Ctrl-C stops running code (the session is kept) or clears the line; Ctrl-D leaves."
+    );
+    crate::outln!("Tab completes names, members and commands. Commands:");
     for (c, a, w) in COMMANDS {
         let head = format!("{c} {a}");
-        println!("  {head:<30} {w}");
+        crate::outln!("  {head:<30} {w}");
     }
 }
 
@@ -62,16 +64,16 @@ impl Repl {
             ".help" => help(),
             ".vars" => self.vars(),
             ".inspect" => match self.session.inspect(rest) {
-                Some(text) => println!("{text}"),
-                None => println!("no variable '{rest}' (.vars lists them)"),
+                Some(text) => crate::outln!("{text}"),
+                None => crate::outln!("no variable '{rest}' (.vars lists them)"),
             },
             ".history" => {
                 let lines = self.records.summaries();
                 if lines.is_empty() {
-                    println!("no executions yet");
+                    crate::outln!("no executions yet");
                 }
                 for l in lines {
-                    println!("{l}");
+                    crate::outln!("{l}");
                 }
             }
             ".trace" => {
@@ -87,37 +89,37 @@ impl Repl {
                     }
                 };
                 match self.records.with(id, Record::render) {
-                    Some(text) => print!("{text}"),
-                    None if id.is_none() => println!("no executions yet"),
-                    None => println!("no execution #{rest} (.history lists them)"),
+                    Some(text) => crate::out!("{text}"),
+                    None if id.is_none() => crate::outln!("no executions yet"),
+                    None => crate::outln!("no execution #{rest} (.history lists them)"),
                 }
             }
             ".caps" => {
                 let caps = self.session.grants();
                 if caps.is_empty() {
-                    println!("no capabilities granted");
+                    crate::outln!("no capabilities granted");
                 }
                 for c in caps {
-                    println!("  {c}");
+                    crate::outln!("  {c}");
                 }
             }
             ".grant" => match self.session.grant(rest) {
-                Ok(()) => println!("granted {rest}"),
-                Err(e) => println!("{e}"),
+                Ok(()) => crate::outln!("granted {rest}"),
+                Err(e) => crate::outln!("{e}"),
             },
             ".revoke" => {
                 if self.session.revoke(rest) {
-                    println!("revoked {rest}");
+                    crate::outln!("revoked {rest}");
                 } else {
-                    println!("{rest} was not granted (.caps lists the grants)");
+                    crate::outln!("{rest} was not granted (.caps lists the grants)");
                 }
             }
             ".callback" => match self.session.callback(rest) {
                 Ok(cb) => {
-                    println!("callback {rest} registered: .call {rest} [JSON args]");
+                    crate::outln!("callback {rest} registered: .call {rest} [JSON args]");
                     self.callbacks.insert(rest.to_string(), cb);
                 }
-                Err(e) => println!("{e}"),
+                Err(e) => crate::outln!("{e}"),
             },
             ".callbacks" => self.list_callbacks(),
             ".call" => self.call(rest),
@@ -129,12 +131,12 @@ impl Repl {
                     .records
                     .with(Some(id), |r| (r.outcome.is_none(), r.interrupt.clone()))
                 {
-                    None => println!("no execution #{id} (.history lists them)"),
+                    None => crate::outln!("no execution #{id} (.history lists them)"),
                     Some((true, i)) => {
                         i.cancel();
-                        println!("cancelling #{id}");
+                        crate::outln!("cancelling #{id}");
                     }
-                    Some((false, _)) => println!("#{id} has already finished"),
+                    Some((false, _)) => crate::outln!("#{id} has already finished"),
                 },
             },
             ".benchmark" => self.benchmark(rest),
@@ -148,17 +150,17 @@ impl Repl {
             ".modules" => {
                 let mods = self.session.modules();
                 if mods.is_empty() {
-                    println!("no modules loaded");
+                    crate::outln!("no modules loaded");
                 }
                 for m in mods {
                     match m.file {
-                        Some(f) => println!("  {:<16} {:<10} {f}", m.name, m.kind),
-                        None => println!("  {:<16} {}", m.name, m.kind),
+                        Some(f) => crate::outln!("  {:<16} {:<10} {f}", m.name, m.kind),
+                        None => crate::outln!("  {:<16} {}", m.name, m.kind),
                     }
                 }
             }
             ".reload" => self.reload(rest),
-            _ => println!("unknown command {word}; .help lists the commands"),
+            _ => crate::outln!("unknown command {word}; .help lists the commands"),
         }
         true
     }
@@ -166,27 +168,27 @@ impl Repl {
     fn vars(&self) {
         let names = self.session.names();
         if names.is_empty() {
-            println!("no variables");
+            crate::outln!("no variables");
         }
         for name in names {
             if let Some(v) = self.session.get(&name) {
-                println!("{name} = {}", v.to_json());
+                crate::outln!("{name} = {}", v.to_json());
             }
         }
     }
 
     fn list_callbacks(&self) {
         if self.callbacks.is_empty() {
-            println!("no callbacks registered (.callback NAME registers one)");
+            crate::outln!("no callbacks registered (.callback NAME registers one)");
         }
         for name in self.callbacks.keys() {
             match self.session.inspect(name) {
                 Some(text) => {
                     let first = text.lines().next().unwrap_or("");
                     let what = first.split_once(": ").map_or(first, |(_, w)| w);
-                    println!("  {name:<16} {what}");
+                    crate::outln!("  {name:<16} {what}");
                 }
-                None => println!("  {name:<16} (no longer defined)"),
+                None => crate::outln!("  {name:<16} (no longer defined)"),
             }
         }
     }
@@ -200,7 +202,7 @@ impl Repl {
             Ok(Data::Array(a)) => a,
             Ok(other) => vec![other],
             Err(e) => {
-                println!("arguments must be JSON (an array for several): {e}");
+                crate::outln!("arguments must be JSON (an array for several): {e}");
                 return;
             }
         };
@@ -229,7 +231,7 @@ impl Repl {
                 match parse_duration(d) {
                     Ok(t) => (t, code.trim()),
                     Err(e) => {
-                        println!("{e}");
+                        crate::outln!("{e}");
                         usage(".async");
                         return;
                     }
@@ -246,7 +248,7 @@ impl Repl {
             super::input::Input::Incomplete => code.to_string(),
         };
         let id = self.start_async(&code, timeout);
-        println!("#{id} started in the background (.await {id}, .cancel {id})");
+        crate::outln!("#{id} started in the background (.await {id}, .cancel {id})");
     }
 
     fn await_command(&self, rest: &str) {
@@ -254,7 +256,7 @@ impl Repl {
             match self.records.latest_async() {
                 Some(id) => id,
                 None => {
-                    println!("no background executions (.async CODE starts one)");
+                    crate::outln!("no background executions (.async CODE starts one)");
                     return;
                 }
             }
@@ -268,17 +270,17 @@ impl Repl {
             }
         };
         let Some(interrupt) = self.records.with(Some(id), |r| r.interrupt.clone()) else {
-            println!("no execution #{id} (.history lists them)");
+            crate::outln!("no execution #{id} (.history lists them)");
             return;
         };
         self.ctrl_c.arm(&self.records, interrupt, Vec::new());
         let o = self.records.wait(id);
         self.ctrl_c.disarm();
         if let Some(o) = o {
-            print!("{}", o.stdout);
+            crate::out!("{}", o.stdout);
             eprint!("{}", o.stderr);
             show(&o);
-            println!("(#{id}: {})", super::brief(&o));
+            crate::outln!("(#{id}: {})", super::brief(&o));
         }
     }
 
@@ -290,7 +292,7 @@ impl Repl {
                 match num.parse::<usize>() {
                     Ok(n) if (1..=MAX_BENCHMARK_RUNS).contains(&n) => (n, code.trim()),
                     _ => {
-                        println!("-n needs a positive number of iterations, at most {MAX_BENCHMARK_RUNS}");
+                        crate::outln!("-n needs a positive number of iterations, at most {MAX_BENCHMARK_RUNS}");
                         usage(".benchmark");
                         return;
                     }
@@ -336,7 +338,7 @@ impl Repl {
             show(o);
         }
         let s = latency_stats(&samples, failures);
-        println!(
+        crate::outln!(
             "{} runs: {} ok, {} failed; mean {:.1} µs, median {:.1} µs, p95 {:.1} µs, p99 {:.1} µs, min {:.1} µs, max {:.1} µs",
             s.iterations, s.successes, s.failures, s.mean_us, s.median_us, s.p95_us, s.p99_us, s.min_us, s.max_us
         );
@@ -344,11 +346,11 @@ impl Repl {
 
     fn reload(&self, name: &str) {
         let Some(m) = self.session.modules().into_iter().find(|m| m.name == name) else {
-            println!("module '{name}' is not loaded (.modules lists the loaded ones)");
+            crate::outln!("module '{name}' is not loaded (.modules lists the loaded ones)");
             return;
         };
         if m.kind == "standard" {
-            println!("'{name}' is a standard module: built in, nothing to reload");
+            crate::outln!("'{name}' is a standard module: built in, nothing to reload");
             return;
         }
         self.session.forget_module(name);
@@ -362,7 +364,7 @@ impl Repl {
                 .and_then(|m| m.file)
                 .map(|f| format!(" from {f}"))
                 .unwrap_or_default();
-            println!("reloaded {name}{from}");
+            crate::outln!("reloaded {name}{from}");
         }
     }
 }

@@ -161,7 +161,7 @@ impl Repl {
         let busy = self.records.running_async();
         if !busy.is_empty() {
             let ids: Vec<String> = busy.iter().map(|(id, _)| format!("#{id}")).collect();
-            println!(
+            crate::outln!(
                 "(waiting for {} to finish; Ctrl-C cancels it)",
                 ids.join(", ")
             );
@@ -237,15 +237,15 @@ fn show(o: &ExecOutcome) {
     match &o.status {
         Status::Ok { value } => {
             if *value != Data::Null {
-                println!("=> {}", value.to_json());
+                crate::outln!("=> {}", value.to_json());
             }
         }
-        Status::Error { error } | Status::Violation { error } => print!("{}", error.rendered),
-        Status::Timeout => println!("timed out"),
-        Status::Cancelled => println!("cancelled (the session and its variables are kept)"),
+        Status::Error { error } | Status::Violation { error } => crate::out!("{}", error.rendered),
+        Status::Timeout => crate::outln!("timed out"),
+        Status::Cancelled => crate::outln!("cancelled (the session and its variables are kept)"),
     }
     for v in &o.violations {
-        println!("violation: {} on {}", v.capability, v.resource);
+        crate::outln!("violation: {} on {}", v.capability, v.resource);
     }
     let _ = std::io::stdout().flush();
 }
@@ -296,7 +296,7 @@ fn interactive(repl: &mut Repl) -> ExitCode {
         let p: Box<dyn ExternalPrinter + Send> = Box::new(p);
         repl.printer = Some(Arc::new(Mutex::new(p)));
     }
-    println!("mlpy-test REPL. .help for commands, Ctrl-D or .quit to leave.");
+    crate::outln!("mlpy-test REPL. .help for commands, Ctrl-D or .quit to leave.");
     loop {
         repl.ctrl_c.forget();
         match editor.readline("ml> ") {
@@ -315,7 +315,7 @@ fn interactive(repl: &mut Repl) -> ExitCode {
                 let stopped = repl.cancel_background();
                 if !stopped.is_empty() {
                     let ids: Vec<String> = stopped.iter().map(|id| format!("#{id}")).collect();
-                    println!("cancelling {}", ids.join(", "));
+                    crate::outln!("cancelling {}", ids.join(", "));
                 }
             }
             Err(ReadlineError::Eof) => break,

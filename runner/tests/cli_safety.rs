@@ -59,7 +59,7 @@ fn oversized_exec_requests_are_refused() {
     assert!(err.contains("larger than"), "{err}");
 }
 
-/// `mlpy-test run x.ml --json | head -c 10`, `exec` and `validate` into a
+/// `mlpy-test run x.ml --json | head -c 10`, `exec`, `validate` and `repl` into a
 /// pipe whose reader has gone: a quiet stop, no panic, no status 101.
 #[test]
 fn a_closed_pipe_stops_output_quietly() {
@@ -79,6 +79,7 @@ fn a_closed_pipe_stops_output_quietly() {
             Some(r#"{"code": "s = \"x\" * 1000000; result = s;"}"#),
         ),
         (vec!["validate"], None),
+        (vec!["repl"], Some("1 + 1\nprint(\"x\" * 100000)\n.help\n")),
     ];
     for (args, input) in runs {
         let mut child = mlpy()
