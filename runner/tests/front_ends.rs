@@ -7,6 +7,8 @@
 //!
 //! Needs `cargo nextest` (CI installs it when missing).
 
+mod nested;
+
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -112,19 +114,7 @@ fn mlpy_test(args: &[&str]) -> Output {
 
 /// `cargo nextest ARGS --test specs` over `specs`.
 fn nextest_command(specs: &Path, args: &[&str]) -> Command {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut cmd = Command::new(cargo);
-    // What `cargo test` set for this test must not reach the build (it
-    // would rebuild crates whose build scripts watch such variables).
-    for (key, _) in std::env::vars_os() {
-        let key = key.to_string_lossy();
-        if (key.starts_with("CARGO_") && key != "CARGO_HOME" && key != "CARGO_TARGET_DIR")
-            || key == "OUT_DIR"
-            || key.starts_with("RUSTC")
-        {
-            cmd.env_remove(&*key);
-        }
-    }
+    let mut cmd = nested::cargo();
     cmd.arg("nextest")
         .args(args)
         .args(["--test", "specs"])

@@ -6,24 +6,16 @@
 //! `Cargo.toml`. Together the shards run every case exactly once, and the
 //! cases read their specs and fixtures from the archive.
 
+mod nested;
+
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// `cargo` without what `cargo test` set for this test (it would make
-/// cargo rebuild crates whose build scripts watch such variables).
+/// `cargo` for nextest runs that find their specs on their own.
 fn cargo() -> Command {
-    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    for (key, _) in std::env::vars_os() {
-        let key = key.to_string_lossy();
-        if (key.starts_with("CARGO_") && key != "CARGO_HOME" && key != "CARGO_TARGET_DIR")
-            || key == "OUT_DIR"
-            || key.starts_with("RUSTC")
-        {
-            cmd.env_remove(&*key);
-        }
-    }
+    let mut cmd = nested::cargo();
     cmd.env_remove("MLTEST_SPECS_DIR")
         .env_remove("NEXTEST_PROFILE")
         .env("NEXTEST_EXPERIMENTAL_LIBTEST_JSON", "1");
