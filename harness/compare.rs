@@ -292,18 +292,25 @@ pub fn render(left_name: &str, right_name: &str, diffs: &[Difference]) -> String
     let mut out = String::new();
     for d in diffs {
         let _ = writeln!(out, "{} differs:", d.field);
-        out.push_str(&side_by_side(left_name, right_name, &d.left, &d.right));
+        let raw = d.field == "stdout";
+        out.push_str(&side_by_side(left_name, right_name, &d.left, &d.right, raw));
     }
     out
 }
 
 const COLUMN: usize = 48;
 
-fn clip(s: &str) -> String {
-    let shown: String = s
-        .chars()
-        .map(|c| if c.is_control() && c != '\t' { '·' } else { c })
-        .collect();
+/// One line for a column: control characters (tabs too, which would break
+/// the columns) written as escapes, and for program output (`raw`)
+/// backslashes doubled so that an escape cannot pass for one; long lines
+/// cut.
+fn clip(s: &str, raw: bool) -> String {
+    let doubled = if raw {
+        s.replace('\\', "\\\\")
+    } else {
+        s.to_string()
+    };
+    let shown = crate::expect::escape_controls(&doubled).replace('\t', "\\t");
     if shown.chars().count() > COLUMN {
         let mut t: String = shown.chars().take(COLUMN - 1).collect();
         t.push('…');
@@ -313,7 +320,7 @@ fn clip(s: &str) -> String {
     }
 }
 
-fn side_by_side(left_name: &str, right_name: &str, left: &str, right: &str) -> String {
+fn side_by_side(left_name: &str, right_name: &str, left: &str, right: &str, raw: bool) -> String {
     let mut rows: Vec<(String, char, String)> = Vec::new();
     let diff = similar::TextDiff::from_lines(left, right);
     for op in diff.ops() {
@@ -352,15 +359,15 @@ fn side_by_side(left_name: &str, right_name: &str, left: &str, right: &str) -> S
     }
     let width = rows
         .iter()
-        .map(|(l, _, _)| clip(l).chars().count())
+        .map(|(l, _, _)| clip(l, raw).chars().count())
         .chain([left_name.chars().count()])
         .max()
         .unwrap_or(0);
     let mut out = String::new();
     let _ = writeln!(out, "    {left_name:width$}   {right_name}");
     for (l, mark, r) in rows {
-        let l = clip(&l);
-        let line = format!("    {l:width$} {mark} {}", clip(&r));
+        let l = clip(&l, raw);
+        let line = format!("    {l:width$} {mark} {}", clip(&r, raw));
         let _ = writeln!(out, "{}", line.trim_end());
     }
     out
