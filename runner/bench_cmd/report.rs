@@ -25,11 +25,12 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Share of samples per bin over `[lo, hi)`; values beyond go in the last.
+/// Share of all samples per bin over `[lo, hi]`; slower ones are not
+/// drawn (the chart's note counts them).
 fn histogram(samples: &[f64], lo: f64, hi: f64) -> Vec<f64> {
     let mut bins = vec![0.0; BINS];
     let width = (hi - lo) / BINS as f64;
-    for &s in samples {
+    for &s in samples.iter().filter(|&&s| s <= hi) {
         let i = (((s - lo) / width).floor().max(0.0) as usize).min(BINS - 1);
         bins[i] += 1.0;
     }
@@ -46,7 +47,50 @@ fn quantile(samples: &[f64], q: f64) -> f64 {
     v[((q * (v.len() - 1) as f64).round() as usize).min(v.len() - 1)]
 }
 
-/// The distribution chart of one case as SVG.
+/// The x range drawn: from the fastest sample to Tukey's far-out fence
+/// (q3 + 3 IQR), kept between the p95 and the p99, so a few preempted
+/// iterations do not squeeze the body of the distribution into one bin.
+fn range(all: &[f64]) -> (f64, f64) {
+    let (min, max) = (quantile(all, 0.0), quantile(all, 1.0));
+    let (q1, q3) = (quantile(all, 0.25), quantile(all, 0.75));
+    let fence = q3 + 3.0 * (q3 - q1);
+    let hi = fence
+        .max(quantile(all, 0.95))
+        .min(quantile(all, 0.99))
+        .min(max);
+    let pad = ((hi - min) * 0.02).max(1e-3);
+    ((min - pad).max(0.0), hi + pad)
+}
+
+/// Tick labels with as many decimals as the range needs.
+fn tick(v: f64, span: f64) -> String {
+    match span {
+        s if s >= 50.0 => format!("{v:.0}"),
+        s if s >= 5.0 => format!("{v:.1}"),
+        _ => format!("{v:.2}"),
+    }
+}
+
+/// "3 slower iterations (1.5%, up to 5090.0 µs)" beyond `hi`, if any.
+fn beyond(samples: &[f64], hi: f64) -> Option<String> {
+    let slow: Vec<f64> = samples.iter().copied().filter(|&s| s > hi).collect();
+    let max = slow.iter().copied().fold(f64::MIN, f64::max);
+    let share = slow.len() as f64 * 100.0 / samples.len().max(1) as f64;
+    match slow.len() {
+        0 => None,
+        1 => Some(format!("1 slower iteration ({share:.1}%, {max:.1} µs)")),
+        n => Some(format!(
+            "{n} slower iterations ({share:.1}%, up to {max:.1} µs)"
+        )),
+    }
+}
+
+const NEW: RGBColor = RGBColor(31, 119, 180);
+const OLD: RGBColor = RGBColor(170, 170, 170);
+const FONT: &str = "sans-serif";
+
+/// The distribution chart of one case as SVG, and a note on what lies
+/// beyond it.
 fn chart(row: &Row<'_>, baseline: &str) -> Result<String, String> {
     let mut all: Vec<f64> = row.new.samples_us.clone();
     if let Some(old) = row.old {
@@ -55,9 +99,7 @@ fn chart(row: &Row<'_>, baseline: &str) -> Result<String, String> {
     if all.is_empty() {
         return Ok("<p>no successful iterations</p>".into());
     }
-    // The slowest 1% would squeeze the rest into a few bins: clip there.
-    let lo = quantile(&all, 0.0) * 0.98;
-    let hi = (quantile(&all, 0.99) * 1.02).max(lo + 1e-3);
+    let (lo, hi) = range(&all);
     let new_bins = histogram(&row.new.samples_us, lo, hi);
     let old_bins = row.old.map(|o| histogram(&o.samples_us, lo, hi));
     let top = new_bins
@@ -65,80 +107,103 @@ fn chart(row: &Row<'_>, baseline: &str) -> Result<String, String> {
         .chain(old_bins.iter().flatten())
         .copied()
         .fold(0.0, f64::max)
-        * 1.15;
+        * 1.3;
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (720, 260)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (960, 340)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let mut c = ChartBuilder::on(&root)
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(52)
+            .margin(16)
+            .x_label_area_size(52)
+            .y_label_area_size(72)
             .build_cartesian_2d(lo..hi, 0.0..top.max(0.01))
             .map_err(|e| e.to_string())?;
+        let span = hi - lo;
         c.configure_mesh()
-            .x_desc("execution time (µs)")
+            .x_desc("execution time of one iteration (µs)")
             .y_desc("share of iterations")
+            .x_labels(8)
+            .y_labels(6)
+            .x_label_formatter(&|v| tick(*v, span))
             .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
+            .label_style((FONT, 15))
+            .axis_desc_style((FONT, 16))
+            .bold_line_style(RGBColor(225, 225, 225))
             .light_line_style(WHITE)
             .draw()
             .map_err(|e| e.to_string())?;
+        // Compared, each bin shows the baseline's bar and this run's side
+        // by side (left and right half).
         let width = (hi - lo) / BINS as f64;
-        let bars = |bins: &[f64], colour: RGBAColor| {
+        let halves = old_bins.is_some();
+        let bars = |bins: &[f64], colour: RGBColor, right: bool| {
             bins.iter()
                 .enumerate()
+                .filter(|(_, &h)| h > 0.0)
                 .map(|(i, &h)| {
-                    let x = lo + i as f64 * width;
-                    Rectangle::new([(x, 0.0), (x + width, h)], colour.filled())
+                    let mut x = lo + i as f64 * width;
+                    let mut w = width;
+                    if halves {
+                        w = width / 2.0;
+                        if right {
+                            x += w;
+                        }
+                    }
+                    Rectangle::new([(x, 0.0), (x + w, h)], colour.filled())
                 })
                 .collect::<Vec<_>>()
         };
+        let key = |colour: RGBColor| {
+            move |(x, y): (i32, i32)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], colour.filled())
+        };
         if let (Some(bins), Some(old)) = (&old_bins, row.old) {
-            c.draw_series(bars(bins, RGBColor(150, 150, 150).mix(0.55)))
+            c.draw_series(bars(bins, OLD, false))
                 .map_err(|e| e.to_string())?
                 .label(format!(
                     "baseline {baseline}: median {:.1} µs",
                     old.median_us.point
                 ))
-                .legend(|(x, y)| {
-                    Rectangle::new(
-                        [(x, y - 5), (x + 12, y + 5)],
-                        RGBColor(150, 150, 150).filled(),
-                    )
-                });
+                .legend(key(OLD));
         }
-        c.draw_series(bars(&new_bins, RGBColor(31, 119, 180).mix(0.6)))
+        c.draw_series(bars(&new_bins, NEW, true))
             .map_err(|e| e.to_string())?
             .label(format!(
                 "this run: median {:.1} µs [{:.1}, {:.1}]",
                 row.new.median_us.point, row.new.median_us.lo, row.new.median_us.hi
             ))
-            .legend(|(x, y)| {
-                Rectangle::new(
-                    [(x, y - 5), (x + 12, y + 5)],
-                    RGBColor(31, 119, 180).filled(),
-                )
-            });
-        let m = row.new.median_us.point;
-        c.draw_series(std::iter::once(PathElement::new(
-            vec![(m, 0.0), (m, top)],
-            RGBColor(31, 119, 180).stroke_width(2),
-        )))
-        .map_err(|e| e.to_string())?;
-        if let Some(old) = row.old {
-            let m = old.median_us.point;
+            .legend(key(NEW));
+        let medians = std::iter::once((row.new.median_us.point, NEW))
+            .chain(row.old.map(|o| (o.median_us.point, RGBColor(70, 70, 70))));
+        for (m, colour) in medians.filter(|(m, _)| *m <= hi) {
             c.draw_series(std::iter::once(PathElement::new(
                 vec![(m, 0.0), (m, top)],
-                RGBColor(90, 90, 90).stroke_width(2),
+                colour.stroke_width(2),
             )))
             .map_err(|e| e.to_string())?;
         }
         c.configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
+            .position(SeriesLabelPosition::UpperRight)
+            .label_font((FONT, 15))
+            .background_style(WHITE.mix(0.9))
+            .border_style(RGBColor(180, 180, 180))
             .draw()
             .map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
+    }
+    let mut notes: Vec<String> = Vec::new();
+    if let Some(n) = beyond(&row.new.samples_us, hi) {
+        notes.push(format!("this run: {n}"));
+    }
+    if let Some(n) = row.old.and_then(|o| beyond(&o.samples_us, hi)) {
+        notes.push(format!("baseline: {n}"));
+    }
+    if !notes.is_empty() {
+        let _ = write!(
+            svg,
+            "\n<p class=\"note\">Beyond the chart's right edge ({:.1} µs): {}.</p>",
+            hi,
+            notes.join("; ")
+        );
     }
     Ok(svg)
 }
@@ -154,7 +219,7 @@ fn change_cell(c: &Option<Comparison>) -> String {
                 Change::NoChange => ("", "no change"),
             };
             format!(
-                "<td class=\"{class}\">{:+.1}% [{:+.1}%, {:+.1}%] {word}</td>",
+                "<td class=\"{class}\">{:+.1}% {word}<br><span class=\"ci\">[{:+.1}%, {:+.1}%]</span></td>",
                 pct(c.ratio.point),
                 pct(c.ratio.lo),
                 pct(c.ratio.hi)
@@ -174,20 +239,28 @@ pub fn write(
     let _ = write!(
         html,
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>mlpy-test bench</title>\n<style>\
-body{{font-family:sans-serif;margin:2em;color:#222}}table{{border-collapse:collapse}}\
-td,th{{padding:.3em .7em;border-bottom:1px solid #ddd;text-align:right}}td:first-child,th:first-child{{text-align:left}}\
-.bad{{color:#b00;font-weight:bold}}.good{{color:#070}}section{{margin-top:2em}}</style></head><body>\n\
+body{{font-family:sans-serif;font-size:16px;margin:2em auto;max-width:1150px;padding:0 1em;color:#222}}\
+.wide{{overflow-x:auto}}\
+table{{border-collapse:collapse;font-variant-numeric:tabular-nums}}\
+td,th{{padding:.35em .6em;border-bottom:1px solid #ddd;text-align:right;white-space:nowrap}}\
+td:first-child,th:first-child{{text-align:left;white-space:normal}}th{{background:#f4f4f4}}\
+.bad{{color:#b00;font-weight:bold}}.good{{color:#070}}section{{margin-top:2.5em}}\
+svg{{max-width:100%;height:auto;display:block}}.ci{{color:#666;font-size:13px}}.note{{color:#555;font-size:14px}}</style></head><body>\n\
 <h1>mlpy-test bench</h1>\n<p>Medians with 95% bootstrap intervals; a change is a regression only when its whole interval lies beyond {threshold}%{}.</p>\n",
         baseline
             .map(|b| format!(", against baseline <b>{}</b>", escape(b)))
             .unwrap_or_default()
     );
-    html.push_str("<table><tr><th>case</th><th>median µs [95% CI]</th><th>mean</th><th>p95</th><th>p99</th><th>min</th><th>max</th><th>exec/s</th><th>failed</th><th>change</th></tr>\n");
+    html.push_str("<div class=\"wide\"><table><tr><th>case</th><th>median µs<br><span class=\"ci\">95% interval</span></th><th>mean</th><th>p95</th><th>p99</th><th>min</th><th>max</th><th>exec/s</th><th>failed</th>");
+    if baseline.is_some() {
+        html.push_str("<th>change<br><span class=\"ci\">95% interval</span></th>");
+    }
+    html.push_str("</tr>\n");
     for r in rows {
         let l = &r.new.latency;
         let _ = writeln!(
             html,
-            "<tr><td><a href=\"#case-{i}\">{}</a></td><td>{:.1} [{:.1}, {:.1}]</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{}</td><td>{}</td>{}</tr>",
+            "<tr><td><a href=\"#case-{i}\">{}</a></td><td>{:.1}<br><span class=\"ci\">[{:.1}, {:.1}]</span></td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{}</td><td>{}</td>{}</tr>",
             escape(r.name),
             r.new.median_us.point,
             r.new.median_us.lo,
@@ -202,11 +275,15 @@ td,th{{padding:.3em .7em;border-bottom:1px solid #ddd;text-align:right}}td:first
                 .as_ref()
                 .map_or("-".into(), |t| format!("{:.0}", t.per_second)),
             r.new.failures(),
-            change_cell(&r.comparison),
+            if baseline.is_some() {
+                change_cell(&r.comparison)
+            } else {
+                String::new()
+            },
             i = rows.iter().position(|x| x.name == r.name).unwrap_or(0),
         );
     }
-    html.push_str("</table>\n");
+    html.push_str("</table></div>\n");
     for (i, r) in rows.iter().enumerate() {
         let _ = writeln!(
             html,
@@ -227,4 +304,28 @@ td,th{{padding:.3em .7em;border-bottom:1px solid #ddd;text-align:right}}td:first
     let path = dir.join("index.html");
     std::fs::write(&path, html).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_few_slow_iterations_do_not_squeeze_the_chart() {
+        let mut samples: Vec<f64> = (0..97).map(|i| 100.0 + (i % 10) as f64).collect();
+        samples.extend([5_000.0, 6_000.0, 9_000.0]);
+        let (lo, hi) = range(&samples);
+        assert!(lo <= 100.0 && (109.0..200.0).contains(&hi), "{lo}..{hi}");
+        let bins = histogram(&samples, lo, hi);
+        let drawn: f64 = bins.iter().sum();
+        assert!(
+            (drawn - 0.97).abs() < 1e-9,
+            "shares of all samples: {drawn}"
+        );
+        assert_eq!(
+            beyond(&samples, hi).as_deref(),
+            Some("3 slower iterations (3.0%, up to 9000.0 µs)")
+        );
+        assert_eq!(beyond(&samples[..97], hi), None);
+    }
 }
