@@ -86,8 +86,9 @@ pub struct Vm {
     pub limits: Limits,
     pub interrupt: Interrupt,
     deadline: Option<Instant>,
-    /// Work units left before the next interrupt check (see [`Vm::charge`]).
-    fuel: i64,
+    /// Work units left before the next interrupt check (see [`Vm::charge`]);
+    /// never 0 between instructions.
+    fuel: u32,
     /// The thread's allocation count past which this execution's memory
     /// budget is spent (set when a top-level run or call starts).
     memory_limit: isize,
@@ -115,7 +116,7 @@ impl Vm {
             limits,
             interrupt: Interrupt::new(),
             deadline: None,
-            fuel: CHECK_INTERVAL,
+            fuel: CHECK_INTERVAL as u32,
             memory_limit: isize::MAX,
             native_depth: 0,
             last_expr: Value::Null,
@@ -198,7 +199,7 @@ impl Vm {
         if self.native_depth as usize >= self.limits.max_native_depth {
             return Err(recursion_error());
         }
-        self.charge(1 + args_cost(args))?;
+        self.charge_call(None, args)?;
         self.native_depth += 1;
         let r = stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || f(self));
         self.native_depth -= 1;
@@ -272,9 +273,14 @@ impl Vm {
         Ok(())
     }
 
+    /// One unit of fuel: the dispatch loop's backward jumps and calls.
     #[inline(always)]
     fn tick(&mut self) -> VmResult<()> {
-        self.charge(1)
+        self.fuel -= 1;
+        if self.fuel == 0 {
+            return self.out_of_fuel();
+        }
+        Ok(())
     }
 
     /// Charges `cost` units of work (one unit is about one VM loop
@@ -284,18 +290,48 @@ impl Vm {
     /// as a loop of cheap ones and one long call stops part-way.
     #[inline(always)]
     pub fn charge(&mut self, cost: usize) -> VmResult<()> {
-        self.fuel -= cost.min(CHECK_INTERVAL as usize * 1024) as i64;
-        if self.fuel <= 0 {
+        if cost >= self.fuel as usize {
             return self.out_of_fuel();
         }
+        self.fuel -= cost as u32;
         Ok(())
+    }
+
+    // The charges of the dispatch loop's slow paths, out of line so that
+    // the loop's hot instructions stay small.
+
+    /// Charges an operation on `a` and `b` (see `operands_cost`), then
+    /// runs it: one error site in the dispatch loop for both.
+    #[inline(never)]
+    fn charged<T>(
+        &mut self,
+        a: &Value,
+        b: &Value,
+        op: impl FnOnce(&mut Vm) -> VmResult<T>,
+    ) -> VmResult<T> {
+        self.charge(operands_cost(a, b))?;
+        op(self)
+    }
+
+    /// A builtin method call, charged for its receiver and arguments.
+    #[inline(never)]
+    fn call_method_charged(&mut self, recv: &Value, name: &str, args: &[Value]) -> VmResult<Value> {
+        self.charge_call(Some(recv), args)?;
+        methods::call_method(self, recv, name, args)
+    }
+
+    /// Charges a native call (or method call on `recv`) for its inputs.
+    #[inline(never)]
+    fn charge_call(&mut self, recv: Option<&Value>, args: &[Value]) -> VmResult<()> {
+        let recv = recv.map_or(0, Value::work_size);
+        self.charge(1 + recv + args.iter().map(Value::work_size).sum::<usize>())
     }
 
     /// The checks behind [`Vm::charge`], kept out of the dispatch loop.
     #[cold]
     #[inline(never)]
     fn out_of_fuel(&mut self) -> VmResult<()> {
-        self.fuel = CHECK_INTERVAL;
+        self.fuel = CHECK_INTERVAL as u32;
         self.check_interrupt()?;
         limits::check_memory(self.memory_limit, 0)
     }
@@ -367,8 +403,11 @@ impl Vm {
                 ($f:expr) => {{
                     let b = self.stack.pop().expect("operand");
                     let a = self.stack.pop().expect("operand");
-                    tri!(self.charge(operands_cost(&a, &b)));
-                    let r = tri!($f(&a, &b));
+                    let r = if let (Value::Int(_), Value::Int(_)) = (&a, &b) {
+                        tri!($f(&a, &b))
+                    } else {
+                        tri!(self.charged(&a, &b, |_| $f(&a, &b)))
+                    };
                     self.stack.push(r);
                 }};
             }
@@ -448,16 +487,21 @@ impl Vm {
                             }
                         }
                         let a = self.stack.pop().expect("operand");
-                        tri!(self.charge(operands_cost(&a, &b)));
-                        let r = tri!(value::ops::add(&a, &b, self.limits.max_len));
+                        let r = tri!(self.charged(&a, &b, |vm| value::ops::add(
+                            &a,
+                            &b,
+                            vm.limits.max_len
+                        )));
                         self.stack.push(r);
                     }
                     Op::AddStr => {
                         let b = self.stack.pop().expect("operand");
                         let a = self.stack.pop().expect("operand");
-                        tri!(self.charge(operands_cost(&a, &b)));
-                        let mut s = tri!(self.display(&a, value::Style::Str));
-                        s.push_str(&tri!(self.display(&b, value::Style::Str)));
+                        let s = tri!(self.charged(&a, &b, |vm| {
+                            let mut s = vm.display(&a, value::Style::Str)?;
+                            s.push_str(&vm.display(&b, value::Style::Str)?);
+                            Ok(s)
+                        }));
                         tri!(value::ops::check_len(s.len(), self.limits.max_len));
                         self.stack.push(Value::string(s));
                     }
@@ -471,16 +515,15 @@ impl Vm {
                             }
                         }
                         let a = self.stack.pop().expect("operand");
-                        tri!(self.charge(operands_cost(&a, &b)));
-                        let r = tri!(value::ops::sub(&a, &b));
+                        let r = tri!(self.charged(&a, &b, |_| value::ops::sub(&a, &b)));
                         self.stack.push(r);
                     }
                     Op::Mul => {
                         let b = self.stack.pop().expect("operand");
                         let a = self.stack.pop().expect("operand");
-                        tri!(self.charge(operands_cost(&a, &b)));
-                        let max = self.limits.max_len;
-                        let r = tri!(value::ops::mul(&a, &b, max, &mut self.meter()));
+                        let r = tri!(self.charged(&a, &b, |vm| {
+                            value::ops::mul(&a, &b, vm.limits.max_len, &mut vm.meter())
+                        }));
                         self.stack.push(r);
                     }
                     Op::Div => binop!(value::ops::div),
@@ -503,8 +546,10 @@ impl Vm {
                     Op::Eq | Op::Ne => {
                         let b = self.stack.pop().expect("operand");
                         let a = self.stack.pop().expect("operand");
-                        tri!(self.charge(operands_cost(&a, &b)));
-                        let eq = tri!(value::values_equal(&a, &b));
+                        let eq = match (&a, &b) {
+                            (Value::Int(x), Value::Int(y)) => x == y,
+                            _ => tri!(self.charged(&a, &b, |_| value::values_equal(&a, &b))),
+                        };
                         self.stack.push(Value::Bool(eq == (op == Op::Eq)));
                     }
                     Op::Lt | Op::Gt | Op::Le | Op::Ge => {
@@ -518,8 +563,7 @@ impl Vm {
                                 _ => x >= y,
                             }
                         } else {
-                            tri!(self.charge(operands_cost(&a, &b)));
-                            let ord = tri!(value::compare(&a, &b));
+                            let ord = tri!(self.charged(&a, &b, |_| value::compare(&a, &b)));
                             match (op, ord) {
                                 (_, None) => false,
                                 (Op::Lt, Some(o)) => o.is_lt(),
@@ -667,8 +711,9 @@ impl Vm {
                     Op::Slice(mask) => {
                         let parts = self.pop_slice_parts(mask);
                         let obj = self.stack.pop().expect("object");
-                        tri!(self.charge(obj.work_size()));
-                        let r = tri!(access::get_slice(&obj, &parts));
+                        let r =
+                            tri!(self
+                                .charged(&obj, &Value::Null, |_| access::get_slice(&obj, &parts)));
                         self.stack.push(r);
                     }
                     Op::StoreSlice(mask) => {
@@ -756,8 +801,7 @@ impl Vm {
                                 let args: SmallVec<[Value; 8]> =
                                     self.stack.drain(recv_at + 1..).collect();
                                 let recv = self.stack.pop().expect("receiver");
-                                tri!(self.charge(1 + recv.work_size() + args_cost(&args)));
-                                let r = tri!(methods::call_method(self, &recv, name, &args));
+                                let r = tri!(self.call_method_charged(&recv, name, &args));
                                 self.stack.push(r);
                             }
                         }
@@ -864,8 +908,11 @@ impl Vm {
                     }
                     Op::UnpackSeq(n) => {
                         let v = self.stack.pop().expect("sequence");
-                        tri!(self.charge(v.work_size()));
-                        let items = tri!(iter::collect(&v, self.limits.max_len, &mut self.meter()));
+                        let items = tri!(self.charged(&v, &Value::Null, |vm| iter::collect(
+                            &v,
+                            vm.limits.max_len,
+                            &mut vm.meter()
+                        )));
                         if items.len() != n as usize {
                             fail!(MlError::value_error(if items.len() > n as usize {
                                 format!("too many values to unpack (expected {n})")
@@ -1042,12 +1089,6 @@ fn operands_cost(a: &Value, b: &Value) -> usize {
         }
         _ => a.work_size() + b.work_size(),
     }
-}
-
-/// Work units of a call's arguments (see [`Value::work_size`]).
-#[inline]
-fn args_cost(args: &[Value]) -> usize {
-    args.iter().map(Value::work_size).sum()
 }
 
 fn recursion_error() -> MlError {
