@@ -19,12 +19,16 @@ holds the `mlpy` package (it is put first on sys.path). Run it with a Python tha
 """
 
 import ast
+import base64
 import contextlib
 import datetime
+import glob
+import http.client
 import io
 import json
 import math
 import os
+import re
 import select
 import shutil
 import signal
@@ -33,18 +37,22 @@ import tempfile
 import time
 import traceback
 import types
+import urllib.error
+import urllib.parse
+import urllib.request
 
 PROTOCOL = 1
 # The real one: the file tree stands in for shutil.rmtree during a run.
 RMTREE = shutil.rmtree
 
-# Not honoured: the run would need a world mlpy cannot be given.
-UNSUPPORTED = {
-    "http": "mlpy's http module reaches the real network; the adapter cannot answer it from mocks",
-    "clock": "mlpy's datetime module reads the real clock",
-}
+# Every spec feature is honoured (see Run, FileTree, MockHttp, FixedClock);
+# a feature added to the protocol later would be declared unsupported here,
+# with the reason.
+UNSUPPORTED = {}
 FEATURES = [
     "files",
+    "http",
+    "clock",
     "env",
     "seed",
     "stdin",
@@ -268,7 +276,7 @@ def resource_of(capability, arg):
     """A call's argument as the resource a capability guards: file paths
     made absolute and normalised (the working directory is `/`)."""
     if capability.split(".")[0] in ("file", "path"):
-        return os.path.normpath(os.path.join("/", arg))
+        return os.path.normpath(os.path.join("/", os.path.expanduser(arg)))
     return arg
 
 
@@ -383,9 +391,12 @@ class Adapter:
             self.transpilers[repl_mode] = self.MLTranspiler(repl_mode=repl_mode)
         return self.transpilers[repl_mode]
 
-    def tokens(self, grants):
+    def tokens(self, grants, clock=None):
+        """mlpy tokens for our grants. An expiry is measured from the run's
+        clock (the world's, if it sets one) and given to mlpy as the same
+        time from now."""
         tokens = {}
-        now = time.time()
+        now = float(clock["at"]) if clock else time.time()
         for name in PURE:
             tokens[name] = self.make_token(name)
         for g in grants:
@@ -404,18 +415,25 @@ class Adapter:
         return list(tokens.values())
 
     def warm_up(self):
-        """Loads the parser in the parent, so children start warm."""
+        """Loads the parser (and its lexer's patterns) in the parent, so
+        children start warm."""
+        program = """
+            import math;
+            function f(a, b) { if (a > b && !(a == 1) || b <= 2) { return a; } elif (a != b) { return b; } else { return null; } }
+            x = [1, 2.5, "s", 's', true, false, {k: -1, "q": 1 // 2 % 3}];
+            for (i in range(3)) { while (i < 2) { i = i + 1; break; } continue; }
+            try { throw {message: "m"}; } except (e) { print(str(e)); } finally { y = x[0:1]; }
+            z = fn(q) => q * 2;
+            r = f(1, 2) >= 1 ? z(3) : math.sqrt(4) / 1;
+        """
         for repl_mode in (False, True):
-            self.transpiler(repl_mode).transpile_to_python("x = 1;")
+            self.transpiler(repl_mode).transpile_to_python(program)
 
     # ---- one run ----
 
     def run(self, req):
         """Runs one request in a forked child and returns its outcome."""
         rid = req.get("id", 0)
-        needed = [f for f in ("http", "clock") if (req.get("world") or {}).get(f)]
-        if needed:
-            return {"id": rid, "status": "unsupported", "reason": "; ".join(UNSUPPORTED[f] for f in needed)}
         timeout = req.get("timeout_ms")
         read_fd, write_fd = os.pipe()
         pid = os.fork()
@@ -490,6 +508,10 @@ class Run:
 
         random.seed(world.get("seed") or 0)
         FileTree(self.tmp, world.get("files") or {}).install()
+        self.http = MockHttp(world.get("http") or [])
+        self.http.install()
+        if world.get("clock"):
+            FixedClock(world["clock"]).install()
 
     def module_dir(self):
         """User modules in a scratch directory (mlpy writes its transpiled
@@ -546,7 +568,7 @@ class Run:
             ns.update(globals_in)
             wrap = not globals_in
             try:
-                with adapter.manager.capability_context("mlpy_test_run", adapter.tokens(req.get("grants") or [])):
+                with adapter.manager.capability_context("mlpy_test_run", adapter.tokens(req.get("grants") or [], self.world.get("clock"))):
                     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
                         alarm(req.get("timeout_ms"))
                         try:
@@ -573,6 +595,7 @@ class Run:
         result["stdout"] = out.getvalue()
         result["stderr"] = err.getvalue()
         result["violations"] = adapter.violations
+        result["http_calls"] = self.http.calls
         return result
 
 
@@ -657,8 +680,6 @@ class FileTree:
             real = self.real(path)
             os.makedirs(os.path.dirname(real), exist_ok=True)
             if isinstance(content, dict):
-                import base64
-
                 data = base64.b64decode(content["base64"])
             else:
                 data = content.encode("utf-8")
@@ -666,11 +687,14 @@ class FileTree:
                 f.write(data)
 
     def absolute(self, path):
-        """A program's path as an absolute, normalised path of the tree."""
-        path = os.fspath(path)
+        """A program's path as an absolute, normalised path of the tree
+        (`~` is the environment's HOME, as in mlpy)."""
+        path = os.path.expanduser(os.fspath(path))
         return os.path.normpath(os.path.join("/", path))
 
     def real(self, path):
+        if isinstance(path, str) and path.startswith(self.root + os.sep):
+            return path  # already a path of the tree
         return os.path.join(self.root, self.absolute(path).lstrip("/"))
 
     def virtual(self, real):
@@ -679,7 +703,8 @@ class FileTree:
 
     def install(self):
         import builtins
-        import glob as real_glob
+
+        real_glob = glob
 
         tree = self
 
@@ -695,7 +720,6 @@ class FileTree:
             setattr(path, name, mapped(getattr(os.path, name)))
         path.abspath = self.absolute
         path.realpath = self.absolute
-        path.expanduser = lambda p: p
         fake_os = types.SimpleNamespace(**{k: getattr(os, k) for k in dir(os) if not k.startswith("__")})
         fake_os.path = path
         for name in ("listdir", "makedirs", "mkdir", "remove", "unlink", "rmdir", "stat", "lstat", "scandir", "chmod"):
@@ -714,38 +738,194 @@ class FileTree:
             setattr(fake_shutil, name, mapped(getattr(shutil, name), 2))
         fake_shutil.rmtree = mapped(RMTREE)
 
-        def glob(pattern, *args, **kwargs):
+        def tree_glob(pattern, *args, **kwargs):
             found = real_glob.glob(tree.real(pattern), *args, **kwargs)
             return [tree.virtual(f) for f in found]
 
-        fake_glob = types.SimpleNamespace(glob=glob, iglob=lambda *a, **k: iter(glob(*a, **k)), escape=real_glob.escape)
+        fake_glob = types.SimpleNamespace(glob=tree_glob, iglob=lambda *a, **k: iter(tree_glob(*a, **k)), escape=real_glob.escape)
         stand_ins = {"os": fake_os, "shutil": fake_shutil, "glob": fake_glob, "open": mapped(builtins.open)}
 
         def patch(module):
             for name, value in stand_ins.items():
                 setattr(module, name, value)
+            # log.add_file opens its file through the logging package.
+            logging = getattr(module, "logging", None)
+            if isinstance(logging, types.ModuleType):
+                proxy = types.SimpleNamespace(
+                    **{k: getattr(logging, k) for k in dir(logging) if not k.startswith("__")}
+                )
+                proxy.FileHandler = mapped(logging.FileHandler)
+                module.logging = proxy
 
-        wanted = {f"mlpy.stdlib.{m}" for m in self.MODULES}
-        for name in wanted:
-            if name in sys.modules:
-                patch(sys.modules[name])
+        for name in self.MODULES:
+            patch_bridge(name, patch)
         # Bridges that import shutil inside a function get the real module:
         # its rmtree stands in too (this process ends with the run).
         shutil.rmtree = fake_shutil.rmtree
-        # Bridges load when the program imports them (loading registers them
-        # with mlpy's modules() list), so each is patched as it loads.
-        from mlpy.stdlib.module_registry import ModuleMetadata
 
-        load = ModuleMetadata._load_python_bridge
 
-        def load_and_patch(metadata):
-            instance = load(metadata)
-            module = sys.modules.get(f"mlpy.stdlib.{metadata.file_path.stem}")
-            if module is not None and module.__name__ in wanted:
-                patch(module)
-            return instance
+def patch_bridge(stem, patch):
+    """Applies `patch` to mlpy's stdlib bridge module `stem` (for example
+    `datetime_bridge`) now if it is loaded, else when it loads: bridges load
+    when the program imports them, which registers them with mlpy's
+    modules() list, so they are not loaded ahead."""
+    name = f"mlpy.stdlib.{stem}"
+    if name in sys.modules:
+        patch(sys.modules[name])
+    BRIDGE_PATCHES.setdefault(name, []).append(patch)
+    from mlpy.stdlib.module_registry import ModuleMetadata
 
-        ModuleMetadata._load_python_bridge = load_and_patch
+    if getattr(ModuleMetadata._load_python_bridge, "patched", False):
+        return
+    load = ModuleMetadata._load_python_bridge
+
+    def load_and_patch(metadata):
+        instance = load(metadata)
+        module = sys.modules.get(f"mlpy.stdlib.{metadata.file_path.stem}")
+        for fix in BRIDGE_PATCHES.get(getattr(module, "__name__", ""), []):
+            fix(module)
+        return instance
+
+    load_and_patch.patched = True
+    ModuleMetadata._load_python_bridge = load_and_patch
+
+
+BRIDGE_PATCHES = {}
+
+
+class MockHttp:
+    """The request's http mocks in place of the network: `urlopen` (which
+    mlpy's http module calls) answers from the first mock that matches the
+    method and URL (`*` matches any run of characters), fails like an
+    unreachable host when none does, and records every request."""
+
+    def __init__(self, mocks):
+        self.mocks = mocks
+        self.calls = []
+
+    def install(self):
+        urllib.request.urlopen = self.urlopen
+
+    @staticmethod
+    def matches(pattern, url):
+        regex = ".*".join(re.escape(part) for part in pattern.split("*"))
+        return re.fullmatch(regex, url, re.S) is not None
+
+    def urlopen(self, req, timeout=None, **_):
+        method = req.get_method().upper() if hasattr(req, "get_method") else "GET"
+        url = req.full_url if hasattr(req, "full_url") else str(req)
+        return self.open(method, url, timeout, 0)
+
+    def open(self, method, url, timeout, redirects):
+        self.calls.append({"method": method, "url": url})
+        for m in self.mocks:
+            if m.get("method") and m["method"].upper() != method:
+                continue
+            if not self.matches(m["url"], url):
+                continue
+            delay = (m.get("delay_ms") or 0) / 1000.0
+            if timeout is not None and delay > timeout:
+                time.sleep(timeout)
+                raise urllib.error.URLError("timed out")
+            time.sleep(delay)
+            if m.get("error") == "timeout":
+                raise urllib.error.URLError("timed out")
+            if m.get("error"):
+                raise urllib.error.URLError("connection refused (mocked)")
+            body = m.get("body") or ""
+            data = body.encode("utf-8") if isinstance(body, str) else base64.b64decode(body["base64"])
+            status = int(m.get("status") or 200)
+            reason = http.client.responses.get(status, "")
+            headers = http.client.HTTPMessage()
+            for k, v in m.get("headers") or []:
+                headers[k] = v
+            location = headers.get("Location")
+            if status in (301, 302, 303, 307, 308) and location and redirects < 10:
+                # urllib follows redirects itself (303, and 301/302 of a
+                # POST, become GET).
+                target = urllib.parse.urljoin(url, location)
+                method = method if status in (307, 308) or method in ("GET", "HEAD") else "GET"
+                return self.open(method, target, timeout, redirects + 1)
+            if status >= 400:
+                raise urllib.error.HTTPError(url, status, reason, headers, io.BytesIO(data))
+            return MockResponse(status, reason, headers, data)
+        raise urllib.error.URLError("no mocked response matches this request")
+
+
+class MockResponse(io.BytesIO):
+    def __init__(self, status, reason, headers, data):
+        super().__init__(data)
+        self.status = status
+        self.reason = reason
+        self.headers = headers
+
+    def getcode(self):
+        return self.status
+
+
+class FixedClock:
+    """The request's clock in place of the real one for mlpy's datetime
+    and log modules: `now()` and `today()` read it (each reading advances it
+    by the step), and local time is UTC plus the clock's offset."""
+
+    def __init__(self, spec):
+        self.at = float(spec.get("at", 0))
+        self.step = float(spec.get("step_ms") or 0) / 1000.0
+        self.offset = int(spec.get("offset") or 0)
+
+    def read(self):
+        t = self.at
+        self.at += self.step
+        return t
+
+    def install(self):
+        import datetime as real
+
+        # Local time: a fixed offset (POSIX TZ counts west of UTC).
+        o = abs(self.offset)
+        sign = "-" if self.offset >= 0 else "+"
+        os.environ["TZ"] = f"MLT{sign}{o // 3600:02d}:{o % 3600 // 60:02d}"
+        time.tzset()
+        clock = self
+
+        class FixedDateTime(real.datetime):
+            @classmethod
+            def now(cls, tz=None):
+                return real.datetime.fromtimestamp(clock.read(), tz)
+
+            @classmethod
+            def utcnow(cls):
+                return real.datetime.fromtimestamp(clock.read(), real.timezone.utc).replace(tzinfo=None)
+
+            @classmethod
+            def today(cls):
+                return cls.now()
+
+        class FixedDate(real.date):
+            @classmethod
+            def today(cls):
+                return FixedDateTime.now().date()
+
+        module = types.SimpleNamespace(**{k: getattr(real, k) for k in dir(real) if not k.startswith("__")})
+        module.datetime = FixedDateTime
+        module.date = FixedDate
+
+        def datetime_bridge(m):
+            m._dt = module
+
+        def log_bridge(m):
+            m.datetime = FixedDateTime
+            # Log lines take their time from the logging package.
+            import logging
+
+            logging.time = types.SimpleNamespace(
+                **{k: getattr(time, k) for k in dir(time) if not k.startswith("__")}
+            )
+            logging.time.time_ns = lambda: int(clock.read() * 1e9)
+            logging.time.time = clock.read
+
+        patch_bridge("datetime_bridge", datetime_bridge)
+        patch_bridge("log_bridge", log_bridge)
 
 
 def main():
