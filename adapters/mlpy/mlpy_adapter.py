@@ -435,13 +435,24 @@ class Adapter:
         """Runs one request in a forked child and returns its outcome."""
         rid = req.get("id", 0)
         timeout = req.get("timeout_ms")
+        # The parent owns the run's scratch directory, so that a child killed
+        # at its deadline leaves nothing behind.
+        scratch = tempfile.mkdtemp(prefix="mlpy-test-")
+        try:
+            return self.run_in_child(req, rid, timeout, scratch)
+        finally:
+            RMTREE(scratch, ignore_errors=True)
+
+    def run_in_child(self, req, rid, timeout, scratch):
         read_fd, write_fd = os.pipe()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:
             os.close(read_fd)
+            die_with_parent(parent)
             code = 0
             try:
-                outcome = Run(req).outcome(self)
+                outcome = Run(req, scratch).outcome(self)
             except BaseException as e:  # the child must always answer
                 outcome = internal_error(rid, e)
                 code = 1
@@ -476,6 +487,22 @@ class Adapter:
             return internal_error(rid, RuntimeError(f"the run's process ended without an outcome (wait status {status})"))
 
 
+def die_with_parent(parent):
+    """A forked run must not outlive the adapter: when the harness kills the
+    adapter (a cancelled or hung run), the kernel kills the child too
+    (Linux's PR_SET_PDEATHSIG; elsewhere the child's own deadline stops it)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # it died before prctl took effect
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass
+
+
 def internal_error(rid, e):
     return {
         "id": rid,
@@ -489,16 +516,16 @@ class Run:
     the process itself (environment, arguments, stdin, working directory,
     random seed, files), since the process ends with the run."""
 
-    def __init__(self, req):
+    def __init__(self, req, scratch):
         self.req = req
         self.world = req.get("world") or {}
+        self.tmp = scratch
 
     def setup(self):
         world = self.world
         # Nothing the program does may write on the protocol's stdout.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
-        self.tmp = tempfile.mkdtemp(prefix="mlpy-test-")
         os.environ.clear()
         os.environ.update(world.get("env") or {})
         os.chdir(self.tmp)
@@ -529,13 +556,8 @@ class Run:
         return mods
 
     def outcome(self, adapter):
-        req = self.req
-        rid = req.get("id", 0)
-        try:
-            self.setup()
-            return self.execute(adapter)
-        finally:
-            RMTREE(getattr(self, "tmp", ""), ignore_errors=True)
+        self.setup()
+        return self.execute(adapter)
 
     def execute(self, adapter):
         req = self.req
