@@ -276,19 +276,21 @@ impl Session {
     }
 
     /// Prepares the VM for one execution: its interrupt and tracer.
-    /// `None` when the execution was cancelled before it started.
-    fn enter(&self, st: &mut State, options: &ExecOptions) -> Option<Interrupt> {
+    /// `None` when the execution was cancelled before it started; else
+    /// the session's interrupt to put back when the execution has its own
+    /// (the common case, without, touches no lock and no reference count).
+    fn enter(&self, st: &mut State, options: &ExecOptions) -> Option<Option<Interrupt>> {
         let saved = match &options.interrupt {
             Some(own) => {
                 if own.raised().is_some() {
                     return None;
                 }
                 *self.running.lock().unwrap_or_else(|e| e.into_inner()) = Some(own.clone());
-                std::mem::replace(&mut st.vm.interrupt, own.clone())
+                Some(std::mem::replace(&mut st.vm.interrupt, own.clone()))
             }
             None => {
                 self.interrupt.clear();
-                st.vm.interrupt.clone()
+                None
             }
         };
         if options.trace {
@@ -308,9 +310,11 @@ impl Session {
     }
 
     /// Undoes [`Session::enter`]; returns the trace, if one was recorded.
-    fn leave(&self, st: &mut State, saved: Interrupt) -> Option<Trace> {
-        st.vm.interrupt = saved;
-        *self.running.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    fn leave(&self, st: &mut State, saved: Option<Interrupt>) -> Option<Trace> {
+        if let Some(saved) = saved {
+            st.vm.interrupt = saved;
+            *self.running.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        }
         st.vm.tracer.take().map(|t| t.finish())
     }
 
