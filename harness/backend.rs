@@ -3,9 +3,10 @@
 //! JSON (so the same specs can run against another ML implementation).
 
 use crate::cache::CompileCache;
-use crate::executor::{Code, ExecRequest};
+use crate::outcome::HttpCall;
 use crate::outcome::{ExecOutcome, Status};
-use crate::protocol::{BackendInfo, CallSpec, HttpCall};
+use crate::protocol::{BackendInfo, CallSpec};
+use crate::request::{Code, ExecRequest};
 use mlpy_lang::error::ErrorInfo;
 use mlpy_lang::host::Host;
 use mlpy_lang::trace::{EventKind, Location, StackFrame, Trace, TraceEvent, Tracer};

@@ -16,6 +16,7 @@ pub mod perf;
 pub mod process;
 pub mod protocol;
 pub mod report;
+pub mod request;
 pub mod select;
 pub mod session;
 pub mod spec;
@@ -23,8 +24,9 @@ pub mod suite;
 pub mod testing;
 
 pub use backend::{Backend, Job, NativeBackend};
-pub use executor::{Code, ExecRequest, Executor, ExecutorConfig};
+pub use executor::{Executor, ExecutorConfig};
 pub use mock::{MockBackend, MockResponse, RecordedRequest};
 pub use outcome::{ExecOutcome, Status, Timings};
 pub use process::ProcessBackend;
+pub use request::{Code, ExecRequest};
 pub use session::{CallError, Callback, ExecOptions, Session, SessionOptions};

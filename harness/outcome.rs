@@ -76,6 +76,13 @@ mod micros {
     }
 }
 
+/// One http request a run made.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpCall {
+    pub method: String,
+    pub url: String,
+}
+
 /// The result of one execution.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ExecOutcome {
@@ -91,9 +98,9 @@ pub struct ExecOutcome {
     #[serde(default)]
     pub globals: indexmap::IndexMap<String, Data>,
     /// The http requests the run made, when its world was built from a
-    /// [`crate::protocol::WorldSpec`] (mocked http records them).
+    /// `protocol::WorldSpec` (mocked http records them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub http_calls: Vec<crate::protocol::HttpCall>,
+    pub http_calls: Vec<HttpCall>,
     #[serde(default)]
     pub timings: Timings,
     /// Boundary events, when the request asked for a trace.

@@ -2,7 +2,8 @@
 //! throughput and callback overhead. Failures are counted, never hidden,
 //! and nonsense inputs are rejected.
 
-use crate::executor::{ExecRequest, Executor};
+use crate::executor::Executor;
+use crate::request::ExecRequest;
 use crate::session::Session;
 use mlpy_lang::Data;
 use serde::{Deserialize, Serialize};

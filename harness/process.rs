@@ -8,11 +8,12 @@
 //! and replaced, so a runaway program never blocks the next run.
 
 use crate::backend::{Backend, Job};
-use crate::executor::{internal_error, Code};
+use crate::executor::internal_error;
 use crate::outcome::{ExecOutcome, Status};
 use crate::protocol::{
     BackendInfo, BackendMessage, Handshake, HostMessage, RunRequest, WireOutcome, PROTOCOL_VERSION,
 };
+use crate::request::Code;
 use mlpy_lang::error::{ErrorInfo, Violation};
 use mlpy_lang::Data;
 use std::io::{BufRead, BufReader, Read, Write};

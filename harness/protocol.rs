@@ -583,12 +583,7 @@ pub struct CallSpec {
     pub args: Vec<Data>,
 }
 
-/// One http request a run made.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HttpCall {
-    pub method: String,
-    pub url: String,
-}
+pub use crate::outcome::HttpCall;
 
 /// What the harness sends.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -2,10 +2,11 @@
 //! the code runs through the executor (or a session for callback cases),
 //! and the outcome is judged against the case's expectations.
 
-use crate::executor::{Code, ExecRequest, Executor};
+use crate::executor::Executor;
 use crate::expect::{check_with, Context, RecordedCall, Verdict};
 use crate::outcome::{ExecOutcome, Status};
 use crate::protocol::{CallSpec, WorldSpec};
+use crate::request::{Code, ExecRequest};
 use crate::session::{CallError, ExecOptions, Session, SessionOptions};
 use crate::spec::Case;
 use mlpy_lang::host::http::ScriptedHttp;

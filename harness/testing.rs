@@ -2,8 +2,9 @@
 //! `#[tokio::test]`. Each `assert_*` panics with expected and actual on
 //! failure; the `check_*` forms return the message instead.
 
-use crate::executor::{ExecRequest, Executor, ExecutorConfig};
+use crate::executor::{Executor, ExecutorConfig};
 use crate::outcome::Status;
+use crate::request::ExecRequest;
 use crate::session::Session;
 use mlpy_lang::capability::GrantSet;
 use mlpy_lang::Data;

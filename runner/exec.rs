@@ -8,12 +8,12 @@
 //! stdin, without `type`) answered by one outcome line.
 
 use mlpy_harness::backend::{Backend, Job, NativeBackend};
-use mlpy_harness::executor::{Code, ExecRequest};
 use mlpy_harness::outcome::{ExecOutcome, Status};
 use mlpy_harness::protocol::{
     BackendInfo, BackendMessage, Feature, Handshake, HostMessage, Implementation, RunRequest,
     WireError, WireOutcome, WireViolation, PROTOCOL_VERSION,
 };
+use mlpy_harness::request::{Code, ExecRequest};
 use mlpy_lang::capability::GrantSet;
 use mlpy_lang::vm::{run_on_vm_thread, Interrupt, Limits};
 use std::io::{BufRead, Read, Write};
