@@ -358,7 +358,9 @@ fn len(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::Int(length_of(&args[0]) as i64))
 }
 
-fn range(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+/// `range`'s arguments checked as `range` checks them: (start, step,
+/// number of items).
+pub fn range_params(args: &[Value]) -> VmResult<(i64, i64, u64)> {
     arity("range", args, 1, 3)?;
     let ints: Vec<i64> = args
         .iter()
@@ -378,21 +380,30 @@ fn range(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     if step == 0 {
         return Err(MlError::value_error("range() arg 3 must not be zero"));
     }
-    let count: i128 = if step > 0 {
-        if stop > start {
-            (stop as i128 - start as i128 - 1) / step as i128 + 1
-        } else {
-            0
-        }
-    } else if start > stop {
+    // At most 2^64 - 1 items: the difference of two i64 fits in a u64.
+    let count = if step > 0 && stop > start {
+        (stop as i128 - start as i128 - 1) / step as i128 + 1
+    } else if step < 0 && start > stop {
         (start as i128 - stop as i128 - 1) / (-(step as i128)) + 1
     } else {
         0
     };
-    check_len(vm, count.min(usize::MAX as i128) as usize)?;
+    Ok((start, step, count as u64))
+}
+
+/// Whether `def` is the `range` builtin (a `for` loop over a call to it
+/// iterates without building the array: see `Op::RangeIter`).
+pub fn is_range(def: &BuiltinDef) -> bool {
+    def.module.is_empty() && def.name == "range"
+}
+
+fn range(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    let (start, step, count) = range_params(args)?;
+    let count = usize::try_from(count).unwrap_or(usize::MAX);
+    check_len(vm, count)?;
     let meter = &mut vm.meter();
-    meter.reserve((count as usize).saturating_mul(value::ops::VALUE_BYTES))?;
-    let mut out = Vec::with_capacity(count as usize);
+    meter.reserve(count.saturating_mul(value::ops::VALUE_BYTES))?;
+    let mut out = Vec::with_capacity(count);
     let mut x = start as i128;
     for _ in 0..count {
         meter.charge(1)?;

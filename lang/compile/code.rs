@@ -77,6 +77,12 @@ pub enum Op {
     MakeClosure(u32),
     /// Replaces the top of the stack with an iterator over it.
     GetIter,
+    /// `for (x in f(args))`: when the callee below the `n` arguments is
+    /// the `range` builtin, replaces callee and arguments with a lazy
+    /// iterator over the range and jumps to the target (past the call and
+    /// `GetIter`); otherwise does nothing. The array `range` would build is
+    /// never visible to the program, so only memory and time differ.
+    RangeIter(u32, u32),
     /// Iterator in the local slot; pushes the next item or jumps when done.
     ForIter(u32, u32),
     /// Installs an exception handler at the target.

@@ -321,6 +321,7 @@ impl<'a> Compiler<'a> {
             Op::JumpIfTrueOrPop(_) => Op::JumpIfTrueOrPop(target),
             Op::PushHandler(_) => Op::PushHandler(target),
             Op::ForIter(slot, _) => Op::ForIter(slot, target),
+            Op::RangeIter(argc, _) => Op::RangeIter(argc, target),
             Op::CmpLocalIntJump(c, s, i, _) => Op::CmpLocalIntJump(c, s, i, target),
             Op::CmpGlobalIntJump(c, s, i, _) => Op::CmpGlobalIntJump(c, s, i, target),
             other => other,
@@ -474,8 +475,7 @@ impl<'a> Compiler<'a> {
                 }
             }
             StmtKind::For { var, iter, body } => {
-                self.expr(iter);
-                self.emit(Op::GetIter, iter.span);
+                self.iterable(iter);
                 let it = self.temp();
                 self.emit(Op::StoreLocal(it), iter.span);
                 let top = self.here();
@@ -964,6 +964,28 @@ impl<'a> Compiler<'a> {
                 }
             }
             ExprKind::Function(def) => self.function(def, "<lambda>"),
+        }
+    }
+
+    /// Pushes an iterator over `iter`. A call of a plain name may be a
+    /// call of `range`, which the VM then iterates lazily (`Op::RangeIter`).
+    fn iterable(&mut self, iter: &'a Expr) {
+        match &iter.kind {
+            ExprKind::Call { callee, args } if matches!(callee.kind, ExprKind::Name(_)) => {
+                self.expr(callee);
+                for a in args {
+                    self.expr(a);
+                }
+                let argc = args.len() as u32;
+                let lazy = self.emit(Op::RangeIter(argc, 0), iter.span);
+                self.emit(Op::Call(argc), iter.span);
+                self.emit(Op::GetIter, iter.span);
+                self.patch(lazy);
+            }
+            _ => {
+                self.expr(iter);
+                self.emit(Op::GetIter, iter.span);
+            }
         }
     }
 

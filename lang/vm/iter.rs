@@ -30,6 +30,12 @@ pub enum Iter {
         items: Vec<Value>,
         index: usize,
     },
+    /// `for (x in range(...))`: the integers, without the array.
+    Range {
+        next: i128,
+        step: i64,
+        left: u64,
+    },
 }
 
 impl Iter {
@@ -111,6 +117,15 @@ impl Iter {
                 let v = items.get(*index).cloned();
                 *index += 1;
                 v
+            }
+            Iter::Range { next, step, left } => {
+                if *left == 0 {
+                    return Ok(None);
+                }
+                *left -= 1;
+                let v = *next as i64;
+                *next += *step as i128;
+                Some(Value::Int(v))
             }
         })
     }

@@ -873,6 +873,24 @@ impl Vm {
                         let it = tri!(iter::Iter::new(&v));
                         self.stack.push(Value::Iter(Rc::new(RefCell::new(it))));
                     }
+                    Op::RangeIter(argc, t) => {
+                        let callee_at = self.stack.len() - argc as usize - 1;
+                        if matches!(&self.stack[callee_at], Value::Builtin(d) if crate::builtins::is_range(d))
+                        {
+                            self.frames.last_mut().expect("frame").pc = pc;
+                            tri!(self.charge(1));
+                            let (start, step, left) =
+                                tri!(crate::builtins::range_params(&self.stack[callee_at + 1..]));
+                            self.stack.truncate(callee_at);
+                            let it = iter::Iter::Range {
+                                next: start as i128,
+                                step,
+                                left,
+                            };
+                            self.stack.push(Value::Iter(Rc::new(RefCell::new(it))));
+                            pc = t as usize;
+                        }
+                    }
                     Op::ForIter(s, t) => {
                         let next = match &self.stack[base + s as usize] {
                             Value::Iter(it) => it.borrow_mut().next(),
