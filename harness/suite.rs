@@ -55,6 +55,10 @@ pub struct RunOptions {
     pub default_timeout: Duration,
     /// Forces this timeout on every case.
     pub timeout_override: Option<Duration>,
+    /// The memory budget of a case that sets none (`None`: the runtime's
+    /// default, `Limits::max_memory`). A case's own `memory` key wins: its
+    /// expectations may depend on it.
+    pub default_memory: Option<usize>,
     pub colour: bool,
     /// Record each run's trace of boundary events in its outcome.
     pub trace: bool,
@@ -65,6 +69,7 @@ impl Default for RunOptions {
         RunOptions {
             default_timeout: DEFAULT_TIMEOUT,
             timeout_override: None,
+            default_memory: None,
             colour: false,
             trace: false,
         }
@@ -103,11 +108,11 @@ pub fn run_case(executor: &Executor, case: &Case, options: &RunOptions) -> CaseR
     let results: Vec<(ExecOutcome, Vec<RecordedCall>)> = if case.callback.is_some() && !world_spec {
         // Sessions run on the calling thread; concurrent runs get threads.
         if runs == 1 {
-            vec![run_callback_case(case, timeout, options.trace)]
+            vec![run_callback_case(case, timeout, options)]
         } else {
             std::thread::scope(|s| {
                 let handles: Vec<_> = (0..runs)
-                    .map(|_| s.spawn(|| run_callback_case(case, timeout, options.trace)))
+                    .map(|_| s.spawn(|| run_callback_case(case, timeout, options)))
                     .collect();
                 handles
                     .into_iter()
@@ -135,7 +140,7 @@ pub fn run_case(executor: &Executor, case: &Case, options: &RunOptions) -> CaseR
                         .iter()
                         .map(|(k, v)| (k.clone(), v.clone()))
                         .collect(),
-                    limits: case_limits(case),
+                    limits: case_limits(case, options),
                     collect_globals: !case.expect.globals.is_empty(),
                     trace: options.trace,
                     world: world_spec.then(|| Arc::new(WorldSpec::from_case(case))),
@@ -235,9 +240,9 @@ fn panicked() -> (ExecOutcome, Vec<RecordedCall>) {
     (outcome, Vec::new())
 }
 
-/// The case's own limits (its `memory` budget), if it sets any.
-fn case_limits(case: &Case) -> Option<Limits> {
-    case.memory.map(|m| Limits {
+/// The case's limits when it (or the run) sets a memory budget.
+fn case_limits(case: &Case, options: &RunOptions) -> Option<Limits> {
+    case.memory.or(options.default_memory).map(|m| Limits {
         max_memory: m,
         ..Limits::default()
     })
@@ -246,14 +251,15 @@ fn case_limits(case: &Case) -> Option<Limits> {
 fn run_callback_case(
     case: &Case,
     timeout: Duration,
-    trace: bool,
+    run: &RunOptions,
 ) -> (ExecOutcome, Vec<RecordedCall>) {
+    let trace = run.trace;
     let world = build_world(case);
     let http = world.http.clone();
     let session = Session::new(SessionOptions {
         grants: case.grants.clone(),
         host: Some(world.host),
-        limits: case_limits(case).unwrap_or_default(),
+        limits: case_limits(case, run).unwrap_or_default(),
         timeout: Some(timeout),
     });
     for (k, v) in &case.globals {

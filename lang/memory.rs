@@ -9,6 +9,15 @@
 //! to allocate much ask first ([`Meter::reserve`](crate::vm::Meter::reserve)).
 //! Going past the budget is a catchable `MemoryError`, never an abort.
 //!
+//! Memory freed on another thread than the one that allocated it (a
+//! session's globals, built on one worker and dropped on the next, or a
+//! result dropped by the host) moves the counts of both threads, but opens
+//! no hole: every allocation and free an execution makes happens on its
+//! own thread (no native spawns a thread), so the growth of its thread's
+//! count is exactly the growth of the process's live memory it caused.
+//! Freeing a value it did not allocate gives it room, exactly as that free
+//! gives the process room.
+//!
 //! With the default `global-allocator` feature this crate installs
 //! `TrackingAlloc` as the global allocator. An embedder with its own
 //! allocator turns the feature off and wraps it:

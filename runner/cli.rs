@@ -29,6 +29,9 @@ pub enum Command {
         /// Grant every capability.
         #[arg(long)]
         allow_all: bool,
+        /// Memory budget of each execution, e.g. 256MiB (default 1 GiB).
+        #[arg(long, value_parser = mlpy_lang::memory::parse_size, value_name = "SIZE")]
+        memory: Option<usize>,
     },
     /// Self-check the toolkit, or check that programs compile and specs load.
     Validate(crate::validate::ValidateArgs),
@@ -53,7 +56,7 @@ pub fn main() -> ExitCode {
         Some(Command::Exec) => crate::exec::run(),
         Some(Command::Bench(args)) => crate::bench_cmd::run(args),
         Some(Command::Validate(args)) => crate::validate::run(args),
-        Some(Command::Repl { allow_all }) => crate::repl::run(allow_all),
+        Some(Command::Repl { allow_all, memory }) => crate::repl::run(allow_all, memory),
         Some(Command::Test(args)) => crate::test_cmd::run(args),
         None => crate::test_cmd::run(cli.test),
     }

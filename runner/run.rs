@@ -4,7 +4,7 @@
 use clap::Args;
 use mlpy_lang::capability::GrantSet;
 use mlpy_lang::error::{ErrorInfo, Violation};
-use mlpy_lang::host::{CapturedConsole, Host};
+use mlpy_lang::host::{CapturedConsole, Host, StdConsole};
 use mlpy_lang::syntax::SourceFile;
 use mlpy_lang::value::{ml_str, Data};
 use mlpy_lang::vm::{parse_duration, run_on_vm_thread, Limits};
@@ -162,6 +162,11 @@ pub fn run(args: RunArgs) -> ExitCode {
         }))
         .unwrap_or_else(|p| internal_failure(&p))
     });
+    if !json && StdConsole::stream_closed() {
+        // The reader has gone (`mlpy-test run x.ml | head -1`): the run
+        // stopped at its next output; stop quietly, as Unix tools do.
+        return ExitCode::SUCCESS;
+    }
     if json {
         let report = RunReport {
             status: finished.status,

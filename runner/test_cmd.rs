@@ -115,6 +115,10 @@ pub struct TestArgs {
     /// Timeout for every case (overrides the specs), e.g. 500ms or 1h2m.
     #[arg(long, value_parser = parse_duration)]
     pub timeout: Option<Duration>,
+    /// Memory budget of every case that sets none, e.g. 256MiB (default
+    /// 1 GiB); a case's own `memory` key wins.
+    #[arg(long, value_parser = mlpy_lang::memory::parse_size, value_name = "SIZE")]
+    pub memory: Option<usize>,
     /// Report a test still running after this long, and again after each
     /// further multiple ("0s": never).
     #[arg(long, value_parser = parse_duration, default_value = "5s")]
@@ -180,7 +184,7 @@ fn run_inner(args: &TestArgs) -> Result<ExitCode, String> {
     let (selected, filtered_out) = selection.select(set.tests(false));
     if args.list {
         use std::io::Write;
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let mut out = std::io::BufWriter::new(crate::out::Stdout);
         for t in &selected {
             let _ = writeln!(out, "{}: test", t.name);
         }
@@ -236,6 +240,7 @@ fn run_inner(args: &TestArgs) -> Result<ExitCode, String> {
         run_ignored,
         run: RunOptions {
             timeout_override: args.timeout,
+            default_memory: args.memory,
             colour: colour && matches!(format, Format::Pretty | Format::Terse),
             trace: args.trace,
             ..RunOptions::default()
@@ -353,7 +358,7 @@ fn reporters(
     colour: bool,
     junit_file: Option<std::fs::File>,
 ) -> Box<dyn Reporter + Send> {
-    let stdout = std::io::stdout;
+    let stdout = || crate::out::Stdout;
     let live = std::io::stderr().is_terminal() && std::io::stdout().is_terminal();
     let mut all: Vec<Box<dyn Reporter + Send>> = Vec::new();
     all.push(match (format, live) {

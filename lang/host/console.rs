@@ -1,6 +1,7 @@
 //! Console output and input.
 
 use std::io::{BufRead, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub trait Console: Send {
     fn write_out(&mut self, text: &str);
@@ -24,6 +25,11 @@ pub trait Console: Send {
     /// Takes the captured stderr, leaving it empty.
     fn take_stderr(&mut self) -> String {
         String::new()
+    }
+    /// Whether the reader of this output has gone (a closed pipe): the VM
+    /// then ends the run, since nothing it prints can be seen.
+    fn closed(&self) -> bool {
+        false
     }
 }
 
@@ -76,16 +82,39 @@ impl Console for CapturedConsole {
 #[derive(Default)]
 pub struct StdConsole;
 
+/// Set once a write to the process's stdout or stderr found the reader
+/// gone. The streams belong to the process, so the flag does too.
+static STD_CLOSED: AtomicBool = AtomicBool::new(false);
+
+fn note_broken_pipe(result: std::io::Result<()>) {
+    if result.is_err_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
+        STD_CLOSED.store(true, Ordering::Relaxed);
+    }
+}
+
+impl StdConsole {
+    /// Whether a write to the process's stdout or stderr met a closed pipe.
+    pub fn stream_closed() -> bool {
+        STD_CLOSED.load(Ordering::Relaxed)
+    }
+}
+
 impl Console for StdConsole {
     fn write_out(&mut self, text: &str) {
         let mut out = std::io::stdout().lock();
-        let _ = out.write_all(text.as_bytes());
-        if text.contains('\n') {
-            let _ = out.flush();
-        }
+        note_broken_pipe(out.write_all(text.as_bytes()).and_then(|_| {
+            if text.contains('\n') {
+                out.flush()
+            } else {
+                Ok(())
+            }
+        }));
     }
     fn write_err(&mut self, text: &str) {
-        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+        note_broken_pipe(std::io::stderr().lock().write_all(text.as_bytes()));
+    }
+    fn closed(&self) -> bool {
+        StdConsole::stream_closed()
     }
     fn read_line(&mut self) -> Option<String> {
         let mut line = String::new();

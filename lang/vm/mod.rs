@@ -1053,13 +1053,26 @@ impl Vm {
     pub fn write_out(&mut self, text: &str) -> VmResult<()> {
         self.check_output(text)?;
         self.host.console.write_out(text);
-        Ok(())
+        self.check_reader()
     }
 
     /// Writes to the execution's standard error (capped like stdout).
     pub fn write_err(&mut self, text: &str) -> VmResult<()> {
         self.check_output(text)?;
         self.host.console.write_err(text);
+        self.check_reader()
+    }
+
+    /// Ends the run (uncatchably, as a cancellation) once the console's
+    /// reader has gone: `mlpy-test run x.ml | head -1` stops at once
+    /// instead of computing output nobody reads until its deadline.
+    fn check_reader(&self) -> VmResult<()> {
+        if self.host.console.closed() {
+            return Err(MlError::new(
+                ErrorKind::Cancelled,
+                "the output's reader has gone (broken pipe)",
+            ));
+        }
         Ok(())
     }
 

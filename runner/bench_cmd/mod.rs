@@ -48,6 +48,10 @@ pub struct BenchArgs {
     /// Per-run timeout, e.g. 2s (overrides the specs; `.ml` default: 30s).
     #[arg(long, value_parser = crate::run::parse_duration_arg)]
     pub timeout: Option<Duration>,
+    /// Memory budget of each run, e.g. 256MiB (default 1 GiB); a spec
+    /// case's own `memory` key wins.
+    #[arg(long, value_parser = mlpy_lang::memory::parse_size, value_name = "SIZE")]
+    pub memory: Option<usize>,
     /// Save the results as this baseline.
     #[arg(long, value_name = "NAME")]
     pub save_baseline: Option<String>,
@@ -126,12 +130,14 @@ fn bench_file(args: &BenchArgs, file: &Path) -> ExitCode {
         let mut host = Host::real();
         host.console = Box::new(CapturedConsole::default());
         host.http = Arc::new(UreqHttp::new());
-        let o = executor.execute_blocking(
-            ExecRequest::from_code(code.clone())
-                .grants(grants.clone())
-                .host(host)
-                .timeout(timeout),
-        );
+        let mut request = ExecRequest::from_code(code.clone())
+            .grants(grants.clone())
+            .host(host)
+            .timeout(timeout);
+        if let Some(bytes) = args.memory {
+            request = request.memory(bytes);
+        }
+        let o = executor.execute_blocking(request);
         match o.status.error() {
             None if o.status.is_ok() => Ok(exec_time(&o)),
             Some(e) => Err(e.rendered.clone()),
@@ -152,24 +158,33 @@ fn bench_file(args: &BenchArgs, file: &Path) -> ExitCode {
 
 fn print_file_stats(name: &str, plan: Plan, m: &Measured) {
     let l = &m.latency;
-    println!(
+    crate::outln!(
         "{name}: {} iterations ({} warm-up), {} ok, {} failed",
-        l.iterations, plan.warmup, l.successes, l.failures
+        l.iterations,
+        plan.warmup,
+        l.successes,
+        l.failures
     );
-    println!("  mean     {:>12.1} µs", l.mean_us);
-    println!(
+    crate::outln!("  mean     {:>12.1} µs", l.mean_us);
+    crate::outln!(
         "  median   {:>12.1} µs  [{:.1}, {:.1}] 95% CI",
-        m.median_us.point, m.median_us.lo, m.median_us.hi
+        m.median_us.point,
+        m.median_us.lo,
+        m.median_us.hi
     );
-    println!("  p95      {:>12.1} µs", l.p95_us);
-    println!("  p99      {:>12.1} µs", l.p99_us);
-    println!("  min      {:>12.1} µs", l.min_us);
-    println!("  max      {:>12.1} µs", l.max_us);
-    println!("  std dev  {:>12.1} µs", l.std_dev_us);
+    crate::outln!("  p95      {:>12.1} µs", l.p95_us);
+    crate::outln!("  p99      {:>12.1} µs", l.p99_us);
+    crate::outln!("  min      {:>12.1} µs", l.min_us);
+    crate::outln!("  max      {:>12.1} µs", l.max_us);
+    crate::outln!("  std dev  {:>12.1} µs", l.std_dev_us);
     if let Some(t) = &m.throughput {
-        println!(
+        crate::outln!(
             "  throughput {:.0} executions/s ({} runs, {} at once, {:.1} ms, {} failed)",
-            t.per_second, t.total, t.concurrency, t.wall_ms, t.failures
+            t.per_second,
+            t.total,
+            t.concurrency,
+            t.wall_ms,
+            t.failures
         );
     }
 }
@@ -213,11 +228,17 @@ fn bench_specs(args: &BenchArgs) -> ExitCode {
     let executor = runtime_executor();
     let options = RunOptions {
         timeout_override: args.timeout,
+        default_memory: args.memory,
         ..RunOptions::default()
     };
-    println!(
+    crate::outln!(
         "{:<52} {:>26} {:>10} {:>10} {:>10} {:>5}",
-        "case", "median µs [95% CI]", "p95 µs", "p99 µs", "exec/s", "fail"
+        "case",
+        "median µs [95% CI]",
+        "p95 µs",
+        "p99 µs",
+        "exec/s",
+        "fail"
     );
     let mut results = BTreeMap::new();
     for case in &cases {
@@ -249,7 +270,7 @@ fn bench_specs(args: &BenchArgs) -> ExitCode {
                 .unwrap_or(bench.concurrency.max(1) as usize),
         };
         let m = measure(plan, &run);
-        println!(
+        crate::outln!(
             "{:<52} {:>26} {:>10.1} {:>10.1} {:>10} {:>5}",
             case.full_name,
             format!(
@@ -274,7 +295,7 @@ fn finish(args: &BenchArgs, results: BTreeMap<String, Measured>) -> ExitCode {
     for (name, m) in &results {
         if m.failures() > 0 {
             failed = true;
-            println!(
+            crate::outln!(
                 "FAILED {name}: {} failing iteration(s); first: {}",
                 m.failures(),
                 m.first_failure.as_deref().unwrap_or("?").trim_end()
@@ -292,7 +313,7 @@ fn finish(args: &BenchArgs, results: BTreeMap<String, Measured>) -> ExitCode {
     };
     let mut regressions = 0;
     if let (Some(base), Some(base_name)) = (&old, &args.baseline) {
-        println!(
+        crate::outln!(
             "\nagainst baseline '{base_name}' (change of the median, 95% interval; threshold {}%):",
             args.threshold
         );
@@ -301,7 +322,7 @@ fn finish(args: &BenchArgs, results: BTreeMap<String, Measured>) -> ExitCode {
                 continue;
             };
             if m.samples_us.is_empty() || before.samples_us.is_empty() {
-                println!("  {name}: no successful iterations to compare");
+                crate::outln!("  {name}: no successful iterations to compare");
                 continue;
             }
             let c = compare(&before.samples_us, &m.samples_us, threshold);
@@ -314,7 +335,7 @@ fn finish(args: &BenchArgs, results: BTreeMap<String, Measured>) -> ExitCode {
                 Change::Improvement => "improvement",
                 Change::NoChange => "no change",
             };
-            println!(
+            crate::outln!(
                 "  {name:<52} {:+7.1}% [{:+.1}%, {:+.1}%]  {word}",
                 pct(c.ratio.point),
                 pct(c.ratio.lo),
@@ -332,15 +353,15 @@ fn finish(args: &BenchArgs, results: BTreeMap<String, Measured>) -> ExitCode {
             .filter(|k| !results.contains_key(*k))
             .collect();
         if !new_only.is_empty() {
-            println!("  not in the baseline (new): {}", join(&new_only));
+            crate::outln!("  not in the baseline (new): {}", join(&new_only));
         }
         if !gone.is_empty() {
-            println!("  in the baseline but not run: {}", join(&gone));
+            crate::outln!("  in the baseline but not run: {}", join(&gone));
         }
     }
     if let Some(name) = &args.save_baseline {
         match baseline::save(&args.dir, name, &results) {
-            Ok(p) => println!("saved baseline {}", p.display()),
+            Ok(p) => crate::outln!("saved baseline {}", p.display()),
             Err(e) => return usage_error(&e),
         }
     }
@@ -355,12 +376,12 @@ fn finish(args: &BenchArgs, results: BTreeMap<String, Measured>) -> ExitCode {
             })
             .collect();
         match report::write(dir, &rows, args.baseline.as_deref(), args.threshold) {
-            Ok(p) => println!("report: {}", p.display()),
+            Ok(p) => crate::outln!("report: {}", p.display()),
             Err(e) => return usage_error(&e),
         }
     }
     if regressions > 0 {
-        println!(
+        crate::outln!(
             "{regressions} regression(s): the whole interval beyond +{}%",
             args.threshold
         );

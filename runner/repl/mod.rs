@@ -23,7 +23,8 @@ use input::{classify, Input};
 use mlpy_harness::{Callback, ExecOptions, ExecOutcome, Session, SessionOptions, Status};
 use mlpy_lang::capability::GrantSet;
 use mlpy_lang::host::{Console, Host, StdConsole};
-use mlpy_lang::vm::Interrupt;
+use mlpy_lang::vm::limits::DEFAULT_MAX_MEMORY;
+use mlpy_lang::vm::{Interrupt, Limits};
 use mlpy_lang::Data;
 use records::{Kind, Records};
 use rustyline::config::Config;
@@ -78,6 +79,9 @@ impl Console for TeeConsole {
     fn take_stderr(&mut self) -> String {
         std::mem::take(&mut self.err)
     }
+    fn closed(&self) -> bool {
+        self.real.closed()
+    }
 }
 
 type Printer = Arc<Mutex<Box<dyn ExternalPrinter + Send>>>;
@@ -93,7 +97,7 @@ pub struct Repl {
 }
 
 impl Repl {
-    fn new(allow_all: bool) -> Repl {
+    fn new(allow_all: bool, memory: Option<usize>) -> Repl {
         let mut host = Host::real();
         host.http = Arc::new(mlpy_lang::host::UreqHttp::new());
         host.console = Box::new(TeeConsole {
@@ -110,7 +114,10 @@ impl Repl {
             },
             host: Some(host),
             timeout: None,
-            ..SessionOptions::default()
+            limits: Limits {
+                max_memory: memory.unwrap_or(DEFAULT_MAX_MEMORY),
+                ..Limits::default()
+            },
         });
         Repl {
             session,
@@ -251,8 +258,10 @@ fn show(o: &ExecOutcome) {
 }
 
 /// Runs the REPL over the terminal, or over piped stdin.
-pub fn run(allow_all: bool) -> ExitCode {
-    let mut repl = Repl::new(allow_all);
+/// The REPL; each execution (typed code, `.async`, `.call`) has the memory
+/// budget `memory` (default 1 GiB).
+pub fn run(allow_all: bool, memory: Option<usize>) -> ExitCode {
+    let mut repl = Repl::new(allow_all, memory);
     {
         let (ctrl_c, records) = (repl.ctrl_c.clone(), repl.records.clone());
         // Only reaches us while code runs (the editor reads keys raw).

@@ -104,6 +104,95 @@ fn a_closed_pipe_stops_output_quietly() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Runs `mlpy-test ARGS` with its stdout's reader gone before anything is
+/// written; returns the exit status and stderr. A command that keeps
+/// running (into the hour-long timeouts below) is killed after a minute
+/// and fails the test: a closed pipe must end it, not its deadline.
+fn with_reader_gone(args: &[&str], input: &str) -> (Option<i32>, String) {
+    let mut child = mlpy()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    let pid = child.id();
+    let (done, wait) = std::sync::mpsc::channel::<()>();
+    let watchdog = std::thread::spawn(move || {
+        if wait
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .is_err()
+        {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            return true;
+        }
+        false
+    });
+    let out = child.wait_with_output().unwrap();
+    let _ = done.send(());
+    assert!(
+        !watchdog.join().unwrap(),
+        "{args:?} kept running after its reader had gone"
+    );
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+/// Every command whose reader goes away stops at once and quietly: status
+/// 0, nothing on stderr. A program printing in an endless loop ends at its
+/// next output (not at its hour-long deadline); the spec runner stops in
+/// the middle of a suite whose second case would run for an hour.
+#[test]
+fn every_command_stops_at_once_when_its_reader_goes() {
+    let dir = temp_dir("reader");
+    let prog = dir.join("loop.ml");
+    std::fs::write(&prog, "while (true) { print(\"x\"); }").unwrap();
+    let prog = prog.to_str().unwrap().to_string();
+    let specs = dir.join("specs");
+    std::fs::create_dir_all(&specs).unwrap();
+    std::fs::write(
+        specs.join("a.mltest"),
+        "[[case]]\nname = \"quick\"\ncode = \"1;\"\nexpect.result = 1\n\n\
+         [[case]]\nname = \"endless\"\ntimeout = \"1h\"\ncode = \"while (true) {}\"\n\
+         expect.result = 1\n",
+    )
+    .unwrap();
+    let specs = specs.to_str().unwrap().to_string();
+    let bench = dir.join("b.ml");
+    std::fs::write(&bench, "x = 1;").unwrap();
+    let bench = bench.to_str().unwrap().to_string();
+    let runs: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["run", &prog, "--timeout", "1h"], ""),
+        (
+            vec!["run", "-", "--timeout", "1h"],
+            "import console; while (true) { console.log(1); }",
+        ),
+        (vec![&specs, "-j", "1"], ""),
+        (vec![&specs, "-j", "1", "--format", "terse"], ""),
+        (vec![&specs, "-j", "1", "--format", "json"], ""),
+        // JUnit is written whole at the end: a quiet stop then.
+        (vec![&specs, "--format", "junit", "--filter", "quick"], ""),
+        (vec![&specs, "--list"], ""),
+        (
+            vec!["bench", &bench, "--iterations", "3", "--warmup", "0"],
+            "",
+        ),
+        (vec!["validate"], ""),
+        (vec!["validate", &specs], ""),
+        (vec!["repl"], "while (true) { print(1); }\n"),
+    ];
+    for (args, input) in runs {
+        let (status, err) = with_reader_gone(&args, input);
+        assert_eq!(status, Some(0), "{args:?}: {err}");
+        assert_eq!(err, "", "{args:?}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Hostile programs under a 3 GiB address-space limit (`ulimit -v`): each
 /// ends in a clean error (a MemoryError or a timeout in the JSON report),
 /// never an abort. Slow in debug builds: `.ci/run` runs it with

@@ -110,3 +110,69 @@ fn exec_fields_are_optional_timings_real_and_bad_requests_answered() {
         "{v}"
     );
 }
+
+/// `--memory` on every command that runs code: `run`, the spec runner
+/// (the budget of cases that set none; a case's own `memory` wins),
+/// `bench` and the REPL. 48 MB of array passes the default 1 GiB budget
+/// and fails a 16 MiB one.
+#[test]
+fn memory_budgets_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = "a = [0] * 3000000; len(a);";
+    let prog = dir.path().join("big.ml");
+    std::fs::write(&prog, big).unwrap();
+    let prog = prog.to_str().unwrap();
+
+    let o = mlpy_test(&["run", prog], "");
+    assert_eq!(text(&o.stdout), "3000000\n", "{}", text(&o.stderr));
+    let o = mlpy_test(&["run", prog, "--memory", "16MiB"], "");
+    assert!(
+        text(&o.stderr).contains("MemoryError"),
+        "{}",
+        text(&o.stderr)
+    );
+
+    let specs = dir.path().join("specs");
+    std::fs::create_dir(&specs).unwrap();
+    std::fs::write(
+        specs.join("m.mltest"),
+        format!(
+            "[[case]]\nname = \"default budget\"\ncode = \"{big}\"\nexpect.result = 3000000\n\n\
+             [[case]]\nname = \"own budget\"\nmemory = \"1GiB\"\ncode = \"{big}\"\nexpect.result = 3000000\n"
+        ),
+    )
+    .unwrap();
+    let specs = specs.to_str().unwrap();
+    let o = mlpy_test(&[specs, "--format", "terse"], "");
+    assert!(o.status.success(), "{}", text(&o.stdout));
+    let o = mlpy_test(&[specs, "--memory", "16MiB", "--format", "terse"], "");
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("1 passed, 1 failed"), "{out}");
+    assert!(
+        out.contains("default budget") && out.contains("MemoryError"),
+        "{out}"
+    );
+
+    let bench = ["bench", prog, "--iterations", "2", "--warmup", "0"];
+    let o = mlpy_test(&bench, "");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = mlpy_test(&[&bench[..], &["--memory", "16MiB"]].concat(), "");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
+    assert!(
+        text(&o.stdout).contains("MemoryError"),
+        "{}",
+        text(&o.stdout)
+    );
+
+    let o = mlpy_test(&["repl", "--memory", "16MiB"], &format!("{big}\n"));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        format!("{}{}", text(&o.stdout), text(&o.stderr)).contains("MemoryError"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = mlpy_test(&["repl"], &format!("{big}\n"));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("3000000"), "{}", text(&o.stdout));
+}
