@@ -1,5 +1,6 @@
 //! Spec errors: a file, a 1-based line and column, and a one-line reason.
 
+use super::keys::ExpectTable;
 use mlpy_lang::syntax::ast::Span;
 use mlpy_lang::syntax::SourceFile;
 use std::fmt;
@@ -191,7 +192,7 @@ fn unknown_key(rest: &str) -> String {
     if allowed.is_empty() {
         return format!("unknown key `{key}`");
     }
-    if allowed.contains(&"expect") && EXPECT_KEYS.contains(&key) {
+    if allowed.contains(&"expect") && ExpectTable::KEYS.iter().any(|k| k.name == key) {
         return format!("unknown key `{key}`, did you mean `expect.{key}`?");
     }
     if let Some(best) = closest(key, &allowed) {
@@ -204,22 +205,6 @@ fn unknown_key(rest: &str) -> String {
         .join(", ");
     format!("unknown key `{key}` (expected one of {list})")
 }
-
-const EXPECT_KEYS: &[&str] = &[
-    "result",
-    "result_json",
-    "tolerance",
-    "stdout",
-    "stdout_contains",
-    "stdout_matches",
-    "stderr",
-    "stderr_contains",
-    "globals",
-    "timeout",
-    "error",
-    "violation",
-    "calls",
-];
 
 fn closest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
     let limit = if key.chars().count() <= 4 { 1 } else { 2 };

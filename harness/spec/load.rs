@@ -2,17 +2,13 @@
 //! resolving paths and expanding `each` rows.
 
 use super::error::{self, SpecError};
+use super::keys::{unique, Expect, ExpectTable, Fields, RowTable, SpecFile};
 use super::model::{
-    BenchSpec, CallbackTable, ExpectTable, Fields, FilesDir, HttpMockTable, ModuleSpec, RowTable,
-    Sp, SpecFile, TOML_DATETIME_FIELD,
+    fix, BenchSpec, CallbackTable, FilesDir, HttpMockTable, ModuleSpec, Reason, Sp,
 };
-use super::{
-    Bench, CallExpect, CallbackSpec, Case, CaseLocation, CaseSummary, Expect, HttpMock, UserModule,
-    ViolationExpect,
-};
+use super::{Bench, CallbackSpec, Case, CaseLocation, CaseSummary, HttpMock, UserModule};
 use indexmap::IndexMap;
 use mlpy_lang::capability::GrantSet;
-use mlpy_lang::Data;
 use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -257,19 +253,20 @@ impl Loader {
     pub fn load_str(&self, path: &Path, text: &str) -> Result<Vec<Case>, SpecError> {
         let mut seen = HashMap::new();
         let mut out = Vec::new();
-        self.each_case(path, text, |ctx, d, c, index, offset| {
-            ctx.expand(d, c, index, offset, &mut seen, &mut out)
+        self.each_case(path, text, |ctx, f, index, offset| {
+            ctx.expand(f, index, offset, &mut seen, &mut out)
         })?;
         Ok(out)
     }
 
-    /// Calls `f` with (defaults, case keys, case index, offset) for every
-    /// case of the file, in order; stops at the first error.
+    /// Calls `f` with (the case's keys from every level, case index,
+    /// offset) for every case of the file, in order; stops at the first
+    /// error.
     pub(super) fn each_case(
         &self,
         path: &Path,
         text: &str,
-        mut f: impl FnMut(&Ctx<'_>, &Fields, &Fields, Option<usize>, usize) -> Result<(), SpecError>,
+        mut f: impl FnMut(&Ctx<'_>, Fields, Option<usize>, usize) -> Result<(), SpecError>,
     ) -> Result<(), SpecError> {
         let spec: SpecFile = parse(path, text)?;
         let ctx = Ctx::new(self, path, text);
@@ -279,14 +276,14 @@ impl Loader {
                 if let Some(n) = &defaults.name {
                     return Err(ctx.err(n.start(), NAME_AT_TOP_SINGLE));
                 }
-                f(&ctx, &Fields::default(), &defaults, None, 0)
+                f(&ctx, defaults, None, 0)
             }
             Some(list) => {
                 ctx.check_case_list(&defaults, list.0.len())?;
                 for (i, table) in list.0.into_iter().enumerate() {
                     let offset = table.start();
-                    let fields: Fields = table.0.into_inner().into();
-                    f(&ctx, &defaults, &fields, Some(i), offset)?;
+                    let fields = defaults.clone().overlay(table.0.into_inner().into());
+                    f(&ctx, fields, Some(i), offset)?;
                 }
                 Ok(())
             }
@@ -308,8 +305,8 @@ impl Loader {
     pub fn list_str(&self, path: &Path, text: &str) -> Result<Vec<CaseSummary>, SpecError> {
         let mut seen = HashMap::new();
         let mut out = Vec::new();
-        self.each_case(path, text, |ctx, d, c, index, offset| {
-            ctx.summarize(d, c, index, offset, &mut seen, &mut out)
+        self.each_case(path, text, |ctx, f, index, offset| {
+            ctx.summarize(&f, index, offset, &mut seen, &mut out)
         })?;
         Ok(out)
     }
@@ -629,100 +626,162 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 
+    /// The test's name and place: the case's summary, or one row's.
+    fn summary(&self, f: &Fields, full_name: String, offset: usize) -> CaseSummary {
+        let (line, col) = self.pos(offset);
+        CaseSummary {
+            full_name,
+            line,
+            col,
+            ignore: f.ignore.as_ref().and_then(Reason::reason),
+            skip: f.skip.as_ref().and_then(Reason::reason),
+            tags: unique(f.tags.iter().flatten().cloned()),
+            bench: f.bench.as_ref().is_some_and(|b| b.get().enabled),
+        }
+    }
+
+    /// Names one case (its keys from every level in `f`), or its `each`
+    /// rows.
     pub(super) fn summarize(
         &self,
-        d: &Fields,
-        c: &Fields,
+        f: &Fields,
         index: Option<usize>,
         offset: usize,
         seen: &mut HashMap<String, u32>,
         out: &mut Vec<CaseSummary>,
     ) -> Result<(), SpecError> {
-        let name = self.case_name(c, index, offset)?;
+        let name = self.case_name(f, index, offset)?;
         self.claim(seen, &name, offset)?;
-        let (line, col) = self.pos(offset);
-        let base = CaseSummary {
-            full_name: self.full_name(index, &name),
-            line,
-            col,
-            ignore: c
-                .ignore
-                .as_ref()
-                .or(d.ignore.as_ref())
-                .and_then(|r| r.reason()),
-            skip: c.skip.as_ref().or(d.skip.as_ref()).and_then(|r| r.reason()),
-            tags: merge_tags(d.tags.as_deref(), c.tags.as_deref()),
-            bench: c
-                .bench
-                .as_ref()
-                .or(d.bench.as_ref())
-                .is_some_and(|b| b.get().enabled),
+        let Some(rows) = &f.each else {
+            out.push(self.summary(f, self.full_name(index, &name), offset));
+            return Ok(());
         };
-        match c.each.as_ref().or(d.each.as_ref()) {
-            None => out.push(base),
-            Some(rows) => {
-                if rows.get().is_empty() {
-                    return Err(self.err(rows.start(), EMPTY_EACH));
-                }
-                for (j, row) in rows.get().iter().enumerate() {
-                    let r = row.get();
-                    let name = self.row_name(&name, index.is_none(), r, j)?;
-                    self.claim(seen, &name, row.start())?;
-                    let (line, col) = self.pos(row.start());
-                    let mut s = base.clone();
-                    s.full_name = format!("{}::{}", self.prefix, name);
-                    s.line = line;
-                    s.col = col;
-                    if let Some(i) = &r.ignore {
-                        s.ignore = i.reason();
-                    }
-                    if let Some(i) = &r.skip {
-                        s.skip = i.reason();
-                    }
-                    s.tags = merge_tags(Some(&s.tags), r.tags.as_deref());
-                    out.push(s);
-                }
-            }
+        if rows.get().is_empty() {
+            return Err(self.err(rows.start(), EMPTY_EACH));
+        }
+        let mut base = f.clone();
+        base.each = None;
+        for (j, row) in rows.get().iter().enumerate() {
+            let (over, own) = row.get().clone().split();
+            let name = self.row_name(&name, index.is_none(), &own, j)?;
+            self.claim(seen, &name, row.start())?;
+            let full_name = format!("{}::{}", self.prefix, name);
+            out.push(self.summary(&base.clone().overlay(over), full_name, row.start()));
         }
         Ok(())
     }
 
-    /// Resolves one case (defaults `d` under the case's own keys `c`) and
-    /// pushes it, or its `each` rows.
+    /// Resolves one case (its keys from every level in `f`) and pushes it,
+    /// or its `each` rows.
     pub(super) fn expand(
         &self,
-        d: &Fields,
-        c: &Fields,
+        mut f: Fields,
         index: Option<usize>,
         offset: usize,
         seen: &mut HashMap<String, u32>,
         out: &mut Vec<Case>,
     ) -> Result<(), SpecError> {
-        let name = self.case_name(c, index, offset)?;
+        let name = self.case_name(&f, index, offset)?;
         self.claim(seen, &name, offset)?;
-        let (line, col) = self.pos(offset);
-
-        // The case's own code setting replaces the file's, whichever key.
-        let (code, code_file) = if c.code.is_some() || c.code_file.is_some() {
-            (c.code.as_ref(), c.code_file.as_ref())
-        } else {
-            (d.code.as_ref(), d.code_file.as_ref())
+        let rows = f.each.take();
+        let mut case = self.resolve(&f, &name, offset)?;
+        (case.line, case.col) = self.pos(offset);
+        case.full_name = self.full_name(index, &name);
+        case.name = name;
+        case.location.case_index = index;
+        let Some(rows) = rows else {
+            case.expect = self.expect(f.expect.as_ref(), offset, &case.name)?;
+            out.push(case);
+            return Ok(());
         };
-        let (code, code_path, code_line) = match (code, code_file) {
-            (Some(_), Some(f)) => {
-                return Err(self.err(f.start(), "`code` and `code_file` are both set; use one"))
+        if rows.get().is_empty() {
+            return Err(self.err(rows.start(), EMPTY_EACH));
+        }
+        for (j, row) in rows.0.into_inner().into_iter().enumerate() {
+            out.push(self.row(&f, &case, row, j, seen)?);
+        }
+        Ok(())
+    }
+
+    /// One `each` row of the case `base` (resolved from `f`): the row's
+    /// keys laid over the case's, resolved again.
+    fn row(
+        &self,
+        f: &Fields,
+        base: &Case,
+        row: Sp<RowTable>,
+        j: usize,
+        seen: &mut HashMap<String, u32>,
+    ) -> Result<Case, SpecError> {
+        let offset = row.start();
+        let (over, own) = row.0.into_inner().split();
+        let single = base.location.case_index.is_none();
+        let name = self.row_name(&base.name, single, &own, j)?;
+        self.claim(seen, &name, offset)?;
+        if let (Some(args), None) = (&own.args, &f.callback) {
+            return Err(self.err(
+                args.start(),
+                "`args` in an `each` row needs a `callback` to pass them to",
+            ));
+        }
+        let sets = |key: fn(&ExpectTable) -> bool| over.expect.as_ref().is_some_and(key);
+        let sets_result = sets(|x| x.result.is_some() || x.result_json.is_some());
+        let sets_stdout = sets(|x| x.stdout.is_some());
+        let f = f.clone().overlay(over);
+        let mut case = self.resolve(&f, &name, offset)?;
+        (case.line, case.col) = self.pos(offset);
+        case.full_name = format!("{}::{}", self.prefix, name);
+        case.name = name;
+        case.location = CaseLocation {
+            case_index: base.location.case_index,
+            row: Some(j),
+        };
+        if let (Some(args), Some(cb)) = (&own.args, &mut case.callback) {
+            cb.args = args.get().iter().map(|v| v.0.clone()).collect();
+        }
+        let mut e = f.expect.unwrap_or_default();
+        if own.result.is_some() || own.result_json.is_some() || own.stdout.is_some() {
+            if (own.result.is_some() || own.result_json.is_some()) && sets_result {
+                return Err(self.err(
+                    offset,
+                    "this row sets both `result` and `expect.result`; use one",
+                ));
             }
-            (Some(src), None) => (
+            if own.stdout.is_some() && sets_stdout {
+                return Err(self.err(
+                    offset,
+                    "this row sets both `stdout` and `expect.stdout`; use one",
+                ));
+            }
+            e = e.overlay(ExpectTable {
+                result: own.result,
+                result_json: own.result_json,
+                stdout: own.stdout,
+                ..ExpectTable::default()
+            });
+        }
+        case.expect = self.expect(Some(&e), offset, &case.name)?;
+        Ok(case)
+    }
+
+    /// Everything of a case but its names, place and expectations, from
+    /// its keys at every level (`f`). Errors without a key of their own
+    /// point at `offset`.
+    fn resolve(&self, f: &Fields, name: &str, offset: usize) -> Result<Case, SpecError> {
+        f.check_spellings()
+            .map_err(|(at, message)| self.err(at, message))?;
+        let (code, code_path, code_line) = match (&f.code, &f.code_file) {
+            (Some(src), _) => (
                 Arc::<str>::from(src.get().as_str()),
                 None,
                 self.code_start(src),
             ),
-            (None, Some(f)) => {
-                let p = self.find(f, "code_file", Kind::File)?;
+            (None, Some(file)) => {
+                let p = self.find(file, "code_file", Kind::File)?;
                 let text = self.loader.read_text(&p).map_err(|e| {
                     self.err(
-                        f.start(),
-                        format!("cannot read code_file `{}`: {e}", f.get()),
+                        file.start(),
+                        format!("cannot read code_file `{}`: {e}", file.get()),
                     )
                 })?;
                 (text, Some(p), (1, 1))
@@ -735,19 +794,17 @@ impl<'a> Ctx<'a> {
             }
         };
 
-        let (grant, grants) = self.grants(c.grant.as_ref().or(d.grant.as_ref()), offset)?;
+        let (grant, grants) = self.grants(f.grant.as_ref(), offset)?;
 
         let mut files = BTreeMap::new();
-        if let Some(fd) = c.files_dir.as_ref().or(d.files_dir.as_ref()) {
+        if let Some(fd) = &f.files_dir {
             self.files_dir(fd, &mut files)?;
         }
-        for map in [&d.files, &c.files].into_iter().flatten() {
-            for (k, v) in map {
-                files.insert(k.clone(), Arc::from(v.as_bytes()));
-            }
+        for (k, v) in f.files.iter().flatten() {
+            files.insert(k.clone(), Arc::from(v.as_bytes()));
         }
 
-        let http = match c.http.as_ref().or(d.http.as_ref()) {
+        let http = match &f.http {
             Some(list) => list
                 .iter()
                 .map(|m| self.http_mock(m))
@@ -756,12 +813,10 @@ impl<'a> Ctx<'a> {
         };
 
         let mut modules = IndexMap::new();
-        for map in [&d.modules, &c.modules].into_iter().flatten() {
-            for (k, v) in map {
-                modules.insert(k.clone(), self.module(k, v)?);
-            }
+        for (k, v) in f.modules.iter().flatten() {
+            modules.insert(k.clone(), self.module(k, v)?);
         }
-        let module_paths = match c.module_paths.as_ref().or(d.module_paths.as_ref()) {
+        let module_paths = match &f.module_paths {
             Some(list) => list
                 .iter()
                 .map(|p| self.find(p, "module_paths entry", Kind::Dir))
@@ -769,18 +824,11 @@ impl<'a> Ctx<'a> {
             None => Vec::new(),
         };
 
-        let mut globals = IndexMap::new();
-        for map in [&d.globals, &c.globals].into_iter().flatten() {
-            for (k, v) in map {
-                globals.insert(k.clone(), fix(v.clone()));
-            }
-        }
-
-        let callback = match c.callback.as_ref().or(d.callback.as_ref()) {
+        let callback = match &f.callback {
             Some(cb) => Some(self.callback(cb)?),
             None => None,
         };
-        let concurrency = match c.concurrency.as_ref().or(d.concurrency.as_ref()) {
+        let concurrency = match &f.concurrency {
             Some(n) if *n.get() == 0 => {
                 return Err(self.err(n.start(), "`concurrency` must be at least 1"))
             }
@@ -793,26 +841,19 @@ impl<'a> Ctx<'a> {
             Some(n) => *n.get(),
             None => 1,
         };
-        let bench = match c.bench.as_ref().or(d.bench.as_ref()) {
+        let bench = match &f.bench {
             Some(b) if b.get().enabled => Some(self.bench(b)?),
             _ => None,
         };
 
-        let expect = match (&d.expect, &c.expect) {
-            (Some(a), Some(b)) => a.overlay(b),
-            (Some(a), None) => a.clone(),
-            (None, Some(b)) => b.clone(),
-            (None, None) => ExpectTable::default(),
-        };
-
-        let mut base = Case {
-            full_name: self.full_name(index, &name),
-            name,
+        Ok(Case {
+            full_name: String::new(),
+            name: String::new(),
             file: self.path.to_path_buf(),
-            line,
-            col,
+            line: 0,
+            col: 0,
             location: CaseLocation {
-                case_index: index,
+                case_index: None,
                 row: None,
             },
             code,
@@ -821,141 +862,32 @@ impl<'a> Ctx<'a> {
             code_col: code_line.1,
             grant,
             grants,
-            timeout: c.timeout.or(d.timeout).map(|t| t.0),
-            memory: c.memory.or(d.memory).map(|m| m.0),
-            tags: merge_tags(d.tags.as_deref(), c.tags.as_deref()),
-            ignore: c
-                .ignore
-                .as_ref()
-                .or(d.ignore.as_ref())
-                .and_then(|r| r.reason()),
-            skip: c.skip.as_ref().or(d.skip.as_ref()).and_then(|r| r.reason()),
+            timeout: f.timeout.map(|t| t.0),
+            memory: f.memory.map(|m| m.0),
+            tags: unique(f.tags.iter().flatten().cloned()),
+            ignore: f.ignore.as_ref().and_then(Reason::reason),
+            skip: f.skip.as_ref().and_then(Reason::reason),
             files,
             http,
-            env: merge_maps(&d.env, &c.env),
-            clock: c.clock.or(d.clock),
-            seed: c.seed.or(d.seed),
-            stdin: c.stdin.as_ref().or(d.stdin.as_ref()).cloned(),
-            argv: c
-                .argv
-                .as_ref()
-                .or(d.argv.as_ref())
-                .cloned()
-                .unwrap_or_default(),
+            env: f.env.clone().unwrap_or_default(),
+            clock: f.clock,
+            seed: f.seed,
+            stdin: f.stdin.clone(),
+            argv: f.argv.clone().unwrap_or_default(),
             modules,
             module_paths,
-            globals,
+            globals: f
+                .globals
+                .iter()
+                .flatten()
+                .map(|(k, v)| (k.clone(), v.0.clone()))
+                .collect(),
             callback,
             concurrency,
             bench,
-            differs_on: merge_maps(&d.differs_on, &c.differs_on),
+            differs_on: f.differs_on.clone().unwrap_or_default(),
             expect: Expect::default(),
-        };
-
-        match c.each.as_ref().or(d.each.as_ref()) {
-            None => {
-                base.expect = self.expect(&expect, offset, &base.name)?;
-                out.push(base);
-            }
-            Some(rows) => {
-                if rows.get().is_empty() {
-                    return Err(self.err(rows.start(), EMPTY_EACH));
-                }
-                for (j, row) in rows.get().iter().enumerate() {
-                    out.push(self.row(&base, &expect, row, j, seen)?);
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn row(
-        &self,
-        base: &Case,
-        expect: &ExpectTable,
-        row: &Sp<RowTable>,
-        j: usize,
-        seen: &mut HashMap<String, u32>,
-    ) -> Result<Case, SpecError> {
-        let r = row.get();
-        let offset = row.start();
-        let single = base.location.case_index.is_none();
-        let name = self.row_name(&base.name, single, r, j)?;
-        self.claim(seen, &name, offset)?;
-        let (line, col) = self.pos(offset);
-        let mut case = base.clone();
-        case.full_name = format!("{}::{}", self.prefix, name);
-        case.name = name;
-        case.line = line;
-        case.col = col;
-        case.location.row = Some(j);
-        if let Some(args) = &r.args {
-            match &mut case.callback {
-                Some(cb) => cb.args = args.get().iter().cloned().map(fix).collect(),
-                None => {
-                    return Err(self.err(
-                        args.start(),
-                        "`args` in an `each` row needs a `callback` to pass them to",
-                    ))
-                }
-            }
-        }
-        if let Some(g) = &r.globals {
-            for (k, v) in g {
-                case.globals.insert(k.clone(), fix(v.clone()));
-            }
-        }
-        if let Some(env) = &r.env {
-            for (k, v) in env {
-                case.env.insert(k.clone(), v.clone());
-            }
-        }
-        if let Some(s) = &r.stdin {
-            case.stdin = Some(s.clone());
-        }
-        if let Some(s) = r.seed {
-            case.seed = Some(s);
-        }
-        if let Some(g) = &r.grant {
-            (case.grant, case.grants) = self.grants(Some(g), offset)?;
-        }
-        if let Some(i) = &r.ignore {
-            case.ignore = i.reason();
-        }
-        if let Some(s) = &r.skip {
-            case.skip = s.reason();
-        }
-        case.tags = merge_tags(Some(&case.tags), r.tags.as_deref());
-
-        let mut e = match &r.expect {
-            Some(x) => expect.overlay(x),
-            None => expect.clone(),
-        };
-        if r.result.is_some() || r.result_json.is_some() || r.stdout.is_some() {
-            let inner = r.expect.as_ref();
-            if (r.result.is_some() || r.result_json.is_some())
-                && inner.is_some_and(|x| x.result.is_some() || x.result_json.is_some())
-            {
-                return Err(self.err(
-                    offset,
-                    "this row sets both `result` and `expect.result`; use one",
-                ));
-            }
-            if r.stdout.is_some() && inner.is_some_and(|x| x.stdout.is_some()) {
-                return Err(self.err(
-                    offset,
-                    "this row sets both `stdout` and `expect.stdout`; use one",
-                ));
-            }
-            e = e.overlay(&ExpectTable {
-                result: r.result.clone(),
-                result_json: r.result_json.clone(),
-                stdout: r.stdout.clone(),
-                ..ExpectTable::default()
-            });
-        }
-        case.expect = self.expect(&e, offset, &case.name)?;
-        Ok(case)
+        })
     }
 
     /// The line of the spec file on which inline code starts (a multi-line
@@ -1185,8 +1117,13 @@ impl<'a> Ctx<'a> {
         Ok(bench)
     }
 
-    fn expect(&self, t: &ExpectTable, offset: usize, name: &str) -> Result<Expect, SpecError> {
-        if t.is_empty() {
+    fn expect(
+        &self,
+        t: Option<&ExpectTable>,
+        offset: usize,
+        name: &str,
+    ) -> Result<Expect, SpecError> {
+        let Some(t) = t.filter(|t| !t.is_empty()) else {
             return Err(self.err(
                 offset,
                 format!(
@@ -1194,135 +1131,29 @@ impl<'a> Ctx<'a> {
                      expect.error, expect.violation or another expect.* key)"
                 ),
             ));
-        }
-        let result = match (&t.result, &t.result_json) {
-            (Some(_), Some(j)) => {
-                return Err(self.err(
-                    j.start(),
-                    "`result` and `result_json` are both set; use one",
-                ))
-            }
-            (Some(v), None) => Some(fix(v.clone())),
-            (None, Some(j)) => Some(Data::from_json(j.get()).map_err(|e| {
-                self.err(j.start(), format!("`result_json` is not valid JSON: {e}"))
-            })?),
-            (None, None) => None,
         };
-        let tolerance = match &t.tolerance {
-            Some(tol) => {
-                let v = *tol.get();
-                if !(v.is_finite() && v >= 0.0) {
-                    return Err(self.err(tol.start(), "`tolerance` must be a finite number >= 0"));
-                }
-                v
-            }
-            None => 0.0,
-        };
-        let timeout = t.timeout == Some(true);
-        if result.is_some() && t.error.is_some() {
+        t.check_spellings()
+            .map_err(|(at, message)| self.err(at, message))?;
+        let e = t
+            .resolve()
+            .map_err(|e| self.err(e.at.unwrap_or(offset), e.message))?;
+        if e.result.is_some() && e.error.is_some() {
             return Err(self.err(
                 offset,
                 format!("case `{name}` expects both a result and an error; a run ends in one or the other"),
             ));
         }
-        if timeout && (result.is_some() || t.error.is_some()) {
+        if e.timeout && (e.result.is_some() || e.error.is_some()) {
             return Err(self.err(
                 offset,
                 format!("case `{name}` expects a timeout and also a result or an error"),
             ));
         }
-        Ok(Expect {
-            result,
-            tolerance,
-            stdout: t.stdout.clone(),
-            stdout_contains: t.stdout_contains.iter().flat_map(|s| s.0.clone()).collect(),
-            stderr: t.stderr.clone(),
-            stderr_contains: t.stderr_contains.iter().flat_map(|s| s.0.clone()).collect(),
-            stdout_matches: t
-                .stdout_matches
-                .iter()
-                .flat_map(|s| s.0.iter().map(|r| r.0.clone()))
-                .collect(),
-            globals: t
-                .globals
-                .iter()
-                .flatten()
-                .map(|(k, v)| (k.clone(), fix(v.clone())))
-                .collect(),
-            error: t.error.clone(),
-            violations: t
-                .violation
-                .iter()
-                .flat_map(|v| {
-                    v.0.iter().map(|x| ViolationExpect {
-                        capability: x.capability.clone(),
-                        resource: x.resource.clone(),
-                    })
-                })
-                .collect(),
-            timeout,
-            calls: t.calls.as_ref().map(|calls| {
-                calls
-                    .iter()
-                    .map(|x| CallExpect {
-                        method: x.method.as_ref().map(|m| m.to_ascii_uppercase()),
-                        url: x.url.clone(),
-                    })
-                    .collect()
-            }),
-        })
+        Ok(e)
     }
 }
 
 const EMPTY_EACH: &str = "`each` is empty: give it at least one row";
-
-/// `a` then `b` without repeats, in first-seen order (linear: a file may
-/// carry 100,000 tags).
-fn merge_tags(a: Option<&[String]>, b: Option<&[String]>) -> Vec<String> {
-    let mut seen = ahash::AHashSet::new();
-    a.into_iter()
-        .flatten()
-        .chain(b.into_iter().flatten())
-        .filter(|t| seen.insert(t.as_str()))
-        .cloned()
-        .collect()
-}
-
-fn merge_maps(
-    a: &Option<IndexMap<String, String>>,
-    b: &Option<IndexMap<String, String>>,
-) -> IndexMap<String, String> {
-    let mut out = IndexMap::new();
-    for map in [a, b].into_iter().flatten() {
-        for (k, v) in map {
-            out.insert(k.clone(), v.clone());
-        }
-    }
-    out
-}
-
-/// TOML datetimes inside values arrive as `{ "$__toml_private_datetime" =
-/// "..." }`; they become their text.
-fn fix(mut d: Data) -> Data {
-    fix_in_place(&mut d);
-    d
-}
-
-fn fix_in_place(d: &mut Data) {
-    match d {
-        Data::Array(items) => items.iter_mut().for_each(fix_in_place),
-        Data::Object(map) => {
-            if map.len() == 1 {
-                if let Some(Data::Str(s)) = map.get(TOML_DATETIME_FIELD) {
-                    *d = Data::Str(s.clone());
-                    return;
-                }
-            }
-            map.values_mut().for_each(fix_in_place);
-        }
-        _ => {}
-    }
-}
 
 #[cfg(all(test, unix))]
 mod tests {

@@ -21,16 +21,18 @@
 //! The format itself is documented in `docs/mltest-format.md`.
 
 mod error;
+pub mod keys;
 mod load;
 pub mod model;
 mod plan;
 
 pub use error::{line_col, SpecError};
+pub use keys::Expect;
 pub use load::{
     discover, discover_all, list_file, load_file, normalize, resolve_name, specs_root,
     test_name_prefix, Discovered, Loader,
 };
-pub use model::{ClockSpec, ErrorSpec, HttpFailure};
+pub use model::{CallExpect, ClockSpec, ErrorSpec, HttpFailure, ViolationExpect};
 pub use plan::{Body, SpecSet, Test, SPEC_ERROR};
 
 use indexmap::IndexMap;
@@ -226,64 +228,6 @@ pub struct Bench {
     pub warmup: u32,
 }
 
-/// What a case expects, resolved. See `expect::check`.
-#[derive(Clone, Debug, Default)]
-pub struct Expect {
-    /// The result; `Some(Data::Null)` from `result_json = "null"`.
-    pub result: Option<Data>,
-    /// Float tolerance (0 = exact): `|a - b| <= tolerance * max(1, |a|, |b|)`.
-    pub tolerance: f64,
-    pub stdout: Option<String>,
-    pub stdout_contains: Vec<String>,
-    pub stdout_matches: Vec<regex::Regex>,
-    /// What the code wrote to stderr: exact text / substrings.
-    pub stderr: Option<String>,
-    pub stderr_contains: Vec<String>,
-    /// Subset match.
-    pub globals: IndexMap<String, Data>,
-    pub error: Option<ErrorSpec>,
-    /// Each must match at least one recorded violation.
-    pub violations: Vec<ViolationExpect>,
-    pub timeout: bool,
-    /// The exact, ordered list of http requests; `None` = not checked.
-    pub calls: Option<Vec<CallExpect>>,
-}
-
-impl Expect {
-    /// Whether nothing at all is expected (a spec error).
-    pub fn is_empty(&self) -> bool {
-        self.result.is_none()
-            && self.stdout.is_none()
-            && self.stdout_contains.is_empty()
-            && self.stdout_matches.is_empty()
-            && self.stderr.is_none()
-            && self.stderr_contains.is_empty()
-            && self.globals.is_empty()
-            && self.error.is_none()
-            && self.violations.is_empty()
-            && !self.timeout
-            && self.calls.is_none()
-    }
-}
-
-/// One expected capability violation.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ViolationExpect {
-    /// `file:read`, `file.read` or just `file`.
-    pub capability: String,
-    /// A `*` wildcard pattern; `None` = any resource.
-    pub resource: Option<String>,
-}
-
-/// One expected http request.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CallExpect {
-    /// Upper-case; `None` = any method.
-    pub method: Option<String>,
-    /// A `*` wildcard pattern.
-    pub url: String,
-}
-
 /// The names and filter data of one test, without loading its code or
 /// fixtures (see [`list_file`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -327,10 +271,78 @@ pub fn schema_json() -> String {
     settings.option_add_null_type = false;
     let schema = settings
         .into_generator()
-        .into_root_schema_for::<model::SpecFile>();
+        .into_root_schema_for::<keys::SpecFile>();
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// The key tables of `docs/mltest-format.md`, generated from the key
+/// declarations (`keys.rs`) with the descriptions the schema gives them:
+/// `(marker, markdown table)` for the `case`, `row` and `expect` keys.
+pub fn key_tables() -> Vec<(&'static str, String)> {
+    use keys::{ExpectTable, Fields, Key, RowTable, Rule};
+    let schema: serde_json::Value = serde_json::from_str(&schema_json()).unwrap_or_default();
+    let case_rule = |name: &str| {
+        Fields::KEYS
+            .iter()
+            .find(|k| k.name == name)
+            .map_or(Rule::Own, |k| k.rule)
+    };
+    let rule_text = |rule: Rule| match rule {
+        Rule::Replace => "replace".to_string(),
+        Rule::Merge => "merge".to_string(),
+        Rule::InsteadOf(other) => format!("one setting with `{other}`"),
+        Rule::AsCase | Rule::Own => "the row's own".to_string(),
+    };
+    let table = |definition: &serde_json::Value, keys: &[Key], prefix: &str| {
+        let mut out = String::from("| key | meaning | combines |\n|---|---|---|\n");
+        for k in keys {
+            let words = definition["properties"][k.name]["description"]
+                .as_str()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .replace('|', "\\|");
+            let rule = match k.rule {
+                Rule::AsCase => case_rule(k.name),
+                other => other,
+            };
+            out.push_str(&format!(
+                "| `{prefix}{}` | {words} | {} |\n",
+                k.name,
+                rule_text(rule)
+            ));
+        }
+        out
+    };
+    let definitions = &schema["definitions"];
+    vec![
+        ("case", table(&schema, Fields::KEYS, "")),
+        ("row", table(&definitions["RowTable"], RowTable::KEYS, "")),
+        (
+            "expect",
+            table(&definitions["ExpectTable"], ExpectTable::KEYS, "expect."),
+        ),
+    ]
+}
+
+/// `docs` with each key table regenerated between its markers: a line
+/// `<!-- keys:MARKER -->` and the next line `<!-- /keys -->`.
+pub fn with_key_tables(docs: &str) -> String {
+    let mut out = docs.to_string();
+    for (marker, table) in key_tables() {
+        let open = format!("<!-- keys:{marker} -->\n");
+        let Some(start) = out.find(&open).map(|i| i + open.len()) else {
+            continue;
+        };
+        let Some(len) = out[start..].find("<!-- /keys -->") else {
+            continue;
+        };
+        out.replace_range(start..start + len, &table);
+    }
+    out
 }
 
 #[cfg(test)]

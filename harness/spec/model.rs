@@ -5,10 +5,9 @@
 //! defaults into each case, resolves paths and expands `each` rows into
 //! runnable [`super::Case`]s.
 //!
-//! Every table denies unknown keys. Keys shared by the file level and
-//! `[[case]]` tables are declared once (the `case_structs!` macro) instead
-//! of with `#[serde(flatten)]`, which does not work with
-//! `deny_unknown_fields`.
+//! The keys of the top-level tables (file, case, row, `expect`) are
+//! declared in `keys.rs`; here are the types their values are written in
+//! and the smaller tables inside them. Every table denies unknown keys.
 
 use indexmap::IndexMap;
 use mlpy_lang::Data;
@@ -58,6 +57,52 @@ impl<T: JsonSchema> JsonSchema for Sp<T> {
     }
     fn json_schema(gen: &mut SchemaGenerator) -> Schema {
         gen.subschema_for::<T>()
+    }
+}
+
+/// An ML value written in TOML (any TOML value; a TOML date-time becomes
+/// its text).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Value(pub Data);
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Data::deserialize(d).map(|v| Value(fix(v)))
+    }
+}
+
+impl JsonSchema for Value {
+    fn is_referenceable() -> bool {
+        false
+    }
+    fn schema_name() -> String {
+        "Value".into()
+    }
+    fn json_schema(gen: &mut SchemaGenerator) -> Schema {
+        gen.subschema_for::<serde_json::Value>()
+    }
+}
+
+/// TOML datetimes inside values arrive as `{ "$__toml_private_datetime" =
+/// "..." }`; they become their text.
+pub(crate) fn fix(mut d: Data) -> Data {
+    fix_in_place(&mut d);
+    d
+}
+
+fn fix_in_place(d: &mut Data) {
+    match d {
+        Data::Array(items) => items.iter_mut().for_each(fix_in_place),
+        Data::Object(map) => {
+            if map.len() == 1 {
+                if let Some(Data::Str(s)) = map.get(TOML_DATETIME_FIELD) {
+                    *d = Data::Str(s.clone());
+                    return;
+                }
+            }
+            map.values_mut().for_each(fix_in_place);
+        }
+        _ => {}
     }
 }
 
@@ -742,6 +787,15 @@ pub struct ViolationTable {
     pub resource: Option<String>,
 }
 
+/// One expected capability violation, resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViolationExpect {
+    /// `file:read`, `file.read` or just `file`.
+    pub capability: String,
+    /// A `*` wildcard pattern; `None` = any resource.
+    pub resource: Option<String>,
+}
+
 /// One entry of `expect.calls`.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -752,266 +806,13 @@ pub struct CallTable {
     pub url: String,
 }
 
-/// `expect.*`: what must come out of the run.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ExpectTable {
-    /// The program result (value of the last expression statement, or the callback's return).
-    #[schemars(with = "Option<serde_json::Value>")]
-    pub result: Option<Data>,
-    /// The program result as JSON text; the way to expect null (`result_json = "null"`) or values holding null.
-    pub result_json: Option<Sp<String>>,
-    /// Floats compare equal when |a - b| <= tolerance * max(1, |a|, |b|). Default 0 (exact).
-    pub tolerance: Option<Sp<f64>>,
-    /// Exactly what the code printed.
-    pub stdout: Option<String>,
-    /// Substring(s) the output must contain.
-    pub stdout_contains: Option<OneOrMany<String>>,
-    /// Regular expression(s) the output must match (^ and $ match at line boundaries).
-    pub stdout_matches: Option<OneOrMany<RegexText>>,
-    /// Exactly what the code wrote to stderr (`console.error`, `console.warn`).
-    pub stderr: Option<String>,
-    /// Substring(s) stderr must contain.
-    pub stderr_contains: Option<OneOrMany<String>>,
-    /// Variables that must exist after the run with these values (other variables are ignored).
-    #[schemars(with = "Option<IndexMap<String, serde_json::Value>>")]
-    pub globals: Option<IndexMap<String, Data>>,
-    /// The run must end in this ML error.
-    pub error: Option<ErrorSpec>,
-    /// The run must record this capability violation (or all of these), caught or not.
-    pub violation: Option<OneOrMany<ViolationTable>>,
-    /// The run must be stopped by its timeout.
-    pub timeout: Option<bool>,
-    /// The mocked http backend must have seen exactly these requests, in order.
-    pub calls: Option<Vec<CallTable>>,
-}
-
-// ---------------------------------------------------------------------------
-// Cases
-
-/// One row of `each`: a variant of the case, run as its own test.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RowTable {
-    /// Row name (default: its index, 0-based); the test is `<case>::<name>`.
-    pub name: Option<Sp<String>>,
-    /// Arguments for the case's `callback` function.
-    #[schemars(with = "Option<Vec<serde_json::Value>>")]
-    pub args: Option<Sp<Vec<Data>>>,
-    /// Variables injected before the code runs (merged over the case's).
-    #[schemars(with = "Option<IndexMap<String, serde_json::Value>>")]
-    pub globals: Option<IndexMap<String, Data>>,
-    /// Environment variables (merged over the case's).
-    pub env: Option<IndexMap<String, String>>,
-    /// Standard input for this row.
-    pub stdin: Option<String>,
-    /// Random seed for this row.
-    pub seed: Option<u64>,
-    /// Capability tokens for this row (replace the case's).
-    pub grant: Option<Vec<Sp<String>>>,
-    /// Shorthand for `expect.result`.
-    #[schemars(with = "Option<serde_json::Value>")]
-    pub result: Option<Data>,
-    /// Shorthand for `expect.result_json`.
-    pub result_json: Option<Sp<String>>,
-    /// Shorthand for `expect.stdout`.
-    pub stdout: Option<String>,
-    /// Expectations for this row (each key replaces the case's).
-    pub expect: Option<ExpectTable>,
-    /// Ignore this row (true or a reason).
-    pub ignore: Option<Reason>,
-    /// Skip this row (true or a reason).
-    pub skip: Option<Reason>,
-    /// Extra tags for this row.
-    pub tags: Option<Vec<String>>,
-}
-
-/// The `case` array: `[[case]]` tables.
-#[derive(Clone, Debug, Default)]
-pub struct CaseList(pub Vec<Sp<CaseTable>>);
-
-impl<'de> Deserialize<'de> for CaseList {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = CaseList;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an array of [[case]] tables (write [[case]], not [case])")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<CaseList, A::Error> {
-                let mut items = Vec::new();
-                while let Some(item) = seq.next_element()? {
-                    items.push(item);
-                }
-                Ok(CaseList(items))
-            }
-        }
-        d.deserialize_seq(V)
-    }
-}
-
-impl JsonSchema for CaseList {
-    fn is_referenceable() -> bool {
-        false
-    }
-    fn schema_name() -> String {
-        "CaseList".into()
-    }
-    fn json_schema(gen: &mut SchemaGenerator) -> Schema {
-        gen.subschema_for::<Vec<CaseTable>>()
-    }
-}
-
-/// Declares the keys shared by the file level (defaults) and `[[case]]`
-/// tables once, and generates both structs plus the common [`Fields`].
-macro_rules! case_structs {
-    ($($(#[$fm:meta])* $f:ident : $t:ty,)*) => {
-        /// A `.mltest` file. Keys at the top level are defaults for every
-        /// `[[case]]`; a file without `[[case]]` tables is one case.
-        #[derive(Clone, Debug, Deserialize, JsonSchema)]
-        #[serde(deny_unknown_fields)]
-        #[schemars(rename = "MltestFile")]
-        pub struct SpecFile {
-            $($(#[$fm])* pub $f: $t,)*
-            /// The cases of the file; the top-level keys are their defaults.
-            pub case: Option<CaseList>,
-        }
-
-        /// One `[[case]]` table.
-        #[derive(Clone, Debug, Deserialize, JsonSchema)]
-        #[serde(deny_unknown_fields)]
-        pub struct CaseTable {
-            $($(#[$fm])* pub $f: $t,)*
-        }
-
-        /// The keys of a case, from either level.
-        #[derive(Clone, Debug, Default)]
-        pub struct Fields {
-            $(pub $f: $t,)*
-        }
-
-        impl SpecFile {
-            /// The file-level keys and the `[[case]]` tables.
-            pub fn split(self) -> (Fields, Option<CaseList>) {
-                (Fields { $($f: self.$f,)* }, self.case)
-            }
-        }
-
-        impl From<CaseTable> for Fields {
-            fn from(c: CaseTable) -> Fields {
-                Fields { $($f: c.$f,)* }
-            }
-        }
-    };
-}
-
-case_structs! {
-    /// Case name, required in `[[case]]` tables. The test is named
-    /// `<path under specs/ without extension>::<name>`.
-    name: Option<Sp<String>>,
-    /// Inline ML source code.
-    code: Option<Sp<String>>,
-    /// Path of a file holding the ML source (relative to the spec file, then `fixtures/`).
-    code_file: Option<Sp<String>>,
-    /// Capability tokens granted to the run, e.g. "file:read:/data/*", "network:http:api.example.com".
-    grant: Option<Vec<Sp<String>>>,
-    /// Time limit of one run, e.g. "200ms", "2s". Exceeding it fails the case unless `expect.timeout = true`.
-    timeout: Option<DurationText>,
-    /// Memory budget of one run, e.g. "64MiB" (default 1 GiB). Going past it is a catchable MemoryError.
-    memory: Option<SizeText>,
-    /// Tags for filtering; the file's tags are added to every case's.
-    tags: Option<Vec<String>>,
-    /// Ignored unless the runner is asked for ignored tests: true or a reason.
-    ignore: Option<Reason>,
-    /// Never run, reported as skipped: true or a reason.
-    skip: Option<Reason>,
-    /// In-memory file system: absolute path -> text content.
-    files: Option<IndexMap<String, String>>,
-    /// A directory loaded into the in-memory file system: "tree" or { dir = "tree", at = "/data" }.
-    files_dir: Option<Sp<FilesDir>>,
-    /// Mocked http responses; the first mock matching a request answers it.
-    http: Option<Vec<Sp<HttpMockTable>>>,
-    /// Environment variables visible to the code (no others are).
-    env: Option<IndexMap<String, String>>,
-    /// A fixed clock: RFC 3339 time, unix seconds, or { at, step }.
-    clock: Option<ClockSpec>,
-    /// Seed of the random source (runs are deterministic).
-    seed: Option<u64>,
-    /// Text available as standard input.
-    stdin: Option<String>,
-    /// Program arguments after the script name (what `args.all()` returns
-    /// after it).
-    argv: Option<Vec<String>>,
-    /// User ML modules: import name -> path of a .ml file, or { code = "..." }.
-    modules: Option<IndexMap<String, Sp<ModuleSpec>>>,
-    /// Directories searched by `import a.b` (for a/b.ml).
-    module_paths: Option<Vec<Sp<String>>>,
-    /// Variables injected before the code runs.
-    #[schemars(with = "Option<IndexMap<String, serde_json::Value>>")]
-    globals: Option<IndexMap<String, Data>>,
-    /// After `code` has run in a session, call this ML function from the host; its return value is the result.
-    callback: Option<Sp<CallbackTable>>,
-    /// Table-driven variants, one test per row.
-    each: Option<Sp<Vec<Sp<RowTable>>>>,
-    /// Run the case this many times at once; every run must meet the expectations.
-    concurrency: Option<Sp<u32>>,
-    /// Include the case in `mlpy-test bench`: true or { iterations, concurrency, warmup }.
-    bench: Option<Sp<BenchSpec>>,
-    /// Known, documented differences from another implementation: backend
-    /// name -> why (e.g. `differs_on.mlpy = "mlpy keeps escapes raw"`). On
-    /// that backend, and when comparing with it, the case is expected to
-    /// differ; a case that no longer differs is reported.
-    differs_on: Option<IndexMap<String, String>>,
-    /// What must come out of the run.
-    expect: Option<ExpectTable>,
-}
-
-impl ExpectTable {
-    /// `self` with every key that `over` sets replaced. `result` and
-    /// `result_json` are one setting: `over` setting either replaces both.
-    pub fn overlay(&self, over: &ExpectTable) -> ExpectTable {
-        macro_rules! pick {
-            ($($k:ident),*) => {
-                ExpectTable { $($k: over.$k.clone().or_else(|| self.$k.clone()),)* }
-            };
-        }
-        let mut out = pick!(
-            result,
-            result_json,
-            tolerance,
-            stdout,
-            stdout_contains,
-            stdout_matches,
-            stderr,
-            stderr_contains,
-            globals,
-            error,
-            violation,
-            timeout,
-            calls
-        );
-        if over.result.is_some() || over.result_json.is_some() {
-            out.result = over.result.clone();
-            out.result_json = over.result_json.clone();
-        }
-        out
-    }
-
-    /// Whether any expectation is set.
-    pub fn is_empty(&self) -> bool {
-        self.result.is_none()
-            && self.result_json.is_none()
-            && self.stdout.is_none()
-            && self.stdout_contains.is_none()
-            && self.stdout_matches.is_none()
-            && self.stderr.is_none()
-            && self.stderr_contains.is_none()
-            && self.globals.is_none()
-            && self.error.is_none()
-            && self.violation.is_none()
-            && self.timeout != Some(true)
-            && self.calls.is_none()
-    }
+/// One expected http request, resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallExpect {
+    /// Upper-case; `None` = any method.
+    pub method: Option<String>,
+    /// A `*` wildcard pattern.
+    pub url: String,
 }
 
 #[cfg(test)]
@@ -1078,15 +879,5 @@ mod tests {
         assert!(b.enabled);
         assert_eq!(b.iterations, Some(5));
         assert!(!parse::<W<BenchSpec>>("v = false").unwrap().v.enabled);
-    }
-
-    #[test]
-    fn overlay_treats_result_and_result_json_as_one() {
-        let base: ExpectTable = parse("result = 1\nstdout = 'a'").unwrap();
-        let over: ExpectTable = parse("result_json = 'null'").unwrap();
-        let both = base.overlay(&over);
-        assert!(both.result.is_none());
-        assert!(both.result_json.is_some());
-        assert_eq!(both.stdout.as_deref(), Some("a"));
     }
 }

@@ -118,9 +118,9 @@ impl Loader {
         let mut listed = HashMap::new();
         let mut loaded = HashMap::new();
         let mut out = Vec::new();
-        let named = self.each_case(path, text, |ctx, d, c, index, offset| {
+        let named = self.each_case(path, text, |ctx, f, index, offset| {
             let mut summaries = Vec::new();
-            ctx.summarize(d, c, index, offset, &mut listed, &mut summaries)?;
+            ctx.summarize(&f, index, offset, &mut listed, &mut summaries)?;
             if !load {
                 out.extend(
                     summaries
@@ -130,7 +130,7 @@ impl Loader {
                 return Ok(());
             }
             let mut cases = Vec::new();
-            match ctx.expand(d, c, index, offset, &mut loaded, &mut cases) {
+            match ctx.expand(f, index, offset, &mut loaded, &mut cases) {
                 Ok(()) if same_names(&summaries, &cases) => {
                     out.extend(
                         summaries
