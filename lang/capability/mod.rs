@@ -775,6 +775,23 @@ impl Usage {
     }
 }
 
+/// What `getCapabilityInfo` reports about the token granting a name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GrantInfo {
+    /// The token's text (the name asked for when everything is granted).
+    pub token: String,
+    /// Uses of the token so far in this execution.
+    pub usage_count: u32,
+    /// The resource pattern; `None` for an unrestricted grant.
+    pub patterns: Option<Vec<String>>,
+    /// The actions granted; `None` for mlpy's dotted names.
+    pub operations: Option<Vec<&'static str>>,
+    /// The use limit, if any.
+    pub max_usage: Option<u32>,
+    /// When the grant expires (ISO 8601), if it does.
+    pub expires_at: Option<String>,
+}
+
 /// The capabilities granted to one execution. Immutable once built.
 #[derive(Clone, Debug, Default)]
 pub struct GrantSet {
@@ -929,70 +946,40 @@ impl GrantSet {
         })
     }
 
-    /// Details of the first token granting `name`, as plain data:
-    /// `{type, available, usage_count, patterns, operations, max_usage,
-    /// expires_at}`.
-    pub fn info(&self, name: &str) -> Option<crate::value::Data> {
+    /// Details of the first token granting `name` (what
+    /// `getCapabilityInfo` reports).
+    pub fn info(&self, name: &str) -> Option<GrantInfo> {
         self.info_with(name, &Usage::default())
     }
 
     /// [`GrantSet::info`] with this execution's usage counts.
-    pub fn info_with(&self, name: &str, usage: &Usage) -> Option<crate::value::Data> {
-        use crate::value::Data;
+    pub fn info_with(&self, name: &str, usage: &Usage) -> Option<GrantInfo> {
         let want = Token::parse(name).ok()?;
-        let mut m = indexmap::IndexMap::new();
         if self.allow_all || want.kind == Kind::Inert {
-            m.insert("type".to_string(), Data::Str(name.trim().to_string()));
-            m.insert("available".to_string(), Data::Bool(true));
-            m.insert("usage_count".to_string(), Data::Int(0));
-            m.insert("patterns".to_string(), Data::Null);
-            m.insert("operations".to_string(), Data::Null);
-            m.insert("max_usage".to_string(), Data::Null);
-            m.insert("expires_at".to_string(), Data::Null);
-            return Some(Data::Object(m));
+            return Some(GrantInfo {
+                token: name.trim().to_string(),
+                usage_count: 0,
+                patterns: None,
+                operations: None,
+                max_usage: None,
+                expires_at: None,
+            });
         }
         let (i, t) = self
             .tokens
             .iter()
             .enumerate()
             .find(|(_, t)| t.kind == want.kind && t.grants & want.grants != 0)?;
-        m.insert("type".to_string(), Data::Str(t.text.clone()));
-        m.insert("available".to_string(), Data::Bool(true));
-        m.insert(
-            "usage_count".to_string(),
-            Data::Int(i64::from(usage.get(i))),
-        );
-        // As in mlpy: null patterns for an unrestricted grant, and null
-        // operations for mlpy's dotted names (`file.read`), which name none.
-        m.insert(
-            "patterns".to_string(),
-            t.pattern
-                .text()
-                .map_or(Data::Null, |p| Data::Array(vec![Data::Str(p)])),
-        );
-        m.insert(
-            "operations".to_string(),
-            if t.text.contains(':') {
-                Data::Array(
-                    t.operations()
-                        .into_iter()
-                        .map(|o| Data::Str(o.into()))
-                        .collect(),
-                )
-            } else {
-                Data::Null
-            },
-        );
-        m.insert(
-            "max_usage".to_string(),
-            t.max_uses.map_or(Data::Null, |n| Data::Int(i64::from(n))),
-        );
-        m.insert(
-            "expires_at".to_string(),
-            t.expires_at
-                .map_or(Data::Null, |e| Data::Str(format_time(e))),
-        );
-        Some(Data::Object(m))
+        Some(GrantInfo {
+            token: t.text.clone(),
+            usage_count: usage.get(i),
+            // As in mlpy: no patterns for an unrestricted grant, and no
+            // operations for mlpy's dotted names (`file.read`), which name none.
+            patterns: t.pattern.text().map(|p| vec![p]),
+            operations: t.text.contains(':').then(|| t.operations()),
+            max_usage: t.max_uses,
+            expires_at: t.expires_at.map(format_time),
+        })
     }
 
     /// Token texts, sorted (for `getCapabilities()` and reports). With
@@ -1233,13 +1220,10 @@ mod tests {
     #[test]
     fn info_and_names() {
         let g = set(&["file:write:/tmp/**;uses=5", "env.read"]);
-        let info = g.info("file.write").unwrap().to_json();
-        assert!(info.contains("\"patterns\":[\"/tmp/**\"]"), "{info}");
-        assert!(
-            info.contains("\"operations\":[\"write\",\"append\"]"),
-            "{info}"
-        );
-        assert!(info.contains("\"max_usage\":5"), "{info}");
+        let info = g.info("file.write").unwrap();
+        assert_eq!(info.patterns, Some(vec!["/tmp/**".to_string()]));
+        assert_eq!(info.operations, Some(vec!["write", "append"]));
+        assert_eq!(info.max_usage, Some(5));
         assert!(g.info("file.delete").is_none());
         assert_eq!(g.names(), vec!["env.read", "file:write:/tmp/**;uses=5"]);
         assert_eq!(GrantSet::all().names().len(), MLPY_NAMES.len());

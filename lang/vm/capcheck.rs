@@ -53,7 +53,26 @@ impl Vm {
 
     /// `getCapabilityInfo` data with this execution's usage counts.
     pub fn capability_info(&self, name: &str) -> Option<Data> {
-        self.grants.info_with(name, &self.capability_uses)
+        let info = self.grants.info_with(name, &self.capability_uses)?;
+        let opt = |v: Option<Data>| v.unwrap_or(Data::Null);
+        let texts = |v: Vec<String>| Data::Array(v.into_iter().map(Data::Str).collect());
+        let fields = [
+            ("type", Data::Str(info.token)),
+            ("available", Data::Bool(true)),
+            ("usage_count", Data::Int(i64::from(info.usage_count))),
+            ("patterns", opt(info.patterns.map(texts))),
+            (
+                "operations",
+                opt(info
+                    .operations
+                    .map(|o| texts(o.into_iter().map(String::from).collect()))),
+            ),
+            ("max_usage", opt(info.max_usage.map(|n| Data::Int(i64::from(n))))),
+            ("expires_at", opt(info.expires_at.map(Data::Str))),
+        ];
+        Some(Data::Object(
+            fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        ))
     }
 
     fn now_for_grants(&self) -> f64 {
