@@ -2,8 +2,9 @@
 //! messages and tests stay comparable with mlpy.
 
 use crate::syntax::{SourceFile, Span};
-use crate::value::Value;
+use std::any::Any;
 use std::fmt;
+use std::rc::Rc;
 use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -100,8 +101,10 @@ pub struct Violation {
 pub struct ErrorInner {
     pub kind: ErrorKind,
     pub message: String,
-    /// The object of `throw {...}`.
-    pub payload: Option<Value>,
+    /// The object of `throw {...}`. Opaque here, like a panic's payload:
+    /// the VM puts the thrown value in and reads it back
+    /// ([`MlError::thrown`], [`MlError::payload`]).
+    payload: Option<Rc<dyn Any>>,
     pub violation: Option<Violation>,
     pub loc: Option<ErrorLoc>,
     /// Function names and call sites, innermost first.
@@ -143,6 +146,16 @@ impl MlError {
         );
         e.0.violation = Some(v);
         e
+    }
+    /// An error carrying what `throw` raised.
+    pub fn thrown(message: impl Into<String>, payload: Rc<dyn Any>) -> MlError {
+        let mut e = MlError::new(ErrorKind::UserError, message);
+        e.0.payload = Some(payload);
+        e
+    }
+    /// What `throw` raised, if it is a `T`.
+    pub fn payload<T: 'static>(&self) -> Option<&T> {
+        self.0.payload.as_deref()?.downcast_ref()
     }
     pub fn kind(&self) -> ErrorKind {
         self.0.kind

@@ -288,7 +288,7 @@ pub fn get_member(vm: &mut Vm, obj: &Value, name: &str) -> VmResult<Value> {
 /// capability violation's fields, and every field of a thrown object.
 pub fn error_member(e: &crate::value::ErrorObj, name: &str) -> Value {
     let err = &e.error;
-    if let Some(Value::Object(o)) = &err.0.payload {
+    if let Some(Value::Object(o)) = err.payload::<Value>() {
         if let Some(v) = o.borrow().get_str(name) {
             return v.clone();
         }

@@ -1158,7 +1158,5 @@ pub fn thrown_error(obj: Value) -> MlError {
         },
         other => value::py_str(other),
     };
-    let mut e = MlError::new(ErrorKind::UserError, message);
-    e.0.payload = Some(obj);
-    e
+    MlError::thrown(message, Rc::new(obj))
 }
