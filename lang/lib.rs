@@ -6,6 +6,7 @@ pub mod capability;
 pub mod compile;
 pub mod error;
 pub mod host;
+pub mod limits;
 pub mod memory;
 pub mod stdlib;
 pub mod syntax;

@@ -9,12 +9,11 @@ pub mod access;
 mod capcheck;
 mod env;
 pub mod iter;
-pub mod limits;
 pub mod methods;
 mod tracing;
 
 pub use env::{break_cycles as env_break_cycles, Env, GlobalCell, ProgramRt};
-pub use limits::{
+pub use crate::limits::{
     byte_cost, parse_duration, run_on_vm_thread, Interrupt, Limits, Meter, CHECK_INTERVAL,
     VM_THREAD_STACK,
 };
@@ -333,7 +332,7 @@ impl Vm {
     fn out_of_fuel(&mut self) -> VmResult<()> {
         self.fuel = CHECK_INTERVAL as u32;
         self.check_interrupt()?;
-        limits::check_memory(self.memory_limit, 0)
+        crate::limits::check_memory(self.memory_limit, 0)
     }
 
     /// A meter for work done without `&mut Vm` (see [`Meter`]).
@@ -344,7 +343,7 @@ impl Vm {
     /// Fails with MemoryError if allocating `bytes` more would spend the
     /// execution's memory budget; natives ask before large allocations.
     pub fn reserve(&self, bytes: usize) -> VmResult<()> {
-        limits::check_memory(self.memory_limit, bytes)
+        crate::limits::check_memory(self.memory_limit, bytes)
     }
 
     /// Starts the memory budget when a top-level run or call begins: from
@@ -359,7 +358,7 @@ impl Vm {
 
     /// Raises Timeout or Cancelled when the run must stop.
     pub fn check_interrupt(&self) -> VmResult<()> {
-        limits::check(Some(&self.interrupt), self.deadline)
+        crate::limits::check(Some(&self.interrupt), self.deadline)
     }
 
     /// Runs frames until the frame at depth `entry` returns; returns its value.
