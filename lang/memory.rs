@@ -6,7 +6,7 @@
 //! so what the execution allocates and keeps is the growth of that count
 //! since it started; [`Vm::charge`](crate::vm::Vm::charge) compares it with
 //! the budget whenever it checks the deadline, and natives that are about
-//! to allocate much ask first ([`Meter::reserve`](crate::vm::Meter::reserve)).
+//! to allocate much ask first ([`Meter::reserve`](crate::limits::Meter::reserve)).
 //! Going past the budget is a catchable `MemoryError`, never an abort.
 //!
 //! Memory freed on another thread than the one that allocated it (a

@@ -206,7 +206,7 @@ fn parse_int_text(t: &str) -> VmResult<Option<Value>> {
 
 /// Python's limit on decimal text ↔ integer conversion.
 fn check_int_digits(n: usize) -> VmResult<()> {
-    let max = crate::value::ops::MAX_INT_DIGITS;
+    let max = crate::syntax::MAX_INT_DIGITS;
     if n > max {
         return Err(MlError::value_error(format!(
             "Exceeds the limit ({max} digits) for integer string conversion: value has {n} digits"

@@ -4,8 +4,8 @@
 //! (NaN, mixed types raising midway), so ML sorting never uses it.
 
 use crate::error::VmResult;
+use crate::limits::Meter;
 use crate::value::Value;
-use crate::vm::Meter;
 
 /// Sorts by `less(a, b)`; stops at the first error, or when the meter
 /// (charged one unit per comparison) says the run must stop.

@@ -4,8 +4,9 @@
 
 use crate::builtins::{arity, check_len, int_arg, BuiltinDef, NativeFnPtr};
 use crate::error::{MlError, VmResult};
+use crate::limits::{byte_cost, Meter};
 use crate::value::{expect_str, Value};
-use crate::vm::{byte_cost, Meter, Vm};
+use crate::vm::Vm;
 use hmac::{Hmac, Mac};
 use sha2::Digest;
 use std::rc::Rc;

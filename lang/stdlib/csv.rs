@@ -6,8 +6,9 @@
 
 use crate::builtins::{arity, check_len, BuiltinDef, NativeFnPtr};
 use crate::error::{MlError, VmResult};
+use crate::limits::byte_cost;
 use crate::value::{py_str, Key, Object, Value};
-use crate::vm::{byte_cost, Vm};
+use crate::vm::Vm;
 
 use super::file::{
     decode, encode, encoding_arg, fs_error, gate, opt, path_arg, read_resolved, str_arg,

@@ -10,9 +10,10 @@
 
 use crate::builtins::{arity, BuiltinDef, NativeFnPtr};
 use crate::error::{ErrorKind, MlError, VmResult};
+use crate::limits::{byte_cost, Meter};
 use crate::text::pyfloat::float_repr;
 use crate::value::{Key, Object, Value};
-use crate::vm::{byte_cost, Meter, Vm};
+use crate::vm::Vm;
 use num_bigint::BigInt;
 use std::fmt::Write;
 
@@ -190,7 +191,7 @@ impl<'a> Parser<'a> {
         }
         // Python's limit on integer text (decimal conversion is quadratic).
         let digits = text.trim_start_matches('-').len();
-        let max = crate::value::ops::MAX_INT_DIGITS;
+        let max = crate::syntax::MAX_INT_DIGITS;
         if digits > max {
             return perr(
                 format!(

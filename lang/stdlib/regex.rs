@@ -13,9 +13,10 @@
 
 use crate::builtins::{arity, int_arg, BuiltinDef, NativeFnPtr};
 use crate::error::{ErrorKind, MlError, VmResult};
+use crate::limits::{byte_cost, Meter};
 use crate::text::pystr::py_repr_str;
 use crate::value::{HostObject, MlStr, Object, Value};
-use crate::vm::{byte_cost, Meter, Vm};
+use crate::vm::Vm;
 use fancy_regex::{Regex as FRegex, RegexBuilder};
 use std::any::Any;
 use std::cell::RefCell;

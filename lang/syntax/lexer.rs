@@ -18,6 +18,10 @@
 use super::ast::Span;
 use num_bigint::BigInt;
 
+/// Longest decimal text converted to an integer, as a literal or by
+/// `int()` (Python's default limit): decimal conversion is quadratic.
+pub const MAX_INT_DIGITS: usize = 4300;
+
 /// At most this many lexical errors are recorded (the parser reports at most
 /// 20 errors in total; the rest of the input is still tokenized).
 const MAX_LEX_ERRORS: usize = 20;
@@ -500,12 +504,12 @@ impl Lexer<'_> {
                 Ok(v) => Tok::Int(v),
                 // Decimal conversion is quadratic: refuse absurd literals
                 // (Python refuses int strings over 4300 digits too).
-                Err(_) if text.len() > crate::value::ops::MAX_INT_DIGITS => {
+                Err(_) if text.len() > MAX_INT_DIGITS => {
                     self.bad(
                         format!(
                             "integer literal has {} digits; the limit is {}",
                             text.len(),
-                            crate::value::ops::MAX_INT_DIGITS
+                            MAX_INT_DIGITS
                         ),
                         start,
                         i,

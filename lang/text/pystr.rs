@@ -9,7 +9,7 @@
 //! about a hundred code points assigned or changed since Unicode 14).
 
 use crate::error::{MlError, VmResult};
-use crate::vm::{byte_cost, Meter};
+use crate::limits::{byte_cost, Meter};
 use std::cmp::Ordering;
 
 // ---------------------------------------------------------------------------

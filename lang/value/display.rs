@@ -4,9 +4,9 @@
 
 use super::{Key, Value};
 use crate::error::{ErrorKind, MlError, VmResult};
+use crate::limits::Meter;
 use crate::text::pyfloat::float_repr;
 use crate::text::pystr::py_repr_str;
-use crate::vm::Meter;
 use std::fmt::Write;
 
 /// Nesting beyond this prints as `...` instead of recursing further.
@@ -145,7 +145,9 @@ impl<'a, 'm> Repr<'a, 'm> {
             }
             Value::Float(f) => out.push_str(&float_repr(*f)),
             Value::Str(s) => {
-                let _ = self.meter.charge(crate::vm::byte_cost(s.as_str().len()));
+                let _ = self
+                    .meter
+                    .charge(crate::limits::byte_cost(s.as_str().len()));
                 out.push_str(&py_repr_str(s.as_str()))
             }
             Value::Array(a) => {

@@ -415,12 +415,12 @@ impl Value {
     #[inline]
     pub fn work_size(&self) -> usize {
         match self {
-            Value::Str(s) => crate::vm::byte_cost(s.text.len()),
+            Value::Str(s) => crate::limits::byte_cost(s.text.len()),
             Value::Big(b) => (b.bits() / 16) as usize,
             Value::Array(a) => a.borrow().len(),
             Value::Tuple(t) => t.len(),
             Value::Object(o) => o.borrow().len(),
-            Value::Bytes(b) => crate::vm::byte_cost(b.len()),
+            Value::Bytes(b) => crate::limits::byte_cost(b.len()),
             _ => 0,
         }
     }

@@ -17,9 +17,6 @@ const MAX_DEPTH: usize = 400;
 /// (`x = x * x` in a loop) would stall past any deadline.
 pub const MAX_INT_BITS: u64 = 1_000_000;
 
-/// Longest decimal text converted to an integer (Python's default limit).
-pub const MAX_INT_DIGITS: usize = 4300;
-
 /// The error for an integer result over [`MAX_INT_BITS`].
 pub fn too_large() -> MlError {
     MlError::new(
@@ -172,7 +169,7 @@ fn repeat_into(
     out: &mut Vec<Value>,
     items: &[Value],
     n: usize,
-    meter: &mut crate::vm::Meter,
+    meter: &mut crate::limits::Meter,
 ) -> VmResult<()> {
     meter.reserve(items.len().saturating_mul(n).saturating_mul(VALUE_BYTES))?;
     for _ in 0..n {
@@ -184,7 +181,12 @@ fn repeat_into(
     Ok(())
 }
 
-pub fn mul(a: &Value, b: &Value, max_len: usize, meter: &mut crate::vm::Meter) -> VmResult<Value> {
+pub fn mul(
+    a: &Value,
+    b: &Value,
+    max_len: usize,
+    meter: &mut crate::limits::Meter,
+) -> VmResult<Value> {
     if let Some(r) = arith(a, b, i64::checked_mul, |x, y| x * y, |x, y| x * y, true) {
         return r;
     }
@@ -613,7 +615,7 @@ mod tests {
         let mut x = Value::Int(3);
         let mut err = None;
         for _ in 0..40 {
-            match mul(&x, &x, usize::MAX, &mut crate::vm::Meter::unlimited()) {
+            match mul(&x, &x, usize::MAX, &mut crate::limits::Meter::unlimited()) {
                 Ok(v) => x = v,
                 Err(e) => {
                     err = Some(e);
@@ -630,7 +632,7 @@ mod tests {
             &i(i64::MAX),
             &i(2),
             usize::MAX,
-            &mut crate::vm::Meter::unlimited(),
+            &mut crate::limits::Meter::unlimited(),
         )
         .unwrap();
         assert!(matches!(big, Value::Big(_)));
@@ -672,18 +674,18 @@ mod tests {
     #[test]
     fn repetition_and_caps() {
         assert!(
-            matches!(mul(&Value::str("ab"), &i(0), 100, &mut crate::vm::Meter::unlimited()).unwrap(), Value::Str(s) if s.as_str().is_empty())
+            matches!(mul(&Value::str("ab"), &i(0), 100, &mut crate::limits::Meter::unlimited()).unwrap(), Value::Str(s) if s.as_str().is_empty())
         );
         let r = mul(
             &Value::str("ab"),
             &i(1_000_000),
             1000,
-            &mut crate::vm::Meter::unlimited(),
+            &mut crate::limits::Meter::unlimited(),
         )
         .unwrap_err();
         assert_eq!(r.kind(), ErrorKind::MemoryError);
         assert!(
-            matches!(mul(&Value::array(vec![i(0)]), &i(3), 100, &mut crate::vm::Meter::unlimited()).unwrap(), Value::Array(a) if a.borrow().len() == 3)
+            matches!(mul(&Value::array(vec![i(0)]), &i(3), 100, &mut crate::limits::Meter::unlimited()).unwrap(), Value::Array(a) if a.borrow().len() == 3)
         );
     }
 }

@@ -211,7 +211,7 @@ pub fn set_slice(
     parts: &[Option<Value>; 3],
     v: Value,
     max_len: usize,
-    meter: &mut super::Meter,
+    meter: &mut crate::limits::Meter,
 ) -> VmResult<()> {
     let Value::Array(a) = obj else {
         return Err(MlError::type_error(format!(

@@ -67,11 +67,17 @@ impl Vm {
                     .operations
                     .map(|o| texts(o.into_iter().map(String::from).collect()))),
             ),
-            ("max_usage", opt(info.max_usage.map(|n| Data::Int(i64::from(n))))),
+            (
+                "max_usage",
+                opt(info.max_usage.map(|n| Data::Int(i64::from(n)))),
+            ),
             ("expires_at", opt(info.expires_at.map(Data::Str))),
         ];
         Some(Data::Object(
-            fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            fields
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
         ))
     }
 

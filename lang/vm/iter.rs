@@ -1,8 +1,8 @@
 //! Iteration over arrays, tuples, strings, object keys and iterators
 //! (`for ... in`, `iter`/`next`, destructuring).
 
-use super::Meter;
 use crate::error::{MlError, VmResult};
+use crate::limits::Meter;
 use crate::value::{List, MlStr, ObjCell, TupleItems, Value};
 use std::rc::Rc;
 

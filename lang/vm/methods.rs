@@ -1,9 +1,10 @@
 //! Builtin methods of strings, arrays, tuples and non-plain objects
 //! (section 6.5), and dispatch to host-object methods.
 
-use super::{Meter, Vm};
+use super::Vm;
 use crate::builtins::{arity, int_arg, sort};
 use crate::error::{ErrorKind, MlError, VmResult};
+use crate::limits::Meter;
 use crate::text::pystr;
 use crate::value::{self, expect_str, py_repr, Key, Value};
 

@@ -12,11 +12,11 @@ pub mod iter;
 pub mod methods;
 mod tracing;
 
-pub use env::{break_cycles as env_break_cycles, Env, GlobalCell, ProgramRt};
 pub use crate::limits::{
     byte_cost, parse_duration, run_on_vm_thread, Interrupt, Limits, Meter, CHECK_INTERVAL,
     VM_THREAD_STACK,
 };
+pub use env::{break_cycles as env_break_cycles, Env, GlobalCell, ProgramRt};
 
 use crate::compile::{Capture, Op, Program};
 use crate::error::{ErrorKind, ErrorLoc, MlError, VmResult};
