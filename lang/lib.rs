@@ -8,6 +8,7 @@ pub mod error;
 pub mod host;
 pub mod limits;
 pub mod memory;
+pub mod native;
 pub mod stdlib;
 pub mod syntax;
 pub mod text;

@@ -1,8 +1,7 @@
 //! The builtin functions of section 14: always in scope, no capability.
 
-pub mod sort;
-
 use crate::error::{ErrorKind, MlError, VmResult};
+use crate::native::sort;
 use crate::text::{pyfloat, pyformat};
 use crate::value::{self, compare, py_repr, py_str, Key, Object, Value};
 use crate::vm::iter::{self, Iter};

@@ -2,9 +2,9 @@
 //! fn)`). Nothing here mutates its input; every list result is new (except
 //! `removeAt` with an index out of range, which returns its input, as mlpy).
 
-use crate::builtins::sort::{merge_sort, natural_less};
 use crate::builtins::{arity, check_len, int_arg, BuiltinDef, NativeFnPtr};
 use crate::error::{MlError, VmResult};
+use crate::native::sort::{merge_sort, natural_less};
 use crate::value::{values_equal, Key, Value};
 use crate::vm::access::slice_range;
 use crate::vm::iter;
