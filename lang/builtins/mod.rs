@@ -1,53 +1,16 @@
 //! The builtin functions of section 14: always in scope, no capability.
 
 use crate::error::{ErrorKind, MlError, VmResult};
-use crate::native::sort;
+use crate::native::args::{arity, check_len, int_arg, opt};
+use crate::native::{sort, BuiltinDef};
 use crate::text::{pyfloat, pyformat};
-use crate::value::{self, compare, py_repr, py_str, Key, Object, Value};
+use crate::value::{self, compare, ops, py_repr, py_str, Key, Object, Value};
 use crate::vm::iter::{self, Iter};
 use crate::vm::{methods, Vm};
 use num_bigint::BigInt;
-use num_traits::{Signed, ToPrimitive, Zero};
+
 use std::cell::RefCell;
 use std::rc::Rc;
-
-pub type NativeFnPtr = fn(&mut Vm, &[Value]) -> VmResult<Value>;
-
-/// A static builtin or stdlib function.
-pub struct BuiltinDef {
-    pub name: &'static str,
-    /// Module name, or "" for builtins.
-    pub module: &'static str,
-    pub func: NativeFnPtr,
-    /// Capabilities the function needs (documentation for `help` and
-    /// `requiredCapabilities`; the function itself enforces them).
-    pub caps: &'static [&'static str],
-    pub doc: &'static str,
-}
-
-impl BuiltinDef {
-    pub const fn new(
-        module: &'static str,
-        name: &'static str,
-        func: NativeFnPtr,
-        caps: &'static [&'static str],
-        doc: &'static str,
-    ) -> BuiltinDef {
-        BuiltinDef {
-            name,
-            module,
-            func,
-            caps,
-            doc,
-        }
-    }
-}
-
-impl std::fmt::Debug for BuiltinDef {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "<builtin {}>", self.name)
-    }
-}
 
 macro_rules! builtins {
     ($($name:literal => $func:ident, $doc:literal;)*) => {
@@ -109,59 +72,6 @@ builtins! {
 /// The builtin with this name.
 pub fn lookup(name: &str) -> Option<&'static BuiltinDef> {
     BUILTINS.iter().find(|b| b.name == name)
-}
-
-// ---- argument helpers ----
-
-pub fn arity(name: &str, args: &[Value], min: usize, max: usize) -> VmResult<()> {
-    if args.len() < min || args.len() > max {
-        let expected = if min == max {
-            format!("exactly {min}")
-        } else if max == usize::MAX {
-            format!("at least {min}")
-        } else {
-            format!("from {min} to {max}")
-        };
-        return Err(MlError::type_error(format!(
-            "{name}() takes {expected} argument{} ({} given)",
-            if max == 1 && min == 1 { "" } else { "s" },
-            args.len()
-        )));
-    }
-    Ok(())
-}
-
-pub fn int_arg(name: &str, v: &Value) -> VmResult<i64> {
-    match v {
-        Value::Int(i) => Ok(*i),
-        Value::Bool(b) => Ok(*b as i64),
-        Value::Host(h) if h.0.int_value().is_some() => Ok(v.as_int().unwrap_or(0)),
-        Value::Big(_) => Err(MlError::new(
-            ErrorKind::OverflowError,
-            format!("{name}(): integer argument too large"),
-        )),
-        other => Err(MlError::type_error(format!(
-            "{name}() expected an integer, got {}",
-            other.kind_name()
-        ))),
-    }
-}
-
-pub fn num_arg(name: &str, v: &Value) -> VmResult<f64> {
-    v.as_f64().ok_or_else(|| {
-        MlError::type_error(format!("{name}() expected a number, got {}", v.kind_name()))
-    })
-}
-
-fn opt(args: &[Value], i: usize) -> Option<&Value> {
-    match args.get(i) {
-        None | Some(Value::Null) => None,
-        Some(v) => Some(v),
-    }
-}
-
-pub fn check_len(vm: &Vm, len: usize) -> VmResult<()> {
-    value::ops::check_len(len, vm.limits.max_len)
 }
 
 // ---- builtins ----
@@ -341,20 +251,9 @@ fn isinstance(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::Bool(args[0].type_name() == t))
 }
 
-pub fn length_of(v: &Value) -> usize {
-    match v {
-        Value::Str(s) => s.char_len(),
-        Value::Array(a) => a.borrow().len(),
-        Value::Object(o) => o.borrow().len(),
-        Value::Tuple(t) => t.len(),
-        Value::Bytes(b) => b.len(),
-        _ => 0,
-    }
-}
-
 fn len(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("len", args, 1, 1)?;
-    Ok(Value::Int(length_of(&args[0]) as i64))
+    Ok(Value::Int(ops::length(&args[0]) as i64))
 }
 
 /// `range`'s arguments checked as `range` checks them: (start, step,
@@ -553,25 +452,9 @@ fn max(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     extreme(args, false)
 }
 
-pub fn abs_value(v: &Value) -> VmResult<Value> {
-    match v {
-        Value::Int(i) => Ok(match i.checked_abs() {
-            Some(a) => Value::Int(a),
-            None => Value::from_big(BigInt::from(*i).abs()),
-        }),
-        Value::Bool(b) => Ok(Value::Int(*b as i64)),
-        Value::Float(f) => Ok(Value::Float(f.abs())),
-        Value::Big(b) => Ok(Value::from_big(b.abs())),
-        other => Err(MlError::type_error(format!(
-            "bad operand type for abs(): '{}'",
-            other.kind_name()
-        ))),
-    }
-}
-
 fn abs(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("abs", args, 1, 1)?;
-    abs_value(&args[0].as_plain())
+    ops::abs(&args[0].as_plain())
 }
 
 fn round(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -978,23 +861,4 @@ fn required_capabilities(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         _ => &[],
     };
     Ok(Value::array(caps.iter().map(|c| Value::str(c)).collect()))
-}
-
-/// True for a zero numeric value (used by a few stdlib functions).
-pub fn is_zero(v: &Value) -> bool {
-    match v {
-        Value::Int(i) => *i == 0,
-        Value::Float(f) => *f == 0.0,
-        Value::Big(b) => b.is_zero(),
-        Value::Bool(b) => !b,
-        _ => false,
-    }
-}
-
-/// Converts a big value to i64 when possible.
-pub fn to_i64(v: &Value) -> Option<i64> {
-    match v {
-        Value::Big(b) => b.to_i64(),
-        other => other.as_int(),
-    }
 }

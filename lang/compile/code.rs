@@ -4,7 +4,7 @@
 //! many runs on many threads. Each run materialises its constants and links
 //! its global names into its own environment.
 
-use crate::builtins::BuiltinDef;
+use crate::native::BuiltinDef;
 use crate::syntax::ast::CapabilityDecl;
 use crate::syntax::{SourceFile, Span};
 use num_bigint::BigInt;

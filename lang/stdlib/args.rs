@@ -2,8 +2,9 @@
 //! a small argument parser. Reading the arguments needs `args:read`;
 //! building and using a parser on an explicit list needs nothing.
 
-use crate::builtins::{arity, BuiltinDef, NativeFnPtr};
 use crate::error::{MlError, VmResult};
+use crate::native::args::arity;
+use crate::native::{BuiltinDef, NativeFnPtr};
 use crate::value::{expect_str, py_str, HostObject, Object, Value};
 use crate::vm::Vm;
 use std::any::Any;

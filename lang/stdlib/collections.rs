@@ -2,9 +2,10 @@
 //! fn)`). Nothing here mutates its input; every list result is new (except
 //! `removeAt` with an index out of range, which returns its input, as mlpy).
 
-use crate::builtins::{arity, check_len, int_arg, BuiltinDef, NativeFnPtr};
 use crate::error::{MlError, VmResult};
+use crate::native::args::{arity, check_len, int_arg};
 use crate::native::sort::{merge_sort, natural_less};
+use crate::native::{BuiltinDef, NativeFnPtr};
 use crate::value::{values_equal, Key, Value};
 use crate::vm::access::slice_range;
 use crate::vm::iter;
@@ -135,7 +136,7 @@ fn length(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("length", args, 1, 1)?;
     match &args[0] {
         Value::Array(_) | Value::Tuple(_) | Value::Str(_) | Value::Object(_) | Value::Bytes(_) => {
-            Ok(Value::Int(crate::builtins::length_of(&args[0]) as i64))
+            Ok(Value::Int(crate::value::ops::length(&args[0]) as i64))
         }
         other => Err(MlError::type_error(format!(
             "object of type '{}' has no len()",

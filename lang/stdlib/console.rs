@@ -1,8 +1,8 @@
 //! `console`: output to stdout/stderr. Display uses Python's `str`, so
 //! `console.log(true)` prints `True` (as mlpy did).
 
-use crate::builtins::BuiltinDef;
 use crate::error::VmResult;
+use crate::native::BuiltinDef;
 use crate::value::{Style, Value};
 use crate::vm::Vm;
 
@@ -15,7 +15,7 @@ fn join(vm: &Vm, args: &[Value]) -> VmResult<String> {
             line.push(' ');
         }
         line.push_str(&vm.display(v, Style::Str)?);
-        crate::builtins::check_len(vm, line.len())?;
+        crate::native::args::check_len(vm, line.len())?;
     }
     Ok(line)
 }
@@ -50,11 +50,7 @@ fn warn(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::Null)
 }
 
-const fn f(
-    name: &'static str,
-    func: crate::builtins::NativeFnPtr,
-    doc: &'static str,
-) -> BuiltinDef {
+const fn f(name: &'static str, func: crate::native::NativeFnPtr, doc: &'static str) -> BuiltinDef {
     BuiltinDef::new("console", name, func, &[], doc)
 }
 

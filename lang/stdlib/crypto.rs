@@ -2,9 +2,10 @@
 //! randomness need no capability (random bytes come from `vm.host.random`,
 //! so a seeded host is reproducible); `hash_file` needs `file:read`.
 
-use crate::builtins::{arity, check_len, int_arg, BuiltinDef, NativeFnPtr};
 use crate::error::{MlError, VmResult};
 use crate::limits::{byte_cost, Meter};
+use crate::native::args::{arity, check_len, int_arg};
+use crate::native::{BuiltinDef, NativeFnPtr};
 use crate::value::{expect_str, Value};
 use crate::vm::Vm;
 use hmac::{Hmac, Mac};

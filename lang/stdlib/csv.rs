@@ -4,9 +4,10 @@
 //! `file:write` / `file:append` for the resolved path; the string
 //! functions need nothing.
 
-use crate::builtins::{arity, check_len, BuiltinDef, NativeFnPtr};
 use crate::error::{MlError, VmResult};
 use crate::limits::byte_cost;
+use crate::native::args::{arity, check_len};
+use crate::native::{BuiltinDef, NativeFnPtr};
 use crate::value::{py_str, Key, Object, Value};
 use crate::vm::Vm;
 

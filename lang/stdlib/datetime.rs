@@ -7,8 +7,9 @@
 //! the C locale. "Now" comes from the host clock (`vm.host.clock`); local
 //! time is UTC plus the clock's offset.
 
-use crate::builtins::{arity, int_arg, BuiltinDef, NativeFnPtr};
 use crate::error::{ErrorKind, MlError, VmResult};
+use crate::native::args::{arity, int_arg};
+use crate::native::{BuiltinDef, NativeFnPtr};
 use crate::value::{expect_str, HostObject, Object, Value};
 use crate::vm::Vm;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
@@ -325,7 +326,7 @@ fn delta_value(micros: i128) -> VmResult<Value> {
 }
 
 fn check_out_len(vm: &Vm, s: String) -> VmResult<Value> {
-    crate::builtins::check_len(vm, s.len())?;
+    crate::native::args::check_len(vm, s.len())?;
     Ok(Value::string(s))
 }
 
@@ -892,7 +893,7 @@ fn create_time_zone(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn from_timestamp(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("fromTimestamp", args, 1, 1)?;
-    let secs = super::math::real("fromTimestamp", &args[0])?;
+    let secs = crate::native::args::real_arg("fromTimestamp", &args[0])?;
     unix_to_local(vm, secs, false)
         .map(dt_value)
         .ok_or_else(|| MlError::runtime(format!("Invalid timestamp {secs}: out of range")))

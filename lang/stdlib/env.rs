@@ -3,8 +3,9 @@
 //! Reading needs `env:read:KEY`, changing needs `env:write:KEY`; `all()`
 //! returns only the variables the grants allow reading.
 
-use crate::builtins::{arity, BuiltinDef, NativeFnPtr};
 use crate::error::{MlError, VmResult};
+use crate::native::args::arity;
+use crate::native::{BuiltinDef, NativeFnPtr};
 use crate::value::{py_str, Object, Value};
 use crate::vm::Vm;
 

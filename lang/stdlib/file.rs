@@ -14,9 +14,10 @@
 //! This file also holds the helpers the other world-touching modules
 //! (`path`, `csv`, `crypto`, `log`) share.
 
-use crate::builtins::{arity, check_len, BuiltinDef, NativeFnPtr};
 use crate::error::{ErrorKind, MlError, VmResult};
 use crate::host::{FsError, FsErrorKind};
+use crate::native::args::{arity, check_len};
+use crate::native::{BuiltinDef, NativeFnPtr};
 use crate::value::{expect_str, py_str, Value};
 use crate::vm::Vm;
 use std::rc::Rc;

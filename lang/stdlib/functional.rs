@@ -4,8 +4,9 @@
 //! call back into ML with `vm.call_value`.
 
 use super::collections::{call1, chunks, flatten, items, reverse, slice, unique};
-use crate::builtins::{arity, check_len, int_arg, BuiltinDef, NativeFnPtr};
 use crate::error::{MlError, VmResult};
+use crate::native::args::{arity, check_len, int_arg};
+use crate::native::{BuiltinDef, NativeFnPtr};
 use crate::value::{Key, Object, Value};
 use crate::vm::Vm;
 use std::cell::RefCell;

@@ -12,11 +12,12 @@
 //! HTTP error statuses are responses (check `ok()`); network failures and
 //! timeouts are `RuntimeError("Network error: ...")`.
 
-use crate::builtins::{arity, BuiltinDef, NativeFnPtr};
 use crate::capability::Url;
 use crate::error::{ErrorKind, MlError, VmResult};
 use crate::host::http::{DEFAULT_TIMEOUT, USER_AGENT};
 use crate::host::{HttpError, HttpRequest, HttpResponse};
+use crate::native::args::arity;
+use crate::native::{BuiltinDef, NativeFnPtr};
 use crate::value::{expect_str, py_str, HostObject, Object, Value};
 use crate::vm::Vm;
 use std::any::Any;

@@ -8,9 +8,10 @@
 //! surrogate pairs above U+FFFF), tuples as arrays, int/float/bool/null keys
 //! converted to strings, `NaN`/`Infinity` for non-finite floats.
 
-use crate::builtins::{arity, BuiltinDef, NativeFnPtr};
 use crate::error::{ErrorKind, MlError, VmResult};
 use crate::limits::{byte_cost, Meter};
+use crate::native::args::arity;
+use crate::native::{BuiltinDef, NativeFnPtr};
 use crate::text::pyfloat::float_repr;
 use crate::value::{Key, Object, Value};
 use crate::vm::Vm;
@@ -409,7 +410,7 @@ fn safe_parse(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     let text = text_arg(&args[0])?;
     let max_depth = match args.get(1) {
         None | Some(Value::Null) => SAFE_DEPTH,
-        Some(v) => crate::builtins::int_arg("safeParse", v)?.min(SAFE_DEPTH),
+        Some(v) => crate::native::args::int_arg("safeParse", v)?.min(SAFE_DEPTH),
     };
     let (v, deepest) = parse_metered(text, vm.meter())?;
     if deepest as i64 > max_depth {

@@ -10,8 +10,9 @@
 //! The module-level logger's settings belong to the execution (kept in
 //! `vm.host.state`), so one program's `log.set_level` never affects another.
 
-use crate::builtins::{arity, BuiltinDef, NativeFnPtr};
 use crate::error::VmResult;
+use crate::native::args::arity;
+use crate::native::{BuiltinDef, NativeFnPtr};
 use crate::value::{expect_str, py_str, HostObject, Object, Value};
 use crate::vm::Vm;
 use std::any::Any;
@@ -173,7 +174,7 @@ fn emit(vm: &mut Vm, cfg: &LogConfig, level: u8, args: &[Value], func: &str) -> 
     }
     let mut line = format_line(vm, cfg, level, &args[0], opt(args, 1))?;
     line.push('\n');
-    crate::builtins::check_len(vm, line.len())?;
+    crate::native::args::check_len(vm, line.len())?;
     vm.write_out(&line)?;
     let fs = vm.host.fs.clone();
     for f in &cfg.files {

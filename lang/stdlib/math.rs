@@ -4,8 +4,10 @@
 //! `ln(0)`, `log(0)`, `log(x, 1)` and `factorial(-1)` raise `ValueError`
 //! ("math domain error") instead of returning 0 / -999 / 0.
 
-use crate::builtins::{abs_value, arity, BuiltinDef, NativeFnPtr};
 use crate::error::{ErrorKind, MlError, VmResult};
+use crate::native::args::{arity, not_real, real_arg};
+use crate::native::{BuiltinDef, NativeFnPtr};
+use crate::value::ops;
 use crate::value::{compare, Value};
 use crate::vm::Vm;
 use num_bigint::BigInt;
@@ -22,27 +24,6 @@ fn domain_error() -> MlError {
 
 fn overflow(msg: &str) -> MlError {
     MlError::new(ErrorKind::OverflowError, msg)
-}
-
-fn type_err(name: &str, v: &Value) -> MlError {
-    MlError::type_error(format!(
-        "math.{name}() must be a real number, not {}",
-        v.kind_name()
-    ))
-}
-
-/// A real argument as f64 (big ints that do not fit raise OverflowError).
-pub(crate) fn real(name: &str, v: &Value) -> VmResult<f64> {
-    match v {
-        Value::Int(i) => Ok(*i as f64),
-        Value::Bool(b) => Ok(*b as i64 as f64),
-        Value::Float(f) => Ok(*f),
-        Value::Big(b) => match b.to_f64() {
-            Some(f) if f.is_finite() => Ok(f),
-            _ => Err(overflow("int too large to convert to float")),
-        },
-        other => Err(type_err(name, other)),
-    }
 }
 
 /// An integer argument as a big integer (bools count as 0/1).
@@ -81,7 +62,7 @@ pub(crate) fn float_to_int(f: f64) -> VmResult<Value> {
 /// Applies a float function; NaN from a non-NaN argument is a domain error.
 fn unary(name: &str, args: &[Value], f: fn(f64) -> f64) -> VmResult<Value> {
     arity(name, args, 1, 1)?;
-    let x = real(name, &args[0])?;
+    let x = real_arg(name, &args[0])?;
     let r = f(x);
     if r.is_nan() && !x.is_nan() {
         return Err(domain_error());
@@ -106,7 +87,7 @@ fn ln_of(name: &str, v: &Value) -> VmResult<f64> {
             Ok(x.ln() + std::f64::consts::LN_2 * bits as f64)
         }
         other => {
-            let x = real(name, other)?;
+            let x = real_arg(name, other)?;
             if x.is_nan() {
                 return Ok(x);
             }
@@ -127,9 +108,9 @@ fn sqrt(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 fn abs(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("abs", args, 1, 1)?;
     if !args[0].is_number() {
-        return Err(type_err("abs", &args[0]));
+        return Err(not_real("abs", &args[0]));
     }
-    abs_value(&args[0])
+    ops::abs(&args[0])
 }
 
 fn sin(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -163,8 +144,8 @@ fn exp(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn atan2(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("atan2", args, 2, 2)?;
-    let y = real("atan2", &args[0])?;
-    let x = real("atan2", &args[1])?;
+    let y = real_arg("atan2", &args[0])?;
+    let x = real_arg("atan2", &args[1])?;
     Ok(Value::Float(y.atan2(x)))
 }
 
@@ -228,8 +209,8 @@ fn pow(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         }
     }
     // int ** negative int is a float, as in Python.
-    let fx = real("pow", a)?;
-    let fy = real("pow", b)?;
+    let fx = real_arg("pow", a)?;
+    let fy = real_arg("pow", b)?;
     float_pow(fx, fy)
 }
 
@@ -252,7 +233,7 @@ fn floor(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     match &args[0] {
         v if is_int_like(v) => Ok(Value::from_big(big_int("floor", v)?)),
         Value::Float(f) => float_to_int(f.floor()),
-        other => Err(type_err("floor", other)),
+        other => Err(not_real("floor", other)),
     }
 }
 
@@ -261,7 +242,7 @@ fn ceil(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     match &args[0] {
         v if is_int_like(v) => Ok(Value::from_big(big_int("ceil", v)?)),
         Value::Float(f) => float_to_int(f.ceil()),
-        other => Err(type_err("ceil", other)),
+        other => Err(not_real("ceil", other)),
     }
 }
 
@@ -270,7 +251,7 @@ fn round(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     match &args[0] {
         v if is_int_like(v) => Ok(Value::from_big(big_int("round", v)?)),
         Value::Float(f) => float_to_int(f.round_ties_even()),
-        other => Err(type_err("round", other)),
+        other => Err(not_real("round", other)),
     }
 }
 
@@ -316,7 +297,7 @@ fn sign(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
                 0
             }
         }
-        other => return Err(type_err("sign", other)),
+        other => return Err(not_real("sign", other)),
     };
     Ok(Value::Int(s))
 }
@@ -401,12 +382,12 @@ fn lcm(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn radians(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("radians", args, 1, 1)?;
-    Ok(Value::Float(real("radians", &args[0])?.to_radians()))
+    Ok(Value::Float(real_arg("radians", &args[0])?.to_radians()))
 }
 
 fn degrees(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("degrees", args, 1, 1)?;
-    Ok(Value::Float(real("degrees", &args[0])?.to_degrees()))
+    Ok(Value::Float(real_arg("degrees", &args[0])?.to_degrees()))
 }
 
 fn random(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {

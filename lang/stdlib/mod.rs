@@ -17,25 +17,14 @@ pub mod path;
 pub mod random;
 pub mod regex;
 
-use crate::builtins::{BuiltinDef, BUILTINS};
+use crate::builtins::BUILTINS;
 use crate::error::{ErrorKind, MlError, VmResult};
+use crate::native::no_constants;
+pub use crate::native::ModuleDef;
 use crate::value::{Module, Value};
 use crate::vm::Vm;
 use std::collections::HashMap;
 use std::rc::Rc;
-
-/// A standard module: static functions plus constants.
-pub struct ModuleDef {
-    pub name: &'static str,
-    pub doc: &'static str,
-    pub functions: &'static [BuiltinDef],
-    /// Non-function members such as `math.pi`.
-    pub constant: fn(&str) -> Option<Value>,
-}
-
-fn no_constants(_: &str) -> Option<Value> {
-    None
-}
 
 pub static BUILTIN_MODULE: ModuleDef = ModuleDef {
     name: "builtin",

@@ -11,9 +11,10 @@
 //! all entries when `d` itself is readable. `glob` and `walk` apply the
 //! same rule at every level and never enter symlinked directories.
 
-use crate::builtins::{arity, check_len, int_arg, BuiltinDef, NativeFnPtr};
 use crate::capability::TextGlob;
 use crate::error::{ErrorKind, MlError, VmResult};
+use crate::native::args::{arity, check_len, int_arg};
+use crate::native::{BuiltinDef, NativeFnPtr};
 use crate::value::Value;
 use crate::vm::Vm;
 

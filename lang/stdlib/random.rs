@@ -3,15 +3,16 @@
 //! gives the same sequence; the sequences differ from CPython's Mersenne
 //! Twister.
 
-use crate::builtins::{arity, check_len, int_arg, BuiltinDef, NativeFnPtr};
 use crate::error::{MlError, VmResult};
+use crate::native::args::{arity, check_len, int_arg};
+use crate::native::{BuiltinDef, NativeFnPtr};
 use crate::value::Value;
 use crate::vm::iter;
 use crate::vm::Vm;
 use std::collections::HashSet;
 
-use super::math::real;
 use super::ModuleDef;
+use crate::native::args::real_arg;
 
 /// Uniform integer in `[0, n)` (`n > 0`), without modulo bias.
 fn below(vm: &mut Vm, n: u128) -> u128 {
@@ -50,7 +51,7 @@ fn next_f64(vm: &mut Vm) -> f64 {
 fn opt_real(name: &str, args: &[Value], i: usize, default: f64) -> VmResult<f64> {
     match args.get(i) {
         None | Some(Value::Null) => Ok(default),
-        Some(v) => real(name, v),
+        Some(v) => real_arg(name, v),
     }
 }
 
@@ -155,7 +156,7 @@ fn random_bool(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn random_bool_weighted(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("randomBoolWeighted", args, 1, 1)?;
-    let p = real("randomBoolWeighted", &args[0])?;
+    let p = real_arg("randomBoolWeighted", &args[0])?;
     Ok(Value::Bool(next_f64(vm) < p))
 }
 

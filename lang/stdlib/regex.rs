@@ -11,9 +11,10 @@
 //! (`\1`, `\g<1>`, `\g<name>`, `\n`). Backtracking is bounded: a pattern
 //! that exceeds the limit raises `RuntimeError` instead of hanging.
 
-use crate::builtins::{arity, int_arg, BuiltinDef, NativeFnPtr};
 use crate::error::{ErrorKind, MlError, VmResult};
 use crate::limits::{byte_cost, Meter};
+use crate::native::args::{arity, int_arg};
+use crate::native::{BuiltinDef, NativeFnPtr};
 use crate::text::pystr::py_repr_str;
 use crate::value::{HostObject, MlStr, Object, Value};
 use crate::vm::Vm;
@@ -1555,7 +1556,7 @@ fn substitute(
         last = e;
     }
     out.push_str(&s[last..]);
-    crate::builtins::check_len(vm, out.len())?;
+    crate::native::args::check_len(vm, out.len())?;
     Ok((out, matches.len()))
 }
 
@@ -1939,7 +1940,7 @@ impl MatchObj {
                     .map_err(|e| template_error(&self.re, e))?;
                 let mut out = String::new();
                 expand(&pieces, self.text.as_str(), &self.spans, &mut out);
-                crate::builtins::check_len(vm, out.len())?;
+                crate::native::args::check_len(vm, out.len())?;
                 Ok(Value::string(out))
             }
             "toString" => {
@@ -2088,7 +2089,7 @@ fn escape(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("escape", args, 1, 1)?;
     let t = text_arg("escape", &args[0])?;
     let out = escape_text(t.as_str());
-    crate::builtins::check_len(vm, out.len())?;
+    crate::native::args::check_len(vm, out.len())?;
     Ok(Value::string(out))
 }
 

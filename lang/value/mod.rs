@@ -39,7 +39,7 @@ pub enum Value {
     Object(Rc<ObjCell>),
     Function(Rc<crate::vm::Closure>),
     /// A static builtin or stdlib function.
-    Builtin(&'static crate::builtins::BuiltinDef),
+    Builtin(&'static crate::native::BuiltinDef),
     /// A native function with captured state (bound methods, combinators).
     Native(Rc<NativeFn>),
     Module(Rc<Module>),

@@ -578,6 +578,35 @@ fn seq_cmp(x: &[Value], y: &[Value], depth: usize) -> VmResult<Option<Ordering>>
     Ok(Some(x.len().cmp(&y.len())))
 }
 
+/// What `len` reports: characters, items, keys or bytes (0 for others).
+pub fn length(v: &Value) -> usize {
+    match v {
+        Value::Str(s) => s.char_len(),
+        Value::Array(a) => a.borrow().len(),
+        Value::Object(o) => o.borrow().len(),
+        Value::Tuple(t) => t.len(),
+        Value::Bytes(b) => b.len(),
+        _ => 0,
+    }
+}
+
+/// `abs` of a number.
+pub fn abs(v: &Value) -> VmResult<Value> {
+    match v {
+        Value::Int(i) => Ok(match i.checked_abs() {
+            Some(a) => Value::Int(a),
+            None => Value::from_big(BigInt::from(*i).abs()),
+        }),
+        Value::Bool(b) => Ok(Value::Int(*b as i64)),
+        Value::Float(f) => Ok(Value::Float(f.abs())),
+        Value::Big(b) => Ok(Value::from_big(b.abs())),
+        other => Err(MlError::type_error(format!(
+            "bad operand type for abs(): '{}'",
+            other.kind_name()
+        ))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

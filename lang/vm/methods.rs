@@ -2,9 +2,9 @@
 //! (section 6.5), and dispatch to host-object methods.
 
 use super::Vm;
-use crate::builtins::{arity, int_arg};
 use crate::error::{ErrorKind, MlError, VmResult};
 use crate::limits::Meter;
+use crate::native::args::{arity, int_arg};
 use crate::native::sort;
 use crate::text::pystr;
 use crate::value::{self, expect_str, py_repr, Key, Value};
