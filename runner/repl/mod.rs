@@ -23,7 +23,7 @@ use input::{classify, Input};
 use mlpy_harness::{Callback, ExecOptions, ExecOutcome, Session, SessionOptions, Status};
 use mlpy_lang::capability::GrantSet;
 use mlpy_lang::host::{Console, Host, StdConsole};
-use mlpy_lang::vm::limits::DEFAULT_MAX_MEMORY;
+use mlpy_lang::limits::DEFAULT_MAX_MEMORY;
 use mlpy_lang::vm::{Interrupt, Limits};
 use mlpy_lang::Data;
 use records::{Kind, Records};
