@@ -145,18 +145,13 @@ fn still_failing(case: &Case, result: &CaseResult) -> Option<String> {
         colour: false,
     };
     let verdict = check_with(&expect, outcome, &ctx);
-    let key = |what: &str, expected: &str| match what {
-        "stdout" if expected.starts_with("output matching") => "expect.stdout_matches".to_string(),
-        "stdout" if expected.starts_with("output containing") => {
-            "expect.stdout_contains".to_string()
-        }
-        "status" => "the run's ending".to_string(),
-        other => format!("expect.{other}"),
-    };
     let mut failing: Vec<String> = verdict
         .failures
         .iter()
-        .map(|f| key(&f.what, &f.expected))
+        .map(|f| match f.key {
+            Some(key) => format!("expect.{key}"),
+            None => "the run's ending".to_string(),
+        })
         .collect();
     // Runs after the first, and isolation between them, bless cannot see.
     if failing.is_empty() && !result.verdict.passed && case.concurrency > 1 {

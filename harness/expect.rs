@@ -51,6 +51,9 @@ pub struct Failure {
     /// What differs: `result`, `stdout`, `error`, `violation`, `timeout`,
     /// `calls`, `global x`, `status`.
     pub what: String,
+    /// The `expect.*` key that is not met (`stdout_matches`), or `None`
+    /// when the run ended in a way no key allows.
+    pub key: Option<&'static str>,
     pub expected: String,
     pub actual: String,
     /// A unified diff (expected → actual) when either side spans lines.
@@ -114,13 +117,32 @@ pub fn check_with(expect: &Expect, outcome: &ExecOutcome, ctx: &Context<'_>) -> 
         failures: Vec::new(),
     };
     c.status(expect, &outcome.status);
-    c.stdout(expect, &outcome.stdout);
-    c.stderr(expect, &outcome.stderr);
+    c.output(
+        Output {
+            keys: ["stdout", "stdout_contains", "stdout_matches"],
+            noun: "output",
+            exact: &expect.stdout,
+            contains: &expect.stdout_contains,
+            matches: &expect.stdout_matches,
+        },
+        &outcome.stdout,
+    );
+    c.output(
+        Output {
+            keys: ["stderr", "stderr_contains", "stderr_matches"],
+            noun: "stderr",
+            exact: &expect.stderr,
+            contains: &expect.stderr_contains,
+            matches: &expect.stderr_matches,
+        },
+        &outcome.stderr,
+    );
     for (name, want) in &expect.globals {
         match outcome.globals.get(name) {
             Some(got) if values_equal(want, got, expect.tolerance) => {}
-            Some(got) => c.values(&format!("global {name}"), want, got),
+            Some(got) => c.values("globals", &format!("global {name}"), want, got),
             None => c.fail(
+                Some("globals"),
                 format!("global {name}"),
                 show_value(want),
                 "<not defined>".into(),
@@ -138,6 +160,24 @@ pub fn check_with(expect: &Expect, outcome: &ExecOutcome, ctx: &Context<'_>) -> 
     }
 }
 
+/// What a case expects of one output stream.
+struct Output<'a> {
+    /// The keys of the exact text, the parts and the patterns; the first
+    /// also names the stream in failures.
+    keys: [&'static str; 3],
+    /// The stream in "... containing", "... matching".
+    noun: &'static str,
+    exact: &'a Option<String>,
+    contains: &'a [String],
+    matches: &'a [regex::Regex],
+}
+
+/// Whether the case checks what the run wrote to stderr (a backend must
+/// report it).
+pub fn reads_stderr(e: &Expect) -> bool {
+    e.stderr.is_some() || !e.stderr_contains.is_empty() || !e.stderr_matches.is_empty()
+}
+
 struct Checker {
     colour: bool,
     failures: Vec<Failure>,
@@ -146,6 +186,7 @@ struct Checker {
 impl Checker {
     fn fail(
         &mut self,
+        key: Option<&'static str>,
         what: impl Into<String>,
         expected: String,
         actual: String,
@@ -153,6 +194,7 @@ impl Checker {
     ) {
         self.failures.push(Failure {
             what: what.into(),
+            key,
             expected,
             actual,
             diff,
@@ -165,6 +207,7 @@ impl Checker {
             Status::Ok { value } => {
                 if e.timeout {
                     self.fail(
+                        Some("timeout"),
                         "timeout",
                         "the run to be stopped by its timeout".into(),
                         format!("it finished with {}", show_value(value)),
@@ -172,6 +215,7 @@ impl Checker {
                     );
                 } else if let Some(err) = &e.error {
                     self.fail(
+                        Some("error"),
                         "error",
                         describe_error_spec(err),
                         format!("no error; the run finished with {}", show_value(value)),
@@ -179,7 +223,7 @@ impl Checker {
                     );
                 } else if let Some(want) = &e.result {
                     if !values_equal(want, value, e.tolerance) {
-                        self.values("result", want, value);
+                        self.values("result", "result", want, value);
                     }
                 }
             }
@@ -187,6 +231,7 @@ impl Checker {
                 let uncaught_violation = matches!(status, Status::Violation { .. });
                 if e.timeout {
                     self.fail(
+                        Some("timeout"),
                         "timeout",
                         "the run to be stopped by its timeout".into(),
                         render_error(error),
@@ -195,6 +240,7 @@ impl Checker {
                 } else if let Some(spec) = &e.error {
                     if !error_matches(spec, error) {
                         self.fail(
+                            Some("error"),
                             "error",
                             describe_error_spec(spec),
                             render_error(error),
@@ -204,20 +250,25 @@ impl Checker {
                 } else if uncaught_violation && !e.violations.is_empty() && e.result.is_none() {
                     // Checked against the recorded violations below.
                 } else {
-                    let (what, expected) = match &e.result {
-                        Some(want) => ("result", show_value(want)),
-                        None => ("status", "the run to finish without an error".to_string()),
+                    let (key, what, expected) = match &e.result {
+                        Some(want) => (Some("result"), "result", show_value(want)),
+                        None => (
+                            None,
+                            "status",
+                            "the run to finish without an error".to_string(),
+                        ),
                     };
-                    self.fail(what, expected, render_error(error), None);
+                    self.fail(key, what, expected, render_error(error), None);
                 }
             }
             Status::Timeout => {
                 if !e.timeout {
-                    let (what, expected) = match &e.result {
-                        Some(want) => ("result", show_value(want)),
-                        None => ("status", "the run to finish".to_string()),
+                    let (key, what, expected) = match &e.result {
+                        Some(want) => (Some("result"), "result", show_value(want)),
+                        None => (None, "status", "the run to finish".to_string()),
                     };
                     self.fail(
+                        key,
                         what,
                         expected,
                         "the run was stopped by its timeout".into(),
@@ -227,6 +278,7 @@ impl Checker {
             }
             Status::Cancelled => {
                 self.fail(
+                    None,
                     "status",
                     "the run to finish".into(),
                     "the run was cancelled".into(),
@@ -236,63 +288,52 @@ impl Checker {
         }
     }
 
-    fn values(&mut self, what: &str, want: &Data, got: &Data) {
+    fn values(&mut self, key: &'static str, what: &str, want: &Data, got: &Data) {
         let (expected, actual) = (show_value(want), show_value(got));
         let diff = if expected.contains('\n') || actual.contains('\n') {
             Some(unified_diff(&expected, &actual, self.colour))
         } else {
             None
         };
-        self.fail(what, expected, actual, diff);
+        self.fail(Some(key), what, expected, actual, diff);
     }
 
-    fn stderr(&mut self, e: &Expect, err: &str) {
-        if let Some(want) = &e.stderr {
-            if want != err {
-                let diff = (want.contains('\n') || err.contains('\n'))
-                    .then(|| unified_diff(want, err, self.colour));
-                self.fail("stderr", show_text(want), show_text(err), diff);
-            }
-        }
-        for part in &e.stderr_contains {
-            if !err.contains(part.as_str()) {
+    /// One output stream's expectations: exactly this text, containing
+    /// these parts, matching these patterns.
+    fn output(&mut self, o: Output<'_>, text: &str) {
+        let [exact_key, contains_key, matches_key] = o.keys;
+        if let Some(want) = o.exact {
+            if want != text {
+                let diff = (want.contains('\n') || text.contains('\n'))
+                    .then(|| unified_diff(want, text, self.colour));
                 self.fail(
-                    "stderr",
-                    format!("stderr containing {part:?}"),
-                    show_text(err),
-                    None,
+                    Some(exact_key),
+                    exact_key,
+                    show_text(want),
+                    show_text(text),
+                    diff,
                 );
             }
         }
-    }
-
-    fn stdout(&mut self, e: &Expect, out: &str) {
-        if let Some(want) = &e.stdout {
-            if want != out {
-                let diff = (want.contains('\n') || out.contains('\n'))
-                    .then(|| unified_diff(want, out, self.colour));
-                self.fail("stdout", show_text(want), show_text(out), diff);
-            }
+        for part in o.contains.iter().filter(|p| !text.contains(p.as_str())) {
+            let expected = format!("{} containing {part:?}", o.noun);
+            self.fail(
+                Some(contains_key),
+                exact_key,
+                expected,
+                show_text(text),
+                None,
+            );
         }
-        for part in &e.stdout_contains {
-            if !out.contains(part.as_str()) {
-                self.fail(
-                    "stdout",
-                    format!("output containing {part:?}"),
-                    show_text(out),
-                    None,
-                );
-            }
-        }
-        for re in &e.stdout_matches {
-            if !re.is_match(out) {
-                self.fail(
-                    "stdout",
-                    format!("output matching /{}/", re.as_str()),
-                    show_text(out),
-                    None,
-                );
-            }
+        for re in o.matches.iter().filter(|re| !re.is_match(text)) {
+            let expected = format!("{} matching /{}/", o.noun, re.as_str());
+            self.fail(
+                Some(matches_key),
+                exact_key,
+                expected,
+                show_text(text),
+                None,
+            );
         }
     }
 
@@ -320,7 +361,13 @@ impl Checker {
                         .collect::<Vec<_>>()
                         .join("\n")
                 };
-                self.fail("violation", describe_violation(want), actual, None);
+                self.fail(
+                    Some("violation"),
+                    "violation",
+                    describe_violation(want),
+                    actual,
+                    None,
+                );
             }
         }
     }
@@ -353,6 +400,7 @@ impl Checker {
             }
         };
         self.fail(
+            Some("calls"),
             "calls",
             none(expected.trim_end().to_string()),
             none(actual.trim_end().to_string()),

@@ -172,10 +172,7 @@ pub fn case_needs(case: &Case) -> BTreeSet<Feature> {
         (Feature::Callbacks, case.callback.is_some()),
         (Feature::Concurrency, case.concurrency > 1),
         (Feature::Timeouts, e.timeout),
-        (
-            Feature::Stderr,
-            e.stderr.is_some() || !e.stderr_contains.is_empty(),
-        ),
+        (Feature::Stderr, crate::expect::reads_stderr(e)),
     ]
     .into_iter()
     .filter_map(|(f, needed)| needed.then_some(f))

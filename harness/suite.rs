@@ -202,6 +202,7 @@ pub fn run_case(executor: &Executor, case: &Case, options: &RunOptions) -> CaseR
                 verdict.passed = false;
                 verdict.failures.push(crate::expect::Failure {
                     what: format!("isolation (run {} differs from run 1)", i + 1),
+                    key: None,
                     expected: format!("{:?} / {:?}", first.status, first.stdout),
                     actual: format!("{:?} / {:?}", o.status, o.stdout),
                     diff: None,

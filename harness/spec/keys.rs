@@ -722,6 +722,8 @@ expect_keys! {
     stderr: String,
     /// Substring(s) stderr must contain.
     stderr_contains: OneOrMany<String>,
+    /// Regular expression(s) stderr must match (^ and $ match at line boundaries).
+    stderr_matches: OneOrMany<RegexText>,
     /// Variables that must exist after the run with these values (other variables are ignored).
     globals: IndexMap<String, Value>,
     /// The run must end in this ML error.

@@ -263,6 +263,33 @@ fn stdout_exact_contains_and_matches() {
 }
 
 #[test]
+fn stderr_is_checked_like_stdout_and_failures_name_their_key() {
+    let mut out = ok(Data::Null);
+    out.stderr = "WARNING: disk low\n".into();
+    let c = case("code = \"x\"\nexpect.stderr_matches = ['^WARNING: \\w+', 'low$']\n");
+    assert!(check(&c.expect, &out).passed);
+    let c =
+        case("code = \"x\"\nexpect.stderr_contains = 'full'\nexpect.stderr_matches = '^ERROR'\n");
+    let v = check(&c.expect, &out);
+    let got: Vec<(&str, Option<&str>, &str)> = v
+        .failures
+        .iter()
+        .map(|f| (f.what.as_str(), f.key, f.expected.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "stderr",
+                Some("stderr_contains"),
+                "stderr containing \"full\""
+            ),
+            ("stderr", Some("stderr_matches"), "stderr matching /^ERROR/"),
+        ]
+    );
+}
+
+#[test]
 fn globals_are_a_subset_match() {
     let mut out = ok(Data::Null);
     out.globals.insert("x".into(), Data::Int(1));
