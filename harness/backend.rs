@@ -180,35 +180,8 @@ pub fn is_reported_global(v: &Value) -> bool {
 }
 
 /// Runs a compiled program in a fresh VM (then the callback, if any, in the
-/// same VM) and collects everything the outcome reports.
-#[allow(clippy::too_many_arguments)]
-pub fn run_program(
-    program: &std::sync::Arc<mlpy_lang::Program>,
-    host: Host,
-    grants: std::sync::Arc<mlpy_lang::capability::GrantSet>,
-    limits: Limits,
-    interrupt: Interrupt,
-    deadline: Option<Instant>,
-    globals: &[(String, Data)],
-    collect_globals: bool,
-    callback: Option<&CallSpec>,
-) -> ExecOutcome {
-    run_traced(
-        program,
-        host,
-        grants,
-        limits,
-        interrupt,
-        deadline,
-        globals,
-        collect_globals,
-        callback,
-        None,
-    )
-}
-
-/// [`run_program`] recording boundary events in `tracer` (whose host
-/// backends the caller has wrapped) into the outcome's trace.
+/// same VM) and collects everything the outcome reports; with a `tracer`
+/// (whose host backends the caller has wrapped), its boundary events too.
 #[allow(clippy::too_many_arguments)]
 fn run_traced(
     program: &std::sync::Arc<mlpy_lang::Program>,

@@ -123,6 +123,30 @@ impl fmt::Display for CallError {
 
 impl std::error::Error for CallError {}
 
+impl CallError {
+    /// How a run that ended in this call error is reported: the call's
+    /// ML error, violation, timeout or cancellation, else a `CallError`.
+    pub fn into_status(self) -> Status {
+        match self {
+            CallError::Error(error) => Status::Error { error: *error },
+            CallError::Violation(error) => Status::Violation { error: *error },
+            CallError::Timeout => Status::Timeout,
+            CallError::Cancelled => Status::Cancelled,
+            other => Status::Error {
+                error: ErrorInfo {
+                    kind: "CallError".into(),
+                    message: other.to_string(),
+                    line: None,
+                    column: None,
+                    file: None,
+                    rendered: format!("{other}\n"),
+                    violation: None,
+                },
+            },
+        }
+    }
+}
+
 pub fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')

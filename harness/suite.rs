@@ -279,16 +279,7 @@ fn run_callback_case(
             let start = Instant::now();
             let (r, call_trace) = session.call_with(&cb.function, &cb.args, &options);
             let mut call = session.take_output();
-            call.status = match r {
-                Ok(value) => Status::Ok { value },
-                Err(CallError::Error(error)) => Status::Error { error: *error },
-                Err(CallError::Violation(error)) => Status::Violation { error: *error },
-                Err(CallError::Timeout) => Status::Timeout,
-                Err(CallError::Cancelled) => Status::Cancelled,
-                Err(other) => Status::Error {
-                    error: crate::executor::internal_error(&other.to_string()),
-                },
-            };
+            call.status = r.map_or_else(CallError::into_status, |value| Status::Ok { value });
             call.stdout = format!("{}{}", outcome.stdout, call.stdout);
             call.stderr = format!("{}{}", outcome.stderr, call.stderr);
             let mut violations = std::mem::take(&mut outcome.violations);

@@ -25,12 +25,8 @@ pub struct RunArgs {
     /// Print one JSON object describing the run instead of streaming output.
     #[arg(long)]
     pub json: bool,
-    /// Grant a capability, e.g. `file:read:/data/*` (repeatable).
-    #[arg(long = "grant", value_name = "CAP")]
-    pub grants: Vec<String>,
-    /// Grant every capability.
-    #[arg(long)]
-    pub allow_all: bool,
+    #[command(flatten)]
+    pub grants: crate::cli::GrantArgs,
     /// Stop the program after this long, e.g. `200ms` or `2s`.
     #[arg(long, value_parser = parse_duration_arg)]
     pub timeout: Option<Duration>,
@@ -137,13 +133,9 @@ pub fn run(args: RunArgs) -> ExitCode {
         Ok(t) => t,
         Err(e) => return usage_error(&e),
     };
-    let grants = if args.allow_all {
-        GrantSet::all()
-    } else {
-        match GrantSet::parse(&args.grants) {
-            Ok(g) => g,
-            Err(e) => return usage_error(&e.to_string()),
-        }
+    let grants = match args.grants.grant_set() {
+        Ok(g) => g,
+        Err(e) => return usage_error(&e),
     };
     let json = args.json;
     let timeout = args.timeout;
@@ -245,17 +237,8 @@ fn execute(
     let program = match compile(file) {
         Ok(p) => p,
         Err(e) => {
-            let (line, column) = e.first_location();
             finished.status = "error";
-            finished.error = Some(ErrorInfo {
-                kind: e.first_kind().as_str().into(),
-                message: e.first_message().to_string(),
-                line: Some(line),
-                column: Some(column),
-                file: Some(e.file.name.clone()),
-                rendered: e.render(),
-                violation: None,
-            });
+            finished.error = Some(mlpy_harness::backend::syntax_error_info(&e));
             finished.duration = start.elapsed();
             return finished;
         }

@@ -22,6 +22,26 @@ pub(super) fn paint(colour: bool, style: Style, text: &str) -> String {
     }
 }
 
+/// The closing lines: `test result: ok. 3 passed, ... in 1.2 s`, and the
+/// comparison counts with `--compare`.
+pub(super) fn write_result(out: &mut impl Write, s: &Summary, colour: bool) -> io::Result<()> {
+    let result = if s.ok() {
+        paint(colour, GREEN, "ok")
+    } else {
+        paint(colour, RED, "FAILED")
+    };
+    writeln!(
+        out,
+        "\ntest result: {result}. {} in {}",
+        counts(s),
+        human_duration(s.duration)
+    )?;
+    if let Some(line) = comparison_counts(s) {
+        writeln!(out, "comparison: {line}")?;
+    }
+    Ok(())
+}
+
 /// Human-readable output, like libtest's with timings.
 pub struct Pretty<W: Write> {
     out: W,
@@ -98,20 +118,7 @@ impl<W: Write> Pretty<W> {
                 )
             )?;
         }
-        let result = if s.ok() {
-            paint(c, GREEN, "ok")
-        } else {
-            paint(c, RED, "FAILED")
-        };
-        writeln!(
-            self.out,
-            "\ntest result: {result}. {} in {}",
-            counts(s),
-            human_duration(s.duration)
-        )?;
-        if let Some(line) = comparison_counts(s) {
-            writeln!(self.out, "comparison: {line}")?;
-        }
+        write_result(&mut self.out, s, c)?;
         Ok(())
     }
 }

@@ -4,10 +4,8 @@
 //!
 //! [`Pretty`]: super::Pretty
 
-use super::pretty::{paint, GREEN, RED, YELLOW};
-use super::{
-    comparison_counts, counts, human_duration, plural, Event, Reporter, TestResult, TestStatus,
-};
+use super::pretty::{paint, write_result, RED, YELLOW};
+use super::{plural, Event, Reporter, TestResult, TestStatus};
 use std::io::{self, Write};
 
 /// Dots.
@@ -74,20 +72,7 @@ impl<W: Write> Reporter for Terse<W> {
                         plural(s.not_run, "test")
                     )?;
                 }
-                let result = if s.ok() {
-                    paint(c, GREEN, "ok")
-                } else {
-                    paint(c, RED, "FAILED")
-                };
-                writeln!(
-                    self.out,
-                    "\ntest result: {result}. {} in {}",
-                    counts(s),
-                    human_duration(s.duration)
-                )?;
-                if let Some(line) = comparison_counts(s) {
-                    writeln!(self.out, "comparison: {line}")?;
-                }
+                write_result(&mut self.out, s, c)?;
             }
         }
         self.out.flush()

@@ -14,7 +14,6 @@ use mlpy_harness::perf::{compare, Change, Comparison};
 use mlpy_harness::spec::{Body, Case, SpecSet};
 use mlpy_harness::suite::{run_case, RunOptions};
 use mlpy_harness::{Code, ExecRequest, Executor, ExecutorConfig};
-use mlpy_lang::capability::GrantSet;
 use mlpy_lang::host::{CapturedConsole, Host, UreqHttp};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -39,12 +38,9 @@ pub struct BenchArgs {
     /// Also measure throughput with this many runs at once.
     #[arg(long)]
     pub concurrency: Option<usize>,
-    /// For a `.ml` file: grant a capability (repeatable).
-    #[arg(long = "grant", value_name = "CAP")]
-    pub grants: Vec<String>,
-    /// For a `.ml` file: grant every capability.
-    #[arg(long)]
-    pub allow_all: bool,
+    /// For a `.ml` file: the capabilities it gets.
+    #[command(flatten)]
+    pub grants: crate::cli::GrantArgs,
     /// Per-run timeout, e.g. 2s (overrides the specs; `.ml` default: 30s).
     #[arg(long, value_parser = crate::run::parse_duration_arg)]
     pub timeout: Option<Duration>,
@@ -108,13 +104,9 @@ fn bench_file(args: &BenchArgs, file: &Path) -> ExitCode {
         Ok(t) => t,
         Err(e) => return usage_error(&format!("cannot read {}: {e}", file.display())),
     };
-    let grants = if args.allow_all {
-        GrantSet::all()
-    } else {
-        match GrantSet::parse(&args.grants) {
-            Ok(g) => g,
-            Err(e) => return usage_error(&e.to_string()),
-        }
+    let grants = match args.grants.grant_set() {
+        Ok(g) => g,
+        Err(e) => return usage_error(&e),
     };
     if let Err(e) = mlpy_lang::compile(Arc::new(mlpy_lang::syntax::SourceFile::new(
         file.display().to_string(),

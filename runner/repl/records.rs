@@ -220,26 +220,10 @@ pub fn call_outcome(
     result: Result<Data, mlpy_harness::CallError>,
     output: ExecOutcome,
 ) -> ExecOutcome {
-    use mlpy_harness::CallError;
     let mut o = output;
-    o.status = match result {
-        Ok(value) => Status::Ok { value },
-        Err(CallError::Error(error)) => Status::Error { error: *error },
-        Err(CallError::Violation(error)) => Status::Violation { error: *error },
-        Err(CallError::Timeout) => Status::Timeout,
-        Err(CallError::Cancelled) => Status::Cancelled,
-        Err(other) => Status::Error {
-            error: mlpy_lang::error::ErrorInfo {
-                kind: "CallError".into(),
-                message: other.to_string(),
-                line: None,
-                column: None,
-                file: None,
-                rendered: format!("{other}\n"),
-                violation: None,
-            },
-        },
-    };
+    o.status = result.map_or_else(mlpy_harness::CallError::into_status, |value| Status::Ok {
+        value,
+    });
     o
 }
 
