@@ -2,6 +2,9 @@
 //!
 //! cargo bench --bench capability
 
+// criterion_group! defines an undocumented `pub fn benches`.
+#![allow(missing_docs)]
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use mlpy_lang::capability::{GrantSet, Mode, Request, Usage};
 use mlpy_lang::host::Host;

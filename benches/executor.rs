@@ -2,6 +2,9 @@
 //!
 //! cargo bench --bench executor
 
+// criterion_group! defines an undocumented `pub fn benches`.
+#![allow(missing_docs)]
+
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use mlpy_harness::{ExecRequest, Executor, ExecutorConfig, Session, SessionOptions};
 use mlpy_lang::Data;

@@ -3,6 +3,9 @@
 //!
 //! cargo bench --bench harness
 
+// criterion_group! defines an undocumented `pub fn benches`.
+#![allow(missing_docs)]
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use mlpy_harness::spec::{discover, Loader};
 use mlpy_harness::suite::{run_case, RunOptions};

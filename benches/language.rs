@@ -3,6 +3,9 @@
 //!
 //! cargo bench --bench language
 
+// criterion_group! defines an undocumented `pub fn benches`.
+#![allow(missing_docs)]
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use mlpy_lang::capability::GrantSet;
 use mlpy_lang::host::Host;

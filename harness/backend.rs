@@ -17,15 +17,21 @@ use std::time::{Duration, Instant};
 
 /// One queued execution as a backend sees it.
 pub struct Job {
+    /// The request to run.
     pub request: ExecRequest,
+    /// Set to stop the run (cancellation, shutdown).
     pub interrupt: Interrupt,
+    /// The time limit, counted from when the run starts.
     pub timeout: Option<Duration>,
+    /// Call depth, size and memory limits.
     pub limits: Limits,
+    /// When the executor accepted the job (for the queued time).
     pub submitted: Instant,
 }
 
 /// Something that can run an execution request on a worker thread.
 pub trait Backend: Send + Sync {
+    /// Runs the job to its outcome (never panics out: errors are outcomes).
     fn run(&self, job: Job) -> ExecOutcome;
     /// What the backend is and which spec features it honours.
     fn info(&self) -> BackendInfo {
@@ -39,6 +45,7 @@ pub struct NativeBackend {
 }
 
 impl NativeBackend {
+    /// A backend whose compile cache keeps `cache_capacity` programs (the limits come with each job).
     pub fn new(cache_capacity: usize, _limits: Limits) -> NativeBackend {
         NativeBackend {
             cache: CompileCache::new(cache_capacity),

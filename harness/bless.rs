@@ -39,13 +39,16 @@ pub struct Change {
     pub key: String,
     /// The previous expectation, shown as in failure reports.
     pub old: String,
+    /// The new expectation, shown the same way.
     pub new: String,
 }
 
 /// What [`bless`] did to one case.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Blessed {
+    /// The spec file.
     pub file: PathBuf,
+    /// The case's full test name.
     pub case: String,
     /// Empty when the expectations already matched.
     pub changes: Vec<Change>,
@@ -71,8 +74,11 @@ fn indent(s: &str) -> String {
 /// Why a case was not blessed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlessError {
+    /// The spec file.
     pub file: PathBuf,
+    /// The case's full test name.
     pub case: String,
+    /// Why it was not blessed.
     pub message: String,
 }
 

@@ -34,6 +34,7 @@ struct State {
 }
 
 impl CompileCache {
+    /// A cache keeping at most `capacity` programs (0: none).
     pub fn new(capacity: usize) -> CompileCache {
         CompileCache {
             capacity,
@@ -128,6 +129,7 @@ impl CompileCache {
         (st.hits, st.misses)
     }
 
+    /// How many programs are cached.
     pub fn len(&self) -> usize {
         self.state
             .lock()
@@ -136,6 +138,7 @@ impl CompileCache {
             .len()
     }
 
+    /// Whether nothing is cached.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

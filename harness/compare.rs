@@ -14,12 +14,14 @@ use std::fmt::Write as _;
 /// A case run on one backend of a pair.
 #[derive(Debug)]
 pub enum Side {
+    /// The backend ran the case.
     Ran(Box<CaseResult>),
     /// The backend cannot run the case (a feature it lacks).
     Skipped(String),
 }
 
 impl Side {
+    /// The result, when the backend ran the case.
     pub fn result(&self) -> Option<&CaseResult> {
         match self {
             Side::Ran(r) => Some(r),
@@ -31,7 +33,9 @@ impl Side {
 /// How the two backends' outcomes relate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Agreement {
+    /// Both outcomes are the same.
     Agree,
+    /// The fields on which they differ.
     Differ(Vec<Difference>),
     /// One side could not run the case; the reason names the backend.
     CouldNotRun(String),
@@ -40,8 +44,11 @@ pub enum Agreement {
 /// One case on two backends.
 #[derive(Debug)]
 pub struct Pair {
+    /// The case on the first backend (the driven executor).
     pub left: Side,
+    /// The case on the second backend.
     pub right: Side,
+    /// How the two compare.
     pub agreement: Agreement,
     /// The case's documented difference on one of the two backends
     /// (`differs_on`): `(true for the right side, reason)`.
@@ -159,7 +166,9 @@ pub fn run_pair(left: &Executor, right: &Executor, case: &Case, options: &RunOpt
 pub struct Difference {
     /// `status`, `value`, `stdout`, `error kind` or `violations`.
     pub field: &'static str,
+    /// How the first backend's outcome shows it.
     pub left: String,
+    /// How the second backend's outcome shows it.
     pub right: String,
 }
 

@@ -31,6 +31,7 @@ pub struct DriveOptions {
     pub bless: bool,
     /// Run tests marked `ignore` too (`skip` never runs).
     pub run_ignored: bool,
+    /// How each case runs (timeouts, memory, colour, traces).
     pub run: RunOptions,
     /// `--compare`: run every case on this backend too and compare the
     /// outcomes (the driven executor is the left side).

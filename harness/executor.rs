@@ -16,13 +16,16 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{oneshot, Semaphore};
 
+/// How an [`Executor`] is set up.
 #[derive(Clone, Debug)]
 pub struct ExecutorConfig {
     /// Worker threads (ML execution is CPU-bound).
     pub max_workers: usize,
     /// Jobs admitted beyond the busy workers before `execute` waits.
     pub queue_capacity: usize,
+    /// The timeout of a request that sets none (`None`: no limit).
     pub default_timeout: Option<Duration>,
+    /// The limits of every run.
     pub limits: Limits,
     /// Compiled programs kept by source hash (0 disables the cache).
     pub cache_capacity: usize,
@@ -124,6 +127,7 @@ impl Executor {
         }
     }
 
+    /// How it was set up.
     pub fn config(&self) -> &ExecutorConfig {
         &self.inner.config
     }

@@ -25,7 +25,9 @@ use std::fmt::{self, Write as _};
 /// One http request a mocked backend saw.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecordedCall {
+    /// The method, upper-case.
     pub method: String,
+    /// The full URL.
     pub url: String,
 }
 
@@ -41,7 +43,9 @@ pub struct Context<'a> {
 /// The judgement on one run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verdict {
+    /// Whether every expectation held.
     pub passed: bool,
+    /// The unmet expectations, in check order.
     pub failures: Vec<Failure>,
 }
 
@@ -54,7 +58,9 @@ pub struct Failure {
     /// The `expect.*` key that is not met (`stdout_matches`), or `None`
     /// when the run ended in a way no key allows.
     pub key: Option<&'static str>,
+    /// What the case expects, as shown to people.
     pub expected: String,
+    /// What the run produced, shown the same way.
     pub actual: String,
     /// A unified diff (expected → actual) when either side spans lines.
     pub diff: Option<String>,
@@ -88,6 +94,7 @@ fn write_labelled(f: &mut fmt::Formatter<'_>, label: &str, text: &str) -> fmt::R
 }
 
 impl Verdict {
+    /// A verdict without failures.
     pub fn pass() -> Verdict {
         Verdict {
             passed: true,

@@ -13,6 +13,7 @@ const SHOW_DEPTH: usize = 3;
 /// A loaded module as `.modules` lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadedModule {
+    /// The import name.
     pub name: String,
     /// `standard`, `user` or `namespace`.
     pub kind: &'static str,

@@ -19,17 +19,29 @@ pub struct RecordedRequest {
     pub code: Option<String>,
     /// Function name of a callback call.
     pub function: Option<String>,
+    /// Arguments of a callback call.
     pub args: Vec<Data>,
+    /// Capability tokens granted to the request.
     pub grants: Vec<String>,
+    /// The request's timeout.
     pub timeout: Option<Duration>,
+    /// When the mock saw it.
     pub at: SystemTime,
 }
 
 /// What the mock answers.
 #[derive(Clone, Debug, PartialEq)]
 pub enum MockResponse {
+    /// Return this value.
     Value(Data),
-    Error { kind: String, message: String },
+    /// Fail with this ML error.
+    Error {
+        /// The error kind, e.g. `ValueError`.
+        kind: String,
+        /// The message.
+        message: String,
+    },
+    /// Report a timeout.
     Timeout,
 }
 
@@ -50,6 +62,7 @@ pub struct MockBackend {
 }
 
 impl MockBackend {
+    /// A mock that answers `null` to every execution until told otherwise.
     pub fn new() -> MockBackend {
         MockBackend::default()
     }
@@ -95,14 +108,17 @@ impl MockBackend {
         self
     }
 
+    /// Every request seen so far, in order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.lock().requests.clone()
     }
 
+    /// How many requests it has seen.
     pub fn request_count(&self) -> usize {
         self.lock().requests.len()
     }
 
+    /// Forgets everything: the requests seen, the answers, delay and failures.
     pub fn reset(&self) {
         *self.lock() = State::default();
     }

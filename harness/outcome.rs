@@ -11,11 +11,20 @@ use std::time::Duration;
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Status {
     /// Finished; the program result (section 13) or the callback's return.
-    Ok { value: Data },
+    Ok {
+        /// The value.
+        value: Data,
+    },
     /// An ML error (syntax errors included: kind `SyntaxError`).
-    Error { error: ErrorInfo },
+    Error {
+        /// The error.
+        error: ErrorInfo,
+    },
     /// Ended by an uncaught capability violation.
-    Violation { error: ErrorInfo },
+    Violation {
+        /// The violation, as an error.
+        error: ErrorInfo,
+    },
     /// Stopped by its deadline; the code really stopped.
     Timeout,
     /// Stopped because the caller gave up (dropped the future) or cancelled.
@@ -23,6 +32,7 @@ pub enum Status {
 }
 
 impl Status {
+    /// The status as a word: `ok`, `error`, `violation`, `timeout`, `cancelled`.
     pub fn name(&self) -> &'static str {
         match self {
             Status::Ok { .. } => "ok",
@@ -32,15 +42,18 @@ impl Status {
             Status::Cancelled => "cancelled",
         }
     }
+    /// Whether the run finished without an error.
     pub fn is_ok(&self) -> bool {
         matches!(self, Status::Ok { .. })
     }
+    /// The result, when the run finished.
     pub fn value(&self) -> Option<&Data> {
         match self {
             Status::Ok { value } => Some(value),
             _ => None,
         }
     }
+    /// The error, for an error or an uncaught violation.
     pub fn error(&self) -> Option<&ErrorInfo> {
         match self {
             Status::Error { error } | Status::Violation { error } => Some(error),
@@ -61,6 +74,7 @@ pub struct Timings {
     /// Running the VM.
     #[serde(with = "micros")]
     pub run: Duration,
+    /// From submission to outcome.
     #[serde(with = "micros")]
     pub total: Duration,
 }
@@ -79,17 +93,23 @@ mod micros {
 /// One http request a run made.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HttpCall {
+    /// The method, upper-case.
     pub method: String,
+    /// The full URL.
     pub url: String,
 }
 
 /// The result of one execution.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ExecOutcome {
+    /// A fresh id (UUID v4) for this execution.
     pub execution_id: String,
+    /// How the run ended.
     #[serde(flatten)]
     pub status: Status,
+    /// What the code printed.
     pub stdout: String,
+    /// What the code wrote to stderr.
     #[serde(default)]
     pub stderr: String,
     /// Every capability violation, caught by ML code or not.
@@ -101,6 +121,7 @@ pub struct ExecOutcome {
     /// `protocol::WorldSpec` (mocked http records them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub http_calls: Vec<HttpCall>,
+    /// Where the time went.
     #[serde(default)]
     pub timings: Timings,
     /// Boundary events, when the request asked for a trace.
@@ -109,6 +130,7 @@ pub struct ExecOutcome {
 }
 
 impl ExecOutcome {
+    /// An outcome with this status and nothing else recorded (a new id).
     pub fn new(status: Status) -> ExecOutcome {
         ExecOutcome {
             execution_id: uuid::Uuid::new_v4().to_string(),

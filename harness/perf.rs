@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::time::{Duration, Instant};
 
+/// Why a measurement could not be made.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PerfError(pub String);
 
@@ -24,25 +25,42 @@ impl std::error::Error for PerfError {}
 /// Latency statistics in microseconds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LatencyStats {
+    /// Runs made.
     pub iterations: usize,
+    /// Runs that finished without an error.
     pub successes: usize,
+    /// Runs that failed.
     pub failures: usize,
+    /// Mean latency.
     pub mean_us: f64,
+    /// Median latency.
     pub median_us: f64,
+    /// 95th percentile.
     pub p95_us: f64,
+    /// 99th percentile.
     pub p99_us: f64,
+    /// Fastest run.
     pub min_us: f64,
+    /// Slowest run.
     pub max_us: f64,
+    /// Standard deviation.
     pub std_dev_us: f64,
 }
 
+/// Runs per second with several in flight at once.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ThroughputStats {
+    /// Runs made.
     pub total: usize,
+    /// Runs in flight at once.
     pub concurrency: usize,
+    /// Runs that finished without an error.
     pub successes: usize,
+    /// Runs that failed.
     pub failures: usize,
+    /// Wall-clock time of all runs, in milliseconds.
     pub wall_ms: f64,
+    /// Runs per second (`total / wall time`).
     pub per_second: f64,
 }
 
@@ -93,8 +111,11 @@ pub fn latency_stats(samples: &[Duration], failures: usize) -> LatencyStats {
 /// A point estimate with a confidence interval.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
+    /// The estimate.
     pub point: f64,
+    /// Lower bound of the interval.
     pub lo: f64,
+    /// Upper bound of the interval.
     pub hi: f64,
 }
 
@@ -195,7 +216,9 @@ pub enum Change {
 /// its interval, and the verdict.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
+    /// New median over old median, with its interval.
     pub ratio: Estimate,
+    /// What the ratio means.
     pub change: Change,
 }
 
@@ -243,6 +266,7 @@ pub struct PerfTester {
 }
 
 impl PerfTester {
+    /// A tester running through `executor`.
     pub fn new(executor: Executor) -> PerfTester {
         PerfTester { executor }
     }

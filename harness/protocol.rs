@@ -62,6 +62,7 @@ pub enum Feature {
 }
 
 impl Feature {
+    /// Every feature, in wire order.
     pub const ALL: [Feature; 13] = [
         Feature::Files,
         Feature::Http,
@@ -97,6 +98,7 @@ impl Feature {
         }
     }
 
+    /// The feature with this wire name.
     pub fn from_name(name: &str) -> Option<Feature> {
         Feature::ALL.into_iter().find(|f| f.name() == name)
     }
@@ -107,7 +109,9 @@ impl Feature {
 pub struct BackendInfo {
     /// `native`, or the implementation named in the handshake.
     pub name: String,
+    /// The implementation's version, when it says.
     pub version: Option<String>,
+    /// The features it honours.
     pub features: BTreeSet<Feature>,
     /// Why a feature is not supported, when the backend said so.
     pub unsupported: BTreeMap<Feature, String>,
@@ -228,11 +232,15 @@ pub struct HttpMockSpec {
     pub method: Option<String>,
     /// Exact URL, or `*` matching any run of characters.
     pub url: String,
+    /// The response status code.
     pub status: u16,
+    /// Response headers, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub headers: Vec<(String, String)>,
+    /// The response body.
     #[serde(default)]
     pub body: Bytes,
+    /// Answer after this long, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay_ms: Option<u64>,
     /// `network` or `timeout`: fail instead of answering.
@@ -258,16 +266,22 @@ pub struct ClockSpec {
 /// 2024-01-01T00:00:00Z, seed 0, empty stdin, no arguments.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct WorldSpec {
+    /// The file system: absolute path -> content.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub files: BTreeMap<String, Bytes>,
+    /// Mocked http responses, in matching order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub http: Vec<HttpMockSpec>,
+    /// Environment variables.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub env: IndexMap<String, String>,
+    /// The clock (default: fixed at 2024-01-01T00:00:00Z).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clock: Option<ClockSpec>,
+    /// Seed of the random source (default 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
+    /// Standard input (default: empty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stdin: Option<String>,
     /// The script name, reported as the first program argument.
@@ -462,6 +476,7 @@ pub mod wire {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
     use serde_json::Value;
 
+    /// A value as JSON (a float that is not finite as `{"$float": "nan"}`, `"inf"`, `"-inf"`).
     pub fn to_json(d: &Data) -> Value {
         match d {
             Data::Float(f) if !f.is_finite() => {
@@ -482,6 +497,7 @@ pub mod wire {
         }
     }
 
+    /// A value from JSON, or why it cannot be one.
     pub fn from_json(v: Value) -> Result<Data, String> {
         match v {
             Value::Object(m) if m.len() == 1 && m.contains_key("$float") => {
@@ -526,9 +542,11 @@ pub mod wire {
         use super::W;
         use mlpy_lang::Data;
         use serde::{Deserialize, Deserializer, Serialize, Serializer};
+        /// Serializes.
         pub fn serialize<S: Serializer>(v: &Option<Data>, s: S) -> Result<S::Ok, S::Error> {
             v.as_ref().map(|d| W(d.clone())).serialize(s)
         }
+        /// Deserializes.
         pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Data>, D::Error> {
             Ok(Option::<W>::deserialize(d)?.map(|w| w.0))
         }
@@ -539,9 +557,11 @@ pub mod wire {
         use super::W;
         use mlpy_lang::Data;
         use serde::{Deserialize, Deserializer, Serializer};
+        /// Serializes.
         pub fn serialize<S: Serializer>(v: &[Data], s: S) -> Result<S::Ok, S::Error> {
             s.collect_seq(v.iter().map(super::to_json))
         }
+        /// Deserializes.
         pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Data>, D::Error> {
             Ok(Vec::<W>::deserialize(d)?.into_iter().map(|w| w.0).collect())
         }
@@ -553,12 +573,14 @@ pub mod wire {
         use indexmap::IndexMap;
         use mlpy_lang::Data;
         use serde::{Deserialize, Deserializer, Serializer};
+        /// Serializes.
         pub fn serialize<S: Serializer>(
             v: &IndexMap<String, Data>,
             s: S,
         ) -> Result<S::Ok, S::Error> {
             s.collect_map(v.iter().map(|(k, d)| (k, super::to_json(d))))
         }
+        /// Deserializes.
         pub fn deserialize<'de, D: Deserializer<'de>>(
             d: D,
         ) -> Result<IndexMap<String, Data>, D::Error> {
@@ -575,7 +597,9 @@ pub mod wire {
 /// Call an ML function after the code ran; its return is the result.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CallSpec {
+    /// The global function's name.
     pub function: String,
+    /// Its arguments.
     #[serde(default, with = "wire::list")]
     pub args: Vec<Data>,
 }
@@ -586,12 +610,17 @@ pub use crate::outcome::HttpCall;
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum HostMessage {
+    /// Opens the session.
     Hello {
+        /// The protocol version the harness speaks.
         protocol: u32,
+        /// Who is asking, for logs.
         #[serde(default)]
         client: String,
     },
+    /// Run this.
     Run(Box<RunRequest>),
+    /// The session is over: exit.
     Bye,
 }
 
@@ -601,6 +630,7 @@ pub struct RunRequest {
     /// Echoed in the outcome.
     #[serde(default)]
     pub id: u64,
+    /// The ML source.
     pub code: String,
     /// The file the code came from, for messages.
     #[serde(default = "default_name")]
@@ -612,14 +642,17 @@ pub struct RunRequest {
     /// Capability tokens as written (`file:read:/data/*`, `env.read`).
     #[serde(default)]
     pub grants: Vec<String>,
+    /// The time limit, in milliseconds (default: none).
     #[serde(default)]
     pub timeout_ms: Option<u64>,
+    /// Variables defined before the run.
     #[serde(
         default,
         skip_serializing_if = "IndexMap::is_empty",
         with = "wire::map"
     )]
     pub globals: IndexMap<String, Data>,
+    /// Call this function after the code ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback: Option<CallSpec>,
     /// The mocked world (its own object: serde's `flatten` would lose
@@ -654,10 +687,13 @@ impl RunRequest {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum BackendMessage {
+    /// The handshake.
     Hello(Handshake),
+    /// The outcome of a `run`.
     Outcome(Box<WireOutcome>),
     /// The backend cannot go on (e.g. an unsupported protocol version).
     Error {
+        /// Why.
         message: String,
     },
 }
@@ -683,6 +719,7 @@ fn field<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, Stri
 }
 
 impl HostMessage {
+    /// A message line as the harness sends it.
     pub fn parse(line: &str) -> Result<HostMessage, String> {
         parse_tagged(line, |kind, v| match kind {
             "hello" => Ok(HostMessage::Hello {
@@ -697,6 +734,7 @@ impl HostMessage {
 }
 
 impl BackendMessage {
+    /// A message line as a backend sends it.
     pub fn parse(line: &str) -> Result<BackendMessage, String> {
         parse_tagged(line, |kind, v| match kind {
             "hello" => Ok(BackendMessage::Hello(field(v)?)),
@@ -712,7 +750,9 @@ impl BackendMessage {
 /// The backend's side of the handshake.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Handshake {
+    /// The protocol version the backend speaks.
     pub protocol: u32,
+    /// Which implementation answers.
     pub implementation: Implementation,
     /// Feature names (unknown names from newer backends are ignored).
     #[serde(default)]
@@ -722,14 +762,18 @@ pub struct Handshake {
     pub unsupported: IndexMap<String, String>,
 }
 
+/// An implementation's name and version.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Implementation {
+    /// e.g. `mlpy`.
     pub name: String,
+    /// Its version, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
 
 impl Handshake {
+    /// What the handshake declares, as the harness keeps it.
     pub fn info(&self) -> BackendInfo {
         BackendInfo {
             name: self.implementation.name.clone(),
@@ -752,10 +796,14 @@ impl Handshake {
 /// An error as the wire carries it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WireError {
+    /// The error kind, e.g. `ZeroDivisionError`.
     pub kind: String,
+    /// The message.
     pub message: String,
+    /// 1-based line, when known.
     #[serde(default)]
     pub line: Option<u32>,
+    /// 1-based column, when known.
     #[serde(default)]
     pub column: Option<u32>,
 }
@@ -764,7 +812,9 @@ pub struct WireError {
 /// the resource leaves it out.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WireViolation {
+    /// The capability checked, e.g. `file:read`.
     pub capability: String,
+    /// The resource it was checked on.
     #[serde(default)]
     pub resource: Option<String>,
 }
@@ -772,24 +822,33 @@ pub struct WireViolation {
 /// One execution's result.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WireOutcome {
+    /// The request's id.
     pub id: u64,
     /// `ok`, `error`, `violation`, `timeout`, `cancelled`, or `unsupported`
     /// (the request needs something the backend does not do; `reason`).
     pub status: String,
+    /// The result, for `ok`.
     #[serde(default, with = "wire::opt")]
     pub value: Option<Data>,
+    /// The error, for `error` and `violation`.
     #[serde(default)]
     pub error: Option<WireError>,
+    /// What the code printed.
     #[serde(default)]
     pub stdout: String,
+    /// What the code wrote to stderr.
     #[serde(default)]
     pub stderr: String,
+    /// Every capability violation, caught or not.
     #[serde(default)]
     pub violations: Vec<WireViolation>,
+    /// Top-level variables after the run (data only).
     #[serde(default, with = "wire::map")]
     pub globals: IndexMap<String, Data>,
+    /// The http requests the run made.
     #[serde(default)]
     pub http_calls: Vec<HttpCall>,
+    /// Why, for `unsupported`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Where the backend's time went (microseconds), when it says.

@@ -16,14 +16,19 @@ pub enum Code {
     /// Source text; `first_line` numbers its first line (1, or the line of
     /// a spec file that inline code starts on).
     Source {
+        /// The file name in messages.
         name: Arc<str>,
+        /// The source text.
         text: Arc<str>,
+        /// The line number of its first line.
         first_line: u32,
     },
+    /// A program compiled before (runs without compiling).
     Program(Arc<Program>),
 }
 
 impl Code {
+    /// Source text named `<exec>`.
     pub fn source(text: impl Into<Arc<str>>) -> Code {
         Code::Source {
             name: "<exec>".into(),
@@ -31,6 +36,7 @@ impl Code {
             first_line: 1,
         }
     }
+    /// Source text named after its file.
     pub fn named(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> Code {
         Code::Source {
             name: name.into(),
@@ -49,7 +55,9 @@ impl Code {
 
 /// One execution's inputs.
 pub struct ExecRequest {
+    /// What to run.
     pub code: Code,
+    /// The capabilities the code gets.
     pub grants: Arc<GrantSet>,
     /// The world the code sees; `None` means `Host::captured()` (a closed,
     /// deterministic in-memory world).
@@ -74,9 +82,11 @@ pub struct ExecRequest {
 }
 
 impl ExecRequest {
+    /// A request for this source text, granting nothing.
     pub fn new(code: impl Into<Arc<str>>) -> ExecRequest {
         ExecRequest::from_code(Code::source(code))
     }
+    /// A request for this code, granting nothing.
     pub fn from_code(code: Code) -> ExecRequest {
         ExecRequest {
             code,
@@ -91,14 +101,17 @@ impl ExecRequest {
             callback: None,
         }
     }
+    /// Grants these capabilities.
     pub fn grants(mut self, grants: GrantSet) -> ExecRequest {
         self.grants = Arc::new(grants);
         self
     }
+    /// Runs in this world.
     pub fn host(mut self, host: Host) -> ExecRequest {
         self.host = Some(host);
         self
     }
+    /// Stops the run after this long.
     pub fn timeout(mut self, timeout: Duration) -> ExecRequest {
         self.timeout = Some(timeout);
         self
@@ -118,6 +131,7 @@ impl ExecRequest {
         self.trace = on;
         self
     }
+    /// Defines a variable before the run.
     pub fn global(mut self, name: impl Into<String>, value: Data) -> ExecRequest {
         self.globals.push((name.into(), value));
         self

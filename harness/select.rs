@@ -25,10 +25,20 @@ pub enum Ignored {
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Partition {
     /// Test number i (0-based, in selection order) goes to shard i % N + 1.
-    Count { shard: u64, of: u64 },
+    Count {
+        /// This shard, 1-based.
+        shard: u64,
+        /// The number of shards (N).
+        of: u64,
+    },
     /// A test goes to shard hash(name) % N + 1: stable when tests are
     /// added or removed elsewhere.
-    Hash { shard: u64, of: u64 },
+    Hash {
+        /// This shard, 1-based.
+        shard: u64,
+        /// The number of shards (N).
+        of: u64,
+    },
 }
 
 impl FromStr for Partition {
@@ -76,16 +86,20 @@ pub struct Selection {
     /// Keep tests whose name contains one of these (or equals one, with
     /// `exact`); none = all.
     pub filters: Vec<String>,
+    /// Filters must equal the name, not be part of it.
     pub exact: bool,
     /// Leave out tests whose name contains one of these (equals, with
     /// `exact`).
     pub skip: Vec<String>,
     /// Keep tests with one of these tags; none = all.
     pub tags: Vec<String>,
+    /// Leave out tests with one of these tags.
     pub exclude_tags: Vec<String>,
+    /// What to do with ignored tests.
     pub ignored: Ignored,
     /// Keep only these names (the last run's failures).
     pub only: Option<HashSet<String>>,
+    /// Keep only this shard.
     pub partition: Option<Partition>,
 }
 

@@ -23,9 +23,11 @@ use std::time::{Duration, Instant};
 
 /// Options for a new session.
 pub struct SessionOptions {
+    /// The capabilities every execution gets.
     pub grants: GrantSet,
     /// The world the session's code sees (default: `Host::captured()`).
     pub host: Option<Host>,
+    /// Call depth, size and memory limits.
     pub limits: Limits,
     /// Per-execution timeout.
     pub timeout: Option<Duration>,
@@ -104,7 +106,9 @@ pub enum CallError {
     Error(Box<ErrorInfo>),
     /// A capability violation that the function did not catch.
     Violation(Box<ErrorInfo>),
+    /// The call ran past its timeout.
     Timeout,
+    /// The call was cancelled.
     Cancelled,
 }
 
@@ -147,6 +151,7 @@ impl CallError {
     }
 }
 
+/// Whether `name` is an identifier (ASCII letters, digits, `_`; not starting with a digit).
 pub fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
@@ -154,6 +159,7 @@ pub fn is_identifier(name: &str) -> bool {
 }
 
 impl Session {
+    /// A session with its own VM and globals.
     pub fn new(options: SessionOptions) -> Session {
         let vm = Vm::new(
             options.host.unwrap_or_else(Host::captured),
@@ -575,6 +581,7 @@ impl Callback {
         self
     }
 
+    /// The function's name.
     pub fn name(&self) -> &str {
         &self.function
     }

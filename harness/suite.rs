@@ -20,7 +20,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The mocked world of one run, plus handles to inspect it afterwards.
 pub struct World {
+    /// The world the code sees.
     pub host: Host,
+    /// The mocked http backend, to read the requests it saw.
     pub http: Arc<ScriptedHttp>,
 }
 
@@ -40,11 +42,13 @@ pub fn skip_reason(executor: &Executor, case: &Case) -> Option<String> {
 /// The verdict on one case.
 #[derive(Debug)]
 pub struct CaseResult {
+    /// Whether every run met the expectations, and what did not.
     pub verdict: Verdict,
     /// The (first) run's outcome.
     pub outcome: ExecOutcome,
     /// The http requests the (first) run's mocks saw.
     pub calls: Vec<RecordedCall>,
+    /// How long the case took, all runs included.
     pub duration: Duration,
 }
 
@@ -59,6 +63,7 @@ pub struct RunOptions {
     /// default, `Limits::max_memory`). A case's own `memory` key wins: its
     /// expectations may depend on it.
     pub default_memory: Option<usize>,
+    /// Colour diffs with ANSI escapes.
     pub colour: bool,
     /// Record each run's trace of boundary events in its outcome.
     pub trace: bool,

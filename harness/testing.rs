@@ -38,6 +38,7 @@ pub async fn check_async_execution(code: &str, expected: impl Into<Data>) -> Res
     }
 }
 
+/// Runs `code` through an executor and panics unless its result is `expected`.
 pub async fn assert_async_execution(code: &str, expected: impl Into<Data>) {
     if let Err(msg) = check_async_execution(code, expected).await {
         panic!("{msg}");
@@ -69,6 +70,7 @@ pub fn check_callback_works(
     }
 }
 
+/// Calls `function` in `session` and panics unless it returns `expected`.
 pub fn assert_callback_works(
     session: &Session,
     function: &str,
@@ -115,6 +117,7 @@ pub async fn check_capability_violation(
     ))
 }
 
+/// Runs `code` with `grants` and panics unless it ends in a violation of `expected_capability`.
 pub async fn assert_capability_violation(code: &str, grants: &[&str], expected_capability: &str) {
     if let Err(msg) = check_capability_violation(code, grants, expected_capability).await {
         panic!("{msg}");

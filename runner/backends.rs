@@ -21,9 +21,17 @@ The mlpy backend needs a copy of mlpy and a Python 3.12 with mlpy's dependencies
 /// A backend named on the command line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BackendSpec {
+    /// The native runtime, in process.
     Native,
+    /// The real mlpy (`adapters/mlpy/`), over the process protocol.
     Mlpy,
-    Process { program: String, args: Vec<String> },
+    /// Any program speaking the process protocol.
+    Process {
+        /// The program to start.
+        program: String,
+        /// Its arguments.
+        args: Vec<String>,
+    },
 }
 
 impl std::str::FromStr for BackendSpec {

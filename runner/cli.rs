@@ -4,6 +4,7 @@ use clap::{Args, Parser, Subcommand};
 use mlpy_lang::capability::GrantSet;
 use std::process::ExitCode;
 
+/// The command line.
 #[derive(Parser, Debug)]
 #[command(
     name = "mlpy-test",
@@ -12,6 +13,7 @@ use std::process::ExitCode;
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
+    /// The subcommand (none: `test`).
     #[command(subcommand)]
     pub command: Option<Command>,
     /// Without a subcommand: run the .mltest specs.
@@ -19,6 +21,7 @@ pub struct Cli {
     pub test: crate::test_cmd::TestArgs,
 }
 
+/// The subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the .mltest specs (the default without a subcommand).
@@ -43,6 +46,7 @@ pub enum Command {
     Exec,
 }
 
+/// Parses the command line and runs what it asks for.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

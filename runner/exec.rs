@@ -21,6 +21,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// Runs `mlpy-test exec`: the protocol on stdin and stdout.
 pub fn run() -> ExitCode {
     let stdin = std::io::stdin();
     let mut input = stdin.lock();

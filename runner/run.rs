@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// `mlpy-test run` arguments.
 #[derive(Args, Debug, Clone)]
 pub struct RunArgs {
     /// The ML source file, or `-` to read the program from stdin.
@@ -25,6 +26,7 @@ pub struct RunArgs {
     /// Print one JSON object describing the run instead of streaming output.
     #[arg(long)]
     pub json: bool,
+    /// The capabilities the program gets.
     #[command(flatten)]
     pub grants: crate::cli::GrantArgs,
     /// Stop the program after this long, e.g. `200ms` or `2s`.
@@ -36,6 +38,7 @@ pub struct RunArgs {
     pub memory: Option<usize>,
 }
 
+/// A duration argument, e.g. `200ms` or `2s`.
 pub fn parse_duration_arg(s: &str) -> Result<Duration, String> {
     parse_duration(s)
 }
@@ -43,20 +46,32 @@ pub fn parse_duration_arg(s: &str) -> Result<Duration, String> {
 /// The `--json` report. Its shape is a stable interface.
 #[derive(Serialize)]
 pub struct RunReport {
+    /// `ok`, `error`, `violation` or `timeout`.
     pub status: &'static str,
+    /// The program result (null unless `ok`).
     pub result: Data,
+    /// Top-level variables after the run (data only).
     pub globals: indexmap::IndexMap<String, Data>,
+    /// What the program printed.
     pub stdout: String,
+    /// The error, unless `ok`.
     pub error: Option<ErrorJson>,
+    /// Every capability violation, caught or not.
     pub violations: Vec<Violation>,
+    /// How long it ran.
     pub duration_ms: f64,
 }
 
+/// An error in the `--json` report.
 #[derive(Serialize)]
 pub struct ErrorJson {
+    /// The error kind.
     pub kind: String,
+    /// The message.
     pub message: String,
+    /// 1-based line, when known.
     pub line: Option<u32>,
+    /// 1-based column, when known.
     pub column: Option<u32>,
 }
 
@@ -128,6 +143,7 @@ fn read_source(path: &str) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|_| format!("{path}: not valid UTF-8 text"))
 }
 
+/// Runs `mlpy-test run`.
 pub fn run(args: RunArgs) -> ExitCode {
     let text = match read_source(&args.file) {
         Ok(t) => t,

@@ -67,6 +67,7 @@ pub fn specs_dir(build_time_manifest_dir: &str) -> PathBuf {
 
 /// The trials of a run, and the reasons of the ignored ones.
 pub struct Trials {
+    /// One trial per test.
     pub trials: Vec<Trial>,
     /// `ignored NAME: reason` for each ignored test the run selects but
     /// will not run (libtest shows no reason for them).

@@ -20,20 +20,28 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+/// The report on stdout (`--format`).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// A line per test, failures in full, the slowest tests and the counts.
     Pretty,
+    /// A character per test, then the failures and the counts.
     Terse,
+    /// JSON lines: an object per event.
     Json,
+    /// JUnit XML.
     Junit,
 }
 
+/// Whether to colour (`--color`).
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum Color {
     /// Colour on a terminal, unless NO_COLOR is set (CLICOLOR_FORCE forces it).
     #[default]
     Auto,
+    /// Always colour.
     Always,
+    /// Never colour.
     Never,
 }
 
@@ -55,6 +63,7 @@ const NO_TESTS_RUN: u8 = 4;
 /// Where the last run's failures are remembered, for `--rerun-failed`.
 const LAST_RUN: &str = ".mlpy-test/last-run.json";
 
+/// `mlpy-test test` arguments.
 #[derive(Args, Debug, Clone, Default)]
 pub struct TestArgs {
     /// Spec files or directories (default: specs/).
@@ -160,6 +169,7 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
     mlpy_harness::duration::parse_duration(s)
 }
 
+/// Runs the specs as the arguments ask.
 pub fn run(args: TestArgs) -> ExitCode {
     match run_inner(&args) {
         Ok(code) => code,

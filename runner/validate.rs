@@ -16,12 +16,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+/// `mlpy-test validate` arguments.
 #[derive(Args, Debug, Clone)]
 pub struct ValidateArgs {
     /// `.ml` programs and `.mltest` specs (files or directories).
     pub paths: Vec<PathBuf>,
 }
 
+/// Runs `mlpy-test validate`.
 pub fn run(args: ValidateArgs) -> ExitCode {
     if args.paths.is_empty() {
         self_check()

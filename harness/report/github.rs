@@ -12,6 +12,7 @@ pub struct Github<W: Write> {
 }
 
 impl<W: Write> Github<W> {
+    /// Annotations written to `out`.
     pub fn new(out: W) -> Github<W> {
         Github { out }
     }

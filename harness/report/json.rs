@@ -20,6 +20,7 @@ pub struct Json<W: Write> {
 }
 
 impl<W: Write> Json<W> {
+    /// JSON lines written to `out`.
     pub fn new(out: W) -> Json<W> {
         Json { out }
     }

@@ -15,6 +15,7 @@ pub struct Junit<W: Write> {
 }
 
 impl<W: Write> Junit<W> {
+    /// A JUnit document written to `out` when the run finishes.
     pub fn new(out: W) -> Junit<W> {
         Junit {
             out,

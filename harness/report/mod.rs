@@ -29,7 +29,9 @@ use std::time::Duration;
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TestStatus {
+    /// Met its expectations.
     Passed,
+    /// Did not.
     Failed,
     /// Marked `ignore` and not asked for: not run.
     Ignored,
@@ -64,32 +66,45 @@ pub struct Comparison {
 /// One field on which two backends differ.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ComparedField {
+    /// The field, e.g. `stdout`.
     pub field: &'static str,
+    /// The first backend's side.
     pub left: String,
+    /// The second backend's side.
     pub right: String,
 }
 
 /// The counts of a `--compare` run.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ComparisonCounts {
+    /// The two backends.
     pub backends: [String; 2],
+    /// Tests whose outcomes agree.
     pub agree: usize,
+    /// Tests whose outcomes differ.
     pub differ: usize,
     /// Of `differ` (or `agree` with one side failing expectations): the
     /// documented ones (`differs_on`).
     pub known: usize,
+    /// Tests one side could not run.
     pub could_not_run: usize,
 }
 
 /// One finished test.
 #[derive(Clone, Debug, Serialize)]
 pub struct TestResult {
+    /// The full test name.
     pub name: String,
+    /// The spec file.
     pub file: PathBuf,
+    /// 1-based line of the case.
     pub line: u32,
+    /// 1-based column of the case.
     #[serde(skip)]
     pub col: u32,
+    /// How it ended.
     pub status: TestStatus,
+    /// How long it ran.
     #[serde(serialize_with = "millis", rename = "duration_ms")]
     pub duration: Duration,
     /// Why it failed (plain text, possibly with ANSI colour when the run
@@ -103,10 +118,15 @@ pub struct TestResult {
 /// The counts of a finished run.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Summary {
+    /// Tests that passed.
     pub passed: usize,
+    /// Tests that failed.
     pub failed: usize,
+    /// Tests ignored (not asked for).
     pub ignored: usize,
+    /// Tests skipped.
     pub skipped: usize,
+    /// Tests blessed.
     pub blessed: usize,
     /// Failed only as documented (`differs_on`) on the backend that ran.
     pub known_differences: usize,
@@ -117,6 +137,7 @@ pub struct Summary {
     pub not_run: usize,
     /// Not selected by the filters.
     pub filtered_out: usize,
+    /// Wall-clock time of the whole run.
     #[serde(serialize_with = "millis", rename = "duration_ms")]
     pub duration: Duration,
     /// The slowest tests that ran, slowest first (at most five).
@@ -181,26 +202,35 @@ impl Summary {
 /// `TestFinished`; finally `Finished`.
 #[derive(Clone, Copy, Debug)]
 pub enum Event<'a> {
+    /// The run begins.
     Started {
         /// Tests selected (run, ignored or skipped).
         total: usize,
+        /// Tests left out by the filters.
         filtered_out: usize,
     },
+    /// A test begins to run.
     TestStarted {
+        /// Its full name.
         name: &'a str,
     },
     /// A test is still running after `elapsed` (one event each time it
     /// passes another multiple of the slow threshold).
     Slow {
+        /// Its full name.
         name: &'a str,
+        /// How long it has run.
         elapsed: Duration,
     },
+    /// A test is done.
     TestFinished(&'a TestResult),
+    /// The run is done.
     Finished(&'a Summary),
 }
 
 /// A consumer of the event stream.
 pub trait Reporter {
+    /// Takes one event; an error (a closed pipe, a full disk) is the reporter's output failing.
     fn report(&mut self, event: &Event<'_>) -> io::Result<()>;
 }
 

@@ -50,6 +50,7 @@ pub struct Pretty<W: Write> {
 }
 
 impl<W: Write> Pretty<W> {
+    /// The report written to `out`, coloured when `colour`.
     pub fn new(out: W, colour: bool) -> Pretty<W> {
         Pretty {
             out,

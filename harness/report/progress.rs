@@ -20,6 +20,7 @@ impl<R: Reporter> Progress<R> {
         Progress::with_target(inner, ProgressDrawTarget::stderr())
     }
 
+    /// `inner` with the live display drawn to `target` (tests draw into a buffer).
     pub fn with_target(inner: R, target: ProgressDrawTarget) -> Progress<R> {
         Progress {
             inner,

@@ -17,6 +17,7 @@ pub struct Terse<W: Write> {
 }
 
 impl<W: Write> Terse<W> {
+    /// Dots written to `out`, coloured when `colour`.
     pub fn new(out: W, colour: bool) -> Terse<W> {
         Terse {
             out,

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 /// A malformed spec file. Displays as `file:line:col: message` on one line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SpecError {
+    /// The spec file.
     pub file: PathBuf,
     /// 1-based.
     pub line: u32,

@@ -233,6 +233,7 @@ impl Loader {
         self
     }
 
+    /// The specs root: test names are paths under it.
     pub fn root(&self) -> &Path {
         &self.root
     }

@@ -58,6 +58,7 @@ pub struct Case {
     pub file: PathBuf,
     /// Where the case (its `[[case]]` header, or its `each` row) starts.
     pub line: u32,
+    /// 1-based column.
     pub col: u32,
     /// Where the case sits in its file, for `bless`.
     pub location: CaseLocation,
@@ -96,8 +97,11 @@ pub struct Case {
     pub http: Vec<HttpMock>,
     /// Environment variables.
     pub env: IndexMap<String, String>,
+    /// A fixed or stepping clock.
     pub clock: Option<ClockSpec>,
+    /// Seed of the random source.
     pub seed: Option<u64>,
+    /// Standard input.
     pub stdin: Option<String>,
     /// Program arguments after the script name.
     pub argv: Vec<String>,
@@ -116,6 +120,7 @@ pub struct Case {
     /// Known differences from other backends: backend name -> reason.
     pub differs_on: IndexMap<String, String>,
 
+    /// What the run must produce.
     pub expect: Expect,
 }
 
@@ -182,11 +187,14 @@ pub struct HttpMock {
     pub method: Option<String>,
     /// URL to match: exact, or with `*` wildcards (see [`wildcard_match`]).
     pub url: String,
+    /// The response status code.
     pub status: u16,
     /// Headers as written, plus `content-type: application/json` for a
     /// `json` body unless given.
     pub headers: Vec<(String, String)>,
+    /// The response body.
     pub body: Arc<[u8]>,
+    /// Answer after this long.
     pub delay: Option<Duration>,
     /// Fail instead of answering.
     pub error: Option<HttpFailure>,
@@ -205,6 +213,7 @@ impl HttpMock {
 /// A user ML module.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UserModule {
+    /// The module's source text.
     pub source: Arc<str>,
     /// The file it was read from; `None` for inline `code`.
     pub path: Option<PathBuf>,
@@ -213,7 +222,9 @@ pub struct UserModule {
 /// `callback = { function, args }`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CallbackSpec {
+    /// The global function to call.
     pub function: String,
+    /// Its arguments.
     pub args: Vec<Data>,
 }
 
@@ -232,12 +243,19 @@ pub struct Bench {
 /// fixtures (see [`list_file`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CaseSummary {
+    /// The full test name.
     pub full_name: String,
+    /// 1-based line of the case.
     pub line: u32,
+    /// 1-based column.
     pub col: u32,
+    /// The ignore reason, when ignored.
     pub ignore: Option<String>,
+    /// The skip reason, when skipped.
     pub skip: Option<String>,
+    /// Its tags (file, case and row).
     pub tags: Vec<String>,
+    /// Whether it takes part in `mlpy-test bench`.
     pub bench: bool,
 }
 

@@ -31,12 +31,15 @@ pub(crate) const TOML_DATETIME_FIELD: &str = "$__toml_private_datetime";
 pub struct Sp<T>(pub toml::Spanned<T>);
 
 impl<T> Sp<T> {
+    /// The value.
     pub fn get(&self) -> &T {
         self.0.get_ref()
     }
+    /// Its byte range in the spec file.
     pub fn span(&self) -> Range<usize> {
         self.0.span()
     }
+    /// The byte offset where it starts.
     pub fn start(&self) -> usize {
         self.0.span().start
     }
@@ -206,11 +209,14 @@ impl JsonSchema for SizeText {
 /// `ignore` / `skip`: `true`, `false` or a reason (which also means true).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reason {
+    /// Not ignored (`false`).
     No,
+    /// Ignored, with a reason (empty for `true`).
     Yes(String),
 }
 
 impl Reason {
+    /// The reason, when set.
     pub fn reason(&self) -> Option<String> {
         match self {
             Reason::No => None,
@@ -628,7 +634,9 @@ impl JsonSchema for ClockSpec {
 /// A user module: a path to its `.ml` file, or inline source.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ModuleSpec {
+    /// Path of the `.ml` file (relative to the spec file).
     File(String),
+    /// Inline source.
     Code(String),
 }
 
@@ -668,9 +676,13 @@ pub struct CallbackTable {
 /// `bench = true` or `{ iterations, concurrency, warmup }`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BenchSpec {
+    /// Whether the case is benchmarked.
     pub enabled: bool,
+    /// Measured runs.
     pub iterations: Option<u32>,
+    /// Runs in flight at once.
     pub concurrency: Option<u32>,
+    /// Unmeasured runs first.
     pub warmup: Option<u32>,
 }
 
@@ -737,10 +749,15 @@ impl JsonSchema for BenchSpec {
 /// `expect.error = "ZeroDivisionError"` or a table.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ErrorSpec {
+    /// The error kind, e.g. `ZeroDivisionError`.
     pub kind: Option<String>,
+    /// The exact message.
     pub message: Option<String>,
+    /// A part of the message.
     pub message_contains: Option<String>,
+    /// The 1-based line it is raised on.
     pub line: Option<u32>,
+    /// The 1-based column.
     pub column: Option<u32>,
 }
 

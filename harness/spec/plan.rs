@@ -31,7 +31,9 @@ pub struct Test {
     pub file: PathBuf,
     /// Where the case (or the spec error) is in the file.
     pub line: u32,
+    /// 1-based column.
     pub col: u32,
+    /// Its tags (file, case and row).
     pub tags: Vec<String>,
     /// `Some(reason)` (possibly empty) when ignored: runs only on request.
     pub ignore: Option<String>,
@@ -39,6 +41,7 @@ pub struct Test {
     pub skip: Option<String>,
     /// Takes part in `mlpy-test bench`.
     pub bench: bool,
+    /// The case to run, or why its spec is malformed.
     pub body: Body,
 }
 

@@ -21,6 +21,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// `mlpy-test bench` arguments.
 #[derive(Args, Debug, Clone)]
 pub struct BenchArgs {
     /// Spec files or directories (default: specs/), or one `.ml` file.
@@ -71,6 +72,7 @@ fn usage_error(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// Runs `mlpy-test bench`.
 pub fn run(args: BenchArgs) -> ExitCode {
     if !(args.threshold.is_finite() && args.threshold >= 0.0) {
         return usage_error("--threshold must be a percentage of at least 0");

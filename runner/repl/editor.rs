@@ -85,9 +85,13 @@ pub fn history_path() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("mlpy-test").join("repl_history"))
 }
 
+/// Completion, hints and highlighting for the line editor.
 pub struct ReplHelper {
+    /// The session, whose globals complete names.
     pub session: Session,
+    /// Whether to colour.
     pub colour: bool,
+    /// Ctrl-C handling while a line is edited.
     pub ctrl_c: Arc<CtrlC>,
 }
 

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 /// Records kept (older ones are forgotten).
 const KEEP: usize = 1000;
 
+/// What started a record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     /// Code typed at the prompt.
@@ -23,19 +24,28 @@ pub enum Kind {
     Call,
 }
 
+/// One execution the REPL started.
 pub struct Record {
+    /// Its number, for `.status N`.
     pub id: u64,
+    /// What started it.
     pub kind: Kind,
+    /// The code, or the call as typed.
     pub code: String,
+    /// When it started (wall clock).
     pub started: SystemTime,
+    /// When it started (for its duration).
     pub start: Instant,
+    /// Set to stop it.
     pub interrupt: Interrupt,
     /// `None` while it runs.
     pub outcome: Option<ExecOutcome>,
+    /// How long it ran, once finished.
     pub duration: Option<Duration>,
 }
 
 impl Record {
+    /// `running`, or how it ended.
     pub fn status(&self) -> &'static str {
         match &self.outcome {
             None => "running",
@@ -154,6 +164,7 @@ impl Records {
         (id, interrupt)
     }
 
+    /// Records the outcome of record `id`.
     pub fn finish(&self, id: u64, outcome: ExecOutcome) {
         let mut inner = self.lock();
         if let Some(r) = inner.list.iter_mut().find(|r| r.id == id) {
