@@ -1,7 +1,6 @@
 //! Command-line parsing and dispatch.
 
-use clap::{Args, Parser, Subcommand};
-use mlpy_lang::capability::GrantSet;
+use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 /// The command line.
@@ -64,28 +63,5 @@ pub fn main() -> ExitCode {
         Some(Command::Repl { allow_all, memory }) => crate::repl::run(allow_all, memory),
         Some(Command::Test(args)) => crate::test_cmd::run(args),
         None => crate::test_cmd::run(cli.test),
-    }
-}
-
-/// `--grant CAP` (repeatable) and `--allow-all`: the capabilities a
-/// program run from the command line gets.
-#[derive(Args, Debug, Clone, Default)]
-pub struct GrantArgs {
-    /// Grant a capability, e.g. `file:read:/data/*` (repeatable).
-    #[arg(long = "grant", value_name = "CAP")]
-    pub grants: Vec<String>,
-    /// Grant every capability.
-    #[arg(long)]
-    pub allow_all: bool,
-}
-
-impl GrantArgs {
-    /// The grant set, or why a token is not valid.
-    pub fn grant_set(&self) -> Result<GrantSet, String> {
-        if self.allow_all {
-            Ok(GrantSet::all())
-        } else {
-            GrantSet::parse(&self.grants).map_err(|e| e.to_string())
-        }
     }
 }

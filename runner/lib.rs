@@ -2,6 +2,7 @@
 //! benchmarks, validate and the REPL) over the `mlpy-lang` runtime and the
 //! `mlpy-harness` executor.
 
+pub mod args;
 pub mod backends;
 pub mod bench_cmd;
 pub mod cli;

@@ -7,7 +7,7 @@ use mlpy_lang::error::{ErrorInfo, Violation};
 use mlpy_lang::host::{CapturedConsole, Host, StdConsole};
 use mlpy_lang::syntax::SourceFile;
 use mlpy_lang::value::{ml_str, Data};
-use mlpy_lang::vm::{parse_duration, run_on_vm_thread, Limits};
+use mlpy_lang::vm::{run_on_vm_thread, Limits};
 use mlpy_lang::{compile, ErrorKind, Value, Vm};
 use serde::Serialize;
 use std::process::ExitCode;
@@ -28,19 +28,14 @@ pub struct RunArgs {
     pub json: bool,
     /// The capabilities the program gets.
     #[command(flatten)]
-    pub grants: crate::cli::GrantArgs,
+    pub grants: crate::args::GrantArgs,
     /// Stop the program after this long, e.g. `200ms` or `2s`.
-    #[arg(long, value_parser = parse_duration_arg)]
+    #[arg(long, value_parser = crate::args::parse_duration_arg)]
     pub timeout: Option<Duration>,
     /// Memory budget of the run, e.g. `256MiB` or `2GiB` (default 1 GiB);
     /// going past it is a catchable MemoryError.
     #[arg(long, value_parser = mlpy_lang::memory::parse_size, value_name = "SIZE")]
     pub memory: Option<usize>,
-}
-
-/// A duration argument, e.g. `200ms` or `2s`.
-pub fn parse_duration_arg(s: &str) -> Result<Duration, String> {
-    parse_duration(s)
 }
 
 /// The `--json` report. Its shape is a stable interface.

@@ -41,9 +41,9 @@ pub struct BenchArgs {
     pub concurrency: Option<usize>,
     /// For a `.ml` file: the capabilities it gets.
     #[command(flatten)]
-    pub grants: crate::cli::GrantArgs,
+    pub grants: crate::args::GrantArgs,
     /// Per-run timeout, e.g. 2s (overrides the specs; `.ml` default: 30s).
-    #[arg(long, value_parser = crate::run::parse_duration_arg)]
+    #[arg(long, value_parser = crate::args::parse_duration_arg)]
     pub timeout: Option<Duration>,
     /// Memory budget of each run, e.g. 256MiB (default 1 GiB); a spec
     /// case's own `memory` key wins.
