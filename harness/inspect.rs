@@ -50,12 +50,13 @@ impl Session {
                 },
                 None => {
                     let globals = vm.env.defined().map(|(k, _)| k.to_string());
-                    let builtins = mlpy_lang::builtins::BUILTINS
+                    let builtins = vm
+                        .registry
+                        .builtins
+                        .functions
                         .iter()
                         .map(|b| b.name.to_string());
-                    let modules = mlpy_lang::stdlib::MODULES
-                        .iter()
-                        .map(|m| m.name.to_string());
+                    let modules = vm.registry.all_modules().map(|m| m.name.to_string());
                     let keywords = KEYWORDS.iter().map(|k| k.to_string());
                     globals
                         .chain(builtins)

@@ -209,6 +209,25 @@ pub struct ErrorInfo {
     pub violation: Option<Violation>,
 }
 
+/// The arity check of every native function: TypeError unless `min <= args.len() <= max` (`usize::MAX`: no upper bound).
+pub fn arity<T>(name: &str, args: &[T], min: usize, max: usize) -> VmResult<()> {
+    if args.len() < min || args.len() > max {
+        let expected = if min == max {
+            format!("exactly {min}")
+        } else if max == usize::MAX {
+            format!("at least {min}")
+        } else {
+            format!("from {min} to {max}")
+        };
+        return Err(MlError::type_error(format!(
+            "{name}() takes {expected} argument{} ({} given)",
+            if max == 1 && min == 1 { "" } else { "s" },
+            args.len()
+        )));
+    }
+    Ok(())
+}
+
 impl MlError {
     pub fn info(&self) -> ErrorInfo {
         let lc = self.0.loc.as_ref().map(|l| l.line_col());

@@ -9,6 +9,7 @@ pub mod host;
 pub mod limits;
 pub mod memory;
 pub mod native;
+mod standard;
 pub mod stdlib;
 pub mod syntax;
 pub mod text;
@@ -18,6 +19,7 @@ pub mod vm;
 
 pub use compile::{compile, CompileError, Program};
 pub use error::{ErrorKind, MlError, Violation};
+pub use standard::STANDARD;
 pub use value::{Data, Value};
 pub use vm::{Limits, Vm};
 

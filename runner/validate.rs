@@ -193,15 +193,15 @@ fn self_check() -> ExitCode {
         },
     ));
 
-    let imports: Vec<String> = mlpy_lang::stdlib::MODULES
-        .iter()
+    let imports: Vec<String> = mlpy_lang::STANDARD
+        .all_modules()
         .map(|m| format!("import {};", m.name))
         .collect();
     let o = executor.execute_blocking(ExecRequest::new(imports.join(" ") + " result = 1;"));
     checks.push((
         "standard modules import",
         match o.status {
-            Status::Ok { .. } => Ok(format!("{} modules", mlpy_lang::stdlib::MODULES.len())),
+            Status::Ok { .. } => Ok(format!("{} modules", imports.len())),
             other => Err(format!("{other:?}")),
         },
     ));

@@ -2,7 +2,7 @@
 
 use crate::error::{ErrorKind, MlError, VmResult};
 use crate::native::args::{arity, check_len, int_arg, opt};
-use crate::native::{sort, BuiltinDef};
+use crate::native::{no_constants, sort, BuiltinDef, ModuleDef};
 use crate::text::{pyfloat, pyformat};
 use crate::value::{self, compare, ops, py_repr, py_str, Key, Object, Value};
 use crate::vm::iter::{self, Iter};
@@ -69,10 +69,13 @@ builtins! {
     "requiredCapabilities" => required_capabilities, "requiredCapabilities(func): what a function needs";
 }
 
-/// The builtin with this name.
-pub fn lookup(name: &str) -> Option<&'static BuiltinDef> {
-    BUILTINS.iter().find(|b| b.name == name)
-}
+/// The builtins as the module `import builtin` gives (`builtin.len`).
+pub static MODULE: ModuleDef = ModuleDef {
+    name: "builtin",
+    doc: "the builtin functions, also reachable as builtin.NAME",
+    functions: BUILTINS,
+    constant: no_constants,
+};
 
 // ---- builtins ----
 
@@ -256,47 +259,8 @@ fn len(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::Int(ops::length(&args[0]) as i64))
 }
 
-/// `range`'s arguments checked as `range` checks them: (start, step,
-/// number of items).
-pub fn range_params(args: &[Value]) -> VmResult<(i64, i64, u64)> {
-    arity("range", args, 1, 3)?;
-    let ints: Vec<i64> = args
-        .iter()
-        .map(|a| match a {
-            Value::Float(_) => Err(MlError::type_error(
-                "'float' object cannot be interpreted as an integer",
-            )),
-            other => int_arg("range", other),
-        })
-        .collect::<VmResult<_>>()?;
-    let (start, stop, step) = match ints.as_slice() {
-        [stop] => (0, *stop, 1),
-        [start, stop] => (*start, *stop, 1),
-        [start, stop, step] => (*start, *stop, *step),
-        _ => unreachable!(),
-    };
-    if step == 0 {
-        return Err(MlError::value_error("range() arg 3 must not be zero"));
-    }
-    // At most 2^64 - 1 items: the difference of two i64 fits in a u64.
-    let count = if step > 0 && stop > start {
-        (stop as i128 - start as i128 - 1) / step as i128 + 1
-    } else if step < 0 && start > stop {
-        (start as i128 - stop as i128 - 1) / (-(step as i128)) + 1
-    } else {
-        0
-    };
-    Ok((start, step, count as u64))
-}
-
-/// Whether `def` is the `range` builtin (a `for` loop over a call to it
-/// iterates without building the array: see `Op::RangeIter`).
-pub fn is_range(def: &BuiltinDef) -> bool {
-    def.module.is_empty() && def.name == "range"
-}
-
 fn range(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    let (start, step, count) = range_params(args)?;
+    let (start, step, count) = iter::range_params(args)?;
     let count = usize::try_from(count).unwrap_or(usize::MAX);
     check_len(vm, count)?;
     let meter = &mut vm.meter();
@@ -789,7 +753,7 @@ fn modules(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::array(names.into_iter().map(Value::string).collect()))
 }
 
-fn available_modules(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn available_modules(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("available_modules", args, 0, 1)?;
     if let Some(Value::Str(t)) = args.first() {
         if t.as_str() == "ml_source" {
@@ -797,23 +761,23 @@ fn available_modules(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         }
     }
     Ok(Value::array(
-        crate::stdlib::MODULES
-            .iter()
+        vm.registry
+            .all_modules()
             .map(|m| Value::str(m.name))
             .collect(),
     ))
 }
 
-fn has_module(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn has_module(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("has_module", args, 1, 1)?;
     let name = value::expect_str(&args[0], "has_module", "name")?;
-    Ok(Value::Bool(crate::stdlib::find_module(name).is_some()))
+    Ok(Value::Bool(vm.registry.module(name).is_some()))
 }
 
 fn module_info(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("module_info", args, 1, 1)?;
     let name = value::expect_str(&args[0], "module_info", "name")?;
-    let Some(def) = crate::stdlib::find_module(name) else {
+    let Some(def) = vm.registry.module(name) else {
         return Ok(Value::Null);
     };
     let mut o = Object::new();

@@ -4,7 +4,6 @@
 //! many runs on many threads. Each run materialises its constants and links
 //! its global names into its own environment.
 
-use crate::native::BuiltinDef;
 use crate::syntax::ast::CapabilityDecl;
 use crate::syntax::{SourceFile, Span};
 use num_bigint::BigInt;
@@ -173,8 +172,6 @@ pub struct FuncProto {
 #[derive(Clone, Debug)]
 pub struct GlobalName {
     pub name: Box<str>,
-    /// The builtin this name falls back to while no global is assigned.
-    pub builtin: Option<&'static BuiltinDef>,
     /// Assigned somewhere at top level (reading it early is UnboundLocalError).
     pub assigned: bool,
 }

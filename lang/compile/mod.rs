@@ -6,7 +6,6 @@ mod scope;
 
 pub use code::{Capture, Cmp, Const, FuncProto, GlobalName, Op, Program};
 
-use crate::builtins;
 use crate::syntax::ast::*;
 use crate::syntax::{parse, SourceFile, SyntaxError};
 use scope::{def_key, ScopeTree};
@@ -256,7 +255,6 @@ impl<'a> Compiler<'a> {
         let i = self.globals.len() as u32;
         self.globals.push(GlobalName {
             name: name.into(),
-            builtin: builtins::lookup(name),
             assigned: false,
         });
         self.global_index.insert(name.to_string(), i);

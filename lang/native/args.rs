@@ -1,29 +1,12 @@
 //! Argument helpers: the one set every native uses to check its arity and
 //! read typed arguments, with Python's error messages.
 
+pub use crate::error::arity;
 use crate::error::{ErrorKind, MlError, VmResult};
-use crate::value::{expect_str, Value};
+use crate::value::Value;
+pub use crate::value::{expect_str, int_arg};
 use crate::vm::Vm;
 use num_traits::ToPrimitive;
-
-/// TypeError unless `min <= args.len() <= max` (`usize::MAX`: no upper bound).
-pub fn arity(name: &str, args: &[Value], min: usize, max: usize) -> VmResult<()> {
-    if args.len() < min || args.len() > max {
-        let expected = if min == max {
-            format!("exactly {min}")
-        } else if max == usize::MAX {
-            format!("at least {min}")
-        } else {
-            format!("from {min} to {max}")
-        };
-        return Err(MlError::type_error(format!(
-            "{name}() takes {expected} argument{} ({} given)",
-            if max == 1 && min == 1 { "" } else { "s" },
-            args.len()
-        )));
-    }
-    Ok(())
-}
 
 /// Argument `i`, or `None` when missing or null.
 pub fn opt(args: &[Value], i: usize) -> Option<&Value> {
@@ -39,23 +22,6 @@ pub fn str_arg<'a>(args: &'a [Value], i: usize, func: &str, what: &str) -> VmRes
         Some(v) => expect_str(v, func, what),
         None => Err(MlError::type_error(format!(
             "{func}() missing required argument '{what}'"
-        ))),
-    }
-}
-
-/// An integer argument (booleans and integer-like host objects count).
-pub fn int_arg(name: &str, v: &Value) -> VmResult<i64> {
-    match v {
-        Value::Int(i) => Ok(*i),
-        Value::Bool(b) => Ok(*b as i64),
-        Value::Host(h) if h.0.int_value().is_some() => Ok(v.as_int().unwrap_or(0)),
-        Value::Big(_) => Err(MlError::new(
-            ErrorKind::OverflowError,
-            format!("{name}(): integer argument too large"),
-        )),
-        other => Err(MlError::type_error(format!(
-            "{name}() expected an integer, got {}",
-            other.kind_name()
         ))),
     }
 }

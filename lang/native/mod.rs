@@ -65,7 +65,50 @@ pub struct ModuleDef {
     pub constant: fn(&str) -> Option<Value>,
 }
 
+impl ModuleDef {
+    /// The function or constant `name` of this module.
+    pub fn member(&'static self, name: &str) -> Option<Value> {
+        self.functions
+            .iter()
+            .find(|f| f.name == name)
+            .map(Value::Builtin)
+            .or_else(|| (self.constant)(name))
+    }
+}
+
 /// `ModuleDef::constant` of a module without constants.
 pub fn no_constants(_: &str) -> Option<Value> {
     None
+}
+
+/// What a VM can call and import without ML source: the builtin functions
+/// (in scope everywhere, and importable as the module `builtin`) and the
+/// native modules. A VM gets its registry when it is created; the
+/// standard one is [`crate::STANDARD`].
+pub struct Registry {
+    /// The builtin functions, as the module `import builtin` gives.
+    pub builtins: &'static ModuleDef,
+    /// The importable native modules, in the order `available_modules`
+    /// lists them (`builtin` comes last).
+    pub modules: &'static [&'static ModuleDef],
+}
+
+impl Registry {
+    /// The builtin function `name`.
+    pub fn builtin(&self, name: &str) -> Option<&'static BuiltinDef> {
+        self.builtins.functions.iter().find(|b| b.name == name)
+    }
+
+    /// The native module `name` (`builtin` included).
+    pub fn module(&self, name: &str) -> Option<&'static ModuleDef> {
+        self.all_modules().find(|m| m.name == name)
+    }
+
+    /// Every importable native module, `builtin` last.
+    pub fn all_modules(&self) -> impl Iterator<Item = &'static ModuleDef> + '_ {
+        self.modules
+            .iter()
+            .copied()
+            .chain(std::iter::once(self.builtins))
+    }
 }

@@ -543,7 +543,7 @@ fn every_gated_stdlib_function_documents_its_capability() {
         ("crypto", &["hash_file"][..]),
         ("log", &["add_file"][..]),
     ] {
-        let def = mlpy_lang::stdlib::find_module(module).unwrap();
+        let def = mlpy_lang::STANDARD.module(module).unwrap();
         for n in names {
             let f = def.functions.iter().find(|f| f.name == *n).unwrap();
             assert!(!f.caps.is_empty(), "{module}.{n} has no caps");
@@ -589,7 +589,7 @@ fn no_function_panics_on_odd_arguments() {
     for module in [
         "file", "path", "csv", "env", "http", "log", "args", "crypto",
     ] {
-        let def = mlpy_lang::stdlib::find_module(module).unwrap();
+        let def = mlpy_lang::STANDARD.module(module).unwrap();
         for f in def.functions {
             let mut calls = vec![String::new()];
             for a in VALUES {

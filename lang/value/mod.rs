@@ -207,7 +207,7 @@ pub struct NativeFn {
 
 /// An imported module: a stdlib module or a user ML module.
 pub enum Module {
-    Std(&'static crate::stdlib::ModuleDef),
+    Std(&'static crate::native::ModuleDef),
     /// A namespace holding submodules (`a` of `import a.b;`).
     User {
         name: Rc<str>,
@@ -453,6 +453,23 @@ pub fn expect_str<'a>(v: &'a Value, func: &str, what: &str) -> VmResult<&'a str>
                 other.kind_name()
             ),
         )),
+    }
+}
+
+/// An integer argument (booleans and integer-like host objects count).
+pub fn int_arg(name: &str, v: &Value) -> VmResult<i64> {
+    match v {
+        Value::Int(i) => Ok(*i),
+        Value::Bool(b) => Ok(*b as i64),
+        Value::Host(h) if h.0.int_value().is_some() => Ok(v.as_int().unwrap_or(0)),
+        Value::Big(_) => Err(MlError::new(
+            ErrorKind::OverflowError,
+            format!("{name}(): integer argument too large"),
+        )),
+        other => Err(MlError::type_error(format!(
+            "{name}() expected an integer, got {}",
+            other.kind_name()
+        ))),
     }
 }
 

@@ -607,6 +607,13 @@ pub fn abs(v: &Value) -> VmResult<Value> {
     }
 }
 
+/// Resolves a possibly negative index against a length.
+pub fn resolve_index(i: i64, len: usize) -> Option<usize> {
+    let len = len as i64;
+    let i = if i < 0 { i.checked_add(len)? } else { i };
+    (0..len).contains(&i).then_some(i as usize)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 
 use super::Vm;
 use crate::error::{ErrorKind, MlError, VmResult};
+use crate::value::ops::resolve_index;
 use crate::value::{py_repr, Key, MlStr, Module, Value};
 use num_traits::Signed;
 use std::rc::Rc;
@@ -22,13 +23,6 @@ fn seq_index(idx: &Value, what: &str) -> VmResult<i64> {
             other.kind_name()
         ))),
     }
-}
-
-/// Resolves a possibly negative index against a length.
-pub fn resolve_index(i: i64, len: usize) -> Option<usize> {
-    let len = len as i64;
-    let i = if i < 0 { i.checked_add(len)? } else { i };
-    (0..len).contains(&i).then_some(i as usize)
 }
 
 pub fn get_index(obj: &Value, idx: &Value) -> VmResult<Value> {
@@ -272,7 +266,7 @@ pub fn get_member(vm: &mut Vm, obj: &Value, name: &str) -> VmResult<Value> {
         Value::Tuple(t) if name == "length" => Ok(Value::Int(t.len() as i64)),
         Value::Bytes(b) if name == "length" => Ok(Value::Int(b.len() as i64)),
         Value::Array(_) | Value::Str(_) | Value::Tuple(_) => bound_method(obj, name),
-        Value::Module(m) => module_member(vm, m, name),
+        Value::Module(m) => module_member(m, name),
         Value::Host(h) => {
             if let Some(v) = h.0.get_property(vm, name) {
                 return Ok(v);
@@ -318,9 +312,9 @@ pub fn error_member(e: &crate::value::ErrorObj, name: &str) -> Value {
     }
 }
 
-fn module_member(vm: &mut Vm, m: &Rc<Module>, name: &str) -> VmResult<Value> {
+fn module_member(m: &Rc<Module>, name: &str) -> VmResult<Value> {
     let found = match &**m {
-        Module::Std(def) => crate::stdlib::member(vm, def, name),
+        Module::Std(def) => def.member(name),
         Module::User { members, .. } => members.borrow().get(name).cloned(),
         Module::Script { env, .. } => env.borrow().get(name),
     };
@@ -376,7 +370,7 @@ pub enum MethodTarget {
     Builtin,
 }
 
-pub fn method_target(vm: &mut Vm, recv: &Value, name: &str) -> VmResult<MethodTarget> {
+pub fn method_target(recv: &Value, name: &str) -> VmResult<MethodTarget> {
     match recv {
         Value::Object(o) => {
             let o_ref = o.borrow();
@@ -393,7 +387,7 @@ pub fn method_target(vm: &mut Vm, recv: &Value, name: &str) -> VmResult<MethodTa
                 )),
             }
         }
-        Value::Module(m) => Ok(MethodTarget::Value(module_member(vm, m, name)?)),
+        Value::Module(m) => Ok(MethodTarget::Value(module_member(m, name)?)),
         Value::Error(e) => {
             let v = error_member(e, name);
             if v.is_callable() {

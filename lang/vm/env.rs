@@ -5,6 +5,7 @@
 //! index, and a session's later snippets see the same variables.
 
 use crate::compile::{Const, Program};
+use crate::native::{BuiltinDef, Registry};
 use crate::value::{MlStr, Value};
 use indexmap::IndexMap;
 use std::cell::RefCell;
@@ -122,20 +123,28 @@ pub struct ProgramRt {
     pub program: Arc<Program>,
     pub consts: Vec<Box<[Value]>>,
     pub globals: Box<[GlobalCell]>,
+    /// The builtin each global falls back to while it is unassigned.
+    pub builtins: Box<[Option<&'static BuiltinDef>]>,
 }
 
 impl ProgramRt {
-    pub fn link(program: &Arc<Program>, env: &mut Env) -> Rc<ProgramRt> {
+    pub fn link(program: &Arc<Program>, env: &mut Env, registry: &Registry) -> Rc<ProgramRt> {
         let consts = program
             .protos
             .iter()
             .map(|p| p.consts.iter().map(const_value).collect())
             .collect();
         let globals = program.globals.iter().map(|g| env.cell(&g.name)).collect();
+        let builtins = program
+            .globals
+            .iter()
+            .map(|g| registry.builtin(&g.name))
+            .collect();
         Rc::new(ProgramRt {
             program: program.clone(),
             consts,
             globals,
+            builtins,
         })
     }
 }

@@ -1,9 +1,10 @@
 //! Iteration over arrays, tuples, strings, object keys and iterators
 //! (`for ... in`, `iter`/`next`, destructuring).
 
-use crate::error::{MlError, VmResult};
+use crate::error::{arity, MlError, VmResult};
 use crate::limits::Meter;
-use crate::value::{List, MlStr, ObjCell, TupleItems, Value};
+use crate::native::BuiltinDef;
+use crate::value::{int_arg, List, MlStr, ObjCell, TupleItems, Value};
 use std::rc::Rc;
 
 pub enum Iter {
@@ -165,4 +166,43 @@ pub fn collect(v: &Value, max: usize, meter: &mut Meter) -> VmResult<Vec<Value>>
             Ok(out)
         }
     }
+}
+
+/// `range`'s arguments checked as `range` checks them: (start, step,
+/// number of items).
+pub fn range_params(args: &[Value]) -> VmResult<(i64, i64, u64)> {
+    arity("range", args, 1, 3)?;
+    let ints: Vec<i64> = args
+        .iter()
+        .map(|a| match a {
+            Value::Float(_) => Err(MlError::type_error(
+                "'float' object cannot be interpreted as an integer",
+            )),
+            other => int_arg("range", other),
+        })
+        .collect::<VmResult<_>>()?;
+    let (start, stop, step) = match ints.as_slice() {
+        [stop] => (0, *stop, 1),
+        [start, stop] => (*start, *stop, 1),
+        [start, stop, step] => (*start, *stop, *step),
+        _ => unreachable!(),
+    };
+    if step == 0 {
+        return Err(MlError::value_error("range() arg 3 must not be zero"));
+    }
+    // At most 2^64 - 1 items: the difference of two i64 fits in a u64.
+    let count = if step > 0 && stop > start {
+        (stop as i128 - start as i128 - 1) / step as i128 + 1
+    } else if step < 0 && start > stop {
+        (start as i128 - stop as i128 - 1) / (-(step as i128)) + 1
+    } else {
+        0
+    };
+    Ok((start, step, count as u64))
+}
+
+/// Whether `def` is the `range` builtin (a `for` loop over a call to it
+/// iterates without building the array: see `Op::RangeIter`).
+pub fn is_range(def: &BuiltinDef) -> bool {
+    def.module.is_empty() && def.name == "range"
 }

@@ -342,7 +342,7 @@ fn array_method(vm: &mut Vm, recv: &Value, name: &str, args: &[Value]) -> VmResu
                 return Err(MlError::new(ErrorKind::IndexError, "pop from empty list"));
             }
             let i = opt_int(args, 0, "pop")?.unwrap_or(-1);
-            let i = super::access::resolve_index(i, a.len())
+            let i = crate::value::ops::resolve_index(i, a.len())
                 .ok_or_else(|| MlError::new(ErrorKind::IndexError, "pop index out of range"))?;
             Ok(a.remove(i))
         }

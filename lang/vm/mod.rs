@@ -8,6 +8,7 @@
 pub mod access;
 mod capcheck;
 mod env;
+pub mod import;
 pub mod iter;
 pub mod methods;
 mod tracing;
@@ -21,6 +22,7 @@ pub use env::{break_cycles as env_break_cycles, Env, GlobalCell, ProgramRt};
 use crate::compile::{Capture, Op, Program};
 use crate::error::{ErrorKind, ErrorLoc, MlError, VmResult};
 use crate::host::Host;
+use crate::native::Registry;
 use crate::value::{self, ErrorObj, Key, Object, Value};
 use smallvec::SmallVec;
 use std::cell::RefCell;
@@ -93,8 +95,10 @@ pub struct Vm {
     memory_limit: isize,
     native_depth: u32,
     last_expr: Value,
+    /// What this VM can call and import without ML source.
+    pub registry: &'static Registry,
     /// Modules imported so far, by dotted name.
-    pub modules: crate::stdlib::ModuleCache,
+    pub modules: import::ModuleCache,
     /// The file of the program being run, for user-module resolution.
     pub current_file: Option<Arc<crate::syntax::SourceFile>>,
     /// Records boundary events when a host asks for a trace (`None`: off).
@@ -102,7 +106,14 @@ pub struct Vm {
 }
 
 impl Vm {
-    pub fn new(host: Host, grants: Arc<crate::capability::GrantSet>, limits: Limits) -> Vm {
+    /// A VM whose builtins and native modules are `registry`'s
+    /// ([`Vm::new`] gives the standard library's).
+    pub fn with_registry(
+        registry: &'static Registry,
+        host: Host,
+        grants: Arc<crate::capability::GrantSet>,
+        limits: Limits,
+    ) -> Vm {
         Vm {
             stack: Vec::with_capacity(256),
             frames: Vec::with_capacity(16),
@@ -119,6 +130,7 @@ impl Vm {
             memory_limit: isize::MAX,
             native_depth: 0,
             last_expr: Value::Null,
+            registry,
             modules: Default::default(),
             current_file: None,
             tracer: None,
@@ -133,7 +145,7 @@ impl Vm {
     /// Runs a compiled program in this VM's global environment.
     pub fn run(&mut self, program: &Arc<Program>) -> VmResult<RunResult> {
         self.start_budget();
-        let rt = ProgramRt::link(program, &mut self.env);
+        let rt = ProgramRt::link(program, &mut self.env, self.registry);
         self.current_file = Some(program.file.clone());
         self.last_expr = Value::Null;
         let main = Rc::new(Closure {
@@ -158,7 +170,7 @@ impl Vm {
 
     /// Runs a user module's top level in its own environment.
     pub fn run_module(&mut self, program: &Arc<Program>, env: &mut Env) -> VmResult<()> {
-        let rt = ProgramRt::link(program, env);
+        let rt = ProgramRt::link(program, env, self.registry);
         let main = Rc::new(Closure {
             rt,
             proto: 0,
@@ -467,7 +479,7 @@ impl Vm {
                     Op::LoadGlobal(g) => {
                         let v = globals[g as usize].borrow().clone();
                         let v = match v {
-                            Value::Undef => tri!(self.global_fallback(&rt.program, g)),
+                            Value::Undef => tri!(self.global_fallback(rt, g)),
                             v => v,
                         };
                         self.stack.push(v);
@@ -627,7 +639,7 @@ impl Vm {
                             None => {
                                 let v = globals[g as usize].borrow().clone();
                                 let v = match v {
-                                    Value::Undef => tri!(self.global_fallback(&rt.program, g)),
+                                    Value::Undef => tri!(self.global_fallback(rt, g)),
                                     v => v,
                                 };
                                 let ord = tri!(value::compare(&v, &Value::Int(k as i64)));
@@ -667,7 +679,7 @@ impl Vm {
                         if !done {
                             let v = globals[g as usize].borrow().clone();
                             let v = match v {
-                                Value::Undef => tri!(self.global_fallback(&rt.program, g)),
+                                Value::Undef => tri!(self.global_fallback(rt, g)),
                                 v => v,
                             };
                             let r = tri!(value::ops::add(
@@ -779,7 +791,7 @@ impl Vm {
                         self.frames.last_mut().expect("frame").pc = pc;
                         // Object entries and module members are plain calls.
                         let recv = self.stack[recv_at].clone();
-                        let target = tri!(access::method_target(self, &recv, name));
+                        let target = tri!(access::method_target(&recv, name));
                         match target {
                             access::MethodTarget::Value(Value::Function(c)) => {
                                 // The function takes the receiver's slot as
@@ -874,12 +886,12 @@ impl Vm {
                     }
                     Op::RangeIter(argc, t) => {
                         let callee_at = self.stack.len() - argc as usize - 1;
-                        if matches!(&self.stack[callee_at], Value::Builtin(d) if crate::builtins::is_range(d))
+                        if matches!(&self.stack[callee_at], Value::Builtin(d) if iter::is_range(d))
                         {
                             self.frames.last_mut().expect("frame").pc = pc;
                             tri!(self.charge(1));
                             let (start, step, left) =
-                                tri!(crate::builtins::range_params(&self.stack[callee_at + 1..]));
+                                tri!(iter::range_params(&self.stack[callee_at + 1..]));
                             self.stack.truncate(callee_at);
                             let it = iter::Iter::Range {
                                 next: start as i128,
@@ -945,11 +957,7 @@ impl Vm {
                     Op::Import(k) | Op::ImportRoot(k) => {
                         let path = consts[k as usize].as_str().unwrap_or("").to_string();
                         self.frames.last_mut().expect("frame").pc = pc;
-                        let m = tri!(crate::stdlib::import(
-                            self,
-                            &path,
-                            matches!(op, Op::ImportRoot(_))
-                        ));
+                        let m = tri!(import::import(self, &path, matches!(op, Op::ImportRoot(_))));
                         self.stack.push(m);
                     }
                     Op::SetResult => {
@@ -971,13 +979,15 @@ impl Vm {
         parts
     }
 
-    fn global_fallback(&self, program: &Program, g: u32) -> VmResult<Value> {
-        let info = &program.globals[g as usize];
-        if let Some(def) = info.builtin {
+    fn global_fallback(&self, rt: &ProgramRt, g: u32) -> VmResult<Value> {
+        if let Some(def) = rt.builtins[g as usize] {
             return Ok(Value::Builtin(def));
         }
+        let info = &rt.program.globals[g as usize];
         if &*info.name == "builtin" {
-            return crate::stdlib::builtin_module();
+            return Ok(Value::Module(Rc::new(value::Module::Std(
+                self.registry.builtins,
+            ))));
         }
         Err(if info.assigned {
             MlError::new(
