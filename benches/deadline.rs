@@ -34,6 +34,52 @@ const PROGRAMS: &[(&str, &str)] = &[
     ),
 ];
 
+/// One native call on a maximal input, after a setup run without deadline.
+const SINGLE_CALLS: &[(&str, &str, &str)] = &[
+    ("str_upper_32mb", "s = \"é\" * 16000000;", "s.upper();"),
+    ("str_count_32mb", "s = \"é\" * 16000000;", "s.count(\"é\");"),
+    (
+        "array_concat_24m",
+        "a = range(12000000); b = range(12000000);",
+        "a + b;",
+    ),
+    (
+        "array_equal_15m",
+        "a = range(15000000); b = a + [];",
+        "a == b;",
+    ),
+];
+
+/// The deadline of a single call, from its start.
+const SINGLE_DEADLINE: Duration = Duration::from_millis(20);
+
+/// Runs `setup`, then `call` with a deadline; returns the overrun.
+fn single_overrun(setup: &'static str, call: &'static str) -> Duration {
+    run_on_vm_thread(move || {
+        let compile_ml = |src: &'static str| {
+            compile(Arc::new(SourceFile::new("bench.ml", src))).expect("compiles")
+        };
+        let mut vm = Vm::new(
+            Host::captured(),
+            Arc::new(GrantSet::none()),
+            Limits::default(),
+        );
+        vm.run(&compile_ml(setup)).expect("setup runs");
+        let program = compile_ml(call);
+        let deadline = Instant::now() + SINGLE_DEADLINE;
+        vm.set_deadline(Some(deadline));
+        let r = vm.run(&program);
+        let stopped = Instant::now();
+        assert!(
+            matches!(&r, Err(e) if e.kind() == ErrorKind::Timeout),
+            "the call must run into its deadline: {call}"
+        );
+        drop(r);
+        vm.clear_globals();
+        stopped.saturating_duration_since(deadline)
+    })
+}
+
 /// Runs `src` with the deadline; returns how long after it the run ended.
 fn overrun(src: &'static str) -> Duration {
     run_on_vm_thread(move || {
@@ -64,6 +110,16 @@ fn deadline(c: &mut Criterion) {
     for &(name, src) in PROGRAMS {
         g.bench_function(name, |b| {
             b.iter_custom(|iters| (0..iters).map(|_| overrun(src)).sum())
+        });
+    }
+    g.finish();
+    let mut g = c.benchmark_group("deadline_overrun_single_call");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(5));
+    g.warm_up_time(Duration::from_millis(500));
+    for &(name, setup, call) in SINGLE_CALLS {
+        g.bench_function(name, |b| {
+            b.iter_custom(|iters| (0..iters).map(|_| single_overrun(setup, call)).sum())
         });
     }
     g.finish();

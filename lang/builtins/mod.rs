@@ -4,7 +4,7 @@ use crate::error::{ErrorKind, MlError, VmResult};
 use crate::native::args::{arity, check_len, int_arg, opt};
 use crate::native::{no_constants, sort, BuiltinDef, ModuleDef};
 use crate::text::{pyfloat, pyformat};
-use crate::value::{self, compare, ops, py_repr, py_str, Key, Object, Value};
+use crate::value::{self, ops, py_repr, py_str, Object, Value};
 use crate::vm::iter::{self, Iter};
 use crate::vm::{methods, Vm};
 use num_bigint::BigInt;
@@ -326,15 +326,21 @@ fn sorted(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn reversed(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("reversed", args, 1, 1)?;
-    let mut items = iter::collect(&args[0], vm.limits.max_len, &mut vm.meter())?;
+    let meter = &mut vm.meter();
+    let mut items = iter::collect(&args[0], vm.limits.max_len, meter)?;
+    meter.charge(items.len())?;
     items.reverse();
     Ok(Value::array(items))
 }
 
-fn keys(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn keys(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("keys", args, 1, 1)?;
     match &args[0] {
-        Value::Object(o) => Ok(Value::array(o.borrow().keys().map(Key::to_value).collect())),
+        Value::Object(_) => Ok(Value::array(iter::collect(
+            &args[0],
+            usize::MAX,
+            &mut vm.meter(),
+        )?)),
         other => Err(MlError::new(
             ErrorKind::AttributeError,
             format!("'{}' object has no attribute 'keys'", other.kind_name()),
@@ -342,12 +348,10 @@ fn keys(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     }
 }
 
-fn values(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn values(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("values", args, 1, 1)?;
     match &args[0] {
-        Value::Object(o) => Ok(Value::array(
-            o.borrow().iter().map(|(_, v)| v.clone()).collect(),
-        )),
+        Value::Object(o) => Ok(Value::array(iter::object_values(o, &mut vm.meter())?)),
         other => Err(MlError::new(
             ErrorKind::AttributeError,
             format!("'{}' object has no attribute 'values'", other.kind_name()),
@@ -358,7 +362,9 @@ fn values(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 fn sum(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("sum", args, 1, 2)?;
     let mut total = args.get(1).cloned().unwrap_or(Value::Int(0));
-    for item in iter::collect(&args[0], vm.limits.max_len, &mut vm.meter())? {
+    let meter = &mut vm.meter();
+    for item in iter::collect(&args[0], vm.limits.max_len, meter)? {
+        meter.charge(1 + total.work_size())?;
         if !item.is_number() || !total.is_number() {
             return Err(MlError::type_error(format!(
                 "unsupported operand type(s) for +: '{}' and '{}'",
@@ -374,10 +380,10 @@ fn sum(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 /// `min`/`max` as mlpy has them: no arguments or an empty array give
 /// null; a single array gives its extreme; any other single value is
 /// returned as it is (`min(42)` is 42, `min("cab")` is "cab").
-fn extreme(args: &[Value], want_less: bool) -> VmResult<Value> {
+fn extreme(args: &[Value], want_less: bool, meter: &mut crate::limits::Meter) -> VmResult<Value> {
     let items = match args {
         [] => return Ok(Value::Null),
-        [Value::Array(a)] => a.borrow().clone(),
+        [Value::Array(a)] => iter::copy(&a.borrow(), meter)?,
         [single] => return Ok(single.clone()),
         many => many.to_vec(),
     };
@@ -386,7 +392,7 @@ fn extreme(args: &[Value], want_less: bool) -> VmResult<Value> {
         best = Some(match best {
             None => item,
             Some(b) => {
-                let ord = compare(&item, &b)?;
+                let ord = value::compare_m(&item, &b, meter)?;
                 let better = match ord {
                     Some(o) => {
                         if want_less {
@@ -408,12 +414,12 @@ fn extreme(args: &[Value], want_less: bool) -> VmResult<Value> {
     Ok(best.unwrap_or(Value::Null))
 }
 
-fn min(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    extreme(args, true)
+fn min(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    extreme(args, true, &mut vm.meter())
 }
 
-fn max(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    extreme(args, false)
+fn max(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    extreme(args, false, &mut vm.meter())
 }
 
 fn abs(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -597,20 +603,25 @@ fn callable(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn all(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("all", args, 1, 1)?;
-    Ok(Value::Bool(
-        iter::collect(&args[0], vm.limits.max_len, &mut vm.meter())?
-            .iter()
-            .all(Value::truthy),
-    ))
+    Ok(Value::Bool(!truthy_scan(vm, &args[0], false)?))
 }
 
 fn any(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("any", args, 1, 1)?;
-    Ok(Value::Bool(
-        iter::collect(&args[0], vm.limits.max_len, &mut vm.meter())?
-            .iter()
-            .any(Value::truthy),
-    ))
+    Ok(Value::Bool(truthy_scan(vm, &args[0], true)?))
+}
+
+/// Whether some item of `v` has truthiness `want`, metered per chunk.
+fn truthy_scan(vm: &mut Vm, v: &Value, want: bool) -> VmResult<bool> {
+    let meter = &mut vm.meter();
+    let items = iter::collect(v, vm.limits.max_len, meter)?;
+    for chunk in items.chunks(1 << 12) {
+        meter.charge(chunk.len())?;
+        if chunk.iter().any(|x| x.truthy() == want) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 fn iter_(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {

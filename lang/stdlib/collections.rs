@@ -6,7 +6,7 @@ use crate::error::{MlError, VmResult};
 use crate::native::args::{arity, check_len, int_arg};
 use crate::native::sort::{merge_sort, natural_less};
 use crate::native::{BuiltinDef, NativeFnPtr};
-use crate::value::{values_equal, Key, Value};
+use crate::value::{values_equal_m, Key, Value};
 use crate::vm::access::slice_range;
 use crate::vm::iter;
 use crate::vm::Vm;
@@ -37,20 +37,24 @@ pub(crate) fn with_items<R>(
 
 /// Python `lst[start:stop]` with clamping; `None` bounds are open.
 pub(crate) fn slice(
+    vm: &Vm,
     items: &[Value],
     start: Option<Value>,
     stop: Option<Value>,
 ) -> VmResult<Vec<Value>> {
     let r = slice_range(&[start, stop, None], items.len())?;
-    Ok(r.indices().map(|i| items[i].clone()).collect())
+    let first = r.start.max(0) as usize;
+    iter::copy(&items[first..first + r.count], &mut vm.meter())
 }
 
 /// Items in first-seen order without repeats. Hashable items are compared
 /// as dict keys (`1`, `1.0` and `true` are one item), others with `==`.
-pub(crate) fn unique_items(items: Vec<Value>) -> VmResult<Vec<Value>> {
+pub(crate) fn unique_items(vm: &Vm, items: Vec<Value>) -> VmResult<Vec<Value>> {
+    let meter = &mut vm.meter();
     let mut seen: HashSet<Key, ahash::RandomState> = HashSet::default();
     let mut out: Vec<Value> = Vec::new();
     for item in items {
+        meter.charge(1)?;
         match Key::from_value(&item) {
             Ok(k) => {
                 if seen.insert(k) {
@@ -60,7 +64,7 @@ pub(crate) fn unique_items(items: Vec<Value>) -> VmResult<Vec<Value>> {
             Err(_) => {
                 let mut found = false;
                 for o in &out {
-                    if values_equal(o, &item)? {
+                    if values_equal_m(o, &item, meter)? {
                         found = true;
                         break;
                     }
@@ -76,13 +80,15 @@ pub(crate) fn unique_items(items: Vec<Value>) -> VmResult<Vec<Value>> {
 
 /// One level of flattening: arrays are spliced in, anything else is kept.
 pub(crate) fn flatten_items(vm: &Vm, items: Vec<Value>) -> VmResult<Vec<Value>> {
+    let meter = &mut vm.meter();
     let mut out = Vec::with_capacity(items.len());
     for item in items {
+        meter.charge(1)?;
         match &item {
             Value::Array(a) => {
                 let a = a.borrow();
                 check_len(vm, out.len().saturating_add(a.len()))?;
-                out.extend(a.iter().cloned());
+                crate::value::ops::repeat_into(&mut out, &a, 1, meter)?;
             }
             _ => out.push(item),
         }
@@ -91,11 +97,13 @@ pub(crate) fn flatten_items(vm: &Vm, items: Vec<Value>) -> VmResult<Vec<Value>> 
 }
 
 /// Consecutive groups of `size` items (`size` > 0).
-pub(crate) fn chunks(items: &[Value], size: usize) -> Vec<Value> {
-    items
-        .chunks(size)
-        .map(|c| Value::array(c.to_vec()))
-        .collect()
+pub(crate) fn chunks(vm: &Vm, items: &[Value], size: usize) -> VmResult<Vec<Value>> {
+    let meter = &mut vm.meter();
+    let mut out = Vec::with_capacity(items.len() / size + 1);
+    for c in items.chunks(size) {
+        out.push(Value::array(iter::copy(c, meter)?));
+    }
+    Ok(out)
 }
 
 /// Stable sort in natural order; `reverse` keeps equal items in order.
@@ -175,9 +183,10 @@ fn last(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn contains(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("contains", args, 2, 2)?;
+    let meter = &mut vm.meter();
     with_items(vm, &args[0], |items| {
         for item in items {
-            if values_equal(item, &args[1])? {
+            if values_equal_m(item, &args[1], meter)? {
                 return Ok(Value::Bool(true));
             }
         }
@@ -187,9 +196,10 @@ fn contains(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn index_of(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("indexOf", args, 2, 2)?;
+    let meter = &mut vm.meter();
     with_items(vm, &args[0], |items| {
         for (i, item) in items.iter().enumerate() {
-            if values_equal(item, &args[1])? {
+            if values_equal_m(item, &args[1], meter)? {
                 return Ok(Value::Int(i as i64));
             }
         }
@@ -267,7 +277,7 @@ fn concat(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 fn slice_fn(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("slice", args, 2, 3)?;
     let all = items(vm, &args[0])?;
-    Ok(Value::array(slice(&all, opt(args, 1), opt(args, 2))?))
+    Ok(Value::array(slice(vm, &all, opt(args, 1), opt(args, 2))?))
 }
 
 pub(crate) fn reverse(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -279,7 +289,7 @@ pub(crate) fn reverse(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 pub(crate) fn unique(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("unique", args, 1, 1)?;
-    Ok(Value::array(unique_items(items(vm, &args[0])?)?))
+    Ok(Value::array(unique_items(vm, items(vm, &args[0])?)?))
 }
 
 pub(crate) fn flatten(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -337,26 +347,27 @@ fn take(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("take", args, 2, 2)?;
     int_arg("take", &args[1])?;
     let all = items(vm, &args[0])?;
-    Ok(Value::array(slice(&all, None, Some(args[1].clone()))?))
+    Ok(Value::array(slice(vm, &all, None, Some(args[1].clone()))?))
 }
 
 fn drop(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("drop", args, 2, 2)?;
     int_arg("drop", &args[1])?;
     let all = items(vm, &args[0])?;
-    Ok(Value::array(slice(&all, Some(args[1].clone()), None)?))
+    Ok(Value::array(slice(vm, &all, Some(args[1].clone()), None)?))
 }
 
 fn zip(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("zip", args, 2, 2)?;
     let a = items(vm, &args[0])?;
     let b = items(vm, &args[1])?;
-    Ok(Value::array(
-        a.into_iter()
-            .zip(b)
-            .map(|(x, y)| Value::tuple(vec![x, y]))
-            .collect(),
-    ))
+    let meter = &mut vm.meter();
+    let mut out = Vec::with_capacity(a.len().min(b.len()));
+    for (x, y) in a.into_iter().zip(b) {
+        meter.charge(1)?;
+        out.push(Value::tuple(vec![x, y]));
+    }
+    Ok(Value::array(out))
 }
 
 fn sort(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -406,7 +417,7 @@ fn chunk(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     if size <= 0 {
         return Ok(Value::array(Vec::new()));
     }
-    Ok(Value::array(chunks(&all, size as usize)))
+    Ok(Value::array(chunks(vm, &all, size as usize)?))
 }
 
 const fn f(name: &'static str, func: NativeFnPtr, doc: &'static str) -> BuiltinDef {

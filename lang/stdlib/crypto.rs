@@ -265,9 +265,13 @@ fn below(vm: &mut Vm, bound: u128) -> u128 {
 fn random_string(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     let n = count_arg(vm, args, "random_string", 1)?;
-    let s: String = (0..n)
-        .map(|_| ALPHABET[below(vm, ALPHABET.len() as u128) as usize] as char)
-        .collect();
+    let mut s = String::with_capacity(n);
+    for i in 0..n {
+        if i % 4096 == 0 {
+            vm.charge(256)?;
+        }
+        s.push(ALPHABET[below(vm, ALPHABET.len() as u128) as usize] as char);
+    }
     Ok(Value::string(s))
 }
 

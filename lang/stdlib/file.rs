@@ -235,10 +235,12 @@ fn read_lines(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     let enc = encoding_arg(args, 1, "readLines")?;
     let p = gate(vm, "file:read", path)?;
     let text = read_text(vm, &p, enc)?;
-    let lines = text
-        .split_inclusive('\n')
-        .map(|l| Value::str(l.strip_suffix('\n').unwrap_or(l)))
-        .collect();
+    let meter = &mut vm.meter();
+    let mut lines = Vec::new();
+    for l in text.split_inclusive('\n') {
+        meter.charge(1 + crate::limits::byte_cost(l.len()))?;
+        lines.push(Value::str(l.strip_suffix('\n').unwrap_or(l)));
+    }
     Ok(Value::array(lines))
 }
 

@@ -121,14 +121,14 @@ fn take(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("take", args, 2, 2)?;
     int_arg("take", &args[0])?;
     let all = items(vm, &args[1])?;
-    Ok(Value::array(slice(&all, None, Some(args[0].clone()))?))
+    Ok(Value::array(slice(vm, &all, None, Some(args[0].clone()))?))
 }
 
 fn drop(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("drop", args, 2, 2)?;
     int_arg("drop", &args[0])?;
     let all = items(vm, &args[1])?;
-    Ok(Value::array(slice(&all, Some(args[0].clone()), None)?))
+    Ok(Value::array(slice(vm, &all, Some(args[0].clone()), None)?))
 }
 
 fn take_while(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -201,17 +201,19 @@ fn chunk(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     if size < 0 {
         return Ok(Value::array(Vec::new()));
     }
-    Ok(Value::array(chunks(&all, size as usize)))
+    Ok(Value::array(chunks(vm, &all, size as usize)?))
 }
 
 fn zip(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     let lists: Vec<Vec<Value>> = args.iter().map(|a| items(vm, a)).collect::<VmResult<_>>()?;
     let n = lists.iter().map(Vec::len).min().unwrap_or(0);
-    Ok(Value::array(
-        (0..n)
-            .map(|i| Value::tuple(lists.iter().map(|l| l[i].clone()).collect()))
-            .collect(),
-    ))
+    let meter = &mut vm.meter();
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        meter.charge(1)?;
+        out.push(Value::tuple(lists.iter().map(|l| l[i].clone()).collect()));
+    }
+    Ok(Value::array(out))
 }
 
 fn zip_with(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -267,18 +269,24 @@ fn range(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         0
     };
     check_len(vm, count.min(usize::MAX as i128) as usize)?;
-    Ok(Value::array(
-        (0..count)
-            .map(|k| Value::Int((start + k * step) as i64))
-            .collect(),
-    ))
+    let meter = &mut vm.meter();
+    meter.reserve((count as usize).saturating_mul(crate::value::ops::VALUE_BYTES))?;
+    let mut out = Vec::with_capacity(count as usize);
+    for k in 0..count {
+        meter.charge(1)?;
+        out.push(Value::Int((start + k * step) as i64));
+    }
+    Ok(Value::array(out))
 }
 
 fn repeat(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("repeat", args, 2, 2)?;
     let n = int_arg("repeat", &args[1])?.max(0) as u64;
     check_len(vm, n.min(usize::MAX as u64) as usize)?;
-    Ok(Value::array(vec![args[0].clone(); n as usize]))
+    let meter = &mut vm.meter();
+    let mut out = Vec::new();
+    crate::value::ops::repeat_into(&mut out, std::slice::from_ref(&args[0]), n as usize, meter)?;
+    Ok(Value::array(out))
 }
 
 // ---- combinators ----

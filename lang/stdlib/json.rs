@@ -725,18 +725,18 @@ fn is_null(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     pred("isNull", args, |v| matches!(v, Value::Null))
 }
 
-fn keys(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn keys(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("keys", args, 1, 1)?;
     Ok(Value::array(match &args[0] {
-        Value::Object(o) => o.borrow().keys().map(Key::to_value).collect(),
+        Value::Object(_) => crate::vm::iter::collect(&args[0], usize::MAX, &mut vm.meter())?,
         _ => Vec::new(),
     }))
 }
 
-fn values(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn values(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("values", args, 1, 1)?;
     Ok(Value::array(match &args[0] {
-        Value::Object(o) => o.borrow().iter().map(|(_, v)| v.clone()).collect(),
+        Value::Object(o) => crate::vm::iter::object_values(o, &mut vm.meter())?,
         _ => Vec::new(),
     }))
 }

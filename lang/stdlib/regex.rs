@@ -2088,7 +2088,12 @@ pub fn escape_text(text: &str) -> String {
 fn escape(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("escape", args, 1, 1)?;
     let t = text_arg("escape", &args[0])?;
-    let out = escape_text(t.as_str());
+    let meter = &mut vm.meter();
+    let mut out = String::with_capacity(t.as_str().len());
+    for piece in crate::text::pystr::chunks(t.as_str()) {
+        meter.charge(crate::limits::byte_cost(piece.len()))?;
+        out.push_str(&escape_text(piece));
+    }
     crate::native::args::check_len(vm, out.len())?;
     Ok(Value::string(out))
 }

@@ -156,29 +156,42 @@ fn is_case_ignorable(c: char) -> bool {
     }
 }
 
-/// Whether the capital sigma at `chars[i]` is in the Final_Sigma context
-/// (CPython `handle_capital_sigma`).
-fn is_final_sigma(chars: &[char], i: usize) -> bool {
-    let before = chars[..i].iter().rev().find(|&&c| !is_case_ignorable(c));
-    if !before.is_some_and(|&c| is_cased_char(c)) {
-        return false;
+/// Whether the capital sigma at byte `i` of `s` is in the Final_Sigma
+/// context (CPython `handle_capital_sigma`); the scans are metered.
+fn is_final_sigma(s: &str, i: usize, meter: &mut Meter) -> VmResult<bool> {
+    let mut before = None;
+    for c in s[..i].chars().rev() {
+        meter.charge(1)?;
+        if !is_case_ignorable(c) {
+            before = Some(c);
+            break;
+        }
     }
-    let after = chars[i + 1..].iter().find(|&&c| !is_case_ignorable(c));
-    match after {
-        None => true,
-        Some(&c) => !is_cased_char(c),
+    if !before.is_some_and(is_cased_char) {
+        return Ok(false);
     }
+    for c in s[i + 'Σ'.len_utf8()..].chars() {
+        meter.charge(1)?;
+        if !is_case_ignorable(c) {
+            return Ok(!is_cased_char(c));
+        }
+    }
+    Ok(true)
 }
 
-/// Full lowercase mapping of `chars[i]` with the final-sigma rule
-/// (CPython `lower_ucs4`).
-fn push_lower_at(chars: &[char], i: usize, out: &mut String) {
-    let c = chars[i];
+/// Full lowercase mapping of `c`, at byte `i` of `s`, with the final-sigma
+/// rule (CPython `lower_ucs4`).
+fn push_lower_at(s: &str, i: usize, c: char, out: &mut String, meter: &mut Meter) -> VmResult<()> {
     if c == 'Σ' {
-        out.push(if is_final_sigma(chars, i) { 'ς' } else { 'σ' });
+        out.push(if is_final_sigma(s, i, meter)? {
+            'ς'
+        } else {
+            'σ'
+        });
     } else {
         out.extend(c.to_lowercase());
     }
+    Ok(())
 }
 
 /// Full titlecase mapping of one character (`_PyUnicode_ToTitleFull`).
@@ -294,6 +307,40 @@ const TITLE_SPECIAL: &[(u32, &str)] = &[
 ];
 
 // ---------------------------------------------------------------------------
+// Metered passes
+// ---------------------------------------------------------------------------
+//
+// Every function here whose work grows with its input charges a `Meter` as
+// it goes (about one unit per 16 bytes, checked per chunk), so one call on
+// a maximal string stops within a chunk of its deadline.
+
+/// Bytes per chunk of a metered pass (a check every ~16 KiB).
+const CHUNK: usize = 16 * 1024;
+
+/// `s` cut into pieces of about [`CHUNK`] bytes at character boundaries.
+pub(crate) fn chunks(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = s;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut end = rest.len().min(CHUNK);
+        while !rest.is_char_boundary(end) {
+            end += 1;
+        }
+        let (piece, tail) = rest.split_at(end);
+        rest = tail;
+        Some(piece)
+    })
+}
+
+/// Charges for one chunk of `bytes` bytes.
+#[inline]
+fn charge_bytes(meter: &mut Meter, bytes: usize) -> VmResult<()> {
+    meter.charge(1 + byte_cost(bytes))
+}
+
+// ---------------------------------------------------------------------------
 // Index helpers
 // ---------------------------------------------------------------------------
 
@@ -306,17 +353,39 @@ pub fn char_len(s: &str) -> usize {
     }
 }
 
-/// Byte offset of code point index `n` (clamped to the end of `s`).
-fn byte_offset(s: &str, n: usize) -> usize {
-    if s.is_ascii() {
-        return n.min(s.len());
+/// `char_len`, metered.
+fn char_len_m(s: &str, meter: &mut Meter) -> VmResult<usize> {
+    let mut n = 0;
+    for piece in chunks(s) {
+        charge_bytes(meter, piece.len())?;
+        n += char_len(piece);
     }
-    s.char_indices().nth(n).map_or(s.len(), |(b, _)| b)
+    Ok(n)
 }
 
-/// Code point index of byte offset `b` (a char boundary).
-fn char_index(s: &str, b: usize) -> usize {
-    char_len(&s[..b])
+/// Byte offset of code point index `n` (clamped to the end of `s`), metered.
+fn byte_offset(s: &str, n: usize, meter: &mut Meter) -> VmResult<usize> {
+    let (mut seen, mut at) = (0, 0);
+    for piece in chunks(s) {
+        charge_bytes(meter, piece.len())?;
+        let here = char_len(piece);
+        if seen + here > n {
+            let rest = n - seen;
+            return Ok(at
+                + piece
+                    .char_indices()
+                    .nth(rest)
+                    .map_or(piece.len(), |(b, _)| b));
+        }
+        seen += here;
+        at += piece.len();
+    }
+    Ok(s.len())
+}
+
+/// Code point index of byte offset `b` (a char boundary), metered.
+fn char_index(s: &str, b: usize, meter: &mut Meter) -> VmResult<usize> {
+    char_len_m(&s[..b], meter)
 }
 
 /// CPython `ADJUST_INDICES`: slice bounds for `find`/`count`/`startswith`.
@@ -337,10 +406,65 @@ fn adjust_indices(start: Option<i64>, end: Option<i64>, len: i64) -> (i64, i64) 
 
 /// The code-point slice `s[start:end]` after `adjust_indices`, as a byte range
 /// (requires `0 <= start <= end <= len`).
-fn slice_bytes(s: &str, start: i64, end: i64) -> (usize, usize) {
-    let b0 = byte_offset(s, start as usize);
-    let b1 = b0 + byte_offset(&s[b0..], (end - start) as usize);
-    (b0, b1)
+fn slice_bytes(s: &str, start: i64, end: i64, meter: &mut Meter) -> VmResult<(usize, usize)> {
+    if start == 0 && end as usize == s.len() {
+        return Ok((0, s.len()));
+    }
+    let b0 = byte_offset(s, start as usize, meter)?;
+    let b1 = b0 + byte_offset(&s[b0..], (end - start) as usize, meter)?;
+    Ok((b0, b1))
+}
+
+/// Byte position of the first `needle` in `hay` at or after nothing, searched
+/// window by window so that a search over a maximal text is metered.
+fn find_bytes(hay: &[u8], needle: &[u8], meter: &mut Meter) -> VmResult<Option<usize>> {
+    let finder = memchr::memmem::Finder::new(needle);
+    let step = CHUNK.max(needle.len());
+    let mut at = 0;
+    while at + needle.len() <= hay.len() {
+        let end = (at + step + needle.len()).min(hay.len());
+        charge_bytes(meter, end - at)?;
+        if let Some(i) = finder.find(&hay[at..end]) {
+            return Ok(Some(at + i));
+        }
+        at += step;
+    }
+    Ok(None)
+}
+
+/// Byte position of the last `needle` in `hay`, window by window from the end.
+fn rfind_bytes(hay: &[u8], needle: &[u8], meter: &mut Meter) -> VmResult<Option<usize>> {
+    let finder = memchr::memmem::FinderRev::new(needle);
+    let step = CHUNK.max(needle.len());
+    let mut end = hay.len();
+    while end >= needle.len() {
+        let start = end.saturating_sub(step + needle.len());
+        charge_bytes(meter, end - start)?;
+        if let Some(i) = finder.rfind(&hay[start..end]) {
+            return Ok(Some(start + i));
+        }
+        if start == 0 {
+            break;
+        }
+        end -= step;
+    }
+    Ok(None)
+}
+
+/// Non-overlapping occurrences of a non-empty `needle` in `hay`, metered.
+fn count_bytes(hay: &[u8], needle: &[u8], limit: usize, meter: &mut Meter) -> VmResult<usize> {
+    let mut n = 0;
+    let mut at = 0;
+    while n < limit {
+        match find_bytes(&hay[at..], needle, meter)? {
+            Some(i) => {
+                n += 1;
+                at += i + needle.len();
+            }
+            None => break,
+        }
+    }
+    Ok(n)
 }
 
 // ---------------------------------------------------------------------------
@@ -348,145 +472,178 @@ fn slice_bytes(s: &str, start: i64, end: i64) -> (usize, usize) {
 // ---------------------------------------------------------------------------
 
 /// `str.upper()`: full mappings (`"ß"` → `"SS"`).
-pub fn upper(s: &str) -> String {
-    s.to_uppercase()
+pub fn upper(s: &str, meter: &mut Meter) -> VmResult<String> {
+    let mut out = String::with_capacity(s.len());
+    for piece in chunks(s) {
+        charge_bytes(meter, piece.len())?;
+        out.push_str(&piece.to_uppercase());
+    }
+    Ok(out)
 }
 
 /// `str.lower()`: full mappings with the final-sigma rule.
-pub fn lower(s: &str) -> String {
-    s.to_lowercase()
+pub fn lower(s: &str, meter: &mut Meter) -> VmResult<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut done = 0;
+    for piece in chunks(s) {
+        charge_bytes(meter, piece.len())?;
+        if piece.contains('Σ') {
+            // Final sigma looks past the chunk: the whole text decides.
+            for (i, c) in piece.char_indices() {
+                push_lower_at(s, done + i, c, &mut out, meter)?;
+            }
+        } else {
+            out.push_str(&piece.to_lowercase());
+        }
+        done += piece.len();
+    }
+    Ok(out)
 }
 
 /// `str.capitalize()`: first character titlecased, the rest lowercased.
-pub fn capitalize(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
+pub fn capitalize(s: &str, meter: &mut Meter) -> VmResult<String> {
     let mut out = String::with_capacity(s.len());
-    if let Some(&first) = chars.first() {
+    let mut rest = s.char_indices();
+    if let Some((_, first)) = rest.next() {
         push_title(first, &mut out);
-        for i in 1..chars.len() {
-            push_lower_at(&chars, i, &mut out);
+        for (i, c) in rest {
+            meter.charge(1)?;
+            push_lower_at(s, i, c, &mut out, meter)?;
         }
     }
-    out
+    Ok(out)
 }
 
 /// `str.title()`: a character following a cased character is lowercased, any
 /// other is titlecased (`"they're bill's"` → `"They'Re Bill'S"`).
-pub fn title(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
+pub fn title(s: &str, meter: &mut Meter) -> VmResult<String> {
     let mut out = String::with_capacity(s.len());
     let mut previous_is_cased = false;
-    for (i, &c) in chars.iter().enumerate() {
+    for (i, c) in s.char_indices() {
+        meter.charge(1)?;
         if previous_is_cased {
-            push_lower_at(&chars, i, &mut out);
+            push_lower_at(s, i, c, &mut out, meter)?;
         } else {
             push_title(c, &mut out);
         }
         previous_is_cased = is_cased_char(c);
     }
-    out
+    Ok(out)
 }
 
 /// `str.swapcase()`.
-pub fn swapcase(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
+pub fn swapcase(s: &str, meter: &mut Meter) -> VmResult<String> {
     let mut out = String::with_capacity(s.len());
-    for (i, &c) in chars.iter().enumerate() {
+    for (i, c) in s.char_indices() {
+        meter.charge(1)?;
         if is_upper_char(c) {
-            push_lower_at(&chars, i, &mut out);
+            push_lower_at(s, i, c, &mut out, meter)?;
         } else if is_lower_char(c) {
             out.extend(c.to_uppercase());
         } else {
             out.push(c);
         }
     }
-    out
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------
 // Predicates
 // ---------------------------------------------------------------------------
 
-fn all_nonempty(s: &str, pred: impl Fn(char) -> bool) -> bool {
-    !s.is_empty() && s.chars().all(pred)
+fn all_chars(s: &str, pred: impl Fn(char) -> bool, meter: &mut Meter) -> VmResult<bool> {
+    for piece in chunks(s) {
+        charge_bytes(meter, piece.len())?;
+        if !piece.chars().all(&pred) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+fn all_nonempty(s: &str, pred: impl Fn(char) -> bool, meter: &mut Meter) -> VmResult<bool> {
+    Ok(!s.is_empty() && all_chars(s, pred, meter)?)
 }
 
 /// `str.isdigit()`.
-pub fn isdigit(s: &str) -> bool {
-    all_nonempty(s, is_digit_char)
+pub fn isdigit(s: &str, meter: &mut Meter) -> VmResult<bool> {
+    all_nonempty(s, is_digit_char, meter)
 }
 
 /// `str.isdecimal()`.
-pub fn isdecimal(s: &str) -> bool {
-    all_nonempty(s, is_decimal_char)
+pub fn isdecimal(s: &str, meter: &mut Meter) -> VmResult<bool> {
+    all_nonempty(s, is_decimal_char, meter)
 }
 
 /// `str.isnumeric()`.
-pub fn isnumeric(s: &str) -> bool {
-    all_nonempty(s, is_numeric_char)
+pub fn isnumeric(s: &str, meter: &mut Meter) -> VmResult<bool> {
+    all_nonempty(s, is_numeric_char, meter)
 }
 
 /// `str.isalpha()`.
-pub fn isalpha(s: &str) -> bool {
-    all_nonempty(s, is_alpha_char)
+pub fn isalpha(s: &str, meter: &mut Meter) -> VmResult<bool> {
+    all_nonempty(s, is_alpha_char, meter)
 }
 
 /// `str.isalnum()`.
-pub fn isalnum(s: &str) -> bool {
-    all_nonempty(s, is_alnum_char)
+pub fn isalnum(s: &str, meter: &mut Meter) -> VmResult<bool> {
+    all_nonempty(s, is_alnum_char, meter)
 }
 
 /// `str.isspace()`.
-pub fn isspace(s: &str) -> bool {
-    all_nonempty(s, is_space_char)
+pub fn isspace(s: &str, meter: &mut Meter) -> VmResult<bool> {
+    all_nonempty(s, is_space_char, meter)
 }
 
 /// `str.isprintable()` (true for the empty string).
-pub fn isprintable(s: &str) -> bool {
-    s.chars().all(is_printable_char)
+pub fn isprintable(s: &str, meter: &mut Meter) -> VmResult<bool> {
+    all_chars(s, is_printable_char, meter)
 }
 
 /// `str.isupper()`: at least one cased character and no lowercase or
 /// titlecase one.
-pub fn isupper(s: &str) -> bool {
+pub fn isupper(s: &str, meter: &mut Meter) -> VmResult<bool> {
     let mut cased = false;
     for c in s.chars() {
+        meter.charge(1)?;
         if is_lower_char(c) || is_title_char(c) {
-            return false;
+            return Ok(false);
         }
         cased = cased || is_upper_char(c);
     }
-    cased
+    Ok(cased)
 }
 
 /// `str.islower()`: at least one cased character and no uppercase or
 /// titlecase one.
-pub fn islower(s: &str) -> bool {
+pub fn islower(s: &str, meter: &mut Meter) -> VmResult<bool> {
     let mut cased = false;
     for c in s.chars() {
+        meter.charge(1)?;
         if is_upper_char(c) || is_title_char(c) {
-            return false;
+            return Ok(false);
         }
         cased = cased || is_lower_char(c);
     }
-    cased
+    Ok(cased)
 }
 
 /// `str.istitle()`: uppercase/titlecase characters only after uncased ones,
 /// lowercase ones only after cased ones, and at least one cased character.
-pub fn istitle(s: &str) -> bool {
+pub fn istitle(s: &str, meter: &mut Meter) -> VmResult<bool> {
     let mut cased = false;
     let mut previous_is_cased = false;
     for c in s.chars() {
+        meter.charge(1)?;
         if is_upper_char(c) || is_title_char(c) {
             if previous_is_cased {
-                return false;
+                return Ok(false);
             }
             previous_is_cased = true;
             cased = true;
         } else if is_lower_char(c) {
             if !previous_is_cased {
-                return false;
+                return Ok(false);
             }
             previous_is_cased = true;
             cased = true;
@@ -494,7 +651,7 @@ pub fn istitle(s: &str) -> bool {
             previous_is_cased = false;
         }
     }
-    cased
+    Ok(cased)
 }
 
 // ---------------------------------------------------------------------------
@@ -508,82 +665,123 @@ fn strip_pred(chars: Option<&str>) -> impl Fn(char) -> bool + '_ {
     }
 }
 
+/// Byte length of the prefix of `s` whose characters all match `pred`.
+fn prefix_len(s: &str, pred: &impl Fn(char) -> bool, meter: &mut Meter) -> VmResult<usize> {
+    let mut n = 0;
+    for c in s.chars() {
+        meter.charge(1)?;
+        if !pred(c) {
+            break;
+        }
+        n += c.len_utf8();
+    }
+    Ok(n)
+}
+
+/// Byte length of the suffix of `s` whose characters all match `pred`.
+fn suffix_len(s: &str, pred: &impl Fn(char) -> bool, meter: &mut Meter) -> VmResult<usize> {
+    let mut n = 0;
+    for c in s.chars().rev() {
+        meter.charge(1)?;
+        if !pred(c) {
+            break;
+        }
+        n += c.len_utf8();
+    }
+    Ok(n)
+}
+
 /// `str.strip(chars)`; `None` strips whitespace (`str.isspace` characters).
-pub fn strip(s: &str, chars: Option<&str>) -> String {
-    s.trim_matches(strip_pred(chars)).to_string()
+pub fn strip(s: &str, chars: Option<&str>, meter: &mut Meter) -> VmResult<String> {
+    let pred = strip_pred(chars);
+    let rest = &s[prefix_len(s, &pred, meter)?..];
+    Ok(rest[..rest.len() - suffix_len(rest, &pred, meter)?].to_string())
 }
 
 /// `str.lstrip(chars)`.
-pub fn lstrip(s: &str, chars: Option<&str>) -> String {
-    s.trim_start_matches(strip_pred(chars)).to_string()
+pub fn lstrip(s: &str, chars: Option<&str>, meter: &mut Meter) -> VmResult<String> {
+    Ok(s[prefix_len(s, &strip_pred(chars), meter)?..].to_string())
 }
 
 /// `str.rstrip(chars)`.
-pub fn rstrip(s: &str, chars: Option<&str>) -> String {
-    s.trim_end_matches(strip_pred(chars)).to_string()
+pub fn rstrip(s: &str, chars: Option<&str>, meter: &mut Meter) -> VmResult<String> {
+    Ok(s[..s.len() - suffix_len(s, &strip_pred(chars), meter)?].to_string())
 }
 
-fn push_n(out: &mut String, c: char, n: usize) {
-    for _ in 0..n {
-        out.push(c);
+fn push_n(out: &mut String, c: char, n: usize, meter: &mut Meter) -> VmResult<()> {
+    let mut buf = [0; 4];
+    let unit = c.encode_utf8(&mut buf);
+    let mut left = n;
+    while left > 0 {
+        let k = left.min(CHUNK);
+        charge_bytes(meter, k * unit.len())?;
+        out.push_str(&unit.repeat(k));
+        left -= k;
     }
+    Ok(())
 }
 
-fn pad(s: &str, left: usize, right: usize, fill: char) -> String {
+fn pad(s: &str, left: usize, right: usize, fill: char, meter: &mut Meter) -> VmResult<String> {
     let mut out = String::with_capacity(s.len() + (left + right) * fill.len_utf8());
-    push_n(&mut out, fill, left);
+    push_n(&mut out, fill, left, meter)?;
     out.push_str(s);
-    push_n(&mut out, fill, right);
-    out
+    push_n(&mut out, fill, right, meter)?;
+    Ok(out)
 }
 
 /// Number of fill characters needed to reach `width` (0 if none).
-fn pad_needed(s: &str, width: i64) -> usize {
-    let len = char_len(s) as i64;
-    if width > len {
+fn pad_needed(s: &str, width: i64, meter: &mut Meter) -> VmResult<usize> {
+    if width <= 0 || (width as usize) < s.len() / 4 {
+        // Fewer code points than a quarter of the bytes is impossible.
+        return Ok(0);
+    }
+    let len = char_len_m(s, meter)? as i64;
+    Ok(if width > len {
         (width - len) as usize
     } else {
         0
-    }
+    })
 }
 
 /// `str.center(width, fillchar)`, with CPython's placement of the odd fill
 /// character (`"ab".center(5, "*")` → `"**ab*"`, `"abc".center(6, "*")` →
 /// `"*abc**"`).
-pub fn center(s: &str, width: i64, fillchar: char) -> String {
-    let marg = pad_needed(s, width);
+pub fn center(s: &str, width: i64, fillchar: char, meter: &mut Meter) -> VmResult<String> {
+    let marg = pad_needed(s, width, meter)?;
     if marg == 0 {
-        return s.to_string();
+        return Ok(s.to_string());
     }
     let left = marg / 2 + (marg & (width as usize) & 1);
-    pad(s, left, marg - left, fillchar)
+    pad(s, left, marg - left, fillchar, meter)
 }
 
 /// `str.ljust(width, fillchar)`.
-pub fn ljust(s: &str, width: i64, fillchar: char) -> String {
-    pad(s, 0, pad_needed(s, width), fillchar)
+pub fn ljust(s: &str, width: i64, fillchar: char, meter: &mut Meter) -> VmResult<String> {
+    let n = pad_needed(s, width, meter)?;
+    pad(s, 0, n, fillchar, meter)
 }
 
 /// `str.rjust(width, fillchar)`.
-pub fn rjust(s: &str, width: i64, fillchar: char) -> String {
-    pad(s, pad_needed(s, width), 0, fillchar)
+pub fn rjust(s: &str, width: i64, fillchar: char, meter: &mut Meter) -> VmResult<String> {
+    let n = pad_needed(s, width, meter)?;
+    pad(s, n, 0, fillchar, meter)
 }
 
 /// `str.zfill(width)`: zeros on the left, after a leading `+`/`-`.
-pub fn zfill(s: &str, width: i64) -> String {
-    let fill = pad_needed(s, width);
+pub fn zfill(s: &str, width: i64, meter: &mut Meter) -> VmResult<String> {
+    let fill = pad_needed(s, width, meter)?;
     if fill == 0 {
-        return s.to_string();
+        return Ok(s.to_string());
     }
     match s.chars().next() {
         Some(sign @ ('+' | '-')) => {
             let mut out = String::with_capacity(s.len() + fill);
             out.push(sign);
-            push_n(&mut out, '0', fill);
+            push_n(&mut out, '0', fill, meter)?;
             out.push_str(&s[1..]);
-            out
+            Ok(out)
         }
-        _ => pad(s, fill, 0, '0'),
+        _ => pad(s, fill, 0, '0', meter),
     }
 }
 
@@ -603,24 +801,37 @@ pub fn endswith(s: &str, suffix: &str) -> bool {
 
 /// `str.startswith(prefix, start, end)` with Python slice semantics
 /// (`"abc".startswith("", 4)` is false).
-pub fn startswith_range(s: &str, prefix: &str, start: Option<i64>, end: Option<i64>) -> bool {
-    match sub_slice(s, prefix, start, end) {
-        Some(hay) => hay.starts_with(prefix),
-        None => false,
+pub fn startswith_range(
+    s: &str,
+    prefix: &str,
+    start: Option<i64>,
+    end: Option<i64>,
+    meter: &mut Meter,
+) -> VmResult<bool> {
+    if start.is_none() && end.is_none() {
+        return Ok(s.starts_with(prefix));
     }
+    Ok(match sub_slice_at(s, prefix, start, end, meter)? {
+        Some((hay, _, _)) => hay.starts_with(prefix),
+        None => false,
+    })
 }
 
 /// `str.endswith(suffix, start, end)` with Python slice semantics.
-pub fn endswith_range(s: &str, suffix: &str, start: Option<i64>, end: Option<i64>) -> bool {
-    match sub_slice(s, suffix, start, end) {
-        Some(hay) => hay.ends_with(suffix),
-        None => false,
+pub fn endswith_range(
+    s: &str,
+    suffix: &str,
+    start: Option<i64>,
+    end: Option<i64>,
+    meter: &mut Meter,
+) -> VmResult<bool> {
+    if start.is_none() && end.is_none() {
+        return Ok(s.ends_with(suffix));
     }
-}
-
-/// The slice `s[start:end]` if it can contain `sub` at all.
-fn sub_slice<'a>(s: &'a str, sub: &str, start: Option<i64>, end: Option<i64>) -> Option<&'a str> {
-    sub_slice_at(s, sub, start, end).map(|(hay, _, _)| hay)
+    Ok(match sub_slice_at(s, suffix, start, end, meter)? {
+        Some((hay, _, _)) => hay.ends_with(suffix),
+        None => false,
+    })
 }
 
 /// The slice `s[start:end]`, its code-point start index and byte start, or
@@ -630,61 +841,104 @@ fn sub_slice_at<'a>(
     sub: &str,
     start: Option<i64>,
     end: Option<i64>,
-) -> Option<(&'a str, i64, usize)> {
-    let (start, end) = adjust_indices(start, end, char_len(s) as i64);
-    if end - start < char_len(sub) as i64 {
-        return None;
+    meter: &mut Meter,
+) -> VmResult<Option<(&'a str, i64, usize)>> {
+    let (start, end) = adjust_indices(start, end, char_len_m(s, meter)? as i64);
+    if end - start < char_len_m(sub, meter)? as i64 {
+        return Ok(None);
     }
-    let (b0, b1) = slice_bytes(s, start, end);
-    Some((&s[b0..b1], start, b0))
+    let (b0, b1) = slice_bytes(s, start, end, meter)?;
+    Ok(Some((&s[b0..b1], start, b0)))
 }
 
 /// `str.find(sub, start, end)`: code-point index or -1.
-pub fn find(s: &str, sub: &str, start: Option<i64>, end: Option<i64>) -> i64 {
-    match sub_slice_at(s, sub, start, end) {
-        Some((hay, cstart, _)) => match hay.find(sub) {
-            Some(b) => cstart + char_index(hay, b) as i64,
+pub fn find(
+    s: &str,
+    sub: &str,
+    start: Option<i64>,
+    end: Option<i64>,
+    meter: &mut Meter,
+) -> VmResult<i64> {
+    Ok(match sub_slice_at(s, sub, start, end, meter)? {
+        Some((hay, cstart, _)) => match find_bytes(hay.as_bytes(), sub.as_bytes(), meter)? {
+            Some(b) => cstart + char_index(hay, b, meter)? as i64,
             None => -1,
         },
         None => -1,
-    }
+    })
 }
 
 /// `str.rfind(sub, start, end)`: code-point index or -1.
-pub fn rfind(s: &str, sub: &str, start: Option<i64>, end: Option<i64>) -> i64 {
-    match sub_slice_at(s, sub, start, end) {
-        Some((hay, cstart, _)) => match hay.rfind(sub) {
-            Some(b) => cstart + char_index(hay, b) as i64,
+pub fn rfind(
+    s: &str,
+    sub: &str,
+    start: Option<i64>,
+    end: Option<i64>,
+    meter: &mut Meter,
+) -> VmResult<i64> {
+    Ok(match sub_slice_at(s, sub, start, end, meter)? {
+        Some((hay, cstart, _)) => match rfind_bytes(hay.as_bytes(), sub.as_bytes(), meter)? {
+            Some(b) => cstart + char_index(hay, b, meter)? as i64,
             None => -1,
         },
         None => -1,
-    }
+    })
 }
 
-/// `str.index(sub, start, end)`; `Err("substring not found")` (a ValueError).
-pub fn index(s: &str, sub: &str, start: Option<i64>, end: Option<i64>) -> Result<i64, String> {
-    match find(s, sub, start, end) {
-        -1 => Err("substring not found".to_string()),
+fn not_found() -> MlError {
+    MlError::value_error("substring not found")
+}
+
+/// `str.index(sub, start, end)`; a ValueError "substring not found".
+pub fn index(
+    s: &str,
+    sub: &str,
+    start: Option<i64>,
+    end: Option<i64>,
+    meter: &mut Meter,
+) -> VmResult<i64> {
+    match find(s, sub, start, end, meter)? {
+        -1 => Err(not_found()),
         i => Ok(i),
     }
 }
 
-/// `str.rindex(sub, start, end)`; `Err("substring not found")` (a ValueError).
-pub fn rindex(s: &str, sub: &str, start: Option<i64>, end: Option<i64>) -> Result<i64, String> {
-    match rfind(s, sub, start, end) {
-        -1 => Err("substring not found".to_string()),
+/// `str.rindex(sub, start, end)`; a ValueError "substring not found".
+pub fn rindex(
+    s: &str,
+    sub: &str,
+    start: Option<i64>,
+    end: Option<i64>,
+    meter: &mut Meter,
+) -> VmResult<i64> {
+    match rfind(s, sub, start, end, meter)? {
+        -1 => Err(not_found()),
         i => Ok(i),
     }
 }
 
 /// `str.count(sub, start, end)`: non-overlapping occurrences; the empty string
 /// occurs `len + 1` times in a slice of length `len`.
-pub fn count(s: &str, sub: &str, start: Option<i64>, end: Option<i64>) -> i64 {
-    match sub_slice_at(s, sub, start, end) {
-        Some((hay, _, _)) if sub.is_empty() => char_len(hay) as i64 + 1,
-        Some((hay, _, _)) => hay.matches(sub).count() as i64,
+pub fn count(
+    s: &str,
+    sub: &str,
+    start: Option<i64>,
+    end: Option<i64>,
+    meter: &mut Meter,
+) -> VmResult<i64> {
+    Ok(match sub_slice_at(s, sub, start, end, meter)? {
+        Some((hay, _, _)) if sub.is_empty() => char_len_m(hay, meter)? as i64 + 1,
+        Some((hay, _, _)) => count_bytes(hay.as_bytes(), sub.as_bytes(), usize::MAX, meter)? as i64,
         None => 0,
+    })
+}
+
+/// Occurrences `replace(old, new, limit)` would replace (at most `limit`).
+pub fn count_upto(s: &str, old: &str, limit: usize, meter: &mut Meter) -> VmResult<usize> {
+    if old.is_empty() {
+        return Ok((char_len_m(s, meter)? + 1).min(limit));
     }
+    count_bytes(s.as_bytes(), old.as_bytes(), limit, meter)
 }
 
 // ---------------------------------------------------------------------------
@@ -810,68 +1064,48 @@ pub fn rsplit(
 }
 
 fn split_whitespace(s: &str, mut budget: usize, meter: &mut Meter) -> VmResult<Vec<String>> {
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
-    let n = chars.len();
-    let byte = |i: usize| if i < n { chars[i].0 } else { s.len() };
-    let space = |i: usize| is_space_char(chars[i].1);
     let mut out = Vec::new();
-    let mut i = 0;
+    let mut rest = s;
     while budget > 0 {
-        while i < n && space(i) {
-            i += 1;
+        rest = &rest[prefix_len(rest, &is_space_char, meter)?..];
+        if rest.is_empty() {
+            return Ok(out);
         }
-        if i == n {
-            break;
-        }
-        let j = i;
-        while i < n && !space(i) {
-            i += 1;
-        }
-        out.push(s[byte(j)..byte(i)].to_string());
-        meter.charge(1)?;
+        let word = word_len(rest, meter)?;
+        out.push(rest[..word].to_string());
+        rest = &rest[word..];
         budget -= 1;
     }
-    if i < n {
-        while i < n && space(i) {
-            i += 1;
-        }
-        if i != n {
-            out.push(s[byte(i)..].to_string());
-        }
+    rest = &rest[prefix_len(rest, &is_space_char, meter)?..];
+    if !rest.is_empty() {
+        out.push(rest.to_string());
     }
     Ok(out)
 }
 
+/// Byte length of the leading run of non-space characters.
+fn word_len(s: &str, meter: &mut Meter) -> VmResult<usize> {
+    prefix_len(s, &|c| !is_space_char(c), meter)
+}
+
 fn rsplit_whitespace(s: &str, mut budget: usize, meter: &mut Meter) -> VmResult<Vec<String>> {
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
-    let n = chars.len();
-    let byte = |i: usize| if i < n { chars[i].0 } else { s.len() };
-    let space = |i: usize| is_space_char(chars[i].1);
     let mut out = Vec::new();
-    // `i` counts the characters not yet consumed (Python's i + 1).
-    let mut i = n;
+    let mut rest = s;
+    let not_space = |c| !is_space_char(c);
     while budget > 0 {
-        while i > 0 && space(i - 1) {
-            i -= 1;
+        rest = &rest[..rest.len() - suffix_len(rest, &is_space_char, meter)?];
+        if rest.is_empty() {
+            out.reverse();
+            return Ok(out);
         }
-        if i == 0 {
-            break;
-        }
-        let j = i;
-        while i > 0 && !space(i - 1) {
-            i -= 1;
-        }
-        out.push(s[byte(i)..byte(j)].to_string());
-        meter.charge(1)?;
+        let word = suffix_len(rest, &not_space, meter)?;
+        out.push(rest[rest.len() - word..].to_string());
+        rest = &rest[..rest.len() - word];
         budget -= 1;
     }
-    if i > 0 {
-        while i > 0 && space(i - 1) {
-            i -= 1;
-        }
-        if i > 0 {
-            out.push(s[..byte(i)].to_string());
-        }
+    rest = &rest[..rest.len() - suffix_len(rest, &is_space_char, meter)?];
+    if !rest.is_empty() {
+        out.push(rest.to_string());
     }
     out.reverse();
     Ok(out)
@@ -886,6 +1120,11 @@ fn rsplit_whitespace(s: &str, mut budget: usize, meter: &mut Meter) -> VmResult<
 /// and non-printable characters (`\xNN`, `\uNNNN`, `\UNNNNNNNN`, lowercase
 /// hex); printable non-ASCII text is kept as is.
 pub fn py_repr_str(s: &str) -> String {
+    py_repr_str_m(s, &mut Meter::unlimited()).unwrap_or_default()
+}
+
+/// `py_repr_str`, metered (the text of a maximal string).
+pub fn py_repr_str_m(s: &str, meter: &mut Meter) -> VmResult<String> {
     use std::fmt::Write;
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
@@ -894,7 +1133,10 @@ pub fn py_repr_str(s: &str) -> String {
     };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
-    for c in s.chars() {
+    for (i, c) in s.chars().enumerate() {
+        if i % 1024 == 0 {
+            meter.charge(64)?;
+        }
         match c {
             '\\' => out.push_str("\\\\"),
             '\t' => out.push_str("\\t"),
@@ -918,7 +1160,7 @@ pub fn py_repr_str(s: &str) -> String {
         }
     }
     out.push(quote);
-    out
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------
@@ -1331,6 +1573,95 @@ mod tests {
     }
     fn replace(s: &str, old: &str, new: &str, n: Option<i64>) -> String {
         super::replace(s, old, new, n, &mut Meter::unlimited()).unwrap_or_default()
+    }
+    fn upper(s: &str) -> String {
+        super::upper(s, &mut Meter::unlimited()).unwrap()
+    }
+    fn lower(s: &str) -> String {
+        super::lower(s, &mut Meter::unlimited()).unwrap()
+    }
+    fn capitalize(s: &str) -> String {
+        super::capitalize(s, &mut Meter::unlimited()).unwrap()
+    }
+    fn title(s: &str) -> String {
+        super::title(s, &mut Meter::unlimited()).unwrap()
+    }
+    fn swapcase(s: &str) -> String {
+        super::swapcase(s, &mut Meter::unlimited()).unwrap()
+    }
+    fn isdigit(s: &str) -> bool {
+        super::isdigit(s, &mut Meter::unlimited()).unwrap()
+    }
+    fn isdecimal(s: &str) -> bool {
+        super::isdecimal(s, &mut Meter::unlimited()).unwrap()
+    }
+    fn isnumeric(s: &str) -> bool {
+        super::isnumeric(s, &mut Meter::unlimited()).unwrap()
+    }
+    fn isalpha(s: &str) -> bool {
+        super::isalpha(s, &mut Meter::unlimited()).unwrap()
+    }
+    fn isalnum(s: &str) -> bool {
+        super::isalnum(s, &mut Meter::unlimited()).unwrap()
+    }
+    fn isspace(s: &str) -> bool {
+        super::isspace(s, &mut Meter::unlimited()).unwrap()
+    }
+    fn isprintable(s: &str) -> bool {
+        super::isprintable(s, &mut Meter::unlimited()).unwrap()
+    }
+    fn isupper(s: &str) -> bool {
+        super::isupper(s, &mut Meter::unlimited()).unwrap()
+    }
+    fn islower(s: &str) -> bool {
+        super::islower(s, &mut Meter::unlimited()).unwrap()
+    }
+    fn istitle(s: &str) -> bool {
+        super::istitle(s, &mut Meter::unlimited()).unwrap()
+    }
+    fn strip(s: &str, chars: Option<&str>) -> String {
+        super::strip(s, chars, &mut Meter::unlimited()).unwrap()
+    }
+    fn lstrip(s: &str, chars: Option<&str>) -> String {
+        super::lstrip(s, chars, &mut Meter::unlimited()).unwrap()
+    }
+    fn rstrip(s: &str, chars: Option<&str>) -> String {
+        super::rstrip(s, chars, &mut Meter::unlimited()).unwrap()
+    }
+    fn center(s: &str, width: i64, fill: char) -> String {
+        super::center(s, width, fill, &mut Meter::unlimited()).unwrap()
+    }
+    fn ljust(s: &str, width: i64, fill: char) -> String {
+        super::ljust(s, width, fill, &mut Meter::unlimited()).unwrap()
+    }
+    fn rjust(s: &str, width: i64, fill: char) -> String {
+        super::rjust(s, width, fill, &mut Meter::unlimited()).unwrap()
+    }
+    fn zfill(s: &str, width: i64) -> String {
+        super::zfill(s, width, &mut Meter::unlimited()).unwrap()
+    }
+    fn startswith_range(s: &str, p: &str, start: Option<i64>, end: Option<i64>) -> bool {
+        super::startswith_range(s, p, start, end, &mut Meter::unlimited()).unwrap()
+    }
+    fn endswith_range(s: &str, p: &str, start: Option<i64>, end: Option<i64>) -> bool {
+        super::endswith_range(s, p, start, end, &mut Meter::unlimited()).unwrap()
+    }
+    fn find(s: &str, sub: &str, start: Option<i64>, end: Option<i64>) -> i64 {
+        super::find(s, sub, start, end, &mut Meter::unlimited()).unwrap()
+    }
+    fn rfind(s: &str, sub: &str, start: Option<i64>, end: Option<i64>) -> i64 {
+        super::rfind(s, sub, start, end, &mut Meter::unlimited()).unwrap()
+    }
+    fn count(s: &str, sub: &str, start: Option<i64>, end: Option<i64>) -> i64 {
+        super::count(s, sub, start, end, &mut Meter::unlimited()).unwrap()
+    }
+    fn index(s: &str, sub: &str, start: Option<i64>, end: Option<i64>) -> Result<i64, String> {
+        super::index(s, sub, start, end, &mut Meter::unlimited())
+            .map_err(|e| e.message().to_string())
+    }
+    fn rindex(s: &str, sub: &str, start: Option<i64>, end: Option<i64>) -> Result<i64, String> {
+        super::rindex(s, sub, start, end, &mut Meter::unlimited())
+            .map_err(|e| e.message().to_string())
     }
 
     #[test]

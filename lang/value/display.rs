@@ -144,12 +144,10 @@ impl<'a, 'm> Repr<'a, 'm> {
                 let _ = write!(out, "{b}");
             }
             Value::Float(f) => out.push_str(&float_repr(*f)),
-            Value::Str(s) => {
-                let _ = self
-                    .meter
-                    .charge(crate::limits::byte_cost(s.as_str().len()));
-                out.push_str(&py_repr_str(s.as_str()))
-            }
+            Value::Str(s) => match crate::text::pystr::py_repr_str_m(s.as_str(), self.meter) {
+                Ok(text) => out.push_str(&text),
+                Err(e) => self.stopped = Some(Stop::Interrupted(e)),
+            },
             Value::Array(a) => {
                 let Some(ptr) = enter(v, &mut self.stack) else {
                     out.push_str("[...]");

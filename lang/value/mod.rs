@@ -12,7 +12,7 @@ pub mod ops;
 pub use data::Data;
 pub use display::{ml_str, py_repr, py_str, try_display, Style};
 pub use key::{Key, StrKey};
-pub use ops::{compare, values_equal};
+pub use ops::{compare, compare_m, values_equal, values_equal_m};
 
 use crate::error::{ErrorKind, MlError, VmResult};
 use crate::vm::Vm;

@@ -127,7 +127,18 @@ fn arith(
     })
 }
 
+/// `a + b` (for callers whose operands cannot be long sequences).
 pub fn add(a: &Value, b: &Value, max_len: usize) -> VmResult<Value> {
+    add_m(a, b, max_len, &mut crate::limits::Meter::unlimited())
+}
+
+/// `a + b`, charging the meter while it copies sequences.
+pub fn add_m(
+    a: &Value,
+    b: &Value,
+    max_len: usize,
+    meter: &mut crate::limits::Meter,
+) -> VmResult<Value> {
     if let Some(r) = arith(a, b, i64::checked_add, |x, y| x + y, |x, y| x + y, false) {
         return r;
     }
@@ -143,13 +154,16 @@ pub fn add(a: &Value, b: &Value, max_len: usize) -> VmResult<Value> {
             let (x, y) = (x.borrow(), y.borrow());
             check_len(x.len() + y.len(), max_len)?;
             let mut v = Vec::with_capacity(x.len() + y.len());
-            v.extend(x.iter().cloned());
-            v.extend(y.iter().cloned());
+            repeat_into(&mut v, &x, 1, meter)?;
+            repeat_into(&mut v, &y, 1, meter)?;
             Ok(Value::array(v))
         }
         (Value::Tuple(x), Value::Tuple(y)) => {
             check_len(x.len() + y.len(), max_len)?;
-            Ok(Value::tuple(x.iter().chain(y.iter()).cloned().collect()))
+            let mut v = Vec::with_capacity(x.len() + y.len());
+            repeat_into(&mut v, x, 1, meter)?;
+            repeat_into(&mut v, y, 1, meter)?;
+            Ok(Value::tuple(v))
         }
         _ => Err(type_error("+", a, b)),
     }
@@ -164,8 +178,9 @@ pub fn sub(a: &Value, b: &Value) -> VmResult<Value> {
 pub const VALUE_BYTES: usize = std::mem::size_of::<Value>();
 
 /// Appends `n` copies of `items` to `out`, charging the meter per copy and
-/// per 64 Ki items, so a huge repetition stops part-way at the deadline.
-fn repeat_into(
+/// per 64 Ki items, so a huge repetition (or copy) stops part-way at the
+/// deadline.
+pub fn repeat_into(
     out: &mut Vec<Value>,
     items: &[Value],
     n: usize,
@@ -214,8 +229,19 @@ pub fn mul(
             } else {
                 repeat(s.as_str().len())?
             };
-            meter.reserve(s.as_str().len().saturating_mul(n))?;
-            Ok(Value::string(s.as_str().repeat(n)))
+            let unit = s.as_str();
+            meter.reserve(unit.len().saturating_mul(n))?;
+            let mut out = String::with_capacity(unit.len() * n);
+            // Whole copies per ~64 KiB step, so a huge repetition is metered.
+            let step = ((1 << 16) / unit.len().max(1)).max(1);
+            let mut left = n;
+            while left > 0 {
+                let k = left.min(step);
+                meter.charge(crate::limits::byte_cost(k * unit.len()))?;
+                out.push_str(&unit.repeat(k));
+                left -= k;
+            }
+            Ok(Value::string(out))
         }
         Value::Array(items) => {
             let items = items.borrow();
@@ -426,10 +452,22 @@ pub fn pos(a: &Value) -> VmResult<Value> {
 
 /// Structural equality (section 5.2).
 pub fn values_equal(a: &Value, b: &Value) -> VmResult<bool> {
-    eq_depth(a, b, 0)
+    eq_depth(a, b, 0, &mut crate::limits::Meter::unlimited())
 }
 
-fn eq_depth(a: &Value, b: &Value, depth: usize) -> VmResult<bool> {
+/// Structural equality, charging the meter per value visited: comparing
+/// maximal (or much-shared) structures stops at the deadline.
+pub fn values_equal_m(a: &Value, b: &Value, meter: &mut crate::limits::Meter) -> VmResult<bool> {
+    eq_depth(a, b, 0, meter)
+}
+
+fn eq_depth(
+    a: &Value,
+    b: &Value,
+    depth: usize,
+    meter: &mut crate::limits::Meter,
+) -> VmResult<bool> {
+    meter.charge(1)?;
     if depth > MAX_DEPTH {
         return Err(MlError::new(
             ErrorKind::RecursionError,
@@ -444,9 +482,9 @@ fn eq_depth(a: &Value, b: &Value, depth: usize) -> VmResult<bool> {
                 return Ok(true);
             }
             let (x, y) = (x.borrow(), y.borrow());
-            seq_eq(&x, &y, depth)?
+            seq_eq(&x, &y, depth, meter)?
         }
-        (Value::Tuple(x), Value::Tuple(y)) => seq_eq(x, y, depth)?,
+        (Value::Tuple(x), Value::Tuple(y)) => seq_eq(x, y, depth, meter)?,
         (Value::Object(x), Value::Object(y)) => {
             if Rc::ptr_eq(x, y) {
                 return Ok(true);
@@ -458,7 +496,7 @@ fn eq_depth(a: &Value, b: &Value, depth: usize) -> VmResult<bool> {
             for (k, v) in x.iter() {
                 match y.get(k) {
                     Some(w) => {
-                        if !eq_depth(v, w, depth + 1)? {
+                        if !eq_depth(v, w, depth + 1, meter)? {
                             return Ok(false);
                         }
                     }
@@ -481,12 +519,17 @@ fn eq_depth(a: &Value, b: &Value, depth: usize) -> VmResult<bool> {
     })
 }
 
-fn seq_eq(x: &[Value], y: &[Value], depth: usize) -> VmResult<bool> {
+fn seq_eq(
+    x: &[Value],
+    y: &[Value],
+    depth: usize,
+    meter: &mut crate::limits::Meter,
+) -> VmResult<bool> {
     if x.len() != y.len() {
         return Ok(false);
     }
     for (a, b) in x.iter().zip(y) {
-        if !eq_depth(a, b, depth + 1)? {
+        if !eq_depth(a, b, depth + 1, meter)? {
             return Ok(false);
         }
     }
@@ -541,10 +584,25 @@ fn cmp_int_float(i: &BigInt, f: f64) -> Option<Ordering> {
 /// Ordering for `<`, `>`, `<=`, `>=` and sorting. `Ok(None)` means
 /// unordered (NaN involved): every comparison is false.
 pub fn compare(a: &Value, b: &Value) -> VmResult<Option<Ordering>> {
-    cmp_depth(a, b, 0)
+    cmp_depth(a, b, 0, &mut crate::limits::Meter::unlimited())
 }
 
-fn cmp_depth(a: &Value, b: &Value, depth: usize) -> VmResult<Option<Ordering>> {
+/// [`compare`], charging the meter per value visited.
+pub fn compare_m(
+    a: &Value,
+    b: &Value,
+    meter: &mut crate::limits::Meter,
+) -> VmResult<Option<Ordering>> {
+    cmp_depth(a, b, 0, meter)
+}
+
+fn cmp_depth(
+    a: &Value,
+    b: &Value,
+    depth: usize,
+    meter: &mut crate::limits::Meter,
+) -> VmResult<Option<Ordering>> {
+    meter.charge(1)?;
     if depth > MAX_DEPTH {
         return Err(MlError::new(
             ErrorKind::RecursionError,
@@ -557,10 +615,11 @@ fn cmp_depth(a: &Value, b: &Value, depth: usize) -> VmResult<Option<Ordering>> {
     match (a, b) {
         (Value::Str(x), Value::Str(y)) => Ok(Some(x.as_str().cmp(y.as_str()))),
         (Value::Array(x), Value::Array(y)) => {
-            let (x, y) = (x.borrow().clone(), y.borrow().clone());
-            seq_cmp(&x, &y, depth)
+            // Comparing runs no ML code, so nothing mutates while borrowed.
+            let (x, y) = (x.borrow(), y.borrow());
+            seq_cmp(&x, &y, depth, meter)
         }
-        (Value::Tuple(x), Value::Tuple(y)) => seq_cmp(x, y, depth),
+        (Value::Tuple(x), Value::Tuple(y)) => seq_cmp(x, y, depth, meter),
         _ => Err(MlError::type_error(format!(
             "'<' not supported between instances of '{}' and '{}'",
             a.kind_name(),
@@ -569,10 +628,15 @@ fn cmp_depth(a: &Value, b: &Value, depth: usize) -> VmResult<Option<Ordering>> {
     }
 }
 
-fn seq_cmp(x: &[Value], y: &[Value], depth: usize) -> VmResult<Option<Ordering>> {
+fn seq_cmp(
+    x: &[Value],
+    y: &[Value],
+    depth: usize,
+    meter: &mut crate::limits::Meter,
+) -> VmResult<Option<Ordering>> {
     for (a, b) in x.iter().zip(y) {
-        if !eq_depth(a, b, depth + 1)? {
-            return cmp_depth(a, b, depth + 1);
+        if !eq_depth(a, b, depth + 1, meter)? {
+            return cmp_depth(a, b, depth + 1, meter);
         }
     }
     Ok(Some(x.len().cmp(&y.len())))

@@ -167,26 +167,51 @@ pub fn slice_range(parts: &[Option<Value>; 3], len: usize) -> VmResult<SliceRang
     Ok(SliceRange { start, step, count })
 }
 
-pub fn get_slice(obj: &Value, parts: &[Option<Value>; 3]) -> VmResult<Value> {
+pub fn get_slice(
+    obj: &Value,
+    parts: &[Option<Value>; 3],
+    meter: &mut super::Meter,
+) -> VmResult<Value> {
+    // Charged per 4 Ki items taken, so slicing a maximal sequence is metered.
+    fn take<T>(
+        r: &SliceRange,
+        meter: &mut super::Meter,
+        get: impl Fn(usize) -> T,
+    ) -> VmResult<Vec<T>> {
+        let mut out = Vec::with_capacity(r.count);
+        for (k, i) in r.indices().enumerate() {
+            if k % 4096 == 0 {
+                meter.charge(4096)?;
+            }
+            out.push(get(i));
+        }
+        Ok(out)
+    }
     match obj {
         Value::Array(a) => {
             let a = a.borrow();
             let r = slice_range(parts, a.len())?;
-            Ok(Value::array(r.indices().map(|i| a[i].clone()).collect()))
+            Ok(Value::array(take(&r, meter, |i| a[i].clone())?))
         }
         Value::Tuple(t) => {
             let r = slice_range(parts, t.len())?;
-            Ok(Value::tuple(r.indices().map(|i| t[i].clone()).collect()))
+            Ok(Value::tuple(take(&r, meter, |i| t[i].clone())?))
         }
         Value::Str(s) => {
             let r = slice_range(parts, s.char_len())?;
             if s.is_ascii() {
                 let b = s.as_str().as_bytes();
-                let out: String = r.indices().map(|i| b[i] as char).collect();
-                Ok(Value::string(out))
+                let out = take(&r, meter, |i| b[i])?;
+                Ok(Value::string(String::from_utf8(out).unwrap_or_default()))
             } else {
-                let chars: Vec<char> = s.as_str().chars().collect();
-                Ok(Value::string(r.indices().map(|i| chars[i]).collect()))
+                meter.reserve(s.char_len() * 4)?;
+                let mut chars: Vec<char> = Vec::with_capacity(s.char_len());
+                for piece in crate::text::pystr::chunks(s.as_str()) {
+                    meter.charge(crate::limits::byte_cost(piece.len()))?;
+                    chars.extend(piece.chars());
+                }
+                let out = take(&r, meter, |i| chars[i])?;
+                Ok(Value::string(out.into_iter().collect::<String>()))
             }
         }
         Value::Bytes(b) => {

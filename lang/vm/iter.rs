@@ -132,23 +132,38 @@ impl Iter {
     }
 }
 
+/// The values of an object, in order, copied under the meter.
+pub fn object_values(o: &crate::value::ObjCell, meter: &mut Meter) -> VmResult<Vec<Value>> {
+    let o = o.borrow();
+    let mut out = Vec::with_capacity(o.len());
+    for (_, v) in o.iter() {
+        meter.charge(1)?;
+        out.push(v.clone());
+    }
+    Ok(out)
+}
+
+/// A copy of `items`, made chunk by chunk under the meter.
+pub fn copy(items: &[Value], meter: &mut Meter) -> VmResult<Vec<Value>> {
+    let mut out = Vec::with_capacity(items.len());
+    crate::value::ops::repeat_into(&mut out, items, 1, meter)?;
+    Ok(out)
+}
+
 /// All items of an iterable, capped at `max` items; charges the meter one
 /// unit per item built.
 pub fn collect(v: &Value, max: usize, meter: &mut Meter) -> VmResult<Vec<Value>> {
     match v {
-        Value::Array(a) => {
-            let n = a.borrow().len();
-            meter.charge(n)?;
-            meter.reserve(n.saturating_mul(std::mem::size_of::<Value>()))?;
-            Ok(a.borrow().clone())
-        }
-        Value::Tuple(t) => {
-            meter.charge(t.len())?;
-            Ok(t.to_vec())
-        }
+        Value::Array(a) => copy(&a.borrow(), meter),
+        Value::Tuple(t) => copy(t, meter),
         Value::Object(o) => {
-            meter.charge(o.borrow().len())?;
-            Ok(o.borrow().keys().map(|k| k.to_value()).collect())
+            let o = o.borrow();
+            let mut out = Vec::with_capacity(o.len());
+            for k in o.keys() {
+                meter.charge(1)?;
+                out.push(k.to_value());
+            }
+            Ok(out)
         }
         _ => {
             let mut it = Iter::new(v)?;

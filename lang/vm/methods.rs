@@ -87,8 +87,8 @@ pub fn call_method(vm: &mut Vm, recv: &Value, name: &str, args: &[Value]) -> VmR
         Value::Str(s) => str_method(vm, s.as_str(), recv, name, args),
         Value::Array(_) => array_method(vm, recv, name, args),
         Value::Tuple(t) => match name {
-            "index" => seq_index(t, args, "tuple"),
-            "count" => seq_count(t, args),
+            "index" => seq_index(t, args, "tuple", &mut vm.meter()),
+            "count" => seq_count(t, args, &mut vm.meter()),
             _ => Err(no_method(recv, name)),
         },
         Value::Object(_) => dict_method(vm, recv, name, args),
@@ -136,19 +136,20 @@ fn affix_match(
     start: Option<i64>,
     end: Option<i64>,
     prefix: bool,
+    meter: &mut Meter,
 ) -> VmResult<bool> {
-    let check = |p: &str| {
+    let check = |p: &str, meter: &mut Meter| {
         if prefix {
-            pystr::startswith_range(s, p, start, end)
+            pystr::startswith_range(s, p, start, end, meter)
         } else {
-            pystr::endswith_range(s, p, start, end)
+            pystr::endswith_range(s, p, start, end, meter)
         }
     };
     match arg {
-        Value::Str(p) => Ok(check(p.as_str())),
+        Value::Str(p) => check(p.as_str(), meter),
         Value::Tuple(_) | Value::Array(_) => {
-            for item in super::iter::collect(arg, usize::MAX, &mut Meter::unlimited())? {
-                if check(expect_str(&item, "startswith", "prefix")?) {
+            for item in super::iter::collect(arg, usize::MAX, meter)? {
+                if check(expect_str(&item, "startswith", "prefix")?, meter)? {
                     return Ok(true);
                 }
             }
@@ -165,31 +166,33 @@ fn str_method(vm: &mut Vm, s: &str, recv: &Value, name: &str, args: &[Value]) ->
     let max = vm.limits.max_len;
     let text = |r: String| Value::string(r);
     Ok(match name {
-        "upper" => text(pystr::upper(s)),
-        "lower" => text(pystr::lower(s)),
-        "capitalize" => text(pystr::capitalize(s)),
-        "title" => text(pystr::title(s)),
-        "swapcase" => text(pystr::swapcase(s)),
-        "strip" => text(pystr::strip(s, opt_str(args, 0, name)?)),
-        "lstrip" => text(pystr::lstrip(s, opt_str(args, 0, name)?)),
-        "rstrip" => text(pystr::rstrip(s, opt_str(args, 0, name)?)),
-        "isdigit" => Value::Bool(pystr::isdigit(s)),
-        "isalpha" => Value::Bool(pystr::isalpha(s)),
-        "isalnum" => Value::Bool(pystr::isalnum(s)),
-        "isspace" => Value::Bool(pystr::isspace(s)),
-        "istitle" => Value::Bool(pystr::istitle(s)),
-        "isupper" => Value::Bool(pystr::isupper(s)),
-        "islower" => Value::Bool(pystr::islower(s)),
+        "upper" => text(pystr::upper(s, &mut vm.meter())?),
+        "lower" => text(pystr::lower(s, &mut vm.meter())?),
+        "capitalize" => text(pystr::capitalize(s, &mut vm.meter())?),
+        "title" => text(pystr::title(s, &mut vm.meter())?),
+        "swapcase" => text(pystr::swapcase(s, &mut vm.meter())?),
+        "strip" => text(pystr::strip(s, opt_str(args, 0, name)?, &mut vm.meter())?),
+        "lstrip" => text(pystr::lstrip(s, opt_str(args, 0, name)?, &mut vm.meter())?),
+        "rstrip" => text(pystr::rstrip(s, opt_str(args, 0, name)?, &mut vm.meter())?),
+        "isdigit" => Value::Bool(pystr::isdigit(s, &mut vm.meter())?),
+        "isalpha" => Value::Bool(pystr::isalpha(s, &mut vm.meter())?),
+        "isalnum" => Value::Bool(pystr::isalnum(s, &mut vm.meter())?),
+        "isspace" => Value::Bool(pystr::isspace(s, &mut vm.meter())?),
+        "istitle" => Value::Bool(pystr::istitle(s, &mut vm.meter())?),
+        "isupper" => Value::Bool(pystr::isupper(s, &mut vm.meter())?),
+        "islower" => Value::Bool(pystr::islower(s, &mut vm.meter())?),
         "replace" => {
             arity("replace", args, 2, 3)?;
             let old = expect_str(&args[0], "replace", "old")?;
             let new = expect_str(&args[1], "replace", "new")?;
             let count = opt_int(args, 2, "replace")?;
-            let hits = pystr::count(s, old, None, None).max(0) as usize;
-            let hits = count.map_or(hits, |c| if c < 0 { hits } else { hits.min(c as usize) });
+            let meter = &mut vm.meter();
+            let limit = count.map_or(usize::MAX, |c| if c < 0 { usize::MAX } else { c as usize });
+            let hits = pystr::count_upto(s, old, limit, meter)?;
             let grow = hits.saturating_mul(new.len());
             value::ops::check_len(s.len().saturating_add(grow), max)?;
-            text(pystr::replace(s, old, new, count, &mut vm.meter())?)
+            meter.reserve(s.len().saturating_add(grow))?;
+            text(pystr::replace(s, old, new, count, meter)?)
         }
         "split" | "rsplit" => {
             arity(name, args, 0, 2)?;
@@ -227,18 +230,27 @@ fn str_method(vm: &mut Vm, s: &str, recv: &Value, name: &str, args: &[Value]) ->
         "startswith" | "endswith" => {
             arity(name, args, 1, 3)?;
             let (start, end) = (opt_int(args, 1, name)?, opt_int(args, 2, name)?);
-            Value::Bool(affix_match(s, &args[0], start, end, name == "startswith")?)
+            let prefix = name == "startswith";
+            Value::Bool(affix_match(
+                s,
+                &args[0],
+                start,
+                end,
+                prefix,
+                &mut vm.meter(),
+            )?)
         }
         "find" | "rfind" | "index" | "rindex" | "count" => {
             arity(name, args, 1, 3)?;
             let sub = expect_str(&args[0], name, "sub")?;
             let (start, end) = (opt_int(args, 1, name)?, opt_int(args, 2, name)?);
+            let meter = &mut vm.meter();
             Value::Int(match name {
-                "find" => pystr::find(s, sub, start, end),
-                "rfind" => pystr::rfind(s, sub, start, end),
-                "index" => pystr::index(s, sub, start, end).map_err(MlError::value_error)?,
-                "rindex" => pystr::rindex(s, sub, start, end).map_err(MlError::value_error)?,
-                _ => pystr::count(s, sub, start, end),
+                "find" => pystr::find(s, sub, start, end, meter)?,
+                "rfind" => pystr::rfind(s, sub, start, end, meter)?,
+                "index" => pystr::index(s, sub, start, end, meter)?,
+                "rindex" => pystr::rindex(s, sub, start, end, meter)?,
+                _ => pystr::count(s, sub, start, end, meter)?,
             })
         }
         "center" | "ljust" | "rjust" => {
@@ -246,17 +258,18 @@ fn str_method(vm: &mut Vm, s: &str, recv: &Value, name: &str, args: &[Value]) ->
             let width = int_arg(name, &args[0])?;
             value::ops::check_len(width.max(0) as usize, max)?;
             let fill = fill_char(args, 1, name)?;
+            let meter = &mut vm.meter();
             text(match name {
-                "center" => pystr::center(s, width, fill),
-                "ljust" => pystr::ljust(s, width, fill),
-                _ => pystr::rjust(s, width, fill),
+                "center" => pystr::center(s, width, fill, meter)?,
+                "ljust" => pystr::ljust(s, width, fill, meter)?,
+                _ => pystr::rjust(s, width, fill, meter)?,
             })
         }
         _ => return Err(no_method(recv, name)),
     })
 }
 
-fn seq_index(items: &[Value], args: &[Value], what: &str) -> VmResult<Value> {
+fn seq_index(items: &[Value], args: &[Value], what: &str, meter: &mut Meter) -> VmResult<Value> {
     arity("index", args, 1, 3)?;
     let len = items.len() as i64;
     let norm = |v: Option<i64>, default: i64| -> i64 {
@@ -269,7 +282,7 @@ fn seq_index(items: &[Value], args: &[Value], what: &str) -> VmResult<Value> {
     let start = norm(opt_int(args, 1, "index")?, 0);
     let end = norm(opt_int(args, 2, "index")?, len);
     for i in start..end {
-        if value::values_equal(&items[i as usize], &args[0])? {
+        if value::values_equal_m(&items[i as usize], &args[0], meter)? {
             return Ok(Value::Int(i));
         }
     }
@@ -279,11 +292,11 @@ fn seq_index(items: &[Value], args: &[Value], what: &str) -> VmResult<Value> {
     )))
 }
 
-fn seq_count(items: &[Value], args: &[Value]) -> VmResult<Value> {
+fn seq_count(items: &[Value], args: &[Value], meter: &mut Meter) -> VmResult<Value> {
     arity("count", args, 1, 1)?;
     let mut n = 0;
     for item in items {
-        if value::values_equal(item, &args[0])? {
+        if value::values_equal_m(item, &args[0], meter)? {
             n += 1;
         }
     }
@@ -305,10 +318,11 @@ fn array_method(vm: &mut Vm, recv: &Value, name: &str, args: &[Value]) -> VmResu
         }
         "extend" => {
             arity("extend", args, 1, 1)?;
-            let items = super::iter::collect(&args[0], max, &mut vm.meter())?;
-            let mut a = list.borrow_mut();
-            value::ops::check_len(a.len() + items.len(), max)?;
-            a.extend(items);
+            let meter = &mut vm.meter();
+            let items = super::iter::collect(&args[0], max, meter)?;
+            value::ops::check_len(list.borrow().len() + items.len(), max)?;
+            meter.charge(items.len())?;
+            list.borrow_mut().extend(items);
             Ok(Value::Null)
         }
         "insert" => {
@@ -323,9 +337,10 @@ fn array_method(vm: &mut Vm, recv: &Value, name: &str, args: &[Value]) -> VmResu
         }
         "remove" => {
             arity("remove", args, 1, 1)?;
-            let snapshot = list.borrow().clone();
+            let meter = &mut vm.meter();
+            let snapshot = super::iter::copy(&list.borrow(), meter)?;
             for (i, item) in snapshot.iter().enumerate() {
-                if value::values_equal(item, &args[0])? {
+                if value::values_equal_m(item, &args[0], meter)? {
                     let mut a = list.borrow_mut();
                     if i < a.len() {
                         a.remove(i);
@@ -347,23 +362,27 @@ fn array_method(vm: &mut Vm, recv: &Value, name: &str, args: &[Value]) -> VmResu
             Ok(a.remove(i))
         }
         "index" => {
-            let snapshot = list.borrow().clone();
-            seq_index(&snapshot, args, "list")
+            let meter = &mut vm.meter();
+            let snapshot = super::iter::copy(&list.borrow(), meter)?;
+            seq_index(&snapshot, args, "list", meter)
         }
         "count" => {
-            let snapshot = list.borrow().clone();
-            seq_count(&snapshot, args)
+            let meter = &mut vm.meter();
+            let snapshot = super::iter::copy(&list.borrow(), meter)?;
+            seq_count(&snapshot, args, meter)
         }
         "sort" => {
             arity("sort", args, 0, 1)?;
             let reverse = args.first().is_some_and(Value::truthy);
             let items = std::mem::take(&mut *list.borrow_mut());
             let meter = &mut vm.meter();
-            let sorted = if reverse {
-                sort::merge_sort(items.clone(), meter, &mut |a, b| sort::natural_less(b, a))
-            } else {
-                sort::merge_sort(items.clone(), meter, &mut sort::natural_less)
-            };
+            let sorted = super::iter::copy(&items, meter).and_then(|copy| {
+                if reverse {
+                    sort::merge_sort(copy, meter, &mut |a, b| sort::natural_less(b, a))
+                } else {
+                    sort::merge_sort(copy, meter, &mut sort::natural_less)
+                }
+            });
             match sorted {
                 Ok(v) => {
                     *list.borrow_mut() = v;
@@ -388,13 +407,16 @@ fn array_method(vm: &mut Vm, recv: &Value, name: &str, args: &[Value]) -> VmResu
         }
         "copy" => {
             arity("copy", args, 0, 0)?;
-            Ok(Value::array(list.borrow().clone()))
+            Ok(Value::array(super::iter::copy(
+                &list.borrow(),
+                &mut vm.meter(),
+            )?))
         }
         _ => Err(no_method(recv, name)),
     }
 }
 
-fn dict_method(_vm: &mut Vm, recv: &Value, name: &str, args: &[Value]) -> VmResult<Value> {
+fn dict_method(vm: &mut Vm, recv: &Value, name: &str, args: &[Value]) -> VmResult<Value> {
     let Value::Object(obj) = recv else {
         unreachable!()
     };
@@ -408,12 +430,15 @@ fn dict_method(_vm: &mut Vm, recv: &Value, name: &str, args: &[Value]) -> VmResu
                 .cloned()
                 .unwrap_or_else(|| args.get(1).cloned().unwrap_or(Value::Null)))
         }
-        "keys" => Ok(Value::array(
-            obj.borrow().keys().map(Key::to_value).collect(),
-        )),
-        "values" => Ok(Value::array(
-            obj.borrow().iter().map(|(_, v)| v.clone()).collect(),
-        )),
+        "keys" => Ok(Value::array(super::iter::collect(
+            recv,
+            usize::MAX,
+            &mut vm.meter(),
+        )?)),
+        "values" => Ok(Value::array(super::iter::object_values(
+            obj,
+            &mut vm.meter(),
+        )?)),
         "items" => Ok(Value::array(
             obj.borrow()
                 .iter()

@@ -498,10 +498,11 @@ impl Vm {
                             }
                         }
                         let a = self.stack.pop().expect("operand");
-                        let r = tri!(self.charged(&a, &b, |vm| value::ops::add(
+                        let r = tri!(self.charged(&a, &b, |vm| value::ops::add_m(
                             &a,
                             &b,
-                            vm.limits.max_len
+                            vm.limits.max_len,
+                            &mut vm.meter()
                         )));
                         self.stack.push(r);
                     }
@@ -559,7 +560,11 @@ impl Vm {
                         let a = self.stack.pop().expect("operand");
                         let eq = match (&a, &b) {
                             (Value::Int(x), Value::Int(y)) => x == y,
-                            _ => tri!(self.charged(&a, &b, |_| value::values_equal(&a, &b))),
+                            _ => tri!(self.charged(&a, &b, |vm| value::values_equal_m(
+                                &a,
+                                &b,
+                                &mut vm.meter()
+                            ))),
                         };
                         self.stack.push(Value::Bool(eq == (op == Op::Eq)));
                     }
@@ -574,7 +579,11 @@ impl Vm {
                                 _ => x >= y,
                             }
                         } else {
-                            let ord = tri!(self.charged(&a, &b, |_| value::compare(&a, &b)));
+                            let ord = tri!(self.charged(&a, &b, |vm| value::compare_m(
+                                &a,
+                                &b,
+                                &mut vm.meter()
+                            )));
                             match (op, ord) {
                                 (_, None) => false,
                                 (Op::Lt, Some(o)) => o.is_lt(),
@@ -722,9 +731,11 @@ impl Vm {
                     Op::Slice(mask) => {
                         let parts = self.pop_slice_parts(mask);
                         let obj = self.stack.pop().expect("object");
-                        let r =
-                            tri!(self
-                                .charged(&obj, &Value::Null, |_| access::get_slice(&obj, &parts)));
+                        let r = tri!(self.charged(&obj, &Value::Null, |vm| access::get_slice(
+                            &obj,
+                            &parts,
+                            &mut vm.meter()
+                        )));
                         self.stack.push(r);
                     }
                     Op::StoreSlice(mask) => {
