@@ -6,7 +6,7 @@
 #![allow(missing_docs)]
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use mlpy_lang::capability::{GrantSet, Mode, Request, Usage};
+use mlpy_lang::capability::{cap, GrantSet, Mode, Request, Usage};
 use mlpy_lang::host::Host;
 use mlpy_lang::{Limits, Vm};
 use std::hint::black_box;
@@ -95,7 +95,7 @@ fn capability(c: &mut Criterion) {
     g.bench_function("vm_require_file_of_10", |b| {
         b.iter(|| {
             vm.require(
-                black_box("file:read"),
+                black_box(cap::FILE_READ),
                 black_box("/data/reports/2024/q1/summary.csv"),
             )
         })

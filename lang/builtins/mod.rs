@@ -2,7 +2,7 @@
 
 use crate::error::{ErrorKind, MlError, VmResult};
 use crate::native::args::{arity, check_len, int_arg, opt};
-use crate::native::{no_constants, sort, BuiltinDef, ModuleDef};
+use crate::native::{native_module, sort};
 use crate::text::{pyfloat, pyformat};
 use crate::value::{self, ops, py_repr, py_str, Object, Value};
 use crate::vm::iter::{self, Iter};
@@ -12,70 +12,58 @@ use num_bigint::BigInt;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-macro_rules! builtins {
-    ($($name:literal => $func:ident, $doc:literal;)*) => {
-        pub static BUILTINS: &[BuiltinDef] = &[
-            $(BuiltinDef { name: $name, module: "", func: $func, caps: &[], doc: $doc },)*
-        ];
-    };
-}
-
-builtins! {
-    "print" => print, "print(*values): write values separated by spaces, then a newline";
-    "input" => input, "input(prompt = \"\"): read one line from standard input";
-    "int" => int, "int(value): convert to an integer";
-    "float" => float, "float(value): convert to a float";
-    "str" => str_, "str(value): text form of a value";
-    "bool" => bool_, "bool(value): truthiness";
-    "typeof" => typeof_, "typeof(value): the type name";
-    "isinstance" => isinstance, "isinstance(value, type_name): typeof(value) == type_name";
-    "len" => len, "len(value): size of a string, array, object or tuple";
-    "range" => range, "range(stop) | range(start, stop, step = 1): array of integers";
-    "enumerate" => enumerate, "enumerate(iterable, start = 0): array of (index, item) tuples";
-    "zip" => zip, "zip(*iterables): array of tuples, shortest wins";
-    "sorted" => sorted, "sorted(iterable, reverse = false): new sorted array";
-    "reversed" => reversed, "reversed(sequence): new reversed array";
-    "keys" => keys, "keys(object): array of keys";
-    "values" => values, "values(object): array of values";
-    "sum" => sum, "sum(iterable, start = 0): numeric sum";
-    "min" => min, "min(*values) or min(array): smallest value (any other single value is returned as it is)";
-    "max" => max, "max(*values) or max(array): largest value (any other single value is returned as it is)";
-    "abs" => abs, "abs(number): absolute value";
-    "round" => round, "round(number, precision = 0): Python rounding (ties to even)";
-    "chr" => chr, "chr(code): one-character string";
-    "ord" => ord, "ord(char): code point";
-    "hex" => hex, "hex(int): '0x..'";
-    "bin" => bin, "bin(int): '0b..'";
-    "oct" => oct, "oct(int): '0o..'";
-    "repr" => repr, "repr(value): quoted text form";
-    "format" => format, "format(value, spec = \"\"): Python format-spec formatting";
-    "callable" => callable, "callable(value): is it a function";
-    "all" => all, "all(iterable): every item truthy";
-    "any" => any, "any(iterable): some item truthy";
-    "iter" => iter_, "iter(iterable): an iterator";
-    "next" => next, "next(iterator, default): the next item";
-    "call" => call, "call(func, *args): call a function";
-    "hasattr" => hasattr, "hasattr(value, name): has a method or property";
-    "getattr" => getattr, "getattr(value, name, default = null): a method or property";
-    "help" => help, "help(target): description of a function or module";
-    "methods" => methods_, "methods(value): method names of a value";
-    "modules" => modules, "modules(): names of imported standard modules";
-    "available_modules" => available_modules, "available_modules(type = null): importable modules";
-    "has_module" => has_module, "has_module(name): can it be imported";
-    "module_info" => module_info, "module_info(name): description of a module";
-    "hasCapability" => has_capability, "hasCapability(name): is the capability granted";
-    "getCapabilities" => get_capabilities, "getCapabilities(): granted capabilities";
-    "getCapabilityInfo" => get_capability_info, "getCapabilityInfo(name): details of a grant";
-    "requiredCapabilities" => required_capabilities, "requiredCapabilities(func): what a function needs";
-}
-
-/// The builtins as the module `import builtin` gives (`builtin.len`).
-pub static MODULE: ModuleDef = ModuleDef {
+native_module! {
     name: "builtin",
     doc: "the builtin functions, also reachable as builtin.NAME",
-    functions: BUILTINS,
-    constant: no_constants,
-};
+    functions: {
+        "print" => print, "print(*values): write values separated by spaces, then a newline";
+        "input" => input, "input(prompt = \"\"): read one line from standard input";
+        "int" => int, "int(value): convert to an integer";
+        "float" => float, "float(value): convert to a float";
+        "str" => str_, "str(value): text form of a value";
+        "bool" => bool_, "bool(value): truthiness";
+        "typeof" => typeof_, "typeof(value): the type name";
+        "isinstance" => isinstance, "isinstance(value, type_name): typeof(value) == type_name";
+        "len" => len, "len(value): size of a string, array, object or tuple";
+        "range" => range, "range(stop) | range(start, stop, step = 1): array of integers";
+        "enumerate" => enumerate, "enumerate(iterable, start = 0): array of (index, item) tuples";
+        "zip" => zip, "zip(*iterables): array of tuples, shortest wins";
+        "sorted" => sorted, "sorted(iterable, reverse = false): new sorted array";
+        "reversed" => reversed, "reversed(sequence): new reversed array";
+        "keys" => keys, "keys(object): array of keys";
+        "values" => values, "values(object): array of values";
+        "sum" => sum, "sum(iterable, start = 0): numeric sum";
+        "min" => min, "min(*values) or min(array): smallest value (any other single value is returned as it is)";
+        "max" => max, "max(*values) or max(array): largest value (any other single value is returned as it is)";
+        "abs" => abs, "abs(number): absolute value";
+        "round" => round, "round(number, precision = 0): Python rounding (ties to even)";
+        "chr" => chr, "chr(code): one-character string";
+        "ord" => ord, "ord(char): code point";
+        "hex" => hex, "hex(int): '0x..'";
+        "bin" => bin, "bin(int): '0b..'";
+        "oct" => oct, "oct(int): '0o..'";
+        "repr" => repr, "repr(value): quoted text form";
+        "format" => format, "format(value, spec = \"\"): Python format-spec formatting";
+        "callable" => callable, "callable(value): is it a function";
+        "all" => all, "all(iterable): every item truthy";
+        "any" => any, "any(iterable): some item truthy";
+        "iter" => iter_, "iter(iterable): an iterator";
+        "next" => next, "next(iterator, default): the next item";
+        "call" => call, "call(func, *args): call a function";
+        "hasattr" => hasattr, "hasattr(value, name): has a method or property";
+        "getattr" => getattr, "getattr(value, name, default = null): a method or property";
+        "help" => help, "help(target): description of a function or module";
+        "methods" => methods_, "methods(value): method names of a value";
+        "modules" => modules, "modules(): names of imported standard modules";
+        "available_modules" => available_modules, "available_modules(type = null): importable modules";
+        "has_module" => has_module, "has_module(name): can it be imported";
+        "module_info" => module_info, "module_info(name): description of a module";
+        "hasCapability" => has_capability, "hasCapability(name): is the capability granted";
+        "getCapabilities" => get_capabilities, "getCapabilities(): granted capabilities";
+        "getCapabilityInfo" => get_capability_info, "getCapabilityInfo(name): details of a grant";
+        "requiredCapabilities" => required_capabilities, "requiredCapabilities(func): what a function needs";
+    }
+}
 
 // ---- builtins ----
 
@@ -689,12 +677,15 @@ fn getattr(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         .unwrap_or_else(|| args.get(2).cloned().unwrap_or(Value::Null)))
 }
 
-fn help(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn help(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("help", args, 0, 1)?;
     let text = match args.first() {
         None => {
             "ML help: call help(function) or help(module). Builtins: ".to_string()
-                + &BUILTINS
+                + &vm
+                    .registry
+                    .builtins
+                    .functions
                     .iter()
                     .map(|b| b.name)
                     .collect::<Vec<_>>()
@@ -704,7 +695,14 @@ fn help(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
             let caps = if def.caps.is_empty() {
                 "Capabilities: None required".to_string()
             } else {
-                format!("Requires: {}", def.caps.join(", "))
+                format!(
+                    "Requires: {}",
+                    def.caps
+                        .iter()
+                        .map(|c| c.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             };
             format!("{}\n{}", def.doc, caps)
         }
@@ -831,9 +829,11 @@ fn get_capability_info(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn required_capabilities(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("requiredCapabilities", args, 1, 1)?;
-    let caps: &[&str] = match &args[0] {
+    let caps = match &args[0] {
         Value::Builtin(def) => def.caps,
         _ => &[],
     };
-    Ok(Value::array(caps.iter().map(|c| Value::str(c)).collect()))
+    Ok(Value::array(
+        caps.iter().map(|c| Value::str(c.name)).collect(),
+    ))
 }

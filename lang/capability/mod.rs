@@ -698,18 +698,6 @@ impl Request {
     /// `file:read`, `file.read`, `path.write`, `network:http`, ... One
     /// action is required; inert names give a request of kind `Inert`.
     pub fn parse(name: &str) -> Option<Request> {
-        // The names the stdlib passes, without a table walk.
-        match name {
-            "file:read" => return Some(Request::FILE_READ),
-            "file:write" => return Some(Request::FILE_WRITE),
-            "file:append" => return Some(Request::FILE_APPEND),
-            "file:delete" => return Some(Request::FILE_DELETE),
-            "network:http" => return Some(Request::NETWORK_HTTP),
-            "env:read" => return Some(Request::ENV_READ),
-            "env:write" => return Some(Request::ENV_WRITE),
-            "args:read" => return Some(Request::ARGS_READ),
-            _ => {}
-        }
         let (kind, action) = match name.split_once([':', '.']) {
             Some((k, a)) => (k, a),
             None => return None,
@@ -722,6 +710,64 @@ impl Request {
             need: spec.need,
         })
     }
+}
+
+/// A capability a native function needs: the name errors, traces and
+/// `requiredCapabilities` show, and the request it makes of the grant set.
+/// One constant (see [`cap`]) serves both the function's declaration in
+/// its module table and its check (`Vm::require`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cap {
+    /// mlpy's name with a colon: `file:read`.
+    pub name: &'static str,
+    /// What the grant set is asked for.
+    pub request: Request,
+}
+
+/// The capabilities natives declare and check.
+pub mod cap {
+    use super::{Cap, Request};
+
+    /// Read a file or list a directory (resource: the absolute path).
+    pub const FILE_READ: Cap = Cap {
+        name: "file:read",
+        request: Request::FILE_READ,
+    };
+    /// Create or replace a file or directory.
+    pub const FILE_WRITE: Cap = Cap {
+        name: "file:write",
+        request: Request::FILE_WRITE,
+    };
+    /// Append to a file.
+    pub const FILE_APPEND: Cap = Cap {
+        name: "file:append",
+        request: Request::FILE_APPEND,
+    };
+    /// Delete a file or directory.
+    pub const FILE_DELETE: Cap = Cap {
+        name: "file:delete",
+        request: Request::FILE_DELETE,
+    };
+    /// Make an HTTP(S) request (resource: the URL).
+    pub const NETWORK_HTTP: Cap = Cap {
+        name: "network:http",
+        request: Request::NETWORK_HTTP,
+    };
+    /// Read an environment variable (resource: its name).
+    pub const ENV_READ: Cap = Cap {
+        name: "env:read",
+        request: Request::ENV_READ,
+    };
+    /// Set or delete an environment variable.
+    pub const ENV_WRITE: Cap = Cap {
+        name: "env:write",
+        request: Request::ENV_WRITE,
+    };
+    /// Read the program's command-line arguments.
+    pub const ARGS_READ: Cap = Cap {
+        name: "args:read",
+        request: Request::ARGS_READ,
+    };
 }
 
 /// How a resource must match.

@@ -6,6 +6,7 @@
 pub mod args;
 pub mod sort;
 
+use crate::capability::Cap;
 use crate::error::VmResult;
 use crate::value::Value;
 use crate::vm::Vm;
@@ -17,34 +18,16 @@ pub type NativeFnPtr = fn(&mut Vm, &[Value]) -> VmResult<Value>;
 pub struct BuiltinDef {
     /// The name ML code calls it by.
     pub name: &'static str,
-    /// Module name, or "" for builtins.
+    /// The module it belongs to (`builtin` for the builtins).
     pub module: &'static str,
     /// The implementation.
     pub func: NativeFnPtr,
-    /// Capabilities the function needs (documentation for `help` and
-    /// `requiredCapabilities`; the function itself enforces them).
-    pub caps: &'static [&'static str],
+    /// Capabilities the function needs (for `help` and
+    /// `requiredCapabilities`); the function checks the same constants
+    /// with `Vm::require`.
+    pub caps: &'static [Cap],
     /// One line: the signature, then what it does.
     pub doc: &'static str,
-}
-
-impl BuiltinDef {
-    /// A definition (usable in statics).
-    pub const fn new(
-        module: &'static str,
-        name: &'static str,
-        func: NativeFnPtr,
-        caps: &'static [&'static str],
-        doc: &'static str,
-    ) -> BuiltinDef {
-        BuiltinDef {
-            name,
-            module,
-            func,
-            caps,
-            doc,
-        }
-    }
 }
 
 impl std::fmt::Debug for BuiltinDef {
@@ -75,6 +58,39 @@ impl ModuleDef {
             .or_else(|| (self.constant)(name))
     }
 }
+
+/// Declares a native module as `pub static MODULE: ModuleDef`, one line a
+/// function: `"name" => function, "doc";`, or for a function that touches
+/// the world `"name" => function [CAP, ..], "doc";` with the
+/// [`cap`](crate::capability::cap) constants it checks. `constant:` names
+/// the function that gives non-function members (default: none).
+macro_rules! native_module {
+    (
+        name: $module:literal,
+        doc: $doc:literal,
+        $(constant: $constant:path,)?
+        functions: {
+            $($name:literal => $func:path $([$($cap:ident),+])?, $fdoc:literal;)*
+        }
+    ) => {
+        /// The module's table.
+        pub static MODULE: $crate::native::ModuleDef = $crate::native::ModuleDef {
+            name: $module,
+            doc: $doc,
+            functions: &[$($crate::native::BuiltinDef {
+                name: $name,
+                module: $module,
+                func: $func,
+                caps: &[$($($crate::capability::cap::$cap),+)?],
+                doc: $fdoc,
+            }),*],
+            constant: native_module!(@constant $($constant)?),
+        };
+    };
+    (@constant) => { $crate::native::no_constants };
+    (@constant $constant:path) => { $constant };
+}
+pub(crate) use native_module;
 
 /// `ModuleDef::constant` of a module without constants.
 pub fn no_constants(_: &str) -> Option<Value> {

@@ -2,19 +2,19 @@
 //! a small argument parser. Reading the arguments needs `args:read`;
 //! building and using a parser on an explicit list needs nothing.
 
+use crate::capability::cap::ARGS_READ;
 use crate::error::{MlError, VmResult};
 use crate::native::args::arity;
-use crate::native::{BuiltinDef, NativeFnPtr};
+use crate::native::native_module;
 use crate::value::{expect_str, py_str, HostObject, Object, Value};
 use crate::vm::Vm;
 use std::any::Any;
 use std::cell::RefCell;
 
 use super::file::{opt, str_arg};
-use super::ModuleDef;
 
 fn program_args(vm: &mut Vm) -> VmResult<Vec<String>> {
-    vm.require("args:read", "argv")?;
+    vm.require(ARGS_READ, "argv")?;
     Ok(vm.host.args.clone())
 }
 
@@ -405,41 +405,14 @@ impl HostObject for ParsedArgs {
     }
 }
 
-const fn f(
-    name: &'static str,
-    func: NativeFnPtr,
-    caps: &'static [&'static str],
-    doc: &'static str,
-) -> BuiltinDef {
-    BuiltinDef::new("args", name, func, caps, doc)
-}
-
-const R: &[&str] = &["args:read"];
-
-pub static MODULE: ModuleDef = ModuleDef {
+native_module! {
     name: "args",
     doc: "program arguments (args:read) and an argument parser",
-    functions: &[
-        f("all", all, R, "all(): every argument, script name first"),
-        f("script", script, R, "script(): the script name"),
-        f(
-            "rest",
-            rest,
-            R,
-            "rest(): the arguments after the script name",
-        ),
-        f(
-            "create_parser",
-            create_parser,
-            &[],
-            "create_parser(name = \"\", description = \"\"): an ArgParser",
-        ),
-        f(
-            "createParser",
-            create_parser,
-            &[],
-            "createParser(name = \"\", description = \"\"): an ArgParser",
-        ),
-    ],
-    constant: |_| None,
-};
+    functions: {
+        "all" => all [ARGS_READ], "all(): every argument, script name first";
+        "script" => script [ARGS_READ], "script(): the script name";
+        "rest" => rest [ARGS_READ], "rest(): the arguments after the script name";
+        "create_parser" => create_parser, "create_parser(name = \"\", description = \"\"): an ArgParser";
+        "createParser" => create_parser, "createParser(name = \"\", description = \"\"): an ArgParser";
+    }
+}

@@ -4,15 +4,13 @@
 
 use crate::error::{MlError, VmResult};
 use crate::native::args::{arity, check_len, int_arg};
+use crate::native::native_module;
 use crate::native::sort::{merge_sort, natural_less};
-use crate::native::{BuiltinDef, NativeFnPtr};
 use crate::value::{values_equal_m, Key, Value};
 use crate::vm::access::slice_range;
 use crate::vm::iter;
 use crate::vm::Vm;
 use std::collections::HashSet;
-
-use super::ModuleDef;
 
 // ---- shared list helpers (also used by `functional`) ----
 
@@ -420,104 +418,39 @@ fn chunk(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::array(chunks(vm, &all, size as usize)?))
 }
 
-const fn f(name: &'static str, func: NativeFnPtr, doc: &'static str) -> BuiltinDef {
-    BuiltinDef::new("collections", name, func, &[], doc)
-}
-
-pub static MODULE: ModuleDef = ModuleDef {
+native_module! {
     name: "collections",
     doc: "list utilities, list first; they never mutate their input",
-    functions: &[
-        f("length", length, "length(lst): number of items"),
-        f(
-            "get",
-            get,
-            "get(lst, index): item or null when out of range (negative allowed)",
-        ),
-        f("first", first, "first(lst): first item or null"),
-        f("last", last, "last(lst): last item or null"),
-        f(
-            "contains",
-            contains,
-            "contains(lst, item): is item in the list",
-        ),
-        f(
-            "indexOf",
-            index_of,
-            "indexOf(lst, item): index of item or -1",
-        ),
-        f(
-            "index_of",
-            index_of,
-            "index_of(lst, item): index of item or -1",
-        ),
-        f("isEmpty", is_empty, "isEmpty(lst): has no items"),
-        f("is_empty", is_empty, "is_empty(lst): has no items"),
-        f(
-            "find",
-            find,
-            "find(lst, pred): first item where pred is true, or null",
-        ),
-        f("every", every, "every(lst, pred): pred true for all items"),
-        f("some", some, "some(lst, pred): pred true for some item"),
-        f(
-            "append",
-            append,
-            "append(lst, item): new list with item at the end",
-        ),
-        f(
-            "prepend",
-            prepend,
-            "prepend(lst, item): new list with item at the front",
-        ),
-        f("concat", concat, "concat(a, b): new list a then b"),
-        f(
-            "slice",
-            slice_fn,
-            "slice(lst, start, end = null): lst[start:end]",
-        ),
-        f("reverse", reverse, "reverse(lst): new reversed list"),
-        f(
-            "unique",
-            unique,
-            "unique(lst): items without repeats, first-seen order",
-        ),
-        f("flatten", flatten, "flatten(lst): flatten one level"),
-        f(
-            "filter",
-            filter,
-            "filter(lst, pred): items where pred is true",
-        ),
-        f("map", map, "map(lst, fn): fn applied to each item"),
-        f(
-            "reduce",
-            reduce,
-            "reduce(lst, fn(acc, item), initial): folded value",
-        ),
-        f(
-            "removeAt",
-            remove_at,
-            "removeAt(lst, index): new list without the item at index",
-        ),
-        f(
-            "remove_at",
-            remove_at,
-            "remove_at(lst, index): new list without the item at index",
-        ),
-        f("take", take, "take(lst, n): first n items"),
-        f("drop", drop, "drop(lst, n): all but the first n items"),
-        f("zip", zip, "zip(a, b): list of (a, b) tuples"),
-        f("sort", sort, "sort(lst, reverse = false): new sorted list"),
-        f(
-            "sortBy",
-            sort_by,
-            "sortBy(lst, key_fn, reverse = false): new list sorted by key",
-        ),
-        f(
-            "chunk",
-            chunk,
-            "chunk(lst, size): list of lists of size items (size <= 0 gives [])",
-        ),
-    ],
-    constant: |_| None,
-};
+    functions: {
+        "length" => length, "length(lst): number of items";
+        "get" => get, "get(lst, index): item or null when out of range (negative allowed)";
+        "first" => first, "first(lst): first item or null";
+        "last" => last, "last(lst): last item or null";
+        "contains" => contains, "contains(lst, item): is item in the list";
+        "indexOf" => index_of, "indexOf(lst, item): index of item or -1";
+        "index_of" => index_of, "index_of(lst, item): index of item or -1";
+        "isEmpty" => is_empty, "isEmpty(lst): has no items";
+        "is_empty" => is_empty, "is_empty(lst): has no items";
+        "find" => find, "find(lst, pred): first item where pred is true, or null";
+        "every" => every, "every(lst, pred): pred true for all items";
+        "some" => some, "some(lst, pred): pred true for some item";
+        "append" => append, "append(lst, item): new list with item at the end";
+        "prepend" => prepend, "prepend(lst, item): new list with item at the front";
+        "concat" => concat, "concat(a, b): new list a then b";
+        "slice" => slice_fn, "slice(lst, start, end = null): lst[start:end]";
+        "reverse" => reverse, "reverse(lst): new reversed list";
+        "unique" => unique, "unique(lst): items without repeats, first-seen order";
+        "flatten" => flatten, "flatten(lst): flatten one level";
+        "filter" => filter, "filter(lst, pred): items where pred is true";
+        "map" => map, "map(lst, fn): fn applied to each item";
+        "reduce" => reduce, "reduce(lst, fn(acc, item), initial): folded value";
+        "removeAt" => remove_at, "removeAt(lst, index): new list without the item at index";
+        "remove_at" => remove_at, "remove_at(lst, index): new list without the item at index";
+        "take" => take, "take(lst, n): first n items";
+        "drop" => drop, "drop(lst, n): all but the first n items";
+        "zip" => zip, "zip(a, b): list of (a, b) tuples";
+        "sort" => sort, "sort(lst, reverse = false): new sorted list";
+        "sortBy" => sort_by, "sortBy(lst, key_fn, reverse = false): new list sorted by key";
+        "chunk" => chunk, "chunk(lst, size): list of lists of size items (size <= 0 gives [])";
+    }
+}

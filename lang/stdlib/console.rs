@@ -2,11 +2,9 @@
 //! `console.log(true)` prints `True` (as mlpy did).
 
 use crate::error::VmResult;
-use crate::native::BuiltinDef;
+use crate::native::native_module;
 use crate::value::{Style, Value};
 use crate::vm::Vm;
-
-use super::ModuleDef;
 
 fn join(vm: &Vm, args: &[Value]) -> VmResult<String> {
     let mut line = String::new();
@@ -50,23 +48,14 @@ fn warn(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::Null)
 }
 
-const fn f(name: &'static str, func: crate::native::NativeFnPtr, doc: &'static str) -> BuiltinDef {
-    BuiltinDef::new("console", name, func, &[], doc)
-}
-
-pub static MODULE: ModuleDef = ModuleDef {
+native_module! {
     name: "console",
     doc: "console output (captured in tests; no capability needed)",
-    functions: &[
-        f("log", log, "log(*args): print args separated by spaces"),
-        f("info", info, "info(*args): print with an INFO: prefix"),
-        f("debug", debug, "debug(*args): print with a DEBUG: prefix"),
-        f("error", error, "error(*args): print to stderr"),
-        f(
-            "warn",
-            warn,
-            "warn(*args): print to stderr with a WARNING: prefix",
-        ),
-    ],
-    constant: |_| None,
-};
+    functions: {
+        "log" => log, "log(*args): print args separated by spaces";
+        "info" => info, "info(*args): print with an INFO: prefix";
+        "debug" => debug, "debug(*args): print with a DEBUG: prefix";
+        "error" => error, "error(*args): print to stderr";
+        "warn" => warn, "warn(*args): print to stderr with a WARNING: prefix";
+    }
+}

@@ -2,10 +2,11 @@
 //! randomness need no capability (random bytes come from `vm.host.random`,
 //! so a seeded host is reproducible); `hash_file` needs `file:read`.
 
+use crate::capability::cap::FILE_READ;
 use crate::error::{MlError, VmResult};
 use crate::limits::{byte_cost, Meter};
 use crate::native::args::{arity, check_len, int_arg};
-use crate::native::{BuiltinDef, NativeFnPtr};
+use crate::native::native_module;
 use crate::value::{expect_str, Value};
 use crate::vm::Vm;
 use hmac::{Hmac, Mac};
@@ -13,7 +14,6 @@ use sha2::Digest;
 use std::rc::Rc;
 
 use super::file::{gate, opt, path_arg, read_resolved};
-use super::ModuleDef;
 
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -145,7 +145,7 @@ fn hash_file(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     let path = path_arg(args, 0, "hash_file")?;
     let alg = alg_arg(args, 1, "hash_file")?;
     digest(alg, &[], &mut Meter::unlimited())?; // reject a bad algorithm before touching the file
-    let p = gate(vm, "file:read", path)?;
+    let p = gate(vm, FILE_READ, path)?;
     let data = read_resolved(vm, &p)?;
     Ok(Value::string(digest(alg, &[&data], &mut vm.meter())?))
 }
@@ -294,155 +294,35 @@ fn random_float(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::Float(vm.host.random.next_f64()))
 }
 
-const fn f(
-    name: &'static str,
-    func: NativeFnPtr,
-    caps: &'static [&'static str],
-    doc: &'static str,
-) -> BuiltinDef {
-    BuiltinDef::new("crypto", name, func, caps, doc)
-}
-
-pub static MODULE: ModuleDef = ModuleDef {
+native_module! {
     name: "crypto",
     doc: "hashes, HMAC, UUIDs and random tokens (no capability; hash_file needs file:read)",
-    functions: &[
-        f(
-            "sha256",
-            sha256,
-            &[],
-            "sha256(data, salt = \"\"): hex SHA-256 of salt + data",
-        ),
-        f(
-            "sha1",
-            sha1,
-            &[],
-            "sha1(data, salt = \"\"): hex SHA-1 of salt + data",
-        ),
-        f(
-            "md5",
-            md5,
-            &[],
-            "md5(data, salt = \"\"): hex MD5 of salt + data",
-        ),
-        f(
-            "hmac",
-            hmac,
-            &[],
-            "hmac(message, key, algorithm = \"sha256\"): hex HMAC",
-        ),
-        f(
-            "verify_hmac",
-            verify_hmac,
-            &[],
-            "verify_hmac(message, signature, key, algorithm): constant-time check",
-        ),
-        f(
-            "verifyHmac",
-            verify_hmac,
-            &[],
-            "verifyHmac(message, signature, key, algorithm): constant-time check",
-        ),
-        f(
-            "compare_hash",
-            compare_hash,
-            &[],
-            "compare_hash(a, b): constant-time equality",
-        ),
-        f(
-            "compareHash",
-            compare_hash,
-            &[],
-            "compareHash(a, b): constant-time equality",
-        ),
-        f(
-            "uuid_from_string",
-            uuid_from_string,
-            &[],
-            "uuid_from_string(data, namespace = DNS): UUID v5",
-        ),
-        f(
-            "uuidFromString",
-            uuid_from_string,
-            &[],
-            "uuidFromString(data, namespace = DNS): UUID v5",
-        ),
-        f(
-            "hash_file",
-            hash_file,
-            &["file:read"],
-            "hash_file(path, algorithm = \"sha256\"): hex hash of a file",
-        ),
-        f(
-            "hashFile",
-            hash_file,
-            &["file:read"],
-            "hashFile(path, algorithm = \"sha256\"): hex hash of a file",
-        ),
-        f("uuid", uuid, &[], "uuid(): random UUID v4"),
-        f(
-            "random_bytes",
-            random_bytes,
-            &[],
-            "random_bytes(n): n random bytes",
-        ),
-        f(
-            "randomBytes",
-            random_bytes,
-            &[],
-            "randomBytes(n): n random bytes",
-        ),
-        f(
-            "random_hex",
-            random_hex,
-            &[],
-            "random_hex(n): 2n random hex digits",
-        ),
-        f(
-            "randomHex",
-            random_hex,
-            &[],
-            "randomHex(n): 2n random hex digits",
-        ),
-        f(
-            "random_string",
-            random_string,
-            &[],
-            "random_string(n): n random letters and digits",
-        ),
-        f(
-            "randomString",
-            random_string,
-            &[],
-            "randomString(n): n random letters and digits",
-        ),
-        f(
-            "random_int",
-            random_int,
-            &[],
-            "random_int(min, max): integer in [min, max]",
-        ),
-        f(
-            "randomInt",
-            random_int,
-            &[],
-            "randomInt(min, max): integer in [min, max]",
-        ),
-        f(
-            "random_float",
-            random_float,
-            &[],
-            "random_float(): float in [0, 1)",
-        ),
-        f(
-            "randomFloat",
-            random_float,
-            &[],
-            "randomFloat(): float in [0, 1)",
-        ),
-    ],
-    constant: |_| None,
-};
+    functions: {
+        "sha256" => sha256, "sha256(data, salt = \"\"): hex SHA-256 of salt + data";
+        "sha1" => sha1, "sha1(data, salt = \"\"): hex SHA-1 of salt + data";
+        "md5" => md5, "md5(data, salt = \"\"): hex MD5 of salt + data";
+        "hmac" => hmac, "hmac(message, key, algorithm = \"sha256\"): hex HMAC";
+        "verify_hmac" => verify_hmac, "verify_hmac(message, signature, key, algorithm): constant-time check";
+        "verifyHmac" => verify_hmac, "verifyHmac(message, signature, key, algorithm): constant-time check";
+        "compare_hash" => compare_hash, "compare_hash(a, b): constant-time equality";
+        "compareHash" => compare_hash, "compareHash(a, b): constant-time equality";
+        "uuid_from_string" => uuid_from_string, "uuid_from_string(data, namespace = DNS): UUID v5";
+        "uuidFromString" => uuid_from_string, "uuidFromString(data, namespace = DNS): UUID v5";
+        "hash_file" => hash_file [FILE_READ], "hash_file(path, algorithm = \"sha256\"): hex hash of a file";
+        "hashFile" => hash_file [FILE_READ], "hashFile(path, algorithm = \"sha256\"): hex hash of a file";
+        "uuid" => uuid, "uuid(): random UUID v4";
+        "random_bytes" => random_bytes, "random_bytes(n): n random bytes";
+        "randomBytes" => random_bytes, "randomBytes(n): n random bytes";
+        "random_hex" => random_hex, "random_hex(n): 2n random hex digits";
+        "randomHex" => random_hex, "randomHex(n): 2n random hex digits";
+        "random_string" => random_string, "random_string(n): n random letters and digits";
+        "randomString" => random_string, "randomString(n): n random letters and digits";
+        "random_int" => random_int, "random_int(min, max): integer in [min, max]";
+        "randomInt" => random_int, "randomInt(min, max): integer in [min, max]";
+        "random_float" => random_float, "random_float(): float in [0, 1)";
+        "randomFloat" => random_float, "randomFloat(): float in [0, 1)";
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -4,17 +4,17 @@
 //! `file:write` / `file:append` for the resolved path; the string
 //! functions need nothing.
 
+use crate::capability::cap::{FILE_APPEND, FILE_READ, FILE_WRITE};
 use crate::error::{MlError, VmResult};
 use crate::limits::byte_cost;
 use crate::native::args::{arity, check_len};
-use crate::native::{BuiltinDef, NativeFnPtr};
+use crate::native::native_module;
 use crate::value::{py_str, Key, Object, Value};
 use crate::vm::Vm;
 
 use super::file::{
     decode, encode, encoding_arg, fs_error, gate, opt, path_arg, read_resolved, str_arg,
 };
-use super::ModuleDef;
 
 fn delimiter_arg(args: &[Value], i: usize, func: &str) -> VmResult<u8> {
     let Some(v) = opt(args, i) else {
@@ -187,7 +187,7 @@ fn read_file_rows(
     let path = path_arg(args, 0, func)?;
     let delim = delimiter_arg(args, 1, func)?;
     let enc = encoding_arg(args, enc_at, func)?;
-    let p = gate(vm, "file:read", path)?;
+    let p = gate(vm, FILE_READ, path)?;
     let data = read_resolved(vm, &p)?;
     let text = decode(data, enc, &p)?;
     parse_rows(vm, &text, delim)
@@ -233,7 +233,7 @@ fn write(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     let enc = encoding_arg(args, 4, "write")?;
     let rows = rows_from_value(vm, &args[1], headers_arg(args, 3), "write")?;
     let data = encode(&format_rows(vm, &rows, delim)?, enc)?;
-    let p = gate(vm, "file:write", path)?;
+    let p = gate(vm, FILE_WRITE, path)?;
     let fs = vm.host.fs.clone();
     fs.write(&p, &data, false).map_err(fs_error)?;
     Ok(Value::Null)
@@ -252,8 +252,8 @@ fn append(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     let delim = delimiter_arg(args, 2, "append")?;
     let enc = encoding_arg(args, 3, "append")?;
     let row = &args[1];
-    let p = gate(vm, "file:read", path)?;
-    vm.require("file:append", &p)?;
+    let p = gate(vm, FILE_READ, path)?;
+    vm.require(FILE_APPEND, &p)?;
     let fs = vm.host.fs.clone();
     let record: Vec<String> = match row {
         Value::Object(o) => {
@@ -284,90 +284,23 @@ fn append(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::Null)
 }
 
-const fn f(
-    name: &'static str,
-    func: NativeFnPtr,
-    caps: &'static [&'static str],
-    doc: &'static str,
-) -> BuiltinDef {
-    BuiltinDef::new("csv", name, func, caps, doc)
-}
-
-const R: &[&str] = &["file:read"];
-
-pub static MODULE: ModuleDef = ModuleDef {
+native_module! {
     name: "csv",
     doc: "CSV files and strings (values stay strings; lines end with \\r\\n)",
-    functions: &[
-        f(
-            "read",
-            read,
-            R,
-            "read(path, delimiter = \",\", headers = true, encoding): rows as objects (or arrays)",
-        ),
-        f(
-            "read_string",
-            read_string,
-            &[],
-            "read_string(text, delimiter = \",\", headers = true): rows",
-        ),
-        f(
-            "readString",
-            read_string,
-            &[],
-            "readString(text, delimiter = \",\", headers = true): rows",
-        ),
-        f(
-            "get_headers",
-            get_headers,
-            R,
-            "get_headers(path, delimiter, encoding): the header row",
-        ),
-        f(
-            "getHeaders",
-            get_headers,
-            R,
-            "getHeaders(path, delimiter, encoding): the header row",
-        ),
-        f(
-            "count_rows",
-            count_rows,
-            R,
-            "count_rows(path, delimiter, encoding): data rows (without the header)",
-        ),
-        f(
-            "countRows",
-            count_rows,
-            R,
-            "countRows(path, delimiter, encoding): data rows (without the header)",
-        ),
-        f(
-            "write",
-            write,
-            &["file:write"],
-            "write(path, rows, delimiter = \",\", headers = true, encoding)",
-        ),
-        f(
-            "write_string",
-            write_string,
-            &[],
-            "write_string(rows, delimiter = \",\", headers = true): CSV text",
-        ),
-        f(
-            "writeString",
-            write_string,
-            &[],
-            "writeString(rows, delimiter = \",\", headers = true): CSV text",
-        ),
-        f(
-            "append",
-            append,
-            &["file:read", "file:append"],
-            "append(path, row, delimiter, encoding): add one row",
-        ),
-    ],
-    constant: |_| None,
-};
+    functions: {
+        "read" => read [FILE_READ], "read(path, delimiter = \",\", headers = true, encoding): rows as objects (or arrays)";
+        "read_string" => read_string, "read_string(text, delimiter = \",\", headers = true): rows";
+        "readString" => read_string, "readString(text, delimiter = \",\", headers = true): rows";
+        "get_headers" => get_headers [FILE_READ], "get_headers(path, delimiter, encoding): the header row";
+        "getHeaders" => get_headers [FILE_READ], "getHeaders(path, delimiter, encoding): the header row";
+        "count_rows" => count_rows [FILE_READ], "count_rows(path, delimiter, encoding): data rows (without the header)";
+        "countRows" => count_rows [FILE_READ], "countRows(path, delimiter, encoding): data rows (without the header)";
+        "write" => write [FILE_WRITE], "write(path, rows, delimiter = \",\", headers = true, encoding)";
+        "write_string" => write_string, "write_string(rows, delimiter = \",\", headers = true): CSV text";
+        "writeString" => write_string, "writeString(rows, delimiter = \",\", headers = true): CSV text";
+        "append" => append [FILE_READ, FILE_APPEND], "append(path, row, delimiter, encoding): add one row";
+    }
+}
 
 #[cfg(test)]
 mod tests {

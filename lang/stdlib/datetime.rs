@@ -9,14 +9,12 @@
 
 use crate::error::{ErrorKind, MlError, VmResult};
 use crate::native::args::{arity, int_arg};
-use crate::native::{BuiltinDef, NativeFnPtr};
+use crate::native::native_module;
 use crate::value::{expect_str, HostObject, Object, Value};
 use crate::vm::Vm;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use std::any::Any;
 use std::fmt::Write;
-
-use super::ModuleDef;
 
 const MICROS_PER_SEC: i128 = 1_000_000;
 const MICROS_PER_DAY: i128 = 86_400 * MICROS_PER_SEC;
@@ -1123,117 +1121,36 @@ fn utc(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::str("UTC"))
 }
 
-const fn f(name: &'static str, func: NativeFnPtr, doc: &'static str) -> BuiltinDef {
-    BuiltinDef::new("datetime", name, func, &[], doc)
-}
-
-pub static MODULE: ModuleDef = ModuleDef {
+native_module! {
     name: "datetime",
     doc: "naive local dates and times (DateTimeObject, Date, Time, TimeDelta)",
-    functions: &[
-        f(
-            "now",
-            now,
-            "now(timezone = null): current local DateTimeObject (any timezone: UTC)",
-        ),
-        f("today", today, "today(): current local Date"),
-        f(
-            "create",
-            create,
-            "create(year, month, day, hour = 0, minute = 0, second = 0): DateTimeObject",
-        ),
-        f(
-            "createDate",
-            create_date,
-            "createDate(year, month, day): Date",
-        ),
-        f(
-            "createTime",
-            create_time,
-            "createTime(hour = 0, minute = 0, second = 0, microsecond = 0): Time",
-        ),
-        f(
-            "createDelta",
-            create_delta,
-            "createDelta(days = 0, hours = 0, minutes = 0, seconds = 0): TimeDelta",
-        ),
-        f(
-            "createTimeZone",
-            create_time_zone,
-            "createTimeZone(hours, minutes = 0, name = \"\"): {hours, minutes, name}",
-        ),
-        f(
-            "fromTimestamp",
-            from_timestamp,
-            "fromTimestamp(seconds): local DateTimeObject",
-        ),
-        f(
-            "from_timestamp",
-            from_timestamp,
-            "from_timestamp(seconds): local DateTimeObject",
-        ),
-        f(
-            "parseISO",
-            parse_iso_fn,
-            "parseISO(text): DateTimeObject from ISO 8601 text",
-        ),
-        f(
-            "calculateAge",
-            calculate_age,
-            "calculateAge(birth, current = now): whole years",
-        ),
-        f(
-            "calculate_age",
-            calculate_age,
-            "calculate_age(birth, current = now): whole years",
-        ),
-        f(
-            "addBusinessDays",
-            add_business_days,
-            "addBusinessDays(dt, days): skips Saturdays and Sundays",
-        ),
-        f(
-            "add_business_days",
-            add_business_days,
-            "add_business_days(dt, days): skips Saturdays and Sundays",
-        ),
-        f(
-            "businessDaysBetween",
-            business_days_between,
-            "businessDaysBetween(a, b): weekdays from a to b inclusive",
-        ),
-        f(
-            "business_days_between",
-            business_days_between,
-            "business_days_between(a, b): weekdays from a to b inclusive",
-        ),
-        f(
-            "daysInMonth",
-            days_in_month_fn,
-            "daysInMonth(year, month): days (0 if invalid)",
-        ),
-        f(
-            "days_in_month",
-            days_in_month_fn,
-            "days_in_month(year, month): days (0 if invalid)",
-        ),
-        f(
-            "isLeapYear",
-            is_leap_year,
-            "isLeapYear(year): Gregorian leap year",
-        ),
-        f("isWeekend", is_weekend, "isWeekend(dt): Saturday or Sunday"),
-        f(
-            "is_weekend",
-            is_weekend,
-            "is_weekend(dt): Saturday or Sunday",
-        ),
-        f("isWeekday", is_weekday, "isWeekday(dt): Monday to Friday"),
-        f("is_weekday", is_weekday, "is_weekday(dt): Monday to Friday"),
-        f("utc", utc, "utc(): \"UTC\""),
-    ],
-    constant: |_| None,
-};
+    functions: {
+        "now" => now, "now(timezone = null): current local DateTimeObject (any timezone: UTC)";
+        "today" => today, "today(): current local Date";
+        "create" => create, "create(year, month, day, hour = 0, minute = 0, second = 0): DateTimeObject";
+        "createDate" => create_date, "createDate(year, month, day): Date";
+        "createTime" => create_time, "createTime(hour = 0, minute = 0, second = 0, microsecond = 0): Time";
+        "createDelta" => create_delta, "createDelta(days = 0, hours = 0, minutes = 0, seconds = 0): TimeDelta";
+        "createTimeZone" => create_time_zone, "createTimeZone(hours, minutes = 0, name = \"\"): {hours, minutes, name}";
+        "fromTimestamp" => from_timestamp, "fromTimestamp(seconds): local DateTimeObject";
+        "from_timestamp" => from_timestamp, "from_timestamp(seconds): local DateTimeObject";
+        "parseISO" => parse_iso_fn, "parseISO(text): DateTimeObject from ISO 8601 text";
+        "calculateAge" => calculate_age, "calculateAge(birth, current = now): whole years";
+        "calculate_age" => calculate_age, "calculate_age(birth, current = now): whole years";
+        "addBusinessDays" => add_business_days, "addBusinessDays(dt, days): skips Saturdays and Sundays";
+        "add_business_days" => add_business_days, "add_business_days(dt, days): skips Saturdays and Sundays";
+        "businessDaysBetween" => business_days_between, "businessDaysBetween(a, b): weekdays from a to b inclusive";
+        "business_days_between" => business_days_between, "business_days_between(a, b): weekdays from a to b inclusive";
+        "daysInMonth" => days_in_month_fn, "daysInMonth(year, month): days (0 if invalid)";
+        "days_in_month" => days_in_month_fn, "days_in_month(year, month): days (0 if invalid)";
+        "isLeapYear" => is_leap_year, "isLeapYear(year): Gregorian leap year";
+        "isWeekend" => is_weekend, "isWeekend(dt): Saturday or Sunday";
+        "is_weekend" => is_weekend, "is_weekend(dt): Saturday or Sunday";
+        "isWeekday" => is_weekday, "isWeekday(dt): Monday to Friday";
+        "is_weekday" => is_weekday, "is_weekday(dt): Monday to Friday";
+        "utc" => utc, "utc(): \"UTC\"";
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -3,14 +3,14 @@
 //! Reading needs `env:read:KEY`, changing needs `env:write:KEY`; `all()`
 //! returns only the variables the grants allow reading.
 
+use crate::capability::cap::{ENV_READ, ENV_WRITE};
 use crate::error::{MlError, VmResult};
 use crate::native::args::arity;
-use crate::native::{BuiltinDef, NativeFnPtr};
+use crate::native::native_module;
 use crate::value::{py_str, Object, Value};
 use crate::vm::Vm;
 
 use super::file::{opt, str_arg};
-use super::ModuleDef;
 
 fn key_arg<'a>(args: &'a [Value], func: &str) -> VmResult<&'a str> {
     let k = str_arg(args, 0, func, "key")?;
@@ -24,7 +24,7 @@ fn key_arg<'a>(args: &'a [Value], func: &str) -> VmResult<&'a str> {
 
 fn read_var(vm: &mut Vm, args: &[Value], func: &str) -> VmResult<Option<String>> {
     let key = key_arg(args, func)?;
-    vm.require("env:read", key)?;
+    vm.require(ENV_READ, key)?;
     Ok(vm.host.env.get(key))
 }
 
@@ -54,10 +54,10 @@ fn has(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn all(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("all", args, 0, 0)?;
-    vm.require_listing("env:read", "*")?;
+    vm.require_listing(ENV_READ, "*")?;
     let mut o = Object::new();
     for (k, v) in vm.host.env.all() {
-        if vm.permits("env:read", &k) {
+        if vm.permits(ENV_READ, &k) {
             o.insert_str(&k, Value::string(v));
         }
     }
@@ -136,7 +136,7 @@ fn set(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
             "set(): embedded null character in value",
         ));
     }
-    vm.require("env:write", key)?;
+    vm.require(ENV_WRITE, key)?;
     vm.host.env.set(key, &value);
     Ok(Value::Null)
 }
@@ -144,82 +144,29 @@ fn set(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 fn delete(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("delete", args, 1, 1)?;
     let key = key_arg(args, "delete")?;
-    vm.require("env:write", key)?;
+    vm.require(ENV_WRITE, key)?;
     vm.host.env.remove(key);
     Ok(Value::Null)
 }
 
-const fn f(
-    name: &'static str,
-    func: NativeFnPtr,
-    caps: &'static [&'static str],
-    doc: &'static str,
-) -> BuiltinDef {
-    BuiltinDef::new("env", name, func, caps, doc)
-}
-
-const R: &[&str] = &["env:read"];
-const W: &[&str] = &["env:write"];
-
-pub static MODULE: ModuleDef = ModuleDef {
+native_module! {
     name: "env",
     doc: "environment variables (env:read / env:write capabilities per key)",
-    functions: &[
-        f(
-            "get",
-            get,
-            R,
-            "get(key, default = null): the value or default",
-        ),
-        f(
-            "require",
-            require,
-            R,
-            "require(key): the value; RuntimeError if unset",
-        ),
-        f("has", has, R, "has(key): is it set"),
-        f("all", all, R, "all(): every readable variable as an object"),
-        f(
-            "get_int",
-            get_int,
-            R,
-            "get_int(key, default = 0): as an integer",
-        ),
-        f(
-            "getInt",
-            get_int,
-            R,
-            "getInt(key, default = 0): as an integer",
-        ),
-        f(
-            "get_float",
-            get_float,
-            R,
-            "get_float(key, default = 0.0): as a float",
-        ),
-        f(
-            "getFloat",
-            get_float,
-            R,
-            "getFloat(key, default = 0.0): as a float",
-        ),
-        f(
-            "get_bool",
-            get_bool,
-            R,
-            "get_bool(key, default = false): true for true/1/yes/on",
-        ),
-        f(
-            "getBool",
-            get_bool,
-            R,
-            "getBool(key, default = false): true for true/1/yes/on",
-        ),
-        f("set", set, W, "set(key, value): set (value shown as text)"),
-        f("delete", delete, W, "delete(key): unset"),
-    ],
-    constant: |_| None,
-};
+    functions: {
+        "get" => get [ENV_READ], "get(key, default = null): the value or default";
+        "require" => require [ENV_READ], "require(key): the value; RuntimeError if unset";
+        "has" => has [ENV_READ], "has(key): is it set";
+        "all" => all [ENV_READ], "all(): every readable variable as an object";
+        "get_int" => get_int [ENV_READ], "get_int(key, default = 0): as an integer";
+        "getInt" => get_int [ENV_READ], "getInt(key, default = 0): as an integer";
+        "get_float" => get_float [ENV_READ], "get_float(key, default = 0.0): as a float";
+        "getFloat" => get_float [ENV_READ], "getFloat(key, default = 0.0): as a float";
+        "get_bool" => get_bool [ENV_READ], "get_bool(key, default = false): true for true/1/yes/on";
+        "getBool" => get_bool [ENV_READ], "getBool(key, default = false): true for true/1/yes/on";
+        "set" => set [ENV_WRITE], "set(key, value): set (value shown as text)";
+        "delete" => delete [ENV_WRITE], "delete(key): unset";
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -14,15 +14,15 @@
 //! This file also holds the helpers the other world-touching modules
 //! (`path`, `csv`, `crypto`, `log`) share.
 
+use crate::capability::cap::{FILE_APPEND, FILE_DELETE, FILE_READ, FILE_WRITE};
+use crate::capability::Cap;
 use crate::error::{ErrorKind, MlError, VmResult};
 use crate::host::{FsError, FsErrorKind};
 use crate::native::args::{arity, check_len};
-use crate::native::{BuiltinDef, NativeFnPtr};
+use crate::native::native_module;
 use crate::value::{expect_str, py_str, Value};
 use crate::vm::Vm;
 use std::rc::Rc;
-
-use super::ModuleDef;
 
 // ---- shared helpers ----
 
@@ -61,7 +61,7 @@ pub(crate) fn path_arg<'a>(args: &'a [Value], i: usize, func: &str) -> VmResult<
 }
 
 /// Resolves `path` and requires `capability` for the resolved form.
-pub(crate) fn gate(vm: &mut Vm, capability: &str, path: &str) -> VmResult<String> {
+pub(crate) fn gate(vm: &mut Vm, capability: Cap, path: &str) -> VmResult<String> {
     let resolved = vm.host.fs.resolve(path);
     vm.require(capability, &resolved)?;
     Ok(resolved)
@@ -225,7 +225,7 @@ fn read(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("read", args, 1, 2)?;
     let path = path_arg(args, 0, "read")?;
     let enc = encoding_arg(args, 1, "read")?;
-    let p = gate(vm, "file:read", path)?;
+    let p = gate(vm, FILE_READ, path)?;
     Ok(Value::string(read_text(vm, &p, enc)?))
 }
 
@@ -233,7 +233,7 @@ fn read_lines(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("readLines", args, 1, 2)?;
     let path = path_arg(args, 0, "readLines")?;
     let enc = encoding_arg(args, 1, "readLines")?;
-    let p = gate(vm, "file:read", path)?;
+    let p = gate(vm, FILE_READ, path)?;
     let text = read_text(vm, &p, enc)?;
     let meter = &mut vm.meter();
     let mut lines = Vec::new();
@@ -247,7 +247,7 @@ fn read_lines(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 fn read_bytes(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("readBytes", args, 1, 1)?;
     let path = path_arg(args, 0, "readBytes")?;
-    let p = gate(vm, "file:read", path)?;
+    let p = gate(vm, FILE_READ, path)?;
     Ok(Value::Bytes(Rc::new(read_resolved(vm, &p)?)))
 }
 
@@ -274,7 +274,7 @@ fn write(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     let path = path_arg(args, 0, "write")?;
     let content = content_arg(args, "write")?;
     let data = encode(content, encoding_arg(args, 2, "write")?)?;
-    let p = gate(vm, "file:write", path)?;
+    let p = gate(vm, FILE_WRITE, path)?;
     write_resolved(vm, &p, &data, false)?;
     Ok(Value::Null)
 }
@@ -306,7 +306,7 @@ fn write_lines(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         }
     }
     let data = encode(&text, encoding_arg(args, 2, "writeLines")?)?;
-    let p = gate(vm, "file:write", path)?;
+    let p = gate(vm, FILE_WRITE, path)?;
     write_resolved(vm, &p, &data, false)?;
     Ok(Value::Null)
 }
@@ -336,7 +336,7 @@ fn write_bytes(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("writeBytes", args, 2, 2)?;
     let path = path_arg(args, 0, "writeBytes")?;
     let data = bytes_arg(args.get(1), "writeBytes")?;
-    let p = gate(vm, "file:write", path)?;
+    let p = gate(vm, FILE_WRITE, path)?;
     write_resolved(vm, &p, &data, false)?;
     Ok(Value::Null)
 }
@@ -346,7 +346,7 @@ fn append(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     let path = path_arg(args, 0, "append")?;
     let content = content_arg(args, "append")?;
     let data = encode(content, encoding_arg(args, 2, "append")?)?;
-    let p = gate(vm, "file:append", path)?;
+    let p = gate(vm, FILE_APPEND, path)?;
     write_resolved(vm, &p, &data, true)?;
     Ok(Value::Null)
 }
@@ -354,7 +354,7 @@ fn append(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 fn delete(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("delete", args, 1, 1)?;
     let path = path_arg(args, 0, "delete")?;
-    let p = gate(vm, "file:delete", path)?;
+    let p = gate(vm, FILE_DELETE, path)?;
     let fs = vm.host.fs.clone();
     match fs.metadata(&p) {
         None => Ok(Value::Bool(false)),
@@ -380,15 +380,15 @@ fn src_dst(
             "{func}(): embedded null character in path"
         )));
     }
-    let s = gate(vm, "file:read", src)?;
+    let s = gate(vm, FILE_READ, src)?;
     if delete_src {
-        vm.require("file:delete", &s)?;
+        vm.require(FILE_DELETE, &s)?;
     }
-    let mut d = gate(vm, "file:write", dst)?;
+    let mut d = gate(vm, FILE_WRITE, dst)?;
     let fs = vm.host.fs.clone();
     if fs.metadata(&d).is_some_and(|m| m.is_dir) {
         d = child_path(&d, base_name(&s));
-        vm.require("file:write", &d)?;
+        vm.require(FILE_WRITE, &d)?;
     }
     Ok((s, d))
 }
@@ -423,10 +423,10 @@ fn move_(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         // Everything moved must be readable and deletable where it is and
         // writable where it goes; check all before moving anything.
         for p in descendants(vm, &s)? {
-            vm.require("file:read", &p)?;
-            vm.require("file:delete", &p)?;
+            vm.require(FILE_READ, &p)?;
+            vm.require(FILE_DELETE, &p)?;
             let rel = p.get(s.len()..).unwrap_or("");
-            vm.require("file:write", &format!("{d}{rel}"))?;
+            vm.require(FILE_WRITE, &format!("{d}{rel}"))?;
         }
         if d == s || d.starts_with(&format!("{s}/")) {
             return Err(MlError::new(
@@ -451,7 +451,7 @@ fn move_(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 fn probe(vm: &mut Vm, args: &[Value], func: &str) -> VmResult<Option<crate::host::Metadata>> {
     arity(func, args, 1, 1)?;
     let path = path_arg(args, 0, func)?;
-    let p = gate(vm, "file:read", path)?;
+    let p = gate(vm, FILE_READ, path)?;
     Ok(vm.host.fs.metadata(&p))
 }
 
@@ -489,143 +489,35 @@ fn modified_time(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     }
 }
 
-const fn f(
-    name: &'static str,
-    func: NativeFnPtr,
-    caps: &'static [&'static str],
-    doc: &'static str,
-) -> BuiltinDef {
-    BuiltinDef::new("file", name, func, caps, doc)
-}
-
-const R: &[&str] = &["file:read"];
-const W: &[&str] = &["file:write"];
-
-pub static MODULE: ModuleDef = ModuleDef {
+native_module! {
     name: "file",
     doc: "files on the host file system (every function needs a file capability for its path)",
-    functions: &[
-        f(
-            "read",
-            read,
-            R,
-            "read(path, encoding = \"utf-8\"): the file's text",
-        ),
-        f(
-            "read_file",
-            read,
-            R,
-            "read_file(path, encoding = \"utf-8\"): alias of read",
-        ),
-        f(
-            "readLines",
-            read_lines,
-            R,
-            "readLines(path, encoding): lines without line endings",
-        ),
-        f(
-            "read_lines",
-            read_lines,
-            R,
-            "read_lines(path, encoding): lines without line endings",
-        ),
-        f(
-            "readBytes",
-            read_bytes,
-            R,
-            "readBytes(path): the file's bytes",
-        ),
-        f(
-            "read_bytes",
-            read_bytes,
-            R,
-            "read_bytes(path): the file's bytes",
-        ),
-        f(
-            "write",
-            write,
-            W,
-            "write(path, content, encoding): replace the file's content",
-        ),
-        f(
-            "writeLines",
-            write_lines,
-            W,
-            "writeLines(path, lines, encoding): write each line plus \\n",
-        ),
-        f(
-            "write_lines",
-            write_lines,
-            W,
-            "write_lines(path, lines, encoding): write each line plus \\n",
-        ),
-        f(
-            "writeBytes",
-            write_bytes,
-            W,
-            "writeBytes(path, bytes): replace the file's content",
-        ),
-        f(
-            "write_bytes",
-            write_bytes,
-            W,
-            "write_bytes(path, bytes): replace the file's content",
-        ),
-        f(
-            "append",
-            append,
-            &["file:append"],
-            "append(path, content, encoding): add to the end",
-        ),
-        f(
-            "delete",
-            delete,
-            &["file:delete"],
-            "delete(path): true if deleted, false if missing",
-        ),
-        f(
-            "copy",
-            copy,
-            &["file:read", "file:write"],
-            "copy(src, dst): copy a file",
-        ),
-        f(
-            "move",
-            move_,
-            &["file:read", "file:write", "file:delete"],
-            "move(src, dst): move or rename",
-        ),
-        f("exists", exists, R, "exists(path): does the path exist"),
-        f("isFile", is_file, R, "isFile(path): is it a file"),
-        f("is_file", is_file, R, "is_file(path): is it a file"),
-        f(
-            "isDirectory",
-            is_directory,
-            R,
-            "isDirectory(path): is it a directory",
-        ),
-        f(
-            "is_directory",
-            is_directory,
-            R,
-            "is_directory(path): is it a directory",
-        ),
-        f("size", size, R, "size(path): size in bytes"),
-        f(
-            "modifiedTime",
-            modified_time,
-            R,
-            "modifiedTime(path): seconds since the epoch",
-        ),
-        f(
-            "modified_time",
-            modified_time,
-            R,
-            "modified_time(path): seconds since the epoch",
-        ),
-    ],
-    constant: |_| None,
-};
+    functions: {
+        "read" => read [FILE_READ], "read(path, encoding = \"utf-8\"): the file's text";
+        "read_file" => read [FILE_READ], "read_file(path, encoding = \"utf-8\"): alias of read";
+        "readLines" => read_lines [FILE_READ], "readLines(path, encoding): lines without line endings";
+        "read_lines" => read_lines [FILE_READ], "read_lines(path, encoding): lines without line endings";
+        "readBytes" => read_bytes [FILE_READ], "readBytes(path): the file's bytes";
+        "read_bytes" => read_bytes [FILE_READ], "read_bytes(path): the file's bytes";
+        "write" => write [FILE_WRITE], "write(path, content, encoding): replace the file's content";
+        "writeLines" => write_lines [FILE_WRITE], "writeLines(path, lines, encoding): write each line plus \\n";
+        "write_lines" => write_lines [FILE_WRITE], "write_lines(path, lines, encoding): write each line plus \\n";
+        "writeBytes" => write_bytes [FILE_WRITE], "writeBytes(path, bytes): replace the file's content";
+        "write_bytes" => write_bytes [FILE_WRITE], "write_bytes(path, bytes): replace the file's content";
+        "append" => append [FILE_APPEND], "append(path, content, encoding): add to the end";
+        "delete" => delete [FILE_DELETE], "delete(path): true if deleted, false if missing";
+        "copy" => copy [FILE_READ, FILE_WRITE], "copy(src, dst): copy a file";
+        "move" => move_ [FILE_READ, FILE_WRITE, FILE_DELETE], "move(src, dst): move or rename";
+        "exists" => exists [FILE_READ], "exists(path): does the path exist";
+        "isFile" => is_file [FILE_READ], "isFile(path): is it a file";
+        "is_file" => is_file [FILE_READ], "is_file(path): is it a file";
+        "isDirectory" => is_directory [FILE_READ], "isDirectory(path): is it a directory";
+        "is_directory" => is_directory [FILE_READ], "is_directory(path): is it a directory";
+        "size" => size [FILE_READ], "size(path): size in bytes";
+        "modifiedTime" => modified_time [FILE_READ], "modifiedTime(path): seconds since the epoch";
+        "modified_time" => modified_time [FILE_READ], "modified_time(path): seconds since the epoch";
+    }
+}
 
 #[cfg(test)]
 mod tests {

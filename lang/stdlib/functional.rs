@@ -6,14 +6,12 @@
 use super::collections::{call1, chunks, flatten, items, reverse, slice, unique};
 use crate::error::{MlError, VmResult};
 use crate::native::args::{arity, check_len, int_arg};
-use crate::native::{BuiltinDef, NativeFnPtr};
+use crate::native::native_module;
 use crate::value::{Key, Object, Value};
 use crate::vm::Vm;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
-
-use super::ModuleDef;
 
 fn expect_callable(name: &str, f: &Value) -> VmResult<()> {
     if f.is_callable() {
@@ -478,147 +476,46 @@ fn juxt(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     }))
 }
 
-const fn f(name: &'static str, func: NativeFnPtr, doc: &'static str) -> BuiltinDef {
-    BuiltinDef::new("functional", name, func, &[], doc)
-}
-
-pub static MODULE: ModuleDef = ModuleDef {
+native_module! {
     name: "functional",
     doc: "functional programming helpers (function-first argument order)",
-    functions: &[
-        f("map", map, "map(fn, iterable): fn applied to each item"),
-        f(
-            "filter",
-            filter,
-            "filter(pred, iterable): items where pred is true",
-        ),
-        f(
-            "reduce",
-            reduce,
-            "reduce(fn(acc, item), iterable, initial = null): folded value",
-        ),
-        f(
-            "forEach",
-            for_each,
-            "forEach(fn, iterable): call fn on each item",
-        ),
-        f(
-            "for_each",
-            for_each,
-            "for_each(fn, iterable): call fn on each item",
-        ),
-        f(
-            "find",
-            find,
-            "find(pred, iterable): first item where pred is true, or null",
-        ),
-        f(
-            "some",
-            some,
-            "some(pred, iterable): pred true for some item",
-        ),
-        f(
-            "every",
-            every,
-            "every(pred, iterable): pred true for all items",
-        ),
-        f("take", take, "take(n, iterable): first n items"),
-        f("drop", drop, "drop(n, iterable): all but the first n items"),
-        f(
-            "takeWhile",
-            take_while,
-            "takeWhile(pred, iterable): leading items where pred is true",
-        ),
-        f(
-            "partition",
-            partition,
-            "partition(pred, iterable): [matching, rest]",
-        ),
-        f(
-            "groupBy",
-            group_by,
-            "groupBy(key_fn, iterable): object key -> list of items",
-        ),
-        f(
-            "group_by",
-            group_by,
-            "group_by(key_fn, iterable): object key -> list of items",
-        ),
-        f("unique", unique, "unique(iterable): items without repeats"),
-        f("reverse", reverse, "reverse(iterable): reversed list"),
-        f("flatten", flatten, "flatten(iterable): flatten one level"),
-        f(
-            "chunk",
-            chunk,
-            "chunk(size, iterable): list of lists of size items",
-        ),
-        f("zip", zip, "zip(*iterables): list of tuples, shortest wins"),
-        f(
-            "zipWith",
-            zip_with,
-            "zipWith(fn(a, b), xs, ys): fn applied pairwise",
-        ),
-        f("times", times, "times(n, fn(i)): [fn(0), ..., fn(n-1)]"),
-        f(
-            "range",
-            range,
-            "range(start, end = null, step = 1): list of integers",
-        ),
-        f(
-            "repeat",
-            repeat,
-            "repeat(value, n): list of n copies of value",
-        ),
-        f(
-            "compose",
-            compose,
-            "compose(*fns): function applying fns right to left",
-        ),
-        f(
-            "composeAll",
-            compose_all,
-            "composeAll(fns): function applying fns right to left",
-        ),
-        f(
-            "pipe",
-            pipe,
-            "pipe(*fns): function applying fns left to right",
-        ),
-        f(
-            "pipeAll",
-            pipe_all,
-            "pipeAll(fns): function applying fns left to right",
-        ),
-        f("curry", curry, "curry(fn, arity = null): curried function"),
-        f("curry2", curry2, "curry2(fn): a => b => fn(a, b)"),
-        f(
-            "partial",
-            partial,
-            "partial(fn, *args): fn with leading arguments bound",
-        ),
-        f(
-            "partial_apply",
-            partial,
-            "partial_apply(fn, *args): fn with leading arguments bound",
-        ),
-        f("identity", identity, "identity(x): x"),
-        f("constant", constant, "constant(v): function returning v"),
-        f(
-            "memoize",
-            memoize,
-            "memoize(fn): caching function (arguments must be hashable)",
-        ),
-        f(
-            "ifElse",
-            if_else,
-            "ifElse(pred, f, g): x => pred(x) ? f(x) : g(x)",
-        ),
-        f(
-            "cond",
-            cond,
-            "cond([[pred, fn], ...]): first matching fn's result, or null",
-        ),
-        f("juxt", juxt, "juxt(fns): x => [f(x) for each f]"),
-    ],
-    constant: |_| None,
-};
+    functions: {
+        "map" => map, "map(fn, iterable): fn applied to each item";
+        "filter" => filter, "filter(pred, iterable): items where pred is true";
+        "reduce" => reduce, "reduce(fn(acc, item), iterable, initial = null): folded value";
+        "forEach" => for_each, "forEach(fn, iterable): call fn on each item";
+        "for_each" => for_each, "for_each(fn, iterable): call fn on each item";
+        "find" => find, "find(pred, iterable): first item where pred is true, or null";
+        "some" => some, "some(pred, iterable): pred true for some item";
+        "every" => every, "every(pred, iterable): pred true for all items";
+        "take" => take, "take(n, iterable): first n items";
+        "drop" => drop, "drop(n, iterable): all but the first n items";
+        "takeWhile" => take_while, "takeWhile(pred, iterable): leading items where pred is true";
+        "partition" => partition, "partition(pred, iterable): [matching, rest]";
+        "groupBy" => group_by, "groupBy(key_fn, iterable): object key -> list of items";
+        "group_by" => group_by, "group_by(key_fn, iterable): object key -> list of items";
+        "unique" => unique, "unique(iterable): items without repeats";
+        "reverse" => reverse, "reverse(iterable): reversed list";
+        "flatten" => flatten, "flatten(iterable): flatten one level";
+        "chunk" => chunk, "chunk(size, iterable): list of lists of size items";
+        "zip" => zip, "zip(*iterables): list of tuples, shortest wins";
+        "zipWith" => zip_with, "zipWith(fn(a, b), xs, ys): fn applied pairwise";
+        "times" => times, "times(n, fn(i)): [fn(0), ..., fn(n-1)]";
+        "range" => range, "range(start, end = null, step = 1): list of integers";
+        "repeat" => repeat, "repeat(value, n): list of n copies of value";
+        "compose" => compose, "compose(*fns): function applying fns right to left";
+        "composeAll" => compose_all, "composeAll(fns): function applying fns right to left";
+        "pipe" => pipe, "pipe(*fns): function applying fns left to right";
+        "pipeAll" => pipe_all, "pipeAll(fns): function applying fns left to right";
+        "curry" => curry, "curry(fn, arity = null): curried function";
+        "curry2" => curry2, "curry2(fn): a => b => fn(a, b)";
+        "partial" => partial, "partial(fn, *args): fn with leading arguments bound";
+        "partial_apply" => partial, "partial_apply(fn, *args): fn with leading arguments bound";
+        "identity" => identity, "identity(x): x";
+        "constant" => constant, "constant(v): function returning v";
+        "memoize" => memoize, "memoize(fn): caching function (arguments must be hashable)";
+        "ifElse" => if_else, "ifElse(pred, f, g): x => pred(x) ? f(x) : g(x)";
+        "cond" => cond, "cond([[pred, fn], ...]): first matching fn's result, or null";
+        "juxt" => juxt, "juxt(fns): x => [f(x) for each f]";
+    }
+}

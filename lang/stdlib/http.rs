@@ -12,12 +12,13 @@
 //! HTTP error statuses are responses (check `ok()`); network failures and
 //! timeouts are `RuntimeError("Network error: ...")`.
 
+use crate::capability::cap::NETWORK_HTTP;
 use crate::capability::Url;
 use crate::error::{ErrorKind, MlError, VmResult};
 use crate::host::http::{DEFAULT_TIMEOUT, USER_AGENT};
 use crate::host::{HttpError, HttpRequest, HttpResponse};
 use crate::native::args::arity;
-use crate::native::{BuiltinDef, NativeFnPtr};
+use crate::native::native_module;
 use crate::value::{expect_str, py_str, HostObject, Object, Value};
 use crate::vm::Vm;
 use std::any::Any;
@@ -25,7 +26,6 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use super::file::{opt, str_arg};
-use super::ModuleDef;
 
 const MAX_REDIRECTS: usize = 5;
 
@@ -282,7 +282,7 @@ fn send(vm: &mut Vm, method: &str, url: &str, opts: Options) -> VmResult<Value> 
     let mut hops = 0;
     loop {
         let target = current.canonical();
-        vm.require("network:http", &target)?;
+        vm.require(NETWORK_HTTP, &target)?;
         // The execution's deadline bounds the request too.
         vm.check_interrupt()?;
         let timeout = match vm.time_left() {
@@ -484,114 +484,27 @@ impl HostObject for Response {
     }
 }
 
-const fn f(
-    name: &'static str,
-    func: NativeFnPtr,
-    caps: &'static [&'static str],
-    doc: &'static str,
-) -> BuiltinDef {
-    BuiltinDef::new("http", name, func, caps, doc)
-}
-
-const N: &[&str] = &["network:http"];
-
-pub static MODULE: ModuleDef = ModuleDef {
+native_module! {
     name: "http",
     doc: "HTTP requests (network:http for the URL's host and port) and URL helpers",
-    functions: &[
-        f(
-            "get",
-            get,
-            N,
-            "get(url, headers = null, timeout = null): HttpResponse",
-        ),
-        f(
-            "delete",
-            delete,
-            N,
-            "delete(url, headers = null, timeout = null): HttpResponse",
-        ),
-        f(
-            "head",
-            head,
-            N,
-            "head(url, headers = null, timeout = null): HttpResponse",
-        ),
-        f(
-            "post",
-            post,
-            N,
-            "post(url, {body, headers, timeout}): HttpResponse",
-        ),
-        f(
-            "put",
-            put,
-            N,
-            "put(url, {body, headers, timeout}): HttpResponse",
-        ),
-        f(
-            "patch",
-            patch,
-            N,
-            "patch(url, {body, headers, timeout}): HttpResponse",
-        ),
-        f(
-            "request",
-            request,
-            N,
-            "request({method, url, headers, body, timeout}): HttpResponse",
-        ),
-        f(
-            "encodeURI",
-            encode_uri,
-            &[],
-            "encodeURI(text): percent-encode (keeps /)",
-        ),
-        f(
-            "encode_uri",
-            encode_uri,
-            &[],
-            "encode_uri(text): percent-encode (keeps /)",
-        ),
-        f(
-            "decodeURI",
-            decode_uri,
-            &[],
-            "decodeURI(text): percent-decode",
-        ),
-        f(
-            "decode_uri",
-            decode_uri,
-            &[],
-            "decode_uri(text): percent-decode",
-        ),
-        f(
-            "encodeQuery",
-            encode_query,
-            &[],
-            "encodeQuery(object): a=1&b=x",
-        ),
-        f(
-            "encode_query",
-            encode_query,
-            &[],
-            "encode_query(object): a=1&b=x",
-        ),
-        f(
-            "parseQuery",
-            parse_query,
-            &[],
-            "parseQuery(text): object (repeated keys give lists)",
-        ),
-        f(
-            "parse_query",
-            parse_query,
-            &[],
-            "parse_query(text): object (repeated keys give lists)",
-        ),
-    ],
-    constant: |_| None,
-};
+    functions: {
+        "get" => get [NETWORK_HTTP], "get(url, headers = null, timeout = null): HttpResponse";
+        "delete" => delete [NETWORK_HTTP], "delete(url, headers = null, timeout = null): HttpResponse";
+        "head" => head [NETWORK_HTTP], "head(url, headers = null, timeout = null): HttpResponse";
+        "post" => post [NETWORK_HTTP], "post(url, {body, headers, timeout}): HttpResponse";
+        "put" => put [NETWORK_HTTP], "put(url, {body, headers, timeout}): HttpResponse";
+        "patch" => patch [NETWORK_HTTP], "patch(url, {body, headers, timeout}): HttpResponse";
+        "request" => request [NETWORK_HTTP], "request({method, url, headers, body, timeout}): HttpResponse";
+        "encodeURI" => encode_uri, "encodeURI(text): percent-encode (keeps /)";
+        "encode_uri" => encode_uri, "encode_uri(text): percent-encode (keeps /)";
+        "decodeURI" => decode_uri, "decodeURI(text): percent-decode";
+        "decode_uri" => decode_uri, "decode_uri(text): percent-decode";
+        "encodeQuery" => encode_query, "encodeQuery(object): a=1&b=x";
+        "encode_query" => encode_query, "encode_query(object): a=1&b=x";
+        "parseQuery" => parse_query, "parseQuery(text): object (repeated keys give lists)";
+        "parse_query" => parse_query, "parse_query(text): object (repeated keys give lists)";
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -11,14 +11,12 @@
 use crate::error::{ErrorKind, MlError, VmResult};
 use crate::limits::{byte_cost, Meter};
 use crate::native::args::arity;
-use crate::native::{BuiltinDef, NativeFnPtr};
+use crate::native::native_module;
 use crate::text::pyfloat::float_repr;
 use crate::value::{Key, Object, Value};
 use crate::vm::Vm;
 use num_bigint::BigInt;
 use std::fmt::Write;
-
-use super::ModuleDef;
 
 /// Containers nested deeper than this are rejected (parse and stringify)
 /// instead of overflowing the native stack.
@@ -794,77 +792,28 @@ fn merge(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::object(out))
 }
 
-const fn f(name: &'static str, func: NativeFnPtr, doc: &'static str) -> BuiltinDef {
-    BuiltinDef::new("json", name, func, &[], doc)
-}
-
-pub static MODULE: ModuleDef = ModuleDef {
+native_module! {
     name: "json",
     doc: "JSON parsing and serialisation (Python json semantics)",
-    functions: &[
-        f(
-            "parse",
-            parse,
-            "parse(text): value from JSON text (ints stay ints)",
-        ),
-        f(
-            "safeParse",
-            safe_parse,
-            "safeParse(text, max_depth = 100): parse with a depth limit (at most 100)",
-        ),
-        f(
-            "validate",
-            validate,
-            "validate(text): is the text valid JSON",
-        ),
-        f(
-            "stringify",
-            stringify,
-            "stringify(value): JSON text, Python style",
-        ),
-        f(
-            "prettyPrint",
-            pretty_print,
-            "prettyPrint(value, indent = 4): indented JSON text",
-        ),
-        f("isObject", is_object, "isObject(value): is it an object"),
-        f("isArray", is_array, "isArray(value): is it an array"),
-        f("isString", is_string, "isString(value): is it a string"),
-        f(
-            "isNumber",
-            is_number,
-            "isNumber(value): is it a number (booleans excluded)",
-        ),
-        f("isBoolean", is_boolean, "isBoolean(value): is it a boolean"),
-        f("isNull", is_null, "isNull(value): is it null"),
-        f(
-            "keys",
-            keys,
-            "keys(obj): the object's keys ([] for non-objects)",
-        ),
-        f(
-            "values",
-            values,
-            "values(obj): the object's values ([] for non-objects)",
-        ),
-        f(
-            "hasKey",
-            has_key,
-            "hasKey(obj, key): does the object have the key",
-        ),
-        f(
-            "get",
-            get,
-            "get(obj, key, default = null): value of key or default",
-        ),
-        f(
-            "merge",
-            merge,
-            "merge(a, b): new object with the entries of a, then b",
-        ),
-    ],
-    constant: |_| None,
-};
+    functions: {
+        "parse" => parse, "parse(text): value from JSON text (ints stay ints)";
+        "safeParse" => safe_parse, "safeParse(text, max_depth = 100): parse with a depth limit (at most 100)";
+        "validate" => validate, "validate(text): is the text valid JSON";
+        "stringify" => stringify, "stringify(value): JSON text, Python style";
+        "prettyPrint" => pretty_print, "prettyPrint(value, indent = 4): indented JSON text";
+        "isObject" => is_object, "isObject(value): is it an object";
+        "isArray" => is_array, "isArray(value): is it an array";
+        "isString" => is_string, "isString(value): is it a string";
+        "isNumber" => is_number, "isNumber(value): is it a number (booleans excluded)";
+        "isBoolean" => is_boolean, "isBoolean(value): is it a boolean";
+        "isNull" => is_null, "isNull(value): is it null";
+        "keys" => keys, "keys(obj): the object's keys ([] for non-objects)";
+        "values" => values, "values(obj): the object's values ([] for non-objects)";
+        "hasKey" => has_key, "hasKey(obj, key): does the object have the key";
+        "get" => get, "get(obj, key, default = null): value of key or default";
+        "merge" => merge, "merge(a, b): new object with the entries of a, then b";
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -10,16 +10,16 @@
 //! The module-level logger's settings belong to the execution (kept in
 //! `vm.host.state`), so one program's `log.set_level` never affects another.
 
+use crate::capability::cap::FILE_APPEND;
 use crate::error::VmResult;
 use crate::native::args::arity;
-use crate::native::{BuiltinDef, NativeFnPtr};
+use crate::native::native_module;
 use crate::value::{expect_str, py_str, HostObject, Object, Value};
 use crate::vm::Vm;
 use std::any::Any;
 use std::cell::RefCell;
 
 use super::file::{fs_error, gate, opt, path_arg, str_arg};
-use super::ModuleDef;
 
 const DEBUG: u8 = 10;
 const INFO: u8 = 20;
@@ -187,7 +187,7 @@ fn emit(vm: &mut Vm, cfg: &LogConfig, level: u8, args: &[Value], func: &str) -> 
 fn open_log_file(vm: &mut Vm, args: &[Value], func: &str) -> VmResult<String> {
     arity(func, args, 1, 1)?;
     let path = path_arg(args, 0, func)?;
-    let p = gate(vm, "file:append", path)?;
+    let p = gate(vm, FILE_APPEND, path)?;
     let fs = vm.host.fs.clone();
     fs.write(&p, b"", true).map_err(fs_error)?;
     Ok(p)
@@ -348,114 +348,27 @@ impl HostObject for Logger {
     }
 }
 
-const fn f(
-    name: &'static str,
-    func: NativeFnPtr,
-    caps: &'static [&'static str],
-    doc: &'static str,
-) -> BuiltinDef {
-    BuiltinDef::new("log", name, func, caps, doc)
-}
-
-const A: &[&str] = &["file:append"];
-
-pub static MODULE: ModuleDef = ModuleDef {
+native_module! {
     name: "log",
     doc: "levelled log lines on stdout (no capability; add_file needs file:append)",
-    functions: &[
-        f(
-            "debug",
-            debug,
-            &[],
-            "debug(message, data = null): log at DEBUG",
-        ),
-        f("info", info, &[], "info(message, data = null): log at INFO"),
-        f(
-            "warn",
-            warn,
-            &[],
-            "warn(message, data = null): log at WARNING",
-        ),
-        f(
-            "warning",
-            warn,
-            &[],
-            "warning(message, data = null): log at WARNING",
-        ),
-        f(
-            "error",
-            error,
-            &[],
-            "error(message, data = null): log at ERROR",
-        ),
-        f(
-            "critical",
-            critical,
-            &[],
-            "critical(message, data = null): log at CRITICAL",
-        ),
-        f(
-            "set_level",
-            set_level,
-            &[],
-            "set_level(level): DEBUG, INFO, WARN, ERROR or CRITICAL",
-        ),
-        f(
-            "setLevel",
-            set_level,
-            &[],
-            "setLevel(level): DEBUG, INFO, WARN, ERROR or CRITICAL",
-        ),
-        f(
-            "set_format",
-            set_format,
-            &[],
-            "set_format(\"text\" | \"json\")",
-        ),
-        f(
-            "setFormat",
-            set_format,
-            &[],
-            "setFormat(\"text\" | \"json\")",
-        ),
-        f(
-            "set_timestamp",
-            set_timestamp,
-            &[],
-            "set_timestamp(on): timestamps in JSON lines",
-        ),
-        f(
-            "setTimestamp",
-            set_timestamp,
-            &[],
-            "setTimestamp(on): timestamps in JSON lines",
-        ),
-        f(
-            "add_file",
-            add_file,
-            A,
-            "add_file(path): also append lines to a file",
-        ),
-        f(
-            "addFile",
-            add_file,
-            A,
-            "addFile(path): also append lines to a file",
-        ),
-        f("is_debug", is_debug, &[], "is_debug(): is DEBUG enabled"),
-        f("isDebug", is_debug, &[], "isDebug(): is DEBUG enabled"),
-        f(
-            "create_logger",
-            create_logger,
-            &[],
-            "create_logger(name): a new Logger",
-        ),
-        f(
-            "createLogger",
-            create_logger,
-            &[],
-            "createLogger(name): a new Logger",
-        ),
-    ],
-    constant: |_| None,
-};
+    functions: {
+        "debug" => debug, "debug(message, data = null): log at DEBUG";
+        "info" => info, "info(message, data = null): log at INFO";
+        "warn" => warn, "warn(message, data = null): log at WARNING";
+        "warning" => warn, "warning(message, data = null): log at WARNING";
+        "error" => error, "error(message, data = null): log at ERROR";
+        "critical" => critical, "critical(message, data = null): log at CRITICAL";
+        "set_level" => set_level, "set_level(level): DEBUG, INFO, WARN, ERROR or CRITICAL";
+        "setLevel" => set_level, "setLevel(level): DEBUG, INFO, WARN, ERROR or CRITICAL";
+        "set_format" => set_format, "set_format(\"text\" | \"json\")";
+        "setFormat" => set_format, "setFormat(\"text\" | \"json\")";
+        "set_timestamp" => set_timestamp, "set_timestamp(on): timestamps in JSON lines";
+        "setTimestamp" => set_timestamp, "setTimestamp(on): timestamps in JSON lines";
+        "add_file" => add_file [FILE_APPEND], "add_file(path): also append lines to a file";
+        "addFile" => add_file [FILE_APPEND], "addFile(path): also append lines to a file";
+        "is_debug" => is_debug, "is_debug(): is DEBUG enabled";
+        "isDebug" => is_debug, "isDebug(): is DEBUG enabled";
+        "create_logger" => create_logger, "create_logger(name): a new Logger";
+        "createLogger" => create_logger, "createLogger(name): a new Logger";
+    }
+}

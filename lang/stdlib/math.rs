@@ -6,15 +6,13 @@
 
 use crate::error::{ErrorKind, MlError, VmResult};
 use crate::native::args::{arity, not_real, real_arg};
-use crate::native::{BuiltinDef, NativeFnPtr};
+use crate::native::native_module;
 use crate::value::ops;
 use crate::value::{compare, Value};
 use crate::vm::Vm;
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{FromPrimitive, One, Signed, ToPrimitive, Zero};
-
-use super::ModuleDef;
 
 // ---- argument helpers ----
 
@@ -395,10 +393,6 @@ fn random(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::Float(vm.host.random.next_f64()))
 }
 
-const fn f(name: &'static str, func: NativeFnPtr, doc: &'static str) -> BuiltinDef {
-    BuiltinDef::new("math", name, func, &[], doc)
-}
-
 fn constant(name: &str) -> Option<Value> {
     match name {
         "pi" => Some(Value::Float(std::f64::consts::PI)),
@@ -407,64 +401,40 @@ fn constant(name: &str) -> Option<Value> {
     }
 }
 
-pub static MODULE: ModuleDef = ModuleDef {
+native_module! {
     name: "math",
     doc: "mathematical functions and the constants pi and e",
-    functions: &[
-        f(
-            "sqrt",
-            sqrt,
-            "sqrt(x): square root (x < 0 raises ValueError)",
-        ),
-        f("abs", abs, "abs(x): absolute value (ints stay ints)"),
-        f("sin", sin, "sin(x): sine of x radians"),
-        f("cos", cos, "cos(x): cosine of x radians"),
-        f("tan", tan, "tan(x): tangent of x radians"),
-        f("asin", asin, "asin(x): arc sine (x in [-1, 1])"),
-        f("acos", acos, "acos(x): arc cosine (x in [-1, 1])"),
-        f("atan", atan, "atan(x): arc tangent"),
-        f(
-            "atan2",
-            atan2,
-            "atan2(y, x): arc tangent of y/x in the right quadrant",
-        ),
-        f("exp", exp, "exp(x): e ** x (overflow gives inf)"),
-        f(
-            "ln",
-            ln,
-            "ln(x): natural logarithm (x <= 0 raises ValueError)",
-        ),
-        f(
-            "log",
-            log,
-            "log(x, base = 10): logarithm (x <= 0, base <= 0 or 1 raise ValueError)",
-        ),
-        f(
-            "pow",
-            pow,
-            "pow(x, y): x ** y; int ** non-negative int stays an exact int",
-        ),
-        f("floor", floor, "floor(x): largest int <= x"),
-        f("ceil", ceil, "ceil(x): smallest int >= x"),
-        f("round", round, "round(x): nearest int, ties to even"),
-        f("min", min, "min(a, b): the smaller of two values"),
-        f("max", max, "max(a, b): the larger of two values"),
-        f("sign", sign, "sign(x): -1, 0 or 1"),
-        f(
-            "factorial",
-            factorial,
-            "factorial(n): n! exactly (n < 0 raises ValueError)",
-        ),
-        f("gcd", gcd, "gcd(a, b): greatest common divisor"),
-        f("lcm", lcm, "lcm(a, b): least common multiple"),
-        f("degToRad", radians, "degToRad(x): degrees to radians"),
-        f("radians", radians, "radians(x): degrees to radians"),
-        f("radToDeg", degrees, "radToDeg(x): radians to degrees"),
-        f("degrees", degrees, "degrees(x): radians to degrees"),
-        f("random", random, "random(): float in [0, 1)"),
-    ],
-    constant,
-};
+    constant: constant,
+    functions: {
+        "sqrt" => sqrt, "sqrt(x): square root (x < 0 raises ValueError)";
+        "abs" => abs, "abs(x): absolute value (ints stay ints)";
+        "sin" => sin, "sin(x): sine of x radians";
+        "cos" => cos, "cos(x): cosine of x radians";
+        "tan" => tan, "tan(x): tangent of x radians";
+        "asin" => asin, "asin(x): arc sine (x in [-1, 1])";
+        "acos" => acos, "acos(x): arc cosine (x in [-1, 1])";
+        "atan" => atan, "atan(x): arc tangent";
+        "atan2" => atan2, "atan2(y, x): arc tangent of y/x in the right quadrant";
+        "exp" => exp, "exp(x): e ** x (overflow gives inf)";
+        "ln" => ln, "ln(x): natural logarithm (x <= 0 raises ValueError)";
+        "log" => log, "log(x, base = 10): logarithm (x <= 0, base <= 0 or 1 raise ValueError)";
+        "pow" => pow, "pow(x, y): x ** y; int ** non-negative int stays an exact int";
+        "floor" => floor, "floor(x): largest int <= x";
+        "ceil" => ceil, "ceil(x): smallest int >= x";
+        "round" => round, "round(x): nearest int, ties to even";
+        "min" => min, "min(a, b): the smaller of two values";
+        "max" => max, "max(a, b): the larger of two values";
+        "sign" => sign, "sign(x): -1, 0 or 1";
+        "factorial" => factorial, "factorial(n): n! exactly (n < 0 raises ValueError)";
+        "gcd" => gcd, "gcd(a, b): greatest common divisor";
+        "lcm" => lcm, "lcm(a, b): least common multiple";
+        "degToRad" => radians, "degToRad(x): degrees to radians";
+        "radians" => radians, "radians(x): degrees to radians";
+        "radToDeg" => degrees, "radToDeg(x): radians to degrees";
+        "degrees" => degrees, "degrees(x): radians to degrees";
+        "random" => random, "random(): float in [0, 1)";
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -11,15 +11,15 @@
 //! all entries when `d` itself is readable. `glob` and `walk` apply the
 //! same rule at every level and never enter symlinked directories.
 
+use crate::capability::cap::{FILE_DELETE, FILE_READ, FILE_WRITE};
 use crate::capability::TextGlob;
 use crate::error::{ErrorKind, MlError, VmResult};
 use crate::native::args::{arity, check_len, int_arg};
-use crate::native::{BuiltinDef, NativeFnPtr};
+use crate::native::native_module;
 use crate::value::Value;
 use crate::vm::Vm;
 
 use super::file::{child_path, descendants, fs_error, gate, not_found, opt, path_arg, str_arg};
-use super::ModuleDef;
 
 // ---- pure path functions (posixpath) ----
 
@@ -208,7 +208,7 @@ use super::file::{exists, is_directory, is_file};
 
 /// May the program see the entry `path` inside a listing of `parent`?
 fn visible(vm: &Vm, parent_readable: bool, path: &str) -> bool {
-    parent_readable || vm.permits_listing("file:read", path)
+    parent_readable || vm.permits_listing(FILE_READ, path)
 }
 
 /// Is `path` (inside a resolved directory) a symlink?
@@ -223,7 +223,7 @@ fn list_dir(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         None => ".",
     };
     let d = vm.host.fs.resolve(dir);
-    vm.require_listing("file:read", &d)?;
+    vm.require_listing(FILE_READ, &d)?;
     let fs = vm.host.fs.clone();
     match fs.metadata(&d) {
         None => return Err(not_found(&d)),
@@ -235,7 +235,7 @@ fn list_dir(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         }
         Some(_) => {}
     }
-    let all = vm.permits("file:read", &d);
+    let all = vm.permits(FILE_READ, &d);
     let names = fs.list_dir(&d).map_err(fs_error)?;
     let shown: Vec<Value> = names
         .into_iter()
@@ -257,7 +257,7 @@ fn glob_walk(vm: &mut Vm, dir: &str, segs: &[GlobSeg], out: &mut Vec<String>) ->
         out.push(dir.to_string());
         return check_len(vm, out.len());
     };
-    let dir_readable = vm.permits("file:read", dir);
+    let dir_readable = vm.permits(FILE_READ, dir);
     match seg {
         GlobSeg::Lit(name) => {
             let p = child_path(dir, name);
@@ -265,7 +265,7 @@ fn glob_walk(vm: &mut Vm, dir: &str, segs: &[GlobSeg], out: &mut Vec<String>) ->
                 if rest.is_empty() {
                     out.push(p);
                     check_len(vm, out.len())?;
-                } else if !is_link(vm, &p) && vm.permits_listing("file:read", &p) {
+                } else if !is_link(vm, &p) && vm.permits_listing(FILE_READ, &p) {
                     glob_walk(vm, &p, rest, out)?;
                 }
             }
@@ -287,7 +287,7 @@ fn glob_walk(vm: &mut Vm, dir: &str, segs: &[GlobSeg], out: &mut Vec<String>) ->
                     check_len(vm, out.len())?;
                 } else if !is_link(vm, &p)
                     && fs.metadata(&p).is_some_and(|m| m.is_dir)
-                    && vm.permits_listing("file:read", &p)
+                    && vm.permits_listing(FILE_READ, &p)
                 {
                     glob_walk(vm, &p, rest, out)?;
                 }
@@ -315,7 +315,7 @@ fn glob_walk(vm: &mut Vm, dir: &str, segs: &[GlobSeg], out: &mut Vec<String>) ->
                     out.push(p.clone());
                     check_len(vm, out.len())?;
                 }
-                if is_dir && !is_link(vm, &p) && vm.permits_listing("file:read", &p) {
+                if is_dir && !is_link(vm, &p) && vm.permits_listing(FILE_READ, &p) {
                     glob_walk(vm, &p, segs, out)?;
                 }
             }
@@ -339,7 +339,7 @@ fn glob(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         .count();
     let base = format!("/{}", parts[..fixed].join("/"));
     let base = vm.host.fs.resolve(&base);
-    vm.require_listing("file:read", &base)?;
+    vm.require_listing(FILE_READ, &base)?;
     let mut segs = Vec::new();
     for p in &parts[fixed..] {
         let seg = if *p == "**" {
@@ -375,7 +375,7 @@ fn walk(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         None => -1,
     };
     let root = vm.host.fs.resolve(dir);
-    vm.require_listing("file:read", &root)?;
+    vm.require_listing(FILE_READ, &root)?;
     let fs = vm.host.fs.clone();
     let mut out: Vec<String> = Vec::new();
     if !fs.metadata(&root).is_some_and(|m| m.is_dir) {
@@ -386,7 +386,7 @@ fn walk(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         let Ok(names) = fs.list_dir(&d) else {
             continue;
         };
-        let readable = vm.permits("file:read", &d);
+        let readable = vm.permits(FILE_READ, &d);
         for n in names {
             let p = child_path(&d, &n);
             if !visible(vm, readable, &p) {
@@ -396,7 +396,7 @@ fn walk(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
             let meta = fs.metadata(&p);
             if meta.is_some_and(|m| m.is_dir) {
                 let descend = !link && (max_depth < 0 || depth < max_depth);
-                if descend && vm.permits_listing("file:read", &p) {
+                if descend && vm.permits_listing(FILE_READ, &p) {
                     pending.push((p, depth + 1));
                 }
             } else {
@@ -415,7 +415,7 @@ fn walk(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 fn create_dir(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("createDir", args, 1, 2)?;
     let dir = path_arg(args, 0, "createDir")?;
-    let d = gate(vm, "file:write", dir)?;
+    let d = gate(vm, FILE_WRITE, dir)?;
     let fs = vm.host.fs.clone();
     if fs.metadata(&d).is_some_and(|m| !m.is_dir) {
         return Err(MlError::new(
@@ -430,7 +430,7 @@ fn create_dir(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 fn remove_dir(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("removeDir", args, 1, 1)?;
     let dir = path_arg(args, 0, "removeDir")?;
-    let d = gate(vm, "file:delete", dir)?;
+    let d = gate(vm, FILE_DELETE, dir)?;
     let fs = vm.host.fs.clone();
     match fs.metadata(&d) {
         None => Err(not_found(&d)),
@@ -448,7 +448,7 @@ fn remove_dir(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 fn remove_dir_recursive(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("removeDirRecursive", args, 1, 1)?;
     let dir = path_arg(args, 0, "removeDirRecursive")?;
-    let d = gate(vm, "file:delete", dir)?;
+    let d = gate(vm, FILE_DELETE, dir)?;
     let fs = vm.host.fs.clone();
     match fs.metadata(&d) {
         None => return Err(not_found(&d)),
@@ -463,158 +463,49 @@ fn remove_dir_recursive(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     // Every path that would be removed must be deletable: check them all
     // before removing anything.
     for p in descendants(vm, &d)? {
-        vm.require("file:delete", &p)?;
+        vm.require(FILE_DELETE, &p)?;
     }
     fs.remove_dir(&d, true).map_err(fs_error)?;
     Ok(Value::Null)
 }
 
-const fn f(
-    name: &'static str,
-    func: NativeFnPtr,
-    caps: &'static [&'static str],
-    doc: &'static str,
-) -> BuiltinDef {
-    BuiltinDef::new("path", name, func, caps, doc)
-}
-
-const R: &[&str] = &["file:read"];
-const W: &[&str] = &["file:write"];
-const D: &[&str] = &["file:delete"];
-
-pub static MODULE: ModuleDef = ModuleDef {
+native_module! {
     name: "path",
     doc: "path strings (no capability) and directories (file capabilities)",
-    functions: &[
-        f(
-            "join",
-            join,
-            &[],
-            "join(*parts): join path parts; an absolute part restarts",
-        ),
-        f("dirname", dirname, &[], "dirname(p): the directory part"),
-        f("basename", basename, &[], "basename(p): the last component"),
-        f(
-            "extname",
-            extname,
-            &[],
-            "extname(p): the extension with its dot, or \"\"",
-        ),
-        f("split", split, &[], "split(p): [dirname, basename]"),
-        f(
-            "absolute",
-            absolute,
-            &[],
-            "absolute(p): absolute, normalised path",
-        ),
-        f(
-            "normalize",
-            normalize,
-            &[],
-            "normalize(p): collapse ., .. and //",
-        ),
-        f(
-            "relative",
-            relative,
-            &[],
-            "relative(from, to): path from `from` to `to`",
-        ),
-        f(
-            "isAbsolute",
-            is_absolute,
-            &[],
-            "isAbsolute(p): starts with /",
-        ),
-        f(
-            "is_absolute",
-            is_absolute,
-            &[],
-            "is_absolute(p): starts with /",
-        ),
-        f("cwd", cwd, &[], "cwd(): working directory"),
-        f("home", home, &[], "home(): home directory"),
-        f("tempDir", temp_dir, &[], "tempDir(): temporary directory"),
-        f("temp_dir", temp_dir, &[], "temp_dir(): temporary directory"),
-        f("separator", separator, &[], "separator(): \"/\""),
-        f("delimiter", delimiter, &[], "delimiter(): \":\""),
-        f("exists", exists, R, "exists(p): does the path exist"),
-        f("isFile", is_file, R, "isFile(p): is it a file"),
-        f("is_file", is_file, R, "is_file(p): is it a file"),
-        f(
-            "isDirectory",
-            is_directory,
-            R,
-            "isDirectory(p): is it a directory",
-        ),
-        f(
-            "is_directory",
-            is_directory,
-            R,
-            "is_directory(p): is it a directory",
-        ),
-        f(
-            "listDir",
-            list_dir,
-            R,
-            "listDir(dir = \".\"): sorted entry names",
-        ),
-        f(
-            "list_dir",
-            list_dir,
-            R,
-            "list_dir(dir = \".\"): sorted entry names",
-        ),
-        f(
-            "glob",
-            glob,
-            R,
-            "glob(pattern): sorted absolute paths (** recursive)",
-        ),
-        f(
-            "walk",
-            walk,
-            R,
-            "walk(dir, max_depth = -1): sorted relative file paths",
-        ),
-        f(
-            "createDir",
-            create_dir,
-            W,
-            "createDir(dir, parents = true): create with parents",
-        ),
-        f(
-            "create_dir",
-            create_dir,
-            W,
-            "create_dir(dir, parents = true): create with parents",
-        ),
-        f(
-            "removeDir",
-            remove_dir,
-            D,
-            "removeDir(dir): remove an empty directory",
-        ),
-        f(
-            "remove_dir",
-            remove_dir,
-            D,
-            "remove_dir(dir): remove an empty directory",
-        ),
-        f(
-            "removeDirRecursive",
-            remove_dir_recursive,
-            D,
-            "removeDirRecursive(dir): remove a directory and everything in it",
-        ),
-        f(
-            "remove_dir_recursive",
-            remove_dir_recursive,
-            D,
-            "remove_dir_recursive(dir): remove a directory and everything in it",
-        ),
-    ],
-    constant: |_| None,
-};
+    functions: {
+        "join" => join, "join(*parts): join path parts; an absolute part restarts";
+        "dirname" => dirname, "dirname(p): the directory part";
+        "basename" => basename, "basename(p): the last component";
+        "extname" => extname, "extname(p): the extension with its dot, or \"\"";
+        "split" => split, "split(p): [dirname, basename]";
+        "absolute" => absolute, "absolute(p): absolute, normalised path";
+        "normalize" => normalize, "normalize(p): collapse ., .. and //";
+        "relative" => relative, "relative(from, to): path from `from` to `to`";
+        "isAbsolute" => is_absolute, "isAbsolute(p): starts with /";
+        "is_absolute" => is_absolute, "is_absolute(p): starts with /";
+        "cwd" => cwd, "cwd(): working directory";
+        "home" => home, "home(): home directory";
+        "tempDir" => temp_dir, "tempDir(): temporary directory";
+        "temp_dir" => temp_dir, "temp_dir(): temporary directory";
+        "separator" => separator, "separator(): \"/\"";
+        "delimiter" => delimiter, "delimiter(): \":\"";
+        "exists" => exists [FILE_READ], "exists(p): does the path exist";
+        "isFile" => is_file [FILE_READ], "isFile(p): is it a file";
+        "is_file" => is_file [FILE_READ], "is_file(p): is it a file";
+        "isDirectory" => is_directory [FILE_READ], "isDirectory(p): is it a directory";
+        "is_directory" => is_directory [FILE_READ], "is_directory(p): is it a directory";
+        "listDir" => list_dir [FILE_READ], "listDir(dir = \".\"): sorted entry names";
+        "list_dir" => list_dir [FILE_READ], "list_dir(dir = \".\"): sorted entry names";
+        "glob" => glob [FILE_READ], "glob(pattern): sorted absolute paths (** recursive)";
+        "walk" => walk [FILE_READ], "walk(dir, max_depth = -1): sorted relative file paths";
+        "createDir" => create_dir [FILE_WRITE], "createDir(dir, parents = true): create with parents";
+        "create_dir" => create_dir [FILE_WRITE], "create_dir(dir, parents = true): create with parents";
+        "removeDir" => remove_dir [FILE_DELETE], "removeDir(dir): remove an empty directory";
+        "remove_dir" => remove_dir [FILE_DELETE], "remove_dir(dir): remove an empty directory";
+        "removeDirRecursive" => remove_dir_recursive [FILE_DELETE], "removeDirRecursive(dir): remove a directory and everything in it";
+        "remove_dir_recursive" => remove_dir_recursive [FILE_DELETE], "remove_dir_recursive(dir): remove a directory and everything in it";
+    }
+}
 
 #[cfg(test)]
 mod tests {

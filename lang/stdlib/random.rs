@@ -5,13 +5,12 @@
 
 use crate::error::{MlError, VmResult};
 use crate::native::args::{arity, check_len, int_arg};
-use crate::native::{BuiltinDef, NativeFnPtr};
+use crate::native::native_module;
 use crate::value::Value;
 use crate::vm::iter;
 use crate::vm::Vm;
 use std::collections::HashSet;
 
-use super::ModuleDef;
 use crate::native::args::real_arg;
 
 /// Uniform integer in `[0, n)` (`n > 0`), without modulo bias.
@@ -293,102 +292,33 @@ fn random_indices(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::array(out))
 }
 
-const fn f(name: &'static str, func: NativeFnPtr, doc: &'static str) -> BuiltinDef {
-    BuiltinDef::new("random", name, func, &[], doc)
-}
-
-pub static MODULE: ModuleDef = ModuleDef {
+native_module! {
     name: "random",
     doc: "random numbers and sampling (sequences differ from CPython's)",
-    functions: &[
-        f(
-            "setSeed",
-            set_seed,
-            "setSeed(seed): restart the generator; returns seed",
-        ),
-        f(
-            "set_seed",
-            set_seed,
-            "set_seed(seed): restart the generator; returns seed",
-        ),
-        f(
-            "getSeed",
-            get_seed,
-            "getSeed(): mlpy's first state word (always 2147483648)",
-        ),
-        f(
-            "get_seed",
-            get_seed,
-            "get_seed(): mlpy's first state word (always 2147483648)",
-        ),
-        f("random", random, "random(): float in [0, 1)"),
-        f(
-            "randomFloat",
-            random_float,
-            "randomFloat(min = 0, max = 1): float in [min, max)",
-        ),
-        f(
-            "random_float",
-            random_float,
-            "random_float(min = 0, max = 1): float in [min, max)",
-        ),
-        f("uniform", uniform, "uniform(min, max): float in [min, max)"),
-        f(
-            "randomInt",
-            random_int,
-            "randomInt(min = 0, max = 100): int in [min, max - 1]",
-        ),
-        f(
-            "random_int",
-            random_int,
-            "random_int(min = 0, max = 100): int in [min, max - 1]",
-        ),
-        f("nextInt", next_int, "nextInt(): int in [0, 2**32 - 1]"),
-        f("next_int", next_int, "next_int(): int in [0, 2**32 - 1]"),
-        f("randomBool", random_bool, "randomBool(): true or false"),
-        f("random_bool", random_bool, "random_bool(): true or false"),
-        f(
-            "randomBoolWeighted",
-            random_bool_weighted,
-            "randomBoolWeighted(p): true with probability p",
-        ),
-        f(
-            "randomNormal",
-            random_normal,
-            "randomNormal(mean = 0, stddev = 1): normal variate",
-        ),
-        f(
-            "random_normal",
-            random_normal,
-            "random_normal(mean = 0, stddev = 1): normal variate",
-        ),
-        f(
-            "gaussian",
-            random_normal,
-            "gaussian(mean = 0, stddev = 1): normal variate",
-        ),
-        f(
-            "triangular",
-            triangular,
-            "triangular(low, high, mode = midpoint): triangular variate",
-        ),
-        f("choice", choice, "choice(list): one item (null if empty)"),
-        f("shuffle", shuffle, "shuffle(list): shuffled copy"),
-        f(
-            "sample",
-            sample,
-            "sample(list, n): n distinct items (n >= len: shuffled copy)",
-        ),
-        f(
-            "randomIndices",
-            random_indices,
-            "randomIndices(length, count): distinct indices",
-        ),
-        f(
-            "random_indices",
-            random_indices,
-            "random_indices(length, count): distinct indices",
-        ),
-    ],
-    constant: |_| None,
-};
+    functions: {
+        "setSeed" => set_seed, "setSeed(seed): restart the generator; returns seed";
+        "set_seed" => set_seed, "set_seed(seed): restart the generator; returns seed";
+        "getSeed" => get_seed, "getSeed(): mlpy's first state word (always 2147483648)";
+        "get_seed" => get_seed, "get_seed(): mlpy's first state word (always 2147483648)";
+        "random" => random, "random(): float in [0, 1)";
+        "randomFloat" => random_float, "randomFloat(min = 0, max = 1): float in [min, max)";
+        "random_float" => random_float, "random_float(min = 0, max = 1): float in [min, max)";
+        "uniform" => uniform, "uniform(min, max): float in [min, max)";
+        "randomInt" => random_int, "randomInt(min = 0, max = 100): int in [min, max - 1]";
+        "random_int" => random_int, "random_int(min = 0, max = 100): int in [min, max - 1]";
+        "nextInt" => next_int, "nextInt(): int in [0, 2**32 - 1]";
+        "next_int" => next_int, "next_int(): int in [0, 2**32 - 1]";
+        "randomBool" => random_bool, "randomBool(): true or false";
+        "random_bool" => random_bool, "random_bool(): true or false";
+        "randomBoolWeighted" => random_bool_weighted, "randomBoolWeighted(p): true with probability p";
+        "randomNormal" => random_normal, "randomNormal(mean = 0, stddev = 1): normal variate";
+        "random_normal" => random_normal, "random_normal(mean = 0, stddev = 1): normal variate";
+        "gaussian" => random_normal, "gaussian(mean = 0, stddev = 1): normal variate";
+        "triangular" => triangular, "triangular(low, high, mode = midpoint): triangular variate";
+        "choice" => choice, "choice(list): one item (null if empty)";
+        "shuffle" => shuffle, "shuffle(list): shuffled copy";
+        "sample" => sample, "sample(list, n): n distinct items (n >= len: shuffled copy)";
+        "randomIndices" => random_indices, "randomIndices(length, count): distinct indices";
+        "random_indices" => random_indices, "random_indices(length, count): distinct indices";
+    }
+}

@@ -14,7 +14,7 @@
 use crate::error::{ErrorKind, MlError, VmResult};
 use crate::limits::{byte_cost, Meter};
 use crate::native::args::{arity, int_arg};
-use crate::native::{BuiltinDef, NativeFnPtr};
+use crate::native::native_module;
 use crate::text::pystr::py_repr_str;
 use crate::value::{HostObject, MlStr, Object, Value};
 use crate::vm::Vm;
@@ -24,8 +24,6 @@ use std::cell::RefCell;
 use std::fmt::Write;
 use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
-
-use super::ModuleDef;
 
 pub const IGNORECASE: i64 = 2;
 pub const LOCALE: i64 = 4;
@@ -2168,36 +2166,31 @@ flag_fn!(flag_unicode, "UNICODE", UNICODE);
 flag_fn!(flag_verbose, "VERBOSE", VERBOSE);
 flag_fn!(flag_ascii, "ASCII", ASCII);
 
-const fn f(name: &'static str, func: NativeFnPtr, doc: &'static str) -> BuiltinDef {
-    BuiltinDef::new("regex", name, func, &[], doc)
-}
-
-pub static MODULE: ModuleDef = ModuleDef {
+native_module! {
     name: "regex",
     doc: "regular expressions with Python re syntax and semantics",
-    functions: &[
-        f("compile", compile, "compile(pattern, flags = 0): a Pattern (invalid patterns raise ValueError)"),
-        f("test", test, "test(pattern, text, flags = 0): does the pattern occur in text"),
-        f("search", search, "search(pattern, text, flags = 0): first Match or null"),
-        f("match", match_, "match(pattern, text, flags = 0): Match at the start or null"),
-        f("fullmatch", fullmatch, "fullmatch(pattern, text, flags = 0): Match of the whole text or null"),
-        f("findall", findall, "findall(pattern, text, flags = 0): matched strings (group texts or tuples with groups)"),
-        f("finditer", finditer, "finditer(pattern, text, flags = 0): list of Match"),
-        f("split", split, "split(pattern, text, maxsplit = 0, flags = 0): pieces between matches"),
-        f("sub", sub, "sub(pattern, replacement, text, count = 0, flags = 0): replaced text"),
-        f("subn", subn, "subn(pattern, replacement, text, count = 0, flags = 0): {result, count}"),
-        f("count", count, "count(pattern, text, flags = 0): number of matches"),
-        f("escape", escape, "escape(text): text with regex metacharacters escaped"),
-        f("isValid", is_valid, "isValid(pattern): does the pattern compile"),
-        f("IGNORECASE", flag_ignorecase, "IGNORECASE(): flag 2"),
-        f("MULTILINE", flag_multiline, "MULTILINE(): flag 8"),
-        f("DOTALL", flag_dotall, "DOTALL(): flag 16"),
-        f("UNICODE", flag_unicode, "UNICODE(): flag 32"),
-        f("VERBOSE", flag_verbose, "VERBOSE(): flag 64"),
-        f("ASCII", flag_ascii, "ASCII(): flag 256"),
-    ],
-    constant: |_| None,
-};
+    functions: {
+        "compile" => compile, "compile(pattern, flags = 0): a Pattern (invalid patterns raise ValueError)";
+        "test" => test, "test(pattern, text, flags = 0): does the pattern occur in text";
+        "search" => search, "search(pattern, text, flags = 0): first Match or null";
+        "match" => match_, "match(pattern, text, flags = 0): Match at the start or null";
+        "fullmatch" => fullmatch, "fullmatch(pattern, text, flags = 0): Match of the whole text or null";
+        "findall" => findall, "findall(pattern, text, flags = 0): matched strings (group texts or tuples with groups)";
+        "finditer" => finditer, "finditer(pattern, text, flags = 0): list of Match";
+        "split" => split, "split(pattern, text, maxsplit = 0, flags = 0): pieces between matches";
+        "sub" => sub, "sub(pattern, replacement, text, count = 0, flags = 0): replaced text";
+        "subn" => subn, "subn(pattern, replacement, text, count = 0, flags = 0): {result, count}";
+        "count" => count, "count(pattern, text, flags = 0): number of matches";
+        "escape" => escape, "escape(text): text with regex metacharacters escaped";
+        "isValid" => is_valid, "isValid(pattern): does the pattern compile";
+        "IGNORECASE" => flag_ignorecase, "IGNORECASE(): flag 2";
+        "MULTILINE" => flag_multiline, "MULTILINE(): flag 8";
+        "DOTALL" => flag_dotall, "DOTALL(): flag 16";
+        "UNICODE" => flag_unicode, "UNICODE(): flag 32";
+        "VERBOSE" => flag_verbose, "VERBOSE(): flag 64";
+        "ASCII" => flag_ascii, "ASCII(): flag 256";
+    }
+}
 
 #[cfg(test)]
 mod tests {

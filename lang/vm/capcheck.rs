@@ -11,7 +11,7 @@
 //! it) and raised as a catchable `CapabilityViolation` whose `capability`
 //! and `resource` fields ML code can read.
 
-use crate::capability::{Denial, Mode, Request};
+use crate::capability::{Cap, Denial, Mode};
 use crate::error::{MlError, Violation, VmResult};
 use crate::value::Data;
 use crate::vm::Vm;
@@ -20,7 +20,7 @@ impl Vm {
     /// Requires `capability` (e.g. `file:read`, `network:http`,
     /// `env:write`, `args:read`; mlpy's dotted names also work) for
     /// `resource`. On success one use of a use-limited token is consumed.
-    pub fn require(&mut self, capability: &str, resource: &str) -> VmResult<()> {
+    pub fn require(&mut self, capability: Cap, resource: &str) -> VmResult<()> {
         self.enforce(capability, resource, Mode::Exact)
     }
 
@@ -29,18 +29,18 @@ impl Vm {
     /// granted files, or enumerating environment variables when some keys
     /// are readable. Callers must filter what they return with
     /// [`Vm::permits`] / [`Vm::permits_listing`].
-    pub fn require_listing(&mut self, capability: &str, resource: &str) -> VmResult<()> {
+    pub fn require_listing(&mut self, capability: Cap, resource: &str) -> VmResult<()> {
         self.enforce(capability, resource, Mode::Listing)
     }
 
     /// A silent check: no violation is recorded and no use consumed. Only
     /// for filtering results of an operation that passed `require`.
-    pub fn permits(&self, capability: &str, resource: &str) -> bool {
+    pub fn permits(&self, capability: Cap, resource: &str) -> bool {
         self.silent(capability, resource, Mode::Exact)
     }
 
     /// Silent form of [`Vm::require_listing`].
-    pub fn permits_listing(&self, capability: &str, resource: &str) -> bool {
+    pub fn permits_listing(&self, capability: Cap, resource: &str) -> bool {
         self.silent(capability, resource, Mode::Listing)
     }
 
@@ -89,28 +89,30 @@ impl Vm {
         }
     }
 
-    fn silent(&self, capability: &str, resource: &str, mode: Mode) -> bool {
-        let Some(req) = Request::parse(capability) else {
-            return false;
-        };
+    fn silent(&self, capability: Cap, resource: &str, mode: Mode) -> bool {
         let now = self.now_for_grants();
         self.grants
-            .check(req, resource, mode, now, &self.capability_uses)
+            .check(
+                capability.request,
+                resource,
+                mode,
+                now,
+                &self.capability_uses,
+            )
             .is_ok()
     }
 
-    fn enforce(&mut self, capability: &str, resource: &str, mode: Mode) -> VmResult<()> {
-        let Some(req) = Request::parse(capability) else {
-            return Err(MlError::runtime(format!(
-                "internal error: unknown capability '{capability}'"
-            )));
-        };
+    fn enforce(&mut self, capability: Cap, resource: &str, mode: Mode) -> VmResult<()> {
         let now = self.now_for_grants();
-        let checked = self
-            .grants
-            .check(req, resource, mode, now, &self.capability_uses);
+        let checked = self.grants.check(
+            capability.request,
+            resource,
+            mode,
+            now,
+            &self.capability_uses,
+        );
         if self.tracer.is_some() {
-            self.trace_capability(capability, resource, checked.is_ok());
+            self.trace_capability(capability.name, resource, checked.is_ok());
         }
         match checked {
             Ok(Some(token)) => {
@@ -120,7 +122,7 @@ impl Vm {
             Ok(None) => Ok(()),
             Err(denial) => {
                 let v = Violation {
-                    capability: capability.to_string(),
+                    capability: capability.name.to_string(),
                     resource: resource.to_string(),
                 };
                 self.violations.push(v.clone());

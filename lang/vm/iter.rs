@@ -219,5 +219,5 @@ pub fn range_params(args: &[Value]) -> VmResult<(i64, i64, u64)> {
 /// Whether `def` is the `range` builtin (a `for` loop over a call to it
 /// iterates without building the array: see `Op::RangeIter`).
 pub fn is_range(def: &BuiltinDef) -> bool {
-    def.module.is_empty() && def.name == "range"
+    def.module == "builtin" && def.name == "range"
 }
