@@ -97,6 +97,8 @@ def graph(root, with_mods, bare):
         # Unit tests (`#[cfg(test)] mod tests { use super::*; .. }`) are not
         # part of the layering.
         src = re.split(r"#\[cfg\(test\)\]\s*mod\s", src)[0]
+        # An indented `use super::` sits in an inline module of this file.
+        src = re.sub(r"(?m)^([ \t]+use\s+)super::", r"\1self::", src)
         paths = []
         for m in re.finditer(r"\buse\s+((?:crate|super|self)(?:::[^;]*)?);", src, re.S):
             tree = m.group(1)

@@ -16,6 +16,18 @@ pub fn opt(args: &[Value], i: usize) -> Option<&Value> {
     }
 }
 
+/// TypeError unless `f` can be called.
+pub fn expect_callable(name: &str, f: &Value) -> VmResult<()> {
+    if f.is_callable() {
+        Ok(())
+    } else {
+        Err(MlError::type_error(format!(
+            "{name}() expected a function, got {}",
+            f.kind_name()
+        )))
+    }
+}
+
 /// A required string argument.
 pub fn str_arg<'a>(args: &'a [Value], i: usize, func: &str, what: &str) -> VmResult<&'a str> {
     match args.get(i) {

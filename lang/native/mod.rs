@@ -4,6 +4,8 @@
 //! layer only, never on each other.
 
 pub mod args;
+pub mod fs;
+pub mod list;
 pub mod sort;
 
 use crate::capability::Cap;

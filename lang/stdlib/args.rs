@@ -11,7 +11,7 @@ use crate::vm::Vm;
 use std::any::Any;
 use std::cell::RefCell;
 
-use super::file::{opt, str_arg};
+use crate::native::args::{opt, str_arg};
 
 fn program_args(vm: &mut Vm) -> VmResult<Vec<String>> {
     vm.require(ARGS_READ, "argv")?;

@@ -13,7 +13,8 @@ use hmac::{Hmac, Mac};
 use sha2::Digest;
 use std::rc::Rc;
 
-use super::file::{gate, opt, path_arg, read_resolved};
+use crate::native::args::opt;
+use crate::native::fs::{gate, path_arg, read_resolved};
 
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";

@@ -12,9 +12,8 @@ use crate::native::native_module;
 use crate::value::{py_str, Key, Object, Value};
 use crate::vm::Vm;
 
-use super::file::{
-    decode, encode, encoding_arg, fs_error, gate, opt, path_arg, read_resolved, str_arg,
-};
+use crate::native::args::{opt, str_arg};
+use crate::native::fs::{decode, encode, encoding_arg, fs_error, gate, path_arg, read_resolved};
 
 fn delimiter_arg(args: &[Value], i: usize, func: &str) -> VmResult<u8> {
     let Some(v) = opt(args, i) else {

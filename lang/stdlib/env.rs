@@ -10,7 +10,7 @@ use crate::native::native_module;
 use crate::value::{py_str, Object, Value};
 use crate::vm::Vm;
 
-use super::file::{opt, str_arg};
+use crate::native::args::{opt, str_arg};
 
 fn key_arg<'a>(args: &'a [Value], func: &str) -> VmResult<&'a str> {
     let k = str_arg(args, 0, func, "key")?;

@@ -3,26 +3,15 @@
 //! memoize, constant, ifElse, cond, juxt, curry2) are native values that
 //! call back into ML with `vm.call_value`.
 
-use super::collections::{call1, chunks, flatten, items, reverse, slice, unique};
 use crate::error::{MlError, VmResult};
-use crate::native::args::{arity, check_len, int_arg};
+use crate::native::args::{arity, check_len, expect_callable, int_arg};
+use crate::native::list::{call1, chunks, flatten, items, reverse, slice, unique};
 use crate::native::native_module;
 use crate::value::{Key, Object, Value};
 use crate::vm::Vm;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
-
-fn expect_callable(name: &str, f: &Value) -> VmResult<()> {
-    if f.is_callable() {
-        Ok(())
-    } else {
-        Err(MlError::type_error(format!(
-            "{name}() expected a function, got {}",
-            f.kind_name()
-        )))
-    }
-}
 
 fn callables(name: &str, fns: Vec<Value>) -> VmResult<Rc<[Value]>> {
     for f in &fns {

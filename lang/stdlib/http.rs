@@ -25,7 +25,7 @@ use std::any::Any;
 use std::rc::Rc;
 use std::time::Duration;
 
-use super::file::{opt, str_arg};
+use crate::native::args::{opt, str_arg};
 
 const MAX_REDIRECTS: usize = 5;
 

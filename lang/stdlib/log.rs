@@ -19,7 +19,8 @@ use crate::vm::Vm;
 use std::any::Any;
 use std::cell::RefCell;
 
-use super::file::{fs_error, gate, opt, path_arg, str_arg};
+use crate::native::args::{opt, str_arg};
+use crate::native::fs::{fs_error, gate, path_arg};
 
 const DEBUG: u8 = 10;
 const INFO: u8 = 20;

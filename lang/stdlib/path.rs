@@ -19,7 +19,8 @@ use crate::native::native_module;
 use crate::value::Value;
 use crate::vm::Vm;
 
-use super::file::{child_path, descendants, fs_error, gate, not_found, opt, path_arg, str_arg};
+use crate::native::args::{opt, str_arg};
+use crate::native::fs::{child_path, descendants, fs_error, gate, not_found, path_arg};
 
 // ---- pure path functions (posixpath) ----
 
@@ -204,7 +205,7 @@ fn delimiter(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 // ---- file-system queries (file:read) ----
 
 // `exists`, `isFile` and `isDirectory` are the `file` module's probes.
-use super::file::{exists, is_directory, is_file};
+use crate::native::fs::{exists, is_directory, is_file};
 
 /// May the program see the entry `path` inside a listing of `parent`?
 fn visible(vm: &Vm, parent_readable: bool, path: &str) -> bool {

@@ -1,0 +1,133 @@
+//! What natives over lists share (`collections` and `functional` offer
+//! some of the same functions): the items of an iterable, slicing,
+//! de-duplication, flattening, chunking, sorting and one-argument calls.
+
+use crate::error::VmResult;
+use crate::native::args::{arity, check_len};
+use crate::native::sort::{merge_sort, natural_less};
+use crate::value::{values_equal_m, Key, Value};
+use crate::vm::access::slice_range;
+use crate::vm::iter;
+use crate::vm::Vm;
+use std::collections::HashSet;
+
+/// The items of an iterable argument (arrays, tuples, strings, object keys).
+pub fn items(vm: &Vm, v: &Value) -> VmResult<Vec<Value>> {
+    iter::collect(v, vm.limits.max_len, &mut vm.meter())
+}
+
+/// Runs `f` on the items of a sequence, without copying arrays and tuples.
+/// `f` must not call ML code (the array stays borrowed).
+pub fn with_items<R>(vm: &Vm, v: &Value, f: impl FnOnce(&[Value]) -> VmResult<R>) -> VmResult<R> {
+    match v {
+        Value::Array(a) => f(&a.borrow()),
+        Value::Tuple(t) => f(t),
+        other => f(&items(vm, other)?),
+    }
+}
+
+/// Python `lst[start:stop]` with clamping; `None` bounds are open.
+pub fn slice(
+    vm: &Vm,
+    items: &[Value],
+    start: Option<Value>,
+    stop: Option<Value>,
+) -> VmResult<Vec<Value>> {
+    let r = slice_range(&[start, stop, None], items.len())?;
+    let first = r.start.max(0) as usize;
+    iter::copy(&items[first..first + r.count], &mut vm.meter())
+}
+
+/// Items in first-seen order without repeats. Hashable items are compared
+/// as dict keys (`1`, `1.0` and `true` are one item), others with `==`.
+pub fn unique_items(vm: &Vm, items: Vec<Value>) -> VmResult<Vec<Value>> {
+    let meter = &mut vm.meter();
+    let mut seen: HashSet<Key, ahash::RandomState> = HashSet::default();
+    let mut out: Vec<Value> = Vec::new();
+    for item in items {
+        meter.charge(1)?;
+        match Key::from_value(&item) {
+            Ok(k) => {
+                if seen.insert(k) {
+                    out.push(item);
+                }
+            }
+            Err(_) => {
+                let mut found = false;
+                for o in &out {
+                    if values_equal_m(o, &item, meter)? {
+                        found = true;
+                        break;
+                    }
+                }
+                if !found {
+                    out.push(item);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One level of flattening: arrays are spliced in, anything else is kept.
+pub fn flatten_items(vm: &Vm, items: Vec<Value>) -> VmResult<Vec<Value>> {
+    let meter = &mut vm.meter();
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        meter.charge(1)?;
+        match &item {
+            Value::Array(a) => {
+                let a = a.borrow();
+                check_len(vm, out.len().saturating_add(a.len()))?;
+                crate::value::ops::repeat_into(&mut out, &a, 1, meter)?;
+            }
+            _ => out.push(item),
+        }
+    }
+    Ok(out)
+}
+
+/// Consecutive groups of `size` items (`size` > 0).
+pub fn chunks(vm: &Vm, items: &[Value], size: usize) -> VmResult<Vec<Value>> {
+    let meter = &mut vm.meter();
+    let mut out = Vec::with_capacity(items.len() / size + 1);
+    for c in items.chunks(size) {
+        out.push(Value::array(iter::copy(c, meter)?));
+    }
+    Ok(out)
+}
+
+/// Stable sort in natural order; `reverse` keeps equal items in order.
+pub fn sort_items(vm: &Vm, items: Vec<Value>, reverse: bool) -> VmResult<Vec<Value>> {
+    let meter = &mut vm.meter();
+    if reverse {
+        merge_sort(items, meter, &mut |a, b| natural_less(b, a))
+    } else {
+        merge_sort(items, meter, &mut natural_less)
+    }
+}
+
+pub fn call1(vm: &mut Vm, f: &Value, x: &Value) -> VmResult<Value> {
+    vm.call_value(f, std::slice::from_ref(x))
+}
+
+/// `reverse(iterable)`: a reversed copy.
+pub fn reverse(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("reverse", args, 1, 1)?;
+    let mut out = items(vm, &args[0])?;
+    out.reverse();
+    Ok(Value::array(out))
+}
+
+/// `unique(iterable)`: items without repeats.
+pub fn unique(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("unique", args, 1, 1)?;
+    Ok(Value::array(unique_items(vm, items(vm, &args[0])?)?))
+}
+
+/// `flatten(iterable)`: one level flattened.
+pub fn flatten(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("flatten", args, 1, 1)?;
+    let all = items(vm, &args[0])?;
+    Ok(Value::array(flatten_items(vm, all)?))
+}
