@@ -15,8 +15,8 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 const SAMPLE: &str = include_str!("programs/sample120.ml");
-const FIB: &str = include_str!("programs/fib.ml");
-const LOOP: &str = include_str!("programs/loop.ml");
+const FIB: &str = include_str!("programs/fib27.ml");
+const LOOP: &str = include_str!("programs/loop_3m.ml");
 const SMALL: &str = "result = 2 + 2;";
 
 const WORKLOADS: &[&str] = &[

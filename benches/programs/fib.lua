@@ -1,5 +1,6 @@
+-- Recursive calls: fib(30), 1.6M calls.
 local function fib(n)
     if n < 2 then return n end
     return fib(n - 1) + fib(n - 2)
 end
-print(fib(27))
+print(fib(30))

@@ -1,5 +1,6 @@
+// Recursive calls: fib(30), 1.6M calls.
 function fib(n) {
     if (n < 2) { return n; }
     return fib(n - 1) + fib(n - 2);
 }
-result = fib(27);
+print(fib(30));
