@@ -48,6 +48,7 @@ impl Default for ExecutorConfig {
 struct Inner {
     config: ExecutorConfig,
     info: BackendInfo,
+    backend: Arc<dyn Backend>,
     permits: usize,
     jobs: Mutex<Option<mpsc::Sender<QueuedJob>>>,
     admission: Semaphore,
@@ -118,6 +119,7 @@ impl Executor {
         Executor {
             inner: Arc::new(Inner {
                 info: backend.info(),
+                backend,
                 permits,
                 admission: Semaphore::new(permits),
                 jobs: Mutex::new(Some(tx)),
@@ -143,23 +145,12 @@ impl Executor {
         let Ok(_permit) = self.inner.admission.acquire().await else {
             return shut_down_outcome();
         };
-        let interrupt = Interrupt::new();
+        let job = self.job(req, submitted);
         let mut guard = CancelOnDrop {
-            interrupt: interrupt.clone(),
+            interrupt: job.interrupt.clone(),
             armed: true,
         };
-        let timeout = req.timeout.or(self.inner.config.default_timeout);
         let (reply, rx) = oneshot::channel();
-        let job = Job {
-            limits: req
-                .limits
-                .clone()
-                .unwrap_or_else(|| self.inner.config.limits.clone()),
-            request: req,
-            interrupt,
-            timeout,
-            submitted,
-        };
         {
             let jobs = self.inner.jobs.lock().unwrap_or_else(|e| e.into_inner());
             match jobs.as_ref() {
@@ -200,6 +191,33 @@ impl Executor {
             o.timings.total = submitted.elapsed();
             o
         })
+    }
+
+    /// Runs one request on the calling thread, with the executor's backend
+    /// and defaults (timeout, limits) and the same outcome as [`execute`],
+    /// but without handing it to a worker: for callers that are already
+    /// one of a bounded set of threads (the spec driver's), where the
+    /// hand-over and its wake-ups would cost more than a small program's
+    /// run. Not bounded by the pool; do not call it from async tasks.
+    ///
+    /// [`execute`]: Executor::execute
+    pub fn execute_here(&self, req: ExecRequest) -> ExecOutcome {
+        run_job(&*self.inner.backend, self.job(req, Instant::now()))
+    }
+
+    /// The job for a request: the executor's default timeout and limits
+    /// where the request sets none, and a fresh interrupt.
+    fn job(&self, req: ExecRequest, submitted: Instant) -> Job {
+        Job {
+            limits: req
+                .limits
+                .clone()
+                .unwrap_or_else(|| self.inner.config.limits.clone()),
+            timeout: req.timeout.or(self.inner.config.default_timeout),
+            request: req,
+            interrupt: Interrupt::new(),
+            submitted,
+        }
     }
 
     /// Runs one request from synchronous code, blocking the calling thread.
@@ -263,20 +281,26 @@ fn worker_loop(rx: Arc<Mutex<mpsc::Receiver<QueuedJob>>>, backend: Arc<dyn Backe
             continue;
         }
         let queued = job.submitted.elapsed();
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| backend.run(job)));
-        let mut outcome = outcome.unwrap_or_else(|p| {
-            let msg = p
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "unknown panic".into());
-            ExecOutcome::new(Status::Error {
-                error: internal_error(&format!("internal error: {msg}")),
-            })
-        });
+        let mut outcome = run_job(&*backend, job);
         outcome.timings.queued = queued;
         let _ = reply.send(outcome);
     }
+}
+
+/// Runs a job on this thread; a panic in the backend becomes an internal
+/// error of this job only.
+fn run_job(backend: &dyn Backend, job: Job) -> ExecOutcome {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| backend.run(job)));
+    outcome.unwrap_or_else(|p| {
+        let msg = p
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "unknown panic".into());
+        ExecOutcome::new(Status::Error {
+            error: internal_error(&format!("internal error: {msg}")),
+        })
+    })
 }
 
 pub(crate) fn internal_error(message: &str) -> mlpy_lang::error::ErrorInfo {

@@ -124,6 +124,19 @@ impl Selection {
             && self.only.as_ref().is_none_or(|o| o.contains(&t.name))
     }
 
+    /// Whether every test is selected (no filter, skip, tag, ignored
+    /// mode, failure list or partition): then a front end can load the
+    /// whole suite in the pass that names it.
+    pub fn keeps_all(&self) -> bool {
+        self.filters.is_empty()
+            && self.skip.is_empty()
+            && self.tags.is_empty()
+            && self.exclude_tags.is_empty()
+            && self.ignored == Ignored::Default
+            && self.only.is_none()
+            && self.partition.is_none()
+    }
+
     /// The selected tests in order, and how many were left out.
     pub fn select(&self, tests: Vec<Test>) -> (Vec<Test>, usize) {
         let total = tests.len();

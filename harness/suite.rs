@@ -128,36 +128,47 @@ pub fn run_case(executor: &Executor, case: &Case, options: &RunOptions) -> CaseR
     } else {
         let worlds: Vec<World> = (0..runs).map(|_| build_world(case)).collect();
         let https: Vec<Arc<ScriptedHttp>> = worlds.iter().map(|w| w.http.clone()).collect();
-        let futures: Vec<_> = worlds
+        let requests: Vec<ExecRequest> = worlds
             .into_iter()
-            .map(|w| {
-                let req = ExecRequest {
-                    code: Code::Source {
-                        name: code_name(case),
-                        text: case.code.clone(),
-                        first_line: case.code_line,
-                    },
-                    grants: Arc::new(case.grants.clone()),
-                    host: Some(w.host),
-                    timeout: Some(timeout),
-                    globals: case
-                        .globals
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect(),
-                    limits: case_limits(case, options),
-                    collect_globals: !case.expect.globals.is_empty(),
-                    trace: options.trace,
-                    world: world_spec.then(|| Arc::new(WorldSpec::from_case(case))),
-                    callback: case.callback.as_ref().map(|c| CallSpec {
-                        function: c.function.clone(),
-                        args: c.args.clone(),
-                    }),
-                };
-                Box::pin(executor.execute(req))
+            .map(|w| ExecRequest {
+                code: Code::Source {
+                    name: code_name(case),
+                    text: case.code.clone(),
+                    first_line: case.code_line,
+                },
+                grants: Arc::new(case.grants.clone()),
+                host: Some(w.host),
+                timeout: Some(timeout),
+                globals: case
+                    .globals
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                limits: case_limits(case, options),
+                collect_globals: !case.expect.globals.is_empty(),
+                trace: options.trace,
+                world: world_spec.then(|| Arc::new(WorldSpec::from_case(case))),
+                callback: case.callback.as_ref().map(|c| CallSpec {
+                    function: c.function.clone(),
+                    args: c.args.clone(),
+                }),
             })
             .collect();
-        let outcomes = pollster::block_on(join_all(futures));
+        // A single in-process run stays on this thread (the caller is one
+        // of a bounded set of runner threads): handing it to a worker and
+        // waiting costs more than running a small program.
+        let outcomes = if runs == 1 && !world_spec {
+            requests
+                .into_iter()
+                .map(|r| executor.execute_here(r))
+                .collect()
+        } else {
+            let futures: Vec<_> = requests
+                .into_iter()
+                .map(|r| Box::pin(executor.execute(r)))
+                .collect();
+            pollster::block_on(join_all(futures))
+        };
         outcomes
             .into_iter()
             .zip(https)

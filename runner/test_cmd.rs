@@ -191,7 +191,11 @@ fn run_inner(args: &TestArgs) -> Result<ExitCode, String> {
         eprintln!("mlpy-test: warning: {skipped}");
     }
     let selection = selection(args)?;
-    let (selected, filtered_out) = selection.select(set.tests(false));
+    // A run of everything loads each file once, in the pass that names
+    // its tests; a narrower run names them all first and then loads only
+    // the files it needs.
+    let load_now = !args.list && selection.keeps_all();
+    let (selected, filtered_out) = selection.select(set.tests(load_now));
     if args.list {
         use std::io::Write;
         let mut out = std::io::BufWriter::new(crate::out::Stdout);
@@ -229,7 +233,11 @@ fn run_inner(args: &TestArgs) -> Result<ExitCode, String> {
         ),
         None => None,
     };
-    let tests = load(&set, selected);
+    let tests = if load_now {
+        selected
+    } else {
+        load(&set, selected)
+    };
     let colour = colour(args.color);
     let format = args.format.unwrap_or(Format::Pretty);
     let mut reporter = reporters(format, colour, junit_file);

@@ -50,8 +50,12 @@ pub fn discover_all(root: &Path) -> Discovered {
         found.files.push(root.to_path_buf());
         return found;
     }
+    // Each directory's entries sorted by name, depth first: that is the
+    // order of the paths themselves (component by component), without
+    // sorting 1,000s of paths afterwards.
     let walk = walkdir::WalkDir::new(root)
         .follow_links(true)
+        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walk {
@@ -76,7 +80,6 @@ pub fn discover_all(root: &Path) -> Discovered {
             }
         }
     }
-    found.files.sort();
     found
 }
 
@@ -86,8 +89,14 @@ pub fn discover_all(root: &Path) -> Discovered {
 /// `/abs/specs/core` give the same name), then with links resolved. A file
 /// outside `root` is named by its stem.
 pub fn test_name_prefix(root: &Path, file: &Path) -> String {
-    let rel = normalize(file)
-        .strip_prefix(normalize(root))
+    name_prefix(root, &normalize(root), None, file)
+}
+
+/// [`test_name_prefix`] with `root` already normalized (`abs_root`), and
+/// the working directory when the caller knows it.
+fn name_prefix(root: &Path, abs_root: &Path, cwd: Option<&Path>, file: &Path) -> String {
+    let rel = normalize_from(cwd, file)
+        .strip_prefix(abs_root)
         .ok()
         .map(Path::to_path_buf)
         .or_else(|| match (root.canonicalize(), file.canonicalize()) {
@@ -115,8 +124,22 @@ pub fn test_name_prefix(root: &Path, file: &Path) -> String {
 
 /// `path` made absolute, with `.` and `..` resolved lexically.
 pub fn normalize(path: &Path) -> PathBuf {
-    use std::path::Component;
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    lexical(&abs)
+}
+
+/// [`normalize`] with relative paths taken from `cwd` (the working
+/// directory, looked up once by the caller rather than once per path).
+fn normalize_from(cwd: Option<&Path>, path: &Path) -> PathBuf {
+    match cwd {
+        Some(cwd) if path.is_relative() => lexical(&cwd.join(path)),
+        _ => normalize(path),
+    }
+}
+
+/// `.` and `..` resolved without looking at the file system.
+fn lexical(abs: &Path) -> PathBuf {
+    use std::path::Component;
     let mut out = PathBuf::new();
     for c in abs.components() {
         match c {
@@ -195,6 +218,11 @@ pub fn list_file(path: &Path, root: &Path) -> Result<Vec<CaseSummary>, SpecError
 #[derive(Debug)]
 pub struct Loader {
     root: PathBuf,
+    /// `root` made absolute ([`normalize`]), once: every test name needs it.
+    abs_root: PathBuf,
+    /// The working directory when the loader was made: relative spec
+    /// paths are named against it without a system call per file.
+    cwd: Option<PathBuf>,
     fixtures: Option<PathBuf>,
     cache: Mutex<Cache>,
 }
@@ -220,8 +248,12 @@ impl Loader {
     /// A loader for specs under `root`. Fixtures are looked up in the
     /// nearest `fixtures/` directory above each spec file.
     pub fn new(root: impl Into<PathBuf>) -> Loader {
+        let root = root.into();
+        let cwd = std::env::current_dir().ok();
         Loader {
-            root: root.into(),
+            abs_root: normalize_from(cwd.as_deref(), &root),
+            cwd,
+            root,
             fixtures: None,
             cache: Mutex::new(Cache::default()),
         }
@@ -489,7 +521,7 @@ impl<'a> Ctx<'a> {
             path,
             text,
             dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
-            prefix: test_name_prefix(&loader.root, path),
+            prefix: name_prefix(&loader.root, &loader.abs_root, loader.cwd.as_deref(), path),
             stem: path
                 .file_stem()
                 .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),

@@ -22,6 +22,9 @@ use std::sync::Arc;
 /// cannot be read as spec cases.
 pub const SPEC_ERROR: &str = "<spec error>";
 
+/// Fewest spec files worth a thread of their own when reading a suite.
+const FILES_PER_THREAD: usize = 64;
+
 /// One test of a suite.
 #[derive(Clone, Debug)]
 pub struct Test {
@@ -197,11 +200,17 @@ impl SpecSet {
             let root = root.map_or_else(|| specs_root(p), Path::to_path_buf);
             let found = discover_all(p);
             set.skipped.extend(found.skipped);
-            let files: Vec<PathBuf> = found
-                .files
-                .into_iter()
-                .filter(|f| seen.insert(normalize(f)))
-                .collect();
+            // One walk names each file once; only several paths can
+            // reach a file twice.
+            let files: Vec<PathBuf> = if paths.len() == 1 {
+                found.files
+            } else {
+                found
+                    .files
+                    .into_iter()
+                    .filter(|f| seen.insert(normalize(f)))
+                    .collect()
+            };
             set.add(&root, files);
         }
         Ok(set)
@@ -241,18 +250,44 @@ impl SpecSet {
         self.tests_where(load, |_| true)
     }
 
-    /// The tests of the files `keep` accepts.
+    /// The tests of the files `keep` accepts. Many files are read on
+    /// several threads (reading and parsing them is most of the cost of
+    /// a large suite of small specs); the order stays the files' order.
     pub fn tests_where(&self, load: bool, keep: impl Fn(&Path) -> bool) -> Vec<Test> {
+        let files: Vec<(&Loader, &Path)> = self
+            .groups
+            .iter()
+            .flat_map(|(loader, files)| files.iter().map(move |f| (loader, f.as_path())))
+            .filter(|(_, f)| keep(f))
+            .collect();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(files.len() / FILES_PER_THREAD)
+            .max(1);
+        let read = |part: &[(&Loader, &Path)]| -> Vec<Vec<Test>> {
+            part.iter().map(|(l, f)| l.tests(f, load)).collect()
+        };
+        let per_file: Vec<Vec<Test>> = if threads == 1 {
+            read(&files)
+        } else {
+            let chunk = files.len().div_ceil(threads);
+            std::thread::scope(|s| {
+                let parts: Vec<_> = files
+                    .chunks(chunk)
+                    .map(|c| s.spawn(move || read(c)))
+                    .collect();
+                parts
+                    .into_iter()
+                    .flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            })
+        };
         let mut out = Vec::new();
         let mut names = HashSet::new();
-        for (loader, files) in &self.groups {
-            for f in files.iter().filter(|f| keep(f)) {
-                for t in loader.tests(f, load) {
-                    // Two roots can name two files alike; the first wins.
-                    if names.insert(t.name.clone()) {
-                        out.push(t);
-                    }
-                }
+        for t in per_file.into_iter().flatten() {
+            // Two roots can name two files alike; the first wins.
+            if names.insert(t.name.clone()) {
+                out.push(t);
             }
         }
         out
