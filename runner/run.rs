@@ -284,17 +284,21 @@ fn execute(
             finished.error = Some(e.info());
         }
     }
-    finished.globals = vm
-        .env
-        .defined()
-        .filter(|(_, v)| {
-            !matches!(
-                v,
-                Value::Module(_) | Value::Function(_) | Value::Builtin(_) | Value::Native(_)
-            )
-        })
-        .map(|(k, v)| (k.to_string(), Data::from_value(&v)))
-        .collect();
+    // Only the JSON report shows globals: converting them is work (a
+    // program's big arrays) the plain output does not need.
+    if json {
+        finished.globals = vm
+            .env
+            .defined()
+            .filter(|(_, v)| {
+                !matches!(
+                    v,
+                    Value::Module(_) | Value::Function(_) | Value::Builtin(_) | Value::Native(_)
+                )
+            })
+            .map(|(k, v)| (k.to_string(), Data::from_value(&v)))
+            .collect();
+    }
     finished.violations = std::mem::take(&mut vm.violations);
     finished.stdout = vm.host.console.take_stdout();
     vm.clear_globals();

@@ -4,6 +4,7 @@
 //! many runs on many threads. Each run materialises its constants and links
 //! its global names into its own environment.
 
+pub use crate::syntax::ast::BinOp;
 use crate::syntax::ast::CapabilityDecl;
 use crate::syntax::{SourceFile, Span};
 use num_bigint::BigInt;
@@ -30,23 +31,20 @@ pub enum Op {
     StoreFree(u32),
     LoadGlobal(u32),
     StoreGlobal(u32),
-    Add,
+    /// `dst = a <op> b` for arithmetic and comparisons, its operands read
+    /// where they live (see [`Arg`]): one instruction for `s = s + i % 7`'s
+    /// outer `+`, no pushes for variables and constants.
+    Bin(BinOp, Arg, Arg, Arg),
+    /// The comparison `a <op> b` of a branch: when it equals the flag, jump
+    /// to the target of the `Jump` that follows; otherwise skip that jump.
+    Test(BinOp, bool, Arg, Arg),
+    /// `dst = src`.
+    Move(Arg, Arg),
     /// `+` under the string rule: concatenates the displays of both sides.
     AddStr,
-    Sub,
-    Mul,
-    Div,
-    FloorDiv,
-    Mod,
     Neg,
     Pos,
     Not,
-    Eq,
-    Ne,
-    Lt,
-    Gt,
-    Le,
-    Ge,
     Jump(u32),
     /// A backward jump: checks the interrupt flag and deadline.
     Loop(u32),
@@ -114,6 +112,65 @@ pub enum Op {
     ReturnLocal(u32),
 }
 
+/// Where an operand of [`Op::Bin`], [`Op::Test`] or [`Op::Move`] is read
+/// (or its result written): the value stack (popped or pushed), a plain
+/// local slot, a global, a constant, or a captured variable. Packed in 32
+/// bits: 3 of kind, 29 of index.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Arg(u32);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArgKind {
+    Stack,
+    Local,
+    Global,
+    Const,
+    Free,
+}
+
+impl Arg {
+    pub const STACK: Arg = Arg(0);
+    const SHIFT: u32 = 29;
+    const MASK: u32 = (1 << Arg::SHIFT) - 1;
+
+    /// `None` when the index does not fit (the operand then goes through
+    /// the stack).
+    pub fn new(kind: ArgKind, index: u32) -> Option<Arg> {
+        (index <= Arg::MASK).then_some(Arg(((kind as u32) << Arg::SHIFT) | index))
+    }
+    #[inline(always)]
+    pub fn kind(self) -> ArgKind {
+        match self.0 >> Arg::SHIFT {
+            0 => ArgKind::Stack,
+            1 => ArgKind::Local,
+            2 => ArgKind::Global,
+            3 => ArgKind::Const,
+            _ => ArgKind::Free,
+        }
+    }
+    #[inline(always)]
+    pub fn index(self) -> usize {
+        (self.0 & Arg::MASK) as usize
+    }
+    #[inline(always)]
+    pub fn is_stack(self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl std::fmt::Debug for Arg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let k = match self.kind() {
+            ArgKind::Stack => return f.write_str("S"),
+            ArgKind::Local => "L",
+            ArgKind::Global => "G",
+            ArgKind::Const => "K",
+            ArgKind::Free => "F",
+        };
+        write!(f, "{k}{}", self.index())
+    }
+}
+
 /// The comparison of a fused compare-and-branch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Cmp {
@@ -161,6 +218,10 @@ pub struct FuncProto {
     pub code: Vec<Op>,
     /// The source span of each instruction, for error locations.
     pub spans: Vec<Span>,
+    /// For fused instructions reading variables in place: the spans of
+    /// their two operands (`(pc, [a, b])`, by pc), so that reading an
+    /// unbound variable is reported at the variable.
+    pub arg_spans: Vec<(u32, [Span; 2])>,
     pub consts: Vec<Const>,
     /// Slots holding cells: `(slot, is_parameter)`.
     pub cells: Vec<(u32, bool)>,

@@ -4,7 +4,7 @@
 pub mod code;
 mod scope;
 
-pub use code::{Capture, Cmp, Const, FuncProto, GlobalName, Op, Program};
+pub use code::{Arg, ArgKind, BinOp, Capture, Cmp, Const, FuncProto, GlobalName, Op, Program};
 
 use crate::syntax::ast::*;
 use crate::syntax::{parse, SourceFile, SyntaxError};
@@ -171,6 +171,7 @@ fn placeholder_proto() -> FuncProto {
         nlocals: 0,
         code: Vec::new(),
         spans: Vec::new(),
+        arg_spans: Vec::new(),
         consts: Vec::new(),
         cells: Vec::new(),
         captures: Vec::new(),
@@ -206,6 +207,8 @@ struct FuncState<'a> {
     proto: FuncProto,
     slots: HashMap<String, u32>,
     str_consts: HashMap<String, u32>,
+    /// Numeric constants by kind and bits, so a loop's literals share one.
+    num_consts: HashMap<(bool, u64), u32>,
     loops: Vec<LoopCtx>,
     tries: Vec<TryCtx<'a>>,
 }
@@ -283,6 +286,7 @@ impl<'a> Compiler<'a> {
             proto,
             slots,
             str_consts: HashMap::new(),
+            num_consts: HashMap::new(),
             loops: Vec::new(),
             tries: Vec::new(),
         });
@@ -369,6 +373,80 @@ impl<'a> Compiler<'a> {
         NameRef::Global(self.global(name))
     }
 
+    fn num_const(&mut self, c: Const) -> u32 {
+        let key = match c {
+            Const::Int(i) => (false, i as u64),
+            Const::Float(f) => (true, f.to_bits()),
+            _ => return self.add_const(c),
+        };
+        if let Some(&i) = self.f().num_consts.get(&key) {
+            return i;
+        }
+        let i = self.add_const(c);
+        self.f().num_consts.insert(key, i);
+        i
+    }
+
+    /// The operand `e` read in place by a fused instruction, when it is a
+    /// plain variable or a literal (`None`: it must be computed first).
+    fn direct(&mut self, e: &Expr) -> Option<Arg> {
+        match &e.kind {
+            // Dunder names go the long way, which reports them.
+            ExprKind::Name(n) if !n.starts_with("__") => match self.resolve(n) {
+                NameRef::Local(s) => Arg::new(ArgKind::Local, s),
+                NameRef::Global(g) => Arg::new(ArgKind::Global, g),
+                NameRef::Free(i) => Arg::new(ArgKind::Free, i),
+                NameRef::Cell(_) => None,
+            },
+            ExprKind::Int(i) => Arg::new(ArgKind::Const, self.num_const(Const::Int(*i))),
+            ExprKind::Float(f) => Arg::new(ArgKind::Const, self.num_const(Const::Float(*f))),
+            ExprKind::Str(s) => Arg::new(ArgKind::Const, self.str_const(s)),
+            ExprKind::Unary {
+                op: UnaryOp::Neg,
+                operand,
+            } => match negate_literal(operand)? {
+                Folded::Int(i) => Arg::new(ArgKind::Const, self.num_const(Const::Int(i))),
+                Folded::Float(f) => Arg::new(ArgKind::Const, self.num_const(Const::Float(f))),
+                Folded::Big(_) => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Where an assignment to `name` can be written in place.
+    fn direct_target(&mut self, name: &str) -> Option<Arg> {
+        match self.resolve(name) {
+            NameRef::Local(s) => Arg::new(ArgKind::Local, s),
+            NameRef::Global(g) => Arg::new(ArgKind::Global, g),
+            NameRef::Free(i) => Arg::new(ArgKind::Free, i),
+            NameRef::Cell(_) => None,
+        }
+    }
+
+    /// Operands of a binary operation, in Python's order: the left side is
+    /// read in place only when the right one is too (so that computing the
+    /// right side cannot change it, or fail before it).
+    fn operands(&mut self, lhs: &'a Expr, rhs: &'a Expr) -> (Arg, Arg, [Span; 2]) {
+        let b = self.direct(rhs);
+        let a = if b.is_some() { self.direct(lhs) } else { None };
+        let a = a.unwrap_or_else(|| {
+            self.expr(lhs);
+            Arg::STACK
+        });
+        let b = b.unwrap_or_else(|| {
+            self.expr(rhs);
+            Arg::STACK
+        });
+        (a, b, [lhs.span, rhs.span])
+    }
+
+    /// Emits a fused instruction and the spans of its operands.
+    fn emit_fused(&mut self, op: Op, arg_spans: [Span; 2], span: Span) -> usize {
+        let at = self.emit(op, span);
+        self.f().proto.arg_spans.push((at as u32, arg_spans));
+        at
+    }
+
     fn load_name(&mut self, name: &str, span: Span) {
         self.check_dunder("identifier", name, span);
         let op = match self.resolve(name) {
@@ -446,7 +524,9 @@ impl<'a> Compiler<'a> {
                     let skip = self.cond_jump(cond);
                     self.block(&body.stmts);
                     ends.push(self.emit(Op::Jump(0), span));
-                    self.patch(skip);
+                    for j in skip {
+                        self.patch(j);
+                    }
                 }
                 if let Some(b) = else_block {
                     self.block(&b.stmts);
@@ -466,7 +546,9 @@ impl<'a> Compiler<'a> {
                 });
                 self.block(&body.stmts);
                 self.emit(Op::Loop(top as u32), span);
-                self.patch(exit);
+                for j in exit {
+                    self.patch(j);
+                }
                 let lp = self.f().loops.pop().expect("loop");
                 for j in lp.break_jumps {
                     self.patch(j);
@@ -659,8 +741,8 @@ impl<'a> Compiler<'a> {
         self.emit(Op::Reraise, span);
     }
 
-    /// Compiles a loop condition and returns the jump to patch at loop exit.
-    fn cond_jump(&mut self, cond: &'a Expr) -> usize {
+    /// Compiles a condition and returns the jumps taken when it is false.
+    fn cond_jump(&mut self, cond: &'a Expr) -> Vec<usize> {
         // Fused compare-and-branch for `name <cmp> int`.
         if let ExprKind::Binary { op, lhs, rhs } = &cond.kind {
             let cmp = match op {
@@ -674,18 +756,40 @@ impl<'a> Compiler<'a> {
                 if let Ok(k) = i32::try_from(*k) {
                     match self.resolve(n) {
                         NameRef::Local(slot) => {
-                            return self.emit(Op::CmpLocalIntJump(cmp, slot, k, 0), cond.span)
+                            return vec![self.emit(Op::CmpLocalIntJump(cmp, slot, k, 0), cond.span)]
                         }
                         NameRef::Global(g) => {
-                            return self.emit(Op::CmpGlobalIntJump(cmp, g, k, 0), cond.span)
+                            return vec![self.emit(Op::CmpGlobalIntJump(cmp, g, k, 0), cond.span)]
                         }
                         _ => {}
                     }
                 }
             }
         }
-        self.expr(cond);
-        self.emit(Op::JumpIfFalse(0), cond.span)
+        match &cond.kind {
+            ExprKind::Logic {
+                op: LogicOp::And,
+                lhs,
+                rhs,
+            } => {
+                let mut jumps = self.cond_jump(lhs);
+                jumps.extend(self.cond_jump(rhs));
+                jumps
+            }
+            ExprKind::Binary {
+                op: op @ (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Gt | BinOp::Le | BinOp::Ge),
+                lhs,
+                rhs,
+            } => {
+                let (a, b, spans) = self.operands(lhs, rhs);
+                self.emit_fused(Op::Test(*op, false, a, b), spans, cond.span);
+                vec![self.emit(Op::Jump(0), cond.span)]
+            }
+            _ => {
+                self.expr(cond);
+                vec![self.emit(Op::JumpIfFalse(0), cond.span)]
+            }
+        }
     }
 
     fn assign(&mut self, target: &'a Target, value: &'a Expr, span: Span) {
@@ -718,7 +822,21 @@ impl<'a> Compiler<'a> {
                 }
                 match &value.kind {
                     ExprKind::Function(def) if def.name.is_none() => self.function(def, &id.name),
-                    _ => self.expr(value),
+                    ExprKind::Binary { op, lhs, rhs } if !is_stringy_add(value) => {
+                        if let Some(dst) = self.direct_target(&id.name) {
+                            let (a, b, spans) = self.operands(lhs, rhs);
+                            self.emit_fused(Op::Bin(*op, dst, a, b), spans, value.span);
+                            return;
+                        }
+                        self.expr(value);
+                    }
+                    _ => match (self.direct(value), self.direct_target(&id.name)) {
+                        (Some(src), Some(dst)) => {
+                            self.emit_fused(Op::Move(dst, src), [value.span; 2], value.span);
+                            return;
+                        }
+                        _ => self.expr(value),
+                    },
                 }
                 self.store_name(&id.name, span);
             }
@@ -882,24 +1000,14 @@ impl<'a> Compiler<'a> {
                         return;
                     }
                 }
-                self.expr(lhs);
-                self.expr(rhs);
-                let op = match op {
-                    BinOp::Add if is_stringy_add(e) => Op::AddStr,
-                    BinOp::Add => Op::Add,
-                    BinOp::Sub => Op::Sub,
-                    BinOp::Mul => Op::Mul,
-                    BinOp::Div => Op::Div,
-                    BinOp::FloorDiv => Op::FloorDiv,
-                    BinOp::Mod => Op::Mod,
-                    BinOp::Eq => Op::Eq,
-                    BinOp::Ne => Op::Ne,
-                    BinOp::Lt => Op::Lt,
-                    BinOp::Gt => Op::Gt,
-                    BinOp::Le => Op::Le,
-                    BinOp::Ge => Op::Ge,
-                };
-                self.emit(op, span);
+                if *op == BinOp::Add && is_stringy_add(e) {
+                    self.expr(lhs);
+                    self.expr(rhs);
+                    self.emit(Op::AddStr, span);
+                    return;
+                }
+                let (a, b, spans) = self.operands(lhs, rhs);
+                self.emit_fused(Op::Bin(*op, Arg::STACK, a, b), spans, span);
             }
             ExprKind::Logic { op, lhs, rhs } => {
                 self.expr(lhs);

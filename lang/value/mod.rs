@@ -24,7 +24,13 @@ use std::fmt;
 use std::rc::Rc;
 
 /// A runtime value. 16 bytes: every heap variant is a thin `Rc`.
+///
+/// `repr(u64)` puts every payload at byte 8 behind a full-word tag, so a
+/// value moves as two words; with the default layout a `Bool` lives at
+/// byte 1 and every copy of a value moved bytes 1..8 piecewise, which
+/// stalled the dispatch loop on partial store forwarding.
 #[derive(Default)]
+#[repr(u64)]
 pub enum Value {
     #[default]
     Null,
@@ -55,30 +61,37 @@ pub enum Value {
 
 impl Clone for Value {
     /// Inlined (the derived version is an out-of-line call on the VM's
-    /// hottest paths); scalars copy, heap variants bump a count.
+    /// hottest paths). Raises the count of a heap variant's `Rc`, then
+    /// copies the value whole: built field by field, a clone left partial
+    /// stores that the next whole-value load had to wait for.
     #[inline(always)]
     fn clone(&self) -> Value {
+        use std::mem::forget;
         match self {
-            Value::Null => Value::Null,
-            Value::Bool(b) => Value::Bool(*b),
-            Value::Int(i) => Value::Int(*i),
-            Value::Float(f) => Value::Float(*f),
-            Value::Big(b) => Value::Big(b.clone()),
-            Value::Str(s) => Value::Str(s.clone()),
-            Value::Array(a) => Value::Array(a.clone()),
-            Value::Tuple(t) => Value::Tuple(t.clone()),
-            Value::Object(o) => Value::Object(o.clone()),
-            Value::Function(f) => Value::Function(f.clone()),
-            Value::Builtin(b) => Value::Builtin(b),
-            Value::Native(n) => Value::Native(n.clone()),
-            Value::Module(m) => Value::Module(m.clone()),
-            Value::Host(h) => Value::Host(h.clone()),
-            Value::Bytes(b) => Value::Bytes(b.clone()),
-            Value::Error(e) => Value::Error(e.clone()),
-            Value::Iter(i) => Value::Iter(i.clone()),
-            Value::Cell(c) => Value::Cell(c.clone()),
-            Value::Undef => Value::Undef,
+            Value::Null
+            | Value::Bool(_)
+            | Value::Int(_)
+            | Value::Float(_)
+            | Value::Builtin(_)
+            | Value::Undef => {}
+            Value::Big(b) => forget(b.clone()),
+            Value::Str(s) => forget(s.clone()),
+            Value::Array(a) => forget(a.clone()),
+            Value::Tuple(t) => forget(t.clone()),
+            Value::Object(o) => forget(o.clone()),
+            Value::Function(f) => forget(f.clone()),
+            Value::Native(n) => forget(n.clone()),
+            Value::Module(m) => forget(m.clone()),
+            Value::Host(h) => forget(h.clone()),
+            Value::Bytes(b) => forget(b.clone()),
+            Value::Error(e) => forget(e.clone()),
+            Value::Iter(i) => forget(i.clone()),
+            Value::Cell(c) => forget(c.clone()),
         }
+        // SAFETY: a heap variant's count was raised just above by the
+        // forgotten clone, so this bitwise copy is one more owner of it, as
+        // `Rc::clone` makes; the other variants own nothing.
+        unsafe { std::ptr::read(self) }
     }
 }
 
@@ -163,13 +176,9 @@ impl Object {
     }
     pub fn insert(&mut self, key: Key, value: Value) {
         let is_str = matches!(key, Key::Str(_));
-        if let Some(slot) = self.map.get_mut(&key) {
-            *slot = value;
-        } else {
-            if !is_str {
-                self.non_str_keys += 1;
-            }
-            self.map.insert(key, value);
+        // One lookup: an existing key keeps its place and its first key.
+        if self.map.insert(key, value).is_none() && !is_str {
+            self.non_str_keys += 1;
         }
     }
     pub fn insert_str(&mut self, key: &str, value: Value) {

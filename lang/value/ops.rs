@@ -385,7 +385,7 @@ pub fn modulo(a: &Value, b: &Value) -> VmResult<Value> {
 }
 
 /// Python's float `%`: the result has the sign of the divisor.
-fn py_float_mod(a: f64, b: f64) -> f64 {
+pub(crate) fn py_float_mod(a: f64, b: f64) -> f64 {
     let m = a % b;
     if m != 0.0 {
         if (b < 0.0) != (m < 0.0) {
@@ -398,7 +398,7 @@ fn py_float_mod(a: f64, b: f64) -> f64 {
     }
 }
 
-fn py_float_floordiv(a: f64, b: f64) -> f64 {
+pub(crate) fn py_float_floordiv(a: f64, b: f64) -> f64 {
     let m = a % b;
     let mut div = (a - m) / b;
     if m != 0.0 && ((b < 0.0) != (m < 0.0)) {

@@ -6,6 +6,7 @@
 //! dispatch loop; that nesting is limited separately.
 
 pub mod access;
+mod arith;
 mod capcheck;
 mod env;
 pub mod import;
@@ -19,11 +20,12 @@ pub use crate::limits::{
 };
 pub use env::{break_cycles as env_break_cycles, Env, GlobalCell, ProgramRt};
 
-use crate::compile::{Capture, Op, Program};
+use crate::compile::{Arg, ArgKind, Capture, FuncProto, Op, Program};
 use crate::error::{ErrorKind, ErrorLoc, MlError, VmResult};
 use crate::host::Host;
 use crate::native::Registry;
 use crate::value::{self, ErrorObj, Key, Object, Value};
+use arith::Num;
 use smallvec::SmallVec;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -410,22 +412,64 @@ impl Vm {
                     }
                 };
             }
-            macro_rules! binop {
-                ($f:expr) => {{
-                    let b = self.stack.pop().expect("operand");
-                    let a = self.stack.pop().expect("operand");
-                    let r = if let (Value::Int(_), Value::Int(_)) = (&a, &b) {
-                        tri!($f(&a, &b))
-                    } else {
-                        tri!(self.charged(&a, &b, |_| $f(&a, &b)))
+            macro_rules! operand {
+                ($arg:expr, $which:expr) => {
+                    match self.read_arg($arg, base, closure, consts, globals, proto) {
+                        Ok(v) => v,
+                        Err(e) => fail!(e.with_loc(arg_loc(&rt.program, proto, pc - 1, $which))),
+                    }
+                };
+            }
+            // `a <op> b` on numbers, read in place: `None` leaves the
+            // operands as they were for the general path.
+            macro_rules! fast_operands {
+                ($op:expr, $a:expr, $b:expr) => {{
+                    let (a, b): (Arg, Arg) = ($a, $b);
+                    let r = arith::fast(
+                        $op,
+                        self.peek_arg(a, b.is_stack() as usize, base, closure, consts, globals),
+                        self.peek_arg(b, 0, base, closure, consts, globals),
+                    );
+                    if r.is_some() {
+                        let n = self.stack.len() - a.is_stack() as usize - b.is_stack() as usize;
+                        // SAFETY: the stack operands are numbers (the fast
+                        // path took them), which own nothing to drop.
+                        unsafe { self.stack.set_len(n) };
+                    }
+                    r
+                }};
+            }
+            macro_rules! slow_operands {
+                ($op:expr, $a:expr, $b:expr) => {{
+                    let (a, b): (Arg, Arg) = ($a, $b);
+                    let bv = b.is_stack().then(|| self.stack.pop().expect("operand"));
+                    let av = operand!(a, 0);
+                    let bv = match bv {
+                        Some(v) => v,
+                        None => operand!(b, 1),
                     };
-                    self.stack.push(r);
+                    tri!(self.binary_slow($op, &av, &bv))
+                }};
+            }
+            macro_rules! write_arg {
+                ($dst:expr, $v:expr) => {{
+                    let dst: Arg = $dst;
+                    let v = $v;
+                    match dst.kind() {
+                        ArgKind::Stack => self.stack.push(v),
+                        ArgKind::Local => self.stack[base + dst.index()] = v,
+                        ArgKind::Global => *globals[dst.index()].borrow_mut() = v,
+                        ArgKind::Free => *closure.cells[dst.index()].borrow_mut() = v,
+                        ArgKind::Const => unreachable!("a constant as destination"),
+                    }
                 }};
             }
             loop {
-                let op = code[pc];
+                // Matched in place: copying the instruction out first made
+                // the compiler spill it to the stack on every dispatch.
+                let at = pc;
                 pc += 1;
-                match op {
+                match code[at] {
                     Op::PushNull => self.stack.push(Value::Null),
                     Op::PushTrue => self.stack.push(Value::Bool(true)),
                     Op::PushFalse => self.stack.push(Value::Bool(false)),
@@ -465,10 +509,7 @@ impl Vm {
                     Op::LoadFree(i) => {
                         let v = closure.cells[i as usize].borrow().clone();
                         if let Value::Undef = v {
-                            fail!(MlError::new(
-                                ErrorKind::NameError,
-                                "free variable referenced before assignment in enclosing scope"
-                            ));
+                            fail!(unbound_free());
                         }
                         self.stack.push(v);
                     }
@@ -488,23 +529,33 @@ impl Vm {
                         let v = self.stack.pop().expect("value");
                         *globals[g as usize].borrow_mut() = v;
                     }
-                    Op::Add => {
-                        let b = self.stack.pop().expect("operand");
-                        let top = self.stack.last_mut().expect("operand");
-                        if let (Value::Int(x), Value::Int(y)) = (&*top, &b) {
-                            if let Some(r) = x.checked_add(*y) {
-                                *top = Value::Int(r);
-                                continue;
-                            }
+                    Op::Bin(op, dst, a, b) => match fast_operands!(op, a, b) {
+                        Some(Num::Int(i)) => write_arg!(dst, Value::Int(i)),
+                        Some(Num::Float(f)) => write_arg!(dst, Value::Float(f)),
+                        Some(Num::Bool(x)) => write_arg!(dst, Value::Bool(x)),
+                        None => {
+                            let r = slow_operands!(op, a, b);
+                            write_arg!(dst, r);
                         }
-                        let a = self.stack.pop().expect("operand");
-                        let r = tri!(self.charged(&a, &b, |vm| value::ops::add_m(
-                            &a,
-                            &b,
-                            vm.limits.max_len,
-                            &mut vm.meter()
-                        )));
-                        self.stack.push(r);
+                    },
+                    Op::Test(op, when, a, b) => {
+                        let holds = match fast_operands!(op, a, b) {
+                            Some(Num::Bool(x)) => x,
+                            _ => matches!(slow_operands!(op, a, b), Value::Bool(true)),
+                        };
+                        // The compiler puts the branch's `Jump` next.
+                        if holds == when {
+                            match code[pc] {
+                                Op::Jump(t) => pc = t as usize,
+                                _ => unreachable!("Test without its Jump"),
+                            }
+                        } else {
+                            pc += 1;
+                        }
+                    }
+                    Op::Move(dst, src) => {
+                        let v = operand!(src, 0);
+                        write_arg!(dst, v);
                     }
                     Op::AddStr => {
                         let b = self.stack.pop().expect("operand");
@@ -517,30 +568,6 @@ impl Vm {
                         tri!(value::ops::check_len(s.len(), self.limits.max_len));
                         self.stack.push(Value::string(s));
                     }
-                    Op::Sub => {
-                        let b = self.stack.pop().expect("operand");
-                        let top = self.stack.last_mut().expect("operand");
-                        if let (Value::Int(x), Value::Int(y)) = (&*top, &b) {
-                            if let Some(r) = x.checked_sub(*y) {
-                                *top = Value::Int(r);
-                                continue;
-                            }
-                        }
-                        let a = self.stack.pop().expect("operand");
-                        let r = tri!(self.charged(&a, &b, |_| value::ops::sub(&a, &b)));
-                        self.stack.push(r);
-                    }
-                    Op::Mul => {
-                        let b = self.stack.pop().expect("operand");
-                        let a = self.stack.pop().expect("operand");
-                        let r = tri!(self.charged(&a, &b, |vm| {
-                            value::ops::mul(&a, &b, vm.limits.max_len, &mut vm.meter())
-                        }));
-                        self.stack.push(r);
-                    }
-                    Op::Div => binop!(value::ops::div),
-                    Op::FloorDiv => binop!(value::ops::floor_div),
-                    Op::Mod => binop!(value::ops::modulo),
                     Op::Neg => {
                         let a = self.stack.pop().expect("operand");
                         let r = tri!(value::ops::neg(&a));
@@ -554,45 +581,6 @@ impl Vm {
                     Op::Not => {
                         let a = self.stack.pop().expect("operand");
                         self.stack.push(Value::Bool(!a.truthy()));
-                    }
-                    Op::Eq | Op::Ne => {
-                        let b = self.stack.pop().expect("operand");
-                        let a = self.stack.pop().expect("operand");
-                        let eq = match (&a, &b) {
-                            (Value::Int(x), Value::Int(y)) => x == y,
-                            _ => tri!(self.charged(&a, &b, |vm| value::values_equal_m(
-                                &a,
-                                &b,
-                                &mut vm.meter()
-                            ))),
-                        };
-                        self.stack.push(Value::Bool(eq == (op == Op::Eq)));
-                    }
-                    Op::Lt | Op::Gt | Op::Le | Op::Ge => {
-                        let b = self.stack.pop().expect("operand");
-                        let a = self.stack.pop().expect("operand");
-                        let r = if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
-                            match op {
-                                Op::Lt => x < y,
-                                Op::Gt => x > y,
-                                Op::Le => x <= y,
-                                _ => x >= y,
-                            }
-                        } else {
-                            let ord = tri!(self.charged(&a, &b, |vm| value::compare_m(
-                                &a,
-                                &b,
-                                &mut vm.meter()
-                            )));
-                            match (op, ord) {
-                                (_, None) => false,
-                                (Op::Lt, Some(o)) => o.is_lt(),
-                                (Op::Gt, Some(o)) => o.is_gt(),
-                                (Op::Le, Some(o)) => o.is_le(),
-                                (_, Some(o)) => o.is_ge(),
-                            }
-                        };
-                        self.stack.push(Value::Bool(r));
                     }
                     Op::Jump(t) => pc = t as usize,
                     Op::Loop(t) => {
@@ -849,7 +837,7 @@ impl Vm {
                         self.stack.push(v);
                     }
                     Op::ReturnLocal(_) | Op::Return => {
-                        let result = match op {
+                        let result = match code[at] {
                             Op::ReturnLocal(s) => {
                                 let v = std::mem::take(&mut self.stack[base + s as usize]);
                                 if let Value::Undef = v {
@@ -968,7 +956,11 @@ impl Vm {
                     Op::Import(k) | Op::ImportRoot(k) => {
                         let path = consts[k as usize].as_str().unwrap_or("").to_string();
                         self.frames.last_mut().expect("frame").pc = pc;
-                        let m = tri!(import::import(self, &path, matches!(op, Op::ImportRoot(_))));
+                        let m = tri!(import::import(
+                            self,
+                            &path,
+                            matches!(code[at], Op::ImportRoot(_))
+                        ));
                         self.stack.push(m);
                     }
                     Op::SetResult => {
@@ -977,6 +969,63 @@ impl Vm {
                     Op::PushUndef => self.stack.push(Value::Undef),
                 }
             }
+        }
+    }
+
+    /// Reads an operand of a fused instruction where it lives (a stack
+    /// operand is popped).
+    #[inline(always)]
+    fn read_arg(
+        &mut self,
+        arg: Arg,
+        base: usize,
+        closure: &Closure,
+        consts: &[Value],
+        globals: &[GlobalCell],
+        proto: &FuncProto,
+    ) -> VmResult<Value> {
+        let i = arg.index();
+        match arg.kind() {
+            ArgKind::Stack => Ok(self.stack.pop().expect("operand")),
+            ArgKind::Local => match &self.stack[base + i] {
+                Value::Undef => Err(unbound_local(&proto.local_names[i])),
+                v => Ok(v.clone()),
+            },
+            ArgKind::Const => Ok(consts[i].clone()),
+            ArgKind::Global => match globals[i].borrow().clone() {
+                Value::Undef => self.global_fallback(&closure.rt, i as u32),
+                v => Ok(v),
+            },
+            ArgKind::Free => match closure.cells[i].borrow().clone() {
+                Value::Undef => Err(unbound_free()),
+                v => Ok(v),
+            },
+        }
+    }
+
+    /// An operand of a fused instruction where it lives, without reading
+    /// it out (`depth`: its place below the top, for a stack operand).
+    #[inline(always)]
+    fn peek_arg<'v>(
+        &'v self,
+        arg: Arg,
+        depth: usize,
+        base: usize,
+        closure: &'v Closure,
+        consts: &'v [Value],
+        globals: &'v [GlobalCell],
+    ) -> &'v Value {
+        let i = arg.index();
+        match arg.kind() {
+            ArgKind::Stack => &self.stack[self.stack.len() - 1 - depth],
+            ArgKind::Local => &self.stack[base + i],
+            ArgKind::Const => &consts[i],
+            // SAFETY (both): the VM holds no `RefMut` of a variable's cell
+            // between instructions (writes borrow within one statement),
+            // and the returned reference ends before this instruction
+            // writes anything.
+            ArgKind::Global => unsafe { &*globals[i].as_ptr() },
+            ArgKind::Free => unsafe { &*closure.cells[i].as_ptr() },
         }
     }
 
@@ -1147,6 +1196,27 @@ fn recursion_error() -> MlError {
         ErrorKind::RecursionError,
         "maximum recursion depth exceeded",
     )
+}
+
+fn unbound_free() -> MlError {
+    MlError::new(
+        ErrorKind::NameError,
+        "free variable referenced before assignment in enclosing scope",
+    )
+}
+
+/// Where operand `which` (0: left, 1: right) of the fused instruction at
+/// `pc` is in the source.
+#[cold]
+fn arg_loc(program: &Program, proto: &FuncProto, pc: usize, which: usize) -> ErrorLoc {
+    let span = match proto.arg_spans.binary_search_by_key(&(pc as u32), |e| e.0) {
+        Ok(i) => proto.arg_spans[i].1[which],
+        Err(_) => proto.spans[pc],
+    };
+    ErrorLoc {
+        file: program.file.clone(),
+        span,
+    }
 }
 
 fn unbound_local(name: &str) -> MlError {
