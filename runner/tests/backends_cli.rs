@@ -2,37 +2,16 @@
 //! native runtime served over the process protocol (`mlpy-test exec`) and
 //! against scripted backends that differ, lack features or are missing.
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-const BIN: &str = env!("CARGO_BIN_EXE_mlpy-test");
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("MLPY_PATH")
-        .env_remove("GITHUB_ACTIONS")
-        .output()
-        .expect("mlpy-test runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use support::{mlpy_test, project, run_in, text, BIN};
 
 /// A spec tree with a plain case, a case needing a mocked file, and a case
 /// documenting a difference on the backend named `toy`.
 fn specs() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("specs")).unwrap();
-    std::fs::write(
-        dir.path().join("specs/basics.mltest"),
+    project(&[(
+        "specs/basics.mltest",
         r#"
 [[case]]
 name = "adds"
@@ -52,9 +31,7 @@ differs_on.toy = "toy answers 99 to everything"
 code = '1;'
 expect.result = 1
 "#,
-    )
-    .unwrap();
-    dir
+    )])
 }
 
 /// `process:` with this binary's own `exec`.
@@ -78,7 +55,7 @@ done"#;
 #[test]
 fn the_examples_pass_on_the_native_runtime_over_the_process_protocol() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let o = run(repo, &["specs/examples", "--backend", &native_process()]);
+    let o = run_in(repo, &["specs/examples", "--backend", &native_process()]);
     let out = text(&o);
     assert!(o.status.success(), "{out}");
     assert!(out.contains("mlpy-test: backend mlpy-test"), "{out}");
@@ -88,7 +65,7 @@ fn the_examples_pass_on_the_native_runtime_over_the_process_protocol() {
 #[test]
 fn compare_of_two_agreeing_backends() {
     let dir = specs();
-    let o = run(
+    let o = run_in(
         dir.path(),
         &["--compare", &format!("native,{}", native_process())],
     );
@@ -103,7 +80,7 @@ fn compare_of_two_agreeing_backends() {
 #[test]
 fn a_difference_fails_with_both_sides_named() {
     let dir = specs();
-    let o = run(dir.path(), &["--compare", &format!("native,{}", toy())]);
+    let o = run_in(dir.path(), &["--compare", &format!("native,{}", toy())]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
     // The differing case, side by side under the backends' names.
@@ -134,7 +111,7 @@ fn a_difference_fails_with_both_sides_named() {
 fn json_and_junit_carry_the_comparison() {
     let dir = specs();
     let junit = dir.path().join("report.xml");
-    let o = run(
+    let o = run_in(
         dir.path(),
         &[
             "--compare",
@@ -187,7 +164,7 @@ fn a_documented_difference_that_went_away_fails() {
         "differs_on.mlpy-test = \"said to differ\"\ncode = '1;'\nexpect.result = 1\n",
     )
     .unwrap();
-    let o = run(
+    let o = run_in(
         dir.path(),
         &["--compare", &format!("native,{}", native_process())],
     );
@@ -200,7 +177,7 @@ fn a_documented_difference_that_went_away_fails() {
 #[test]
 fn one_backend_skips_what_it_cannot_honour_and_knows_its_differences() {
     let dir = specs();
-    let o = run(dir.path(), &["--backend", &toy()]);
+    let o = run_in(dir.path(), &["--backend", &toy()]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(
@@ -222,12 +199,12 @@ fn one_backend_skips_what_it_cannot_honour_and_knows_its_differences() {
 #[test]
 fn a_missing_mlpy_says_how_to_set_it_up() {
     let dir = specs();
-    let o = run(dir.path(), &["--backend", "mlpy"]);
+    let o = run_in(dir.path(), &["--backend", "mlpy"]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(2), "{out}");
     assert!(out.contains("MLPY_PATH is not set"), "{out}");
     assert!(out.contains("pip install lark"), "{out}");
-    let o = Command::new(BIN)
+    let o = mlpy_test()
         .args(["--backend", "mlpy"])
         .current_dir(dir.path())
         .env("MLPY_PATH", dir.path())
@@ -247,10 +224,10 @@ fn bad_backend_names_are_usage_errors() {
         vec!["--compare", "native,mlpy", "--bless"],
         vec!["--backend", "native", "--compare", "native,mlpy"],
     ] {
-        let o = run(dir.path(), &args);
+        let o = run_in(dir.path(), &args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
     }
-    let o = run(dir.path(), &["--backend", "process:/nonexistent/backend"]);
+    let o = run_in(dir.path(), &["--backend", "process:/nonexistent/backend"]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(2), "{out}");
     assert!(

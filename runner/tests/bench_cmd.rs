@@ -3,26 +3,16 @@
 //! no regression on unchanged code under load; a doubled cost is one),
 //! and the HTML report.
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use support::text;
 
 fn bench(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mlpy-test"))
-        .arg("bench")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run mlpy-test bench")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    support::run_in(dir, &[&["bench"], args].concat())
 }
 
 #[test]

@@ -1,12 +1,11 @@
 //! The `mlpy-test` command against hostile inputs and readers: special
 //! files as programs, oversized requests, and a reader that goes away.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod support;
 
-fn mlpy() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_mlpy-test"))
-}
+use std::io::Write;
+use std::process::Command;
+use support::{mlpy_test as mlpy, spawn_piped};
 
 fn temp_dir(tag: &str) -> std::path::PathBuf {
     let p = std::env::temp_dir().join(format!("mlpy-cli-{tag}-{}", std::process::id()));
@@ -36,13 +35,7 @@ fn special_files_are_not_read_as_programs() {
 
 #[test]
 fn oversized_exec_requests_are_refused() {
-    let mut child = mlpy()
-        .arg("exec")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_piped(mlpy().arg("exec"));
     let mut stdin = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || {
         let chunk = vec![b' '; 1 << 20];
@@ -82,13 +75,7 @@ fn a_closed_pipe_stops_output_quietly() {
         (vec!["repl"], Some("1 + 1\nprint(\"x\" * 100000)\n.help\n")),
     ];
     for (args, input) in runs {
-        let mut child = mlpy()
-            .args(&args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_piped(mlpy().args(&args));
         // The reader goes away before anything is written.
         drop(child.stdout.take());
         if let Some(text) = input {
@@ -109,13 +96,7 @@ fn a_closed_pipe_stops_output_quietly() {
 /// running (into the hour-long timeouts below) is killed after a minute
 /// and fails the test: a closed pipe must end it, not its deadline.
 fn with_reader_gone(args: &[&str], input: &str) -> (Option<i32>, String) {
-    let mut child = mlpy()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_piped(mlpy().args(args));
     drop(child.stdout.take());
     let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
     let pid = child.id();

@@ -1,27 +1,13 @@
 //! `run`, `validate` and `exec` as documented, through the built binary.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod support;
 
+use std::process::Output;
+use support::{stderr, stdout};
+
+/// `mlpy-test ARGS` with `stdin` on its standard input.
 fn mlpy_test(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mlpy-test"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    support::with_stdin(support::mlpy_test().args(args), stdin.as_bytes())
 }
 
 #[test]
@@ -34,12 +20,7 @@ fn run_passes_arguments_after_the_double_dash_and_reads_stdin() {
         &["run", p, "--grant", "args:read", "--", "a", "b c", "--flag"],
         "",
     );
-    assert_eq!(
-        text(&o.stdout),
-        "['a', 'b c', '--flag']\n",
-        "{}",
-        text(&o.stderr)
-    );
+    assert_eq!(stdout(&o), "['a', 'b c', '--flag']\n", "{}", stderr(&o));
     let o = mlpy_test(&["run", "-", "--json"], "print(\"hi\"); 6 * 7;");
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(report["result"], 42);
@@ -53,7 +34,7 @@ fn a_timeout_points_at_the_running_loop() {
         "x = 0;\ny = 1;\nwhile (true) {\n  x = x + 1;\n}\n",
     );
     assert_eq!(o.status.code(), Some(1));
-    let err = text(&o.stderr);
+    let err = stderr(&o);
     assert!(err.starts_with("Timeout: "), "{err}");
     assert!(err.contains("--> <stdin>:3:1"), "{err}");
 }
@@ -70,7 +51,7 @@ fn validate_compiles_spec_code_and_rows() {
     .unwrap();
     std::fs::write(d.join("ok.mltest"), "code = \"1;\"\nexpect.result = 1\n").unwrap();
     let o = mlpy_test(&["validate", d.to_str().unwrap()], "");
-    let out = text(&o.stdout);
+    let out = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(
         out.contains("SyntaxError: expected an expression, found `;`\n --> ")
@@ -124,13 +105,9 @@ fn memory_budgets_from_the_command_line() {
     let prog = prog.to_str().unwrap();
 
     let o = mlpy_test(&["run", prog], "");
-    assert_eq!(text(&o.stdout), "3000000\n", "{}", text(&o.stderr));
+    assert_eq!(stdout(&o), "3000000\n", "{}", stderr(&o));
     let o = mlpy_test(&["run", prog, "--memory", "16MiB"], "");
-    assert!(
-        text(&o.stderr).contains("MemoryError"),
-        "{}",
-        text(&o.stderr)
-    );
+    assert!(stderr(&o).contains("MemoryError"), "{}", stderr(&o));
 
     let specs = dir.path().join("specs");
     std::fs::create_dir(&specs).unwrap();
@@ -144,9 +121,9 @@ fn memory_budgets_from_the_command_line() {
     .unwrap();
     let specs = specs.to_str().unwrap();
     let o = mlpy_test(&[specs, "--format", "terse"], "");
-    assert!(o.status.success(), "{}", text(&o.stdout));
+    assert!(o.status.success(), "{}", stdout(&o));
     let o = mlpy_test(&[specs, "--memory", "16MiB", "--format", "terse"], "");
-    let out = text(&o.stdout);
+    let out = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(out.contains("1 passed, 1 failed"), "{out}");
     assert!(
@@ -156,23 +133,19 @@ fn memory_budgets_from_the_command_line() {
 
     let bench = ["bench", prog, "--iterations", "2", "--warmup", "0"];
     let o = mlpy_test(&bench, "");
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(o.status.success(), "{}", stderr(&o));
     let o = mlpy_test(&[&bench[..], &["--memory", "16MiB"]].concat(), "");
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
-    assert!(
-        text(&o.stdout).contains("MemoryError"),
-        "{}",
-        text(&o.stdout)
-    );
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("MemoryError"), "{}", stdout(&o));
 
     let o = mlpy_test(&["repl", "--memory", "16MiB"], &format!("{big}\n"));
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        format!("{}{}", text(&o.stdout), text(&o.stderr)).contains("MemoryError"),
+        format!("{}{}", stdout(&o), stderr(&o)).contains("MemoryError"),
         "{}",
-        text(&o.stdout)
+        stdout(&o)
     );
     let o = mlpy_test(&["repl"], &format!("{big}\n"));
-    assert!(o.status.success(), "{}", text(&o.stderr));
-    assert!(text(&o.stdout).contains("3000000"), "{}", text(&o.stdout));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("3000000"), "{}", stdout(&o));
 }

@@ -8,17 +8,13 @@
 //! Needs `cargo nextest` (CI installs it when missing).
 
 mod nested;
+mod support;
 
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
+use support::{stdout, write};
 
 /// `DIR/specs/...`: passing, failing, ignored, skipped and broken specs,
 /// and a symbolic-link loop.
@@ -104,12 +100,8 @@ fn run(cmd: &mut Command) -> Output {
     out
 }
 
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 fn mlpy_test(args: &[&str]) -> Output {
-    run(Command::new(env!("CARGO_BIN_EXE_mlpy-test")).args(args))
+    run(support::mlpy_test().args(args))
 }
 
 /// `cargo nextest ARGS --test specs` over `specs`.

@@ -1,18 +1,17 @@
 //! The process protocol end to end: `ProcessBackend` driving this crate's
 //! own `mlpy-test exec`, plus scripted backends that misbehave.
 
+mod support;
+
 use mlpy_harness::protocol::{Feature, WorldSpec};
 use mlpy_harness::{ExecRequest, Executor, ExecutorConfig, ProcessBackend, Status};
 use mlpy_lang::capability::GrantSet;
 use mlpy_lang::Data;
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn exec_backend() -> ProcessBackend {
-    ProcessBackend::connect(env!("CARGO_BIN_EXE_mlpy-test"), vec!["exec".into()])
-        .expect("mlpy-test exec shakes hands")
+    ProcessBackend::connect(support::BIN, vec!["exec".into()]).expect("mlpy-test exec shakes hands")
 }
 
 fn executor() -> Executor {
@@ -227,19 +226,10 @@ fn a_backend_dying_mid_run_is_an_error_with_its_stderr() {
 
 #[test]
 fn exec_still_answers_a_single_legacy_request() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mlpy-test"))
-        .arg("exec")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(br#"{"code": "result = x * 2;", "name": "main.ml", "grants": [], "timeout_ms": 2000, "globals": {"x": 21}}"#)
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = support::with_stdin(
+        support::mlpy_test().arg("exec"),
+        br#"{"code": "result = x * 2;", "name": "main.ml", "grants": [], "timeout_ms": 2000, "globals": {"x": 21}}"#,
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["status"], "ok");
     assert_eq!(v["value"], 42);

@@ -3,6 +3,8 @@
 //! consumer (Python's junitparser, which CI installs) with the right
 //! counts, names and messages, whatever the names and the output hold.
 
+mod support;
+
 use serde_json::Value;
 use std::process::Command;
 
@@ -45,15 +47,11 @@ print(json.dumps({"tests": xml.tests, "failures": xml.failures, "skipped": xml.s
 
 #[test]
 fn json_lines_and_junit_are_valid() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("specs")).unwrap();
-    std::fs::write(dir.path().join("specs/r.mltest"), SPECS).unwrap();
-    std::fs::write(dir.path().join("specs/broken.mltest"), "code = [\n").unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_mlpy-test"))
-        .args(["--format", "json", "--junit", "report.xml"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let dir = support::project(&[
+        ("specs/r.mltest", SPECS),
+        ("specs/broken.mltest", "code = [\n"),
+    ]);
+    let o = support::run_in(dir.path(), &["--format", "json", "--junit", "report.xml"]);
     assert_eq!(o.status.code(), Some(1));
     let stdout = String::from_utf8(o.stdout).unwrap();
     let events: Vec<Value> = stdout

@@ -1,8 +1,11 @@
 //! `mlpy-test` as a user runs it: selection, output, exit statuses, files.
 //! Each test drives the built binary over specs in a temporary directory.
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+use support::{stderr as err, stdout as out};
 
 const SPECS: &str = r#"
 [[case]]
@@ -28,36 +31,23 @@ code = "1;"
 expect.result = 1
 "#;
 
-/// A project directory with `specs/s.mltest` (and more files).
+/// A project directory with `specs/s.mltest` (and more files in `specs/`).
 fn project(extra: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let specs = dir.path().join("specs");
-    std::fs::create_dir(&specs).unwrap();
-    std::fs::write(specs.join("s.mltest"), SPECS).unwrap();
+    let dir = support::project(&[("specs/s.mltest", SPECS)]);
     for (name, text) in extra {
-        std::fs::write(specs.join(name), text).unwrap();
+        support::write(dir.path(), &format!("specs/{name}"), text);
     }
     dir
 }
 
+/// `mlpy-test ARGS` in `dir` with `env` added to a clean environment.
 fn mlpy_test(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mlpy-test"));
-    cmd.args(args).current_dir(dir);
-    for var in ["NO_COLOR", "CLICOLOR_FORCE", "CLICOLOR", "GITHUB_ACTIONS"] {
-        cmd.env_remove(var);
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    support::mlpy_test()
+        .args(args)
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap()
 }
 
 #[test]

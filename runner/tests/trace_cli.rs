@@ -1,6 +1,8 @@
 //! `mlpy-test --trace`: a failing case shows its trace.
 
-use std::process::Command;
+mod support;
+
+use support::{project, run_in, stdout};
 
 const SPEC: &str = r#"
 [[case]]
@@ -23,18 +25,16 @@ expect.result = 1
 
 #[test]
 fn failing_cases_show_their_trace() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("specs")).unwrap();
-    std::fs::write(dir.path().join("specs/t.mltest"), SPEC).unwrap();
+    let dir = project(&[("specs/t.mltest", SPEC)]);
     let run = |trace: bool| {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mlpy-test"));
-        cmd.arg("specs").current_dir(dir.path());
-        if trace {
-            cmd.arg("--trace");
-        }
-        let o = cmd.output().unwrap();
+        let args: &[&str] = if trace {
+            &["specs", "--trace"]
+        } else {
+            &["specs"]
+        };
+        let o = run_in(dir.path(), args);
         assert_eq!(o.status.code(), Some(1));
-        String::from_utf8_lossy(&o.stdout).into_owned()
+        stdout(&o)
     };
     let out = run(true);
     let at = out.find("trace:").unwrap_or_else(|| panic!("{out}"));
@@ -66,8 +66,6 @@ fn failing_cases_show_their_trace() {
 /// timeline (times never go back).
 #[test]
 fn callback_traces_follow_the_code() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("specs")).unwrap();
     let spec = r#"
 grant = ["file:read:/data/*"]
 files = { "/data/a.txt" = "abc" }
@@ -81,13 +79,8 @@ function load(p) { return file.read(p); }
 callback = { function = "load", args = ["/etc/shadow"] }
 expect.result = "abc"
 "#;
-    std::fs::write(dir.path().join("specs/cb.mltest"), spec).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_mlpy-test"))
-        .args(["specs", "--trace"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    let dir = project(&[("specs/cb.mltest", spec)]);
+    let out = stdout(&run_in(dir.path(), &["specs", "--trace"]));
     let at = out.find("trace:").unwrap_or_else(|| panic!("{out}"));
     let events: Vec<(f64, String)> = out[at..]
         .lines()
