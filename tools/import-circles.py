@@ -176,4 +176,5 @@ def main():
                 print(f"    {files[m]} -> {' '.join(inside)}")
 
 
-main()
+if __name__ == "__main__":
+    main()
