@@ -9,6 +9,7 @@
 pub mod console;
 pub mod http;
 pub mod memory;
+mod nofollow;
 pub mod real;
 pub mod traced;
 
@@ -58,7 +59,10 @@ pub struct Metadata {
 }
 
 /// Files and directories. Paths given to these methods are absolute and
-/// already normalised by [`FileSystem::resolve`].
+/// already normalised by [`FileSystem::resolve`]; the methods follow no
+/// symlink in any component of them (on the real file system a link found
+/// there, swapped in after the capability check, fails the operation), so
+/// an operation lands on the path that was checked.
 pub trait FileSystem: Send + Sync {
     /// Largest file [`FileSystem::read`] returns; bigger files give
     /// [`FsErrorKind::TooLarge`] without being read.
@@ -66,15 +70,17 @@ pub trait FileSystem: Send + Sync {
         DEFAULT_MAX_READ
     }
     /// The absolute, normalised form of `path` (relative paths against the
-    /// working directory, `~` expanded; on the real file system symlinks are
-    /// resolved, for the longest existing prefix). Capability checks match
-    /// this form.
+    /// working directory, `~` expanded; on the real file system every
+    /// symlink is followed, also a dangling last one, so the result names
+    /// where an operation lands). Capability checks match this form.
     fn resolve(&self, path: &str) -> String;
     fn read(&self, path: &str) -> Result<Vec<u8>, FsError>;
     /// Writes (or appends) the whole content; parent directories are created.
     fn write(&self, path: &str, data: &[u8], append: bool) -> Result<(), FsError>;
     /// Removes a file: `Ok(false)` if it did not exist.
     fn delete(&self, path: &str) -> Result<bool, FsError>;
+    /// What is at `path` itself (a symlink there is neither file nor
+    /// directory: resolve a path to learn what a link points at).
     fn metadata(&self, path: &str) -> Option<Metadata>;
     /// Entry names (not paths), sorted.
     fn list_dir(&self, path: &str) -> Result<Vec<String>, FsError>;

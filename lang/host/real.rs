@@ -1,9 +1,13 @@
 //! Real backends: the process's file system, environment, clock and
 //! OS-seeded randomness.
 
+use super::nofollow::{self, fs_err};
 use super::*;
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rustix::fs::{AtFlags, FileType, Mode, OFlags};
+use std::ffi::{OsStr, OsString};
+use std::os::fd::OwnedFd;
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -41,51 +45,53 @@ fn too_large(path: &str, size: u64, max: u64) -> FsError {
     }
 }
 
-/// Writes `data` to a fresh temporary file next to `path`, then renames it.
-fn write_atomic(path: &str, data: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let target = Path::new(path);
-    let dir = target.parent().unwrap_or(Path::new("/"));
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let n = TMP_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = dir.join(format!(".{name}.mlpy-tmp-{}-{n}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(data)?;
-        if let Ok(meta) = std::fs::metadata(target) {
-            f.set_permissions(meta.permissions())?;
-        }
-        drop(f);
-        std::fs::rename(&tmp, target)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+fn is_a_directory(path: &str) -> FsError {
+    FsError {
+        kind: FsErrorKind::IsADirectory,
+        message: format!("Is a directory: '{path}'"),
     }
-    result
 }
 
-fn fs_err(e: std::io::Error, path: &str) -> FsError {
-    use std::io::ErrorKind as K;
-    let kind = match e.kind() {
-        K::NotFound => FsErrorKind::NotFound,
-        K::PermissionDenied => FsErrorKind::PermissionDenied,
-        K::AlreadyExists => FsErrorKind::AlreadyExists,
-        K::IsADirectory => FsErrorKind::IsADirectory,
-        K::NotADirectory => FsErrorKind::NotADirectory,
-        K::DirectoryNotEmpty => FsErrorKind::DirectoryNotEmpty,
-        K::InvalidData => FsErrorKind::InvalidData,
-        _ => FsErrorKind::Other,
-    };
+fn not_regular(path: &str) -> FsError {
     FsError {
-        kind,
-        message: format!("{e}: '{path}'"),
+        kind: FsErrorKind::Other,
+        message: format!(
+            "Not a regular file: '{path}' (a FIFO, device or socket could block or never end)"
+        ),
     }
+}
+
+/// Writes `data` to a fresh temporary file in the directory `dir` (which
+/// holds `name`), then renames it over `name`.
+fn write_atomic(
+    dir: &OwnedFd,
+    name: &OsStr,
+    mode: Option<u32>,
+    data: &[u8],
+    path: &str,
+) -> Result<(), FsError> {
+    use std::io::Write;
+    let n = TMP_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut tmp = OsString::from(".");
+    tmp.push(name);
+    tmp.push(format!(".mlpy-tmp-{}-{n}", std::process::id()));
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let fd = rustix::fs::openat(dir, &tmp, flags, Mode::from_raw_mode(0o666))
+        .map_err(|e| nofollow::errno(e, path))?;
+    let result = (|| {
+        if let Some(mode) = mode {
+            rustix::fs::fchmod(&fd, Mode::from_raw_mode(mode))
+                .map_err(|e| nofollow::errno(e, path))?;
+        }
+        std::fs::File::from(fd)
+            .write_all(data)
+            .map_err(|e| fs_err(e, path))?;
+        rustix::fs::renameat(dir, &tmp, dir, name).map_err(|e| nofollow::errno(e, path))
+    })();
+    if result.is_err() {
+        let _ = rustix::fs::unlinkat(dir, &tmp, AtFlags::empty());
+    }
+    result
 }
 
 /// Most symlinks one resolution follows (the kernel's limit too).
@@ -139,35 +145,35 @@ fn resolve_like_kernel(abs: &str) -> String {
     out.to_string_lossy().into_owned()
 }
 
-/// Opens the file at a resolved path without following a symlink in its
-/// last component and without blocking on a FIFO or device; only a regular
-/// file may be read or written (anything else is an error, never a hang).
-fn open_regular(path: &str, options: &mut std::fs::OpenOptions) -> Result<std::fs::File, FsError> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let f = options
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)
-        .map_err(|e| match e.raw_os_error() {
-            Some(libc::ELOOP) => FsError {
-                kind: FsErrorKind::PermissionDenied,
-                message: format!("'{path}' became a symbolic link after it was checked"),
-            },
-            _ => fs_err(e, path),
-        })?;
+/// Opens the file at a resolved path without following a symlink in any
+/// component and without blocking on a FIFO or device; only a regular file
+/// may be read or written (anything else is an error, never a hang).
+fn open_regular(path: &str, flags: OFlags) -> Result<std::fs::File, FsError> {
+    let (dir, name) = nofollow::parent(path, flags.contains(OFlags::CREATE))?;
+    // A device is not even opened (opening one can have effects).
+    if let Ok(st) = rustix::fs::statat(&dir, name, AtFlags::SYMLINK_NOFOLLOW) {
+        if !matches!(
+            FileType::from_raw_mode(st.st_mode),
+            FileType::RegularFile | FileType::Directory | FileType::Symlink
+        ) {
+            return Err(not_regular(path));
+        }
+    }
+    let flags = flags | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
+    let fd = rustix::fs::openat(&dir, name, flags, Mode::from_raw_mode(0o666)).map_err(|e| {
+        match e {
+            // A FIFO without a reader, a device without its driver.
+            rustix::io::Errno::NXIO => not_regular(path),
+            e => nofollow::at_error(&dir, name, e, path),
+        }
+    })?;
+    let f = std::fs::File::from(fd);
     let meta = f.metadata().map_err(|e| fs_err(e, path))?;
     if meta.is_dir() {
-        return Err(FsError {
-            kind: FsErrorKind::IsADirectory,
-            message: format!("Is a directory: '{path}'"),
-        });
+        return Err(is_a_directory(path));
     }
     if !meta.is_file() {
-        return Err(FsError {
-            kind: FsErrorKind::Other,
-            message: format!(
-                "Not a regular file: '{path}' (a FIFO, device or socket could block or never end)"
-            ),
-        });
+        return Err(not_regular(path));
     }
     Ok(f)
 }
@@ -194,7 +200,7 @@ impl FileSystem for RealFs {
 
     fn read(&self, path: &str) -> Result<Vec<u8>, FsError> {
         use std::io::Read;
-        let f = open_regular(path, std::fs::OpenOptions::new().read(true))?;
+        let f = open_regular(path, OFlags::RDONLY)?;
         let meta = f.metadata().map_err(|e| fs_err(e, path))?;
         if meta.len() > self.max_read {
             return Err(too_large(path, meta.len(), self.max_read));
@@ -212,109 +218,106 @@ impl FileSystem for RealFs {
 
     fn write(&self, path: &str, data: &[u8], append: bool) -> Result<(), FsError> {
         use std::io::Write;
-        if let Some(parent) = Path::new(path).parent() {
-            std::fs::create_dir_all(parent).map_err(|e| fs_err(e, path))?;
+        if append {
+            let mut f = open_regular(path, OFlags::WRONLY | OFlags::CREATE | OFlags::APPEND)?;
+            return f.write_all(data).map_err(|e| fs_err(e, path));
         }
-        match std::fs::symlink_metadata(path) {
-            Ok(m) if m.is_dir() => {
-                return Err(FsError {
-                    kind: FsErrorKind::IsADirectory,
-                    message: format!("Is a directory: '{path}'"),
-                })
-            }
-            Ok(m) if !m.is_file() => {
-                // A link that appeared after the check, a FIFO, a device.
-                open_regular(path, std::fs::OpenOptions::new().read(true))?;
-            }
-            _ => {}
-        }
-        if !append {
-            return write_atomic(path, data).map_err(|e| fs_err(e, path));
-        }
-        let mut f = open_regular(path, std::fs::OpenOptions::new().create(true).append(true))?;
-        f.write_all(data).map_err(|e| fs_err(e, path))
+        let (dir, name) = nofollow::parent(path, true)?;
+        let mode = match rustix::fs::statat(&dir, name, AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(st) => match FileType::from_raw_mode(st.st_mode) {
+                FileType::RegularFile => Some(st.st_mode & 0o7777),
+                FileType::Directory => return Err(is_a_directory(path)),
+                // A link that appeared after the check is never written through.
+                FileType::Symlink => {
+                    return Err(nofollow::at_error(
+                        &dir,
+                        name,
+                        rustix::io::Errno::LOOP,
+                        path,
+                    ))
+                }
+                _ => return Err(not_regular(path)),
+            },
+            Err(_) => None,
+        };
+        write_atomic(&dir, name, mode, data, path)
     }
 
     fn delete(&self, path: &str) -> Result<bool, FsError> {
-        match std::fs::metadata(path) {
+        let (dir, name) = match nofollow::parent(path, false) {
+            Ok(found) => found,
+            Err(e) if e.kind == FsErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        match rustix::fs::statat(&dir, name, AtFlags::SYMLINK_NOFOLLOW) {
             Err(_) => Ok(false),
-            Ok(m) if m.is_dir() => Err(FsError {
-                kind: FsErrorKind::IsADirectory,
-                message: format!("Is a directory: '{path}'"),
-            }),
-            Ok(_) => std::fs::remove_file(path)
-                .map(|_| true)
-                .map_err(|e| fs_err(e, path)),
+            Ok(st) => match FileType::from_raw_mode(st.st_mode) {
+                FileType::Directory => Err(is_a_directory(path)),
+                FileType::Symlink => Err(nofollow::at_error(
+                    &dir,
+                    name,
+                    rustix::io::Errno::LOOP,
+                    path,
+                )),
+                _ => rustix::fs::unlinkat(&dir, name, AtFlags::empty())
+                    .map(|_| true)
+                    .map_err(|e| nofollow::errno(e, path)),
+            },
         }
     }
 
     fn metadata(&self, path: &str) -> Option<Metadata> {
-        let m = std::fs::metadata(path).ok()?;
-        let modified = m
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map(|d| d.as_secs_f64())
-            .unwrap_or(0.0);
+        let st = nofollow::stat(path).ok()?;
+        let ft = FileType::from_raw_mode(st.st_mode);
         Some(Metadata {
-            is_file: m.is_file(),
-            is_dir: m.is_dir(),
-            size: m.len(),
-            modified,
+            is_file: ft == FileType::RegularFile,
+            is_dir: ft == FileType::Directory,
+            size: st.st_size as u64,
+            modified: st.st_mtime as f64 + st.st_mtime_nsec as f64 / 1e9,
         })
     }
 
     fn list_dir(&self, path: &str) -> Result<Vec<String>, FsError> {
-        let mut names: Vec<String> = std::fs::read_dir(path)
-            .map_err(|e| fs_err(e, path))?
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
+        let dir = nofollow::open_dir(Path::new(path), false, path)?;
+        let mut names: Vec<String> = nofollow::entries(&dir, path)?
+            .into_iter()
+            .map(|(n, _)| n.to_string_lossy().into_owned())
             .collect();
         names.sort();
         Ok(names)
     }
 
     fn create_dir(&self, path: &str) -> Result<(), FsError> {
-        std::fs::create_dir_all(path).map_err(|e| fs_err(e, path))
+        nofollow::open_dir(Path::new(path), true, path).map(drop)
     }
 
     fn remove_dir(&self, path: &str, recursive: bool) -> Result<(), FsError> {
+        let (dir, name) = nofollow::parent(path, false)?;
         if recursive {
-            std::fs::remove_dir_all(path)
-        } else {
-            std::fs::remove_dir(path)
+            return nofollow::remove_all(&dir, name, path);
         }
-        .map_err(|e| fs_err(e, path))
+        rustix::fs::unlinkat(&dir, name, AtFlags::REMOVEDIR)
+            .map_err(|e| nofollow::at_error(&dir, name, e, path))
     }
 
     fn tree(&self, dir: &str, max: usize) -> Result<Vec<String>, FsError> {
-        // Walk with the real names (bytes), so an entry whose name is not
-        // UTF-8 is still visited, and never through a symlink.
+        // Names as the directory holds them (bytes), so an entry whose name
+        // is not UTF-8 is still visited; never through a symlink.
+        let fd = nofollow::open_dir(Path::new(dir), false, dir)?;
         let mut out = Vec::new();
-        let mut pending = vec![std::path::PathBuf::from(dir)];
-        while let Some(d) = pending.pop() {
-            let entries = std::fs::read_dir(&d).map_err(|e| fs_err(e, &d.to_string_lossy()))?;
-            for entry in entries {
-                let entry = entry.map_err(|e| fs_err(e, &d.to_string_lossy()))?;
-                let p = entry.path();
-                let ft = entry
-                    .file_type()
-                    .map_err(|e| fs_err(e, &p.to_string_lossy()))?;
-                out.push(p.to_string_lossy().into_owned());
-                if out.len() > max {
-                    return Err(super::too_many_entries(dir, max));
-                }
-                if ft.is_dir() {
-                    pending.push(p);
-                }
-            }
+        nofollow::tree(&fd, dir, max, &mut out)?;
+        if out.len() > max {
+            return Err(super::too_many_entries(dir, max));
         }
         out.sort();
         Ok(out)
     }
 
     fn rename(&self, from: &str, to: &str) -> Result<(), FsError> {
-        std::fs::rename(from, to).map_err(|e| fs_err(e, from))
+        let (from_dir, from_name) = nofollow::parent(from, false)?;
+        let (to_dir, to_name) = nofollow::parent(to, false)?;
+        rustix::fs::renameat(&from_dir, from_name, &to_dir, to_name)
+            .map_err(|e| nofollow::errno(e, from))
     }
 
     fn cwd(&self) -> String {

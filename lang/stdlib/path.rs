@@ -212,6 +212,12 @@ fn visible(vm: &Vm, parent_readable: bool, path: &str) -> bool {
     parent_readable || vm.permits_listing(FILE_READ, path)
 }
 
+/// What `path` (inside a resolved directory) is, following a symlink
+/// (the file system's `metadata` follows none).
+fn target_meta(vm: &Vm, path: &str) -> Option<crate::host::Metadata> {
+    vm.host.fs.metadata(&vm.host.fs.resolve(path))
+}
+
 /// Is `path` (inside a resolved directory) a symlink?
 fn is_link(vm: &Vm, path: &str) -> bool {
     vm.host.fs.resolve(path) != path
@@ -262,7 +268,7 @@ fn glob_walk(vm: &mut Vm, dir: &str, segs: &[GlobSeg], out: &mut Vec<String>) ->
     match seg {
         GlobSeg::Lit(name) => {
             let p = child_path(dir, name);
-            if fs.metadata(&p).is_some() && visible(vm, dir_readable, &p) {
+            if target_meta(vm, &p).is_some() && visible(vm, dir_readable, &p) {
                 if rest.is_empty() {
                     out.push(p);
                     check_len(vm, out.len())?;
@@ -311,7 +317,7 @@ fn glob_walk(vm: &mut Vm, dir: &str, segs: &[GlobSeg], out: &mut Vec<String>) ->
                 if !visible(vm, dir_readable, &p) {
                     continue;
                 }
-                let is_dir = fs.metadata(&p).is_some_and(|m| m.is_dir);
+                let is_dir = target_meta(vm, &p).is_some_and(|m| m.is_dir);
                 if rest.is_empty() {
                     out.push(p.clone());
                     check_len(vm, out.len())?;
@@ -394,8 +400,7 @@ fn walk(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
                 continue;
             }
             let link = is_link(vm, &p);
-            let meta = fs.metadata(&p);
-            if meta.is_some_and(|m| m.is_dir) {
+            if target_meta(vm, &p).is_some_and(|m| m.is_dir) {
                 let descend = !link && (max_depth < 0 || depth < max_depth);
                 if descend && vm.permits_listing(FILE_READ, &p) {
                     pending.push((p, depth + 1));

@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use mlpy_lang::host::{FileSystem, FixedClock, Host, MemoryFs, RealFs};
 use mlpy_lang::Violation;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 // ---- worlds ----
@@ -701,35 +701,6 @@ fn path_directory_changes() {
 }
 
 // ---- symlinks on the real file system ----
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let p = std::env::temp_dir().join(format!("mlpy-{tag}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&p).unwrap();
-        TempDir(std::fs::canonicalize(&p).unwrap())
-    }
-    fn path(&self, rel: &str) -> String {
-        self.0.join(rel).to_string_lossy().into_owned()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn real_host() -> Host {
-    let mut host = Host::captured();
-    host.fs = Arc::new(RealFs::default());
-    host
-}
 
 #[cfg(unix)]
 #[test]

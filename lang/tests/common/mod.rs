@@ -177,3 +177,37 @@ pub fn expect_err(src: &str, grants: &[&str], host: Host, kind: &str) -> String 
         Ok(r) => panic!("expected {kind}, got {r}\nprogram:\n{src}"),
     }
 }
+
+// ---- real files ----
+
+/// A fresh directory under the system's temp dir (canonical, so paths in
+/// it hold no symlink), removed on drop.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let p = std::env::temp_dir().join(format!("mlpy-{tag}-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&p).unwrap();
+        TempDir(std::fs::canonicalize(&p).unwrap())
+    }
+    pub fn path(&self, rel: &str) -> String {
+        self.0.join(rel).to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A captured host on the real file system.
+pub fn real_host() -> Host {
+    let mut host = Host::captured();
+    host.fs = Arc::new(mlpy_lang::host::RealFs::default());
+    host
+}
