@@ -27,7 +27,20 @@ impl GrantArgs {
     }
 }
 
-/// A duration argument, e.g. `200ms` or `2s`.
+/// `--timeout` and `--memory`: the budget of each run.
+#[derive(Args, Debug, Clone, Default)]
+pub struct LimitArgs {
+    /// Stop each run after this long, e.g. `500ms`, `2s` or `1h2m`; overrides
+    /// a spec case's own `timeout` (`bench` of a `.ml` file: 30s if not given).
+    #[arg(long, value_parser = parse_duration_arg)]
+    pub timeout: Option<Duration>,
+    /// Memory budget of each run, e.g. `256MiB` (default 1 GiB); going past
+    /// it is a catchable MemoryError. A spec case's own `memory` key wins.
+    #[arg(long, value_parser = mlpy_lang::memory::parse_size, value_name = "SIZE")]
+    pub memory: Option<usize>,
+}
+
+/// A duration argument, e.g. `200ms`, `2s` or `1h2m`.
 pub fn parse_duration_arg(s: &str) -> Result<Duration, String> {
-    mlpy_lang::vm::parse_duration(s)
+    mlpy_harness::duration::parse_duration(s)
 }

@@ -29,13 +29,9 @@ pub struct RunArgs {
     /// The capabilities the program gets.
     #[command(flatten)]
     pub grants: crate::args::GrantArgs,
-    /// Stop the program after this long, e.g. `200ms` or `2s`.
-    #[arg(long, value_parser = crate::args::parse_duration_arg)]
-    pub timeout: Option<Duration>,
-    /// Memory budget of the run, e.g. `256MiB` or `2GiB` (default 1 GiB);
-    /// going past it is a catchable MemoryError.
-    #[arg(long, value_parser = mlpy_lang::memory::parse_size, value_name = "SIZE")]
-    pub memory: Option<usize>,
+    /// Its time and memory.
+    #[command(flatten)]
+    pub limits: crate::args::LimitArgs,
 }
 
 /// The `--json` report. Its shape is a stable interface.
@@ -149,8 +145,8 @@ pub fn run(args: RunArgs) -> ExitCode {
         Err(e) => return usage_error(&e),
     };
     let json = args.json;
-    let timeout = args.timeout;
-    let memory = args.memory;
+    let timeout = args.limits.timeout;
+    let memory = args.limits.memory;
     let name = if args.file == "-" {
         "<stdin>".to_string()
     } else {

@@ -121,16 +121,12 @@ pub struct TestArgs {
     /// Rewrite expect.result / expect.stdout with actual values.
     #[arg(long)]
     pub bless: bool,
-    /// Timeout for every case (overrides the specs), e.g. 500ms or 1h2m.
-    #[arg(long, value_parser = parse_duration)]
-    pub timeout: Option<Duration>,
-    /// Memory budget of every case that sets none, e.g. 256MiB (default
-    /// 1 GiB); a case's own `memory` key wins.
-    #[arg(long, value_parser = mlpy_lang::memory::parse_size, value_name = "SIZE")]
-    pub memory: Option<usize>,
+    /// The time and memory of each case.
+    #[command(flatten)]
+    pub limits: crate::args::LimitArgs,
     /// Report a test still running after this long, and again after each
     /// further multiple ("0s": never).
-    #[arg(long, value_parser = parse_duration, default_value = "5s")]
+    #[arg(long, value_parser = crate::args::parse_duration_arg, default_value = "5s")]
     pub slow_timeout: Duration,
     /// Show each failing case's trace: capability checks, host calls,
     /// callbacks and errors with their ML stack.
@@ -163,10 +159,6 @@ fn parse_pair(s: &str) -> Result<(BackendSpec, BackendSpec), String> {
         .split_once(',')
         .ok_or_else(|| format!("'{s}': expected two backends, A,B (e.g. native,mlpy)"))?;
     Ok((a.parse()?, b.parse()?))
-}
-
-fn parse_duration(s: &str) -> Result<Duration, String> {
-    mlpy_harness::duration::parse_duration(s)
 }
 
 /// Runs the specs as the arguments ask.
@@ -257,8 +249,8 @@ fn run_inner(args: &TestArgs) -> Result<ExitCode, String> {
         bless: args.bless,
         run_ignored,
         run: RunOptions {
-            timeout_override: args.timeout,
-            default_memory: args.memory,
+            timeout_override: args.limits.timeout,
+            default_memory: args.limits.memory,
             colour: colour && matches!(format, Format::Pretty | Format::Terse),
             trace: args.trace,
             ..RunOptions::default()

@@ -52,13 +52,11 @@ impl<W: Write> Reporter for Github<W> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixture::{replay, Buffer};
+    use super::super::fixture::output;
     use super::*;
 
     #[test]
     fn snapshot() {
-        let buf = Buffer::default();
-        replay(&mut Github::new(buf.clone()));
-        insta::assert_snapshot!(buf.text());
+        insta::assert_snapshot!(output(|b| Github::new(b)));
     }
 }

@@ -61,14 +61,12 @@ impl<W: Write> Reporter for Json<W> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixture::{replay, Buffer};
+    use super::super::fixture::output;
     use super::*;
 
     #[test]
     fn snapshot_of_valid_json_lines() {
-        let buf = Buffer::default();
-        replay(&mut Json::new(buf.clone()));
-        let text = buf.text();
+        let text = output(Json::new);
         for line in text.lines() {
             serde_json::from_str::<Value>(line).unwrap();
         }

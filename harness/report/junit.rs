@@ -217,13 +217,11 @@ fn attr(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixture::{replay, Buffer};
+    use super::super::fixture::output;
     use super::*;
 
     #[test]
     fn snapshot() {
-        let buf = Buffer::default();
-        replay(&mut Junit::new(buf.clone()));
-        insta::assert_snapshot!(buf.text());
+        insta::assert_snapshot!(output(|b| Junit::new(b)));
     }
 }

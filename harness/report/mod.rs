@@ -415,6 +415,14 @@ pub(crate) mod fixture {
         r.report(&Event::Finished(&summary)).unwrap();
     }
 
+    /// What the reporter `make` builds around a buffer writes for the
+    /// fixed run.
+    pub fn output<R: Reporter>(make: impl FnOnce(Buffer) -> R) -> String {
+        let buf = Buffer::default();
+        replay(&mut make(buf.clone()));
+        buf.text()
+    }
+
     /// What a reporter writing into a shared buffer wrote.
     #[derive(Clone, Default)]
     pub struct Buffer(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);

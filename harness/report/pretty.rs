@@ -161,20 +161,16 @@ impl<W: Write> Reporter for Pretty<W> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixture::{replay, Buffer};
+    use super::super::fixture::output;
     use super::*;
 
     #[test]
     fn snapshot() {
-        let buf = Buffer::default();
-        replay(&mut Pretty::new(buf.clone(), false));
-        insta::assert_snapshot!(buf.text());
+        insta::assert_snapshot!(output(|b| Pretty::new(b, false)));
     }
 
     #[test]
     fn coloured_snapshot() {
-        let buf = Buffer::default();
-        replay(&mut Pretty::new(buf.clone(), true));
-        insta::assert_snapshot!(buf.text().replace('\x1b', "<ESC>"));
+        insta::assert_snapshot!(output(|b| Pretty::new(b, true)).replace('\x1b', "<ESC>"));
     }
 }

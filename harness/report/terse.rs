@@ -82,13 +82,11 @@ impl<W: Write> Reporter for Terse<W> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixture::{replay, Buffer};
+    use super::super::fixture::output;
     use super::*;
 
     #[test]
     fn snapshot() {
-        let buf = Buffer::default();
-        replay(&mut Terse::new(buf.clone(), false));
-        insta::assert_snapshot!(buf.text());
+        insta::assert_snapshot!(output(|b| Terse::new(b, false)));
     }
 }

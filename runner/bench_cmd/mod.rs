@@ -42,13 +42,9 @@ pub struct BenchArgs {
     /// For a `.ml` file: the capabilities it gets.
     #[command(flatten)]
     pub grants: crate::args::GrantArgs,
-    /// Per-run timeout, e.g. 2s (overrides the specs; `.ml` default: 30s).
-    #[arg(long, value_parser = crate::args::parse_duration_arg)]
-    pub timeout: Option<Duration>,
-    /// Memory budget of each run, e.g. 256MiB (default 1 GiB); a spec
-    /// case's own `memory` key wins.
-    #[arg(long, value_parser = mlpy_lang::memory::parse_size, value_name = "SIZE")]
-    pub memory: Option<usize>,
+    /// The time and memory of each run.
+    #[command(flatten)]
+    pub limits: crate::args::LimitArgs,
     /// Save the results as this baseline.
     #[arg(long, value_name = "NAME")]
     pub save_baseline: Option<String>,
@@ -119,7 +115,7 @@ fn bench_file(args: &BenchArgs, file: &Path) -> ExitCode {
     }
     let executor = runtime_executor();
     let code = Code::named(file.display().to_string(), text);
-    let timeout = args.timeout.unwrap_or(Duration::from_secs(30));
+    let timeout = args.limits.timeout.unwrap_or(Duration::from_secs(30));
     let run = || {
         let mut host = Host::real();
         host.console = Box::new(CapturedConsole::default());
@@ -128,7 +124,7 @@ fn bench_file(args: &BenchArgs, file: &Path) -> ExitCode {
             .grants(grants.clone())
             .host(host)
             .timeout(timeout);
-        if let Some(bytes) = args.memory {
+        if let Some(bytes) = args.limits.memory {
             request = request.memory(bytes);
         }
         let o = executor.execute_blocking(request);
@@ -221,8 +217,8 @@ fn bench_specs(args: &BenchArgs) -> ExitCode {
     }
     let executor = runtime_executor();
     let options = RunOptions {
-        timeout_override: args.timeout,
-        default_memory: args.memory,
+        timeout_override: args.limits.timeout,
+        default_memory: args.limits.memory,
         ..RunOptions::default()
     };
     crate::outln!(
