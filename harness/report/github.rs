@@ -57,6 +57,6 @@ mod tests {
 
     #[test]
     fn snapshot() {
-        insta::assert_snapshot!(output(|b| Github::new(b)));
+        insta::assert_snapshot!(output(Github::new));
     }
 }

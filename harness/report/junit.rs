@@ -222,6 +222,6 @@ mod tests {
 
     #[test]
     fn snapshot() {
-        insta::assert_snapshot!(output(|b| Junit::new(b)));
+        insta::assert_snapshot!(output(Junit::new));
     }
 }
