@@ -111,6 +111,16 @@ impl MlStr {
         };
         MlStr { text, chars }
     }
+    /// `a` then `b`, built at its exact size, its length known.
+    pub fn concat(a: &MlStr, b: &MlStr) -> MlStr {
+        let mut s = String::with_capacity(a.text.len() + b.text.len());
+        s.push_str(&a.text);
+        s.push_str(&b.text);
+        MlStr {
+            text: s.into_boxed_str(),
+            chars: a.chars + b.chars,
+        }
+    }
     #[inline]
     pub fn as_str(&self) -> &str {
         &self.text

@@ -145,10 +145,7 @@ pub fn add_m(
     match (a, b) {
         (Value::Str(x), Value::Str(y)) => {
             check_len(x.as_str().len() + y.as_str().len(), max_len)?;
-            let mut s = String::with_capacity(x.as_str().len() + y.as_str().len());
-            s.push_str(x.as_str());
-            s.push_str(y.as_str());
-            Ok(Value::Str(Rc::new(MlStr::new(s))))
+            Ok(Value::Str(Rc::new(MlStr::concat(x, y))))
         }
         (Value::Array(x), Value::Array(y)) => {
             let (x, y) = (x.borrow(), y.borrow());

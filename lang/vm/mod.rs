@@ -560,6 +560,15 @@ impl Vm {
                     Op::AddStr => {
                         let b = self.stack.pop().expect("operand");
                         let a = self.stack.pop().expect("operand");
+                        if let (Value::Str(x), Value::Str(y)) = (&a, &b) {
+                            // Two strings: no display copies, no rescan.
+                            tri!(self.charge(operands_cost(&a, &b)));
+                            let len = x.as_str().len() + y.as_str().len();
+                            tri!(value::ops::check_len(len, self.limits.max_len));
+                            self.stack
+                                .push(Value::Str(Rc::new(value::MlStr::concat(x, y))));
+                            continue;
+                        }
                         let s = tri!(self.charged(&a, &b, |vm| {
                             let mut s = vm.display(&a, value::Style::Str)?;
                             s.push_str(&vm.display(&b, value::Style::Str)?);
