@@ -96,12 +96,27 @@ fn input(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 fn parse_int_text(t: &str) -> VmResult<Option<Value>> {
     let t = t.trim();
     let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+    // Past the limit even with an underscore between every two digits:
+    // refused by its length, before any work.
+    if digits.len() > 2 * crate::syntax::MAX_INT_DIGITS && digits.as_bytes()[0].is_ascii_digit() {
+        check_int_digits(digits.len())?;
+    }
     if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '_') {
         let clean: String = t.chars().filter(|&c| c != '_').collect();
         check_int_digits(clean.len())?;
         return Ok(clean.parse::<BigInt>().ok().map(Value::from_big));
     }
     Ok(None)
+}
+
+/// The start of `s`'s repr, as Python's `%.200R` shows it in int()'s
+/// errors (at most 200 characters, however long the string).
+fn repr_200(s: &str) -> String {
+    let head = s.char_indices().nth(200).map_or(s, |(i, _)| &s[..i]);
+    crate::text::pystr::py_repr_str(head)
+        .chars()
+        .take(200)
+        .collect()
 }
 
 /// Python's limit on decimal text ↔ integer conversion.
@@ -167,7 +182,7 @@ fn int(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
                     .ok_or_else(|| {
                         MlError::value_error(format!(
                             "invalid literal for int() with base {base}: {}",
-                            py_repr(&args[0])
+                            repr_200(s.as_str())
                         ))
                     });
             }
@@ -178,7 +193,7 @@ fn int(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
                 Some(f) if f.is_finite() => float_to_int(f),
                 _ => Err(MlError::value_error(format!(
                     "invalid literal for int() with base 10: {}",
-                    py_repr(&args[0])
+                    repr_200(s.as_str())
                 ))),
             }
         }
@@ -189,7 +204,7 @@ fn int(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     }
 }
 
-fn float(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn float(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("float", args, 1, 1)?;
     match &*args[0].as_plain() {
         Value::Float(_) => Ok(args[0].clone()),
@@ -203,14 +218,14 @@ fn float(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
             }
             Ok(Value::Float(f))
         }
-        Value::Str(s) => pyfloat::parse_float(s.as_str())
-            .map(Value::Float)
-            .ok_or_else(|| {
-                MlError::value_error(format!(
-                    "could not convert string to float: {}",
-                    py_repr(&args[0])
-                ))
-            }),
+        Value::Str(s) => match pyfloat::parse_float(s.as_str()) {
+            Some(f) => Ok(Value::Float(f)),
+            // Python shows the whole string: its text is metered.
+            None => Err(MlError::value_error(format!(
+                "could not convert string to float: {}",
+                crate::text::pystr::py_repr_str_m(s.as_str(), &mut vm.meter())?
+            ))),
+        },
         other => Err(MlError::type_error(format!(
             "float() argument must be a string or a number, not '{}'",
             other.kind_name()

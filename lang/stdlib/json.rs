@@ -278,6 +278,7 @@ impl<'a> Parser<'a> {
                         }
                     }
                     seg = self.i;
+                    self.charge(1)?;
                 }
                 _ => self.i += 1,
             }
@@ -449,8 +450,18 @@ fn ser_error(msg: impl std::fmt::Display) -> MlError {
 }
 
 /// `s` as a JSON string literal with Python's `ensure_ascii` escaping.
-pub fn write_json_str(out: &mut String, s: &str) {
+pub fn write_json_str(out: &mut String, s: &str, meter: &mut Meter) -> VmResult<()> {
     out.push('"');
+    for piece in crate::text::pystr::chunks(s) {
+        // Escaping costs more than a copy: a `\uXXXX` per character.
+        meter.charge(1 + byte_cost(piece.len()) * 4)?;
+        escape_into(out, piece);
+    }
+    out.push('"');
+    Ok(())
+}
+
+fn escape_into(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -477,7 +488,6 @@ pub fn write_json_str(out: &mut String, s: &str) {
             }
         }
     }
-    out.push('"');
 }
 
 fn float_text(f: f64) -> String {
@@ -535,7 +545,7 @@ impl Writer<'_> {
 
     fn write_key(&mut self, k: &Key) -> VmResult<()> {
         match k {
-            Key::Str(s) => write_json_str(&mut self.out, s.as_str()),
+            Key::Str(s) => write_json_str(&mut self.out, s.as_str(), &mut self.meter)?,
             Key::Int(i) => {
                 let _ = write!(self.out, "\"{i}\"");
             }
@@ -588,10 +598,7 @@ impl Writer<'_> {
                 let _ = write!(self.out, "{b}");
             }
             Value::Float(f) => self.out.push_str(&float_text(*f)),
-            Value::Str(s) => {
-                self.meter.charge(byte_cost(s.as_str().len()))?;
-                write_json_str(&mut self.out, s.as_str())
-            }
+            Value::Str(s) => write_json_str(&mut self.out, s.as_str(), &mut self.meter)?,
             Value::Array(a) => {
                 // Serialising calls no ML code, so holding the borrow is safe.
                 let items = a.borrow();
@@ -770,13 +777,15 @@ fn get(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     })
 }
 
-fn merge(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn merge(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("merge", args, 2, 2)?;
     let mut out = Object::new();
     for (i, v) in args.iter().enumerate() {
         match v {
             Value::Object(o) => {
+                // Copying runs no ML code: holding the borrow is safe.
                 for (k, x) in o.borrow().iter() {
+                    vm.charge(2)?;
                     out.insert(k.clone(), x.clone());
                 }
             }

@@ -152,6 +152,12 @@ fn swapping_directories_and_files_for_links_never_escapes_the_grant() {
     assert_eq!(top.len(), 2, "created next to the tree: {top:?}");
     // The test means something: operations succeeded and links came and went.
     let swaps = swaps.load(Ordering::Relaxed);
-    assert!(done > 50, "only {done} operations succeeded ({swaps} swaps)");
-    assert!(swaps > 100, "only {swaps} swaps ({done} operations succeeded)");
+    assert!(
+        done > 50,
+        "only {done} operations succeeded ({swaps} swaps)"
+    );
+    assert!(
+        swaps > 100,
+        "only {swaps} swaps ({done} operations succeeded)"
+    );
 }
