@@ -11,10 +11,7 @@ use crate::{builtins, stdlib};
 use std::sync::Arc;
 
 /// The builtins and the standard-library modules.
-pub static STANDARD: Registry = Registry {
-    builtins: &builtins::MODULE,
-    modules: stdlib::MODULES,
-};
+pub static STANDARD: Registry = Registry::new(&builtins::MODULE, stdlib::MODULES);
 
 impl Vm {
     /// A VM with the standard registry (see [`Vm::with_registry`]).

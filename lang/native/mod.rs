@@ -12,6 +12,8 @@ use crate::capability::Cap;
 use crate::error::VmResult;
 use crate::value::Value;
 use crate::vm::Vm;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// The signature of every native function.
 pub type NativeFnPtr = fn(&mut Vm, &[Value]) -> VmResult<Value>;
@@ -109,12 +111,28 @@ pub struct Registry {
     /// The importable native modules, in the order `available_modules`
     /// lists them (`builtin` comes last).
     pub modules: &'static [&'static ModuleDef],
+    /// Builtins by name, built on first use: every program load looks up
+    /// each of its globals.
+    index: OnceLock<HashMap<&'static str, &'static BuiltinDef, ahash::RandomState>>,
 }
 
 impl Registry {
+    /// A registry of these builtins and modules (usable in statics).
+    pub const fn new(builtins: &'static ModuleDef, modules: &'static [&'static ModuleDef]) -> Self {
+        Registry {
+            builtins,
+            modules,
+            index: OnceLock::new(),
+        }
+    }
+
     /// The builtin function `name`.
     pub fn builtin(&self, name: &str) -> Option<&'static BuiltinDef> {
-        self.builtins.functions.iter().find(|b| b.name == name)
+        let index = self.index.get_or_init(|| {
+            let functions = self.builtins.functions;
+            functions.iter().map(|b| (b.name, b)).collect()
+        });
+        index.get(name).copied()
     }
 
     /// The native module `name` (`builtin` included).
