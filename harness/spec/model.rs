@@ -133,78 +133,65 @@ fn any_of(options: Vec<Schema>, description: &str) -> Schema {
     described(s, description)
 }
 
+/// Implements `Deserialize` (from a string, through `parse`, whose error
+/// is the message) and `JsonSchema` (a described string, with a pattern
+/// where one fits) for a newtype over what `parse` returns.
+macro_rules! parsed_text {
+    ($ty:ident, $name:literal, $expecting:literal, $pattern:expr, $description:literal,
+     |$s:ident| $parse:expr) => {
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl Visitor<'_> for V {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str($expecting)
+                    }
+                    fn visit_str<E: de::Error>(self, $s: &str) -> Result<$ty, E> {
+                        $parse.map($ty).map_err(E::custom)
+                    }
+                }
+                d.deserialize_str(V)
+            }
+        }
+
+        impl JsonSchema for $ty {
+            fn schema_name() -> String {
+                $name.into()
+            }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                described(string_schema($pattern), $description)
+            }
+        }
+    };
+}
+
 /// A duration written as text: `"200ms"`, `"2s"`, `"1.5m"` (units `us`,
 /// `ms`, `s`, `m`, `h`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DurationText(pub Duration);
 
-impl<'de> Deserialize<'de> for DurationText {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = DurationText;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a duration such as \"200ms\" or \"2s\"")
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<DurationText, E> {
-                crate::duration::parse_duration(s)
-                    .map(DurationText)
-                    .map_err(E::custom)
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
-impl JsonSchema for DurationText {
-    fn schema_name() -> String {
-        "Duration".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        described(
-            string_schema(Some(
-                r"^\s*[0-9]+(\.[0-9]+)?\s*(us|µs|ms|s|sec|m|min|h)\s*$",
-            )),
-            "A duration: a number and a unit (us, ms, s, m, h), e.g. \"200ms\", \"2s\".",
-        )
-    }
-}
+parsed_text!(
+    DurationText,
+    "Duration",
+    "a duration such as \"200ms\" or \"2s\"",
+    Some(r"^\s*[0-9]+(\.[0-9]+)?\s*(us|µs|ms|s|sec|m|min|h)\s*$"),
+    "A duration: a number and a unit (us, ms, s, m, h), e.g. \"200ms\", \"2s\".",
+    |s| crate::duration::parse_duration(s)
+);
 
 /// A size written as text: `"256MiB"`, `"1GiB"`, `"64MB"` or bytes.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SizeText(pub usize);
 
-impl<'de> Deserialize<'de> for SizeText {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = SizeText;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a size such as \"256MiB\" or \"1GiB\"")
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<SizeText, E> {
-                mlpy_lang::memory::parse_size(s)
-                    .map(SizeText)
-                    .map_err(E::custom)
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
-impl JsonSchema for SizeText {
-    fn schema_name() -> String {
-        "Size".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        described(
-            string_schema(Some(
-                r"^\s*[0-9_]+(\.[0-9]+)?\s*([kKmMgGtT]i?[bB]?|[bB])?\s*$",
-            )),
-            "A size: a number and a unit (B, KiB, MiB, GiB, kB, MB, GB), e.g. \"256MiB\".",
-        )
-    }
-}
+parsed_text!(
+    SizeText,
+    "Size",
+    "a size such as \"256MiB\" or \"1GiB\"",
+    Some(r"^\s*[0-9_]+(\.[0-9]+)?\s*([kKmMgGtT]i?[bB]?|[bB])?\s*$"),
+    "A size: a number and a unit (B, KiB, MiB, GiB, kB, MB, GB), e.g. \"256MiB\".",
+    |s| mlpy_lang::memory::parse_size(s)
+);
 
 /// `ignore` / `skip`: `true`, `false` or a reason (which also means true).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -311,25 +298,17 @@ impl<T: JsonSchema> JsonSchema for OneOrMany<T> {
 #[derive(Clone, Debug)]
 pub struct RegexText(pub regex::Regex);
 
-impl<'de> Deserialize<'de> for RegexText {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = RegexText;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a regular expression string")
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<RegexText, E> {
-                regex::RegexBuilder::new(s)
-                    .multi_line(true)
-                    .build()
-                    .map(RegexText)
-                    .map_err(|e| E::custom(format!("invalid regex '{s}': {}", regex_reason(&e))))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
+parsed_text!(
+    RegexText,
+    "Regex",
+    "a regular expression string",
+    None,
+    "A regular expression (Rust regex syntax); ^ and $ match at line boundaries.",
+    |s| regex::RegexBuilder::new(s)
+        .multi_line(true)
+        .build()
+        .map_err(|e| format!("invalid regex '{s}': {}", regex_reason(&e)))
+);
 
 /// The last line of a regex error ("unclosed group"), without its
 /// multi-line caret picture.
@@ -341,18 +320,6 @@ fn regex_reason(e: &regex::Error) -> String {
         .find(|l| !l.trim().is_empty())
         .unwrap_or("");
     last.trim().trim_start_matches("error: ").to_string()
-}
-
-impl JsonSchema for RegexText {
-    fn schema_name() -> String {
-        "Regex".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        described(
-            string_schema(None),
-            "A regular expression (Rust regex syntax); ^ and $ match at line boundaries.",
-        )
-    }
 }
 
 /// Implements `Deserialize` for a type written either as a string or as
