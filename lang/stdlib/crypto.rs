@@ -190,7 +190,7 @@ fn compare_hash(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::Bool(ct_eq(a, b)))
 }
 
-fn uuid_from_string(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn uuid_from_string(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("uuid_from_string", args, 1, 2)?;
     let data = data_arg(args, 0, "uuid_from_string", "data")?;
     let ns = match opt(args, 1) {
@@ -202,7 +202,13 @@ fn uuid_from_string(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         }
         None => uuid::Uuid::NAMESPACE_DNS,
     };
-    Ok(Value::string(uuid::Uuid::new_v5(&ns, data).to_string()))
+    // Version 5 is SHA-1 of namespace and name (RFC 9562), hashed in
+    // metered chunks like every digest here.
+    let sha1 = hash_with::<sha1::Sha1>(&[ns.as_bytes(), data], &mut vm.meter())?;
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&sha1[..16]);
+    let id = uuid::Builder::from_sha1_bytes(bytes).into_uuid();
+    Ok(Value::string(id.to_string()))
 }
 
 fn random_fill(vm: &mut Vm, n: usize) -> Vec<u8> {

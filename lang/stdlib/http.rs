@@ -17,6 +17,7 @@ use crate::capability::Url;
 use crate::error::{ErrorKind, MlError, VmResult};
 use crate::host::http::{DEFAULT_TIMEOUT, USER_AGENT};
 use crate::host::{HttpError, HttpRequest, HttpResponse};
+use crate::limits::{byte_cost, Meter};
 use crate::native::args::arity;
 use crate::native::native_module;
 use crate::value::{expect_str, py_str, HostObject, Object, Value};
@@ -31,10 +32,21 @@ const MAX_REDIRECTS: usize = 5;
 
 // ---- pure helpers ----
 
-fn percent_encode(text: &str, safe: &[u8], plus_for_space: bool) -> String {
+/// Bytes between two charges of the percent codecs.
+const CODEC_CHUNK: usize = 16 * 1024;
+
+fn percent_encode(
+    text: &str,
+    safe: &[u8],
+    plus_for_space: bool,
+    meter: &mut Meter,
+) -> VmResult<String> {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(text.len());
-    for &b in text.as_bytes() {
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if i % CODEC_CHUNK == 0 {
+            meter.charge(1 + byte_cost(CODEC_CHUNK) * 3)?;
+        }
         if b.is_ascii_alphanumeric() || b"_.-~".contains(&b) || safe.contains(&b) {
             out.push(b as char);
         } else if b == b' ' && plus_for_space {
@@ -45,15 +57,20 @@ fn percent_encode(text: &str, safe: &[u8], plus_for_space: bool) -> String {
             out.push(HEX[(b & 15) as usize] as char);
         }
     }
-    out
+    Ok(out)
 }
 
 /// Python's `unquote` (invalid escapes kept, bad UTF-8 replaced).
-fn percent_decode(text: &str, plus_for_space: bool) -> String {
+fn percent_decode(text: &str, plus_for_space: bool, meter: &mut Meter) -> VmResult<String> {
     let b = text.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
+    let mut next_charge = 0;
     while i < b.len() {
+        if i >= next_charge {
+            meter.charge(1 + byte_cost(CODEC_CHUNK) * 3)?;
+            next_charge = i + CODEC_CHUNK;
+        }
         let hex = |c: u8| (c as char).to_digit(16);
         match b[i] {
             b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
@@ -69,22 +86,27 @@ fn percent_decode(text: &str, plus_for_space: bool) -> String {
         }
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
-fn encode_uri(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn encode_uri(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("encodeURI", args, 1, 1)?;
     let t = str_arg(args, 0, "encodeURI", "text")?;
-    Ok(Value::string(percent_encode(t, b"/", false)))
+    Ok(Value::string(percent_encode(
+        t,
+        b"/",
+        false,
+        &mut vm.meter(),
+    )?))
 }
 
-fn decode_uri(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn decode_uri(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("decodeURI", args, 1, 1)?;
     let t = str_arg(args, 0, "decodeURI", "text")?;
-    Ok(Value::string(percent_decode(t, false)))
+    Ok(Value::string(percent_decode(t, false, &mut vm.meter())?))
 }
 
-fn encode_query(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn encode_query(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("encodeQuery", args, 1, 1)?;
     let Value::Object(o) = &args[0] else {
         return Err(MlError::type_error(format!(
@@ -92,37 +114,41 @@ fn encode_query(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
             args[0].kind_name()
         )));
     };
-    let parts: Vec<String> = o
-        .borrow()
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{}={}",
-                percent_encode(&py_str(&k.to_value()), b"", true),
-                percent_encode(&py_str(v), b"", true)
-            )
-        })
-        .collect();
+    let mut meter = vm.meter();
+    let mut parts: Vec<String> = Vec::new();
+    for (k, v) in o.borrow().iter() {
+        let key = percent_encode(&py_str(&k.to_value()), b"", true, &mut meter)?;
+        let text = py_str(v);
+        meter.charge(1 + byte_cost(text.len()))?;
+        parts.push(format!(
+            "{key}={}",
+            percent_encode(&text, b"", true, &mut meter)?
+        ));
+    }
     Ok(Value::string(parts.join("&")))
 }
 
-fn parse_query(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn parse_query(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("parseQuery", args, 1, 1)?;
     let t = str_arg(args, 0, "parseQuery", "text")?;
     let t = t.strip_prefix('?').unwrap_or(t);
-    let mut pairs: Vec<(String, Vec<String>)> = Vec::new();
+    // Keys in first-seen order, found by hash (a linear search made a
+    // query of a million distinct keys quadratic).
+    let mut pairs: indexmap::IndexMap<String, Vec<String>> = indexmap::IndexMap::new();
+    let mut meter = vm.meter();
     for item in t.split('&') {
+        meter.charge(1)?;
         let Some((k, v)) = item.split_once('=') else {
             continue;
         };
         if v.is_empty() {
             continue;
         }
-        let (k, v) = (percent_decode(k, true), percent_decode(v, true));
-        match pairs.iter_mut().find(|(name, _)| *name == k) {
-            Some((_, vals)) => vals.push(v),
-            None => pairs.push((k, vec![v])),
-        }
+        let (k, v) = (
+            percent_decode(k, true, &mut meter)?,
+            percent_decode(v, true, &mut meter)?,
+        );
+        pairs.entry(k).or_default().push(v);
     }
     let mut o = Object::new();
     for (k, mut vals) in pairs {
@@ -512,18 +538,19 @@ mod tests {
 
     #[test]
     fn percent_codec() {
+        let m = &mut crate::limits::Meter::unlimited();
         assert_eq!(
-            percent_encode("hello world/é?", b"/", false),
+            percent_encode("hello world/é?", b"/", false, m).unwrap(),
             "hello%20world/%C3%A9%3F"
         );
-        assert_eq!(percent_encode("a b&c", b"", true), "a+b%26c");
+        assert_eq!(percent_encode("a b&c", b"", true, m).unwrap(), "a+b%26c");
         assert_eq!(
-            percent_decode("hello%20world%C3%A9", false),
+            percent_decode("hello%20world%C3%A9", false, m).unwrap(),
             "helloworldé".replace("world", " world")
         );
-        assert_eq!(percent_decode("100%", false), "100%");
-        assert_eq!(percent_decode("%zz%4", false), "%zz%4");
-        assert_eq!(percent_decode("a+b", true), "a b");
-        assert_eq!(percent_decode("%ff", false), "\u{fffd}");
+        assert_eq!(percent_decode("100%", false, m).unwrap(), "100%");
+        assert_eq!(percent_decode("%zz%4", false, m).unwrap(), "%zz%4");
+        assert_eq!(percent_decode("a+b", true, m).unwrap(), "a b");
+        assert_eq!(percent_decode("%ff", false, m).unwrap(), "\u{fffd}");
     }
 }

@@ -14,6 +14,7 @@
 use crate::capability::cap::{FILE_DELETE, FILE_READ, FILE_WRITE};
 use crate::capability::TextGlob;
 use crate::error::{ErrorKind, MlError, VmResult};
+use crate::limits::byte_cost;
 use crate::native::args::{arity, check_len, int_arg};
 use crate::native::native_module;
 use crate::value::Value;
@@ -111,19 +112,28 @@ fn abspath(vm: &Vm, p: &str) -> String {
     }
 }
 
-fn relpath(vm: &Vm, to: &str, from: &str) -> String {
+/// `to` relative to `from`; each linear pass over the paths is charged
+/// (a pass over a million segments takes milliseconds), so a call on
+/// huge paths stops between passes at the deadline.
+fn relpath(vm: &mut Vm, to: &str, from: &str) -> VmResult<String> {
+    let pass = 1 + byte_cost(from.len() + to.len()) * 4;
+    vm.charge(pass)?;
     let a = abspath(vm, from);
+    vm.charge(pass)?;
     let b = abspath(vm, to);
+    vm.charge(pass)?;
     let a: Vec<&str> = a.split('/').filter(|s| !s.is_empty()).collect();
     let b: Vec<&str> = b.split('/').filter(|s| !s.is_empty()).collect();
+    vm.charge(pass)?;
     let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
     let mut parts: Vec<&str> = vec![".."; a.len() - common];
     parts.extend(&b[common..]);
-    if parts.is_empty() {
+    vm.charge(pass)?;
+    Ok(if parts.is_empty() {
         ".".into()
     } else {
         parts.join("/")
-    }
+    })
 }
 
 fn s1(args: &[Value], func: &str) -> VmResult<String> {
@@ -170,7 +180,7 @@ fn relative(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("relative", args, 2, 2)?;
     let from = str_arg(args, 0, "relative", "from")?;
     let to = str_arg(args, 1, "relative", "to")?;
-    Ok(Value::string(relpath(vm, to, from)))
+    Ok(Value::string(relpath(vm, to, from)?))
 }
 
 fn is_absolute(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
