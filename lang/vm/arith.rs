@@ -50,6 +50,21 @@ fn is_compare(op: BinOp) -> bool {
     )
 }
 
+/// The six comparisons, for integers and floats alike (IEEE comparisons
+/// are Python's: NaN is unequal and unordered); `None` for other operators.
+#[inline(always)]
+fn compare<T: PartialOrd>(op: BinOp, x: T, y: T) -> Option<bool> {
+    Some(match op {
+        BinOp::Eq => x == y,
+        BinOp::Ne => x != y,
+        BinOp::Lt => x < y,
+        BinOp::Gt => x > y,
+        BinOp::Le => x <= y,
+        BinOp::Ge => x >= y,
+        _ => return None,
+    })
+}
+
 #[inline(always)]
 fn int(op: BinOp, x: i64, y: i64) -> Option<Num> {
     Some(match op {
@@ -65,13 +80,7 @@ fn int(op: BinOp, x: i64, y: i64) -> Option<Num> {
             let r = x.wrapping_rem(y);
             Num::Int(if r != 0 && (r ^ y) < 0 { r + y } else { r })
         }
-        BinOp::Eq => Num::Bool(x == y),
-        BinOp::Ne => Num::Bool(x != y),
-        BinOp::Lt => Num::Bool(x < y),
-        BinOp::Gt => Num::Bool(x > y),
-        BinOp::Le => Num::Bool(x <= y),
-        BinOp::Ge => Num::Bool(x >= y),
-        _ => return None,
+        _ => return compare(op, x, y).map(Num::Bool),
     })
 }
 
@@ -84,14 +93,7 @@ fn float(op: BinOp, x: f64, y: f64) -> Option<Num> {
         BinOp::Div if y != 0.0 => Num::Float(x / y),
         BinOp::FloorDiv if y != 0.0 => Num::Float(ops::py_float_floordiv(x, y)),
         BinOp::Mod if y != 0.0 => Num::Float(ops::py_float_mod(x, y)),
-        // IEEE comparisons are Python's: NaN is unequal and unordered.
-        BinOp::Eq => Num::Bool(x == y),
-        BinOp::Ne => Num::Bool(x != y),
-        BinOp::Lt => Num::Bool(x < y),
-        BinOp::Gt => Num::Bool(x > y),
-        BinOp::Le => Num::Bool(x <= y),
-        BinOp::Ge => Num::Bool(x >= y),
-        _ => return None,
+        _ => return compare(op, x, y).map(Num::Bool),
     })
 }
 
