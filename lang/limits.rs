@@ -109,6 +109,25 @@ impl<'a> Meter<'a> {
     pub fn reserve(&self, bytes: usize) -> VmResult<()> {
         check_memory(self.memory_limit, bytes)
     }
+    /// Appends `n` copies of `items` to `out` after reserving their bytes,
+    /// charging one unit per item in chunks of 64 Ki, so a huge repetition
+    /// (or copy) stops part-way at the deadline.
+    pub fn extend_repeated<T: Clone>(
+        &mut self,
+        out: &mut Vec<T>,
+        items: &[T],
+        n: usize,
+    ) -> VmResult<()> {
+        let bytes = std::mem::size_of::<T>();
+        self.reserve(items.len().saturating_mul(n).saturating_mul(bytes))?;
+        for _ in 0..n {
+            for chunk in items.chunks(1 << 16) {
+                self.charge(chunk.len())?;
+                out.extend_from_slice(chunk);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// MemoryError when this thread's allocations plus `more` pass `limit`.

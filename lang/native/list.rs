@@ -79,7 +79,7 @@ pub fn flatten_items(vm: &Vm, items: Vec<Value>) -> VmResult<Vec<Value>> {
             Value::Array(a) => {
                 let a = a.borrow();
                 check_len(vm, out.len().saturating_add(a.len()))?;
-                crate::value::ops::repeat_into(&mut out, &a, 1, meter)?;
+                meter.extend_repeated(&mut out, &a, 1)?;
             }
             _ => out.push(item),
         }

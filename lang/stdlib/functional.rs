@@ -272,7 +272,7 @@ fn repeat(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     check_len(vm, n.min(usize::MAX as u64) as usize)?;
     let meter = &mut vm.meter();
     let mut out = Vec::new();
-    crate::value::ops::repeat_into(&mut out, std::slice::from_ref(&args[0]), n as usize, meter)?;
+    meter.extend_repeated(&mut out, std::slice::from_ref(&args[0]), n as usize)?;
     Ok(Value::array(out))
 }
 

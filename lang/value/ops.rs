@@ -151,15 +151,15 @@ pub fn add_m(
             let (x, y) = (x.borrow(), y.borrow());
             check_len(x.len() + y.len(), max_len)?;
             let mut v = Vec::with_capacity(x.len() + y.len());
-            repeat_into(&mut v, &x, 1, meter)?;
-            repeat_into(&mut v, &y, 1, meter)?;
+            meter.extend_repeated(&mut v, &x, 1)?;
+            meter.extend_repeated(&mut v, &y, 1)?;
             Ok(Value::array(v))
         }
         (Value::Tuple(x), Value::Tuple(y)) => {
             check_len(x.len() + y.len(), max_len)?;
             let mut v = Vec::with_capacity(x.len() + y.len());
-            repeat_into(&mut v, x, 1, meter)?;
-            repeat_into(&mut v, y, 1, meter)?;
+            meter.extend_repeated(&mut v, x, 1)?;
+            meter.extend_repeated(&mut v, y, 1)?;
             Ok(Value::tuple(v))
         }
         _ => Err(type_error("+", a, b)),
@@ -173,25 +173,6 @@ pub fn sub(a: &Value, b: &Value) -> VmResult<Value> {
 
 /// Bytes of one value in an array (for memory reservations).
 pub const VALUE_BYTES: usize = std::mem::size_of::<Value>();
-
-/// Appends `n` copies of `items` to `out`, charging the meter per copy and
-/// per 64 Ki items, so a huge repetition (or copy) stops part-way at the
-/// deadline.
-pub fn repeat_into(
-    out: &mut Vec<Value>,
-    items: &[Value],
-    n: usize,
-    meter: &mut crate::limits::Meter,
-) -> VmResult<()> {
-    meter.reserve(items.len().saturating_mul(n).saturating_mul(VALUE_BYTES))?;
-    for _ in 0..n {
-        for chunk in items.chunks(1 << 16) {
-            meter.charge(chunk.len())?;
-            out.extend(chunk.iter().cloned());
-        }
-    }
-    Ok(())
-}
 
 pub fn mul(
     a: &Value,
@@ -248,7 +229,7 @@ pub fn mul(
                 repeat(items.len())?
             };
             let mut v = Vec::with_capacity(items.len() * n);
-            repeat_into(&mut v, &items, n, meter)?;
+            meter.extend_repeated(&mut v, &items, n)?;
             Ok(Value::array(v))
         }
         Value::Tuple(items) => {
@@ -258,7 +239,7 @@ pub fn mul(
                 repeat(items.len())?
             };
             let mut v = Vec::with_capacity(items.len() * n);
-            repeat_into(&mut v, items, n, meter)?;
+            meter.extend_repeated(&mut v, items, n)?;
             Ok(Value::tuple(v))
         }
         _ => unreachable!(),

@@ -146,7 +146,7 @@ pub fn object_values(o: &crate::value::ObjCell, meter: &mut Meter) -> VmResult<V
 /// A copy of `items`, made chunk by chunk under the meter.
 pub fn copy(items: &[Value], meter: &mut Meter) -> VmResult<Vec<Value>> {
     let mut out = Vec::with_capacity(items.len());
-    crate::value::ops::repeat_into(&mut out, items, 1, meter)?;
+    meter.extend_repeated(&mut out, items, 1)?;
     Ok(out)
 }
 
