@@ -37,14 +37,45 @@ pub struct Closure {
     pub rt: Rc<ProgramRt>,
     pub proto: u32,
     pub cells: Box<[Rc<RefCell<Value>>]>,
+    /// `rt.program.protos[proto]` and `rt.consts[proto]`, found once
+    /// here instead of on every call and return.
+    func: *const FuncProto,
+    consts: *const [Value],
 }
 
 impl Closure {
+    /// The function `proto` of `rt`'s program (an index in range).
+    pub fn new(rt: Rc<ProgramRt>, proto: u32, cells: Box<[Rc<RefCell<Value>>]>) -> Closure {
+        let func: *const FuncProto = &rt.program.protos[proto as usize];
+        let consts: *const [Value] = &*rt.consts[proto as usize];
+        Closure {
+            rt,
+            proto,
+            cells,
+            func,
+            consts,
+        }
+    }
+    /// The compiled function.
+    #[inline(always)]
+    pub fn func(&self) -> &FuncProto {
+        // SAFETY: `func` points into `self.rt.program`, which `self.rt`
+        // keeps alive and which is never mutated after compiling.
+        unsafe { &*self.func }
+    }
+    /// The function's constants, materialised for its program.
+    #[inline(always)]
+    fn consts(&self) -> &[Value] {
+        // SAFETY: `consts` points to the boxed slice `self.rt.consts[proto]`,
+        // which `self.rt` owns and nothing mutates or frees while it lives
+        // (`ProgramRt` is shared behind `Rc` and has no interior mutability).
+        unsafe { &*self.consts }
+    }
     pub fn name(&self) -> &str {
-        &self.rt.program.protos[self.proto as usize].name
+        &self.func().name
     }
     pub fn arity(&self) -> usize {
-        self.rt.program.protos[self.proto as usize].nparams as usize
+        self.func().nparams as usize
     }
 }
 
@@ -150,11 +181,7 @@ impl Vm {
         let rt = ProgramRt::link(program, &mut self.env, self.registry);
         self.current_file = Some(program.file.clone());
         self.last_expr = Value::Null;
-        let main = Rc::new(Closure {
-            rt,
-            proto: 0,
-            cells: Box::new([]),
-        });
+        let main = Rc::new(Closure::new(rt, 0, Box::new([])));
         let entry = self.frames.len();
         let returned = self.call_closure_entry(main, SmallVec::new(), entry)?;
         let value = match returned {
@@ -173,11 +200,7 @@ impl Vm {
     /// Runs a user module's top level in its own environment.
     pub fn run_module(&mut self, program: &Arc<Program>, env: &mut Env) -> VmResult<()> {
         let rt = ProgramRt::link(program, env, self.registry);
-        let main = Rc::new(Closure {
-            rt,
-            proto: 0,
-            cells: Box::new([]),
-        });
+        let main = Rc::new(Closure::new(rt, 0, Box::new([])));
         let saved = std::mem::take(&mut self.last_expr);
         let entry = self.frames.len();
         let r = self.call_closure_entry(main, SmallVec::new(), entry);
@@ -253,7 +276,7 @@ impl Vm {
     fn push_frame(&mut self, closure: *const Closure, argc: usize) -> VmResult<()> {
         // SAFETY: the callee slot holds an `Rc` of this closure (see `Frame`).
         let c = unsafe { &*closure };
-        let proto = &c.rt.program.protos[c.proto as usize];
+        let proto = c.func();
         if argc != proto.nparams as usize {
             return Err(arity_error(&proto.name, proto.nparams as usize, argc));
         }
@@ -388,9 +411,9 @@ impl Vm {
             let mut pc = frame.pc;
             let base = frame.base;
             let rt = &*closure.rt;
-            let proto = &rt.program.protos[closure.proto as usize];
+            let proto = closure.func();
             let code = &proto.code[..];
-            let consts = &rt.consts[closure.proto as usize][..];
+            let consts = closure.consts();
             let globals = &rt.globals[..];
             macro_rules! fail {
                 ($e:expr) => {{
@@ -857,15 +880,22 @@ impl Vm {
                             _ => self.stack.pop().expect("return value"),
                         };
                         let frame = self.frames.pop().expect("frame");
-                        self.stack.truncate(frame.base - 1);
                         let depth = self.frames.len();
                         while self.handlers.last().is_some_and(|h| h.frame >= depth) {
                             self.handlers.pop();
                         }
                         if depth == entry {
+                            self.stack.truncate(frame.base - 1);
                             return Ok(result);
                         }
-                        self.stack.push(result);
+                        // The result takes the callee's slot: no push.
+                        let callee = std::mem::replace(&mut self.stack[frame.base - 1], result);
+                        self.drop_above(frame.base);
+                        match callee {
+                            // Every frame's callee slot holds its function.
+                            Value::Function(f) => drop(f),
+                            other => drop_value(other),
+                        }
                         continue 'outer;
                     }
                     Op::MakeClosure(p) => {
@@ -881,11 +911,11 @@ impl Vm {
                                 Capture::Free(i) => closure.cells[*i as usize].clone(),
                             })
                             .collect();
-                        self.stack.push(Value::Function(Rc::new(Closure {
-                            rt: closure.rt.clone(),
-                            proto: p,
+                        self.stack.push(Value::Function(Rc::new(Closure::new(
+                            closure.rt.clone(),
+                            p,
                             cells,
-                        })));
+                        ))));
                     }
                     Op::GetIter => {
                         let v = self.stack.pop().expect("iterable");
@@ -1035,6 +1065,26 @@ impl Vm {
             // writes anything.
             ArgKind::Global => unsafe { &*globals[i].as_ptr() },
             ArgKind::Free => unsafe { &*closure.cells[i].as_ptr() },
+        }
+    }
+
+    /// Truncates the stack to `len`, dropping only the values that own
+    /// something (a returning frame's locals are mostly numbers).
+    #[inline(always)]
+    fn drop_above(&mut self, len: usize) {
+        while self.stack.len() > len {
+            match self.stack.pop() {
+                Some(
+                    Value::Null
+                    | Value::Bool(_)
+                    | Value::Int(_)
+                    | Value::Float(_)
+                    | Value::Builtin(_)
+                    | Value::Undef,
+                )
+                | None => {}
+                Some(v) => drop_value(v),
+            }
         }
     }
 
@@ -1198,6 +1248,12 @@ fn operands_cost(a: &Value, b: &Value) -> usize {
         }
         _ => a.work_size() + b.work_size(),
     }
+}
+
+/// Drops a value that owns something, out of line.
+#[inline(never)]
+fn drop_value(v: Value) {
+    drop(v)
 }
 
 fn recursion_error() -> MlError {
