@@ -6,17 +6,15 @@
 //!
 //! target/release/deps/instructions-* WORKLOAD [N]
 
+mod common;
+
+use common::{run, FIB, LOOP, SAMPLE};
 use mlpy_harness::{ExecRequest, Executor, ExecutorConfig, Session, SessionOptions};
-use mlpy_lang::capability::GrantSet;
-use mlpy_lang::host::Host;
 use mlpy_lang::syntax::SourceFile;
-use mlpy_lang::{compile, Data, Limits, Vm};
+use mlpy_lang::{compile, Data};
 use std::hint::black_box;
 use std::sync::Arc;
 
-const SAMPLE: &str = include_str!("programs/sample120.ml");
-const FIB: &str = include_str!("programs/fib27.ml");
-const LOOP: &str = include_str!("programs/loop_3m.ml");
 const SMALL: &str = "result = 2 + 2;";
 
 const WORKLOADS: &[&str] = &[
@@ -29,17 +27,6 @@ const WORKLOADS: &[&str] = &[
     "loop_3m",
     "none",
 ];
-
-fn run(src: &str) {
-    let program = compile(Arc::new(SourceFile::new("bench.ml", src))).expect("compiles");
-    let mut vm = Vm::new(
-        Host::captured(),
-        Arc::new(GrantSet::none()),
-        Limits::default(),
-    );
-    black_box(vm.run(&program).expect("runs").value);
-    vm.clear_globals();
-}
 
 fn main() {
     // `cargo bench` adds flags such as `--bench`.

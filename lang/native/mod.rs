@@ -64,33 +64,49 @@ impl ModuleDef {
 }
 
 /// Declares a native module as `pub static MODULE: ModuleDef`, one line a
-/// function: `"name" => function, "doc";`, or for a function that touches
-/// the world `"name" => function [CAP, ..], "doc";` with the
-/// [`cap`](crate::capability::cap) constants it checks. `constant:` names
-/// the function that gives non-function members (default: none).
+/// function: `"name" => function, "(params): what it does";` (the doc is
+/// the name followed by that text). Names of one function with one doc are
+/// joined by `|` (`"read_lines" | "readLines" => ...`, one table entry
+/// each, in that order); a function that touches the world lists the
+/// [`cap`](crate::capability::cap) constants it checks in brackets:
+/// `"load" => load [FILE_READ], "(path): ...";`. `constant:` names the
+/// function that gives non-function members (default: none).
 macro_rules! native_module {
     (
         name: $module:literal,
         doc: $doc:literal,
         $(constant: $constant:path,)?
-        functions: {
-            $($name:literal => $func:path $([$($cap:ident),+])?, $fdoc:literal;)*
-        }
+        functions: { $($rows:tt)* }
     ) => {
+        native_module!(@rows [$module, $doc, native_module!(@constant $($constant)?)] [] $($rows)*);
+    };
+    // Rows are read one at a time into `(names) function, [caps], doc`, so
+    // that the names can repeat apart from the capabilities.
+    (@rows $head:tt [$($done:tt)*]
+        $($name:literal)|+ => $func:path [$($cap:ident),+], $fdoc:literal; $($rest:tt)*) => {
+        native_module!(@rows $head [$($done)* (($($name),+) $func, [$($cap),+], $fdoc)] $($rest)*);
+    };
+    (@rows $head:tt [$($done:tt)*]
+        $($name:literal)|+ => $func:path, $fdoc:literal; $($rest:tt)*) => {
+        native_module!(@rows $head [$($done)* (($($name),+) $func, [], $fdoc)] $($rest)*);
+    };
+    (@rows [$module:literal, $doc:literal, $constant:expr]
+        [$((($($name:literal),+) $func:path, $caps:tt, $fdoc:literal))*]) => {
         /// The module's table.
         pub static MODULE: $crate::native::ModuleDef = $crate::native::ModuleDef {
             name: $module,
             doc: $doc,
-            functions: &[$($crate::native::BuiltinDef {
+            functions: &[$($($crate::native::BuiltinDef {
                 name: $name,
                 module: $module,
                 func: $func,
-                caps: &[$($($crate::capability::cap::$cap),+)?],
-                doc: $fdoc,
-            }),*],
-            constant: native_module!(@constant $($constant)?),
+                caps: native_module!(@caps $caps),
+                doc: concat!($name, $fdoc),
+            }),+),*],
+            constant: $constant,
         };
     };
+    (@caps [$($cap:ident),*]) => { &[$($crate::capability::cap::$cap),*] };
     (@constant) => { $crate::native::no_constants };
     (@constant $constant:path) => { $constant };
 }

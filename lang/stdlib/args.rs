@@ -409,10 +409,9 @@ native_module! {
     name: "args",
     doc: "program arguments (args:read) and an argument parser",
     functions: {
-        "all" => all [ARGS_READ], "all(): every argument, script name first";
-        "script" => script [ARGS_READ], "script(): the script name";
-        "rest" => rest [ARGS_READ], "rest(): the arguments after the script name";
-        "create_parser" => create_parser, "create_parser(name = \"\", description = \"\"): an ArgParser";
-        "createParser" => create_parser, "createParser(name = \"\", description = \"\"): an ArgParser";
+        "all" => all [ARGS_READ], "(): every argument, script name first";
+        "script" => script [ARGS_READ], "(): the script name";
+        "rest" => rest [ARGS_READ], "(): the arguments after the script name";
+        "create_parser" | "createParser" => create_parser, "(name = \"\", description = \"\"): an ArgParser";
     }
 }

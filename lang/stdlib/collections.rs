@@ -285,35 +285,32 @@ native_module! {
     name: "collections",
     doc: "list utilities, list first; they never mutate their input",
     functions: {
-        "length" => length, "length(lst): number of items";
-        "get" => get, "get(lst, index): item or null when out of range (negative allowed)";
-        "first" => first, "first(lst): first item or null";
-        "last" => last, "last(lst): last item or null";
-        "contains" => contains, "contains(lst, item): is item in the list";
-        "indexOf" => index_of, "indexOf(lst, item): index of item or -1";
-        "index_of" => index_of, "index_of(lst, item): index of item or -1";
-        "isEmpty" => is_empty, "isEmpty(lst): has no items";
-        "is_empty" => is_empty, "is_empty(lst): has no items";
-        "find" => find, "find(lst, pred): first item where pred is true, or null";
-        "every" => every, "every(lst, pred): pred true for all items";
-        "some" => some, "some(lst, pred): pred true for some item";
-        "append" => append, "append(lst, item): new list with item at the end";
-        "prepend" => prepend, "prepend(lst, item): new list with item at the front";
-        "concat" => concat, "concat(a, b): new list a then b";
-        "slice" => slice_fn, "slice(lst, start, end = null): lst[start:end]";
-        "reverse" => reverse, "reverse(lst): new reversed list";
-        "unique" => unique, "unique(lst): items without repeats, first-seen order";
-        "flatten" => flatten, "flatten(lst): flatten one level";
-        "filter" => filter, "filter(lst, pred): items where pred is true";
-        "map" => map, "map(lst, fn): fn applied to each item";
-        "reduce" => reduce, "reduce(lst, fn(acc, item), initial): folded value";
-        "removeAt" => remove_at, "removeAt(lst, index): new list without the item at index";
-        "remove_at" => remove_at, "remove_at(lst, index): new list without the item at index";
-        "take" => take, "take(lst, n): first n items";
-        "drop" => drop, "drop(lst, n): all but the first n items";
-        "zip" => zip, "zip(a, b): list of (a, b) tuples";
-        "sort" => sort, "sort(lst, reverse = false): new sorted list";
-        "sortBy" => sort_by, "sortBy(lst, key_fn, reverse = false): new list sorted by key";
-        "chunk" => chunk, "chunk(lst, size): list of lists of size items (size <= 0 gives [])";
+        "length" => length, "(lst): number of items";
+        "get" => get, "(lst, index): item or null when out of range (negative allowed)";
+        "first" => first, "(lst): first item or null";
+        "last" => last, "(lst): last item or null";
+        "contains" => contains, "(lst, item): is item in the list";
+        "indexOf" | "index_of" => index_of, "(lst, item): index of item or -1";
+        "isEmpty" | "is_empty" => is_empty, "(lst): has no items";
+        "find" => find, "(lst, pred): first item where pred is true, or null";
+        "every" => every, "(lst, pred): pred true for all items";
+        "some" => some, "(lst, pred): pred true for some item";
+        "append" => append, "(lst, item): new list with item at the end";
+        "prepend" => prepend, "(lst, item): new list with item at the front";
+        "concat" => concat, "(a, b): new list a then b";
+        "slice" => slice_fn, "(lst, start, end = null): lst[start:end]";
+        "reverse" => reverse, "(lst): new reversed list";
+        "unique" => unique, "(lst): items without repeats, first-seen order";
+        "flatten" => flatten, "(lst): flatten one level";
+        "filter" => filter, "(lst, pred): items where pred is true";
+        "map" => map, "(lst, fn): fn applied to each item";
+        "reduce" => reduce, "(lst, fn(acc, item), initial): folded value";
+        "removeAt" | "remove_at" => remove_at, "(lst, index): new list without the item at index";
+        "take" => take, "(lst, n): first n items";
+        "drop" => drop, "(lst, n): all but the first n items";
+        "zip" => zip, "(a, b): list of (a, b) tuples";
+        "sort" => sort, "(lst, reverse = false): new sorted list";
+        "sortBy" => sort_by, "(lst, key_fn, reverse = false): new list sorted by key";
+        "chunk" => chunk, "(lst, size): list of lists of size items (size <= 0 gives [])";
     }
 }

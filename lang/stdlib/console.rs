@@ -52,10 +52,10 @@ native_module! {
     name: "console",
     doc: "console output (captured in tests; no capability needed)",
     functions: {
-        "log" => log, "log(*args): print args separated by spaces";
-        "info" => info, "info(*args): print with an INFO: prefix";
-        "debug" => debug, "debug(*args): print with a DEBUG: prefix";
-        "error" => error, "error(*args): print to stderr";
-        "warn" => warn, "warn(*args): print to stderr with a WARNING: prefix";
+        "log" => log, "(*args): print args separated by spaces";
+        "info" => info, "(*args): print with an INFO: prefix";
+        "debug" => debug, "(*args): print with a DEBUG: prefix";
+        "error" => error, "(*args): print to stderr";
+        "warn" => warn, "(*args): print to stderr with a WARNING: prefix";
     }
 }

@@ -305,29 +305,20 @@ native_module! {
     name: "crypto",
     doc: "hashes, HMAC, UUIDs and random tokens (no capability; hash_file needs file:read)",
     functions: {
-        "sha256" => sha256, "sha256(data, salt = \"\"): hex SHA-256 of salt + data";
-        "sha1" => sha1, "sha1(data, salt = \"\"): hex SHA-1 of salt + data";
-        "md5" => md5, "md5(data, salt = \"\"): hex MD5 of salt + data";
-        "hmac" => hmac, "hmac(message, key, algorithm = \"sha256\"): hex HMAC";
-        "verify_hmac" => verify_hmac, "verify_hmac(message, signature, key, algorithm): constant-time check";
-        "verifyHmac" => verify_hmac, "verifyHmac(message, signature, key, algorithm): constant-time check";
-        "compare_hash" => compare_hash, "compare_hash(a, b): constant-time equality";
-        "compareHash" => compare_hash, "compareHash(a, b): constant-time equality";
-        "uuid_from_string" => uuid_from_string, "uuid_from_string(data, namespace = DNS): UUID v5";
-        "uuidFromString" => uuid_from_string, "uuidFromString(data, namespace = DNS): UUID v5";
-        "hash_file" => hash_file [FILE_READ], "hash_file(path, algorithm = \"sha256\"): hex hash of a file";
-        "hashFile" => hash_file [FILE_READ], "hashFile(path, algorithm = \"sha256\"): hex hash of a file";
-        "uuid" => uuid, "uuid(): random UUID v4";
-        "random_bytes" => random_bytes, "random_bytes(n): n random bytes";
-        "randomBytes" => random_bytes, "randomBytes(n): n random bytes";
-        "random_hex" => random_hex, "random_hex(n): 2n random hex digits";
-        "randomHex" => random_hex, "randomHex(n): 2n random hex digits";
-        "random_string" => random_string, "random_string(n): n random letters and digits";
-        "randomString" => random_string, "randomString(n): n random letters and digits";
-        "random_int" => random_int, "random_int(min, max): integer in [min, max]";
-        "randomInt" => random_int, "randomInt(min, max): integer in [min, max]";
-        "random_float" => random_float, "random_float(): float in [0, 1)";
-        "randomFloat" => random_float, "randomFloat(): float in [0, 1)";
+        "sha256" => sha256, "(data, salt = \"\"): hex SHA-256 of salt + data";
+        "sha1" => sha1, "(data, salt = \"\"): hex SHA-1 of salt + data";
+        "md5" => md5, "(data, salt = \"\"): hex MD5 of salt + data";
+        "hmac" => hmac, "(message, key, algorithm = \"sha256\"): hex HMAC";
+        "verify_hmac" | "verifyHmac" => verify_hmac, "(message, signature, key, algorithm): constant-time check";
+        "compare_hash" | "compareHash" => compare_hash, "(a, b): constant-time equality";
+        "uuid_from_string" | "uuidFromString" => uuid_from_string, "(data, namespace = DNS): UUID v5";
+        "hash_file" | "hashFile" => hash_file [FILE_READ], "(path, algorithm = \"sha256\"): hex hash of a file";
+        "uuid" => uuid, "(): random UUID v4";
+        "random_bytes" | "randomBytes" => random_bytes, "(n): n random bytes";
+        "random_hex" | "randomHex" => random_hex, "(n): 2n random hex digits";
+        "random_string" | "randomString" => random_string, "(n): n random letters and digits";
+        "random_int" | "randomInt" => random_int, "(min, max): integer in [min, max]";
+        "random_float" | "randomFloat" => random_float, "(): float in [0, 1)";
     }
 }
 

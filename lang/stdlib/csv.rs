@@ -287,17 +287,13 @@ native_module! {
     name: "csv",
     doc: "CSV files and strings (values stay strings; lines end with \\r\\n)",
     functions: {
-        "read" => read [FILE_READ], "read(path, delimiter = \",\", headers = true, encoding): rows as objects (or arrays)";
-        "read_string" => read_string, "read_string(text, delimiter = \",\", headers = true): rows";
-        "readString" => read_string, "readString(text, delimiter = \",\", headers = true): rows";
-        "get_headers" => get_headers [FILE_READ], "get_headers(path, delimiter, encoding): the header row";
-        "getHeaders" => get_headers [FILE_READ], "getHeaders(path, delimiter, encoding): the header row";
-        "count_rows" => count_rows [FILE_READ], "count_rows(path, delimiter, encoding): data rows (without the header)";
-        "countRows" => count_rows [FILE_READ], "countRows(path, delimiter, encoding): data rows (without the header)";
-        "write" => write [FILE_WRITE], "write(path, rows, delimiter = \",\", headers = true, encoding)";
-        "write_string" => write_string, "write_string(rows, delimiter = \",\", headers = true): CSV text";
-        "writeString" => write_string, "writeString(rows, delimiter = \",\", headers = true): CSV text";
-        "append" => append [FILE_READ, FILE_APPEND], "append(path, row, delimiter, encoding): add one row";
+        "read" => read [FILE_READ], "(path, delimiter = \",\", headers = true, encoding): rows as objects (or arrays)";
+        "read_string" | "readString" => read_string, "(text, delimiter = \",\", headers = true): rows";
+        "get_headers" | "getHeaders" => get_headers [FILE_READ], "(path, delimiter, encoding): the header row";
+        "count_rows" | "countRows" => count_rows [FILE_READ], "(path, delimiter, encoding): data rows (without the header)";
+        "write" => write [FILE_WRITE], "(path, rows, delimiter = \",\", headers = true, encoding)";
+        "write_string" | "writeString" => write_string, "(rows, delimiter = \",\", headers = true): CSV text";
+        "append" => append [FILE_READ, FILE_APPEND], "(path, row, delimiter, encoding): add one row";
     }
 }
 

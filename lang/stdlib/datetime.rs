@@ -1125,30 +1125,23 @@ native_module! {
     name: "datetime",
     doc: "naive local dates and times (DateTimeObject, Date, Time, TimeDelta)",
     functions: {
-        "now" => now, "now(timezone = null): current local DateTimeObject (any timezone: UTC)";
-        "today" => today, "today(): current local Date";
-        "create" => create, "create(year, month, day, hour = 0, minute = 0, second = 0): DateTimeObject";
-        "createDate" => create_date, "createDate(year, month, day): Date";
-        "createTime" => create_time, "createTime(hour = 0, minute = 0, second = 0, microsecond = 0): Time";
-        "createDelta" => create_delta, "createDelta(days = 0, hours = 0, minutes = 0, seconds = 0): TimeDelta";
-        "createTimeZone" => create_time_zone, "createTimeZone(hours, minutes = 0, name = \"\"): {hours, minutes, name}";
-        "fromTimestamp" => from_timestamp, "fromTimestamp(seconds): local DateTimeObject";
-        "from_timestamp" => from_timestamp, "from_timestamp(seconds): local DateTimeObject";
-        "parseISO" => parse_iso_fn, "parseISO(text): DateTimeObject from ISO 8601 text";
-        "calculateAge" => calculate_age, "calculateAge(birth, current = now): whole years";
-        "calculate_age" => calculate_age, "calculate_age(birth, current = now): whole years";
-        "addBusinessDays" => add_business_days, "addBusinessDays(dt, days): skips Saturdays and Sundays";
-        "add_business_days" => add_business_days, "add_business_days(dt, days): skips Saturdays and Sundays";
-        "businessDaysBetween" => business_days_between, "businessDaysBetween(a, b): weekdays from a to b inclusive";
-        "business_days_between" => business_days_between, "business_days_between(a, b): weekdays from a to b inclusive";
-        "daysInMonth" => days_in_month_fn, "daysInMonth(year, month): days (0 if invalid)";
-        "days_in_month" => days_in_month_fn, "days_in_month(year, month): days (0 if invalid)";
-        "isLeapYear" => is_leap_year, "isLeapYear(year): Gregorian leap year";
-        "isWeekend" => is_weekend, "isWeekend(dt): Saturday or Sunday";
-        "is_weekend" => is_weekend, "is_weekend(dt): Saturday or Sunday";
-        "isWeekday" => is_weekday, "isWeekday(dt): Monday to Friday";
-        "is_weekday" => is_weekday, "is_weekday(dt): Monday to Friday";
-        "utc" => utc, "utc(): \"UTC\"";
+        "now" => now, "(timezone = null): current local DateTimeObject (any timezone: UTC)";
+        "today" => today, "(): current local Date";
+        "create" => create, "(year, month, day, hour = 0, minute = 0, second = 0): DateTimeObject";
+        "createDate" => create_date, "(year, month, day): Date";
+        "createTime" => create_time, "(hour = 0, minute = 0, second = 0, microsecond = 0): Time";
+        "createDelta" => create_delta, "(days = 0, hours = 0, minutes = 0, seconds = 0): TimeDelta";
+        "createTimeZone" => create_time_zone, "(hours, minutes = 0, name = \"\"): {hours, minutes, name}";
+        "fromTimestamp" | "from_timestamp" => from_timestamp, "(seconds): local DateTimeObject";
+        "parseISO" => parse_iso_fn, "(text): DateTimeObject from ISO 8601 text";
+        "calculateAge" | "calculate_age" => calculate_age, "(birth, current = now): whole years";
+        "addBusinessDays" | "add_business_days" => add_business_days, "(dt, days): skips Saturdays and Sundays";
+        "businessDaysBetween" | "business_days_between" => business_days_between, "(a, b): weekdays from a to b inclusive";
+        "daysInMonth" | "days_in_month" => days_in_month_fn, "(year, month): days (0 if invalid)";
+        "isLeapYear" => is_leap_year, "(year): Gregorian leap year";
+        "isWeekend" | "is_weekend" => is_weekend, "(dt): Saturday or Sunday";
+        "isWeekday" | "is_weekday" => is_weekday, "(dt): Monday to Friday";
+        "utc" => utc, "(): \"UTC\"";
     }
 }
 

@@ -153,18 +153,15 @@ native_module! {
     name: "env",
     doc: "environment variables (env:read / env:write capabilities per key)",
     functions: {
-        "get" => get [ENV_READ], "get(key, default = null): the value or default";
-        "require" => require [ENV_READ], "require(key): the value; RuntimeError if unset";
-        "has" => has [ENV_READ], "has(key): is it set";
-        "all" => all [ENV_READ], "all(): every readable variable as an object";
-        "get_int" => get_int [ENV_READ], "get_int(key, default = 0): as an integer";
-        "getInt" => get_int [ENV_READ], "getInt(key, default = 0): as an integer";
-        "get_float" => get_float [ENV_READ], "get_float(key, default = 0.0): as a float";
-        "getFloat" => get_float [ENV_READ], "getFloat(key, default = 0.0): as a float";
-        "get_bool" => get_bool [ENV_READ], "get_bool(key, default = false): true for true/1/yes/on";
-        "getBool" => get_bool [ENV_READ], "getBool(key, default = false): true for true/1/yes/on";
-        "set" => set [ENV_WRITE], "set(key, value): set (value shown as text)";
-        "delete" => delete [ENV_WRITE], "delete(key): unset";
+        "get" => get [ENV_READ], "(key, default = null): the value or default";
+        "require" => require [ENV_READ], "(key): the value; RuntimeError if unset";
+        "has" => has [ENV_READ], "(key): is it set";
+        "all" => all [ENV_READ], "(): every readable variable as an object";
+        "get_int" | "getInt" => get_int [ENV_READ], "(key, default = 0): as an integer";
+        "get_float" | "getFloat" => get_float [ENV_READ], "(key, default = 0.0): as a float";
+        "get_bool" | "getBool" => get_bool [ENV_READ], "(key, default = false): true for true/1/yes/on";
+        "set" => set [ENV_WRITE], "(key, value): set (value shown as text)";
+        "delete" => delete [ENV_WRITE], "(key): unset";
     }
 }
 

@@ -274,28 +274,21 @@ native_module! {
     name: "file",
     doc: "files on the host file system (every function needs a file capability for its path)",
     functions: {
-        "read" => read [FILE_READ], "read(path, encoding = \"utf-8\"): the file's text";
-        "read_file" => read [FILE_READ], "read_file(path, encoding = \"utf-8\"): alias of read";
-        "readLines" => read_lines [FILE_READ], "readLines(path, encoding): lines without line endings";
-        "read_lines" => read_lines [FILE_READ], "read_lines(path, encoding): lines without line endings";
-        "readBytes" => read_bytes [FILE_READ], "readBytes(path): the file's bytes";
-        "read_bytes" => read_bytes [FILE_READ], "read_bytes(path): the file's bytes";
-        "write" => write [FILE_WRITE], "write(path, content, encoding): replace the file's content";
-        "writeLines" => write_lines [FILE_WRITE], "writeLines(path, lines, encoding): write each line plus \\n";
-        "write_lines" => write_lines [FILE_WRITE], "write_lines(path, lines, encoding): write each line plus \\n";
-        "writeBytes" => write_bytes [FILE_WRITE], "writeBytes(path, bytes): replace the file's content";
-        "write_bytes" => write_bytes [FILE_WRITE], "write_bytes(path, bytes): replace the file's content";
-        "append" => append [FILE_APPEND], "append(path, content, encoding): add to the end";
-        "delete" => delete [FILE_DELETE], "delete(path): true if deleted, false if missing";
-        "copy" => copy [FILE_READ, FILE_WRITE], "copy(src, dst): copy a file";
-        "move" => move_ [FILE_READ, FILE_WRITE, FILE_DELETE], "move(src, dst): move or rename";
-        "exists" => exists [FILE_READ], "exists(path): does the path exist";
-        "isFile" => is_file [FILE_READ], "isFile(path): is it a file";
-        "is_file" => is_file [FILE_READ], "is_file(path): is it a file";
-        "isDirectory" => is_directory [FILE_READ], "isDirectory(path): is it a directory";
-        "is_directory" => is_directory [FILE_READ], "is_directory(path): is it a directory";
-        "size" => size [FILE_READ], "size(path): size in bytes";
-        "modifiedTime" => modified_time [FILE_READ], "modifiedTime(path): seconds since the epoch";
-        "modified_time" => modified_time [FILE_READ], "modified_time(path): seconds since the epoch";
+        "read" => read [FILE_READ], "(path, encoding = \"utf-8\"): the file's text";
+        "read_file" => read [FILE_READ], "(path, encoding = \"utf-8\"): alias of read";
+        "readLines" | "read_lines" => read_lines [FILE_READ], "(path, encoding): lines without line endings";
+        "readBytes" | "read_bytes" => read_bytes [FILE_READ], "(path): the file's bytes";
+        "write" => write [FILE_WRITE], "(path, content, encoding): replace the file's content";
+        "writeLines" | "write_lines" => write_lines [FILE_WRITE], "(path, lines, encoding): write each line plus \\n";
+        "writeBytes" | "write_bytes" => write_bytes [FILE_WRITE], "(path, bytes): replace the file's content";
+        "append" => append [FILE_APPEND], "(path, content, encoding): add to the end";
+        "delete" => delete [FILE_DELETE], "(path): true if deleted, false if missing";
+        "copy" => copy [FILE_READ, FILE_WRITE], "(src, dst): copy a file";
+        "move" => move_ [FILE_READ, FILE_WRITE, FILE_DELETE], "(src, dst): move or rename";
+        "exists" => exists [FILE_READ], "(path): does the path exist";
+        "isFile" | "is_file" => is_file [FILE_READ], "(path): is it a file";
+        "isDirectory" | "is_directory" => is_directory [FILE_READ], "(path): is it a directory";
+        "size" => size [FILE_READ], "(path): size in bytes";
+        "modifiedTime" | "modified_time" => modified_time [FILE_READ], "(path): seconds since the epoch";
     }
 }

@@ -514,21 +514,17 @@ native_module! {
     name: "http",
     doc: "HTTP requests (network:http for the URL's host and port) and URL helpers",
     functions: {
-        "get" => get [NETWORK_HTTP], "get(url, headers = null, timeout = null): HttpResponse";
-        "delete" => delete [NETWORK_HTTP], "delete(url, headers = null, timeout = null): HttpResponse";
-        "head" => head [NETWORK_HTTP], "head(url, headers = null, timeout = null): HttpResponse";
-        "post" => post [NETWORK_HTTP], "post(url, {body, headers, timeout}): HttpResponse";
-        "put" => put [NETWORK_HTTP], "put(url, {body, headers, timeout}): HttpResponse";
-        "patch" => patch [NETWORK_HTTP], "patch(url, {body, headers, timeout}): HttpResponse";
-        "request" => request [NETWORK_HTTP], "request({method, url, headers, body, timeout}): HttpResponse";
-        "encodeURI" => encode_uri, "encodeURI(text): percent-encode (keeps /)";
-        "encode_uri" => encode_uri, "encode_uri(text): percent-encode (keeps /)";
-        "decodeURI" => decode_uri, "decodeURI(text): percent-decode";
-        "decode_uri" => decode_uri, "decode_uri(text): percent-decode";
-        "encodeQuery" => encode_query, "encodeQuery(object): a=1&b=x";
-        "encode_query" => encode_query, "encode_query(object): a=1&b=x";
-        "parseQuery" => parse_query, "parseQuery(text): object (repeated keys give lists)";
-        "parse_query" => parse_query, "parse_query(text): object (repeated keys give lists)";
+        "get" => get [NETWORK_HTTP], "(url, headers = null, timeout = null): HttpResponse";
+        "delete" => delete [NETWORK_HTTP], "(url, headers = null, timeout = null): HttpResponse";
+        "head" => head [NETWORK_HTTP], "(url, headers = null, timeout = null): HttpResponse";
+        "post" => post [NETWORK_HTTP], "(url, {body, headers, timeout}): HttpResponse";
+        "put" => put [NETWORK_HTTP], "(url, {body, headers, timeout}): HttpResponse";
+        "patch" => patch [NETWORK_HTTP], "(url, {body, headers, timeout}): HttpResponse";
+        "request" => request [NETWORK_HTTP], "({method, url, headers, body, timeout}): HttpResponse";
+        "encodeURI" | "encode_uri" => encode_uri, "(text): percent-encode (keeps /)";
+        "decodeURI" | "decode_uri" => decode_uri, "(text): percent-decode";
+        "encodeQuery" | "encode_query" => encode_query, "(object): a=1&b=x";
+        "parseQuery" | "parse_query" => parse_query, "(text): object (repeated keys give lists)";
     }
 }
 

@@ -805,22 +805,22 @@ native_module! {
     name: "json",
     doc: "JSON parsing and serialisation (Python json semantics)",
     functions: {
-        "parse" => parse, "parse(text): value from JSON text (ints stay ints)";
-        "safeParse" => safe_parse, "safeParse(text, max_depth = 100): parse with a depth limit (at most 100)";
-        "validate" => validate, "validate(text): is the text valid JSON";
-        "stringify" => stringify, "stringify(value): JSON text, Python style";
-        "prettyPrint" => pretty_print, "prettyPrint(value, indent = 4): indented JSON text";
-        "isObject" => is_object, "isObject(value): is it an object";
-        "isArray" => is_array, "isArray(value): is it an array";
-        "isString" => is_string, "isString(value): is it a string";
-        "isNumber" => is_number, "isNumber(value): is it a number (booleans excluded)";
-        "isBoolean" => is_boolean, "isBoolean(value): is it a boolean";
-        "isNull" => is_null, "isNull(value): is it null";
-        "keys" => keys, "keys(obj): the object's keys ([] for non-objects)";
-        "values" => values, "values(obj): the object's values ([] for non-objects)";
-        "hasKey" => has_key, "hasKey(obj, key): does the object have the key";
-        "get" => get, "get(obj, key, default = null): value of key or default";
-        "merge" => merge, "merge(a, b): new object with the entries of a, then b";
+        "parse" => parse, "(text): value from JSON text (ints stay ints)";
+        "safeParse" => safe_parse, "(text, max_depth = 100): parse with a depth limit (at most 100)";
+        "validate" => validate, "(text): is the text valid JSON";
+        "stringify" => stringify, "(value): JSON text, Python style";
+        "prettyPrint" => pretty_print, "(value, indent = 4): indented JSON text";
+        "isObject" => is_object, "(value): is it an object";
+        "isArray" => is_array, "(value): is it an array";
+        "isString" => is_string, "(value): is it a string";
+        "isNumber" => is_number, "(value): is it a number (booleans excluded)";
+        "isBoolean" => is_boolean, "(value): is it a boolean";
+        "isNull" => is_null, "(value): is it null";
+        "keys" => keys, "(obj): the object's keys ([] for non-objects)";
+        "values" => values, "(obj): the object's values ([] for non-objects)";
+        "hasKey" => has_key, "(obj, key): does the object have the key";
+        "get" => get, "(obj, key, default = null): value of key or default";
+        "merge" => merge, "(a, b): new object with the entries of a, then b";
     }
 }
 

@@ -353,23 +353,16 @@ native_module! {
     name: "log",
     doc: "levelled log lines on stdout (no capability; add_file needs file:append)",
     functions: {
-        "debug" => debug, "debug(message, data = null): log at DEBUG";
-        "info" => info, "info(message, data = null): log at INFO";
-        "warn" => warn, "warn(message, data = null): log at WARNING";
-        "warning" => warn, "warning(message, data = null): log at WARNING";
-        "error" => error, "error(message, data = null): log at ERROR";
-        "critical" => critical, "critical(message, data = null): log at CRITICAL";
-        "set_level" => set_level, "set_level(level): DEBUG, INFO, WARN, ERROR or CRITICAL";
-        "setLevel" => set_level, "setLevel(level): DEBUG, INFO, WARN, ERROR or CRITICAL";
-        "set_format" => set_format, "set_format(\"text\" | \"json\")";
-        "setFormat" => set_format, "setFormat(\"text\" | \"json\")";
-        "set_timestamp" => set_timestamp, "set_timestamp(on): timestamps in JSON lines";
-        "setTimestamp" => set_timestamp, "setTimestamp(on): timestamps in JSON lines";
-        "add_file" => add_file [FILE_APPEND], "add_file(path): also append lines to a file";
-        "addFile" => add_file [FILE_APPEND], "addFile(path): also append lines to a file";
-        "is_debug" => is_debug, "is_debug(): is DEBUG enabled";
-        "isDebug" => is_debug, "isDebug(): is DEBUG enabled";
-        "create_logger" => create_logger, "create_logger(name): a new Logger";
-        "createLogger" => create_logger, "createLogger(name): a new Logger";
+        "debug" => debug, "(message, data = null): log at DEBUG";
+        "info" => info, "(message, data = null): log at INFO";
+        "warn" | "warning" => warn, "(message, data = null): log at WARNING";
+        "error" => error, "(message, data = null): log at ERROR";
+        "critical" => critical, "(message, data = null): log at CRITICAL";
+        "set_level" | "setLevel" => set_level, "(level): DEBUG, INFO, WARN, ERROR or CRITICAL";
+        "set_format" | "setFormat" => set_format, "(\"text\" | \"json\")";
+        "set_timestamp" | "setTimestamp" => set_timestamp, "(on): timestamps in JSON lines";
+        "add_file" | "addFile" => add_file [FILE_APPEND], "(path): also append lines to a file";
+        "is_debug" | "isDebug" => is_debug, "(): is DEBUG enabled";
+        "create_logger" | "createLogger" => create_logger, "(name): a new Logger";
     }
 }

@@ -453,33 +453,31 @@ native_module! {
     doc: "mathematical functions and the constants pi and e",
     constant: constant,
     functions: {
-        "sqrt" => sqrt, "sqrt(x): square root (x < 0 raises ValueError)";
-        "abs" => abs, "abs(x): absolute value (ints stay ints)";
-        "sin" => sin, "sin(x): sine of x radians";
-        "cos" => cos, "cos(x): cosine of x radians";
-        "tan" => tan, "tan(x): tangent of x radians";
-        "asin" => asin, "asin(x): arc sine (x in [-1, 1])";
-        "acos" => acos, "acos(x): arc cosine (x in [-1, 1])";
-        "atan" => atan, "atan(x): arc tangent";
-        "atan2" => atan2, "atan2(y, x): arc tangent of y/x in the right quadrant";
-        "exp" => exp, "exp(x): e ** x (overflow gives inf)";
-        "ln" => ln, "ln(x): natural logarithm (x <= 0 raises ValueError)";
-        "log" => log, "log(x, base = 10): logarithm (x <= 0, base <= 0 or 1 raise ValueError)";
-        "pow" => pow, "pow(x, y): x ** y; int ** non-negative int stays an exact int";
-        "floor" => floor, "floor(x): largest int <= x";
-        "ceil" => ceil, "ceil(x): smallest int >= x";
-        "round" => round, "round(x): nearest int, ties to even";
-        "min" => min, "min(a, b): the smaller of two values";
-        "max" => max, "max(a, b): the larger of two values";
-        "sign" => sign, "sign(x): -1, 0 or 1";
-        "factorial" => factorial, "factorial(n): n! exactly (n < 0 raises ValueError)";
-        "gcd" => gcd, "gcd(a, b): greatest common divisor";
-        "lcm" => lcm, "lcm(a, b): least common multiple";
-        "degToRad" => radians, "degToRad(x): degrees to radians";
-        "radians" => radians, "radians(x): degrees to radians";
-        "radToDeg" => degrees, "radToDeg(x): radians to degrees";
-        "degrees" => degrees, "degrees(x): radians to degrees";
-        "random" => random, "random(): float in [0, 1)";
+        "sqrt" => sqrt, "(x): square root (x < 0 raises ValueError)";
+        "abs" => abs, "(x): absolute value (ints stay ints)";
+        "sin" => sin, "(x): sine of x radians";
+        "cos" => cos, "(x): cosine of x radians";
+        "tan" => tan, "(x): tangent of x radians";
+        "asin" => asin, "(x): arc sine (x in [-1, 1])";
+        "acos" => acos, "(x): arc cosine (x in [-1, 1])";
+        "atan" => atan, "(x): arc tangent";
+        "atan2" => atan2, "(y, x): arc tangent of y/x in the right quadrant";
+        "exp" => exp, "(x): e ** x (overflow gives inf)";
+        "ln" => ln, "(x): natural logarithm (x <= 0 raises ValueError)";
+        "log" => log, "(x, base = 10): logarithm (x <= 0, base <= 0 or 1 raise ValueError)";
+        "pow" => pow, "(x, y): x ** y; int ** non-negative int stays an exact int";
+        "floor" => floor, "(x): largest int <= x";
+        "ceil" => ceil, "(x): smallest int >= x";
+        "round" => round, "(x): nearest int, ties to even";
+        "min" => min, "(a, b): the smaller of two values";
+        "max" => max, "(a, b): the larger of two values";
+        "sign" => sign, "(x): -1, 0 or 1";
+        "factorial" => factorial, "(n): n! exactly (n < 0 raises ValueError)";
+        "gcd" => gcd, "(a, b): greatest common divisor";
+        "lcm" => lcm, "(a, b): least common multiple";
+        "degToRad" | "radians" => radians, "(x): degrees to radians";
+        "radToDeg" | "degrees" => degrees, "(x): radians to degrees";
+        "random" => random, "(): float in [0, 1)";
     }
 }
 

@@ -233,6 +233,19 @@ fn is_link(vm: &Vm, path: &str) -> bool {
     vm.host.fs.resolve(path) != path
 }
 
+/// FileNotFoundError unless the resolved path `d` is there, OSError
+/// naming `shown` unless it is a directory.
+fn existing_dir(vm: &Vm, d: &str, shown: &str) -> VmResult<()> {
+    match vm.host.fs.metadata(d) {
+        None => Err(not_found(d)),
+        Some(m) if !m.is_dir => Err(MlError::new(
+            ErrorKind::OSError,
+            format!("Not a directory: '{shown}'"),
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
 fn list_dir(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("listDir", args, 0, 1)?;
     let dir = match opt(args, 0) {
@@ -242,16 +255,7 @@ fn list_dir(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     let d = vm.host.fs.resolve(dir);
     vm.require_listing(FILE_READ, &d)?;
     let fs = vm.host.fs.clone();
-    match fs.metadata(&d) {
-        None => return Err(not_found(&d)),
-        Some(m) if !m.is_dir => {
-            return Err(MlError::new(
-                ErrorKind::OSError,
-                format!("Not a directory: '{dir}'"),
-            ))
-        }
-        Some(_) => {}
-    }
+    existing_dir(vm, &d, dir)?;
     let all = vm.permits(FILE_READ, &d);
     let names = fs.list_dir(&d).map_err(fs_error)?;
     let shown: Vec<Value> = names
@@ -447,41 +451,22 @@ fn remove_dir(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("removeDir", args, 1, 1)?;
     let dir = path_arg(args, 0, "removeDir")?;
     let d = gate(vm, FILE_DELETE, dir)?;
-    let fs = vm.host.fs.clone();
-    match fs.metadata(&d) {
-        None => Err(not_found(&d)),
-        Some(m) if !m.is_dir => Err(MlError::new(
-            ErrorKind::OSError,
-            format!("Not a directory: '{d}'"),
-        )),
-        Some(_) => fs
-            .remove_dir(&d, false)
-            .map(|_| Value::Null)
-            .map_err(fs_error),
-    }
+    existing_dir(vm, &d, &d)?;
+    vm.host.fs.remove_dir(&d, false).map_err(fs_error)?;
+    Ok(Value::Null)
 }
 
 fn remove_dir_recursive(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("removeDirRecursive", args, 1, 1)?;
     let dir = path_arg(args, 0, "removeDirRecursive")?;
     let d = gate(vm, FILE_DELETE, dir)?;
-    let fs = vm.host.fs.clone();
-    match fs.metadata(&d) {
-        None => return Err(not_found(&d)),
-        Some(m) if !m.is_dir => {
-            return Err(MlError::new(
-                ErrorKind::OSError,
-                format!("Not a directory: '{d}'"),
-            ))
-        }
-        Some(_) => {}
-    }
+    existing_dir(vm, &d, &d)?;
     // Every path that would be removed must be deletable: check them all
     // before removing anything.
     for p in descendants(vm, &d)? {
         vm.require(FILE_DELETE, &p)?;
     }
-    fs.remove_dir(&d, true).map_err(fs_error)?;
+    vm.host.fs.remove_dir(&d, true).map_err(fs_error)?;
     Ok(Value::Null)
 }
 
@@ -489,37 +474,29 @@ native_module! {
     name: "path",
     doc: "path strings (no capability) and directories (file capabilities)",
     functions: {
-        "join" => join, "join(*parts): join path parts; an absolute part restarts";
-        "dirname" => dirname, "dirname(p): the directory part";
-        "basename" => basename, "basename(p): the last component";
-        "extname" => extname, "extname(p): the extension with its dot, or \"\"";
-        "split" => split, "split(p): [dirname, basename]";
-        "absolute" => absolute, "absolute(p): absolute, normalised path";
-        "normalize" => normalize, "normalize(p): collapse ., .. and //";
-        "relative" => relative, "relative(from, to): path from `from` to `to`";
-        "isAbsolute" => is_absolute, "isAbsolute(p): starts with /";
-        "is_absolute" => is_absolute, "is_absolute(p): starts with /";
-        "cwd" => cwd, "cwd(): working directory";
-        "home" => home, "home(): home directory";
-        "tempDir" => temp_dir, "tempDir(): temporary directory";
-        "temp_dir" => temp_dir, "temp_dir(): temporary directory";
-        "separator" => separator, "separator(): \"/\"";
-        "delimiter" => delimiter, "delimiter(): \":\"";
-        "exists" => exists [FILE_READ], "exists(p): does the path exist";
-        "isFile" => is_file [FILE_READ], "isFile(p): is it a file";
-        "is_file" => is_file [FILE_READ], "is_file(p): is it a file";
-        "isDirectory" => is_directory [FILE_READ], "isDirectory(p): is it a directory";
-        "is_directory" => is_directory [FILE_READ], "is_directory(p): is it a directory";
-        "listDir" => list_dir [FILE_READ], "listDir(dir = \".\"): sorted entry names";
-        "list_dir" => list_dir [FILE_READ], "list_dir(dir = \".\"): sorted entry names";
-        "glob" => glob [FILE_READ], "glob(pattern): sorted absolute paths (** recursive)";
-        "walk" => walk [FILE_READ], "walk(dir, max_depth = -1): sorted relative file paths";
-        "createDir" => create_dir [FILE_WRITE], "createDir(dir, parents = true): create with parents";
-        "create_dir" => create_dir [FILE_WRITE], "create_dir(dir, parents = true): create with parents";
-        "removeDir" => remove_dir [FILE_DELETE], "removeDir(dir): remove an empty directory";
-        "remove_dir" => remove_dir [FILE_DELETE], "remove_dir(dir): remove an empty directory";
-        "removeDirRecursive" => remove_dir_recursive [FILE_DELETE], "removeDirRecursive(dir): remove a directory and everything in it";
-        "remove_dir_recursive" => remove_dir_recursive [FILE_DELETE], "remove_dir_recursive(dir): remove a directory and everything in it";
+        "join" => join, "(*parts): join path parts; an absolute part restarts";
+        "dirname" => dirname, "(p): the directory part";
+        "basename" => basename, "(p): the last component";
+        "extname" => extname, "(p): the extension with its dot, or \"\"";
+        "split" => split, "(p): [dirname, basename]";
+        "absolute" => absolute, "(p): absolute, normalised path";
+        "normalize" => normalize, "(p): collapse ., .. and //";
+        "relative" => relative, "(from, to): path from `from` to `to`";
+        "isAbsolute" | "is_absolute" => is_absolute, "(p): starts with /";
+        "cwd" => cwd, "(): working directory";
+        "home" => home, "(): home directory";
+        "tempDir" | "temp_dir" => temp_dir, "(): temporary directory";
+        "separator" => separator, "(): \"/\"";
+        "delimiter" => delimiter, "(): \":\"";
+        "exists" => exists [FILE_READ], "(p): does the path exist";
+        "isFile" | "is_file" => is_file [FILE_READ], "(p): is it a file";
+        "isDirectory" | "is_directory" => is_directory [FILE_READ], "(p): is it a directory";
+        "listDir" | "list_dir" => list_dir [FILE_READ], "(dir = \".\"): sorted entry names";
+        "glob" => glob [FILE_READ], "(pattern): sorted absolute paths (** recursive)";
+        "walk" => walk [FILE_READ], "(dir, max_depth = -1): sorted relative file paths";
+        "createDir" | "create_dir" => create_dir [FILE_WRITE], "(dir, parents = true): create with parents";
+        "removeDir" | "remove_dir" => remove_dir [FILE_DELETE], "(dir): remove an empty directory";
+        "removeDirRecursive" | "remove_dir_recursive" => remove_dir_recursive [FILE_DELETE], "(dir): remove a directory and everything in it";
     }
 }
 

@@ -296,29 +296,20 @@ native_module! {
     name: "random",
     doc: "random numbers and sampling (sequences differ from CPython's)",
     functions: {
-        "setSeed" => set_seed, "setSeed(seed): restart the generator; returns seed";
-        "set_seed" => set_seed, "set_seed(seed): restart the generator; returns seed";
-        "getSeed" => get_seed, "getSeed(): mlpy's first state word (always 2147483648)";
-        "get_seed" => get_seed, "get_seed(): mlpy's first state word (always 2147483648)";
-        "random" => random, "random(): float in [0, 1)";
-        "randomFloat" => random_float, "randomFloat(min = 0, max = 1): float in [min, max)";
-        "random_float" => random_float, "random_float(min = 0, max = 1): float in [min, max)";
-        "uniform" => uniform, "uniform(min, max): float in [min, max)";
-        "randomInt" => random_int, "randomInt(min = 0, max = 100): int in [min, max - 1]";
-        "random_int" => random_int, "random_int(min = 0, max = 100): int in [min, max - 1]";
-        "nextInt" => next_int, "nextInt(): int in [0, 2**32 - 1]";
-        "next_int" => next_int, "next_int(): int in [0, 2**32 - 1]";
-        "randomBool" => random_bool, "randomBool(): true or false";
-        "random_bool" => random_bool, "random_bool(): true or false";
-        "randomBoolWeighted" => random_bool_weighted, "randomBoolWeighted(p): true with probability p";
-        "randomNormal" => random_normal, "randomNormal(mean = 0, stddev = 1): normal variate";
-        "random_normal" => random_normal, "random_normal(mean = 0, stddev = 1): normal variate";
-        "gaussian" => random_normal, "gaussian(mean = 0, stddev = 1): normal variate";
-        "triangular" => triangular, "triangular(low, high, mode = midpoint): triangular variate";
-        "choice" => choice, "choice(list): one item (null if empty)";
-        "shuffle" => shuffle, "shuffle(list): shuffled copy";
-        "sample" => sample, "sample(list, n): n distinct items (n >= len: shuffled copy)";
-        "randomIndices" => random_indices, "randomIndices(length, count): distinct indices";
-        "random_indices" => random_indices, "random_indices(length, count): distinct indices";
+        "setSeed" | "set_seed" => set_seed, "(seed): restart the generator; returns seed";
+        "getSeed" | "get_seed" => get_seed, "(): mlpy's first state word (always 2147483648)";
+        "random" => random, "(): float in [0, 1)";
+        "randomFloat" | "random_float" => random_float, "(min = 0, max = 1): float in [min, max)";
+        "uniform" => uniform, "(min, max): float in [min, max)";
+        "randomInt" | "random_int" => random_int, "(min = 0, max = 100): int in [min, max - 1]";
+        "nextInt" | "next_int" => next_int, "(): int in [0, 2**32 - 1]";
+        "randomBool" | "random_bool" => random_bool, "(): true or false";
+        "randomBoolWeighted" => random_bool_weighted, "(p): true with probability p";
+        "randomNormal" | "random_normal" | "gaussian" => random_normal, "(mean = 0, stddev = 1): normal variate";
+        "triangular" => triangular, "(low, high, mode = midpoint): triangular variate";
+        "choice" => choice, "(list): one item (null if empty)";
+        "shuffle" => shuffle, "(list): shuffled copy";
+        "sample" => sample, "(list, n): n distinct items (n >= len: shuffled copy)";
+        "randomIndices" | "random_indices" => random_indices, "(length, count): distinct indices";
     }
 }

@@ -2170,25 +2170,25 @@ native_module! {
     name: "regex",
     doc: "regular expressions with Python re syntax and semantics",
     functions: {
-        "compile" => compile, "compile(pattern, flags = 0): a Pattern (invalid patterns raise ValueError)";
-        "test" => test, "test(pattern, text, flags = 0): does the pattern occur in text";
-        "search" => search, "search(pattern, text, flags = 0): first Match or null";
-        "match" => match_, "match(pattern, text, flags = 0): Match at the start or null";
-        "fullmatch" => fullmatch, "fullmatch(pattern, text, flags = 0): Match of the whole text or null";
-        "findall" => findall, "findall(pattern, text, flags = 0): matched strings (group texts or tuples with groups)";
-        "finditer" => finditer, "finditer(pattern, text, flags = 0): list of Match";
-        "split" => split, "split(pattern, text, maxsplit = 0, flags = 0): pieces between matches";
-        "sub" => sub, "sub(pattern, replacement, text, count = 0, flags = 0): replaced text";
-        "subn" => subn, "subn(pattern, replacement, text, count = 0, flags = 0): {result, count}";
-        "count" => count, "count(pattern, text, flags = 0): number of matches";
-        "escape" => escape, "escape(text): text with regex metacharacters escaped";
-        "isValid" => is_valid, "isValid(pattern): does the pattern compile";
-        "IGNORECASE" => flag_ignorecase, "IGNORECASE(): flag 2";
-        "MULTILINE" => flag_multiline, "MULTILINE(): flag 8";
-        "DOTALL" => flag_dotall, "DOTALL(): flag 16";
-        "UNICODE" => flag_unicode, "UNICODE(): flag 32";
-        "VERBOSE" => flag_verbose, "VERBOSE(): flag 64";
-        "ASCII" => flag_ascii, "ASCII(): flag 256";
+        "compile" => compile, "(pattern, flags = 0): a Pattern (invalid patterns raise ValueError)";
+        "test" => test, "(pattern, text, flags = 0): does the pattern occur in text";
+        "search" => search, "(pattern, text, flags = 0): first Match or null";
+        "match" => match_, "(pattern, text, flags = 0): Match at the start or null";
+        "fullmatch" => fullmatch, "(pattern, text, flags = 0): Match of the whole text or null";
+        "findall" => findall, "(pattern, text, flags = 0): matched strings (group texts or tuples with groups)";
+        "finditer" => finditer, "(pattern, text, flags = 0): list of Match";
+        "split" => split, "(pattern, text, maxsplit = 0, flags = 0): pieces between matches";
+        "sub" => sub, "(pattern, replacement, text, count = 0, flags = 0): replaced text";
+        "subn" => subn, "(pattern, replacement, text, count = 0, flags = 0): {result, count}";
+        "count" => count, "(pattern, text, flags = 0): number of matches";
+        "escape" => escape, "(text): text with regex metacharacters escaped";
+        "isValid" => is_valid, "(pattern): does the pattern compile";
+        "IGNORECASE" => flag_ignorecase, "(): flag 2";
+        "MULTILINE" => flag_multiline, "(): flag 8";
+        "DOTALL" => flag_dotall, "(): flag 16";
+        "UNICODE" => flag_unicode, "(): flag 32";
+        "VERBOSE" => flag_verbose, "(): flag 64";
+        "ASCII" => flag_ascii, "(): flag 256";
     }
 }
 

@@ -6,7 +6,6 @@ mod common;
 
 use common::*;
 use mlpy_lang::host::{FileSystem, FixedClock, Host, MemoryFs, RealFs};
-use mlpy_lang::Violation;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -40,23 +39,6 @@ fn mem_host_with(files: &[(&str, &[u8])]) -> (Host, Arc<MemoryFs>) {
     let mut host = Host::captured();
     host.fs = fs.clone();
     (host, fs)
-}
-
-#[track_caller]
-fn expect_denied(src: &str, grants: &[&str], host: Host, cap: &str, resource: &str) {
-    let (ran, v) = run_w(src, grants, host);
-    match &ran.result {
-        Err((k, _, msg)) => assert_eq!(k, "CapabilityViolation", "{msg}\nprogram:\n{src}"),
-        Ok(r) => panic!("expected a violation, got {r}\ngrants: {grants:?}\nprogram:\n{src}"),
-    }
-    assert_eq!(
-        v.first(),
-        Some(&Violation {
-            capability: cap.into(),
-            resource: resource.into()
-        }),
-        "grants: {grants:?}\nprogram:\n{src}"
-    );
 }
 
 // ---- the gate in front of every file-touching function ----

@@ -5,7 +5,6 @@ mod common;
 
 use common::*;
 use mlpy_lang::host::{Host, HttpError, HttpRequest, Route, ScriptedHttp, UreqHttp};
-use mlpy_lang::Violation;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
@@ -13,19 +12,7 @@ use std::time::{Duration, Instant};
 
 #[track_caller]
 fn expect_denied(src: &str, grants: &[&str], host: Host, resource: &str) {
-    let (ran, v) = run_w(src, grants, host);
-    match &ran.result {
-        Err((k, _, msg)) => assert_eq!(k, "CapabilityViolation", "{msg}\nprogram:\n{src}"),
-        Ok(r) => panic!("expected a violation, got {r}\ngrants: {grants:?}\nprogram:\n{src}"),
-    }
-    assert_eq!(
-        v.first(),
-        Some(&Violation {
-            capability: "network:http".into(),
-            resource: resource.into()
-        }),
-        "grants: {grants:?}\nprogram:\n{src}"
-    );
+    common::expect_denied(src, grants, host, "network:http", resource);
 }
 
 fn scripted() -> Arc<ScriptedHttp> {

@@ -178,6 +178,29 @@ pub fn expect_err(src: &str, grants: &[&str], host: Host, kind: &str) -> String 
     }
 }
 
+/// Runs `src` expecting a CapabilityViolation for `cap` on `resource`;
+/// gives its message.
+#[track_caller]
+pub fn expect_denied(src: &str, grants: &[&str], host: Host, cap: &str, resource: &str) -> String {
+    let (ran, v) = run_w(src, grants, host);
+    let msg = match ran.result {
+        Err((k, _, msg)) => {
+            assert_eq!(k, "CapabilityViolation", "{msg}\nprogram:\n{src}");
+            msg
+        }
+        Ok(r) => panic!("expected a violation, got {r}\ngrants: {grants:?}\nprogram:\n{src}"),
+    };
+    assert_eq!(
+        v.first(),
+        Some(&mlpy_lang::Violation {
+            capability: cap.into(),
+            resource: resource.into()
+        }),
+        "grants: {grants:?}\nprogram:\n{src}"
+    );
+    msg
+}
+
 // ---- real files ----
 
 /// A fresh directory under the system's temp dir (canonical, so paths in
