@@ -15,7 +15,6 @@ use mlpy_lang::syntax::SourceFile;
 use std::hint::black_box;
 use std::sync::Arc;
 
-
 fn language(c: &mut Criterion) {
     let mut g = c.benchmark_group("language");
     g.bench_function("parse_compile_120", |b| {
