@@ -7,29 +7,46 @@ use std::fmt;
 use std::rc::Rc;
 use std::sync::Arc;
 
+/// The kind of an ML error, named as Python (and mlpy) name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
+    /// An operation or argument of the wrong type.
     TypeError,
+    /// A value of the right type but out of its domain.
     ValueError,
+    /// A missing object key.
     KeyError,
+    /// An index out of range.
     IndexError,
+    /// Division or modulo by zero.
     ZeroDivisionError,
+    /// A missing member or method.
     AttributeError,
+    /// A name that is not defined.
     NameError,
+    /// A local variable read before it is assigned.
     UnboundLocalError,
+    /// Calls nested deeper than the limit.
     RecursionError,
+    /// A general failure reported by the runtime or the stdlib.
     RuntimeError,
+    /// The execution's memory budget or a size limit was exceeded.
     MemoryError,
+    /// A number too large for the operation (float conversion, shifts).
     OverflowError,
     /// A stdlib call without a matching granted capability.
     CapabilityViolation,
+    /// A refused operation that no capability can allow (unsafe paths, symlinks out of bounds).
     SecurityError,
+    /// A file or directory that does not exist.
     FileNotFoundError,
+    /// Any other failure of the host's file system.
     OSError,
     /// `throw {...}` from ML code.
     UserError,
     /// A syntax or compile error in code compiled at run time (imports).
     SyntaxError,
+    /// An `import` that finds no module, or a circular import.
     ImportError,
     /// The execution's deadline passed. Not catchable by ML code.
     Timeout,
@@ -38,6 +55,7 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// The kind's name as ML code and reports see it.
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::TypeError => "TypeError",
@@ -79,11 +97,14 @@ impl fmt::Display for ErrorKind {
 /// Where an error was raised.
 #[derive(Clone)]
 pub struct ErrorLoc {
+    /// The source the error was raised in.
     pub file: Arc<SourceFile>,
+    /// The byte span of the failing expression.
     pub span: Span,
 }
 
 impl ErrorLoc {
+    /// The line and column (1-based) of the span's start.
     pub fn line_col(&self) -> crate::syntax::LineCol {
         self.file.line_col(self.span.start)
     }
@@ -98,14 +119,19 @@ pub struct Violation {
     pub resource: String,
 }
 
+/// What an [`MlError`] holds.
 pub struct ErrorInner {
+    /// What kind of error it is.
     pub kind: ErrorKind,
+    /// The message, without the kind.
     pub message: String,
     /// The object of `throw {...}`. Opaque here, like a panic's payload:
     /// the VM puts the thrown value in and reads it back
     /// ([`MlError::thrown`], [`MlError::payload`]).
     payload: Option<Rc<dyn Any>>,
+    /// The denied check, for a CapabilityViolation.
     pub violation: Option<Violation>,
+    /// Where it was raised, once known.
     pub loc: Option<ErrorLoc>,
     /// Function names and call sites, innermost first.
     pub trace: Vec<(String, Option<ErrorLoc>)>,
@@ -114,9 +140,11 @@ pub struct ErrorInner {
 /// An ML error. Boxed so that `VmResult<Value>` stays small.
 pub struct MlError(pub Box<ErrorInner>);
 
+/// The result of everything that can raise an ML error.
 pub type VmResult<T> = Result<T, MlError>;
 
 impl MlError {
+    /// An error of `kind` without a location (the VM adds it when it unwinds).
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> MlError {
         MlError(Box::new(ErrorInner {
             kind,
@@ -127,15 +155,19 @@ impl MlError {
             trace: Vec::new(),
         }))
     }
+    /// A TypeError.
     pub fn type_error(message: impl Into<String>) -> MlError {
         MlError::new(ErrorKind::TypeError, message)
     }
+    /// A ValueError.
     pub fn value_error(message: impl Into<String>) -> MlError {
         MlError::new(ErrorKind::ValueError, message)
     }
+    /// A RuntimeError.
     pub fn runtime(message: impl Into<String>) -> MlError {
         MlError::new(ErrorKind::RuntimeError, message)
     }
+    /// The CapabilityViolation for `v`, with mlpy's message.
     pub fn violation(v: Violation) -> MlError {
         let mut e = MlError::new(
             ErrorKind::CapabilityViolation,
@@ -157,12 +189,15 @@ impl MlError {
     pub fn payload<T: 'static>(&self) -> Option<&T> {
         self.0.payload.as_deref()?.downcast_ref()
     }
+    /// What kind of error it is.
     pub fn kind(&self) -> ErrorKind {
         self.0.kind
     }
+    /// The message, without the kind.
     pub fn message(&self) -> &str {
         &self.0.message
     }
+    /// The error located at `loc`, unless it already has a location (the innermost wins).
     pub fn with_loc(mut self, loc: ErrorLoc) -> MlError {
         if self.0.loc.is_none() {
             self.0.loc = Some(loc);
@@ -197,14 +232,20 @@ impl MlError {
 /// An error as plain, thread-safe data: what crosses into hosts and reports.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ErrorInfo {
+    /// The kind's name (`TypeError`).
     pub kind: String,
+    /// The message, without the kind.
     pub message: String,
+    /// 1-based line, when the location is known.
     pub line: Option<u32>,
+    /// 1-based column, when the location is known.
     pub column: Option<u32>,
+    /// The source file's name, when the location is known.
     pub file: Option<String>,
     /// The error with its source line and caret (and call chain).
     #[serde(skip_serializing_if = "String::is_empty", default)]
     pub rendered: String,
+    /// The denied check, for a CapabilityViolation.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub violation: Option<Violation>,
 }
@@ -229,6 +270,7 @@ pub fn arity<T>(name: &str, args: &[T], min: usize, max: usize) -> VmResult<()> 
 }
 
 impl MlError {
+    /// The error as plain data (location resolved, rendering included).
     pub fn info(&self) -> ErrorInfo {
         let lc = self.0.loc.as_ref().map(|l| l.line_col());
         ErrorInfo {

@@ -1,7 +1,7 @@
 //! mlpy-lang: the ML scripting language of the mlpy project (parser,
 //! compiler, virtual machine, builtins and standard library).
 
-pub mod builtins;
+mod builtins;
 pub mod capability;
 pub mod compile;
 pub mod error;
@@ -10,7 +10,7 @@ pub mod limits;
 pub mod memory;
 pub mod native;
 mod standard;
-pub mod stdlib;
+mod stdlib;
 pub mod syntax;
 pub mod text;
 pub mod trace;

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
+/// What one execution may use; a host sets them per run.
 #[derive(Clone, Debug)]
 pub struct Limits {
     /// ML call frames before a RecursionError.
@@ -65,6 +66,7 @@ pub struct Meter<'a> {
 }
 
 impl<'a> Meter<'a> {
+    /// A meter for one execution: `interrupt` and `deadline` stop it, `memory_limit` is the thread's allocation count past which the budget is spent.
     pub fn new(
         interrupt: &'a Interrupt,
         deadline: Option<Instant>,
@@ -186,18 +188,23 @@ const TIMEOUT: u8 = 1;
 const CANCEL: u8 = 2;
 
 impl Interrupt {
+    /// A flag that is not raised.
     pub fn new() -> Interrupt {
         Interrupt::default()
     }
+    /// Stops the run with a Timeout (a host's own deadline passed).
     pub fn timeout(&self) {
         self.0.store(TIMEOUT, Ordering::Relaxed);
     }
+    /// Stops the run as Cancelled.
     pub fn cancel(&self) {
         self.0.store(CANCEL, Ordering::Relaxed);
     }
+    /// Lowers the flag for the next run.
     pub fn clear(&self) {
         self.0.store(NONE, Ordering::Relaxed);
     }
+    /// The kind of stop asked for, if any.
     pub fn raised(&self) -> Option<ErrorKind> {
         match self.0.load(Ordering::Relaxed) {
             NONE => None,

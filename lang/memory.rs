@@ -37,6 +37,7 @@ thread_local! {
 pub struct TrackingAlloc<A = System>(pub A);
 
 impl TrackingAlloc {
+    /// Counts on top of the system allocator.
     pub const fn system() -> TrackingAlloc {
         TrackingAlloc(System)
     }

@@ -21,8 +21,11 @@ pub const MAX_EVENTS: usize = 10_000;
 /// A place in ML source.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
+    /// The source file's name.
     pub file: String,
+    /// 1-based line.
     pub line: u32,
+    /// 1-based column.
     pub column: u32,
 }
 
@@ -41,9 +44,13 @@ pub struct StackFrame {
 pub enum EventKind {
     /// A capability check by a standard-library function.
     Capability {
+        /// The capability checked, e.g. `file:read`.
         capability: String,
+        /// The resource it was checked for (path, URL, key).
         resource: String,
+        /// Whether the grants allowed it.
         granted: bool,
+        /// The ML code that called the function.
         at: Option<Location>,
     },
     /// A call into the world's backends.
@@ -56,21 +63,27 @@ pub enum EventKind {
         target: String,
         /// A short result: `ok`, `12 bytes`, `200`, `not found`, ...
         result: String,
+        /// How long the backend took.
         duration_us: u64,
     },
     /// The host called an ML function.
     Callback {
+        /// The function's name.
         function: String,
         /// Arguments as JSON.
         args: String,
         /// `=> value` as JSON, or the error.
         result: String,
+        /// How long the call took.
         duration_us: u64,
     },
     /// An ML error: `caught` by `try`/`except`, or the one that ended the run.
     Error {
+        /// The error's kind (`KeyError`).
         kind: String,
+        /// The error's message.
         message: String,
+        /// Caught by ML code (the run went on).
         caught: bool,
         /// Innermost frame first.
         stack: Vec<StackFrame>,
@@ -80,7 +93,9 @@ pub enum EventKind {
 /// One event and when it happened, in microseconds since the trace began.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TraceEvent {
+    /// Microseconds since the trace began.
     pub at_us: u64,
+    /// What happened.
     #[serde(flatten)]
     pub kind: EventKind,
 }
@@ -88,6 +103,7 @@ pub struct TraceEvent {
 /// A finished trace.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Trace {
+    /// The events kept, oldest first.
     pub events: Vec<TraceEvent>,
     /// Events beyond [`MAX_EVENTS`] that were not kept.
     #[serde(default)]
@@ -125,6 +141,7 @@ impl Tracer {
         self.buffer.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Is it recording?
     pub fn is_on(&self) -> bool {
         self.on.load(Ordering::Relaxed)
     }

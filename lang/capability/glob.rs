@@ -161,18 +161,21 @@ pub struct TextGlob {
 }
 
 impl TextGlob {
+    /// A pattern from its text (`*` matches any run of characters).
     pub fn new(text: &str) -> TextGlob {
         TextGlob {
             text: text.into(),
             toks: has_wildcards(text).then(|| tokens(text).into_boxed_slice()),
         }
     }
+    /// Does `s` match the whole pattern?
     pub fn matches(&self, s: &str) -> bool {
         match &self.toks {
             None => *self.text == *s,
             Some(t) => match_tokens(t, s),
         }
     }
+    /// The pattern as written.
     pub fn as_str(&self) -> &str {
         &self.text
     }
@@ -324,6 +327,7 @@ impl PathGlob {
         match_path(&self.segs[self.lits..], rest)
     }
 
+    /// The pattern as written.
     pub fn as_str(&self) -> &str {
         &self.text
     }

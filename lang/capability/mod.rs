@@ -26,15 +26,20 @@ use std::fmt;
 /// What a token is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
+    /// Files and directories (`file:read`, `file:write`, ...).
     File,
+    /// HTTP(S) requests (`network:http`).
     Network,
+    /// Environment variables (`env:read`, `env:write`).
     Env,
+    /// The program's arguments (`args:read`).
     Args,
     /// A name that guards nothing (pure modules, console, clock, ...).
     Inert,
 }
 
 impl Kind {
+    /// The kind's name as written in tokens.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::File => "file",
@@ -48,15 +53,23 @@ impl Kind {
 
 /// Action bits, per kind.
 pub mod action {
+    /// Read a file or list a directory.
     pub const FILE_READ: u8 = 1;
+    /// Create or replace a file or directory.
     pub const FILE_WRITE: u8 = 2;
+    /// Append to a file.
     pub const FILE_APPEND: u8 = 4;
+    /// Delete a file or directory.
     pub const FILE_DELETE: u8 = 8;
     /// Plain-http requests (a `network:http` token grants both schemes).
     pub const NET_HTTP: u8 = 1;
+    /// HTTPS requests.
     pub const NET_HTTPS: u8 = 2;
+    /// Read a variable.
     pub const ENV_READ: u8 = 1;
+    /// Set or delete a variable.
     pub const ENV_WRITE: u8 = 2;
+    /// Read the arguments.
     pub const ARGS_READ: u8 = 1;
 }
 
@@ -194,7 +207,9 @@ fn kind_spec(name: &str) -> Option<&'static KindSpec> {
 /// A malformed capability token.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenError {
+    /// The token as written.
     pub token: String,
+    /// What is wrong with it.
     pub reason: String,
 }
 
@@ -211,12 +226,16 @@ impl std::error::Error for TokenError {}
 pub enum Pattern {
     /// No pattern: every resource of the kind.
     Any,
+    /// Paths matching a glob (`/data/**`).
     Path(PathGlob),
+    /// Hosts (and ports) matching a host pattern (`*.example.com:8443`).
     Host(HostPattern),
+    /// Variable names matching a wildcard pattern (`APP_*`).
     Key(TextGlob),
 }
 
 impl Pattern {
+    /// The pattern as written; `None` for [`Pattern::Any`].
     pub fn text(&self) -> Option<String> {
         match self {
             Pattern::Any => None,
@@ -267,6 +286,7 @@ impl fmt::Display for HostPattern {
 }
 
 impl HostPattern {
+    /// Parses `HOST[:PORT]`, where HOST is `*`, `*.domain` or a name/address and PORT a number or `*`.
     pub fn parse(text: &str) -> Result<HostPattern, String> {
         let t = text.trim();
         if t.contains("://") || t.contains('/') {
@@ -321,6 +341,7 @@ impl HostPattern {
         Ok(HostPattern { host, port })
     }
 
+    /// Does the pattern cover this URL's host and port?
     pub fn matches(&self, u: &Url) -> bool {
         self.matches_target(&Target {
             scheme: u.scheme,
@@ -329,6 +350,7 @@ impl HostPattern {
         })
     }
 
+    /// Does the pattern cover this target's host and port?
     pub fn matches_target(&self, u: &Target<'_>) -> bool {
         let host_ok = match &self.host {
             HostPat::Any => true,
@@ -592,18 +614,23 @@ impl Token {
         t
     }
 
+    /// What the token is about.
     pub fn kind(&self) -> Kind {
         self.kind
     }
+    /// The token as written.
     pub fn text(&self) -> &str {
         &self.text
     }
+    /// Which resources it covers.
     pub fn pattern(&self) -> &Pattern {
         &self.pattern
     }
+    /// How many times it may be used in one execution, if limited.
     pub fn max_uses(&self) -> Option<u32> {
         self.max_uses
     }
+    /// When it expires (seconds since the epoch), if it does.
     pub fn expires_at(&self) -> Option<f64> {
         self.expires_at
     }
@@ -656,40 +683,49 @@ impl Token {
 /// A requested capability: kind plus the action bit needed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Request {
+    /// What is asked for.
     pub kind: Kind,
     /// For network requests the URL's scheme decides the bit.
     pub need: u8,
 }
 
 impl Request {
+    /// Read a file or list a directory.
     pub const FILE_READ: Request = Request {
         kind: Kind::File,
         need: FILE_READ,
     };
+    /// Create or replace a file.
     pub const FILE_WRITE: Request = Request {
         kind: Kind::File,
         need: FILE_WRITE,
     };
+    /// Append to a file.
     pub const FILE_APPEND: Request = Request {
         kind: Kind::File,
         need: FILE_APPEND,
     };
+    /// Delete a file or directory.
     pub const FILE_DELETE: Request = Request {
         kind: Kind::File,
         need: FILE_DELETE,
     };
+    /// An HTTP(S) request.
     pub const NETWORK_HTTP: Request = Request {
         kind: Kind::Network,
         need: NET_HTTP,
     };
+    /// Read an environment variable.
     pub const ENV_READ: Request = Request {
         kind: Kind::Env,
         need: ENV_READ,
     };
+    /// Set or delete an environment variable.
     pub const ENV_WRITE: Request = Request {
         kind: Kind::Env,
         need: ENV_WRITE,
     };
+    /// Read the program's arguments.
     pub const ARGS_READ: Request = Request {
         kind: Kind::Args,
         need: ARGS_READ,
@@ -793,9 +829,15 @@ pub enum Denial {
     /// No token covers the resource.
     NotGranted,
     /// A covering token exists but has expired.
-    Expired { token: String },
+    Expired {
+        /// The token that expired.
+        token: String,
+    },
     /// A covering token exists but its uses are spent.
-    UsedUp { token: String },
+    UsedUp {
+        /// The token whose uses are spent.
+        token: String,
+    },
     /// The resource itself is malformed (e.g. a bad URL, a relative path).
     BadResource(String),
 }
@@ -807,15 +849,18 @@ pub struct Usage {
 }
 
 impl Usage {
+    /// Uses of token number `token` so far.
     pub fn get(&self, token: usize) -> u32 {
         self.used.get(token).copied().unwrap_or(0)
     }
+    /// Counts one use of token number `token`.
     pub fn charge(&mut self, token: usize) {
         if self.used.len() <= token {
             self.used.resize(token + 1, 0);
         }
         self.used[token] = self.used[token].saturating_add(1);
     }
+    /// Forgets every use (a new execution).
     pub fn reset(&mut self) {
         self.used.clear();
     }
@@ -870,6 +915,7 @@ impl GrantSet {
             ..GrantSet::default()
         }
     }
+    /// A grant set of these parsed tokens.
     pub fn from_tokens(tokens: Vec<Token>) -> GrantSet {
         let has_expiry = tokens.iter().any(|t| t.expires_at.is_some());
         let mut by_kind: [Vec<u16>; 4] = Default::default();
@@ -895,9 +941,11 @@ impl GrantSet {
         ))
     }
 
+    /// The tokens granted.
     pub fn tokens(&self) -> &[Token] {
         &self.tokens
     }
+    /// Is everything granted ([`GrantSet::all`])?
     pub fn allows_all(&self) -> bool {
         self.allow_all
     }

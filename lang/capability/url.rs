@@ -10,19 +10,24 @@
 use std::borrow::Cow;
 use std::fmt;
 
+/// The schemes the `http` module and network capabilities know.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scheme {
+    /// `http://`
     Http,
+    /// `https://`
     Https,
 }
 
 impl Scheme {
+    /// 80 or 443.
     pub fn default_port(self) -> u16 {
         match self {
             Scheme::Http => 80,
             Scheme::Https => 443,
         }
     }
+    /// `http` or `https`.
     pub fn as_str(self) -> &'static str {
         match self {
             Scheme::Http => "http",
@@ -31,8 +36,10 @@ impl Scheme {
     }
 }
 
+/// An absolute http(s) URL, normalised for capability checks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Url {
+    /// The URL's scheme.
     pub scheme: Scheme,
     /// Lower-case host name, IPv4 address, or `[v6]` with brackets.
     pub host: String,
@@ -55,8 +62,11 @@ fn host_char(c: char) -> bool {
 /// The parts of a URL a capability check looks at, borrowed where possible.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target<'a> {
+    /// The URL's scheme.
     pub scheme: Scheme,
+    /// Lower-case host name, IPv4 address, or `[v6]` with brackets.
     pub host: Cow<'a, str>,
+    /// The effective port.
     pub port: u16,
 }
 
@@ -224,6 +234,7 @@ pub fn split_host_port(authority: &str) -> Result<(Cow<'_, str>, Option<u16>), S
     Ok((host, port))
 }
 
+/// A decimal port number from 1 to 65535; an error names the text otherwise.
 pub fn parse_port(p: &str) -> Result<u16, String> {
     if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("invalid port '{p}'"));

@@ -16,8 +16,11 @@ use std::sync::Arc;
 /// A syntax or compile error with its location.
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
+    /// What is wrong.
     pub message: String,
+    /// Where.
     pub span: Span,
+    /// What would have been accepted there, when there were several choices.
     pub expected: Vec<String>,
     /// `SyntaxError`, or `SecurityError` for names ML code may not use.
     pub kind: crate::error::ErrorKind,
@@ -26,7 +29,9 @@ pub struct Diagnostic {
 /// All errors found in one source file.
 #[derive(Clone, Debug)]
 pub struct CompileError {
+    /// The file compiled.
     pub file: Arc<SourceFile>,
+    /// Its errors, in source order (at most [`crate::syntax::parser::MAX_ERRORS`] from the parser).
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -55,6 +60,7 @@ impl CompileError {
         (lc.line, lc.column)
     }
 
+    /// The first error's message.
     pub fn first_message(&self) -> &str {
         &self.diagnostics[0].message
     }
@@ -93,6 +99,7 @@ pub fn compile(file: Arc<SourceFile>) -> Result<Arc<Program>, CompileError> {
     compile_with(file, &CompileOptions::default())
 }
 
+/// Parses and compiles a source file with `options`.
 pub fn compile_with(
     file: Arc<SourceFile>,
     options: &CompileOptions,
@@ -113,6 +120,7 @@ fn from_syntax(e: SyntaxError) -> Diagnostic {
     }
 }
 
+/// Compiles an already parsed file.
 pub fn compile_ast(
     file: Arc<SourceFile>,
     ast: &crate::syntax::ast::Program,

@@ -3,14 +3,19 @@
 use std::io::{BufRead, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+/// Where `print` and `input` go.
 pub trait Console: Send {
+    /// Writes to standard output.
     fn write_out(&mut self, text: &str);
+    /// Writes to standard error.
     fn write_err(&mut self, text: &str);
     /// One line of input without its line ending; `None` at end of input.
     fn read_line(&mut self) -> Option<String>;
+    /// The standard output held so far (empty for a streaming console).
     fn captured_stdout(&self) -> String {
         String::new()
     }
+    /// The standard error held so far (empty for a streaming console).
     fn captured_stderr(&self) -> String {
         String::new()
     }
@@ -36,12 +41,16 @@ pub trait Console: Send {
 /// Captures output in memory and reads scripted input.
 #[derive(Default, Debug, Clone)]
 pub struct CapturedConsole {
+    /// What was written to standard output.
     pub stdout: String,
+    /// What was written to standard error.
     pub stderr: String,
+    /// Lines `input` will read, in order.
     pub stdin: std::collections::VecDeque<String>,
 }
 
 impl CapturedConsole {
+    /// A console whose input is the lines of `text`.
     pub fn with_stdin(text: &str) -> CapturedConsole {
         CapturedConsole {
             stdin: text.lines().map(str::to_string).collect(),

@@ -14,6 +14,7 @@ use std::sync::Mutex;
 pub const MAX_BODY: usize = 10 * 1024 * 1024;
 /// Timeout when the program gives none.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The `User-Agent` header of real requests.
 pub const USER_AGENT: &str = "ML-HTTP-Client/1.0";
 
 /// The standard reason phrase of a status code ("" if unknown).
@@ -111,6 +112,7 @@ impl Route {
             remaining: None,
         }
     }
+    /// Answers with this status (and its reason phrase).
     pub fn status(mut self, status: u16) -> Route {
         if let Ok(r) = &mut self.reply {
             r.status = status;
@@ -118,12 +120,14 @@ impl Route {
         }
         self
     }
+    /// Adds a response header.
     pub fn header(mut self, name: &str, value: &str) -> Route {
         if let Ok(r) = &mut self.reply {
             r.headers.push((name.into(), value.into()));
         }
         self
     }
+    /// Answers with this body.
     pub fn body(mut self, body: impl Into<Vec<u8>>) -> Route {
         if let Ok(r) = &mut self.reply {
             r.body = body.into();
@@ -163,6 +167,7 @@ pub struct ScriptedHttp {
 }
 
 impl ScriptedHttp {
+    /// A client without routes (every request gets the unmatched 404).
     pub fn new() -> ScriptedHttp {
         ScriptedHttp::default()
     }
@@ -170,6 +175,7 @@ impl ScriptedHttp {
     pub fn on(self, method: &str, url: &str, status: u16, body: &str) -> ScriptedHttp {
         self.route(Route::new(method, url).status(status).body(body))
     }
+    /// Adds a route (builder style).
     pub fn route(self, route: Route) -> ScriptedHttp {
         self.add(route);
         self
@@ -237,6 +243,7 @@ impl HttpClient for ScriptedHttp {
 /// followed; bodies are read up to `max_body` bytes.
 pub struct UreqHttp {
     agent: ureq::Agent,
+    /// Largest response body read; larger gives [`HttpError::TooLarge`].
     pub max_body: usize,
 }
 
@@ -253,6 +260,7 @@ impl std::fmt::Debug for UreqHttp {
 }
 
 impl UreqHttp {
+    /// A client with the default timeout and body cap.
     pub fn new() -> UreqHttp {
         UreqHttp {
             agent: ureq::AgentBuilder::new()

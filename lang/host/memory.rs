@@ -79,6 +79,7 @@ impl Default for MemoryFs {
 }
 
 impl MemoryFs {
+    /// An empty file system whose working directory is `/work`.
     pub fn new() -> MemoryFs {
         MemoryFs {
             state: Mutex::default(),
@@ -97,6 +98,7 @@ impl MemoryFs {
         fs
     }
 
+    /// Sets the working directory relative paths resolve against.
     pub fn set_cwd(&mut self, cwd: &str) {
         self.cwd = normalize_path(cwd, "/");
     }
@@ -342,10 +344,12 @@ impl HttpClient for NoNetwork {
 /// A fixed set of environment variables.
 #[derive(Default, Debug, Clone)]
 pub struct MemoryEnv {
+    /// The variables.
     pub vars: HashMap<String, String>,
 }
 
 impl MemoryEnv {
+    /// An environment of these variables.
     pub fn new<K: Into<String>, V: Into<String>>(
         vars: impl IntoIterator<Item = (K, V)>,
     ) -> MemoryEnv {
@@ -386,10 +390,12 @@ pub struct FixedClock {
     now: Mutex<f64>,
     /// Added to `now` on every reading (0 = frozen).
     pub step: f64,
+    /// The local time zone's offset from UTC, in seconds.
     pub offset: i32,
 }
 
 impl FixedClock {
+    /// A frozen clock at `unix_seconds`, local time UTC.
     pub fn at(unix_seconds: f64) -> FixedClock {
         FixedClock {
             now: Mutex::new(unix_seconds),
@@ -397,6 +403,7 @@ impl FixedClock {
             offset: 0,
         }
     }
+    /// A clock starting at `unix_seconds` that moves `step` seconds per reading.
     pub fn stepping(unix_seconds: f64, step: f64) -> FixedClock {
         FixedClock {
             now: Mutex::new(unix_seconds),
@@ -404,6 +411,7 @@ impl FixedClock {
             offset: 0,
         }
     }
+    /// Moves the clock forward.
     pub fn advance(&self, seconds: f64) {
         *self.now.lock().unwrap_or_else(|e| e.into_inner()) += seconds;
     }
@@ -425,6 +433,7 @@ impl Clock for FixedClock {
 pub struct SeededRandom(ChaCha8Rng);
 
 impl SeededRandom {
+    /// A generator whose sequence `seed` decides.
     pub fn new(seed: u64) -> SeededRandom {
         SeededRandom(ChaCha8Rng::seed_from_u64(seed))
     }
@@ -442,6 +451,7 @@ impl RandomSource for SeededRandom {
 /// User modules from an in-memory map of dotted name → source.
 #[derive(Default, Debug, Clone)]
 pub struct MemoryModules {
+    /// Module sources by dotted name (`a.b`).
     pub modules: HashMap<String, String>,
 }
 

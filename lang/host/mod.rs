@@ -30,29 +30,43 @@ pub const DEFAULT_MAX_READ: u64 = 64 * 1024 * 1024;
 /// Why a file-system operation failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FsErrorKind {
+    /// Nothing at the path.
     NotFound,
+    /// The operating system refused.
     PermissionDenied,
+    /// A directory where a file was expected.
     IsADirectory,
+    /// A file (or a missing path component) where a directory was expected.
     NotADirectory,
+    /// Something is already at the path.
     AlreadyExists,
+    /// A directory that must be empty is not.
     DirectoryNotEmpty,
     /// Not valid text, or otherwise unreadable content.
     InvalidData,
     /// Beyond the size cap for one read.
     TooLarge,
+    /// Any other failure (the message says which).
     Other,
 }
 
+/// A failed file-system operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FsError {
+    /// Why it failed.
     pub kind: FsErrorKind,
+    /// Python's message for it (`No such file or directory: '/x'`).
     pub message: String,
 }
 
+/// What is at a path.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Metadata {
+    /// A regular file.
     pub is_file: bool,
+    /// A directory.
     pub is_dir: bool,
+    /// Size in bytes (files).
     pub size: u64,
     /// Seconds since the Unix epoch.
     pub modified: f64,
@@ -74,6 +88,7 @@ pub trait FileSystem: Send + Sync {
     /// symlink is followed, also a dangling last one, so the result names
     /// where an operation lands). Capability checks match this form.
     fn resolve(&self, path: &str) -> String;
+    /// The whole content of a file (at most [`FileSystem::max_read`] bytes).
     fn read(&self, path: &str) -> Result<Vec<u8>, FsError>;
     /// Writes (or appends) the whole content; parent directories are created.
     fn write(&self, path: &str, data: &[u8], append: bool) -> Result<(), FsError>;
@@ -84,8 +99,11 @@ pub trait FileSystem: Send + Sync {
     fn metadata(&self, path: &str) -> Option<Metadata>;
     /// Entry names (not paths), sorted.
     fn list_dir(&self, path: &str) -> Result<Vec<String>, FsError>;
+    /// Creates a directory and its missing parents.
     fn create_dir(&self, path: &str) -> Result<(), FsError>;
+    /// Removes a directory: an empty one, or with `recursive` everything in it.
     fn remove_dir(&self, path: &str, recursive: bool) -> Result<(), FsError>;
+    /// Moves or renames a file or directory.
     fn rename(&self, from: &str, to: &str) -> Result<(), FsError>;
     /// Every path below `dir`, without following symlinks, at most `max`
     /// of them. Every entry is listed whatever bytes its name holds (names
@@ -109,8 +127,11 @@ pub trait FileSystem: Send + Sync {
         }
         Ok(out)
     }
+    /// The working directory relative paths resolve against.
     fn cwd(&self) -> String;
+    /// The home directory `~` stands for.
     fn home(&self) -> String;
+    /// The directory for temporary files.
     fn temp_dir(&self) -> String;
 }
 
@@ -122,46 +143,66 @@ pub fn too_many_entries(dir: &str, max: usize) -> FsError {
     }
 }
 
+/// One HTTP request of the `http` module.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpRequest {
+    /// `GET`, `POST`, ...
     pub method: String,
+    /// The absolute URL.
     pub url: String,
+    /// Header names and values, in order.
     pub headers: Vec<(String, String)>,
+    /// The body, if any.
     pub body: Option<Vec<u8>>,
+    /// How long the whole exchange may take.
     pub timeout: Duration,
 }
 
+/// An HTTP response (any status).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpResponse {
+    /// The status code.
     pub status: u16,
+    /// The reason phrase (`OK`, `Not Found`).
     pub status_text: String,
+    /// Header names and values, in order.
     pub headers: Vec<(String, String)>,
+    /// The body.
     pub body: Vec<u8>,
 }
 
+/// Why a request got no response.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HttpError {
     /// Could not connect, DNS failure, connection reset...
     Network(String),
+    /// No response within the request's timeout.
     Timeout,
+    /// A URL the client cannot request (the message says why).
     InvalidUrl(String),
     /// The response body exceeded the size cap.
     TooLarge,
 }
 
+/// The network, as the `http` module reaches it.
 pub trait HttpClient: Send + Sync {
+    /// Sends `req` and reads the whole response; redirects are not followed.
     fn request(&self, req: &HttpRequest) -> Result<HttpResponse, HttpError>;
 }
 
 /// Environment variables of one execution.
 pub trait Environment: Send {
+    /// The value of `key`, if set.
     fn get(&self, key: &str) -> Option<String>;
+    /// Sets `key`.
     fn set(&mut self, key: &str, value: &str);
+    /// Unsets `key`.
     fn remove(&mut self, key: &str);
     /// All variables, sorted by key.
     fn all(&self) -> Vec<(String, String)>;
 }
 
+/// Wall-clock time and the local time zone.
 pub trait Clock: Send + Sync {
     /// Seconds since the Unix epoch (UTC), with fractions.
     fn now(&self) -> f64;
@@ -169,7 +210,9 @@ pub trait Clock: Send + Sync {
     fn local_offset(&self, at: f64) -> i32;
 }
 
+/// Randomness for the `random` and `crypto` modules.
 pub trait RandomSource: Send {
+    /// The next 64 random bits.
     fn next_u64(&mut self) -> u64;
     /// Restarts the sequence (ML's `random.setSeed`).
     fn reseed(&mut self, seed: u64);
@@ -181,17 +224,26 @@ pub trait RandomSource: Send {
 
 /// Where `import name;` finds user ML modules: returns (file name, source).
 pub trait ModuleSource: Send + Sync {
+    /// The file name and source of module `dotted` (`a.b`); `importer_dir`
+    /// is the importing file's directory, if it has one.
     fn find(&self, dotted: &str, importer_dir: Option<&str>) -> Option<(String, String)>;
 }
 
 /// The backends of one execution.
 pub struct Host {
+    /// Standard output, error and input.
     pub console: Box<dyn Console>,
+    /// Files and directories.
     pub fs: Arc<dyn FileSystem>,
+    /// The network.
     pub http: Arc<dyn HttpClient>,
+    /// Environment variables.
     pub env: Box<dyn Environment>,
+    /// Time.
     pub clock: Arc<dyn Clock>,
+    /// Randomness.
     pub random: Box<dyn RandomSource>,
+    /// Where user modules come from.
     pub modules: Arc<dyn ModuleSource>,
     /// Program arguments for the `args` module (script name first).
     pub args: Vec<String>,
@@ -216,11 +268,13 @@ impl Extensions {
             None => unreachable!("Extensions: value stored under the wrong type id"),
         }
     }
+    /// The value of type `T`, if one was stored.
     pub fn get<T: Any + Send>(&self) -> Option<&T> {
         self.0
             .get(&TypeId::of::<T>())
             .and_then(|b| b.downcast_ref::<T>())
     }
+    /// Stores `value`, replacing any of its type.
     pub fn insert<T: Any + Send>(&mut self, value: T) {
         self.0.insert(TypeId::of::<T>(), Box::new(value));
     }

@@ -29,6 +29,7 @@ impl Default for RealFs {
 }
 
 impl RealFs {
+    /// The real file system with the default read cap.
     pub fn new() -> RealFs {
         RealFs::default()
     }
@@ -359,6 +360,7 @@ impl Environment for ProcessEnv {
     }
 }
 
+/// The system's clock and time zone.
 #[derive(Default, Debug)]
 pub struct SystemClock;
 
@@ -401,6 +403,7 @@ impl RandomSource for OsRandom {
 /// importing file's directory, then under each search path.
 #[derive(Default, Debug, Clone)]
 pub struct DirModules {
+    /// Directories searched after the importing file's own.
     pub search_paths: Vec<String>,
 }
 

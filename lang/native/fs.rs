@@ -39,6 +39,7 @@ pub fn fs_error(e: FsError) -> MlError {
     MlError::new(kind, e.message)
 }
 
+/// FileNotFoundError for `path`, with Python's message.
 pub fn not_found(path: &str) -> MlError {
     MlError::new(
         ErrorKind::FileNotFoundError,
@@ -54,10 +55,14 @@ pub fn read_resolved(vm: &mut Vm, path: &str) -> VmResult<Vec<u8>> {
     Ok(data)
 }
 
+/// A text encoding the file functions accept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Encoding {
+    /// `utf-8` (the default).
     Utf8,
+    /// `ascii`: bytes above 127 are an error.
     Ascii,
+    /// `latin-1`: one byte a character.
     Latin1,
 }
 

@@ -107,6 +107,7 @@ pub fn sort_items(vm: &Vm, items: Vec<Value>, reverse: bool) -> VmResult<Vec<Val
     }
 }
 
+/// Calls `f(x)` (a key or predicate function).
 pub fn call1(vm: &mut Vm, f: &Value, x: &Value) -> VmResult<Value> {
     vm.call_value(f, std::slice::from_ref(x))
 }

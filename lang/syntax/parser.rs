@@ -28,7 +28,9 @@ pub const MAX_ERRORS: usize = 20;
 /// A syntax (or lexical) error.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyntaxError {
+    /// What is wrong.
     pub message: String,
+    /// Where.
     pub span: Span,
     /// What would have been accepted at this point (e.g. "`,`", "`)`"),
     /// when there is more than one alternative; empty otherwise.
@@ -36,6 +38,7 @@ pub struct SyntaxError {
 }
 
 impl SyntaxError {
+    /// An error without alternatives.
     pub fn new(message: impl Into<String>, span: Span) -> SyntaxError {
         SyntaxError {
             message: message.into(),

@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 /// A named source text with a precomputed line index.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
+    /// The name errors show (usually the path).
     pub name: String,
+    /// The source text.
     pub text: String,
     line_starts: Vec<u32>,
     /// The line number of the text's first line (1 unless the text was
@@ -18,11 +20,14 @@ pub struct SourceFile {
 /// 1-based line and column (column counts characters, not bytes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize)]
 pub struct LineCol {
+    /// 1-based line.
     pub line: u32,
+    /// 1-based column, in characters.
     pub column: u32,
 }
 
 impl SourceFile {
+    /// A source file of this name and text, its lines indexed.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
         let text = text.into();
         let mut line_starts = vec![0u32];

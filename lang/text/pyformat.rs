@@ -17,8 +17,11 @@ use super::pystr;
 /// spec `format(True, "")` is `str(True)`, which the caller handles).
 #[derive(Clone, Copy, Debug)]
 pub enum FmtArg<'a> {
+    /// An integer.
     Int(&'a BigInt),
+    /// A float.
     Float(f64),
+    /// A string.
     Str(&'a str),
 }
 

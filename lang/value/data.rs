@@ -11,15 +11,24 @@ use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// A value as plain, thread-safe data (see the module docs).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Data {
+    /// `null`.
     Null,
+    /// A boolean.
     Bool(bool),
+    /// An integer that fits in i64.
     Int(i64),
+    /// An integer outside i64, exact.
     Big(BigInt),
+    /// A float.
     Float(f64),
+    /// A string.
     Str(String),
+    /// An array or tuple.
     Array(Vec<Data>),
+    /// An object, in insertion order, keys as text.
     Object(IndexMap<String, Data>),
 }
 
@@ -71,6 +80,7 @@ impl Data {
         }
     }
 
+    /// The ML type name (`int`, `string`, `array`, ...) for messages.
     pub fn type_name(&self) -> &'static str {
         match self {
             Data::Null => "null",

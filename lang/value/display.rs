@@ -79,10 +79,14 @@ pub fn try_display(v: &Value, style: Style, max_len: usize, meter: &mut Meter) -
     }
 }
 
+/// Which text form [`try_display`] builds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Style {
+    /// `str(v)`, as Python.
     Str,
+    /// ML's own form (`true`/`false`/`null`), as `print` shows values.
     Ml,
+    /// `repr(v)`, as Python.
     Repr,
 }
 

@@ -8,15 +8,22 @@ use num_bigint::BigInt;
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
+/// An object key: the hashable values, compared as Python compares them (`1`, `1.0` and `true` are one key).
 #[derive(Clone)]
 pub enum Key {
+    /// A string key.
     Str(Rc<MlStr>),
+    /// An integer key (also integral floats).
     Int(i64),
+    /// A boolean key.
     Bool(bool),
     /// A float key that is not integral (integral floats become `Int`).
     Float(f64),
+    /// An integer key outside i64.
     Big(Rc<BigInt>),
+    /// The `null` key.
     Null,
+    /// A tuple of keys.
     Tuple(Rc<Vec<Key>>),
 }
 
@@ -68,10 +75,12 @@ impl Key {
         })
     }
 
+    /// A string key.
     pub fn str(s: &str) -> Key {
         Key::Str(Rc::new(MlStr::new(s)))
     }
 
+    /// The key as a value (what iterating an object gives).
     pub fn to_value(&self) -> Value {
         match self {
             Key::Str(s) => Value::Str(s.clone()),
@@ -84,6 +93,7 @@ impl Key {
         }
     }
 
+    /// The text of a string key.
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Key::Str(s) => Some(s.as_str()),

@@ -32,26 +32,40 @@ use std::rc::Rc;
 #[derive(Default)]
 #[repr(u64)]
 pub enum Value {
+    /// `null`.
     #[default]
     Null,
+    /// `true` / `false`.
     Bool(bool),
+    /// An integer that fits in i64.
     Int(i64),
+    /// A float (IEEE double).
     Float(f64),
     /// Only for integers outside i64; results that fit go back to `Int`.
     Big(Rc<BigInt>),
+    /// A string.
     Str(Rc<MlStr>),
+    /// A mutable array, shared by reference.
     Array(Rc<List>),
+    /// An immutable tuple.
     Tuple(Rc<TupleItems>),
+    /// A mutable object (mlpy's dict), shared by reference.
     Object(Rc<ObjCell>),
+    /// A function written in ML, with its captured variables.
     Function(Rc<crate::vm::Closure>),
     /// A static builtin or stdlib function.
     Builtin(&'static crate::native::BuiltinDef),
     /// A native function with captured state (bound methods, combinators).
     Native(Rc<NativeFn>),
+    /// An imported module.
     Module(Rc<Module>),
+    /// A native object with methods (regex Pattern, DateTime, ...).
     Host(Rc<HostBox>),
+    /// Binary data (`readBytes`, hashes).
     Bytes(Rc<Vec<u8>>),
+    /// A caught error, as `except (e)` binds it.
     Error(Rc<ErrorObj>),
+    /// A lazy iterator (ranges, `enumerate`, ...).
     Iter(Rc<RefCell<crate::vm::iter::Iter>>),
     /// A captured variable (VM-internal; never visible to ML code).
     Cell(Rc<RefCell<Value>>),
@@ -102,6 +116,7 @@ pub struct MlStr {
 }
 
 impl MlStr {
+    /// A string, its length counted once.
     pub fn new(text: impl Into<Box<str>>) -> MlStr {
         let text = text.into();
         let chars = if text.is_ascii() {
@@ -121,6 +136,7 @@ impl MlStr {
             chars: a.chars + b.chars,
         }
     }
+    /// The text.
     #[inline]
     pub fn as_str(&self) -> &str {
         &self.text
@@ -130,6 +146,7 @@ impl MlStr {
     pub fn char_len(&self) -> usize {
         self.chars
     }
+    /// Is every character ASCII (so byte and code-point indices agree)?
     #[inline]
     pub fn is_ascii(&self) -> bool {
         self.chars == self.text.len()
@@ -153,24 +170,29 @@ impl fmt::Debug for MlStr {
 /// An insertion-ordered object (mlpy's dict).
 #[derive(Default, Clone)]
 pub struct Object {
+    /// The entries, in insertion order.
     pub map: IndexMap<Key, Value, ahash::RandomState>,
     /// How many keys are not strings: such objects lose `.name` reads.
     non_str_keys: usize,
 }
 
 impl Object {
+    /// An empty object.
     pub fn new() -> Object {
         Object::default()
     }
+    /// An empty object with room for `n` entries.
     pub fn with_capacity(n: usize) -> Object {
         Object {
             map: IndexMap::with_capacity_and_hasher(n, ahash::RandomState::new()),
             non_str_keys: 0,
         }
     }
+    /// Number of entries.
     pub fn len(&self) -> usize {
         self.map.len()
     }
+    /// Has it no entries?
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
     }
@@ -178,12 +200,15 @@ impl Object {
     pub fn is_plain(&self) -> bool {
         self.non_str_keys == 0
     }
+    /// The value under the string key `key`, without building a [`Key`].
     pub fn get_str(&self, key: &str) -> Option<&Value> {
         self.map.get(&StrKey(key))
     }
+    /// The value under `key`.
     pub fn get(&self, key: &Key) -> Option<&Value> {
         self.map.get(key)
     }
+    /// Sets `key`; a new key goes last, an existing one keeps its place.
     pub fn insert(&mut self, key: Key, value: Value) {
         let is_str = matches!(key, Key::Str(_));
         // One lookup: an existing key keeps its place and its first key.
@@ -191,6 +216,7 @@ impl Object {
             self.non_str_keys += 1;
         }
     }
+    /// Sets the string key `key`, as [`Object::insert`].
     pub fn insert_str(&mut self, key: &str, value: Value) {
         if let Some(slot) = self.map.get_mut(&StrKey(key)) {
             *slot = value;
@@ -198,6 +224,7 @@ impl Object {
             self.map.insert(Key::Str(Rc::new(MlStr::new(key))), value);
         }
     }
+    /// Removes `key`, keeping the others' order.
     pub fn remove(&mut self, key: &Key) -> Option<Value> {
         let removed = self.map.shift_remove(key);
         if removed.is_some() && !matches!(key, Key::Str(_)) {
@@ -205,13 +232,16 @@ impl Object {
         }
         removed
     }
+    /// Removes every entry.
     pub fn clear(&mut self) {
         self.map.clear();
         self.non_str_keys = 0;
     }
+    /// The keys, in order.
     pub fn keys(&self) -> impl Iterator<Item = &Key> {
         self.map.keys()
     }
+    /// The entries, in order.
     pub fn iter(&self) -> impl Iterator<Item = (&Key, &Value)> {
         self.map.iter()
     }
@@ -219,27 +249,35 @@ impl Object {
 
 /// A native function value with state.
 pub struct NativeFn {
+    /// The name it shows (`<function name>`) and reports errors under.
     pub name: Rc<str>,
+    /// The implementation, with its state captured.
     #[allow(clippy::type_complexity)]
     pub func: Box<dyn Fn(&mut Vm, &[Value]) -> VmResult<Value>>,
 }
 
 /// An imported module: a stdlib module or a user ML module.
 pub enum Module {
+    /// A native module from the VM's registry.
     Std(&'static crate::native::ModuleDef),
     /// A namespace holding submodules (`a` of `import a.b;`).
     User {
+        /// The namespace's name.
         name: Rc<str>,
+        /// The submodules imported into it.
         members: RefCell<IndexMap<Rc<str>, Value, ahash::RandomState>>,
     },
     /// A user ML module: members read its live top-level variables.
     Script {
+        /// The module's name (`a.b`).
         name: Rc<str>,
+        /// Its top-level variables.
         env: RefCell<crate::vm::Env>,
     },
 }
 
 impl Module {
+    /// The name `import` took.
     pub fn name(&self) -> &str {
         match self {
             Module::Std(def) => def.name,
@@ -270,37 +308,47 @@ pub trait HostObject: Any {
     fn int_value(&self) -> Option<i64> {
         None
     }
+    /// The object as `Any`, for downcasting to its own type.
     fn as_any(&self) -> &dyn Any;
 }
 
+/// A host object behind one pointer (keeps `Value` two words).
 pub struct HostBox(pub Box<dyn HostObject>);
 
 /// What `except (e)` binds: a caught error.
 pub struct ErrorObj {
+    /// The error that was caught.
     pub error: MlError,
 }
 
 impl Value {
+    /// A string value.
     #[inline]
     pub fn str(s: &str) -> Value {
         Value::Str(Rc::new(MlStr::new(s)))
     }
+    /// A string value, taking the `String`.
     #[inline]
     pub fn string(s: String) -> Value {
         Value::Str(Rc::new(MlStr::new(s)))
     }
+    /// A new array.
     pub fn array(items: Vec<Value>) -> Value {
         Value::Array(Rc::new(List(RefCell::new(items))))
     }
+    /// A new tuple.
     pub fn tuple(items: Vec<Value>) -> Value {
         Value::Tuple(Rc::new(TupleItems(items)))
     }
+    /// A new object value.
     pub fn object(obj: Object) -> Value {
         Value::Object(Rc::new(ObjCell(RefCell::new(obj))))
     }
+    /// A host object value.
     pub fn host(obj: impl HostObject) -> Value {
         Value::Host(Rc::new(HostBox(Box::new(obj))))
     }
+    /// A native function value named `name` (bound methods, combinators).
     pub fn native(
         name: impl Into<Rc<str>>,
         func: impl Fn(&mut Vm, &[Value]) -> VmResult<Value> + 'static,
@@ -372,6 +420,7 @@ impl Value {
         }
     }
 
+    /// The text of a string value.
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::Str(s) => Some(s.as_str()),
@@ -379,6 +428,7 @@ impl Value {
         }
     }
 
+    /// Can it be called (ML function, builtin or native function)?
     pub fn is_callable(&self) -> bool {
         matches!(
             self,
@@ -409,6 +459,7 @@ impl Value {
         }
     }
 
+    /// Is it a number (int, float, big int, bool, or an int-like host object)?
     pub fn is_number(&self) -> bool {
         match self {
             Value::Int(_) | Value::Float(_) | Value::Big(_) | Value::Bool(_) => true,

@@ -166,6 +166,7 @@ pub fn add_m(
     }
 }
 
+/// `a - b`.
 pub fn sub(a: &Value, b: &Value) -> VmResult<Value> {
     arith(a, b, i64::checked_sub, |x, y| x - y, |x, y| x - y, false)
         .unwrap_or_else(|| Err(type_error("-", a, b)))
@@ -174,6 +175,7 @@ pub fn sub(a: &Value, b: &Value) -> VmResult<Value> {
 /// Bytes of one value in an array (for memory reservations).
 pub const VALUE_BYTES: usize = std::mem::size_of::<Value>();
 
+/// `a * b`, including repetition of strings, arrays and tuples (capped at `max_len`, metered).
 pub fn mul(
     a: &Value,
     b: &Value,
@@ -251,6 +253,7 @@ fn int_like(v: &Value) -> bool {
         || matches!(v, Value::Host(_) if v.as_int().is_some())
 }
 
+/// MemoryError when a result of `len` items would pass `max_len`.
 pub fn check_len(len: usize, max_len: usize) -> VmResult<()> {
     if len > max_len {
         Err(MlError::new(
@@ -262,6 +265,7 @@ pub fn check_len(len: usize, max_len: usize) -> VmResult<()> {
     }
 }
 
+/// `a / b`: always a float, as in Python.
 pub fn div(a: &Value, b: &Value) -> VmResult<Value> {
     let (Some(x), Some(y)) = (num(a), num(b)) else {
         return Err(type_error("/", a, b));
@@ -298,6 +302,7 @@ pub fn div(a: &Value, b: &Value) -> VmResult<Value> {
     Ok(Value::Float(f))
 }
 
+/// `a // b`: floored, as in Python.
 pub fn floor_div(a: &Value, b: &Value) -> VmResult<Value> {
     let (Some(x), Some(y)) = (num(a), num(b)) else {
         return Err(type_error("//", a, b));
@@ -331,6 +336,7 @@ pub fn floor_div(a: &Value, b: &Value) -> VmResult<Value> {
     }
 }
 
+/// `a % b`: the sign of `b`, as in Python.
 pub fn modulo(a: &Value, b: &Value) -> VmResult<Value> {
     let (Some(x), Some(y)) = (num(a), num(b)) else {
         return Err(type_error("%", a, b));
@@ -394,6 +400,7 @@ pub(crate) fn py_float_floordiv(a: f64, b: f64) -> f64 {
     }
 }
 
+/// `-a`.
 pub fn neg(a: &Value) -> VmResult<Value> {
     match a {
         Value::Int(i) => Ok(match i.checked_neg() {
@@ -414,6 +421,7 @@ pub fn neg(a: &Value) -> VmResult<Value> {
     }
 }
 
+/// `+a` (a bool becomes an int).
 pub fn pos(a: &Value) -> VmResult<Value> {
     match a {
         Value::Bool(b) => Ok(Value::Int(*b as i64)),

@@ -12,15 +12,18 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
+/// One global variable, shared by every program linked to its environment.
 pub type GlobalCell = Rc<RefCell<Value>>;
 
 /// Top-level variables of a program, a module or a session, by name.
 #[derive(Default)]
 pub struct Env {
+    /// The variables by name, in definition order; an unassigned one holds `Value::Undef`.
     pub cells: IndexMap<Rc<str>, GlobalCell, ahash::RandomState>,
 }
 
 impl Env {
+    /// An empty environment.
     pub fn new() -> Env {
         Env::default()
     }
@@ -31,6 +34,7 @@ impl Env {
         (!matches!(v, Value::Undef)).then_some(v)
     }
 
+    /// Assigns `name`, creating it if needed.
     pub fn set(&mut self, name: &str, value: Value) {
         match self.cells.get(name) {
             Some(cell) => *cell.borrow_mut() = value,
@@ -40,6 +44,7 @@ impl Env {
         }
     }
 
+    /// The cell of `name`, created unassigned if needed.
     pub fn cell(&mut self, name: &str) -> GlobalCell {
         if let Some(c) = self.cells.get(name) {
             return c.clone();
@@ -120,14 +125,18 @@ pub fn break_cycles(values: Vec<Value>) {
 
 /// A program linked into an environment, with its constants materialised.
 pub struct ProgramRt {
+    /// The compiled program.
     pub program: Arc<Program>,
+    /// Each prototype's constants as values.
     pub consts: Vec<Box<[Value]>>,
+    /// The cell of each of the program's global names.
     pub globals: Box<[GlobalCell]>,
     /// The builtin each global falls back to while it is unassigned.
     pub builtins: Box<[Option<&'static BuiltinDef>]>,
 }
 
 impl ProgramRt {
+    /// Links `program` into `env`: its globals to `env`'s cells, unassigned ones to `registry`'s builtins.
     pub fn link(program: &Arc<Program>, env: &mut Env, registry: &Registry) -> Rc<ProgramRt> {
         let consts = program
             .protos

@@ -57,6 +57,7 @@ const DICT_METHODS: &[&str] = &[
     "setdefault",
 ];
 
+/// The methods of a value, for `methods()` and `hasattr`.
 pub fn method_names(v: &Value) -> &'static [&'static str] {
     match v {
         Value::Str(_) => STR_METHODS,
@@ -68,6 +69,7 @@ pub fn method_names(v: &Value) -> &'static [&'static str] {
     }
 }
 
+/// Does the value have method `name`?
 pub fn has_method(v: &Value, name: &str) -> bool {
     method_names(v).contains(&name)
 }
@@ -82,6 +84,7 @@ fn no_method(v: &Value, name: &str) -> MlError {
     )
 }
 
+/// Calls `recv.name(args)`: string, array, tuple, dict and host-object methods.
 pub fn call_method(vm: &mut Vm, recv: &Value, name: &str, args: &[Value]) -> VmResult<Value> {
     match recv {
         Value::Str(s) => str_method(vm, s.as_str(), recv, name, args),

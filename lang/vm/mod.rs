@@ -5,12 +5,12 @@
 //! callbacks from hosts) re-enter [`Vm::call_value`], which runs a nested
 //! dispatch loop; that nesting is limited separately.
 
-pub mod access;
+pub(crate) mod access;
 mod arith;
 mod capcheck;
 mod env;
 pub mod import;
-pub mod iter;
+pub(crate) mod iter;
 pub mod methods;
 mod tracing;
 
@@ -34,8 +34,11 @@ use std::time::Instant;
 
 /// A function value: a prototype plus its captured cells.
 pub struct Closure {
+    /// The linked program the function was defined in.
     pub rt: Rc<ProgramRt>,
+    /// Index of its prototype in the program.
     pub proto: u32,
+    /// The variables it captured, shared with the scope that defined them.
     pub cells: Box<[Rc<RefCell<Value>>]>,
     /// `rt.program.protos[proto]` and `rt.consts[proto]`, found once
     /// here instead of on every call and return.
@@ -71,9 +74,11 @@ impl Closure {
         // (`ProgramRt` is shared behind `Rc` and has no interior mutability).
         unsafe { &*self.consts }
     }
+    /// The function's name (`<lambda>` for a function expression).
     pub fn name(&self) -> &str {
         &self.func().name
     }
+    /// How many parameters it declares.
     pub fn arity(&self) -> usize {
         self.func().nparams as usize
     }
@@ -102,6 +107,7 @@ pub struct RunResult {
     pub value: Value,
 }
 
+/// The arguments of a native call.
 pub type Args<'a> = &'a [Value];
 
 /// One ML execution context: stack, globals, host backends and grants.
@@ -111,13 +117,17 @@ pub struct Vm {
     handlers: Vec<Handler>,
     /// Top-level variables of the main program (a session keeps them).
     pub env: Env,
+    /// The backends through which natives reach the world.
     pub host: Host,
+    /// The capabilities this execution holds.
     pub grants: Arc<crate::capability::GrantSet>,
     /// Every denied capability check, caught or not.
     pub violations: Vec<crate::error::Violation>,
     /// Uses of use-limited capability tokens in this execution.
     pub capability_uses: crate::capability::Usage,
+    /// Call depth, sizes and memory budget of this execution.
     pub limits: Limits,
+    /// The flag a host raises to stop the run.
     pub interrupt: Interrupt,
     deadline: Option<Instant>,
     /// Work units left before the next interrupt check (see [`Vm::charge`]);
@@ -1291,10 +1301,12 @@ fn unbound_local(name: &str) -> MlError {
     )
 }
 
+/// The TypeError for calling `v`.
 pub fn not_callable(v: &Value) -> MlError {
     MlError::type_error(format!("'{}' object is not callable", v.kind_name()))
 }
 
+/// The TypeError for calling `name` with `got` arguments instead of `expected`.
 pub fn arity_error(name: &str, expected: usize, got: usize) -> MlError {
     let plural = if expected == 1 { "" } else { "s" };
     MlError::type_error(format!(
