@@ -65,6 +65,13 @@ pub fn try_display(v: &Value, style: Style, max_len: usize, meter: &mut Meter) -
         (Style::Ml, Value::Bool(b)) => return Ok(if *b { "true" } else { "false" }.into()),
         (Style::Str | Style::Ml, Value::Str(s)) => return Ok(s.as_str().to_string()),
         (Style::Str | Style::Ml, Value::Error(e)) => return Ok(e.error.message().to_string()),
+        // `str(i)` in loops: what `Repr::write` does for an integer (one
+        // unit of fuel, no length check before the first item), without
+        // the formatting machinery.
+        (_, Value::Int(i)) => {
+            meter.charge(1)?;
+            return Ok(itoa::Buffer::new().format(*i).to_owned());
+        }
         _ => {}
     }
     let mut r = Repr::new(max_len, meter);

@@ -168,12 +168,27 @@ impl fmt::Debug for MlStr {
 }
 
 /// An insertion-ordered object (mlpy's dict).
-#[derive(Default, Clone)]
+#[derive(Clone)]
 pub struct Object {
     /// The entries, in insertion order.
     pub map: IndexMap<Key, Value, ahash::RandomState>,
     /// How many keys are not strings: such objects lose `.name` reads.
     non_str_keys: usize,
+}
+
+/// The hash keys every object shares: random once per process (as
+/// Python's string hashing is), instead of a fresh `RandomState` (an
+/// atomic counter and key mixing) for each of the many small objects a
+/// program builds. Plain `Send + Sync` data.
+fn object_hasher() -> ahash::RandomState {
+    static STATE: std::sync::OnceLock<ahash::RandomState> = std::sync::OnceLock::new();
+    STATE.get_or_init(ahash::RandomState::new).clone()
+}
+
+impl Default for Object {
+    fn default() -> Object {
+        Object::with_capacity(0)
+    }
 }
 
 impl Object {
@@ -184,7 +199,7 @@ impl Object {
     /// An empty object with room for `n` entries.
     pub fn with_capacity(n: usize) -> Object {
         Object {
-            map: IndexMap::with_capacity_and_hasher(n, ahash::RandomState::new()),
+            map: IndexMap::with_capacity_and_hasher(n, object_hasher()),
             non_str_keys: 0,
         }
     }
@@ -578,8 +593,12 @@ impl Drop for List {
 }
 impl Drop for ObjCell {
     fn drop(&mut self) {
-        let obj = std::mem::take(self.0.get_mut());
-        drop_nested(obj.map.into_values().collect());
+        // Most objects hold no container of their own: the map's own drop
+        // frees them without collecting the values first.
+        let map = &mut self.0.get_mut().map;
+        if map.values().any(is_unique_container) {
+            drop_nested(map.drain(..).map(|(_, v)| v).collect());
+        }
     }
 }
 impl Drop for TupleItems {
@@ -603,8 +622,7 @@ fn drop_nested(items: Vec<Value>) {
         match v {
             Value::Array(rc) => pending.append(&mut rc.0.borrow_mut()),
             Value::Object(rc) => {
-                let obj = std::mem::take(&mut *rc.0.borrow_mut());
-                pending.extend(obj.map.into_values());
+                pending.extend(rc.0.borrow_mut().map.drain(..).map(|(_, v)| v));
             }
             Value::Tuple(mut rc) => {
                 if let Some(t) = Rc::get_mut(&mut rc) {
