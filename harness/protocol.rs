@@ -13,8 +13,8 @@ use base64::Engine as _;
 use indexmap::IndexMap;
 use mlpy_lang::host::http::{Route, ScriptedHttp};
 use mlpy_lang::host::{
-    CapturedConsole, DirModules, FixedClock, Host, HttpError, MemoryEnv, MemoryFs, MemoryModules,
-    ModuleSource, SeededRandom,
+    CapturedConsole, DirModules, Extensions, FixedClock, Host, HttpError, MemoryEnv, MemoryFs,
+    MemoryModules, ModuleSource, SeededRandom,
 };
 use mlpy_lang::Data;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -134,6 +134,9 @@ impl BackendInfo {
 
     /// Why this backend cannot run the case (`None` when it can).
     pub fn cannot_run(&self, case: &Case) -> Option<String> {
+        if self.features.len() == Feature::ALL.len() {
+            return None;
+        }
         let missing: Vec<String> = case_needs(case)
             .into_iter()
             .filter(|f| !self.features.contains(f))
@@ -437,17 +440,21 @@ impl WorldSpec {
             Some(text) => CapturedConsole::with_stdin(text),
             None => CapturedConsole::default(),
         };
-        let mut host = Host::captured();
-        host.console = Box::new(console);
-        host.fs = Arc::new(fs);
-        host.http = http.clone();
-        host.env = Box::new(MemoryEnv::new(self.env.clone()));
-        host.clock = Arc::new(clock);
-        host.random = Box::new(SeededRandom::new(self.seed.unwrap_or(0)));
-        host.modules = Arc::new(modules);
-        host.args = std::iter::once(self.script.clone().unwrap_or_else(|| "main.ml".into()))
-            .chain(self.argv.iter().cloned())
-            .collect();
+        // Every part given (not `Host::captured()` with its parts replaced:
+        // building and dropping a default world per case is measurable).
+        let host = Host {
+            console: Box::new(console),
+            fs: Arc::new(fs),
+            http: http.clone(),
+            env: Box::new(MemoryEnv::new(self.env.clone())),
+            clock: Arc::new(clock),
+            random: Box::new(SeededRandom::new(self.seed.unwrap_or(0))),
+            modules: Arc::new(modules),
+            args: std::iter::once(self.script.clone().unwrap_or_else(|| "main.ml".into()))
+                .chain(self.argv.iter().cloned())
+                .collect(),
+            state: Extensions::default(),
+        };
         (host, http)
     }
 }

@@ -55,6 +55,12 @@ impl<W: Write> Reporter for Json<W> {
             Event::Finished(s) => tagged("finished", serde_json::to_value(s)?),
         };
         writeln!(self.out, "{line}")?;
+        if matches!(event, Event::Finished(_)) {
+            self.out.flush()?;
+        }
+        Ok(())
+    }
+    fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
 }

@@ -153,8 +153,14 @@ impl<W: Write> Reporter for Pretty<W> {
                 writeln!(self.out, "{} {name}", paint(self.colour, YELLOW, &tag))?;
             }
             Event::TestFinished(r) => self.finished(r)?,
-            Event::Finished(s) => self.summary(s)?,
+            Event::Finished(s) => {
+                self.summary(s)?;
+                self.out.flush()?;
+            }
         }
+        Ok(())
+    }
+    fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
 }

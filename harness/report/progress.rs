@@ -102,6 +102,12 @@ impl<R: Reporter> Reporter for Progress<R> {
             }
         }
     }
+    fn flush(&mut self) -> io::Result<()> {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| self.inner.flush()),
+            None => self.inner.flush(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -74,8 +74,12 @@ impl<W: Write> Reporter for Terse<W> {
                     )?;
                 }
                 write_result(&mut self.out, s, c)?;
+                self.out.flush()?;
             }
         }
+        Ok(())
+    }
+    fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
 }

@@ -52,12 +52,20 @@ pub fn discover_all(root: &Path) -> Discovered {
     }
     // Each directory's entries sorted by name, depth first: that is the
     // order of the paths themselves (component by component), without
-    // sorting 1,000s of paths afterwards.
+    // sorting 1,000s of paths afterwards. Siblings' paths are their
+    // directory's path joined with their names, so comparing the whole
+    // paths' bytes orders them by name, without parsing each name out of
+    // its path per comparison (as `sort_by_file_name` does).
     let walk = walkdir::WalkDir::new(root)
         .follow_links(true)
-        .sort_by_file_name()
+        .sort_by(|a, b| {
+            a.path()
+                .as_os_str()
+                .as_encoded_bytes()
+                .cmp(b.path().as_os_str().as_encoded_bytes())
+        })
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().as_encoded_bytes().starts_with(b"."));
     for entry in walk {
         match entry {
             Ok(e) => {
@@ -95,6 +103,12 @@ pub fn test_name_prefix(root: &Path, file: &Path) -> String {
 /// [`test_name_prefix`] with `root` already normalized (`abs_root`), and
 /// the working directory when the caller knows it.
 fn name_prefix(root: &Path, abs_root: &Path, cwd: Option<&Path>, file: &Path) -> String {
+    plain_name_prefix(abs_root, cwd, file)
+        .unwrap_or_else(|| general_name_prefix(root, abs_root, cwd, file))
+}
+
+/// [`name_prefix`] for any paths.
+fn general_name_prefix(root: &Path, abs_root: &Path, cwd: Option<&Path>, file: &Path) -> String {
     let rel = normalize_from(cwd, file)
         .strip_prefix(abs_root)
         .ok()
@@ -120,6 +134,39 @@ fn name_prefix(root: &Path, abs_root: &Path, cwd: Option<&Path>, file: &Path) ->
         }
     }
     parts.join("::")
+}
+
+/// [`name_prefix`] on the text of the paths, for the common case: UTF-8
+/// paths without `.`, `..` or empty components (what a walk of a clean
+/// root gives), the file under the root. `None` for anything else; the
+/// general path then gives the name (the same one wherever both apply).
+/// Parsing each path into components costs more than reading the file.
+fn plain_name_prefix(abs_root: &Path, cwd: Option<&Path>, file: &Path) -> Option<String> {
+    fn plain(p: &str) -> bool {
+        p.strip_prefix('/')
+            .unwrap_or(p)
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != "..")
+    }
+    let file = file.to_str()?;
+    let root = abs_root.to_str()?;
+    if !plain(file) || !plain(root) || !root.starts_with('/') || root.len() < 2 {
+        return None;
+    }
+    let joined;
+    let abs = if file.starts_with('/') {
+        file
+    } else {
+        let cwd = cwd?.to_str()?;
+        if !plain(cwd) || !cwd.starts_with('/') || cwd.len() < 2 {
+            return None;
+        }
+        joined = format!("{cwd}/{file}");
+        &joined
+    };
+    let rel = abs.strip_prefix(root)?.strip_prefix('/')?;
+    let rel = rel.strip_suffix(".mltest").unwrap_or(rel);
+    Some(rel.replace('/', "::"))
 }
 
 /// `path` made absolute, with `.` and `..` resolved lexically.
@@ -1229,5 +1276,39 @@ mod tests {
         let elsewhere = dir.path().join("other");
         std::fs::create_dir(&elsewhere).unwrap();
         assert_eq!(specs_root(&elsewhere), normalize(&elsewhere));
+    }
+
+    #[test]
+    fn the_plain_path_names_like_the_general_one() {
+        let cwd = Path::new("/work/proj");
+        let roots = ["/work/proj/specs", "/work/proj", "/work", "/work/pro", "/"];
+        let files = [
+            "specs/core/arith.mltest",
+            "specs/a.b.mltest",
+            "specs/x.toml",
+            "specs/.mltest",
+            "specs//core/arith.mltest",
+            "specs/./core/arith.mltest",
+            "specs/../specs/arith.mltest",
+            "./specs/arith.mltest",
+            "/work/proj/specs/core/arith.mltest",
+            "/work/projx/specs/arith.mltest",
+            "/work/proj/specs",
+            "arith.mltest",
+        ];
+        let mut plain = 0;
+        for root in roots {
+            let abs_root = Path::new(root);
+            for file in files {
+                let file = Path::new(file);
+                let general = general_name_prefix(abs_root, abs_root, Some(cwd), file);
+                if let Some(name) = plain_name_prefix(abs_root, Some(cwd), file) {
+                    plain += 1;
+                    assert_eq!(name, general, "{root} {}", file.display());
+                }
+                assert_eq!(name_prefix(abs_root, abs_root, Some(cwd), file), general);
+            }
+        }
+        assert!(plain >= 10, "the plain path took only {plain}");
     }
 }
