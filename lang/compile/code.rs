@@ -13,23 +13,35 @@ use std::sync::Arc;
 /// One VM instruction. Operands are slot, constant or jump indices.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
+    /// Pushes `null`.
     PushNull,
     /// The main program's implicit end (distinguishes it from `return`).
     PushUndef,
+    /// Pushes `true`.
     PushTrue,
+    /// Pushes `false`.
     PushFalse,
+    /// Pushes a small integer.
     PushInt(i32),
+    /// Pushes constant `n` of the function.
     PushConst(u32),
+    /// Drops the top of the stack.
     Pop,
+    /// Pushes local slot `n`.
     LoadLocal(u32),
+    /// Pops into local slot `n`.
     StoreLocal(u32),
     /// A local captured by an inner function: its slot holds a cell.
     LoadCell(u32),
+    /// Pops into the cell in local slot `n`.
     StoreCell(u32),
     /// A variable of an enclosing function, through the closure's cells.
     LoadFree(u32),
+    /// Pops into captured variable `n`.
     StoreFree(u32),
+    /// Pushes global `n` (or the builtin of that name while it is unassigned).
     LoadGlobal(u32),
+    /// Pops into global `n`.
     StoreGlobal(u32),
     /// `dst = a <op> b` for arithmetic and comparisons, its operands read
     /// where they live (see [`Arg`]): one instruction for `s = s + i % 7`'s
@@ -42,21 +54,29 @@ pub enum Op {
     Move(Arg, Arg),
     /// `+` under the string rule: concatenates the displays of both sides.
     AddStr,
+    /// `-x`.
     Neg,
+    /// `+x`.
     Pos,
+    /// `!x`.
     Not,
+    /// Jumps to instruction `n`.
     Jump(u32),
     /// A backward jump: checks the interrupt flag and deadline.
     Loop(u32),
+    /// Pops; jumps when it is falsy.
     JumpIfFalse(u32),
+    /// Pops; jumps when it is truthy.
     JumpIfTrue(u32),
     /// `&&`: jump keeping the operand when falsy, else pop it.
     JumpIfFalseOrPop(u32),
     /// `||`: jump keeping the operand when truthy, else pop it.
     JumpIfTrueOrPop(u32),
+    /// Pops `n` items into a new array.
     MakeArray(u32),
     /// `n` key/value pairs on the stack (keys are string constants).
     MakeObject(u32),
+    /// Stack: object, index; pushes `object[index]`.
     Index,
     /// Stack: value, object, index.
     StoreIndex,
@@ -64,13 +84,17 @@ pub enum Op {
     Slice(u8),
     /// Stack: value, object, then the present bounds.
     StoreSlice(u8),
+    /// Replaces an object with its member named by string constant `n`.
     GetMember(u32),
     /// Stack: value, object.
     StoreMember(u32),
+    /// Calls the callee below `n` arguments, replacing them with the result.
     Call(u32),
     /// Method call: receiver and args on the stack; operand 0 is the name.
     CallMethod(u32, u32),
+    /// Returns the top of the stack to the caller.
     Return,
+    /// Pushes a closure of prototype `n`, capturing as it declares.
     MakeClosure(u32),
     /// Replaces the top of the stack with an iterator over it.
     GetIter,
@@ -84,6 +108,7 @@ pub enum Op {
     ForIter(u32, u32),
     /// Installs an exception handler at the target.
     PushHandler(u32),
+    /// Removes the innermost handler.
     PopHandler,
     /// `throw {...}`: pops the object.
     Throw,
@@ -119,16 +144,23 @@ pub enum Op {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Arg(u32);
 
+/// Where an [`Arg`] lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ArgKind {
+    /// Popped from or pushed to the value stack.
     Stack,
+    /// A plain local slot.
     Local,
+    /// A global.
     Global,
+    /// A constant of the function.
     Const,
+    /// A captured variable.
     Free,
 }
 
 impl Arg {
+    /// The value stack.
     pub const STACK: Arg = Arg(0);
     const SHIFT: u32 = 29;
     const MASK: u32 = (1 << Arg::SHIFT) - 1;
@@ -138,6 +170,7 @@ impl Arg {
     pub fn new(kind: ArgKind, index: u32) -> Option<Arg> {
         (index <= Arg::MASK).then_some(Arg(((kind as u32) << Arg::SHIFT) | index))
     }
+    /// Where the operand lives.
     #[inline(always)]
     pub fn kind(self) -> ArgKind {
         match self.0 >> Arg::SHIFT {
@@ -148,10 +181,12 @@ impl Arg {
             _ => ArgKind::Free,
         }
     }
+    /// Its slot, global or constant index.
     #[inline(always)]
     pub fn index(self) -> usize {
         (self.0 & Arg::MASK) as usize
     }
+    /// Is it the value stack?
     #[inline(always)]
     pub fn is_stack(self) -> bool {
         self.0 == 0
@@ -174,13 +209,18 @@ impl std::fmt::Debug for Arg {
 /// The comparison of a fused compare-and-branch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Cmp {
+    /// `<`
     Lt,
+    /// `<=`
     Le,
+    /// `>`
     Gt,
+    /// `>=`
     Ge,
 }
 
 impl Cmp {
+    /// Does an ordering satisfy the comparison?
     #[inline]
     pub fn holds(self, o: std::cmp::Ordering) -> bool {
         match self {
@@ -192,11 +232,16 @@ impl Cmp {
     }
 }
 
+/// A constant of a function, as compiled (materialised per run).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Const {
+    /// An integer that fits in i64.
     Int(i64),
+    /// A float.
     Float(f64),
+    /// An integer outside i64.
     Big(BigInt),
+    /// A string.
     Str(Box<str>),
 }
 
@@ -209,12 +254,16 @@ pub enum Capture {
     Free(u32),
 }
 
+/// A compiled function (the top level is one too).
 #[derive(Clone, Debug)]
 pub struct FuncProto {
+    /// Its name (`<main>` for the top level).
     pub name: Box<str>,
+    /// Declared parameters (the first slots).
     pub nparams: u32,
     /// Slots including parameters and hidden temporaries.
     pub nlocals: u32,
+    /// The instructions.
     pub code: Vec<Op>,
     /// The source span of each instruction, for error locations.
     pub spans: Vec<Span>,
@@ -222,16 +271,22 @@ pub struct FuncProto {
     /// their two operands (`(pc, [a, b])`, by pc), so that reading an
     /// unbound variable is reported at the variable.
     pub arg_spans: Vec<(u32, [Span; 2])>,
+    /// The constants its instructions index.
     pub consts: Vec<Const>,
     /// Slots holding cells: `(slot, is_parameter)`.
     pub cells: Vec<(u32, bool)>,
+    /// What a closure of it captures, in cell order.
     pub captures: Vec<Capture>,
+    /// Slot names, for UnboundLocalError messages.
     pub local_names: Vec<Box<str>>,
+    /// The function's source span.
     pub span: Span,
 }
 
+/// A global name the program uses.
 #[derive(Clone, Debug)]
 pub struct GlobalName {
+    /// The name.
     pub name: Box<str>,
     /// Assigned somewhere at top level (reading it early is UnboundLocalError).
     pub assigned: bool,
@@ -240,8 +295,11 @@ pub struct GlobalName {
 /// A compiled program: `protos[0]` is the top level.
 #[derive(Debug)]
 pub struct Program {
+    /// The source compiled.
     pub file: Arc<SourceFile>,
+    /// The functions; `protos[0]` is the top level.
     pub protos: Vec<FuncProto>,
+    /// The global names, indexed by `LoadGlobal`/`StoreGlobal`.
     pub globals: Vec<GlobalName>,
     /// `capability` declarations: inert metadata, they grant nothing.
     pub capabilities: Vec<CapabilityDecl>,

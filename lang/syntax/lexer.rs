@@ -32,34 +32,60 @@ const MAX_LEX_ERRORS: usize = 20;
 /// `capability` body, which the parser handles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Keyword {
+    /// `function`
     Function,
+    /// `fn`
     Fn,
+    /// `if`
     If,
+    /// `elif`
     Elif,
+    /// `else`
     Else,
+    /// `while`
     While,
+    /// `for`
     For,
+    /// `in`
     In,
+    /// `try`
     Try,
+    /// `except`
     Except,
+    /// `finally`
     Finally,
+    /// `throw`
     Throw,
+    /// `return`
     Return,
+    /// `break`
     Break,
+    /// `continue`
     Continue,
+    /// `nonlocal`
     Nonlocal,
+    /// `import`
     Import,
+    /// `as`
     As,
+    /// `capability`
     Capability,
+    /// `true`
     True,
+    /// `false`
     False,
+    /// `null`
     Null,
+    /// `undefined`
     Undefined,
+    /// `let`
     Let,
+    /// `const`
     Const,
 }
 
 impl Keyword {
+    /// The keyword spelled `word`, if it is one.
     pub fn from_word(word: &str) -> Option<Keyword> {
         use Keyword::*;
         // Cheap rejection first: keywords are 2..=10 lowercase letters and
@@ -103,6 +129,7 @@ impl Keyword {
         })
     }
 
+    /// The keyword's spelling.
     pub fn as_str(self) -> &'static str {
         use Keyword::*;
         match self {
@@ -171,46 +198,75 @@ pub enum Tok {
     /// `[A-Za-z_][A-Za-z0-9_]*` that is not a keyword; the name is the source
     /// text under the span.
     Ident,
+    /// A keyword.
     Kw(Keyword),
+    /// An integer literal that fits in i64.
     Int(i64),
     /// An integer literal beyond i64: index into [`Lexed::bigints`].
     BigInt(u32),
+    /// A float literal.
     Float(f64),
     /// A string literal (escapes decoded): index into [`Lexed::strings`].
     Str(u32),
+    /// `(`
     LParen,
+    /// `)`
     RParen,
+    /// `[`
     LBracket,
+    /// `]`
     RBracket,
+    /// `{`
     LBrace,
+    /// `}`
     RBrace,
+    /// `,`
     Comma,
+    /// `;`
     Semi,
+    /// `:`
     Colon,
+    /// `.`
     Dot,
+    /// `?`
     Question,
     /// `=`
     Assign,
     /// `=>`
     Arrow,
+    /// `==`
     EqEq,
+    /// `!=`
     NotEq,
+    /// `<`
     Lt,
+    /// `>`
     Gt,
+    /// `<=`
     Le,
+    /// `>=`
     Ge,
+    /// `+`
     Plus,
+    /// `-`
     Minus,
+    /// `*`
     Star,
+    /// `/`
     Slash,
     /// `//` in operator position.
     SlashSlash,
+    /// `%`
     Percent,
+    /// `!`
     Bang,
+    /// `&&`
     AndAnd,
+    /// `||`
     OrOr,
     /// Malformed input; the matching message is in [`Lexed::errors`].
     Error,
+    /// The end of the input.
     Eof,
 }
 
@@ -252,15 +308,21 @@ impl Tok {
     }
 }
 
+/// A token and where it stands.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Token {
+    /// What it is.
     pub tok: Tok,
+    /// Its bytes in the source.
     pub span: Span,
 }
 
+/// A lexical error (bad character, unterminated string, ...).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LexError {
+    /// What is wrong.
     pub message: String,
+    /// Where.
     pub span: Span,
 }
 
@@ -269,8 +331,11 @@ pub struct LexError {
 pub struct Lexed {
     /// Always non-empty; the last token is [`Tok::Eof`].
     pub tokens: Vec<Token>,
+    /// The decoded string literals, indexed by [`Tok::Str`].
     pub strings: Vec<String>,
+    /// The big integer literals, indexed by [`Tok::BigInt`].
     pub bigints: Vec<BigInt>,
+    /// The errors, in source order.
     pub errors: Vec<LexError>,
 }
 
