@@ -47,6 +47,16 @@ pub enum Op {
     /// where they live (see [`Arg`]): one instruction for `s = s + i % 7`'s
     /// outer `+`, no pushes for variables and constants.
     Bin(BinOp, Arg, Arg, Arg),
+    /// `dst = a + b`: [`Op::Bin`] of the four arithmetic operators float
+    /// code is made of are their own instructions (see [`Op::bin`]): one
+    /// dispatch instead of two, the operator known where it is computed.
+    Add(Arg, Arg, Arg),
+    /// `dst = a - b` (see [`Op::Add`]).
+    Sub(Arg, Arg, Arg),
+    /// `dst = a * b` (see [`Op::Add`]).
+    Mul(Arg, Arg, Arg),
+    /// `dst = a / b` (see [`Op::Add`]).
+    Div(Arg, Arg, Arg),
     /// The comparison `a <op> b` of a branch: when it equals the flag, jump
     /// to the target of the `Jump` that follows; otherwise skip that jump.
     Test(BinOp, bool, Arg, Arg),
@@ -135,6 +145,19 @@ pub enum Op {
     LoadLocalAddInt(u32, i32),
     /// `return local;`
     ReturnLocal(u32),
+}
+
+impl Op {
+    /// `dst = a <op> b`: the operator's own instruction where it has one.
+    pub fn bin(op: BinOp, dst: Arg, a: Arg, b: Arg) -> Op {
+        match op {
+            BinOp::Add => Op::Add(dst, a, b),
+            BinOp::Sub => Op::Sub(dst, a, b),
+            BinOp::Mul => Op::Mul(dst, a, b),
+            BinOp::Div => Op::Div(dst, a, b),
+            _ => Op::Bin(op, dst, a, b),
+        }
+    }
 }
 
 /// Where an operand of [`Op::Bin`], [`Op::Test`] or [`Op::Move`] is read

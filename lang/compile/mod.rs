@@ -833,7 +833,7 @@ impl<'a> Compiler<'a> {
                     ExprKind::Binary { op, lhs, rhs } if !is_stringy_add(value) => {
                         if let Some(dst) = self.direct_target(&id.name) {
                             let (a, b, spans) = self.operands(lhs, rhs);
-                            self.emit_fused(Op::Bin(*op, dst, a, b), spans, value.span);
+                            self.emit_fused(Op::bin(*op, dst, a, b), spans, value.span);
                             return;
                         }
                         self.expr(value);
@@ -1015,7 +1015,7 @@ impl<'a> Compiler<'a> {
                     return;
                 }
                 let (a, b, spans) = self.operands(lhs, rhs);
-                self.emit_fused(Op::Bin(*op, Arg::STACK, a, b), spans, span);
+                self.emit_fused(Op::bin(*op, Arg::STACK, a, b), spans, span);
             }
             ExprKind::Logic { op, lhs, rhs } => {
                 self.expr(lhs);

@@ -20,7 +20,7 @@ pub use crate::limits::{
 };
 pub use env::{break_cycles as env_break_cycles, Env, GlobalCell, ProgramRt};
 
-use crate::compile::{Arg, ArgKind, Capture, FuncProto, Op, Program};
+use crate::compile::{Arg, ArgKind, BinOp, Capture, FuncProto, Op, Program};
 use crate::error::{ErrorKind, ErrorLoc, MlError, VmResult};
 use crate::host::Host;
 use crate::native::Registry;
@@ -497,6 +497,21 @@ impl Vm {
                     }
                 }};
             }
+            // `dst = a <op> b`, the operator constant in the dedicated
+            // instructions so that the fast path is straight-line code.
+            macro_rules! bin {
+                ($op:expr, $dst:expr, $a:expr, $b:expr) => {
+                    match fast_operands!($op, $a, $b) {
+                        Some(Num::Int(i)) => write_arg!($dst, Value::Int(i)),
+                        Some(Num::Float(f)) => write_arg!($dst, Value::Float(f)),
+                        Some(Num::Bool(x)) => write_arg!($dst, Value::Bool(x)),
+                        None => {
+                            let r = slow_operands!($op, $a, $b);
+                            write_arg!($dst, r);
+                        }
+                    }
+                };
+            }
             loop {
                 // Matched in place: copying the instruction out first made
                 // the compiler spill it to the stack on every dispatch.
@@ -562,15 +577,11 @@ impl Vm {
                         let v = self.stack.pop().expect("value");
                         *globals[g as usize].borrow_mut() = v;
                     }
-                    Op::Bin(op, dst, a, b) => match fast_operands!(op, a, b) {
-                        Some(Num::Int(i)) => write_arg!(dst, Value::Int(i)),
-                        Some(Num::Float(f)) => write_arg!(dst, Value::Float(f)),
-                        Some(Num::Bool(x)) => write_arg!(dst, Value::Bool(x)),
-                        None => {
-                            let r = slow_operands!(op, a, b);
-                            write_arg!(dst, r);
-                        }
-                    },
+                    Op::Bin(op, dst, a, b) => bin!(op, dst, a, b),
+                    Op::Add(dst, a, b) => bin!(BinOp::Add, dst, a, b),
+                    Op::Sub(dst, a, b) => bin!(BinOp::Sub, dst, a, b),
+                    Op::Mul(dst, a, b) => bin!(BinOp::Mul, dst, a, b),
+                    Op::Div(dst, a, b) => bin!(BinOp::Div, dst, a, b),
                     Op::Test(op, when, a, b) => {
                         let holds = match fast_operands!(op, a, b) {
                             Some(Num::Bool(x)) => x,
