@@ -1093,18 +1093,29 @@ impl Vm {
     /// something (a returning frame's locals are mostly numbers).
     #[inline(always)]
     fn drop_above(&mut self, len: usize) {
-        while self.stack.len() > len {
-            match self.stack.pop() {
-                Some(
+        let end = self.stack.len();
+        if len >= end {
+            return;
+        }
+        // SAFETY: `len..end` are initialised values; the length drops to
+        // `len` first, and each of them is then read out exactly once (a
+        // drop that panicked would leak the rest, never drop one twice).
+        unsafe {
+            self.stack.set_len(len);
+            let tail = self.stack.as_ptr().add(len);
+            for i in 0..end - len {
+                let v = &*tail.add(i);
+                if !matches!(
+                    v,
                     Value::Null
-                    | Value::Bool(_)
-                    | Value::Int(_)
-                    | Value::Float(_)
-                    | Value::Builtin(_)
-                    | Value::Undef,
-                )
-                | None => {}
-                Some(v) => drop_value(v),
+                        | Value::Bool(_)
+                        | Value::Int(_)
+                        | Value::Float(_)
+                        | Value::Builtin(_)
+                        | Value::Undef
+                ) {
+                    drop_value(std::ptr::read(v));
+                }
             }
         }
     }
