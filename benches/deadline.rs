@@ -48,6 +48,22 @@ const SINGLE_CALLS: &[(&str, &str, &str)] = &[
         "a = range(15000000); b = a + [];",
         "a == b;",
     ),
+    (
+        "regex_test_32mb",
+        "import regex; s = \"é\" * 16000000;",
+        "regex.test(\"[^é]\", s);",
+    ),
+    (
+        "regex_search_unbounded_32mb",
+        "import regex; s = \"é\" * 16000000;",
+        "regex.search(\"\\\\w+c\", s);",
+    ),
+    (
+        "regex_compile_200kb",
+        "import regex; big = \"(a|b)\" * 40000;",
+        "regex.compile(big);",
+    ),
+    ("float_32mb", "n = \"1\" * 32000000;", "float(n);"),
 ];
 
 /// The deadline of a single call, from its start.

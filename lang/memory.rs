@@ -90,6 +90,12 @@ pub fn thread_allocated() -> isize {
     NET.try_with(Cell::get).unwrap_or(0)
 }
 
+/// Takes over `bytes` counted on another thread (a helper's result that
+/// this thread will keep and free), so the budget sees them here.
+pub(crate) fn adopt(bytes: isize) {
+    count(bytes);
+}
+
 /// Whether allocations are counted (the tracking allocator is installed).
 pub fn tracking() -> bool {
     let before = thread_allocated();

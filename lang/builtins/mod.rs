@@ -4,7 +4,7 @@ use crate::error::{ErrorKind, MlError, VmResult};
 use crate::native::args::{arity, check_len, int_arg, opt};
 use crate::native::{native_module, sort};
 use crate::text::{pyfloat, pyformat};
-use crate::value::{self, ops, py_repr, py_str, Object, Value};
+use crate::value::{self, ops, py_repr, Object, Value};
 use crate::vm::iter::{self, Iter};
 use crate::vm::{methods, Vm};
 use num_bigint::BigInt;
@@ -84,7 +84,7 @@ fn print(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 fn input(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("input", args, 0, 1)?;
     if let Some(p) = args.first() {
-        let p = py_str(p);
+        let p = vm.display(p, value::Style::Str)?;
         vm.write_out(&p)?;
     }
     match vm.host.console.read_line() {
@@ -150,7 +150,7 @@ fn float_to_int(f: f64) -> VmResult<Value> {
     }
 }
 
-fn int(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn int(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("int", args, 1, 2)?;
     match &*args[0].as_plain() {
         v @ (Value::Int(_) | Value::Big(_)) => Ok(v.clone()),
@@ -189,7 +189,7 @@ fn int(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
             if let Some(v) = parse_int_text(s.as_str())? {
                 return Ok(v);
             }
-            match pyfloat::parse_float(s.as_str()) {
+            match pyfloat::parse_float_m(s.as_str(), &mut vm.meter())? {
                 Some(f) if f.is_finite() => float_to_int(f),
                 _ => Err(MlError::value_error(format!(
                     "invalid literal for int() with base 10: {}",
@@ -218,7 +218,7 @@ fn float(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
             }
             Ok(Value::Float(f))
         }
-        Value::Str(s) => match pyfloat::parse_float(s.as_str()) {
+        Value::Str(s) => match pyfloat::parse_float_m(s.as_str(), &mut vm.meter())? {
             Some(f) => Ok(Value::Float(f)),
             // Python shows the whole string: its text is metered.
             None => Err(MlError::value_error(format!(
@@ -548,7 +548,7 @@ fn repr(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     }))
 }
 
-fn format(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn format(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("format", args, 1, 2)?;
     let spec = match args.get(1) {
         None | Some(Value::Null) => "",
@@ -580,7 +580,7 @@ fn format(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         Value::Float(f) => pyformat::format_spec(pyformat::FmtArg::Float(*f), spec),
         Value::Str(s) => pyformat::format_spec(pyformat::FmtArg::Str(s.as_str()), spec),
         other => {
-            let text = py_str(other);
+            let text = vm.display(other, value::Style::Str)?;
             if spec.is_empty() {
                 Ok(text)
             } else if let Some(i) = other.as_int().filter(|_| matches!(other, Value::Host(_))) {

@@ -9,7 +9,7 @@ use crate::error::{MlError, VmResult};
 use crate::limits::byte_cost;
 use crate::native::args::{arity, check_len};
 use crate::native::native_module;
-use crate::value::{py_str, Key, Object, Value};
+use crate::value::{py_str, Key, Object, Style, Value};
 use crate::vm::Vm;
 
 use crate::native::args::{opt, str_arg};
@@ -81,11 +81,13 @@ fn rows_to_value(vm: &Vm, rows: Vec<Vec<String>>, headers: bool) -> VmResult<Val
     Ok(Value::array(out))
 }
 
-/// A cell as Python's csv writer formats it: null is empty, else `str`.
-fn cell(v: &Value) -> String {
+/// A cell as Python's csv writer formats it: null is empty, else `str`
+/// (a container's text is built under the deadline and the size limit).
+fn cell(vm: &Vm, v: &Value) -> VmResult<String> {
     match v {
-        Value::Null => String::new(),
-        other => py_str(other),
+        Value::Null => Ok(String::new()),
+        Value::Str(s) => Ok(s.as_str().to_string()),
+        other => vm.display(other, Style::Str),
     }
 }
 
@@ -124,9 +126,12 @@ fn rows_from_value(vm: &Vm, data: &Value, headers: bool, func: &str) -> VmResult
                 let row = match &header {
                     Some(h) => h
                         .iter()
-                        .map(|k| o.get(k).map(cell).unwrap_or_default())
-                        .collect(),
-                    None => o.iter().map(|(_, v)| cell(v)).collect(),
+                        .map(|k| o.get(k).map_or(Ok(String::new()), |v| cell(vm, v)))
+                        .collect::<VmResult<_>>()?,
+                    None => o
+                        .iter()
+                        .map(|(_, v)| cell(vm, v))
+                        .collect::<VmResult<_>>()?,
                 };
                 out.push(row);
                 check_len(vm, out.len())?;
@@ -136,9 +141,13 @@ fn rows_from_value(vm: &Vm, data: &Value, headers: bool, func: &str) -> VmResult
     } else {
         for item in &items {
             let row = match item {
-                Value::Array(a) => a.borrow().iter().map(cell).collect(),
-                Value::Tuple(t) => t.iter().map(cell).collect(),
-                other => vec![cell(other)],
+                Value::Array(a) => a
+                    .borrow()
+                    .iter()
+                    .map(|v| cell(vm, v))
+                    .collect::<VmResult<_>>()?,
+                Value::Tuple(t) => t.iter().map(|v| cell(vm, v)).collect::<VmResult<_>>()?,
+                other => vec![cell(vm, other)?],
             };
             out.push(row);
             check_len(vm, out.len())?;
@@ -269,14 +278,21 @@ fn append(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
             match header {
                 Some(h) => h
                     .iter()
-                    .map(|k| o.get_str(k).map(cell).unwrap_or_default())
-                    .collect(),
-                None => o.iter().map(|(_, v)| cell(v)).collect(),
+                    .map(|k| o.get_str(k).map_or(Ok(String::new()), |v| cell(vm, v)))
+                    .collect::<VmResult<_>>()?,
+                None => o
+                    .iter()
+                    .map(|(_, v)| cell(vm, v))
+                    .collect::<VmResult<_>>()?,
             }
         }
-        Value::Array(a) => a.borrow().iter().map(cell).collect(),
-        Value::Tuple(t) => t.iter().map(cell).collect(),
-        other => vec![cell(other)],
+        Value::Array(a) => a
+            .borrow()
+            .iter()
+            .map(|v| cell(vm, v))
+            .collect::<VmResult<_>>()?,
+        Value::Tuple(t) => t.iter().map(|v| cell(vm, v)).collect::<VmResult<_>>()?,
+        other => vec![cell(vm, other)?],
     };
     let data = encode(&format_rows(vm, &[record], delim)?, enc)?;
     fs.write(&p, &data, true).map_err(fs_error)?;

@@ -7,7 +7,7 @@ use crate::capability::cap::{ENV_READ, ENV_WRITE};
 use crate::error::{MlError, VmResult};
 use crate::native::args::arity;
 use crate::native::native_module;
-use crate::value::{py_str, Object, Value};
+use crate::value::{Object, Style, Value};
 use crate::vm::Vm;
 
 use crate::native::args::{opt, str_arg};
@@ -130,7 +130,7 @@ fn get_bool(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 fn set(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("set", args, 2, 2)?;
     let key = key_arg(args, "set")?;
-    let value = py_str(&args[1]);
+    let value = vm.display(&args[1], Style::Str)?;
     if value.contains('\0') {
         return Err(MlError::value_error(
             "set(): embedded null character in value",

@@ -19,7 +19,7 @@ use crate::native::fs::{
     is_file, not_found, path_arg, probe, read_resolved, read_text,
 };
 use crate::native::native_module;
-use crate::value::{py_str, Value};
+use crate::value::{Style, Value};
 use crate::vm::Vm;
 use std::rc::Rc;
 
@@ -83,6 +83,17 @@ fn write(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::Null)
 }
 
+/// One line of `writeLines`: a string as it is, another value's text
+/// built under the deadline and the size limit.
+fn push_line(vm: &Vm, text: &mut String, line: &Value) -> VmResult<()> {
+    match line {
+        Value::Str(s) => text.push_str(s.as_str()),
+        other => text.push_str(&vm.display(other, Style::Str)?),
+    }
+    text.push('\n');
+    Ok(())
+}
+
 fn write_lines(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("writeLines", args, 2, 3)?;
     let path = path_arg(args, 0, "writeLines")?;
@@ -90,15 +101,13 @@ fn write_lines(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     match args.get(1) {
         Some(Value::Array(a)) => {
             for line in a.borrow().iter() {
-                text.push_str(&py_str(line));
-                text.push('\n');
+                push_line(vm, &mut text, line)?;
                 check_len(vm, text.len())?;
             }
         }
         Some(Value::Tuple(t)) => {
             for line in t.iter() {
-                text.push_str(&py_str(line));
-                text.push('\n');
+                push_line(vm, &mut text, line)?;
                 check_len(vm, text.len())?;
             }
         }

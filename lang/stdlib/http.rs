@@ -20,13 +20,13 @@ use crate::host::{HttpError, HttpRequest, HttpResponse};
 use crate::limits::{byte_cost, Meter};
 use crate::native::args::arity;
 use crate::native::native_module;
-use crate::value::{expect_str, py_str, HostObject, Object, Value};
+use crate::value::{expect_str, py_str, HostObject, Object, Style, Value};
 use crate::vm::Vm;
 use std::any::Any;
 use std::rc::Rc;
 use std::time::Duration;
 
-use crate::native::args::{opt, str_arg};
+use crate::native::args::{check_len, opt, str_arg};
 
 const MAX_REDIRECTS: usize = 5;
 
@@ -115,17 +115,33 @@ fn encode_query(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         )));
     };
     let mut meter = vm.meter();
-    let mut parts: Vec<String> = Vec::new();
+    let mut out = String::new();
     for (k, v) in o.borrow().iter() {
-        let key = percent_encode(&py_str(&k.to_value()), b"", true, &mut meter)?;
-        let text = py_str(v);
-        meter.charge(1 + byte_cost(text.len()))?;
-        parts.push(format!(
-            "{key}={}",
-            percent_encode(&text, b"", true, &mut meter)?
-        ));
+        meter.charge(1)?;
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.push_str(&percent_encode(
+            &py_str(&k.to_value()),
+            b"",
+            true,
+            &mut meter,
+        )?);
+        out.push('=');
+        // A string value is encoded where it is; any other value's text is
+        // built under the deadline and the size limit.
+        let shown;
+        let text = match v {
+            Value::Str(s) => s.as_str(),
+            other => {
+                shown = vm.display(other, Style::Str)?;
+                &shown
+            }
+        };
+        out.push_str(&percent_encode(text, b"", true, &mut meter)?);
+        check_len(vm, out.len())?;
     }
-    Ok(Value::string(parts.join("&")))
+    Ok(Value::string(out))
 }
 
 fn parse_query(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -176,7 +192,7 @@ fn valid_token(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
-fn headers_arg(v: Option<&Value>, func: &str) -> VmResult<Vec<(String, String)>> {
+fn headers_arg(vm: &Vm, v: Option<&Value>, func: &str) -> VmResult<Vec<(String, String)>> {
     let Some(v) = v else {
         return Ok(Vec::new());
     };
@@ -189,7 +205,7 @@ fn headers_arg(v: Option<&Value>, func: &str) -> VmResult<Vec<(String, String)>>
     let mut out = Vec::new();
     for (k, val) in o.borrow().iter() {
         let name = py_str(&k.to_value());
-        let value = py_str(val);
+        let value = vm.display(val, Style::Str)?;
         if !valid_token(&name) {
             return Err(MlError::value_error(format!(
                 "{func}(): invalid header name {name:?}"
@@ -263,7 +279,7 @@ fn options_arg(vm: &Vm, v: Option<&Value>, func: &str) -> VmResult<Options> {
     };
     let o = o.borrow();
     let get = |k: &str| o.get_str(k).filter(|v| !matches!(v, Value::Null));
-    let mut headers = headers_arg(get("headers"), func)?;
+    let mut headers = headers_arg(vm, get("headers"), func)?;
     let body = body_arg(vm, get("body"), &mut headers)?;
     let timeout = timeout_arg(get("timeout"), func)?;
     Ok(Options {
@@ -365,7 +381,7 @@ fn send(vm: &mut Vm, method: &str, url: &str, opts: Options) -> VmResult<Value> 
 fn simple(vm: &mut Vm, args: &[Value], method: &str, func: &str) -> VmResult<Value> {
     arity(func, args, 1, 3)?;
     let url = str_arg(args, 0, func, "url")?;
-    let headers = headers_arg(opt(args, 1), func)?;
+    let headers = headers_arg(vm, opt(args, 1), func)?;
     let timeout = timeout_arg(opt(args, 2), func)?;
     send(
         vm,

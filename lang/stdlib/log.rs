@@ -12,9 +12,9 @@
 
 use crate::capability::cap::FILE_APPEND;
 use crate::error::VmResult;
-use crate::native::args::arity;
+use crate::native::args::{arity, check_len};
 use crate::native::native_module;
-use crate::value::{expect_str, py_str, HostObject, Object, Value};
+use crate::value::{expect_str, py_str, HostObject, Object, Style, Value};
 use crate::vm::Vm;
 use std::any::Any;
 use std::cell::RefCell;
@@ -143,28 +143,31 @@ fn format_line(
         }
         return super::json::to_json_text(&Value::object(o), None, vm.limits.max_len, vm.meter());
     }
+    // Values' text is built under the deadline and the size limit.
+    let text = |v: &Value| vm.display(v, Style::Str);
     let mut line = format!(
         "[{}] {}: {}",
         local_time(vm),
         level_name(level),
-        py_str(message)
+        text(message)?
     );
     match data.filter(|d| d.truthy()) {
         Some(Value::Object(o)) => {
             let parts: Vec<String> = o
                 .borrow()
                 .iter()
-                .map(|(k, v)| format!("{}={}", py_str(&k.to_value()), py_str(v)))
-                .collect();
+                .map(|(k, v)| Ok(format!("{}={}", py_str(&k.to_value()), text(v)?)))
+                .collect::<VmResult<_>>()?;
             line.push_str(" | ");
             line.push_str(&parts.join(", "));
         }
         Some(other) => {
             line.push_str(" | ");
-            line.push_str(&py_str(other));
+            line.push_str(&text(other)?);
         }
         None => {}
     }
+    check_len(vm, line.len())?;
     Ok(line)
 }
 

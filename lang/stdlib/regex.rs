@@ -18,7 +18,7 @@ use crate::native::native_module;
 use crate::text::pystr::py_repr_str;
 use crate::value::{HostObject, MlStr, Object, Value};
 use crate::vm::Vm;
-use fancy_regex::{Regex as FRegex, RegexBuilder};
+use fancy_regex::{Regex as FRegex, RegexBuilder, RegexInput};
 use std::any::Any;
 use std::cell::RefCell;
 use std::fmt::Write;
@@ -926,7 +926,7 @@ fn translate(pattern: &str, bits: i64, dollar_nl: bool) -> Result<Translated, St
 
 // ---- compiled patterns ----
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     /// Unanchored search.
     Search = 0,
@@ -953,9 +953,58 @@ pub struct Compiled {
     /// Group names with their numbers, in definition order.
     names: Vec<(String, usize)>,
     variants: [OnceLock<Result<FRegex, String>>; 12],
+    /// The longest match (bytes) of the search variant, without and with
+    /// the final-newline `$`: `None` when unbounded or not known.
+    max_len: [OnceLock<Option<usize>>; 2],
 }
 
 type Spans = Vec<Option<(usize, usize)>>;
+
+/// Patterns (translated text, bytes) at least this long are compiled on a
+/// helper thread while the VM thread keeps checking its deadline and
+/// interrupt: compiling costs about 1 µs a byte and cannot be interrupted.
+const COMPILE_OFF_THREAD: usize = 4 * 1024;
+
+/// Runs `work` on a helper thread and waits for it, checking `meter` every
+/// couple of milliseconds. On a Timeout or Cancelled the wait ends at once
+/// and the helper finishes (bounded work) on its own and is dropped. The
+/// bytes the helper leaves allocated (its result) and frees (what `work`
+/// took) are moved to this thread's count, so the memory budget sees them.
+fn off_thread<T: Send + 'static>(
+    meter: &mut Meter,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> VmResult<T> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("mlpy-regex".into())
+        .stack_size(crate::limits::VM_THREAD_STACK)
+        .spawn(move || {
+            let v = work();
+            let _ = tx.send((v, crate::memory::thread_allocated()));
+        })
+        .map_err(|e| MlError::runtime(format!("cannot start a regex thread: {e}")))?;
+    loop {
+        match rx.recv_timeout(std::time::Duration::from_millis(2)) {
+            Ok((v, net)) => {
+                crate::memory::adopt(net);
+                return Ok(v);
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                meter.charge(crate::limits::CHECK_INTERVAL as usize)?
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(MlError::runtime("the regex thread failed"))
+            }
+        }
+    }
+}
+
+fn build_checked(text: String, meter: &mut Meter) -> VmResult<Result<FRegex, String>> {
+    if text.len() < COMPILE_OFF_THREAD {
+        return Ok(build(&text));
+    }
+    off_thread(meter, move || build(&text))
+}
 
 fn build(text: &str) -> Result<FRegex, String> {
     RegexBuilder::new(text)
@@ -1004,15 +1053,16 @@ impl Compiled {
             groups,
             names,
             variants: Default::default(),
+            max_len: Default::default(),
         };
         let _ = c.variants[0].set(Ok(search));
         Ok(c)
     }
 
-    fn regex(&self, kind: Kind, nl: bool) -> VmResult<&FRegex> {
+    fn regex(&self, kind: Kind, nl: bool, meter: &mut Meter) -> VmResult<&FRegex> {
         let slot = kind as usize * 2 + nl as usize;
         let cell = &self.variants[slot];
-        let r = cell.get_or_init(|| {
+        if cell.get().is_none() {
             let body = if nl {
                 self.body_nl.as_deref().unwrap_or(&self.body)
             } else {
@@ -1027,8 +1077,10 @@ impl Compiled {
                 Kind::AnchoredAt => format!(r"{p}\G(?:{body})"),
                 Kind::FullAt => format!(r"{p}\G(?:{body})\z"),
             };
-            build(&text)
-        });
+            let built = build_checked(text, meter)?;
+            let _ = cell.set(built);
+        }
+        let r = cell.get().expect("set above");
         r.as_ref().map_err(|e| {
             MlError::value_error(format!(
                 "Invalid regex pattern '{}': {e}",
@@ -1037,36 +1089,175 @@ impl Compiled {
         })
     }
 
-    /// One search in `hay` from byte `pos`; all group spans when `groups`.
-    fn exec(&self, hay: &str, pos: usize, kind: Kind, groups: bool) -> VmResult<Option<Spans>> {
-        let nl = self.body_nl.is_some() && hay.ends_with('\n');
-        let re = self.regex(kind, nl)?;
-        if !groups {
-            return match re.find_from_pos(hay, pos) {
-                Ok(m) => Ok(m.map(|m| vec![Some((m.start(), m.end()))])),
-                Err(e) => Err(run_error(e)),
+    /// The longest match of the search variant in bytes, if bounded and
+    /// known (the pattern parses as a plain regex).
+    fn max_len(&self, nl: bool) -> Option<usize> {
+        *self.max_len[nl as usize].get_or_init(|| {
+            let body = if nl {
+                self.body_nl.as_deref().unwrap_or(&self.body)
+            } else {
+                &self.body
             };
-        }
-        match re.captures_from_pos(hay, pos) {
-            Ok(Some(caps)) => {
-                let mut spans: Spans = (0..caps.len())
-                    .map(|i| caps.get(i).map(|m| (m.start(), m.end())))
-                    .collect();
-                spans.resize(self.groups + 1, None);
-                Ok(Some(spans))
+            let hir = regex_syntax::Parser::new()
+                .parse(&format!("{}{body}", self.prefix))
+                .ok()?;
+            hir.properties().maximum_len()
+        })
+    }
+
+    /// One search in `hay` from byte `pos`; all group spans when `groups`.
+    ///
+    /// A search over a long text runs in windows with deadline checks
+    /// between them when the pattern's matches have a bounded length `L`:
+    /// a match found in a window `[from, end)` starting at least `L` bytes
+    /// before its end is the leftmost-first match of the whole text (every
+    /// match starting earlier would lie inside the window too), and when
+    /// there is none, no match starts before `end - L`. Look-around sees
+    /// the whole text, so windows change no assertion.
+    fn exec(
+        &self,
+        hay: &str,
+        pos: usize,
+        kind: Kind,
+        groups: bool,
+        meter: &mut Meter,
+    ) -> VmResult<Option<Spans>> {
+        let nl = self.body_nl.is_some() && hay.ends_with('\n');
+        let re = self.regex(kind, nl, meter)?;
+        if kind == Kind::Search && hay.len().saturating_sub(pos) > 2 * SEARCH_WINDOW {
+            if let Some(l) = self.max_len(nl) {
+                return self.windowed(re, hay, pos, groups, l, SEARCH_WINDOW, meter);
             }
-            Ok(None) => Ok(None),
-            Err(e) => Err(run_error(e)),
         }
+        self.run(re, hay, pos, hay.len(), groups)
+    }
+
+    /// [`Compiled::exec`]'s search in windows of `window` bytes, for
+    /// matches at most `l` bytes long.
+    #[allow(clippy::too_many_arguments)]
+    fn windowed(
+        &self,
+        re: &FRegex,
+        hay: &str,
+        pos: usize,
+        groups: bool,
+        l: usize,
+        window: usize,
+        meter: &mut Meter,
+    ) -> VmResult<Option<Spans>> {
+        if l >= window / 2 {
+            return self.run(re, hay, pos, hay.len(), groups);
+        }
+        let mut from = pos;
+        loop {
+            meter.charge(1 + byte_cost(window))?;
+            let end = floor_boundary(hay, from + window);
+            let found = self.run(re, hay, from, end, groups)?;
+            let last = end == hay.len();
+            match found {
+                Some(spans) if last || spans[0].is_some_and(|(s, _)| s + l <= end) => {
+                    return Ok(Some(spans))
+                }
+                None if last => return Ok(None),
+                // No match starts before `end - l`.
+                _ => {
+                    let next = floor_boundary(hay, end - l);
+                    if next <= from {
+                        // (Windows too small for the characters.)
+                        return self.run(re, hay, from, hay.len(), groups);
+                    }
+                    from = next;
+                }
+            }
+        }
+    }
+
+    /// [`Compiled::exec`] for one search that may scan a long text with a
+    /// pattern the windows cannot take (unbounded or fancy): it runs on a
+    /// helper thread over a copy of the text while this thread keeps
+    /// checking the deadline, so the call stops at its deadline however
+    /// long the search would take.
+    fn exec_one(
+        self: &Arc<Self>,
+        hay: &str,
+        pos: usize,
+        kind: Kind,
+        groups: bool,
+        meter: &mut Meter,
+    ) -> VmResult<Option<Spans>> {
+        let nl = self.body_nl.is_some() && hay.ends_with('\n');
+        let windowed =
+            kind == Kind::Search && self.max_len(nl).is_some_and(|l| l < SEARCH_WINDOW / 2);
+        if hay.len().saturating_sub(pos) <= 2 * SEARCH_WINDOW || windowed {
+            return self.exec(hay, pos, kind, groups, meter);
+        }
+        self.regex(kind, nl, meter)?;
+        // The copy (with its page faults) is itself a pass over the text:
+        // made in windows, each charged.
+        let mut text = String::new();
+        meter.reserve(hay.len())?;
+        text.reserve_exact(hay.len());
+        let mut at = 0;
+        while at < hay.len() {
+            let next = floor_boundary(hay, at + SEARCH_WINDOW);
+            meter.charge(1 + byte_cost(next - at) * 4)?;
+            text.push_str(&hay[at..next]);
+            at = next;
+        }
+        let me = Arc::clone(self);
+        let found = off_thread(meter, move || {
+            let re = me.variants[kind as usize * 2 + nl as usize].get();
+            match re {
+                Some(Ok(re)) => me.run_raw(re, &text, pos, text.len(), groups),
+                _ => Ok(None),
+            }
+        })?;
+        found.map_err(run_error)
+    }
+
+    /// One search of `re` for a match inside `hay[from..end]`.
+    fn run(
+        &self,
+        re: &FRegex,
+        hay: &str,
+        from: usize,
+        end: usize,
+        groups: bool,
+    ) -> VmResult<Option<Spans>> {
+        self.run_raw(re, hay, from, end, groups).map_err(run_error)
+    }
+
+    fn run_raw(
+        &self,
+        re: &FRegex,
+        hay: &str,
+        from: usize,
+        end: usize,
+        groups: bool,
+    ) -> Result<Option<Spans>, fancy_regex::Error> {
+        let input = || RegexInput::new(hay).from_pos(from).range(from..end);
+        if !groups {
+            return Ok(re
+                .find_input(input())?
+                .map(|m| vec![Some((m.start(), m.end()))]));
+        }
+        Ok(re.captures_input(input())?.map(|caps| {
+            let mut spans: Spans = (0..caps.len())
+                .map(|i| caps.get(i).map(|m| (m.start(), m.end())))
+                .collect();
+            spans.resize(self.groups + 1, None);
+            spans
+        }))
     }
 
     /// `search` / `match` / `fullmatch` between code-point positions.
     fn find(
-        &self,
+        self: &Arc<Self>,
         text: &MlStr,
         pos: i64,
         endpos: Option<i64>,
         mode: Mode,
+        meter: &mut Meter,
     ) -> VmResult<Option<Spans>> {
         let (start, end) = bounds(text, pos, endpos);
         if start > end {
@@ -1080,13 +1271,13 @@ impl Compiled {
             (Mode::Full, true) => Kind::Full,
             (Mode::Full, false) => Kind::FullAt,
         };
-        self.exec(hay, start, kind, true)
+        self.exec_one(hay, start, kind, true, meter)
     }
 
     /// Every match in `hay` from byte `start`, as CPython iterates: after
     /// an empty match the next one must not end where the search starts.
     fn all(
-        &self,
+        self: &Arc<Self>,
         vm: &Vm,
         hay: &str,
         start: usize,
@@ -1099,7 +1290,7 @@ impl Compiled {
     /// Charges the meter per match and per byte searched, so a long text
     /// with many matches stops part-way at the deadline.
     fn all_with(
-        &self,
+        self: &Arc<Self>,
         hay: &str,
         start: usize,
         limit: usize,
@@ -1118,7 +1309,14 @@ impl Compiled {
             } else {
                 Kind::Search
             };
-            let Some(spans) = self.exec(hay, pos, kind, groups)? else {
+            // The first search may scan the whole text (a text without
+            // a match): it stops at the deadline.
+            let found = if out.is_empty() {
+                self.exec_one(hay, pos, kind, groups, meter)?
+            } else {
+                self.exec(hay, pos, kind, groups, meter)?
+            };
+            let Some(spans) = found else {
                 break;
             };
             let Some((s, e)) = spans[0] else {
@@ -1167,6 +1365,20 @@ enum Mode {
     Search,
     Match,
     Full,
+}
+
+/// Bytes of text one windowed search step covers (a few milliseconds).
+const SEARCH_WINDOW: usize = 1 << 20;
+
+/// The char boundary at or before `i` (clamped to the text).
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    if i >= text.len() {
+        return text.len();
+    }
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// Byte offset of code point `idx` (clamped to the text).
@@ -1272,7 +1484,7 @@ fn preview(pattern: &str) -> std::borrow::Cow<'_, str> {
     format!("{}...", &pattern[..cut]).into()
 }
 
-fn compile_cached(pattern: &str, flags: i64) -> VmResult<Arc<Compiled>> {
+fn compile_cached(pattern: &str, flags: i64, meter: &mut Meter) -> VmResult<Arc<Compiled>> {
     if pattern.len() > MAX_PATTERN_LEN {
         return Err(MlError::value_error(format!(
             "Invalid regex pattern '{}': the pattern is {} bytes long, more than the limit of {MAX_PATTERN_LEN}",
@@ -1289,7 +1501,13 @@ fn compile_cached(pattern: &str, flags: i64) -> VmResult<Arc<Compiled>> {
     if let Some(p) = hit {
         return Ok(p);
     }
-    let compiled = Arc::new(Compiled::new(pattern, flags).map_err(|e| {
+    let made = if pattern.len() < COMPILE_OFF_THREAD {
+        Compiled::new(pattern, flags)
+    } else {
+        let owned = pattern.to_string();
+        off_thread(meter, move || Compiled::new(&owned, flags))?
+    };
+    let compiled = Arc::new(made.map_err(|e| {
         MlError::value_error(format!("Invalid regex pattern '{}': {e}", preview(pattern)))
     })?);
     CACHE.with(|c| {
@@ -1474,7 +1692,7 @@ fn findall_values(re: &Compiled, text: &str, matches: &[Spans]) -> Vec<Value> {
         .collect()
 }
 
-fn split_values(vm: &Vm, re: &Compiled, text: &str, maxsplit: i64) -> VmResult<Value> {
+fn split_values(vm: &Vm, re: &Arc<Compiled>, text: &str, maxsplit: i64) -> VmResult<Value> {
     if maxsplit < 0 {
         return Ok(Value::array(vec![Value::str(text)]));
     }
@@ -1610,9 +1828,9 @@ fn opt_endpos(name: &str, args: &[Value], i: usize) -> VmResult<Option<i64>> {
 
 /// The compiled pattern for a module function's pattern argument (a string
 /// or a `Pattern`).
-fn pattern_arg(name: &str, v: &Value, flags: i64) -> VmResult<Arc<Compiled>> {
+fn pattern_arg(vm: &Vm, name: &str, v: &Value, flags: i64) -> VmResult<Arc<Compiled>> {
     match v {
-        Value::Str(s) => compile_cached(s.as_str(), flags),
+        Value::Str(s) => compile_cached(s.as_str(), flags, &mut vm.meter()),
         Value::Host(h) => match h.0.as_any().downcast_ref::<PatternObj>() {
             Some(p) => {
                 if flags != 0 {
@@ -1675,9 +1893,8 @@ impl PatternObj {
             "test" => {
                 arity("test", args, 1, 1)?;
                 let t = text_arg("test", &args[0])?;
-                Ok(Value::Bool(
-                    re.exec(t.as_str(), 0, Kind::Search, false)?.is_some(),
-                ))
+                let found = re.exec_one(t.as_str(), 0, Kind::Search, false, &mut vm.meter())?;
+                Ok(Value::Bool(found.is_some()))
             }
             "search" | "match" | "fullmatch" => {
                 arity(name, args, 1, 3)?;
@@ -1689,7 +1906,7 @@ impl PatternObj {
                     "match" => Mode::Match,
                     _ => Mode::Full,
                 };
-                let spans = re.find(&t, pos, endpos, mode)?;
+                let spans = re.find(&t, pos, endpos, mode, &mut vm.meter())?;
                 Ok(match_value(re, &t, spans, &mut CharIndex::new(&t)))
             }
             "findall" | "finditer" => {
@@ -1977,10 +2194,10 @@ fn flags_at(name: &str, args: &[Value], i: usize) -> VmResult<i64> {
     opt_int(name, args, i, 0)
 }
 
-fn compile(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn compile(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("compile", args, 1, 2)?;
     let flags = flags_at("compile", args, 1)?;
-    let re = pattern_arg("compile", &args[0], flags)?;
+    let re = pattern_arg(vm, "compile", &args[0], flags)?;
     let flags = match args.get(1) {
         Some(v @ Value::Host(_)) => v.clone(),
         _ => Value::Int(flags),
@@ -1988,38 +2205,37 @@ fn compile(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::host(PatternObj { re, flags }))
 }
 
-fn test(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn test(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("test", args, 2, 3)?;
-    let re = pattern_arg("test", &args[0], flags_at("test", args, 2)?)?;
+    let re = pattern_arg(vm, "test", &args[0], flags_at("test", args, 2)?)?;
     let t = text_arg("test", &args[1])?;
-    Ok(Value::Bool(
-        re.exec(t.as_str(), 0, Kind::Search, false)?.is_some(),
-    ))
+    let found = re.exec_one(t.as_str(), 0, Kind::Search, false, &mut vm.meter())?;
+    Ok(Value::Bool(found.is_some()))
 }
 
-fn find_mode(name: &str, args: &[Value], mode: Mode) -> VmResult<Value> {
+fn find_mode(vm: &Vm, name: &str, args: &[Value], mode: Mode) -> VmResult<Value> {
     arity(name, args, 2, 3)?;
-    let re = pattern_arg(name, &args[0], flags_at(name, args, 2)?)?;
+    let re = pattern_arg(vm, name, &args[0], flags_at(name, args, 2)?)?;
     let t = text_arg(name, &args[1])?;
-    let spans = re.find(&t, 0, None, mode)?;
+    let spans = re.find(&t, 0, None, mode, &mut vm.meter())?;
     Ok(match_value(&re, &t, spans, &mut CharIndex::new(&t)))
 }
 
-fn search(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    find_mode("search", args, Mode::Search)
+fn search(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    find_mode(vm, "search", args, Mode::Search)
 }
 
-fn match_(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    find_mode("match", args, Mode::Match)
+fn match_(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    find_mode(vm, "match", args, Mode::Match)
 }
 
-fn fullmatch(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    find_mode("fullmatch", args, Mode::Full)
+fn fullmatch(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    find_mode(vm, "fullmatch", args, Mode::Full)
 }
 
 fn findall(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("findall", args, 2, 3)?;
-    let re = pattern_arg("findall", &args[0], flags_at("findall", args, 2)?)?;
+    let re = pattern_arg(vm, "findall", &args[0], flags_at("findall", args, 2)?)?;
     let t = text_arg("findall", &args[1])?;
     let all = re.all(vm, t.as_str(), 0, 0, re.groups > 0)?;
     Ok(Value::array(findall_values(&re, t.as_str(), &all)))
@@ -2027,7 +2243,7 @@ fn findall(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn finditer(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("finditer", args, 2, 3)?;
-    let re = pattern_arg("finditer", &args[0], flags_at("finditer", args, 2)?)?;
+    let re = pattern_arg(vm, "finditer", &args[0], flags_at("finditer", args, 2)?)?;
     let t = text_arg("finditer", &args[1])?;
     let all = re.all(vm, t.as_str(), 0, 0, true)?;
     let mut index = CharIndex::new(&t);
@@ -2040,7 +2256,7 @@ fn finditer(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn split(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("split", args, 2, 4)?;
-    let re = pattern_arg("split", &args[0], flags_at("split", args, 3)?)?;
+    let re = pattern_arg(vm, "split", &args[0], flags_at("split", args, 3)?)?;
     let t = text_arg("split", &args[1])?;
     let maxsplit = opt_int("split", args, 2, 0)?;
     split_values(vm, &re, t.as_str(), maxsplit)
@@ -2048,7 +2264,7 @@ fn split(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn sub_common(vm: &mut Vm, name: &str, args: &[Value]) -> VmResult<(String, usize)> {
     arity(name, args, 3, 5)?;
-    let re = pattern_arg(name, &args[0], flags_at(name, args, 4)?)?;
+    let re = pattern_arg(vm, name, &args[0], flags_at(name, args, 4)?)?;
     let t = text_arg(name, &args[2])?;
     let count = opt_int(name, args, 3, 0)?;
     substitute(vm, &re, &args[1], &t, count)
@@ -2066,7 +2282,7 @@ fn subn(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 
 fn count(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("count", args, 2, 3)?;
-    let re = pattern_arg("count", &args[0], flags_at("count", args, 2)?)?;
+    let re = pattern_arg(vm, "count", &args[0], flags_at("count", args, 2)?)?;
     let t = text_arg("count", &args[1])?;
     Ok(Value::Int(re.all(vm, t.as_str(), 0, 0, false)?.len() as i64))
 }
@@ -2096,10 +2312,14 @@ fn escape(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::string(out))
 }
 
-fn is_valid(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+fn is_valid(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("isValid", args, 1, 1)?;
     Ok(Value::Bool(match &args[0] {
-        Value::Str(s) => compile_cached(s.as_str(), 0).is_ok(),
+        Value::Str(s) => match compile_cached(s.as_str(), 0, &mut vm.meter()) {
+            Ok(_) => true,
+            Err(e) if e.kind() == ErrorKind::ValueError => false,
+            Err(e) => return Err(e),
+        },
         _ => false,
     }))
 }
@@ -2195,6 +2415,7 @@ native_module! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     fn tr(p: &str) -> String {
         let t = translate(p, 0, false).unwrap();
@@ -2254,8 +2475,8 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn arbitrary_patterns_never_panic(p in "\\PC{0,20}", t in "\\PC{0,12}") {
-            if let Ok(c) = Compiled::new(&p, 0) {
-                let _ = c.find(&MlStr::new(t.as_str()), 0, None, Mode::Search);
+            if let Ok(c) = Compiled::new(&p, 0).map(Arc::new) {
+                let _ = c.find(&MlStr::new(t.as_str()), 0, None, Mode::Search, &mut Meter::unlimited());
                 let _ = c.all_with(&t, 0, 0, true, &mut Meter::unlimited());
             }
             let re = Compiled::new("(a)(?P<n>b)?", 0).unwrap();
@@ -2270,10 +2491,10 @@ mod tests {
             pos in -3i64..14,
             end in -3i64..14,
         ) {
-            if let Ok(c) = Compiled::new(&p, flags & !LOCALE & !UNICODE) {
+            if let Ok(c) = Compiled::new(&p, flags & !LOCALE & !UNICODE).map(Arc::new) {
                 let text = MlStr::new(t.as_str());
                 for mode in [Mode::Search, Mode::Match, Mode::Full] {
-                    if let Ok(Some(spans)) = c.find(&text, pos, Some(end), mode) {
+                    if let Ok(Some(spans)) = c.find(&text, pos, Some(end), mode, &mut Meter::unlimited()) {
                         for (s, e) in spans.into_iter().flatten() {
                             proptest::prop_assert!(t.is_char_boundary(s) && t.is_char_boundary(e) && s <= e);
                         }
@@ -2282,6 +2503,52 @@ mod tests {
                 let _ = c.all_with(&t, 0, 0, true, &mut Meter::unlimited());
             }
         }
+
+        /// A search in windows finds exactly what one search of the whole
+        /// text finds, groups included (windows of a few bytes here).
+        #[test]
+        fn windowed_search_is_exact(
+            p in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "b", "ab", "é", "[ab]", "a{1,3}", "b?", r"\b", "$", ".", "|", "(?:a|ab)", "(b)"]),
+                1..4,
+            ).prop_map(|v: Vec<&str>| v.concat()),
+            t in "(aab|ab|a|b|é|\n| |  |   ){0,40}",
+            flags in proptest::sample::select(vec![0i64, IGNORECASE, MULTILINE, DOTALL]),
+            pos in 0usize..8,
+            window in 4usize..24,
+        ) {
+            if let Ok(c) = Compiled::new(&p, flags & !LOCALE & !UNICODE & !VERBOSE) {
+                let pos = floor_boundary(&t, pos);
+                let nl = c.body_nl.is_some() && t.ends_with('\n');
+                let meter = &mut Meter::unlimited();
+                if let (Ok(re), Some(l)) = (c.regex(Kind::Search, nl, meter), c.max_len(nl)) {
+                    let whole = c.run(re, &t, pos, t.len(), true);
+                    let windowed = c.windowed(re, &t, pos, true, l, window, meter);
+                    if let (Ok(a), Ok(b)) = (whole, windowed) {
+                        proptest::prop_assert_eq!(a, b);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn max_len_of_plain_patterns() {
+        let c = Compiled::new("a|b[ab]", 0).unwrap();
+        assert_eq!(c.max_len(false), Some(2), "{} {}", c.prefix, c.body);
+        assert_eq!(Compiled::new("a+", 0).unwrap().max_len(false), None);
+        // A match cut by a window's end is not taken.
+        let c = Compiled::new("xab|a", 0).unwrap();
+        let re = c
+            .regex(Kind::Search, false, &mut Meter::unlimited())
+            .unwrap();
+        let t = "........xab";
+        assert_eq!(
+            c.run(re, t, 0, 10, false).unwrap(),
+            Some(vec![Some((9, 10))])
+        );
+        let w = c.windowed(re, t, 0, false, 3, 10, &mut Meter::unlimited());
+        assert_eq!(w.unwrap(), Some(vec![Some((8, 11))]));
     }
 
     #[test]

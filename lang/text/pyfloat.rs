@@ -12,6 +12,8 @@ use num_integer::Integer;
 use num_traits::Zero;
 
 use super::pystr;
+use crate::error::VmResult;
+use crate::limits::{byte_cost, Meter};
 
 /// The four layouts of CPython's `PyOS_double_to_string`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -438,9 +440,19 @@ pub fn round_int(n: &BigInt, ndigits: i64) -> BigInt {
 /// Out-of-range values become `inf` or `0.0` as in Python. `None` means
 /// `ValueError: could not convert string to float`.
 pub fn parse_float(s: &str) -> Option<f64> {
+    parse_float_m(s, &mut Meter::unlimited()).unwrap_or(None)
+}
+
+/// [`parse_float`] that charges `meter` as it goes (a numeric string may
+/// be tens of megabytes long).
+pub fn parse_float_m(s: &str, meter: &mut Meter) -> VmResult<Option<f64>> {
     // _PyUnicode_TransformDecimalAndSpaceToASCII, then strip.
     let mut buf = String::with_capacity(s.len());
-    for c in s.chars() {
+    for (i, c) in s.chars().enumerate() {
+        if i % PARSE_CHUNK == 0 {
+            // This pass and the few linear ones after it.
+            meter.charge(1 + byte_cost(PARSE_CHUNK) * 4)?;
+        }
         if pystr::is_space_char(c) {
             buf.push(' ');
         } else if c.is_ascii() {
@@ -448,16 +460,19 @@ pub fn parse_float(s: &str) -> Option<f64> {
         } else if let Some(d) = pystr::decimal_value(c) {
             buf.push(char::from(b'0' + d as u8));
         } else {
-            return None;
+            return Ok(None);
         }
     }
     let t = buf.trim_matches(' ');
     if t.is_empty() {
-        return None;
+        return Ok(None);
     }
     let owned;
     let t = if t.contains('_') {
-        owned = remove_underscores(t)?;
+        let Some(o) = remove_underscores(t) else {
+            return Ok(None);
+        };
+        owned = o;
         owned.as_str()
     } else {
         t
@@ -467,14 +482,24 @@ pub fn parse_float(s: &str) -> Option<f64> {
         b'+' => (false, &t[1..]),
         _ => (false, t),
     };
-    let value = match body.to_ascii_lowercase().as_str() {
-        "inf" | "infinity" => f64::INFINITY,
-        "nan" => f64::NAN,
-        _ if is_decimal_literal(body) => body.parse::<f64>().ok()?,
-        _ => return None,
+    let named = |name: &str| body.eq_ignore_ascii_case(name);
+    let value = if named("inf") || named("infinity") {
+        f64::INFINITY
+    } else if named("nan") {
+        f64::NAN
+    } else if is_decimal_literal(body) {
+        match body.parse::<f64>() {
+            Ok(v) => v,
+            Err(_) => return Ok(None),
+        }
+    } else {
+        return Ok(None);
     };
-    Some(if negative { -value } else { value })
+    Ok(Some(if negative { -value } else { value }))
 }
+
+/// Characters of a numeric string between two meter charges.
+const PARSE_CHUNK: usize = 64 * 1024;
 
 /// Python's rule: an underscore must sit between two digits.
 fn remove_underscores(t: &str) -> Option<String> {

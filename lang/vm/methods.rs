@@ -289,10 +289,9 @@ fn seq_index(items: &[Value], args: &[Value], what: &str, meter: &mut Meter) -> 
             return Ok(Value::Int(i));
         }
     }
-    Err(MlError::value_error(format!(
-        "{} is not in {what}",
-        py_repr(&args[0])
-    )))
+    // The needle's repr is built under the deadline (it may be huge).
+    let shown = value::try_display(&args[0], value::Style::Repr, usize::MAX, meter)?;
+    Err(MlError::value_error(format!("{shown} is not in {what}")))
 }
 
 fn seq_count(items: &[Value], args: &[Value], meter: &mut Meter) -> VmResult<Value> {
