@@ -6,7 +6,7 @@
 #![allow(missing_docs)]
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use mlpy_lang::capability::{cap, GrantSet, Mode, Request, Usage};
+use mlpy_lang::capability::{cap, GrantSet, Mode, Usage};
 use mlpy_lang::host::Host;
 use mlpy_lang::{Limits, Vm};
 use std::hint::black_box;
@@ -33,7 +33,7 @@ fn capability(c: &mut Criterion) {
     g.bench_function("file_allowed_last_of_10", |b| {
         b.iter(|| {
             grants.check(
-                black_box(Request::FILE_READ),
+                black_box(cap::FILE_READ.request),
                 black_box("/data/reports/2024/q1/summary.csv"),
                 Mode::Exact,
                 0.0,
@@ -44,7 +44,7 @@ fn capability(c: &mut Criterion) {
     g.bench_function("file_denied_of_10", |b| {
         b.iter(|| {
             grants.check(
-                black_box(Request::FILE_READ),
+                black_box(cap::FILE_READ.request),
                 black_box("/etc/passwd"),
                 Mode::Exact,
                 0.0,
@@ -56,7 +56,7 @@ fn capability(c: &mut Criterion) {
     g.bench_function("file_near_miss_of_10", |b| {
         b.iter(|| {
             grants.check(
-                black_box(Request::FILE_READ),
+                black_box(cap::FILE_READ.request),
                 black_box("/data/reports/2024/q1/summary.txt"),
                 Mode::Exact,
                 0.0,
@@ -67,7 +67,7 @@ fn capability(c: &mut Criterion) {
     g.bench_function("network_allowed_of_10", |b| {
         b.iter(|| {
             grants.check(
-                black_box(Request::NETWORK_HTTP),
+                black_box(cap::NETWORK_HTTP.request),
                 black_box("https://a.svc.example.com:8443/v1/items?page=2"),
                 Mode::Exact,
                 0.0,
@@ -78,7 +78,7 @@ fn capability(c: &mut Criterion) {
     g.bench_function("env_allowed_of_10", |b| {
         b.iter(|| {
             grants.check(
-                black_box(Request::ENV_READ),
+                black_box(cap::ENV_READ.request),
                 black_box("APP_DATABASE_URL"),
                 Mode::Exact,
                 0.0,

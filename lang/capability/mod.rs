@@ -690,47 +690,6 @@ pub struct Request {
 }
 
 impl Request {
-    /// Read a file or list a directory.
-    pub const FILE_READ: Request = Request {
-        kind: Kind::File,
-        need: FILE_READ,
-    };
-    /// Create or replace a file.
-    pub const FILE_WRITE: Request = Request {
-        kind: Kind::File,
-        need: FILE_WRITE,
-    };
-    /// Append to a file.
-    pub const FILE_APPEND: Request = Request {
-        kind: Kind::File,
-        need: FILE_APPEND,
-    };
-    /// Delete a file or directory.
-    pub const FILE_DELETE: Request = Request {
-        kind: Kind::File,
-        need: FILE_DELETE,
-    };
-    /// An HTTP(S) request.
-    pub const NETWORK_HTTP: Request = Request {
-        kind: Kind::Network,
-        need: NET_HTTP,
-    };
-    /// Read an environment variable.
-    pub const ENV_READ: Request = Request {
-        kind: Kind::Env,
-        need: ENV_READ,
-    };
-    /// Set or delete an environment variable.
-    pub const ENV_WRITE: Request = Request {
-        kind: Kind::Env,
-        need: ENV_WRITE,
-    };
-    /// Read the program's arguments.
-    pub const ARGS_READ: Request = Request {
-        kind: Kind::Args,
-        need: ARGS_READ,
-    };
-
     /// `file:read`, `file.read`, `path.write`, `network:http`, ... One
     /// action is required; inert names give a request of kind `Inert`.
     pub fn parse(name: &str) -> Option<Request> {
@@ -762,48 +721,32 @@ pub struct Cap {
 
 /// The capabilities natives declare and check.
 pub mod cap {
-    use super::{Cap, Request};
+    use super::{action, Cap, Kind, Request};
+
+    const fn cap(name: &'static str, kind: Kind, need: u8) -> Cap {
+        Cap {
+            name,
+            request: Request { kind, need },
+        }
+    }
 
     /// Read a file or list a directory (resource: the absolute path).
-    pub const FILE_READ: Cap = Cap {
-        name: "file:read",
-        request: Request::FILE_READ,
-    };
+    pub const FILE_READ: Cap = cap("file:read", Kind::File, action::FILE_READ);
     /// Create or replace a file or directory.
-    pub const FILE_WRITE: Cap = Cap {
-        name: "file:write",
-        request: Request::FILE_WRITE,
-    };
+    pub const FILE_WRITE: Cap = cap("file:write", Kind::File, action::FILE_WRITE);
     /// Append to a file.
-    pub const FILE_APPEND: Cap = Cap {
-        name: "file:append",
-        request: Request::FILE_APPEND,
-    };
+    pub const FILE_APPEND: Cap = cap("file:append", Kind::File, action::FILE_APPEND);
     /// Delete a file or directory.
-    pub const FILE_DELETE: Cap = Cap {
-        name: "file:delete",
-        request: Request::FILE_DELETE,
-    };
-    /// Make an HTTP(S) request (resource: the URL).
-    pub const NETWORK_HTTP: Cap = Cap {
-        name: "network:http",
-        request: Request::NETWORK_HTTP,
-    };
+    pub const FILE_DELETE: Cap = cap("file:delete", Kind::File, action::FILE_DELETE);
+    /// Make an HTTP(S) request (resource: the URL; the scheme decides the
+    /// action bit).
+    pub const NETWORK_HTTP: Cap = cap("network:http", Kind::Network, action::NET_HTTP);
     /// Read an environment variable (resource: its name).
-    pub const ENV_READ: Cap = Cap {
-        name: "env:read",
-        request: Request::ENV_READ,
-    };
+    pub const ENV_READ: Cap = cap("env:read", Kind::Env, action::ENV_READ);
     /// Set or delete an environment variable.
-    pub const ENV_WRITE: Cap = Cap {
-        name: "env:write",
-        request: Request::ENV_WRITE,
-    };
+    pub const ENV_WRITE: Cap = cap("env:write", Kind::Env, action::ENV_WRITE);
     /// Read the program's command-line arguments.
-    pub const ARGS_READ: Cap = Cap {
-        name: "args:read",
-        request: Request::ARGS_READ,
-    };
+    pub const ARGS_READ: Cap = cap("args:read", Kind::Args, action::ARGS_READ);
 }
 
 /// How a resource must match.
@@ -1096,6 +1039,24 @@ mod tests {
         GrantSet::parse(tokens).unwrap()
     }
 
+    #[test]
+    fn each_cap_asks_for_what_its_name_says() {
+        use cap::*;
+        let all = [
+            FILE_READ,
+            FILE_WRITE,
+            FILE_APPEND,
+            FILE_DELETE,
+            NETWORK_HTTP,
+            ENV_READ,
+            ENV_WRITE,
+            ARGS_READ,
+        ];
+        for c in all {
+            assert_eq!(Request::parse(c.name), Some(c.request), "{}", c.name);
+        }
+    }
+
     fn ok(g: &GrantSet, cap: &str, res: &str) -> bool {
         g.check(
             Request::parse(cap).unwrap(),
@@ -1188,7 +1149,7 @@ mod tests {
         assert!(ok(&g, "path.write", "/tmp/out/a"));
         assert!(g
             .check(
-                Request::FILE_READ,
+                cap::FILE_READ.request,
                 "data/a.txt",
                 Mode::Exact,
                 0.0,
@@ -1267,22 +1228,22 @@ mod tests {
         ]);
         let mut u = Usage::default();
         for _ in 0..2 {
-            let r = g.check(Request::FILE_READ, "/a/x", Mode::Exact, 0.0, &u);
+            let r = g.check(cap::FILE_READ.request, "/a/x", Mode::Exact, 0.0, &u);
             assert_eq!(r, Ok(Some(0)));
             u.charge(0);
         }
         assert!(matches!(
-            g.check(Request::FILE_READ, "/a/x", Mode::Exact, 0.0, &u),
+            g.check(cap::FILE_READ.request, "/a/x", Mode::Exact, 0.0, &u),
             Err(Denial::UsedUp { .. })
         ));
         let before = parse_time("1999-12-31T23:59:59Z").unwrap();
         let after = parse_time("2000-01-01T00:00:00Z").unwrap();
         assert_eq!(
-            g.check(Request::FILE_READ, "/b/x", Mode::Exact, before, &u),
+            g.check(cap::FILE_READ.request, "/b/x", Mode::Exact, before, &u),
             Ok(None)
         );
         assert!(matches!(
-            g.check(Request::FILE_READ, "/b/x", Mode::Exact, after, &u),
+            g.check(cap::FILE_READ.request, "/b/x", Mode::Exact, after, &u),
             Err(Denial::Expired { .. })
         ));
         let built = Token::parse("file:read:/c/*")
@@ -1301,13 +1262,13 @@ mod tests {
         let g = set(&["file:read:/data/sub/*.txt"]);
         let u = Usage::default();
         assert!(g
-            .check(Request::FILE_READ, "/data", Mode::Listing, 0.0, &u)
+            .check(cap::FILE_READ.request, "/data", Mode::Listing, 0.0, &u)
             .is_ok());
         assert!(g
-            .check(Request::FILE_READ, "/data", Mode::Exact, 0.0, &u)
+            .check(cap::FILE_READ.request, "/data", Mode::Exact, 0.0, &u)
             .is_err());
         assert!(g
-            .check(Request::FILE_READ, "/etc", Mode::Listing, 0.0, &u)
+            .check(cap::FILE_READ.request, "/etc", Mode::Listing, 0.0, &u)
             .is_err());
     }
 

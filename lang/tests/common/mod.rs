@@ -19,7 +19,15 @@ pub struct Ran {
     pub stdout: String,
 }
 
-pub fn run_with(src: &str, limits: Limits, timeout: Option<Duration>) -> Ran {
+/// Compiles and runs `src` on a VM thread; gives the run, every recorded
+/// violation, and the host afterwards.
+fn run_in(
+    src: &str,
+    grants: GrantSet,
+    host: Host,
+    limits: Limits,
+    timeout: Option<Duration>,
+) -> (Ran, Vec<mlpy_lang::Violation>, Host) {
     let src = src.to_string();
     run_on_vm_thread(move || {
         let file = Arc::new(SourceFile::new("test.ml", src));
@@ -27,13 +35,14 @@ pub fn run_with(src: &str, limits: Limits, timeout: Option<Duration>) -> Ran {
             Ok(p) => p,
             Err(e) => {
                 let (line, _) = e.first_location();
-                return Ran {
+                let ran = Ran {
                     result: Err(("SyntaxError".into(), line, e.first_message().to_string())),
                     stdout: String::new(),
                 };
+                return (ran, Vec::new(), host);
             }
         };
-        let mut vm = Vm::new(Host::captured(), Arc::new(GrantSet::all()), limits);
+        let mut vm = Vm::new(host, Arc::new(grants), limits);
         vm.set_deadline(timeout.map(|t| Instant::now() + t));
         let result = match vm.run(&program) {
             Ok(r) => Ok(ml_str(&r.value)),
@@ -44,8 +53,15 @@ pub fn run_with(src: &str, limits: Limits, timeout: Option<Duration>) -> Ran {
         };
         let stdout = vm.host.captured_stdout();
         vm.clear_globals();
-        Ran { result, stdout }
+        let violations = std::mem::take(&mut vm.violations);
+        let host = std::mem::replace(&mut vm.host, Host::captured());
+        (Ran { result, stdout }, violations, host)
     })
+}
+
+/// Runs `src` with every capability, in a captured host.
+pub fn run_with(src: &str, limits: Limits, timeout: Option<Duration>) -> Ran {
+    run_in(src, GrantSet::all(), Host::captured(), limits, timeout).0
 }
 
 pub fn run(src: &str) -> Ran {
@@ -100,36 +116,9 @@ pub fn run_world_full(
     grants: &[&str],
     host: Host,
 ) -> (Ran, Vec<mlpy_lang::Violation>, Host) {
-    let src = src.to_string();
     let grants = GrantSet::parse(grants).expect("test grants must parse");
-    run_on_vm_thread(move || {
-        let file = Arc::new(SourceFile::new("test.ml", src));
-        let program = match compile(file) {
-            Ok(p) => p,
-            Err(e) => {
-                let (line, _) = e.first_location();
-                let ran = Ran {
-                    result: Err(("SyntaxError".into(), line, e.first_message().to_string())),
-                    stdout: String::new(),
-                };
-                return (ran, Vec::new(), host);
-            }
-        };
-        let mut vm = Vm::new(host, Arc::new(grants), Limits::default());
-        vm.set_deadline(Some(Instant::now() + Duration::from_secs(20)));
-        let result = match vm.run(&program) {
-            Ok(r) => Ok(ml_str(&r.value)),
-            Err(e) => {
-                let info = e.info();
-                Err((info.kind, info.line.unwrap_or(0), info.message))
-            }
-        };
-        let stdout = vm.host.captured_stdout();
-        vm.clear_globals();
-        let violations = std::mem::take(&mut vm.violations);
-        let host = std::mem::replace(&mut vm.host, Host::captured());
-        (Ran { result, stdout }, violations, host)
-    })
+    let timeout = Some(Duration::from_secs(20));
+    run_in(src, grants, host, Limits::default(), timeout)
 }
 
 /// [`run_world_full`] without the host.
