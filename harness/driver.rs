@@ -140,12 +140,18 @@ pub fn drive(
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => done = true,
         }
+        let finishing = batch
+            .iter()
+            .filter(|m| matches!(m, Msg::Finished(..)))
+            .count();
         if !batch.is_empty() {
             // Let the results of small tests gather instead of being woken
             // for each: every wake-up takes a core from a worker (600
-            // context switches for 1,000 trivial specs, and on a loaded
-            // machine each may wait for a time slice).
-            std::thread::sleep(GATHER);
+            // context switches for 1,000 trivial specs). Not for the last
+            // few: the run would end later.
+            if total - finished - finishing > jobs {
+                std::thread::sleep(GATHER);
+            }
             loop {
                 match rx.try_recv() {
                     Ok(m) => batch.push(m),
