@@ -6,7 +6,7 @@
 
 use crate::capability::cap::{FILE_APPEND, FILE_READ, FILE_WRITE};
 use crate::error::{MlError, VmResult};
-use crate::limits::byte_cost;
+use crate::limits::{byte_cost, Meter};
 use crate::native::args::{arity, check_len};
 use crate::native::native_module;
 use crate::value::{py_str, Key, Object, Style, Value};
@@ -95,8 +95,56 @@ fn key_text(k: &Key) -> String {
     py_str(&k.to_value())
 }
 
-/// One record per row; object rows follow `header` (or their own order).
-fn rows_from_value(vm: &Vm, data: &Value, headers: bool, func: &str) -> VmResult<Vec<Vec<String>>> {
+/// CSV text written one record at a time, charged and size-checked as
+/// it grows.
+struct RowWriter<'v> {
+    w: ::csv::Writer<Vec<u8>>,
+    size: usize,
+    meter: Meter<'v>,
+}
+
+impl<'v> RowWriter<'v> {
+    fn new(vm: &'v Vm, delim: u8) -> RowWriter<'v> {
+        let w = ::csv::WriterBuilder::new()
+            .delimiter(delim)
+            .flexible(true)
+            .terminator(::csv::Terminator::CRLF)
+            .quote_style(::csv::QuoteStyle::Necessary)
+            .from_writer(Vec::new());
+        RowWriter {
+            w,
+            size: 0,
+            meter: vm.meter(),
+        }
+    }
+
+    fn push(&mut self, vm: &Vm, r: &[String]) -> VmResult<()> {
+        let bytes = r.iter().map(|c| c.len() + 3).sum::<usize>();
+        self.meter.charge(1 + r.len() + byte_cost(bytes))?;
+        self.size = self.size.saturating_add(bytes);
+        check_len(vm, self.size)?;
+        let done = if r.is_empty() {
+            // Python writes an empty row as a bare line end.
+            self.w.write_record(None::<&[u8]>)
+        } else {
+            self.w.write_record(r)
+        };
+        done.map_err(|e| MlError::runtime(format!("CSV error: {e}")))
+    }
+
+    fn finish(self) -> VmResult<String> {
+        let bytes = self
+            .w
+            .into_inner()
+            .map_err(|e| MlError::runtime(format!("CSV error: {e}")))?;
+        String::from_utf8(bytes).map_err(|e| MlError::runtime(format!("CSV error: {e}")))
+    }
+}
+
+/// The CSV text of `data`, one record per row (written as each row is
+/// made, so a stop part-way leaves no big table to free); object rows
+/// follow the first row's keys as header (or their own order).
+fn write_value(vm: &Vm, data: &Value, headers: bool, delim: u8, func: &str) -> VmResult<String> {
     let items: Vec<Value> = match data {
         Value::Array(a) => a.borrow().clone(),
         Value::Tuple(t) => t.to_vec(),
@@ -107,10 +155,9 @@ fn rows_from_value(vm: &Vm, data: &Value, headers: bool, func: &str) -> VmResult
             )))
         }
     };
-    let mut out = Vec::new();
-    let meter = &mut vm.meter();
+    let mut out = RowWriter::new(vm, delim);
     let Some(first) = items.first() else {
-        return Ok(out);
+        return out.finish();
     };
     if let Value::Object(first) = first {
         let header: Option<Vec<Key>> = {
@@ -118,12 +165,12 @@ fn rows_from_value(vm: &Vm, data: &Value, headers: bool, func: &str) -> VmResult
             (headers && !f.is_empty()).then(|| f.keys().cloned().collect())
         };
         if let Some(h) = &header {
-            out.push(h.iter().map(key_text).collect());
+            out.push(vm, &h.iter().map(key_text).collect::<Vec<_>>())?;
         }
         for item in &items {
             if let Value::Object(o) = item {
                 let o = o.borrow();
-                let row = match &header {
+                let row: Vec<String> = match &header {
                     Some(h) => h
                         .iter()
                         .map(|k| o.get(k).map_or(Ok(String::new()), |v| cell(vm, v)))
@@ -133,14 +180,12 @@ fn rows_from_value(vm: &Vm, data: &Value, headers: bool, func: &str) -> VmResult
                         .map(|(_, v)| cell(vm, v))
                         .collect::<VmResult<_>>()?,
                 };
-                out.push(row);
-                check_len(vm, out.len())?;
-                meter.charge(1 + out.last().map_or(0, Vec::len))?;
+                out.push(vm, &row)?;
             }
         }
     } else {
         for item in &items {
-            let row = match item {
+            let row: Vec<String> = match item {
                 Value::Array(a) => a
                     .borrow()
                     .iter()
@@ -149,41 +194,18 @@ fn rows_from_value(vm: &Vm, data: &Value, headers: bool, func: &str) -> VmResult
                 Value::Tuple(t) => t.iter().map(|v| cell(vm, v)).collect::<VmResult<_>>()?,
                 other => vec![cell(vm, other)?],
             };
-            out.push(row);
-            check_len(vm, out.len())?;
-            meter.charge(1 + out.last().map_or(0, Vec::len))?;
+            out.push(vm, &row)?;
         }
     }
-    Ok(out)
+    out.finish()
 }
 
 fn format_rows(vm: &Vm, rows: &[Vec<String>], delim: u8) -> VmResult<String> {
-    let mut w = ::csv::WriterBuilder::new()
-        .delimiter(delim)
-        .flexible(true)
-        .terminator(::csv::Terminator::CRLF)
-        .quote_style(::csv::QuoteStyle::Necessary)
-        .from_writer(Vec::new());
-    let mut size = 0usize;
-    let meter = &mut vm.meter();
+    let mut out = RowWriter::new(vm, delim);
     for r in rows {
-        let bytes = r.iter().map(|c| c.len() + 3).sum::<usize>();
-        meter.charge(1 + r.len() + byte_cost(bytes))?;
-        size = size.saturating_add(bytes);
-        check_len(vm, size)?;
-        if r.is_empty() {
-            // Python writes an empty row as a bare line end.
-            w.write_record(None::<&[u8]>)
-                .map_err(|e| MlError::runtime(format!("CSV error: {e}")))?;
-            continue;
-        }
-        w.write_record(r)
-            .map_err(|e| MlError::runtime(format!("CSV error: {e}")))?;
+        out.push(vm, r)?;
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| MlError::runtime(format!("CSV error: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| MlError::runtime(format!("CSV error: {e}")))
+    out.finish()
 }
 
 fn read_file_rows(
@@ -239,8 +261,8 @@ fn write(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     let path = path_arg(args, 0, "write")?;
     let delim = delimiter_arg(args, 2, "write")?;
     let enc = encoding_arg(args, 4, "write")?;
-    let rows = rows_from_value(vm, &args[1], headers_arg(args, 3), "write")?;
-    let data = encode(&format_rows(vm, &rows, delim)?, enc)?;
+    let text = write_value(vm, &args[1], headers_arg(args, 3), delim, "write")?;
+    let data = encode(&text, enc)?;
     let p = gate(vm, FILE_WRITE, path)?;
     let fs = vm.host.fs.clone();
     fs.write(&p, &data, false).map_err(fs_error)?;
@@ -250,8 +272,8 @@ fn write(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 fn write_string(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("write_string", args, 1, 3)?;
     let delim = delimiter_arg(args, 1, "write_string")?;
-    let rows = rows_from_value(vm, &args[0], headers_arg(args, 2), "write_string")?;
-    Ok(Value::string(format_rows(vm, &rows, delim)?))
+    let text = write_value(vm, &args[0], headers_arg(args, 2), delim, "write_string")?;
+    Ok(Value::string(text))
 }
 
 fn append(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
