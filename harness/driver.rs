@@ -52,9 +52,6 @@ impl Default for DriveOptions {
     }
 }
 
-/// How long the reporting thread lets results gather after it is woken.
-const GATHER: Duration = Duration::from_millis(1);
-
 enum Msg {
     Started(usize),
     Finished(usize, Box<TestResult>),
@@ -140,18 +137,12 @@ pub fn drive(
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => done = true,
         }
-        let finishing = batch
-            .iter()
-            .filter(|m| matches!(m, Msg::Finished(..)))
-            .count();
         if !batch.is_empty() {
-            // Let the results of small tests gather instead of being woken
-            // for each: every wake-up takes a core from a worker (600
-            // context switches for 1,000 trivial specs). Not for the last
-            // few: the run would end later.
-            if total - finished - finishing > jobs {
-                std::thread::sleep(GATHER);
-            }
+            // Take what else has gathered (a loaded machine gathers many
+            // results before this thread gets a core back) and report them
+            // with one flush. (Pausing to let results gather saved context
+            // switches on an idle machine, but on a loaded one each pause
+            // meant waiting for a core again: the run ended later.)
             loop {
                 match rx.try_recv() {
                     Ok(m) => batch.push(m),
