@@ -83,6 +83,32 @@ fn rows_to_value(vm: &Vm, rows: Vec<Vec<String>>, headers: bool) -> VmResult<Val
 
 /// A cell as Python's csv writer formats it: null is empty, else `str`
 /// (a container's text is built under the deadline and the size limit).
+/// One row's cells: an object's values (in `header`'s order when there is
+/// one, a missing key an empty cell), an array's or tuple's items, or a
+/// lone value as the only cell.
+fn row_cells<K>(
+    vm: &Vm,
+    row: &Value,
+    header: Option<&[K]>,
+    lookup: for<'o> fn(&'o Object, &K) -> Option<&'o Value>,
+) -> VmResult<Vec<String>> {
+    match row {
+        Value::Object(o) => {
+            let o = o.borrow();
+            match header {
+                Some(h) => h
+                    .iter()
+                    .map(|k| lookup(&o, k).map_or(Ok(String::new()), |v| cell(vm, v)))
+                    .collect(),
+                None => o.iter().map(|(_, v)| cell(vm, v)).collect(),
+            }
+        }
+        Value::Array(a) => a.borrow().iter().map(|v| cell(vm, v)).collect(),
+        Value::Tuple(t) => t.iter().map(|v| cell(vm, v)).collect(),
+        other => Ok(vec![cell(vm, other)?]),
+    }
+}
+
 fn cell(vm: &Vm, v: &Value) -> VmResult<String> {
     match v {
         Value::Null => Ok(String::new()),
@@ -167,33 +193,13 @@ fn write_value(vm: &Vm, data: &Value, headers: bool, delim: u8, func: &str) -> V
         if let Some(h) = &header {
             out.push(vm, &h.iter().map(key_text).collect::<Vec<_>>())?;
         }
-        for item in &items {
-            if let Value::Object(o) = item {
-                let o = o.borrow();
-                let row: Vec<String> = match &header {
-                    Some(h) => h
-                        .iter()
-                        .map(|k| o.get(k).map_or(Ok(String::new()), |v| cell(vm, v)))
-                        .collect::<VmResult<_>>()?,
-                    None => o
-                        .iter()
-                        .map(|(_, v)| cell(vm, v))
-                        .collect::<VmResult<_>>()?,
-                };
-                out.push(vm, &row)?;
-            }
+        for item in items.iter().filter(|i| matches!(i, Value::Object(_))) {
+            let row = row_cells(vm, item, header.as_deref(), |o, k| o.get(k))?;
+            out.push(vm, &row)?;
         }
     } else {
         for item in &items {
-            let row: Vec<String> = match item {
-                Value::Array(a) => a
-                    .borrow()
-                    .iter()
-                    .map(|v| cell(vm, v))
-                    .collect::<VmResult<_>>()?,
-                Value::Tuple(t) => t.iter().map(|v| cell(vm, v)).collect::<VmResult<_>>()?,
-                other => vec![cell(vm, other)?],
-            };
+            let row = row_cells::<Key>(vm, item, None, |o, k| o.get(k))?;
             out.push(vm, &row)?;
         }
     }
@@ -285,37 +291,16 @@ fn append(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     let p = gate(vm, FILE_READ, path)?;
     vm.require(FILE_APPEND, &p)?;
     let fs = vm.host.fs.clone();
-    let record: Vec<String> = match row {
-        Value::Object(o) => {
-            // Follow the file's header order when it has one.
-            let header = match fs.metadata(&p) {
-                Some(m) if m.is_file => {
-                    let data = read_resolved(vm, &p)?;
-                    let text = decode(data, enc, &p)?;
-                    parse_rows(vm, &text, delim)?.into_iter().next()
-                }
-                _ => None,
-            };
-            let o = o.borrow();
-            match header {
-                Some(h) => h
-                    .iter()
-                    .map(|k| o.get_str(k).map_or(Ok(String::new()), |v| cell(vm, v)))
-                    .collect::<VmResult<_>>()?,
-                None => o
-                    .iter()
-                    .map(|(_, v)| cell(vm, v))
-                    .collect::<VmResult<_>>()?,
-            }
+    // An object follows the file's header order when the file has one.
+    let header = match row {
+        Value::Object(_) if fs.metadata(&p).is_some_and(|m| m.is_file) => {
+            let data = read_resolved(vm, &p)?;
+            let text = decode(data, enc, &p)?;
+            parse_rows(vm, &text, delim)?.into_iter().next()
         }
-        Value::Array(a) => a
-            .borrow()
-            .iter()
-            .map(|v| cell(vm, v))
-            .collect::<VmResult<_>>()?,
-        Value::Tuple(t) => t.iter().map(|v| cell(vm, v)).collect::<VmResult<_>>()?,
-        other => vec![cell(vm, other)?],
+        _ => None,
     };
+    let record = row_cells(vm, row, header.as_deref(), |o, k: &String| o.get_str(k))?;
     let data = encode(&format_rows(vm, &[record], delim)?, enc)?;
     fs.write(&p, &data, true).map_err(fs_error)?;
     Ok(Value::Null)

@@ -2,7 +2,7 @@
 //! progress line naming the tests that are running, and SLOW warnings
 //! while a test runs long; the final output is the normal report.
 
-use expectrl::{Eof, Session};
+use expectrl::{Eof, Regex, Session};
 use std::process::Command;
 use std::time::Duration;
 
@@ -29,9 +29,12 @@ fn the_progress_line_names_the_running_tests() {
     let mut p = Session::spawn(cmd).expect("spawn in a pty");
     p.set_expect_timeout(Some(Duration::from_secs(60)));
     p.expect("running 2 tests").expect("the header");
-    // indicatif redraws the line; both loops run at once.
-    p.expect("running slow::first loop, slow::second loop")
-        .expect("the progress line names the running tests");
+    // indicatif redraws the line; both loops run at once, named in the
+    // order they started (two workers race to start them).
+    p.expect(Regex(
+        "running slow::(first loop, slow::second|second loop, slow::first) loop",
+    ))
+    .expect("the progress line names the running tests");
     p.expect("SLOW [> 300.0 ms]").expect("a slow warning");
     p.expect("test slow::").expect("a test's line");
     p.expect("test result: ").expect("the summary");
