@@ -1124,12 +1124,18 @@ impl Compiled {
     ) -> VmResult<Option<Spans>> {
         let nl = self.body_nl.is_some() && hay.ends_with('\n');
         let re = self.regex(kind, nl, meter)?;
-        if kind == Kind::Search && hay.len().saturating_sub(pos) > 2 * SEARCH_WINDOW {
+        if is_long(hay, pos) && kind == Kind::Search {
             if let Some(l) = self.max_len(nl) {
                 return self.windowed(re, hay, pos, groups, l, SEARCH_WINDOW, meter);
             }
         }
         self.run(re, hay, pos, hay.len(), groups)
+    }
+
+    /// Whether [`Compiled::exec`] searches in windows (of
+    /// [`SEARCH_WINDOW`]) for this pattern when the text is long.
+    fn searches_in_windows(&self, kind: Kind, nl: bool) -> bool {
+        kind == Kind::Search && self.max_len(nl).is_some_and(|l| l < SEARCH_WINDOW / 2)
     }
 
     /// [`Compiled::exec`]'s search in windows of `window` bytes, for
@@ -1186,9 +1192,7 @@ impl Compiled {
         meter: &mut Meter,
     ) -> VmResult<Option<Spans>> {
         let nl = self.body_nl.is_some() && hay.ends_with('\n');
-        let windowed =
-            kind == Kind::Search && self.max_len(nl).is_some_and(|l| l < SEARCH_WINDOW / 2);
-        if hay.len().saturating_sub(pos) <= 2 * SEARCH_WINDOW || windowed {
+        if !is_long(hay, pos) || self.searches_in_windows(kind, nl) {
             return self.exec(hay, pos, kind, groups, meter);
         }
         self.regex(kind, nl, meter)?;
@@ -1369,6 +1373,12 @@ enum Mode {
 
 /// Bytes of text one windowed search step covers (a few milliseconds).
 const SEARCH_WINDOW: usize = 1 << 20;
+
+/// A text long enough past `pos` that one search over it is not left to
+/// run in a single uninterruptible step.
+fn is_long(hay: &str, pos: usize) -> bool {
+    hay.len().saturating_sub(pos) > 2 * SEARCH_WINDOW
+}
 
 /// The char boundary at or before `i` (clamped to the text).
 fn floor_boundary(text: &str, mut i: usize) -> usize {
