@@ -18,34 +18,35 @@ fn join(vm: &Vm, args: &[Value]) -> VmResult<String> {
     Ok(line)
 }
 
-fn log(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    let line = join(vm, args)? + "\n";
-    vm.write_out(&line)?;
+/// Writes the arguments as one line after `prefix`, to stderr or stdout.
+fn emit(vm: &mut Vm, args: &[Value], prefix: &str, to_err: bool) -> VmResult<Value> {
+    let line = format!("{prefix}{}\n", join(vm, args)?);
+    if to_err {
+        vm.write_err(&line)?;
+    } else {
+        vm.write_out(&line)?;
+    }
     Ok(Value::Null)
+}
+
+fn log(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    emit(vm, args, "", false)
 }
 
 fn info(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    let line = format!("INFO: {}\n", join(vm, args)?);
-    vm.write_out(&line)?;
-    Ok(Value::Null)
+    emit(vm, args, "INFO: ", false)
 }
 
 fn debug(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    let line = format!("DEBUG: {}\n", join(vm, args)?);
-    vm.write_out(&line)?;
-    Ok(Value::Null)
+    emit(vm, args, "DEBUG: ", false)
 }
 
 fn error(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    let line = join(vm, args)? + "\n";
-    vm.write_err(&line)?;
-    Ok(Value::Null)
+    emit(vm, args, "", true)
 }
 
 fn warn(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    let line = format!("WARNING: {}\n", join(vm, args)?);
-    vm.write_err(&line)?;
-    Ok(Value::Null)
+    emit(vm, args, "WARNING: ", true)
 }
 
 native_module! {

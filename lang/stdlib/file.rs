@@ -73,14 +73,20 @@ fn write_resolved(vm: &mut Vm, path: &str, data: &[u8], append: bool) -> VmResul
     fs.write(path, data, append).map_err(fs_error)
 }
 
-fn write(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("write", args, 2, 3)?;
-    let path = path_arg(args, 0, "write")?;
-    let content = content_arg(args, "write")?;
-    let data = encode(content, encoding_arg(args, 2, "write")?)?;
-    let p = gate(vm, FILE_WRITE, path)?;
-    write_resolved(vm, &p, &data, false)?;
+/// `write` and `append`: text content in an encoding, gated by the
+/// matching capability.
+fn write_text(vm: &mut Vm, args: &[Value], func: &str, append: bool) -> VmResult<Value> {
+    arity(func, args, 2, 3)?;
+    let path = path_arg(args, 0, func)?;
+    let content = content_arg(args, func)?;
+    let data = encode(content, encoding_arg(args, 2, func)?)?;
+    let p = gate(vm, if append { FILE_APPEND } else { FILE_WRITE }, path)?;
+    write_resolved(vm, &p, &data, append)?;
     Ok(Value::Null)
+}
+
+fn write(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    write_text(vm, args, "write", false)
 }
 
 /// One line of `writeLines`: a string as it is, another value's text
@@ -155,13 +161,7 @@ fn write_bytes(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 }
 
 fn append(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("append", args, 2, 3)?;
-    let path = path_arg(args, 0, "append")?;
-    let content = content_arg(args, "append")?;
-    let data = encode(content, encoding_arg(args, 2, "append")?)?;
-    let p = gate(vm, FILE_APPEND, path)?;
-    write_resolved(vm, &p, &data, true)?;
-    Ok(Value::Null)
+    write_text(vm, args, "append", true)
 }
 
 fn delete(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {

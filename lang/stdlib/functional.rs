@@ -71,37 +71,31 @@ fn for_each(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::Null)
 }
 
-fn find(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("find", args, 2, 2)?;
-    expect_callable("find", &args[0])?;
+/// The first item of `args[1]` for which the predicate `args[0]` is
+/// `truthy == want` (`find`, `some` and `every` all stop there).
+fn first_where(vm: &mut Vm, args: &[Value], func: &str, want: bool) -> VmResult<Option<Value>> {
+    arity(func, args, 2, 2)?;
+    expect_callable(func, &args[0])?;
     for item in items(vm, &args[1])? {
-        if call1(vm, &args[0], &item)?.truthy() {
-            return Ok(item);
+        if call1(vm, &args[0], &item)?.truthy() == want {
+            return Ok(Some(item));
         }
     }
-    Ok(Value::Null)
+    Ok(None)
+}
+
+fn find(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    Ok(first_where(vm, args, "find", true)?.unwrap_or(Value::Null))
 }
 
 fn some(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("some", args, 2, 2)?;
-    expect_callable("some", &args[0])?;
-    for item in items(vm, &args[1])? {
-        if call1(vm, &args[0], &item)?.truthy() {
-            return Ok(Value::Bool(true));
-        }
-    }
-    Ok(Value::Bool(false))
+    Ok(Value::Bool(first_where(vm, args, "some", true)?.is_some()))
 }
 
 fn every(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("every", args, 2, 2)?;
-    expect_callable("every", &args[0])?;
-    for item in items(vm, &args[1])? {
-        if !call1(vm, &args[0], &item)?.truthy() {
-            return Ok(Value::Bool(false));
-        }
-    }
-    Ok(Value::Bool(true))
+    Ok(Value::Bool(
+        first_where(vm, args, "every", false)?.is_none(),
+    ))
 }
 
 fn take(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {

@@ -292,37 +292,52 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn parse_array(&mut self, depth: usize) -> Result<Value, ParseError> {
+    /// Steps past the opening bracket; true when `close` follows at once
+    /// (an empty array or object).
+    fn open(&mut self, depth: usize, close: u8) -> Result<bool, ParseError> {
         self.enter(depth)?;
         self.i += 1;
-        let mut items = Vec::new();
         self.skip_ws();
-        if self.b.get(self.i) == Some(&b']') {
+        let empty = self.b.get(self.i) == Some(&close);
+        if empty {
             self.i += 1;
-            return Ok(Value::array(items));
         }
-        loop {
-            self.skip_ws();
-            items.push(self.parse_value(depth + 1)?);
-            self.skip_ws();
-            match self.b.get(self.i) {
-                Some(b']') => {
-                    self.i += 1;
-                    return Ok(Value::array(items));
-                }
-                Some(b',') => self.i += 1,
-                _ => return perr("Expecting ',' delimiter", self.i),
+        Ok(empty)
+    }
+
+    /// After an item: true at `close` (the end), false at a `,`.
+    fn item_end(&mut self, close: u8) -> Result<bool, ParseError> {
+        self.skip_ws();
+        match self.b.get(self.i) {
+            Some(&b) if b == close => {
+                self.i += 1;
+                Ok(true)
             }
+            Some(b',') => {
+                self.i += 1;
+                Ok(false)
+            }
+            _ => perr("Expecting ',' delimiter", self.i),
         }
     }
 
+    fn parse_array(&mut self, depth: usize) -> Result<Value, ParseError> {
+        let mut items = Vec::new();
+        if !self.open(depth, b']')? {
+            loop {
+                self.skip_ws();
+                items.push(self.parse_value(depth + 1)?);
+                if self.item_end(b']')? {
+                    break;
+                }
+            }
+        }
+        Ok(Value::array(items))
+    }
+
     fn parse_object(&mut self, depth: usize) -> Result<Value, ParseError> {
-        self.enter(depth)?;
-        self.i += 1;
         let mut obj = Object::new();
-        self.skip_ws();
-        if self.b.get(self.i) == Some(&b'}') {
-            self.i += 1;
+        if self.open(depth, b'}')? {
             return Ok(Value::object(obj));
         }
         loop {
@@ -339,14 +354,8 @@ impl<'a> Parser<'a> {
             self.skip_ws();
             let v = self.parse_value(depth + 1)?;
             obj.insert_str(&key, v);
-            self.skip_ws();
-            match self.b.get(self.i) {
-                Some(b'}') => {
-                    self.i += 1;
-                    return Ok(Value::object(obj));
-                }
-                Some(b',') => self.i += 1,
-                _ => return perr("Expecting ',' delimiter", self.i),
+            if self.item_end(b'}')? {
+                return Ok(Value::object(obj));
             }
         }
     }

@@ -226,31 +226,27 @@ fn float_pow(x: f64, y: f64) -> VmResult<Value> {
     Ok(Value::Float(x.powf(y)))
 }
 
-fn floor(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("floor", args, 1, 1)?;
+/// `floor`, `ceil` and `round`: an int stays as it is, a float is
+/// rounded by `f` to an int.
+fn to_int(func: &str, args: &[Value], f: fn(f64) -> f64) -> VmResult<Value> {
+    arity(func, args, 1, 1)?;
     match &args[0] {
-        v if is_int_like(v) => Ok(Value::from_big(big_int("floor", v)?)),
-        Value::Float(f) => float_to_int(f.floor()),
-        other => Err(not_real("floor", other)),
+        v if is_int_like(v) => Ok(Value::from_big(big_int(func, v)?)),
+        Value::Float(x) => float_to_int(f(*x)),
+        other => Err(not_real(func, other)),
     }
+}
+
+fn floor(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    to_int("floor", args, f64::floor)
 }
 
 fn ceil(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("ceil", args, 1, 1)?;
-    match &args[0] {
-        v if is_int_like(v) => Ok(Value::from_big(big_int("ceil", v)?)),
-        Value::Float(f) => float_to_int(f.ceil()),
-        other => Err(not_real("ceil", other)),
-    }
+    to_int("ceil", args, f64::ceil)
 }
 
 fn round(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("round", args, 1, 1)?;
-    match &args[0] {
-        v if is_int_like(v) => Ok(Value::from_big(big_int("round", v)?)),
-        Value::Float(f) => float_to_int(f.round_ties_even()),
-        other => Err(not_real("round", other)),
-    }
+    to_int("round", args, f64::round_ties_even)
 }
 
 fn min(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {

@@ -447,20 +447,24 @@ fn create_dir(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::Null)
 }
 
-fn remove_dir(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("removeDir", args, 1, 1)?;
-    let dir = path_arg(args, 0, "removeDir")?;
+/// `removeDir` and `removeDirRecursive`: an existing directory the
+/// program may delete.
+fn deletable_dir(vm: &mut Vm, args: &[Value], func: &str) -> VmResult<String> {
+    arity(func, args, 1, 1)?;
+    let dir = path_arg(args, 0, func)?;
     let d = gate(vm, FILE_DELETE, dir)?;
     existing_dir(vm, &d, &d)?;
+    Ok(d)
+}
+
+fn remove_dir(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    let d = deletable_dir(vm, args, "removeDir")?;
     vm.host.fs.remove_dir(&d, false).map_err(fs_error)?;
     Ok(Value::Null)
 }
 
 fn remove_dir_recursive(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("removeDirRecursive", args, 1, 1)?;
-    let dir = path_arg(args, 0, "removeDirRecursive")?;
-    let d = gate(vm, FILE_DELETE, dir)?;
-    existing_dir(vm, &d, &d)?;
+    let d = deletable_dir(vm, args, "removeDirRecursive")?;
     // Every path that would be removed must be deletable: check them all
     // before removing anything.
     for p in descendants(vm, &d)? {
