@@ -6,9 +6,8 @@ use crate::capability::cap::ARGS_READ;
 use crate::error::{MlError, VmResult};
 use crate::native::args::arity;
 use crate::native::native_module;
-use crate::value::{expect_str, py_str, HostObject, Object, Value};
+use crate::value::{expect_str, py_str, Object, Value};
 use crate::vm::Vm;
-use std::any::Any;
 use std::cell::RefCell;
 
 use crate::native::args::{opt, str_arg};
@@ -306,39 +305,34 @@ impl ArgParser {
     }
 }
 
-impl HostObject for ArgParser {
-    fn class_name(&self) -> &'static str {
-        "ArgParser"
-    }
-    fn call_method(&self, vm: &mut Vm, name: &str, args: &[Value]) -> Option<VmResult<Value>> {
-        Some(match name {
+const PARSER_METHODS: &[&str] = &[
+    "add_flag",
+    "addFlag",
+    "add_option",
+    "addOption",
+    "add_positional",
+    "addPositional",
+    "parse",
+    "help",
+];
+
+impl ArgParser {
+    fn call(&self, vm: &mut Vm, name: &str, args: &[Value]) -> VmResult<Value> {
+        match name {
             "add_flag" | "addFlag" => self.add_flag(args),
             "add_option" | "addOption" => self.add_option(args),
             "add_positional" | "addPositional" => self.add_positional(args),
             "parse" => self.parse(vm, args),
             "help" => arity("help", args, 0, 0).map(|_| Value::string(self.help())),
-            _ => return None,
-        })
-    }
-    fn method_names(&self) -> &'static [&'static str] {
-        &[
-            "add_flag",
-            "addFlag",
-            "add_option",
-            "addOption",
-            "add_positional",
-            "addPositional",
-            "parse",
-            "help",
-        ]
-    }
-    fn display(&self) -> String {
-        format!("<ArgParser {:?}>", self.state.borrow().name)
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
+            _ => unreachable!("checked by call_method"),
+        }
     }
 }
+
+host_object!(ArgParser, "ArgParser", PARSER_METHODS, |o| format!(
+    "<ArgParser {:?}>",
+    o.state.borrow().name
+));
 
 /// What `ArgParser.parse` returns.
 pub struct ParsedArgs {
@@ -357,15 +351,22 @@ impl ParsedArgs {
     }
 }
 
-impl HostObject for ParsedArgs {
-    fn class_name(&self) -> &'static str {
-        "ParsedArgs"
-    }
-    fn call_method(&self, _vm: &mut Vm, name: &str, args: &[Value]) -> Option<VmResult<Value>> {
+const PARSED_METHODS: &[&str] = &[
+    "get",
+    "get_bool",
+    "getBool",
+    "has",
+    "flags",
+    "options",
+    "positionals",
+];
+
+impl ParsedArgs {
+    fn call(&self, _vm: &mut Vm, name: &str, args: &[Value]) -> VmResult<Value> {
         let one = |args: &[Value], f: &str| -> VmResult<String> {
             Ok(str_arg(args, 0, f, "name")?.to_string())
         };
-        Some(match name {
+        match name {
             "get" => arity("get", args, 1, 2).and_then(|_| {
                 let n = one(args, "get")?;
                 Ok(self
@@ -386,24 +387,14 @@ impl HostObject for ParsedArgs {
             "options" => arity("options", args, 0, 0).map(|_| Value::object(self.options.clone())),
             "positionals" => arity("positionals", args, 0, 0)
                 .map(|_| Value::array(self.positionals.iter().map(|(_, v)| v.clone()).collect())),
-            _ => return None,
-        })
-    }
-    fn method_names(&self) -> &'static [&'static str] {
-        &[
-            "get",
-            "get_bool",
-            "getBool",
-            "has",
-            "flags",
-            "options",
-            "positionals",
-        ]
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
+            _ => unreachable!("checked by call_method"),
+        }
     }
 }
+
+host_object!(ParsedArgs, "ParsedArgs", PARSED_METHODS, |_o| {
+    "<ParsedArgs>".to_string()
+});
 
 native_module! {
     name: "args",

@@ -10,10 +10,9 @@
 use crate::error::{ErrorKind, MlError, VmResult};
 use crate::native::args::{arity, int_arg};
 use crate::native::native_module;
-use crate::value::{expect_str, HostObject, Object, Value};
+use crate::value::{expect_str, Object, Value};
 use crate::vm::Vm;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
-use std::any::Any;
 use std::fmt::Write;
 
 const MICROS_PER_SEC: i128 = 1_000_000;
@@ -524,25 +523,9 @@ impl DateTimeObj {
     }
 }
 
-impl HostObject for DateTimeObj {
-    fn class_name(&self) -> &'static str {
-        "DateTimeObject"
-    }
-    fn call_method(&self, vm: &mut Vm, name: &str, args: &[Value]) -> Option<VmResult<Value>> {
-        DATETIME_METHODS
-            .contains(&name)
-            .then(|| self.call(vm, name, args))
-    }
-    fn method_names(&self) -> &'static [&'static str] {
-        DATETIME_METHODS
-    }
-    fn display(&self) -> String {
-        iso_datetime(self.dt)
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-}
+host_object!(DateTimeObj, "DateTimeObject", DATETIME_METHODS, |o| {
+    iso_datetime(o.dt)
+});
 
 const DATE_METHODS: &[&str] = &[
     "year",
@@ -603,25 +586,7 @@ impl DateObj {
     }
 }
 
-impl HostObject for DateObj {
-    fn class_name(&self) -> &'static str {
-        "Date"
-    }
-    fn call_method(&self, vm: &mut Vm, name: &str, args: &[Value]) -> Option<VmResult<Value>> {
-        DATE_METHODS
-            .contains(&name)
-            .then(|| self.call(vm, name, args))
-    }
-    fn method_names(&self) -> &'static [&'static str] {
-        DATE_METHODS
-    }
-    fn display(&self) -> String {
-        iso_date(self.d)
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-}
+host_object!(DateObj, "Date", DATE_METHODS, |o| iso_date(o.d));
 
 const TIME_METHODS: &[&str] = &[
     "hour",
@@ -632,33 +597,20 @@ const TIME_METHODS: &[&str] = &[
     "toString",
 ];
 
-impl HostObject for TimeObj {
-    fn class_name(&self) -> &'static str {
-        "Time"
-    }
-    fn call_method(&self, _vm: &mut Vm, name: &str, args: &[Value]) -> Option<VmResult<Value>> {
-        if !TIME_METHODS.contains(&name) {
-            return None;
-        }
+impl TimeObj {
+    fn call(&self, _vm: &mut Vm, name: &str, args: &[Value]) -> VmResult<Value> {
         let t = self.t;
-        Some(arity(name, args, 0, 0).map(|_| match name {
+        arity(name, args, 0, 0).map(|_| match name {
             "hour" => Value::Int(t.hour() as i64),
             "minute" => Value::Int(t.minute() as i64),
             "second" => Value::Int(t.second() as i64),
             "microsecond" => Value::Int((t.nanosecond() / 1000) as i64),
             _ => Value::string(iso_time(t)),
-        }))
-    }
-    fn method_names(&self) -> &'static [&'static str] {
-        TIME_METHODS
-    }
-    fn display(&self) -> String {
-        iso_time(self.t)
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
+        })
     }
 }
+
+host_object!(TimeObj, "Time", TIME_METHODS, |o| iso_time(o.t));
 
 const DELTA_METHODS: &[&str] = &[
     "days",
@@ -677,7 +629,7 @@ const DELTA_METHODS: &[&str] = &[
 ];
 
 impl TimeDeltaObj {
-    fn call(&self, name: &str, args: &[Value]) -> VmResult<Value> {
+    fn call(&self, _vm: &mut Vm, name: &str, args: &[Value]) -> VmResult<Value> {
         let m = self.micros;
         let total = m as f64 / 1e6;
         match name {
@@ -727,23 +679,9 @@ impl TimeDeltaObj {
     }
 }
 
-impl HostObject for TimeDeltaObj {
-    fn class_name(&self) -> &'static str {
-        "TimeDelta"
-    }
-    fn call_method(&self, _vm: &mut Vm, name: &str, args: &[Value]) -> Option<VmResult<Value>> {
-        DELTA_METHODS.contains(&name).then(|| self.call(name, args))
-    }
-    fn method_names(&self) -> &'static [&'static str] {
-        DELTA_METHODS
-    }
-    fn display(&self) -> String {
-        delta_text(self.micros)
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-}
+host_object!(TimeDeltaObj, "TimeDelta", DELTA_METHODS, |o| delta_text(
+    o.micros
+));
 
 // ---- module functions ----
 

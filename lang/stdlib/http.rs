@@ -20,9 +20,8 @@ use crate::host::{HttpError, HttpRequest, HttpResponse};
 use crate::limits::{byte_cost, Meter};
 use crate::native::args::arity;
 use crate::native::native_module;
-use crate::value::{expect_str, py_str, HostObject, Object, Style, Value};
+use crate::value::{expect_str, py_str, Object, Style, Value};
 use crate::vm::Vm;
-use std::any::Any;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -470,14 +469,23 @@ impl Response {
     }
 }
 
-impl HostObject for Response {
-    fn class_name(&self) -> &'static str {
-        "HttpResponse"
-    }
+const RESPONSE_METHODS: &[&str] = &[
+    "status",
+    "statusText",
+    "status_text",
+    "headers",
+    "header",
+    "body",
+    "text",
+    "bytes",
+    "ok",
+    "json",
+];
 
-    fn call_method(&self, _vm: &mut Vm, name: &str, args: &[Value]) -> Option<VmResult<Value>> {
+impl Response {
+    fn call(&self, _vm: &mut Vm, name: &str, args: &[Value]) -> VmResult<Value> {
         let none = |f: &str| arity(f, args, 0, 0);
-        Some(match name {
+        match name {
             "status" => none(name).map(|_| Value::Int(i64::from(self.0.status))),
             "statusText" | "status_text" => none(name).map(|_| Value::str(&self.0.status_text)),
             "headers" => none(name).map(|_| self.headers()),
@@ -498,33 +506,15 @@ impl HostObject for Response {
                     .map(|(v, _)| v)
                     .map_err(|e| MlError::value_error(format!("JSON parsing failed: {e}")))
             }),
-            _ => return None,
-        })
-    }
-
-    fn method_names(&self) -> &'static [&'static str] {
-        &[
-            "status",
-            "statusText",
-            "status_text",
-            "headers",
-            "header",
-            "body",
-            "text",
-            "bytes",
-            "ok",
-            "json",
-        ]
-    }
-
-    fn display(&self) -> String {
-        format!("<HttpResponse [{}]>", self.0.status)
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
+            _ => unreachable!("checked by call_method"),
+        }
     }
 }
+
+host_object!(Response, "HttpResponse", RESPONSE_METHODS, |o| format!(
+    "<HttpResponse [{}]>",
+    o.0.status
+));
 
 native_module! {
     name: "http",

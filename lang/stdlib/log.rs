@@ -14,9 +14,8 @@ use crate::capability::cap::FILE_APPEND;
 use crate::error::VmResult;
 use crate::native::args::{arity, check_len};
 use crate::native::native_module;
-use crate::value::{expect_str, py_str, HostObject, Object, Style, Value};
+use crate::value::{expect_str, py_str, Object, Style, Value};
 use crate::vm::Vm;
-use std::any::Any;
 use std::cell::RefCell;
 
 use crate::native::args::{opt, str_arg};
@@ -269,12 +268,27 @@ pub struct Logger {
     cfg: RefCell<LogConfig>,
 }
 
-impl HostObject for Logger {
-    fn class_name(&self) -> &'static str {
-        "Logger"
-    }
+const LOGGER_METHODS: &[&str] = &[
+    "debug",
+    "info",
+    "warn",
+    "warning",
+    "error",
+    "critical",
+    "set_level",
+    "setLevel",
+    "set_format",
+    "setFormat",
+    "set_timestamp",
+    "setTimestamp",
+    "add_file",
+    "addFile",
+    "is_debug",
+    "isDebug",
+];
 
-    fn call_method(&self, vm: &mut Vm, name: &str, args: &[Value]) -> Option<VmResult<Value>> {
+impl Logger {
+    fn call(&self, vm: &mut Vm, name: &str, args: &[Value]) -> VmResult<Value> {
         let level = match name {
             "debug" => Some(DEBUG),
             "info" => Some(INFO),
@@ -285,9 +299,9 @@ impl HostObject for Logger {
         };
         if let Some(level) = level {
             let cfg = self.cfg.borrow().clone();
-            return Some(emit(vm, &cfg, level, args, name));
+            return emit(vm, &cfg, level, args, name);
         }
-        Some(match name {
+        match name {
             "set_level" | "setLevel" => arity(name, args, 1, 1)
                 .and_then(|_| parse_level(&args[0], name))
                 .map(|l| {
@@ -314,43 +328,22 @@ impl HostObject for Logger {
             "is_debug" | "isDebug" => {
                 arity(name, args, 0, 0).map(|_| Value::Bool(self.cfg.borrow().level <= DEBUG))
             }
-            _ => return None,
-        })
-    }
-
-    fn get_property(&self, _vm: &mut Vm, name: &str) -> Option<Value> {
-        (name == "name").then(|| Value::str(&self.cfg.borrow().name))
-    }
-
-    fn method_names(&self) -> &'static [&'static str] {
-        &[
-            "debug",
-            "info",
-            "warn",
-            "warning",
-            "error",
-            "critical",
-            "set_level",
-            "setLevel",
-            "set_format",
-            "setFormat",
-            "set_timestamp",
-            "setTimestamp",
-            "add_file",
-            "addFile",
-            "is_debug",
-            "isDebug",
-        ]
-    }
-
-    fn display(&self) -> String {
-        format!("<Logger {}>", self.cfg.borrow().name)
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
+            _ => unreachable!("checked by call_method"),
+        }
     }
 }
+
+host_object!(
+    Logger,
+    "Logger",
+    LOGGER_METHODS,
+    |o| format!("<Logger {}>", o.cfg.borrow().name),
+    {
+        fn get_property(&self, _vm: &mut Vm, name: &str) -> Option<Value> {
+            (name == "name").then(|| Value::str(&self.cfg.borrow().name))
+        }
+    }
+);
 
 native_module! {
     name: "log",

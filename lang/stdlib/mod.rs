@@ -2,6 +2,40 @@
 //! module; this list is what the standard registry ([`crate::STANDARD`])
 //! offers to `import`.
 
+/// Implements [`crate::value::HostObject`] for a stdlib object from its
+/// class name, its method table and its `display` text. The type's own
+/// `call(&self, vm, name, args)` runs a method of the table (any other
+/// name is no method). Further trait items (`get_property`) follow in
+/// braces.
+macro_rules! host_object {
+    ($ty:ty, $class:literal, $methods:expr, |$o:ident| $display:expr $(, { $($extra:tt)* })?) => {
+        impl crate::value::HostObject for $ty {
+            fn class_name(&self) -> &'static str {
+                $class
+            }
+            fn call_method(
+                &self,
+                vm: &mut crate::vm::Vm,
+                name: &str,
+                args: &[crate::value::Value],
+            ) -> Option<crate::error::VmResult<crate::value::Value>> {
+                $methods.contains(&name).then(|| self.call(vm, name, args))
+            }
+            fn method_names(&self) -> &'static [&'static str] {
+                $methods
+            }
+            fn display(&self) -> String {
+                let $o = self;
+                $display
+            }
+            fn as_any(&self) -> &dyn std::any::Any {
+                self
+            }
+            $($($extra)*)?
+        }
+    };
+}
+
 pub mod args;
 pub mod collections;
 pub mod console;

@@ -1981,16 +1981,7 @@ impl PatternObj {
     }
 }
 
-impl HostObject for PatternObj {
-    fn class_name(&self) -> &'static str {
-        "Pattern"
-    }
-    fn call_method(&self, vm: &mut Vm, name: &str, args: &[Value]) -> Option<VmResult<Value>> {
-        if !PATTERN_METHODS.contains(&name) {
-            return None;
-        }
-        Some(self.call(vm, name, args))
-    }
+host_object!(PatternObj, "Pattern", PATTERN_METHODS, |o| o.describe(), {
     fn get_property(&self, _vm: &mut Vm, name: &str) -> Option<Value> {
         match name {
             "pattern" => Some(Value::str(&self.re.source)),
@@ -1998,16 +1989,7 @@ impl HostObject for PatternObj {
             _ => None,
         }
     }
-    fn method_names(&self) -> &'static [&'static str] {
-        PATTERN_METHODS
-    }
-    fn display(&self) -> String {
-        self.describe()
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-}
+});
 
 pub struct MatchObj {
     re: Arc<Compiled>,
@@ -2177,26 +2159,7 @@ impl MatchObj {
     }
 }
 
-impl HostObject for MatchObj {
-    fn class_name(&self) -> &'static str {
-        "Match"
-    }
-    fn call_method(&self, vm: &mut Vm, name: &str, args: &[Value]) -> Option<VmResult<Value>> {
-        if !MATCH_METHODS.contains(&name) {
-            return None;
-        }
-        Some(self.call(vm, name, args))
-    }
-    fn method_names(&self) -> &'static [&'static str] {
-        MATCH_METHODS
-    }
-    fn display(&self) -> String {
-        self.describe()
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-}
+host_object!(MatchObj, "Match", MATCH_METHODS, |o| o.describe());
 
 // ---- module functions ----
 
