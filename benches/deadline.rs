@@ -13,7 +13,7 @@ use mlpy_lang::capability::GrantSet;
 use mlpy_lang::host::Host;
 use mlpy_lang::syntax::SourceFile;
 use mlpy_lang::vm::run_on_vm_thread;
-use mlpy_lang::{compile, ErrorKind, Limits, Vm};
+use mlpy_lang::{compile, ErrorKind, Limits, Program, Vm};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -69,52 +69,52 @@ const SINGLE_CALLS: &[(&str, &str, &str)] = &[
 /// The deadline of a single call, from its start.
 const SINGLE_DEADLINE: Duration = Duration::from_millis(20);
 
+fn compile_ml(src: &'static str) -> Arc<Program> {
+    compile(Arc::new(SourceFile::new("bench.ml", src))).expect("compiles")
+}
+
+/// Runs `program` on `vm` with a deadline `limit` from now; it must run
+/// into it (else the assertion says `what`). Returns how long after the
+/// deadline the run ended.
+fn run_into_deadline(vm: &mut Vm, program: &Arc<Program>, limit: Duration, what: &str) -> Duration {
+    let deadline = Instant::now() + limit;
+    vm.set_deadline(Some(deadline));
+    let r = vm.run(program);
+    let stopped = Instant::now();
+    assert!(
+        matches!(&r, Err(e) if e.kind() == ErrorKind::Timeout),
+        "{what}"
+    );
+    drop(r);
+    vm.clear_globals();
+    stopped.saturating_duration_since(deadline)
+}
+
+fn fresh_vm() -> Vm {
+    Vm::new(
+        Host::captured(),
+        Arc::new(GrantSet::none()),
+        Limits::default(),
+    )
+}
+
 /// Runs `setup`, then `call` with a deadline; returns the overrun.
 fn single_overrun(setup: &'static str, call: &'static str) -> Duration {
     run_on_vm_thread(move || {
-        let compile_ml = |src: &'static str| {
-            compile(Arc::new(SourceFile::new("bench.ml", src))).expect("compiles")
-        };
-        let mut vm = Vm::new(
-            Host::captured(),
-            Arc::new(GrantSet::none()),
-            Limits::default(),
-        );
+        let mut vm = fresh_vm();
         vm.run(&compile_ml(setup)).expect("setup runs");
         let program = compile_ml(call);
-        let deadline = Instant::now() + SINGLE_DEADLINE;
-        vm.set_deadline(Some(deadline));
-        let r = vm.run(&program);
-        let stopped = Instant::now();
-        assert!(
-            matches!(&r, Err(e) if e.kind() == ErrorKind::Timeout),
-            "the call must run into its deadline: {call}"
-        );
-        drop(r);
-        vm.clear_globals();
-        stopped.saturating_duration_since(deadline)
+        let what = format!("the call must run into its deadline: {call}");
+        run_into_deadline(&mut vm, &program, SINGLE_DEADLINE, &what)
     })
 }
 
 /// Runs `src` with the deadline; returns how long after it the run ended.
 fn overrun(src: &'static str) -> Duration {
     run_on_vm_thread(move || {
-        let program = compile(Arc::new(SourceFile::new("bench.ml", src))).expect("compiles");
-        let mut vm = Vm::new(
-            Host::captured(),
-            Arc::new(GrantSet::none()),
-            Limits::default(),
-        );
-        let deadline = Instant::now() + DEADLINE;
-        vm.set_deadline(Some(deadline));
-        let r = vm.run(&program);
-        let stopped = Instant::now();
-        assert!(
-            matches!(&r, Err(e) if e.kind() == ErrorKind::Timeout),
-            "the program must run into its deadline"
-        );
-        vm.clear_globals();
-        stopped.saturating_duration_since(deadline)
+        let program = compile_ml(src);
+        let what = "the program must run into its deadline";
+        run_into_deadline(&mut fresh_vm(), &program, DEADLINE, what)
     })
 }
 

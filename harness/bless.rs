@@ -636,6 +636,11 @@ fn basic_string(s: &str) -> String {
     out
 }
 
+/// Table `i` of the array of tables `key` in `t`.
+fn nth_table<'a>(t: &'a toml::Table, key: &str, i: usize) -> Option<&'a toml::Table> {
+    t.get(key)?.as_array()?.get(i)?.as_table()
+}
+
 /// Reads the rewritten text back and checks the case now expects exactly
 /// the blessed values.
 fn verify(
@@ -649,20 +654,10 @@ fn verify(
         toml::from_str(text).map_err(|e| broken(format!("does not parse ({e})")))?;
     let mut table = &doc;
     if let Some(i) = case.location.case_index {
-        table = doc
-            .get("case")
-            .and_then(|c| c.as_array())
-            .and_then(|a| a.get(i))
-            .and_then(|t| t.as_table())
-            .ok_or_else(|| broken("lost the case".into()))?;
+        table = nth_table(table, "case", i).ok_or_else(|| broken("lost the case".into()))?;
     }
     if let Some(j) = case.location.row {
-        table = table
-            .get("each")
-            .and_then(|c| c.as_array())
-            .and_then(|a| a.get(j))
-            .and_then(|t| t.as_table())
-            .ok_or_else(|| broken("lost the row".into()))?;
+        table = nth_table(table, "each", j).ok_or_else(|| broken("lost the row".into()))?;
     }
     let expect = table.get("expect").and_then(|e| e.as_table());
     let lookup = |key: &str| {

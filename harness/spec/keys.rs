@@ -214,17 +214,7 @@ impl<'de> Deserialize<'de> for CaseList {
     }
 }
 
-impl JsonSchema for CaseList {
-    fn is_referenceable() -> bool {
-        false
-    }
-    fn schema_name() -> String {
-        "CaseList".into()
-    }
-    fn json_schema(gen: &mut SchemaGenerator) -> Schema {
-        gen.subschema_for::<Vec<CaseTable>>()
-    }
-}
+schema_as!(CaseList, "CaseList", Vec<CaseTable>);
 
 /// Declares the keys of the file level (defaults) and `[[case]]` tables,
 /// and generates [`SpecFile`], [`CaseTable`] and [`Fields`] from them.
@@ -578,17 +568,7 @@ impl Resolve for JsonText {
     }
 }
 
-impl JsonSchema for JsonText {
-    fn is_referenceable() -> bool {
-        false
-    }
-    fn schema_name() -> String {
-        String::schema_name()
-    }
-    fn json_schema(gen: &mut SchemaGenerator) -> Schema {
-        gen.subschema_for::<String>()
-    }
-}
+schema_as!(JsonText, String::schema_name(), String);
 
 /// A float tolerance: finite and not negative.
 #[derive(Clone, Copy, Debug, Deserialize)]
@@ -610,17 +590,7 @@ impl Resolve for Tolerance {
     }
 }
 
-impl JsonSchema for Tolerance {
-    fn is_referenceable() -> bool {
-        false
-    }
-    fn schema_name() -> String {
-        f64::schema_name()
-    }
-    fn json_schema(gen: &mut SchemaGenerator) -> Schema {
-        gen.subschema_for::<f64>()
-    }
-}
+schema_as!(Tolerance, f64::schema_name(), f64);
 
 /// Declares the `expect.*` keys and generates [`ExpectTable`] (as written)
 /// and [`Expect`] (resolved: one field a key, typed by the key's

@@ -20,6 +20,24 @@
 //!
 //! The format itself is documented in `docs/mltest-format.md`.
 
+/// `JsonSchema` for a spec type written as another type `$as`: inlined
+/// (not a reference), under the name `$name`.
+macro_rules! schema_as {
+    ($ty:ty, $name:expr, $as:ty) => {
+        impl JsonSchema for $ty {
+            fn is_referenceable() -> bool {
+                false
+            }
+            fn schema_name() -> String {
+                $name.into()
+            }
+            fn json_schema(gen: &mut SchemaGenerator) -> Schema {
+                gen.subschema_for::<$as>()
+            }
+        }
+    };
+}
+
 mod error;
 pub mod keys;
 mod load;

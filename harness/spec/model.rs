@@ -74,17 +74,7 @@ impl<'de> Deserialize<'de> for Value {
     }
 }
 
-impl JsonSchema for Value {
-    fn is_referenceable() -> bool {
-        false
-    }
-    fn schema_name() -> String {
-        "Value".into()
-    }
-    fn json_schema(gen: &mut SchemaGenerator) -> Schema {
-        gen.subschema_for::<serde_json::Value>()
-    }
-}
+schema_as!(Value, "Value", serde_json::Value);
 
 /// TOML datetimes inside values arrive as `{ "$__toml_private_datetime" =
 /// "..." }`; they become their text.

@@ -1,6 +1,8 @@
 //! Execution traces through the executor and sessions.
 
-use mlpy_harness::{ExecOptions, ExecRequest, Executor, ExecutorConfig, Session, SessionOptions};
+use mlpy_harness::{
+    ExecOptions, ExecOutcome, ExecRequest, Executor, ExecutorConfig, Session, SessionOptions,
+};
 use mlpy_lang::capability::GrantSet;
 use mlpy_lang::host::{Host, MemoryFs};
 use mlpy_lang::trace::EventKind;
@@ -84,20 +86,15 @@ fn own_interrupt_stops_one_execution_and_keeps_the_session() {
     s.execute("kept = 7;");
     let stop = Interrupt::new();
     let stopper = stop.clone();
-    let t = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(50));
-        stopper.cancel();
-    });
-    let o = s.execute_with(
-        "while (true) { }",
-        &ExecOptions {
+    let o = spin_until(
+        move || stopper.cancel(),
+        &s,
+        ExecOptions {
             interrupt: Some(stop.clone()),
             trace: true,
             ..ExecOptions::default()
         },
     );
-    t.join().unwrap();
-    assert_eq!(o.status.name(), "cancelled");
     let l = lines(o.trace.as_ref().unwrap());
     assert!(l.last().unwrap().contains("error Cancelled"), "{l:#?}");
     // Raised before it starts: it never runs.
@@ -114,17 +111,29 @@ fn own_interrupt_stops_one_execution_and_keeps_the_session() {
     assert!(s.execute("kept + 1;").status.is_ok());
     // Session::cancel reaches an execution with its own interrupt.
     let s2 = s.clone();
-    let t = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(50));
-        s2.cancel();
-    });
-    let o = s.execute_with(
-        "while (true) { }",
-        &ExecOptions {
+    spin_until(
+        move || s2.cancel(),
+        &s,
+        ExecOptions {
             interrupt: Some(Interrupt::new()),
             ..ExecOptions::default()
         },
     );
+}
+
+/// Runs an endless loop in `s` with `options` while another thread calls
+/// `stop` 50 ms in; the execution must end cancelled.
+fn spin_until(
+    stop: impl FnOnce() + Send + 'static,
+    s: &Session,
+    options: ExecOptions,
+) -> ExecOutcome {
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(50));
+        stop();
+    });
+    let o = s.execute_with("while (true) { }", &options);
     t.join().unwrap();
     assert_eq!(o.status.name(), "cancelled");
+    o
 }

@@ -783,10 +783,7 @@ fn dangling_links_are_judged_by_their_target() {
     std::os::unix::fs::symlink(t.0.join("outside/sub"), t.0.join("data/dirlink")).unwrap();
     std::os::unix::fs::symlink(t.0.join("data/link"), t.0.join("data/chain")).unwrap();
     let data = t.path("data");
-    let grants: Vec<String> = ["read", "write", "append", "delete"]
-        .iter()
-        .map(|a| format!("file:{a}:{data}/**"))
-        .collect();
+    let grants = common::all_file_grants(&data);
     let grants: Vec<&str> = grants.iter().map(String::as_str).collect();
     let target = t.path("outside/new.txt");
     for (src, cap) in [

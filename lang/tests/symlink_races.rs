@@ -93,10 +93,7 @@ fn swapping_directories_and_files_for_links_never_escapes_the_grant() {
         .collect();
 
     let base = t.path("grant");
-    let grants: Vec<String> = ["read", "write", "append", "delete"]
-        .iter()
-        .map(|a| format!("file:{a}:{base}/**"))
-        .collect();
+    let grants = common::all_file_grants(&base);
     let grants: Vec<&str> = grants.iter().map(String::as_str).collect();
     let src = r#"
         import file; import path; import csv; import log;

@@ -217,6 +217,14 @@ impl Drop for TempDir {
     }
 }
 
+/// Grants to read, write, append and delete anything under `dir`.
+pub fn all_file_grants(dir: &str) -> Vec<String> {
+    ["read", "write", "append", "delete"]
+        .iter()
+        .map(|a| format!("file:{a}:{dir}/**"))
+        .collect()
+}
+
 /// A captured host on the real file system.
 pub fn real_host() -> Host {
     let mut host = Host::captured();
