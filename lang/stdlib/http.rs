@@ -20,7 +20,7 @@ use crate::host::{HttpError, HttpRequest, HttpResponse};
 use crate::limits::{byte_cost, Meter};
 use crate::native::args::arity;
 use crate::native::native_module;
-use crate::value::{expect_str, py_str, Object, Style, Value};
+use crate::value::{expect_str, py_str, ObjCell, Object, Style, Value};
 use crate::vm::Vm;
 use std::rc::Rc;
 use std::time::Duration;
@@ -105,14 +105,20 @@ fn decode_uri(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::string(percent_decode(t, false, &mut vm.meter())?))
 }
 
+/// The one argument of `func`, which must be an object (`what` says which).
+fn one_object<'a>(args: &'a [Value], func: &str, what: &str) -> VmResult<&'a Rc<ObjCell>> {
+    arity(func, args, 1, 1)?;
+    match &args[0] {
+        Value::Object(o) => Ok(o),
+        other => Err(MlError::type_error(format!(
+            "{func}() expected {what}, not {}",
+            other.kind_name()
+        ))),
+    }
+}
+
 fn encode_query(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("encodeQuery", args, 1, 1)?;
-    let Value::Object(o) = &args[0] else {
-        return Err(MlError::type_error(format!(
-            "encodeQuery() expected an object, not {}",
-            args[0].kind_name()
-        )));
-    };
+    let o = one_object(args, "encodeQuery", "an object")?;
     let mut meter = vm.meter();
     let mut out = String::new();
     for (k, v) in o.borrow().iter() {
@@ -401,33 +407,30 @@ fn with_body(vm: &mut Vm, args: &[Value], method: &str, func: &str) -> VmResult<
     send(vm, method, url, opts)
 }
 
-fn get(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    simple(vm, args, "GET", "get")
+/// One native per HTTP method: `$how` (`simple` or `with_body`) sends it.
+macro_rules! methods {
+    ($($name:ident => $how:ident($method:literal);)*) => {$(
+        fn $name(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+            $how(vm, args, $method, stringify!($name))
+        }
+    )*};
 }
-fn delete(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    simple(vm, args, "DELETE", "delete")
-}
-fn head(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    simple(vm, args, "HEAD", "head")
-}
-fn post(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    with_body(vm, args, "POST", "post")
-}
-fn put(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    with_body(vm, args, "PUT", "put")
-}
-fn patch(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    with_body(vm, args, "PATCH", "patch")
+
+methods! {
+    get => simple("GET");
+    delete => simple("DELETE");
+    head => simple("HEAD");
+    post => with_body("POST");
+    put => with_body("PUT");
+    patch => with_body("PATCH");
 }
 
 fn request(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("request", args, 1, 1)?;
-    let Value::Object(o) = &args[0] else {
-        return Err(MlError::type_error(format!(
-            "request() expected an object {{method, url, headers, body, timeout}}, not {}",
-            args[0].kind_name()
-        )));
-    };
+    let o = one_object(
+        args,
+        "request",
+        "an object {method, url, headers, body, timeout}",
+    )?;
     let (method, url) = {
         let o = o.borrow();
         let method = match o.get_str("method").filter(|v| !matches!(v, Value::Null)) {

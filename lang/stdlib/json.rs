@@ -575,24 +575,41 @@ impl Writer<'_> {
         Ok(())
     }
 
-    fn write_seq(&mut self, v: &Value, items: &[Value], level: usize) -> VmResult<()> {
-        if items.is_empty() {
-            self.out.push_str("[]");
+    /// A container: `open`, each item through `each` (separated and
+    /// indented), `close`; just `open` and `close` when it is empty.
+    fn write_container<T>(
+        &mut self,
+        v: &Value,
+        level: usize,
+        [open, close]: [char; 2],
+        items: impl Iterator<Item = T>,
+        mut each: impl FnMut(&mut Self, T) -> VmResult<()>,
+    ) -> VmResult<()> {
+        let mut items = items.peekable();
+        if items.peek().is_none() {
+            self.out.push(open);
+            self.out.push(close);
             return Ok(());
         }
         self.enter(v)?;
-        self.out.push('[');
+        self.out.push(open);
         self.newline(level + 1);
-        for (i, item) in items.iter().enumerate() {
+        for (i, item) in items.enumerate() {
             if i > 0 {
                 self.item_sep(level + 1);
             }
-            self.write(item, level + 1)?;
+            each(self, item)?;
         }
         self.newline(level);
-        self.out.push(']');
+        self.out.push(close);
         self.stack.pop();
         Ok(())
+    }
+
+    fn write_seq(&mut self, v: &Value, items: &[Value], level: usize) -> VmResult<()> {
+        self.write_container(v, level, ['[', ']'], items.iter(), |w, item| {
+            w.write(item, level + 1)
+        })
     }
 
     fn write(&mut self, v: &Value, level: usize) -> VmResult<()> {
@@ -616,24 +633,11 @@ impl Writer<'_> {
             Value::Tuple(t) => self.write_seq(v, t, level)?,
             Value::Object(o) => {
                 let entries = o.borrow();
-                if entries.is_empty() {
-                    self.out.push_str("{}");
-                    return Ok(());
-                }
-                self.enter(v)?;
-                self.out.push('{');
-                self.newline(level + 1);
-                for (i, (k, item)) in entries.iter().enumerate() {
-                    if i > 0 {
-                        self.item_sep(level + 1);
-                    }
-                    self.write_key(k)?;
-                    self.out.push_str(": ");
-                    self.write(item, level + 1)?;
-                }
-                self.newline(level);
-                self.out.push('}');
-                self.stack.pop();
+                self.write_container(v, level, ['{', '}'], entries.iter(), |w, (k, item)| {
+                    w.write_key(k)?;
+                    w.out.push_str(": ");
+                    w.write(item, level + 1)
+                })?;
             }
             Value::Cell(c) => {
                 let inner = c.borrow().clone();
