@@ -265,6 +265,14 @@ pub struct PerfTester {
     executor: Executor,
 }
 
+/// A count that must be at least 1 (`what` names it in the error).
+fn at_least_one(n: usize, what: &str) -> Result<(), PerfError> {
+    if n == 0 {
+        return Err(PerfError(format!("{what} must be at least 1")));
+    }
+    Ok(())
+}
+
 impl PerfTester {
     /// A tester running through `executor`.
     pub fn new(executor: Executor) -> PerfTester {
@@ -278,9 +286,7 @@ impl PerfTester {
         iterations: usize,
         warmup: usize,
     ) -> Result<LatencyStats, PerfError> {
-        if iterations == 0 {
-            return Err(PerfError("iterations must be at least 1".into()));
-        }
+        at_least_one(iterations, "iterations")?;
         for _ in 0..warmup {
             self.executor.execute(ExecRequest::new(code)).await;
         }
@@ -306,12 +312,8 @@ impl PerfTester {
         concurrency: usize,
         total: usize,
     ) -> Result<ThroughputStats, PerfError> {
-        if concurrency == 0 {
-            return Err(PerfError("concurrency must be at least 1".into()));
-        }
-        if total == 0 {
-            return Err(PerfError("total must be at least 1".into()));
-        }
+        at_least_one(concurrency, "concurrency")?;
+        at_least_one(total, "total")?;
         let code: std::sync::Arc<str> = code.into();
         let start = Instant::now();
         let sem = std::sync::Arc::new(tokio::sync::Semaphore::new(concurrency));
@@ -355,9 +357,7 @@ pub fn callback_overhead(
     args: &[Data],
     iterations: usize,
 ) -> Result<LatencyStats, PerfError> {
-    if iterations == 0 {
-        return Err(PerfError("iterations must be at least 1".into()));
-    }
+    at_least_one(iterations, "iterations")?;
     let cb = session
         .callback(function)
         .map_err(|e| PerfError(e.to_string()))?;

@@ -331,10 +331,30 @@ impl Loader {
     /// [`Loader::load_file`] on text already in memory; `path` names the
     /// file in errors and anchors relative paths.
     pub fn load_str(&self, path: &Path, text: &str) -> Result<Vec<Case>, SpecError> {
+        self.collect(path, text, |ctx, f, index, offset, seen, out| {
+            ctx.expand(f, index, offset, seen, out)
+        })
+    }
+
+    /// [`Loader::each_case`] with `add` filling one list, and the names
+    /// seen so far (a name must not repeat).
+    fn collect<T>(
+        &self,
+        path: &Path,
+        text: &str,
+        mut add: impl FnMut(
+            &Ctx<'_>,
+            Fields,
+            Option<usize>,
+            usize,
+            &mut HashMap<String, u32>,
+            &mut Vec<T>,
+        ) -> Result<(), SpecError>,
+    ) -> Result<Vec<T>, SpecError> {
         let mut seen = HashMap::new();
         let mut out = Vec::new();
         self.each_case(path, text, |ctx, f, index, offset| {
-            ctx.expand(f, index, offset, &mut seen, &mut out)
+            add(ctx, f, index, offset, &mut seen, &mut out)
         })?;
         Ok(out)
     }
@@ -383,12 +403,9 @@ impl Loader {
 
     /// [`Loader::list_file`] on text already in memory.
     pub fn list_str(&self, path: &Path, text: &str) -> Result<Vec<CaseSummary>, SpecError> {
-        let mut seen = HashMap::new();
-        let mut out = Vec::new();
-        self.each_case(path, text, |ctx, f, index, offset| {
-            ctx.summarize(&f, index, offset, &mut seen, &mut out)
-        })?;
-        Ok(out)
+        self.collect(path, text, |ctx, f, index, offset, seen, out| {
+            ctx.summarize(&f, index, offset, seen, out)
+        })
     }
 
     /// The spec files that can hold test `name` under this loader's root.
@@ -1119,13 +1136,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn module(&self, name: &str, m: &Sp<ModuleSpec>) -> Result<UserModule, SpecError> {
-        let valid = !name.is_empty()
-            && name.split('.').all(|p| {
-                !p.is_empty()
-                    && !p.starts_with(|c: char| c.is_ascii_digit())
-                    && p.chars().all(|c| c.is_alphanumeric() || c == '_')
-            });
-        if !valid {
+        if !dotted_name(name) {
             return Err(self.err(
                 m.start(),
                 format!("invalid module name {name:?}: use identifiers separated by dots"),
@@ -1155,13 +1166,7 @@ impl<'a> Ctx<'a> {
 
     fn callback(&self, cb: &Sp<CallbackTable>) -> Result<CallbackSpec, SpecError> {
         let t = cb.get();
-        let valid = !t.function.is_empty()
-            && t.function.split('.').all(|p| {
-                !p.is_empty()
-                    && !p.starts_with(|c: char| c.is_ascii_digit())
-                    && p.chars().all(|c| c.is_alphanumeric() || c == '_')
-            });
-        if !valid {
+        if !dotted_name(&t.function) {
             return Err(self.err(
                 cb.start(),
                 format!("invalid callback function name {:?}", t.function),
@@ -1311,4 +1316,15 @@ mod tests {
         }
         assert!(plain >= 10, "the plain path took only {plain}");
     }
+}
+
+/// Identifiers separated by dots (`a.b_1`), as module and callback
+/// function names must be.
+fn dotted_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('.').all(|p| {
+            !p.is_empty()
+                && !p.starts_with(|c: char| c.is_ascii_digit())
+                && p.chars().all(|c| c.is_alphanumeric() || c == '_')
+        })
 }
