@@ -180,6 +180,10 @@ pub enum ArgKind {
     Const,
     /// A captured variable.
     Free,
+    /// A hidden slot of the frame holding an intermediate result (see
+    /// `Compiler::computed`): read like a local, but a reader that keeps
+    /// the value takes it out, so the slot holds no reference afterwards.
+    Temp,
 }
 
 impl Arg {
@@ -201,7 +205,8 @@ impl Arg {
             1 => ArgKind::Local,
             2 => ArgKind::Global,
             3 => ArgKind::Const,
-            _ => ArgKind::Free,
+            4 => ArgKind::Free,
+            _ => ArgKind::Temp,
         }
     }
     /// Its slot, global or constant index.
@@ -224,6 +229,7 @@ impl std::fmt::Debug for Arg {
             ArgKind::Global => "G",
             ArgKind::Const => "K",
             ArgKind::Free => "F",
+            ArgKind::Temp => "T",
         };
         write!(f, "{k}{}", self.index())
     }
@@ -306,6 +312,105 @@ pub struct FuncProto {
     pub span: Span,
 }
 
+impl FuncProto {
+    /// The invariants of [`Program::check`] for one function.
+    fn check(&self, nglobals: usize, nprotos: usize) -> Result<(), String> {
+        let n = self.code.len();
+        if !matches!(self.code.last(), Some(Op::Return | Op::ReturnLocal(_))) {
+            return Err("does not end in Return".into());
+        }
+        let arg = |a: Arg| -> bool {
+            match a.kind() {
+                ArgKind::Const => a.index() < self.consts.len(),
+                ArgKind::Global => a.index() < nglobals,
+                ArgKind::Free => a.index() < self.captures.len(),
+                ArgKind::Stack | ArgKind::Local | ArgKind::Temp => true,
+            }
+        };
+        for (pc, op) in self.code.iter().enumerate() {
+            let (target, k, g, free, args) = match *op {
+                Op::Jump(t)
+                | Op::Loop(t)
+                | Op::JumpIfFalse(t)
+                | Op::JumpIfTrue(t)
+                | Op::JumpIfFalseOrPop(t)
+                | Op::JumpIfTrueOrPop(t)
+                | Op::PushHandler(t)
+                | Op::ForIter(_, t)
+                | Op::RangeIter(_, t)
+                | Op::CmpLocalIntJump(_, _, _, t) => (Some(t), None, None, None, [None; 3]),
+                Op::CmpGlobalIntJump(_, g, _, t) => (Some(t), None, Some(g), None, [None; 3]),
+                Op::PushConst(k)
+                | Op::GetMember(k)
+                | Op::StoreMember(k)
+                | Op::CallMethod(k, _)
+                | Op::Import(k)
+                | Op::ImportRoot(k) => (None, Some(k), None, None, [None; 3]),
+                Op::LoadGlobal(g) | Op::StoreGlobal(g) | Op::AddGlobalInt(g, _) => {
+                    (None, None, Some(g), None, [None; 3])
+                }
+                Op::LoadFree(i) | Op::StoreFree(i) => (None, None, None, Some(i), [None; 3]),
+                Op::Bin(_, d, a, b)
+                | Op::Add(d, a, b)
+                | Op::Sub(d, a, b)
+                | Op::Mul(d, a, b)
+                | Op::Div(d, a, b) => (None, None, None, None, [Some(d), Some(a), Some(b)]),
+                Op::Test(_, _, a, b) => {
+                    if !matches!(self.code.get(pc + 1), Some(Op::Jump(_))) {
+                        return Err(format!("Test at {pc} without its Jump"));
+                    }
+                    (None, None, None, None, [Some(a), Some(b), None])
+                }
+                Op::Move(d, a) => (None, None, None, None, [Some(d), Some(a), None]),
+                Op::MakeClosure(p) if p as usize >= nprotos => {
+                    return Err(format!("MakeClosure at {pc}: no function {p}"));
+                }
+                Op::PushNull
+                | Op::PushUndef
+                | Op::PushTrue
+                | Op::PushFalse
+                | Op::PushInt(_)
+                | Op::Pop
+                | Op::LoadLocal(_)
+                | Op::StoreLocal(_)
+                | Op::LoadCell(_)
+                | Op::StoreCell(_)
+                | Op::AddStr
+                | Op::Neg
+                | Op::Pos
+                | Op::Not
+                | Op::MakeArray(_)
+                | Op::MakeObject(_)
+                | Op::Index
+                | Op::StoreIndex
+                | Op::Slice(_)
+                | Op::StoreSlice(_)
+                | Op::Call(_)
+                | Op::Return
+                | Op::MakeClosure(_)
+                | Op::GetIter
+                | Op::PopHandler
+                | Op::Throw
+                | Op::Reraise
+                | Op::UnpackSeq(_)
+                | Op::SetResult
+                | Op::AddLocalInt(..)
+                | Op::LoadLocalAddInt(..)
+                | Op::ReturnLocal(_) => (None, None, None, None, [None; 3]),
+            };
+            let ok = target.is_none_or(|t| (t as usize) < n)
+                && k.is_none_or(|k| (k as usize) < self.consts.len())
+                && g.is_none_or(|g| (g as usize) < nglobals)
+                && free.is_none_or(|i| (i as usize) < self.captures.len())
+                && args.iter().flatten().all(|&a| arg(a));
+            if !ok {
+                return Err(format!("operand out of range at {pc}: {op:?}"));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A global name the program uses.
 #[derive(Clone, Debug)]
 pub struct GlobalName {
@@ -315,8 +420,11 @@ pub struct GlobalName {
     pub assigned: bool,
 }
 
-/// A compiled program: `protos[0]` is the top level.
+/// A compiled program: `protos[0]` is the top level. Made only by
+/// [`Program::new`], which checks what the VM relies on
+/// (`non_exhaustive` keeps other crates from building one).
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Program {
     /// The source compiled.
     pub file: Arc<SourceFile>,
@@ -335,6 +443,38 @@ const _: fn() = || {
 };
 
 impl Program {
+    /// A program of these functions (`protos[0]` is the top level), after
+    /// checking what the VM relies on (see [`Program::check`]).
+    pub(crate) fn new(
+        file: Arc<SourceFile>,
+        protos: Vec<FuncProto>,
+        globals: Vec<GlobalName>,
+        capabilities: Vec<CapabilityDecl>,
+    ) -> Program {
+        let program = Program {
+            file,
+            protos,
+            globals,
+            capabilities,
+        };
+        program.check();
+        program
+    }
+
+    /// Checks what the VM relies on without checking again at run time:
+    /// every jump target is an instruction, every function ends in
+    /// `Return` (so execution never runs off its code), a `Test` is
+    /// followed by its `Jump`, and every constant, global and captured
+    /// variable index is in range. A violation is a compiler bug: it
+    /// panics here, at compile time, instead of reading out of bounds.
+    fn check(&self) {
+        for (i, p) in self.protos.iter().enumerate() {
+            if let Err(what) = p.check(self.globals.len(), self.protos.len()) {
+                panic!("compiler bug: function {i} ({}): {what}", p.name);
+            }
+        }
+    }
+
     /// Human-readable bytecode listing (for debugging and tests).
     pub fn disassemble(&self) -> String {
         use std::fmt::Write;

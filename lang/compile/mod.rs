@@ -164,12 +164,12 @@ pub fn compile_ast(
             diagnostics: c.errors,
         });
     }
-    Ok(Arc::new(Program {
+    Ok(Arc::new(Program::new(
         file,
-        protos: c.protos,
-        globals: c.globals,
-        capabilities: c.capabilities,
-    }))
+        c.protos,
+        c.globals,
+        c.capabilities,
+    )))
 }
 
 fn placeholder_proto() -> FuncProto {
@@ -219,6 +219,9 @@ struct FuncState<'a> {
     num_consts: HashMap<(bool, u64), u32>,
     loops: Vec<LoopCtx>,
     tries: Vec<TryCtx<'a>>,
+    /// Hidden slots for intermediate results of arithmetic (see
+    /// [`Compiler::computed`]) free for the next one.
+    free_temps: Vec<u32>,
 }
 
 struct Compiler<'a> {
@@ -297,6 +300,7 @@ impl<'a> Compiler<'a> {
             num_consts: HashMap::new(),
             loops: Vec::new(),
             tries: Vec::new(),
+            free_temps: Vec::new(),
         });
     }
 
@@ -433,19 +437,87 @@ impl<'a> Compiler<'a> {
 
     /// Operands of a binary operation, in Python's order: the left side is
     /// read in place only when the right one is too (so that computing the
-    /// right side cannot change it, or fail before it).
+    /// right side cannot change it, or fail before it); otherwise it is
+    /// evaluated first into a temporary (or onto the stack). Arithmetic
+    /// sub-expressions are computed into temporaries, so that a chain such
+    /// as `zr * zr + zi * zi` never touches the value stack. The operands'
+    /// temporaries are free again once the instruction that reads them is
+    /// emitted (the callers emit it next).
     fn operands(&mut self, lhs: &'a Expr, rhs: &'a Expr) -> (Arg, Arg, [Span; 2]) {
         let b = self.direct(rhs);
-        let a = if b.is_some() { self.direct(lhs) } else { None };
-        let a = a.unwrap_or_else(|| {
-            self.expr(lhs);
-            Arg::STACK
-        });
-        let b = b.unwrap_or_else(|| {
-            self.expr(rhs);
-            Arg::STACK
-        });
+        let a = match b {
+            Some(_) => self.direct(lhs),
+            // A literal cannot change or fail; a variable is read first.
+            None => self.direct(lhs).filter(|a| a.kind() == ArgKind::Const),
+        };
+        let a = match a {
+            Some(a) => a,
+            None => self.computed(lhs),
+        };
+        let b = match b {
+            Some(b) => b,
+            None => self.computed(rhs),
+        };
+        self.release(a);
+        self.release(b);
         (a, b, [lhs.span, rhs.span])
+    }
+
+    /// Evaluates `e` into a temporary slot when it is arithmetic or a
+    /// variable (its value now), else onto the stack.
+    fn computed(&mut self, e: &'a Expr) -> Arg {
+        match &e.kind {
+            ExprKind::Binary { op, lhs, rhs } if !is_stringy_add(e) => {
+                let (a, b, spans) = self.operands(lhs, rhs);
+                match self.expr_temp() {
+                    Some(dst) => {
+                        self.emit_fused(Op::bin(*op, dst, a, b), spans, e.span);
+                        dst
+                    }
+                    None => {
+                        self.emit_fused(Op::bin(*op, Arg::STACK, a, b), spans, e.span);
+                        Arg::STACK
+                    }
+                }
+            }
+            ExprKind::Name(_) => match (self.direct(e), self.expr_temp()) {
+                (Some(src), Some(dst)) => {
+                    self.emit_fused(Op::Move(dst, src), [e.span; 2], e.span);
+                    dst
+                }
+                (_, dst) => {
+                    if let Some(dst) = dst {
+                        self.release(dst);
+                    }
+                    self.expr(e);
+                    Arg::STACK
+                }
+            },
+            _ => {
+                self.expr(e);
+                Arg::STACK
+            }
+        }
+    }
+
+    /// A free temporary slot as an operand (`None` past the operand range).
+    fn expr_temp(&mut self) -> Option<Arg> {
+        let slot = match self.f().free_temps.pop() {
+            Some(s) => s,
+            None => self.temp(),
+        };
+        let arg = Arg::new(ArgKind::Temp, slot);
+        if arg.is_none() {
+            self.f().free_temps.push(slot);
+        }
+        arg
+    }
+
+    /// Frees `arg` when it is a temporary (its reader has been emitted).
+    fn release(&mut self, arg: Arg) {
+        if arg.kind() == ArgKind::Temp {
+            self.f().free_temps.push(arg.index() as u32);
+        }
     }
 
     /// Emits a fused instruction and the spans of its operands.

@@ -48,8 +48,17 @@ pub struct Closure {
 
 impl Closure {
     /// The function `proto` of `rt`'s program (an index in range).
+    ///
+    /// # Panics
+    /// Unless `cells` has one cell per variable the function captures
+    /// (the dispatch loop indexes them unchecked).
     pub fn new(rt: Rc<ProgramRt>, proto: u32, cells: Box<[Rc<RefCell<Value>>]>) -> Closure {
         let func: *const FuncProto = &rt.program.protos[proto as usize];
+        assert_eq!(
+            cells.len(),
+            rt.program.protos[proto as usize].captures.len(),
+            "a closure's cells match its captures"
+        );
         let consts: *const [Value] = &*rt.consts[proto as usize];
         Closure {
             rt,
@@ -425,6 +434,25 @@ impl Vm {
             let code = &proto.code[..];
             let consts = closure.consts();
             let globals = &rt.globals[..];
+            let cells = &closure.cells[..];
+            // Unchecked reads of instructions, constants, globals and
+            // captured cells. SAFETY: `Program::new` checked that every jump
+            // target is an instruction of its function, that each function
+            // ends in `Return` (so `pc` never runs past the end: the
+            // instruction after a non-jump is in range), that a `Test` has
+            // its `Jump` next, and that every constant, global and captured
+            // variable index is below the function's constant count, the
+            // program's global count and its capture count. `consts` and
+            // `globals` have exactly those lengths (`ProgramRt::link`), and
+            // `cells` one per capture (`Closure::new`). Frames resume only
+            // at 0, a checked target, or the instruction after a call.
+            macro_rules! at {
+                ($slice:expr, $i:expr) => {{
+                    let i: usize = $i;
+                    debug_assert!(i < $slice.len());
+                    unsafe { $slice.get_unchecked(i) }
+                }};
+            }
             macro_rules! fail {
                 ($e:expr) => {{
                     let err: MlError = $e;
@@ -458,12 +486,15 @@ impl Vm {
             macro_rules! fast_operands {
                 ($op:expr, $a:expr, $b:expr) => {{
                     let (a, b): (Arg, Arg) = ($a, $b);
-                    let r = arith::fast(
-                        $op,
-                        self.peek_arg(a, b.is_stack() as usize, base, closure, consts, globals),
-                        self.peek_arg(b, 0, base, closure, consts, globals),
-                    );
-                    if r.is_some() {
+                    // SAFETY: the operands of this function's instruction.
+                    let r = unsafe {
+                        arith::fast(
+                            $op,
+                            self.peek_arg(a, b.is_stack() as usize, base, closure, consts, globals),
+                            self.peek_arg(b, 0, base, closure, consts, globals),
+                        )
+                    };
+                    if r.is_some() && (a.is_stack() || b.is_stack()) {
                         let n = self.stack.len() - a.is_stack() as usize - b.is_stack() as usize;
                         // SAFETY: the stack operands are numbers (the fast
                         // path took them), which own nothing to drop.
@@ -488,11 +519,12 @@ impl Vm {
                 ($dst:expr, $v:expr) => {{
                     let dst: Arg = $dst;
                     let v = $v;
+                    let i = dst.index();
                     match dst.kind() {
                         ArgKind::Stack => self.stack.push(v),
-                        ArgKind::Local => self.stack[base + dst.index()] = v,
-                        ArgKind::Global => *globals[dst.index()].borrow_mut() = v,
-                        ArgKind::Free => *closure.cells[dst.index()].borrow_mut() = v,
+                        ArgKind::Local | ArgKind::Temp => set_slot(&mut self.stack[base + i], v),
+                        ArgKind::Global => set_slot(&mut at!(globals, i).borrow_mut(), v),
+                        ArgKind::Free => set_slot(&mut at!(cells, i).borrow_mut(), v),
                         ArgKind::Const => unreachable!("a constant as destination"),
                     }
                 }};
@@ -517,12 +549,12 @@ impl Vm {
                 // the compiler spill it to the stack on every dispatch.
                 let at = pc;
                 pc += 1;
-                match code[at] {
+                match *at!(code, at) {
                     Op::PushNull => self.stack.push(Value::Null),
                     Op::PushTrue => self.stack.push(Value::Bool(true)),
                     Op::PushFalse => self.stack.push(Value::Bool(false)),
                     Op::PushInt(i) => self.stack.push(Value::Int(i as i64)),
-                    Op::PushConst(k) => self.stack.push(consts[k as usize].clone()),
+                    Op::PushConst(k) => self.stack.push(at!(consts, k as usize).clone()),
                     Op::Pop => {
                         self.stack.pop();
                     }
@@ -555,7 +587,7 @@ impl Vm {
                         }
                     }
                     Op::LoadFree(i) => {
-                        let v = closure.cells[i as usize].borrow().clone();
+                        let v = at!(cells, i as usize).borrow().clone();
                         if let Value::Undef = v {
                             fail!(unbound_free());
                         }
@@ -563,10 +595,10 @@ impl Vm {
                     }
                     Op::StoreFree(i) => {
                         let v = self.stack.pop().expect("value");
-                        *closure.cells[i as usize].borrow_mut() = v;
+                        *at!(cells, i as usize).borrow_mut() = v;
                     }
                     Op::LoadGlobal(g) => {
-                        let v = globals[g as usize].borrow().clone();
+                        let v = at!(globals, g as usize).borrow().clone();
                         let v = match v {
                             Value::Undef => tri!(self.global_fallback(rt, g)),
                             v => v,
@@ -575,7 +607,7 @@ impl Vm {
                     }
                     Op::StoreGlobal(g) => {
                         let v = self.stack.pop().expect("value");
-                        *globals[g as usize].borrow_mut() = v;
+                        *at!(globals, g as usize).borrow_mut() = v;
                     }
                     Op::Bin(op, dst, a, b) => bin!(op, dst, a, b),
                     Op::Add(dst, a, b) => bin!(BinOp::Add, dst, a, b),
@@ -589,7 +621,7 @@ impl Vm {
                         };
                         // The compiler puts the branch's `Jump` next.
                         if holds == when {
-                            match code[pc] {
+                            match *at!(code, pc) {
                                 Op::Jump(t) => pc = t as usize,
                                 _ => unreachable!("Test without its Jump"),
                             }
@@ -680,7 +712,7 @@ impl Vm {
                         }
                     }
                     Op::CmpGlobalIntJump(cmp, g, k, t) => {
-                        let fast = match &*globals[g as usize].borrow() {
+                        let fast = match &*at!(globals, g as usize).borrow() {
                             Value::Int(i) => Some(cmp.holds(i.cmp(&(k as i64)))),
                             _ => None,
                         };
@@ -719,7 +751,7 @@ impl Vm {
                         }
                     }
                     Op::AddGlobalInt(g, k) => {
-                        let done = match &mut *globals[g as usize].borrow_mut() {
+                        let done = match &mut *at!(globals, g as usize).borrow_mut() {
                             Value::Int(i) if i.checked_add(k as i64).is_some() => {
                                 *i += k as i64;
                                 true
@@ -1052,6 +1084,7 @@ impl Vm {
                 v => Ok(v.clone()),
             },
             ArgKind::Const => Ok(consts[i].clone()),
+            ArgKind::Temp => Ok(std::mem::take(&mut self.stack[base + i])),
             ArgKind::Global => match globals[i].borrow().clone() {
                 Value::Undef => self.global_fallback(&closure.rt, i as u32),
                 v => Ok(v),
@@ -1065,8 +1098,13 @@ impl Vm {
 
     /// An operand of a fused instruction where it lives, without reading
     /// it out (`depth`: its place below the top, for a stack operand).
+    ///
+    /// # Safety
+    /// `arg` is an operand of an instruction of `closure`'s function, and
+    /// `consts` and `globals` are its constants and its program's globals
+    /// (the indices are then in range, see `execute`).
     #[inline(always)]
-    fn peek_arg<'v>(
+    unsafe fn peek_arg<'v>(
         &'v self,
         arg: Arg,
         depth: usize,
@@ -1076,16 +1114,17 @@ impl Vm {
         globals: &'v [GlobalCell],
     ) -> &'v Value {
         let i = arg.index();
+        // SAFETY (the last three): the index is in range (see `execute`'s
+        // `at!`). For the cells: the VM holds no `RefMut` of a variable's
+        // cell between instructions (writes borrow within one statement),
+        // and the returned reference ends before this instruction writes
+        // anything.
         match arg.kind() {
             ArgKind::Stack => &self.stack[self.stack.len() - 1 - depth],
-            ArgKind::Local => &self.stack[base + i],
-            ArgKind::Const => &consts[i],
-            // SAFETY (both): the VM holds no `RefMut` of a variable's cell
-            // between instructions (writes borrow within one statement),
-            // and the returned reference ends before this instruction
-            // writes anything.
-            ArgKind::Global => unsafe { &*globals[i].as_ptr() },
-            ArgKind::Free => unsafe { &*closure.cells[i].as_ptr() },
+            ArgKind::Local | ArgKind::Temp => &self.stack[base + i],
+            ArgKind::Const => unsafe { consts.get_unchecked(i) },
+            ArgKind::Global => unsafe { &*globals.get_unchecked(i).as_ptr() },
+            ArgKind::Free => unsafe { &*closure.cells.get_unchecked(i).as_ptr() },
         }
     }
 
@@ -1348,4 +1387,17 @@ pub fn thrown_error(obj: Value) -> MlError {
         other => value::py_str(other),
     };
     MlError::thrown(message, Rc::new(obj))
+}
+
+/// `*slot = v`, calling the (out-of-line) drop of the old value only when
+/// it owns something: numbers overwrite numbers in hot loops.
+#[inline(always)]
+fn set_slot(slot: &mut Value, v: Value) {
+    let old = std::mem::replace(slot, v);
+    if matches!(
+        old,
+        Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Undef
+    ) {
+        std::mem::forget(old);
+    }
 }
