@@ -24,7 +24,9 @@ pub use value::{Data, Value};
 pub use vm::{Limits, Vm};
 
 /// Counts allocations per thread for execution memory budgets (see
-/// [`memory`]); turn off the `global-allocator` feature to use your own.
+/// [`memory`]) on top of mimalloc (small strings and objects allocate
+/// often); turn off the `global-allocator` feature to use your own.
 #[cfg(feature = "global-allocator")]
 #[global_allocator]
-static GLOBAL: memory::TrackingAlloc = memory::TrackingAlloc::system();
+static GLOBAL: memory::TrackingAlloc<mimalloc::MiMalloc> =
+    memory::TrackingAlloc(mimalloc::MiMalloc);
