@@ -30,62 +30,40 @@ fn capability(c: &mut Criterion) {
     let grants = GrantSet::parse(TOKENS).expect("tokens parse");
     let usage = Usage::default();
     let mut g = c.benchmark_group("capability");
-    g.bench_function("file_allowed_last_of_10", |b| {
-        b.iter(|| {
-            grants.check(
-                black_box(cap::FILE_READ.request),
-                black_box("/data/reports/2024/q1/summary.csv"),
-                Mode::Exact,
-                0.0,
-                &usage,
-            )
-        })
-    });
-    g.bench_function("file_denied_of_10", |b| {
-        b.iter(|| {
-            grants.check(
-                black_box(cap::FILE_READ.request),
-                black_box("/etc/passwd"),
-                Mode::Exact,
-                0.0,
-                &usage,
-            )
-        })
-    });
-    // The worst case: the literal prefix matches, the `**` scan fails.
-    g.bench_function("file_near_miss_of_10", |b| {
-        b.iter(|| {
-            grants.check(
-                black_box(cap::FILE_READ.request),
-                black_box("/data/reports/2024/q1/summary.txt"),
-                Mode::Exact,
-                0.0,
-                &usage,
-            )
-        })
-    });
-    g.bench_function("network_allowed_of_10", |b| {
-        b.iter(|| {
-            grants.check(
-                black_box(cap::NETWORK_HTTP.request),
-                black_box("https://a.svc.example.com:8443/v1/items?page=2"),
-                Mode::Exact,
-                0.0,
-                &usage,
-            )
-        })
-    });
-    g.bench_function("env_allowed_of_10", |b| {
-        b.iter(|| {
-            grants.check(
-                black_box(cap::ENV_READ.request),
-                black_box("APP_DATABASE_URL"),
-                Mode::Exact,
-                0.0,
-                &usage,
-            )
-        })
-    });
+    // (benchmark, capability, resource) of each check measured.
+    let checks = [
+        (
+            "file_allowed_last_of_10",
+            cap::FILE_READ,
+            "/data/reports/2024/q1/summary.csv",
+        ),
+        ("file_denied_of_10", cap::FILE_READ, "/etc/passwd"),
+        // The worst case: the literal prefix matches, the `**` scan fails.
+        (
+            "file_near_miss_of_10",
+            cap::FILE_READ,
+            "/data/reports/2024/q1/summary.txt",
+        ),
+        (
+            "network_allowed_of_10",
+            cap::NETWORK_HTTP,
+            "https://a.svc.example.com:8443/v1/items?page=2",
+        ),
+        ("env_allowed_of_10", cap::ENV_READ, "APP_DATABASE_URL"),
+    ];
+    for (name, capability, resource) in checks {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                grants.check(
+                    black_box(capability.request),
+                    black_box(resource),
+                    Mode::Exact,
+                    0.0,
+                    &usage,
+                )
+            })
+        });
+    }
     // The whole enforcement point, as stdlib functions call it.
     let mut vm = Vm::new(
         Host::captured(),

@@ -105,26 +105,26 @@ const fn inert(name: &'static str, actions: &'static [ActionSpec]) -> KindSpec {
     }
 }
 
+const FILE_ACTIONS: &[ActionSpec] = &[
+    a("read", FILE_READ, FILE_READ),
+    a("write", FILE_WRITE, FILE_WRITE | FILE_APPEND),
+    a("append", FILE_APPEND, FILE_APPEND),
+    a("delete", FILE_DELETE, FILE_DELETE),
+];
+
 static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "file",
         kind: Kind::File,
-        actions: &[
-            a("read", FILE_READ, FILE_READ),
-            a("write", FILE_WRITE, FILE_WRITE | FILE_APPEND),
-            a("append", FILE_APPEND, FILE_APPEND),
-            a("delete", FILE_DELETE, FILE_DELETE),
-        ],
+        actions: FILE_ACTIONS,
         all: FILE_READ | FILE_WRITE | FILE_APPEND | FILE_DELETE,
     },
-    // mlpy's `path.read` / `path.write` are file rights under another name.
+    // mlpy's `path.read` / `path.write` are file rights under another name
+    // (the first two file actions).
     KindSpec {
         name: "path",
         kind: Kind::File,
-        actions: &[
-            a("read", FILE_READ, FILE_READ),
-            a("write", FILE_WRITE, FILE_WRITE | FILE_APPEND),
-        ],
+        actions: FILE_ACTIONS.split_at(2).0,
         all: FILE_READ | FILE_WRITE | FILE_APPEND,
     },
     KindSpec {

@@ -39,6 +39,29 @@ fn help() {
     }
 }
 
+/// Each line after `indent`, or `none` when there are no lines.
+fn print_list(lines: &[String], indent: &str, none: &str) {
+    if lines.is_empty() {
+        crate::outln!("{none}");
+    }
+    for l in lines {
+        crate::outln!("{indent}{l}");
+    }
+}
+
+/// The code of `command` (`.async`, `.benchmark`) as a complete
+/// statement; `None`, after the usage line, when there is none.
+fn code_arg(code: &str, command: &str) -> Option<String> {
+    if code.is_empty() {
+        usage(command);
+        return None;
+    }
+    Some(match super::input::classify(code) {
+        super::input::Input::Complete(c) => c,
+        super::input::Input::Incomplete => code.to_string(),
+    })
+}
+
 /// `N` or `#N`.
 fn parse_id(text: &str) -> Option<u64> {
     text.trim().trim_start_matches('#').parse().ok()
@@ -67,15 +90,7 @@ impl Repl {
                 Some(text) => crate::outln!("{text}"),
                 None => crate::outln!("no variable '{rest}' (.vars lists them)"),
             },
-            ".history" => {
-                let lines = self.records.summaries();
-                if lines.is_empty() {
-                    crate::outln!("no executions yet");
-                }
-                for l in lines {
-                    crate::outln!("{l}");
-                }
-            }
+            ".history" => print_list(&self.records.summaries(), "", "no executions yet"),
             ".trace" => {
                 let id = if rest.is_empty() {
                     None
@@ -94,15 +109,7 @@ impl Repl {
                     None => crate::outln!("no execution #{rest} (.history lists them)"),
                 }
             }
-            ".caps" => {
-                let caps = self.session.grants();
-                if caps.is_empty() {
-                    crate::outln!("no capabilities granted");
-                }
-                for c in caps {
-                    crate::outln!("  {c}");
-                }
-            }
+            ".caps" => print_list(&self.session.grants(), "  ", "no capabilities granted"),
             ".grant" => match self.session.grant(rest) {
                 Ok(()) => crate::outln!("granted {rest}"),
                 Err(e) => crate::outln!("{e}"),
@@ -239,13 +246,8 @@ impl Repl {
             }
             None => (ASYNC_TIMEOUT, rest),
         };
-        if code.is_empty() {
-            usage(".async");
+        let Some(code) = code_arg(code, ".async") else {
             return;
-        }
-        let code = match super::input::classify(code) {
-            super::input::Input::Complete(c) => c,
-            super::input::Input::Incomplete => code.to_string(),
         };
         let id = self.start_async(&code, timeout);
         crate::outln!("#{id} started in the background (.await {id}, .cancel {id})");
@@ -300,13 +302,8 @@ impl Repl {
             }
             None => (100, rest),
         };
-        if code.is_empty() {
-            usage(".benchmark");
+        let Some(code) = code_arg(code, ".benchmark") else {
             return;
-        }
-        let code = match super::input::classify(code) {
-            super::input::Input::Complete(c) => c,
-            super::input::Input::Incomplete => code.to_string(),
         };
         let interrupt = Interrupt::new();
         self.ctrl_c
