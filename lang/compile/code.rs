@@ -59,6 +59,8 @@ pub enum Op {
     Div(Arg, Arg, Arg),
     /// The comparison `a <op> b` of a branch: when it equals the flag, jump
     /// to the target of the `Jump` that follows; otherwise skip that jump.
+    /// At the end of a `while` body (see [`Op::LoopIfLocalInt`]) a `Loop`
+    /// follows instead, taken with its interrupt check.
     Test(BinOp, bool, Arg, Arg),
     /// `dst = src`.
     Move(Arg, Arg),
@@ -137,6 +139,15 @@ pub enum Op {
     CmpLocalIntJump(Cmp, u32, i32, u32),
     /// `global <cmp> int`: jump to the target when false.
     CmpGlobalIntJump(Cmp, u32, i32, u32),
+    /// The end of a `while` body, its condition `local <cmp> int` compiled
+    /// again: while it holds, takes the `Loop` that follows (its interrupt
+    /// check, then back to the top of the body) without dispatching it;
+    /// otherwise skips it and leaves the loop. One instruction per
+    /// iteration fewer than jumping back to the condition at the top.
+    LoopIfLocalInt(Cmp, u32, i32),
+    /// `global <cmp> int` at the end of a `while` body (see
+    /// [`Op::LoopIfLocalInt`]).
+    LoopIfGlobalInt(Cmp, u32, i32),
     /// `local = local + int`.
     AddLocalInt(u32, i32),
     /// `global = global + int`.
@@ -340,6 +351,16 @@ impl FuncProto {
                 | Op::RangeIter(_, t)
                 | Op::CmpLocalIntJump(_, _, _, t) => (Some(t), None, None, None, [None; 3]),
                 Op::CmpGlobalIntJump(_, g, _, t) => (Some(t), None, Some(g), None, [None; 3]),
+                Op::LoopIfLocalInt(..) | Op::LoopIfGlobalInt(..) => {
+                    if !matches!(self.code.get(pc + 1), Some(Op::Loop(_))) {
+                        return Err(format!("{op:?} at {pc} without its Loop"));
+                    }
+                    let g = match *op {
+                        Op::LoopIfGlobalInt(_, g, _) => Some(g),
+                        _ => None,
+                    };
+                    (None, None, g, None, [None; 3])
+                }
                 Op::PushConst(k)
                 | Op::GetMember(k)
                 | Op::StoreMember(k)
@@ -356,7 +377,7 @@ impl FuncProto {
                 | Op::Mul(d, a, b)
                 | Op::Div(d, a, b) => (None, None, None, None, [Some(d), Some(a), Some(b)]),
                 Op::Test(_, _, a, b) => {
-                    if !matches!(self.code.get(pc + 1), Some(Op::Jump(_))) {
+                    if !matches!(self.code.get(pc + 1), Some(Op::Jump(_) | Op::Loop(_))) {
                         return Err(format!("Test at {pc} without its Jump"));
                     }
                     (None, None, None, None, [Some(a), Some(b), None])
@@ -464,7 +485,7 @@ impl Program {
     /// Checks what the VM relies on without checking again at run time:
     /// every jump target is an instruction, every function ends in
     /// `Return` (so execution never runs off its code), a `Test` is
-    /// followed by its `Jump`, and every constant, global and captured
+    /// followed by its `Jump` (or `Loop`), a `LoopIf…` by its `Loop`, and every constant, global and captured
     /// variable index is in range. A violation is a compiler bug: it
     /// panics here, at compile time, instead of reading out of bounds.
     fn check(&self) {

@@ -624,9 +624,15 @@ impl<'a> Compiler<'a> {
                     break_jumps: Vec::new(),
                     try_depth,
                 });
+                let body_top = self.here();
                 self.block(&body.stmts);
-                self.emit(Op::Loop(top as u32), span);
-                for j in exit {
+                let more = if compiles_quietly(cond) {
+                    self.loop_back(cond, body_top, span)
+                } else {
+                    self.emit(Op::Loop(top as u32), span);
+                    Vec::new()
+                };
+                for j in exit.into_iter().chain(more) {
                     self.patch(j);
                 }
                 let lp = self.f().loops.pop().expect("loop");
@@ -822,29 +828,76 @@ impl<'a> Compiler<'a> {
     }
 
     /// Compiles a condition and returns the jumps taken when it is false.
+    /// `name <cmp> int` with a plain local or a global: the operands of a
+    /// fused compare-and-branch.
+    fn cmp_int(&mut self, cond: &Expr) -> Option<(Cmp, NameRef, i32)> {
+        let ExprKind::Binary { op, lhs, rhs } = &cond.kind else {
+            return None;
+        };
+        let cmp = match op {
+            BinOp::Lt => Cmp::Lt,
+            BinOp::Le => Cmp::Le,
+            BinOp::Gt => Cmp::Gt,
+            BinOp::Ge => Cmp::Ge,
+            _ => return None,
+        };
+        let (ExprKind::Name(n), ExprKind::Int(k)) = (&lhs.kind, &rhs.kind) else {
+            return None;
+        };
+        let k = i32::try_from(*k).ok()?;
+        match self.resolve(n) {
+            r @ (NameRef::Local(_) | NameRef::Global(_)) => Some((cmp, r, k)),
+            _ => None,
+        }
+    }
+
+    /// A `while` condition again at the end of the body: jumps back to
+    /// `target` (the top of the body, through a `Loop` with its interrupt
+    /// check) while it holds. Returns the jumps that leave the loop.
+    fn loop_back(&mut self, cond: &'a Expr, target: usize, span: Span) -> Vec<usize> {
+        let mut exits = Vec::new();
+        match self.cmp_int(cond) {
+            Some((cmp, NameRef::Local(slot), k)) => {
+                self.emit(Op::LoopIfLocalInt(cmp, slot, k), cond.span);
+            }
+            Some((cmp, NameRef::Global(g), k)) => {
+                self.emit(Op::LoopIfGlobalInt(cmp, g, k), cond.span);
+            }
+            _ => match &cond.kind {
+                ExprKind::Logic {
+                    op: LogicOp::And,
+                    lhs,
+                    rhs,
+                } => {
+                    exits = self.cond_jump(lhs);
+                    exits.extend(self.loop_back(rhs, target, span));
+                    return exits;
+                }
+                ExprKind::Binary {
+                    op: op @ (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Gt | BinOp::Le | BinOp::Ge),
+                    lhs,
+                    rhs,
+                } => {
+                    let (a, b, spans) = self.operands(lhs, rhs);
+                    self.emit_fused(Op::Test(*op, true, a, b), spans, cond.span);
+                }
+                _ => exits = self.cond_jump(cond),
+            },
+        }
+        self.emit(Op::Loop(target as u32), span);
+        exits
+    }
+
     fn cond_jump(&mut self, cond: &'a Expr) -> Vec<usize> {
         // Fused compare-and-branch for `name <cmp> int`.
-        if let ExprKind::Binary { op, lhs, rhs } = &cond.kind {
-            let cmp = match op {
-                BinOp::Lt => Some(Cmp::Lt),
-                BinOp::Le => Some(Cmp::Le),
-                BinOp::Gt => Some(Cmp::Gt),
-                BinOp::Ge => Some(Cmp::Ge),
-                _ => None,
-            };
-            if let (Some(cmp), ExprKind::Name(n), ExprKind::Int(k)) = (cmp, &lhs.kind, &rhs.kind) {
-                if let Ok(k) = i32::try_from(*k) {
-                    match self.resolve(n) {
-                        NameRef::Local(slot) => {
-                            return vec![self.emit(Op::CmpLocalIntJump(cmp, slot, k, 0), cond.span)]
-                        }
-                        NameRef::Global(g) => {
-                            return vec![self.emit(Op::CmpGlobalIntJump(cmp, g, k, 0), cond.span)]
-                        }
-                        _ => {}
-                    }
-                }
+        match self.cmp_int(cond) {
+            Some((cmp, NameRef::Local(slot), k)) => {
+                return vec![self.emit(Op::CmpLocalIntJump(cmp, slot, k, 0), cond.span)]
             }
+            Some((cmp, NameRef::Global(g), k)) => {
+                return vec![self.emit(Op::CmpGlobalIntJump(cmp, g, k, 0), cond.span)]
+            }
+            _ => {}
         }
         match &cond.kind {
             ExprKind::Logic {
@@ -1215,6 +1268,25 @@ fn negate_literal(e: &Expr) -> Option<Folded> {
 
 /// mlpy's compile-time string rule (section 5.1): a `+` whose operand is a
 /// string literal, or a `+` containing one, concatenates displays.
+/// Can `e` be compiled twice with no difference but the code: no compile
+/// errors to report twice, no function to define twice. A `while`
+/// condition that can is compiled again at the end of the body.
+fn compiles_quietly(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Null
+        | ExprKind::Bool(_)
+        | ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Str(_) => true,
+        ExprKind::Name(n) => !n.starts_with("__"),
+        ExprKind::Unary { operand, .. } => compiles_quietly(operand),
+        ExprKind::Binary { lhs, rhs, .. } | ExprKind::Logic { lhs, rhs, .. } => {
+            compiles_quietly(lhs) && compiles_quietly(rhs)
+        }
+        _ => false,
+    }
+}
+
 fn is_stringy_add(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Binary {
@@ -1228,5 +1300,52 @@ fn is_stringy_add(e: &Expr) -> bool {
                 || is_stringy_add(rhs)
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::capability::GrantSet;
+    use crate::host::Host;
+    use crate::syntax::SourceFile;
+    use crate::vm::{Limits, Vm};
+    use std::sync::Arc;
+
+    /// How running `src` fails: kind, line, column, message and rendering.
+    fn failure(src: &str) -> (String, Option<u32>, Option<u32>, String, String) {
+        let program = super::compile(Arc::new(SourceFile::new("t.ml", src))).expect("compiles");
+        let mut vm = Vm::new(
+            Host::captured(),
+            Arc::new(GrantSet::all()),
+            Limits::default(),
+        );
+        let info = vm.run(&program).err().expect("fails").info();
+        (
+            info.kind,
+            info.line,
+            info.column,
+            info.message,
+            info.rendered,
+        )
+    }
+
+    #[test]
+    fn a_while_condition_fails_alike_before_the_first_iteration_and_after_one() {
+        // The condition is compiled twice: before the body and again at
+        // its end (`loop_back`). `x` is a string at the first check in
+        // the first program, only at the second check in the other.
+        for cond in [
+            "x < 3",
+            "x - 1 < y",
+            "x >= 0 && x - 1 < y",
+            "y > 0 && x < 3",
+        ] {
+            let at_first = failure(&format!(
+                "y = 1;\nx = \"a\";\nwhile ({cond}) {{ x = \"a\"; }}"
+            ));
+            let at_second = failure(&format!("y = 1;\nx = 0;\nwhile ({cond}) {{ x = \"a\"; }}"));
+            assert_eq!(at_first.0, "TypeError", "{cond}");
+            assert_eq!(at_first, at_second, "{cond}");
+        }
     }
 }

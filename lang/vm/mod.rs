@@ -544,6 +544,58 @@ impl Vm {
                     }
                 };
             }
+            // `local <cmp> int` of the fused compare-and-branch instructions.
+            macro_rules! local_int_holds {
+                ($cmp:expr, $s:expr, $k:expr) => {{
+                    let (cmp, s, k): (crate::compile::Cmp, u32, i32) = ($cmp, $s, $k);
+                    match &self.stack[base + s as usize] {
+                        Value::Int(i) => cmp.holds(i.cmp(&(k as i64))),
+                        Value::Undef => fail!(unbound_local(&proto.local_names[s as usize])),
+                        other => {
+                            let ord = tri!(value::compare(other, &Value::Int(k as i64)));
+                            ord.is_some_and(|o| cmp.holds(o))
+                        }
+                    }
+                }};
+            }
+            // `global <cmp> int`, likewise.
+            macro_rules! global_int_holds {
+                ($cmp:expr, $g:expr, $k:expr) => {{
+                    let (cmp, g, k): (crate::compile::Cmp, u32, i32) = ($cmp, $g, $k);
+                    let fast = match &*at!(globals, g as usize).borrow() {
+                        Value::Int(i) => Some(cmp.holds(i.cmp(&(k as i64)))),
+                        _ => None,
+                    };
+                    match fast {
+                        Some(h) => h,
+                        None => {
+                            let v = at!(globals, g as usize).borrow().clone();
+                            let v = match v {
+                                Value::Undef => tri!(self.global_fallback(rt, g)),
+                                v => v,
+                            };
+                            let ord = tri!(value::compare(&v, &Value::Int(k as i64)));
+                            ord.is_some_and(|o| cmp.holds(o))
+                        }
+                    }
+                }};
+            }
+            // The `Loop` that follows a `while` body's condition: taken as
+            // if dispatched (its interrupt check first, so that a timeout
+            // points at the loop) while the condition holds, else skipped.
+            macro_rules! take_loop {
+                ($holds:expr) => {{
+                    let holds: bool = $holds;
+                    let Op::Loop(t) = *at!(code, pc) else {
+                        unreachable!("a loop condition without its Loop")
+                    };
+                    pc += 1;
+                    if holds {
+                        tri!(self.tick());
+                        pc = t as usize;
+                    }
+                }};
+            }
             loop {
                 // Matched in place: copying the instruction out first made
                 // the compiler spill it to the stack on every dispatch.
@@ -619,14 +671,12 @@ impl Vm {
                             Some(Num::Bool(x)) => x,
                             _ => matches!(slow_operands!(op, a, b), Value::Bool(true)),
                         };
-                        // The compiler puts the branch's `Jump` next.
-                        if holds == when {
-                            match *at!(code, pc) {
-                                Op::Jump(t) => pc = t as usize,
-                                _ => unreachable!("Test without its Jump"),
-                            }
-                        } else {
-                            pc += 1;
+                        // The compiler puts the branch's `Jump` (or, ending
+                        // a `while` body, its `Loop`) next.
+                        match *at!(code, pc) {
+                            Op::Jump(t) if holds == when => pc = t as usize,
+                            Op::Loop(_) => take_loop!(holds == when),
+                            _ => pc += 1,
                         }
                     }
                     Op::Move(dst, src) => {
@@ -699,36 +749,14 @@ impl Vm {
                         }
                     }
                     Op::CmpLocalIntJump(cmp, s, k, t) => {
-                        let holds = match &self.stack[base + s as usize] {
-                            Value::Int(i) => cmp.holds(i.cmp(&(k as i64))),
-                            Value::Undef => fail!(unbound_local(&proto.local_names[s as usize])),
-                            other => {
-                                let ord = tri!(value::compare(other, &Value::Int(k as i64)));
-                                ord.is_some_and(|o| cmp.holds(o))
-                            }
-                        };
-                        if !holds {
+                        if !local_int_holds!(cmp, s, k) {
                             pc = t as usize;
                         }
                     }
+                    Op::LoopIfLocalInt(cmp, s, k) => take_loop!(local_int_holds!(cmp, s, k)),
+                    Op::LoopIfGlobalInt(cmp, g, k) => take_loop!(global_int_holds!(cmp, g, k)),
                     Op::CmpGlobalIntJump(cmp, g, k, t) => {
-                        let fast = match &*at!(globals, g as usize).borrow() {
-                            Value::Int(i) => Some(cmp.holds(i.cmp(&(k as i64)))),
-                            _ => None,
-                        };
-                        let holds = match fast {
-                            Some(h) => h,
-                            None => {
-                                let v = globals[g as usize].borrow().clone();
-                                let v = match v {
-                                    Value::Undef => tri!(self.global_fallback(rt, g)),
-                                    v => v,
-                                };
-                                let ord = tri!(value::compare(&v, &Value::Int(k as i64)));
-                                ord.is_some_and(|o| cmp.holds(o))
-                            }
-                        };
-                        if !holds {
+                        if !global_int_holds!(cmp, g, k) {
                             pc = t as usize;
                         }
                     }
