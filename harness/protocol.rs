@@ -157,33 +157,26 @@ impl BackendInfo {
     }
 }
 
-/// The features a case needs.
+/// The features a case needs: its world's, and what it expects.
 pub fn case_needs(case: &Case) -> BTreeSet<Feature> {
     let e = &case.expect;
-    [
-        (Feature::Files, !case.files.is_empty()),
-        (Feature::Http, !case.http.is_empty() || e.calls.is_some()),
-        (Feature::Env, !case.env.is_empty()),
-        (Feature::Clock, case.clock.is_some()),
-        (Feature::Seed, case.seed.is_some()),
-        (Feature::Stdin, case.stdin.is_some()),
-        (Feature::Argv, !case.argv.is_empty()),
-        (
-            Feature::Modules,
-            !case.modules.is_empty() || !case.module_paths.is_empty(),
-        ),
-        (
-            Feature::Globals,
-            !case.globals.is_empty() || !e.globals.is_empty(),
-        ),
-        (Feature::Callbacks, case.callback.is_some()),
-        (Feature::Concurrency, case.concurrency > 1),
-        (Feature::Timeouts, e.timeout),
-        (Feature::Stderr, crate::expect::reads_stderr(e)),
-    ]
-    .into_iter()
-    .filter_map(|(f, needed)| needed.then_some(f))
-    .collect()
+    let mut needs = WorldSpec::from_case(case).needs();
+    needs.extend(
+        [
+            (Feature::Http, e.calls.is_some()),
+            (
+                Feature::Globals,
+                !case.globals.is_empty() || !e.globals.is_empty(),
+            ),
+            (Feature::Callbacks, case.callback.is_some()),
+            (Feature::Concurrency, case.concurrency > 1),
+            (Feature::Timeouts, e.timeout),
+            (Feature::Stderr, crate::expect::reads_stderr(e)),
+        ]
+        .into_iter()
+        .filter_map(|(f, needed)| needed.then_some(f)),
+    );
+    needs
 }
 
 // ---- the world as data ----

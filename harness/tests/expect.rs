@@ -369,29 +369,25 @@ fn real_runs() {
         }
         ex.execute_blocking(req)
     };
-    let c = case("code = \"result = n * 3;\"\nglobals = { n = 2 }\nexpect.result = 6\nexpect.globals = { result = 6 }\n");
-    let v = check(&c.expect, &run(&c));
-    assert!(v.passed, "{}", v.render());
-
-    let c = case("code = '''\nx = 1;\ny = x / 0;\n'''\nexpect.error = { kind = \"ZeroDivisionError\", line = 2 }\n");
-    let v = check(&c.expect, &run(&c));
-    assert!(v.passed, "{}", v.render());
-
-    let c = case("code = '''\nx = 1;\ny = x / 0;\n'''\nexpect.result = 1\n");
-    let v = check(&c.expect, &run(&c));
+    let verdict = |toml: &str| {
+        let c = case(toml);
+        check(&c.expect, &run(&c))
+    };
+    for toml in [
+        "code = \"result = n * 3;\"\nglobals = { n = 2 }\nexpect.result = 6\nexpect.globals = { result = 6 }\n",
+        "code = '''\nx = 1;\ny = x / 0;\n'''\nexpect.error = { kind = \"ZeroDivisionError\", line = 2 }\n",
+        "code = 'import file; file.read_file(\"/etc/passwd\");'\nexpect.violation = { capability = \"file:read\", resource = \"/etc/passwd\" }\n",
+        "code = 'while (true) { }'\ntimeout = \"50ms\"\nexpect.timeout = true\n",
+    ] {
+        let v = verdict(toml);
+        assert!(v.passed, "{}", v.render());
+    }
+    let v = verdict("code = '''\nx = 1;\ny = x / 0;\n'''\nexpect.result = 1\n");
     assert!(!v.passed);
     assert!(
         v.failures[0].actual.contains("ZeroDivisionError"),
         "{}",
         v.render()
     );
-
-    let c = case("code = 'import file; file.read_file(\"/etc/passwd\");'\nexpect.violation = { capability = \"file:read\", resource = \"/etc/passwd\" }\n");
-    let v = check(&c.expect, &run(&c));
-    assert!(v.passed, "{}", v.render());
-
-    let c = case("code = 'while (true) { }'\ntimeout = \"50ms\"\nexpect.timeout = true\n");
-    let v = check(&c.expect, &run(&c));
-    assert!(v.passed, "{}", v.render());
     ex.shutdown();
 }
