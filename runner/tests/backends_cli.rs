@@ -5,7 +5,7 @@
 mod support;
 
 use std::path::Path;
-use support::{mlpy_test, project, run_in, text, BIN};
+use support::{assert_has, mlpy_test, project, run_in, text, BIN};
 
 /// A spec tree with a plain case, a case needing a mocked file, and a case
 /// documenting a difference on the backend named `toy`.
@@ -58,8 +58,7 @@ fn the_examples_pass_on_the_native_runtime_over_the_process_protocol() {
     let o = run_in(repo, &["specs/examples", "--backend", &native_process()]);
     let out = text(&o);
     assert!(o.status.success(), "{out}");
-    assert!(out.contains("mlpy-test: backend mlpy-test"), "{out}");
-    assert!(out.contains(" 0 failed"), "{out}");
+    assert_has(&out, &["mlpy-test: backend mlpy-test", " 0 failed"]);
 }
 
 #[test]
@@ -71,9 +70,9 @@ fn compare_of_two_agreeing_backends() {
     );
     let out = text(&o);
     assert!(o.status.success(), "{out}");
-    assert!(
-        out.contains("comparison: native vs mlpy-test: 3 agree, 0 differ, 0 could not run on both"),
-        "{out}"
+    assert_has(
+        &out,
+        &["comparison: native vs mlpy-test: 3 agree, 0 differ, 0 could not run on both"],
     );
 }
 
@@ -84,7 +83,7 @@ fn a_difference_fails_with_both_sides_named() {
     let out = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
     // The differing case, side by side under the backends' names.
-    assert!(out.contains("native and toy differ"), "{out}");
+    assert_has(&out, &["native and toy differ"]);
     assert!(
         out.contains("value differs:\n    native   toy\n    42     | 99"),
         "{out}"
@@ -94,17 +93,21 @@ fn a_difference_fails_with_both_sides_named() {
         "{out}"
     );
     // The toy lacks files: the file case could not run, and is not a pass.
-    assert!(
-        out.contains("basics::reads a mocked file ... skipped, backend 'toy' does not support files (no file system)"),
-        "{out}"
+    assert_has(
+        &out,
+        &[
+            "basics::reads a mocked file ... skipped, backend 'toy' does not support files (no file system)",
+        ],
     );
     // The documented difference passes and says so.
-    assert!(out.contains("test basics::documented ... ok"), "{out}");
-    assert!(
-        out.contains("comparison: native vs toy: 0 agree, 2 differ, 1 could not run on both; 1 documented differences"),
-        "{out}"
+    assert_has(
+        &out,
+        &[
+            "test basics::documented ... ok",
+            "comparison: native vs toy: 0 agree, 2 differ, 1 could not run on both; 1 documented differences",
+            "1 passed, 1 failed",
+        ],
     );
-    assert!(out.contains("1 passed, 1 failed"), "{out}");
 }
 
 #[test]
@@ -141,17 +144,13 @@ fn json_and_junit_carry_the_comparison() {
     assert_eq!(finished["comparison"]["differ"], 2);
     assert_eq!(finished["comparison"]["could_not_run"], 1);
     let xml = std::fs::read_to_string(&junit).unwrap();
-    assert!(
-        xml.contains(r#"<property name="agree" value="0"/>"#),
-        "{xml}"
-    );
-    assert!(
-        xml.contains(r#"<property name="agreement" value="differ"/>"#),
-        "{xml}"
-    );
-    assert!(
-        xml.contains(r#"<property name="value on toy" value="99"/>"#),
-        "{xml}"
+    assert_has(
+        &xml,
+        &[
+            r#"<property name="agree" value="0"/>"#,
+            r#"<property name="agreement" value="differ"/>"#,
+            r#"<property name="value on toy" value="99"/>"#,
+        ],
     );
 }
 
@@ -170,8 +169,10 @@ fn a_documented_difference_that_went_away_fails() {
     );
     let out = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
-    assert!(out.contains("listed as differing on mlpy-test"), "{out}");
-    assert!(out.contains("remove the entry"), "{out}");
+    assert_has(
+        &out,
+        &["listed as differing on mlpy-test", "remove the entry"],
+    );
 }
 
 #[test]
@@ -180,19 +181,16 @@ fn one_backend_skips_what_it_cannot_honour_and_knows_its_differences() {
     let o = run_in(dir.path(), &["--backend", &toy()]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
-    assert!(
-        out.contains("mlpy-test: backend toy 0.1 (cases needing"),
-        "{out}"
-    );
+    assert_has(&out, &["mlpy-test: backend toy 0.1 (cases needing"]);
     assert!(
         out.contains(
             "basics::documented ... known difference, differs_on.toy: toy answers 99 to everything"
         ),
         "{out}"
     );
-    assert!(
-        out.contains("0 passed, 1 failed, 0 ignored, 1 skipped, 1 known differences"),
-        "{out}"
+    assert_has(
+        &out,
+        &["0 passed, 1 failed, 0 ignored, 1 skipped, 1 known differences"],
     );
 }
 
@@ -202,8 +200,7 @@ fn a_missing_mlpy_says_how_to_set_it_up() {
     let o = run_in(dir.path(), &["--backend", "mlpy"]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(2), "{out}");
-    assert!(out.contains("MLPY_PATH is not set"), "{out}");
-    assert!(out.contains("pip install lark"), "{out}");
+    assert_has(&out, &["MLPY_PATH is not set", "pip install lark"]);
     let o = mlpy_test()
         .args(["--backend", "mlpy"])
         .current_dir(dir.path())
@@ -212,7 +209,7 @@ fn a_missing_mlpy_says_how_to_set_it_up() {
         .unwrap();
     let out = text(&o);
     assert_eq!(o.status.code(), Some(2), "{out}");
-    assert!(out.contains("does not hold the mlpy package"), "{out}");
+    assert_has(&out, &["does not hold the mlpy package"]);
 }
 
 #[test]
@@ -230,8 +227,5 @@ fn bad_backend_names_are_usage_errors() {
     let o = run_in(dir.path(), &["--backend", "process:/nonexistent/backend"]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(2), "{out}");
-    assert!(
-        out.contains("cannot start backend '/nonexistent/backend'"),
-        "{out}"
-    );
+    assert_has(&out, &["cannot start backend '/nonexistent/backend'"]);
 }

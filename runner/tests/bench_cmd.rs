@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Output;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use support::text;
+use support::{assert_has, text};
 
 fn bench(dir: &Path, args: &[&str]) -> Output {
     support::run_in(dir, &[&["bench"], args].concat())
@@ -59,8 +59,7 @@ fn a_plain_file_with_iterations_concurrency_and_grants() {
     let o = bench(dir.path(), &["prog.ml", "--iterations", "5"]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
-    assert!(out.contains("0 ok, 5 failed"), "{out}");
-    assert!(out.contains("CapabilityViolation"), "{out}");
+    assert_has(&out, &["0 ok, 5 failed", "CapabilityViolation"]);
     // Bad input is a usage error.
     assert_eq!(bench(dir.path(), &["nope.ml"]).status.code(), Some(2));
     assert_eq!(
@@ -107,7 +106,7 @@ fn spec_cases_run_with_their_world_failures_fail_and_baselines_list_missing_case
     );
     let out = text(&o);
     assert!(o.status.success(), "{out}");
-    assert!(out.contains("w::reads its mocked file"), "{out}");
+    assert_has(&out, &["w::reads its mocked file"]);
     // The same names whatever path reaches the specs.
     let o = bench(
         &specs,
@@ -125,21 +124,20 @@ fn spec_cases_run_with_their_world_failures_fail_and_baselines_list_missing_case
         Some(1),
         "the failing case fails the run:\n{out}"
     );
-    assert!(
-        out.contains("FAILED w::wrong on purpose: 5 failing iteration(s)"),
-        "{out}"
+    assert_has(
+        &out,
+        &[
+            "FAILED w::wrong on purpose: 5 failing iteration(s)",
+            "result: expected 3, got 2",
+        ],
     );
-    assert!(out.contains("result: expected 3, got 2"), "{out}");
     // Compared (ten cold iterations may well differ: no verdict asserted).
     let compared = out
         .lines()
         .skip_while(|l| !l.starts_with("against baseline 'base'"))
         .any(|l| l.contains("w::reads its mocked file") && l.contains('%'));
     assert!(compared, "{out}");
-    assert!(
-        out.contains("not in the baseline (new): w::wrong on purpose"),
-        "{out}"
-    );
+    assert_has(&out, &["not in the baseline (new): w::wrong on purpose"]);
     // A case gone from the run is listed too.
     std::fs::write(
         specs.join("w.mltest"),
@@ -151,9 +149,9 @@ fn spec_cases_run_with_their_world_failures_fail_and_baselines_list_missing_case
         &["specs", "--filter", "mocked", "--baseline", "base"],
     );
     let out = text(&o);
-    assert!(
-        out.contains("in the baseline but not run: w::reads its mocked file"),
-        "{out}"
+    assert_has(
+        &out,
+        &["in the baseline but not run: w::reads its mocked file"],
     );
     // The report is one self-contained page.
     let html = std::fs::read_to_string(dir.path().join("rep/index.html")).unwrap();
@@ -246,5 +244,5 @@ fn baselines_under_load_no_false_regression_and_a_doubled_cost_is_one() {
     let out = text(&o);
     eprintln!("{out}");
     assert_eq!(o.status.code(), Some(1), "{out}");
-    assert!(out.contains("REGRESSION"), "{out}");
+    assert_has(&out, &["REGRESSION"]);
 }

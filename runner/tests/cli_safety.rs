@@ -5,7 +5,7 @@ mod support;
 
 use std::io::Write;
 use std::process::Command;
-use support::{mlpy_test as mlpy, spawn_piped};
+use support::{assert_has, mlpy_test as mlpy, spawn_piped};
 
 fn temp_dir(tag: &str) -> std::path::PathBuf {
     let p = std::env::temp_dir().join(format!("mlpy-cli-{tag}-{}", std::process::id()));
@@ -49,7 +49,7 @@ fn oversized_exec_requests_are_refused() {
     writer.join().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("larger than"), "{err}");
+    assert_has(&err, &["larger than"]);
 }
 
 /// `mlpy-test run x.ml --json | head -c 10`, `exec`, `validate` and `repl` into a

@@ -3,7 +3,7 @@
 mod support;
 
 use std::process::Output;
-use support::{stderr, stdout};
+use support::{assert_has, stderr, stdout};
 
 /// `mlpy-test ARGS` with `stdin` on its standard input.
 fn mlpy_test(args: &[&str], stdin: &str) -> Output {
@@ -36,7 +36,7 @@ fn a_timeout_points_at_the_running_loop() {
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(err.starts_with("Timeout: "), "{err}");
-    assert!(err.contains("--> <stdin>:3:1"), "{err}");
+    assert_has(&err, &["--> <stdin>:3:1"]);
 }
 
 #[test]
@@ -125,7 +125,7 @@ fn memory_budgets_from_the_command_line() {
     let o = mlpy_test(&[specs, "--memory", "16MiB", "--format", "terse"], "");
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
-    assert!(out.contains("1 passed, 1 failed"), "{out}");
+    assert_has(&out, &["1 passed, 1 failed"]);
     assert!(
         out.contains("default budget") && out.contains("MemoryError"),
         "{out}"

@@ -9,6 +9,7 @@ use mlpy_lang::capability::GrantSet;
 use mlpy_lang::Data;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::assert_has;
 
 fn exec_backend() -> ProcessBackend {
     ProcessBackend::connect(support::BIN, vec!["exec".into()]).expect("mlpy-test exec shakes hands")
@@ -153,10 +154,7 @@ fn a_missing_program_is_a_clear_error() {
     let e = ProcessBackend::connect("/nonexistent/backend", vec![])
         .err()
         .expect("fails");
-    assert!(
-        e.contains("cannot start backend '/nonexistent/backend'"),
-        "{e}"
-    );
+    assert_has(&e, &["cannot start backend '/nonexistent/backend'"]);
 }
 
 #[test]
@@ -164,8 +162,13 @@ fn a_backend_that_exits_shows_its_stderr() {
     let e = sh("echo 'mlpy not found: set MLPY_PATH' >&2; exit 3")
         .err()
         .expect("fails");
-    assert!(e.contains("exited before the handshake"), "{e}");
-    assert!(e.contains("mlpy not found: set MLPY_PATH"), "{e}");
+    assert_has(
+        &e,
+        &[
+            "exited before the handshake",
+            "mlpy not found: set MLPY_PATH",
+        ],
+    );
 }
 
 #[test]
@@ -173,7 +176,7 @@ fn another_protocol_version_is_refused() {
     let e = sh(r#"read l; echo '{"type":"hello","protocol":2,"implementation":{"name":"x"}}'"#)
         .err()
         .expect("fails");
-    assert!(e.contains("speaks protocol version 2"), "{e}");
+    assert_has(&e, &["speaks protocol version 2"]);
 }
 
 #[test]
