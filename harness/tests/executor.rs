@@ -99,13 +99,11 @@ async fn ten_thousand_mixed_grant_executions_stay_isolated() {
 fn blocking_facade() {
     let ex = executor(1);
     let o = ex.execute_blocking(ExecRequest::new("x = 1 / 0;"));
-    match o.status {
-        Status::Error { error } => {
-            assert_eq!(error.kind, "ZeroDivisionError");
-            assert_eq!(error.line, Some(1));
-        }
-        other => panic!("{other:?}"),
-    }
+    let Status::Error { error } = &o.status else {
+        panic!("{:?}", o.status)
+    };
+    assert_eq!(error.kind, "ZeroDivisionError");
+    assert_eq!(error.line, Some(1));
     let o = ex.execute_blocking(ExecRequest::new("x = ;"));
     assert!(matches!(o.status, Status::Error { error } if error.kind == "SyntaxError"));
 }

@@ -95,18 +95,23 @@ mod tests {
     use super::*;
     use crate::repl::records::Kind;
 
+    /// Starts `code` as a foreground line and arms Ctrl-C for it.
+    fn armed(c: &CtrlC, records: &Records, code: &str) -> Interrupt {
+        let (_, i) = records.start(Kind::Line, code);
+        c.arm(records, i.clone(), Vec::new());
+        i
+    }
+
     #[test]
     fn a_press_after_enter_stops_the_execution_that_starts_next() {
         let (c, records) = (CtrlC::default(), Records::default());
         c.forget();
         c.fire(&records);
-        let (_, i) = records.start(Kind::Line, "while (true) {}");
-        c.arm(&records, i.clone(), Vec::new());
+        let i = armed(&c, &records, "while (true) {}");
         assert!(i.raised().is_some());
         c.disarm();
         // Taken once: the next execution runs.
-        let (_, j) = records.start(Kind::Line, "1");
-        c.arm(&records, j.clone(), Vec::new());
+        let j = armed(&c, &records, "1");
         assert!(j.raised().is_none());
     }
 
@@ -115,8 +120,7 @@ mod tests {
         let (c, records) = (CtrlC::default(), Records::default());
         c.fire(&records);
         c.forget();
-        let (_, i) = records.start(Kind::Line, "1");
-        c.arm(&records, i.clone(), Vec::new());
+        let i = armed(&c, &records, "1");
         assert!(i.raised().is_none());
     }
 

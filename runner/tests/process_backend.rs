@@ -58,13 +58,11 @@ fn runs_code_in_a_child_process() {
 fn reports_errors_and_grants() {
     let ex = executor();
     let o = ex.execute_blocking(ExecRequest::new("x = 1;\ny = [][3];"));
-    match o.status {
-        Status::Error { error } => {
-            assert_eq!(error.kind, "IndexError");
-            assert_eq!(error.line, Some(2));
-        }
-        other => panic!("{other:?}"),
-    }
+    let Status::Error { error } = &o.status else {
+        panic!("{:?}", o.status)
+    };
+    assert_eq!(error.kind, "IndexError");
+    assert_eq!(error.line, Some(2));
     let o = ex.execute_blocking(
         ExecRequest::new("result = getCapabilities();")
             .grants(GrantSet::parse(&["env:read:HOME"]).unwrap()),
