@@ -22,6 +22,18 @@ pub(super) enum Num {
     Bool(bool),
 }
 
+impl Num {
+    /// As a value.
+    #[inline(always)]
+    pub(super) fn value(self) -> Value {
+        match self {
+            Num::Int(i) => Value::Int(i),
+            Num::Float(f) => Value::Float(f),
+            Num::Bool(b) => Value::Bool(b),
+        }
+    }
+}
+
 /// The result of `a <op> b` when both are numbers with a result that
 /// needs no allocation and raises no error; `None` otherwise.
 #[inline(always)]

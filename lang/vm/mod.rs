@@ -529,14 +529,26 @@ impl Vm {
                     }
                 }};
             }
+            // `write_arg!` of a number (see `put_num`).
+            macro_rules! write_num {
+                ($dst:expr, $n:expr) => {{
+                    let (dst, n): (Arg, Num) = ($dst, $n);
+                    let i = dst.index();
+                    match dst.kind() {
+                        ArgKind::Local | ArgKind::Temp => put_num(&mut self.stack[base + i], n),
+                        ArgKind::Global => put_num(&mut at!(globals, i).borrow_mut(), n),
+                        ArgKind::Stack => self.stack.push(n.value()),
+                        ArgKind::Free => put_num(&mut at!(cells, i).borrow_mut(), n),
+                        ArgKind::Const => unreachable!("a constant as destination"),
+                    }
+                }};
+            }
             // `dst = a <op> b`, the operator constant in the dedicated
             // instructions so that the fast path is straight-line code.
             macro_rules! bin {
                 ($op:expr, $dst:expr, $a:expr, $b:expr) => {
                     match fast_operands!($op, $a, $b) {
-                        Some(Num::Int(i)) => write_arg!($dst, Value::Int(i)),
-                        Some(Num::Float(f)) => write_arg!($dst, Value::Float(f)),
-                        Some(Num::Bool(x)) => write_arg!($dst, Value::Bool(x)),
+                        Some(n) => write_num!($dst, n),
                         None => {
                             let r = slow_operands!($op, $a, $b);
                             write_arg!($dst, r);
@@ -680,8 +692,28 @@ impl Vm {
                         }
                     }
                     Op::Move(dst, src) => {
-                        let v = operand!(src, 0);
-                        write_arg!(dst, v);
+                        // SAFETY: the operand of this function's instruction.
+                        let n = match unsafe {
+                            self.peek_arg(src, 0, base, closure, consts, globals)
+                        } {
+                            Value::Int(i) => Some(Num::Int(*i)),
+                            Value::Float(f) => Some(Num::Float(*f)),
+                            _ => None,
+                        };
+                        match n {
+                            Some(n) => {
+                                if src.is_stack() {
+                                    // SAFETY: the top is a number, which
+                                    // owns nothing to drop.
+                                    unsafe { self.stack.set_len(self.stack.len() - 1) };
+                                }
+                                write_num!(dst, n);
+                            }
+                            None => {
+                                let v = operand!(src, 0);
+                                write_arg!(dst, v);
+                            }
+                        }
                     }
                     Op::AddStr => {
                         let b = self.stack.pop().expect("operand");
@@ -1415,6 +1447,29 @@ pub fn thrown_error(obj: Value) -> MlError {
         other => value::py_str(other),
     };
     MlError::thrown(message, Rc::new(obj))
+}
+
+/// `*slot = n`, the number written in place (no value assembled in
+/// memory first and copied, which stalls on store forwarding) when the
+/// old value owns nothing, as in a loop of arithmetic.
+#[inline(always)]
+fn put_num(slot: &mut Value, n: Num) {
+    if matches!(
+        slot,
+        Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Undef
+    ) {
+        // SAFETY: `slot` is a valid, exclusive place whose value owns
+        // nothing, so overwriting it without dropping it leaks nothing.
+        unsafe {
+            match n {
+                Num::Int(i) => std::ptr::write(slot, Value::Int(i)),
+                Num::Float(f) => std::ptr::write(slot, Value::Float(f)),
+                Num::Bool(b) => std::ptr::write(slot, Value::Bool(b)),
+            }
+        }
+    } else {
+        *slot = n.value();
+    }
 }
 
 /// `*slot = v`, calling the (out-of-line) drop of the old value only when
