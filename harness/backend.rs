@@ -68,10 +68,10 @@ impl Backend for NativeBackend {
                 self.cache.get_or_compile(name, text, *first_line, &known)
             }
         };
-        let compile = start.elapsed();
+        let compiled = Instant::now();
         let mut outcome = match program {
             Ok(program) => {
-                let deadline = job.timeout.map(|t| Instant::now() + t);
+                let deadline = job.timeout.map(|t| compiled + t);
                 let req = job.request;
                 let tracer = req.trace.then(Tracer::new);
                 let (mut host, http) = match (req.host, &req.world) {
@@ -120,9 +120,10 @@ impl Backend for NativeBackend {
                 o
             }
         };
-        outcome.timings.compile = compile;
-        outcome.timings.run = start.elapsed() - compile;
-        outcome.timings.total = job.submitted.elapsed();
+        let end = Instant::now();
+        outcome.timings.compile = compiled - start;
+        outcome.timings.run = end - compiled;
+        outcome.timings.total = end.saturating_duration_since(job.submitted);
         outcome
     }
 }

@@ -12,7 +12,7 @@ use crate::protocol::BackendInfo;
 use crate::request::ExecRequest;
 use mlpy_lang::vm::{Interrupt, Limits, VM_THREAD_STACK};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use tokio::sync::{oneshot, Semaphore};
 
@@ -51,6 +51,12 @@ struct Inner {
     backend: Arc<dyn Backend>,
     permits: usize,
     jobs: Mutex<Option<mpsc::Sender<QueuedJob>>>,
+    /// The queue's receiving end until the workers take it.
+    queue: Mutex<Option<mpsc::Receiver<QueuedJob>>>,
+    /// Set once the workers have been started (on the first `execute`):
+    /// callers that only use `execute_here` (the spec runner, `run`) never
+    /// pay for threads they do not use. `Err` when none could start.
+    started: OnceLock<Result<(), String>>,
     admission: Semaphore,
     workers: Mutex<Vec<std::thread::JoinHandle<()>>>,
 }
@@ -99,23 +105,11 @@ impl Executor {
         Executor::with_backend(config, backend)
     }
 
-    /// An executor over any backend (mock, external process, ...).
+    /// An executor over any backend (mock, external process, ...). Its
+    /// worker threads start with the first [`execute`](Executor::execute).
     pub fn with_backend(config: ExecutorConfig, backend: Arc<dyn Backend>) -> Executor {
-        let workers_n = config.max_workers.max(1);
         let (tx, rx) = mpsc::channel::<QueuedJob>();
-        let rx = Arc::new(Mutex::new(rx));
-        let mut workers = Vec::with_capacity(workers_n);
-        for i in 0..workers_n {
-            let rx = rx.clone();
-            let backend = backend.clone();
-            let handle = std::thread::Builder::new()
-                .name(format!("mlpy-worker-{i}"))
-                .stack_size(VM_THREAD_STACK)
-                .spawn(move || worker_loop(rx, backend))
-                .expect("spawn executor worker");
-            workers.push(handle);
-        }
-        let permits = workers_n + config.queue_capacity.max(1);
+        let permits = config.max_workers.max(1) + config.queue_capacity.max(1);
         Executor {
             inner: Arc::new(Inner {
                 info: backend.info(),
@@ -123,10 +117,39 @@ impl Executor {
                 permits,
                 admission: Semaphore::new(permits),
                 jobs: Mutex::new(Some(tx)),
-                workers: Mutex::new(workers),
+                queue: Mutex::new(Some(rx)),
+                started: OnceLock::new(),
+                workers: Mutex::new(Vec::new()),
                 config,
             }),
         }
+    }
+
+    /// Starts the worker threads (once). `Err` when not one could start.
+    fn start_workers(&self) -> &Result<(), String> {
+        self.inner.started.get_or_init(|| {
+            let Some(rx) = lock(&self.inner.queue).take() else {
+                return Err("the executor has been shut down".into());
+            };
+            let rx = Arc::new(Mutex::new(rx));
+            let mut workers = lock(&self.inner.workers);
+            let mut error = None;
+            for i in 0..self.inner.config.max_workers.max(1) {
+                let (rx, backend) = (rx.clone(), self.inner.backend.clone());
+                match std::thread::Builder::new()
+                    .name(format!("mlpy-worker-{i}"))
+                    .stack_size(VM_THREAD_STACK)
+                    .spawn(move || worker_loop(rx, backend))
+                {
+                    Ok(handle) => workers.push(handle),
+                    Err(e) => error = Some(e),
+                }
+            }
+            match error {
+                Some(e) if workers.is_empty() => Err(format!("cannot start a worker thread: {e}")),
+                _ => Ok(()),
+            }
+        })
     }
 
     /// How it was set up.
@@ -142,6 +165,11 @@ impl Executor {
     /// Runs one request. Dropping the returned future cancels the job.
     pub async fn execute(&self, req: ExecRequest) -> ExecOutcome {
         let submitted = Instant::now();
+        if let Err(e) = self.start_workers() {
+            return ExecOutcome::new(Status::Error {
+                error: internal_error(e),
+            });
+        }
         let Ok(_permit) = self.inner.admission.acquire().await else {
             return shut_down_outcome();
         };
@@ -152,7 +180,7 @@ impl Executor {
         };
         let (reply, rx) = oneshot::channel();
         {
-            let jobs = self.inner.jobs.lock().unwrap_or_else(|e| e.into_inner());
+            let jobs = lock(&self.inner.jobs);
             match jobs.as_ref() {
                 Some(tx) if tx.send(QueuedJob { job, reply }).is_ok() => {}
                 _ => {
@@ -161,26 +189,34 @@ impl Executor {
                 }
             }
         }
-        // Short jobs finish within microseconds: poll briefly (yielding to
-        // other tasks) before parking, which costs a futex wake-up.
+        // Short jobs finish within microseconds: poll briefly before
+        // parking, which costs a futex wake-up. Only a caller with few jobs
+        // in flight polls; under load, parking leaves the cores to the
+        // workers.
         let mut rx = rx;
-        // Only a caller with few jobs in flight spins; under load, parking
-        // leaves the cores to the workers.
         let in_flight = self.inner.permits - self.inner.admission.available_permits();
-        let spin = if in_flight <= self.inner.config.max_workers.max(1) {
-            SPIN
-        } else {
-            Duration::ZERO
-        };
-        let spin_until = Instant::now() + spin;
+        let spin_until =
+            (in_flight <= self.inner.config.max_workers.max(1)).then(|| Instant::now() + SPIN);
+        let mut rounds = 0u32;
         let outcome = loop {
             match rx.try_recv() {
                 Ok(o) => break Ok(o),
                 Err(oneshot::error::TryRecvError::Closed) => break Err(()),
-                Err(oneshot::error::TryRecvError::Empty) if Instant::now() < spin_until => {
-                    tokio::task::yield_now().await;
+                Err(oneshot::error::TryRecvError::Empty) => {
+                    if spin_until.is_none_or(|until| Instant::now() >= until) {
+                        break rx.await.map_err(|_| ());
+                    }
+                    // Offer the core to the worker (on a busy machine it may
+                    // be waiting for one) without a trip through the
+                    // runtime's drivers; every few rounds let other tasks
+                    // run.
+                    rounds = rounds.wrapping_add(1);
+                    if rounds.is_multiple_of(YIELD_TO_TASKS_EVERY) {
+                        tokio::task::yield_now().await;
+                    } else {
+                        std::thread::yield_now();
+                    }
                 }
-                Err(oneshot::error::TryRecvError::Empty) => break rx.await.map_err(|_| ()),
             }
         };
         guard.armed = false;
@@ -229,13 +265,13 @@ impl Executor {
     /// Stops accepting work; running and queued jobs finish first.
     pub fn shutdown(&self) {
         self.inner.admission.close();
-        self.inner
-            .jobs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        let workers =
-            std::mem::take(&mut *self.inner.workers.lock().unwrap_or_else(|e| e.into_inner()));
+        lock(&self.inner.jobs).take();
+        // Workers that never started never will.
+        let _ = self
+            .inner
+            .started
+            .get_or_init(|| Err("the executor has been shut down".into()));
+        let workers = std::mem::take(&mut *lock(&self.inner.workers));
         for w in workers {
             let _ = w.join();
         }
@@ -252,21 +288,31 @@ impl Drop for Inner {
     }
 }
 
-/// How long waiting sides spin before sleeping.
+/// How long waiting sides poll before sleeping.
 const SPIN: Duration = Duration::from_micros(50);
+
+/// A polling caller lets the runtime's other tasks run every this many
+/// rounds (in between it only yields the core).
+const YIELD_TO_TASKS_EVERY: u32 = 8;
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 fn worker_loop(rx: Arc<Mutex<mpsc::Receiver<QueuedJob>>>, backend: Arc<dyn Backend>) {
     loop {
         let next = {
-            let rx = rx.lock().unwrap_or_else(|e| e.into_inner());
-            // Spin briefly for the next job before sleeping in `recv`.
+            let rx = lock(&rx);
+            // Poll briefly for the next job before sleeping in `recv`,
+            // yielding the core in between: a caller preparing its next
+            // job may be waiting for it.
             let spin_until = Instant::now() + SPIN;
             loop {
                 match rx.try_recv() {
                     Ok(job) => break Ok(job),
                     Err(mpsc::TryRecvError::Disconnected) => break Err(mpsc::RecvError),
                     Err(mpsc::TryRecvError::Empty) if Instant::now() < spin_until => {
-                        std::hint::spin_loop();
+                        std::thread::yield_now();
                     }
                     Err(mpsc::TryRecvError::Empty) => break rx.recv(),
                 }

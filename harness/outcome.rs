@@ -133,7 +133,7 @@ impl ExecOutcome {
     /// An outcome with this status and nothing else recorded (a new id).
     pub fn new(status: Status) -> ExecOutcome {
         ExecOutcome {
-            execution_id: uuid::Uuid::new_v4().to_string(),
+            execution_id: new_execution_id(),
             status,
             stdout: String::new(),
             stderr: String::new(),
@@ -144,4 +144,14 @@ impl ExecOutcome {
             trace: None,
         }
     }
+}
+
+/// A fresh UUID v4 in its hyphenated form, encoded straight into its
+/// string (`to_string` goes through the formatting machinery).
+fn new_execution_id() -> String {
+    let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    uuid::Uuid::new_v4()
+        .hyphenated()
+        .encode_lower(&mut buf)
+        .to_owned()
 }
