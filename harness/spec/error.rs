@@ -123,7 +123,7 @@ fn one_line(message: &str) -> String {
 }
 
 /// A TOML syntax error.
-pub(crate) fn syntax(file: &Path, text: &str, err: &toml_edit::de::Error) -> SpecError {
+pub(crate) fn syntax(file: &Path, text: &str, err: &toml::de::Error) -> SpecError {
     let offset = err.span().map_or(0, |s| s.start);
     SpecError::at(
         file,
@@ -135,7 +135,7 @@ pub(crate) fn syntax(file: &Path, text: &str, err: &toml_edit::de::Error) -> Spe
 
 /// An error found while reading the TOML into the model (unknown key,
 /// wrong type, bad duration...), made friendlier.
-pub(crate) fn data(file: &Path, text: &str, err: &toml_edit::de::Error) -> SpecError {
+pub(crate) fn data(file: &Path, text: &str, err: &toml::de::Error) -> SpecError {
     let offset = err.span().map_or(0, |s| s.start);
     let raw = toml_words(&one_line(err.message()));
     let message = if let Some(rest) = raw.strip_prefix("unknown field ") {

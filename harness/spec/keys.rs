@@ -711,7 +711,7 @@ mod tests {
     use super::*;
 
     fn parse<T: serde::de::DeserializeOwned>(text: &str) -> T {
-        let de = toml_edit::de::Deserializer::parse(text).unwrap();
+        let de = toml::de::Deserializer::parse(text).unwrap();
         T::deserialize(de).unwrap()
     }
 

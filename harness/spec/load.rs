@@ -558,7 +558,7 @@ fn read_text(path: &Path) -> std::io::Result<String> {
 }
 
 fn parse<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, SpecError> {
-    let de = toml_edit::de::Deserializer::parse(text).map_err(|e| error::syntax(path, text, &e))?;
+    let de = toml::de::Deserializer::parse(text).map_err(|e| error::syntax(path, text, &e))?;
     T::deserialize(de).map_err(|e| error::data(path, text, &e))
 }
 

@@ -794,7 +794,7 @@ mod tests {
     use super::*;
 
     fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
-        let de = toml_edit::de::Deserializer::parse(text).map_err(|e| e.to_string())?;
+        let de = toml::de::Deserializer::parse(text).map_err(|e| e.to_string())?;
         T::deserialize(de).map_err(|e| e.message().to_string())
     }
 

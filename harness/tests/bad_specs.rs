@@ -51,7 +51,7 @@ const CORPUS: &[(&str, &str, bool)] = &[
         "2:22: `result_json` is not valid JSON: EOF while parsing a value at line 1 column 3",
         false,
     ),
-    ("bad_toml", "2:20: invalid TOML: invalid basic string", true),
+    ("bad_toml", "2:20: invalid TOML: invalid basic string, expected `\"`", true),
     (
         "case_without_name",
         "1:1: [[case]] number 1 has no `name`",
