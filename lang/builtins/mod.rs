@@ -317,12 +317,7 @@ fn sorted(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     let items = iter::collect(&args[0], vm.limits.max_len, &mut vm.meter())?;
     let reverse = args.get(1).is_some_and(Value::truthy);
     let meter = &mut vm.meter();
-    let mut out = if reverse {
-        // Python keeps equal items in original order even when reversed.
-        sort::merge_sort(items, meter, &mut |a, b| sort::natural_less(b, a))?
-    } else {
-        sort::merge_sort(items, meter, &mut sort::natural_less)?
-    };
+    let mut out = sort::natural_sort(items, reverse, meter)?;
     out.shrink_to_fit();
     Ok(Value::array(out))
 }

@@ -4,7 +4,7 @@
 
 use crate::error::VmResult;
 use crate::native::args::{arity, check_len};
-use crate::native::sort::{merge_sort, natural_less};
+use crate::native::sort::natural_sort;
 use crate::value::{values_equal_m, Key, Value};
 use crate::vm::access::slice_range;
 use crate::vm::iter;
@@ -99,12 +99,7 @@ pub fn chunks(vm: &Vm, items: &[Value], size: usize) -> VmResult<Vec<Value>> {
 
 /// Stable sort in natural order; `reverse` keeps equal items in order.
 pub fn sort_items(vm: &Vm, items: Vec<Value>, reverse: bool) -> VmResult<Vec<Value>> {
-    let meter = &mut vm.meter();
-    if reverse {
-        merge_sort(items, meter, &mut |a, b| natural_less(b, a))
-    } else {
-        merge_sort(items, meter, &mut natural_less)
-    }
+    natural_sort(items, reverse, &mut vm.meter())
 }
 
 /// Calls `f(x)` (a key or predicate function).

@@ -253,9 +253,9 @@ pub(crate) fn sort_by_key(
     let key_of = |v: &Value| -> &Value { &keys[v.as_int().unwrap_or(0) as usize] };
     let meter = &mut vm.meter();
     let sorted = if reverse {
-        merge_sort(order, meter, &mut |a, b| natural_less(key_of(b), key_of(a)))?
+        merge_sort(order, meter, |a, b| natural_less(key_of(b), key_of(a)))?
     } else {
-        merge_sort(order, meter, &mut |a, b| natural_less(key_of(a), key_of(b)))?
+        merge_sort(order, meter, |a, b| natural_less(key_of(a), key_of(b)))?
     };
     Ok(sorted
         .iter()

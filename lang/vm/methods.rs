@@ -378,13 +378,8 @@ fn array_method(vm: &mut Vm, recv: &Value, name: &str, args: &[Value]) -> VmResu
             let reverse = args.first().is_some_and(Value::truthy);
             let items = std::mem::take(&mut *list.borrow_mut());
             let meter = &mut vm.meter();
-            let sorted = super::iter::copy(&items, meter).and_then(|copy| {
-                if reverse {
-                    sort::merge_sort(copy, meter, &mut |a, b| sort::natural_less(b, a))
-                } else {
-                    sort::merge_sort(copy, meter, &mut sort::natural_less)
-                }
-            });
+            let sorted = super::iter::copy(&items, meter)
+                .and_then(|copy| sort::natural_sort(copy, reverse, meter));
             match sorted {
                 Ok(v) => {
                     *list.borrow_mut() = v;
