@@ -192,6 +192,8 @@ pub fn drive(
     summary.not_run = total - finished;
     summary.duration = start.elapsed();
     note(reporter.report(&Event::Finished(&summary)));
+    // Nothing follows `Finished`: what the reporters kept goes out now.
+    note(reporter.flush());
     (summary, report_error)
 }
 

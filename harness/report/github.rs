@@ -49,14 +49,3 @@ impl<W: Write> Reporter for Github<W> {
         Ok(())
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::super::fixture::output;
-    use super::*;
-
-    #[test]
-    fn snapshot() {
-        insta::assert_snapshot!(output(Github::new));
-    }
-}

@@ -214,14 +214,3 @@ fn attr(s: &str) -> String {
         .replace('\n', "&#10;")
         .replace('\t', "&#9;")
 }
-
-#[cfg(test)]
-mod tests {
-    use super::super::fixture::output;
-    use super::*;
-
-    #[test]
-    fn snapshot() {
-        insta::assert_snapshot!(output(Junit::new));
-    }
-}

@@ -469,7 +469,44 @@ pub(crate) mod fixture {
 
 #[cfg(test)]
 mod tests {
+    use super::fixture::output;
     use super::*;
+
+    // Each reporter's output for the fixed run, as reviewed snapshots.
+
+    #[test]
+    fn pretty_snapshot() {
+        insta::assert_snapshot!(output(|b| Pretty::new(b, false)));
+    }
+
+    #[test]
+    fn pretty_coloured_snapshot() {
+        insta::assert_snapshot!(output(|b| Pretty::new(b, true)).replace('\x1b', "<ESC>"));
+    }
+
+    #[test]
+    fn terse_snapshot() {
+        insta::assert_snapshot!(output(|b| Terse::new(b, false)));
+    }
+
+    #[test]
+    fn json_snapshot_of_valid_json_lines() {
+        let text = output(Json::new);
+        for line in text.lines() {
+            serde_json::from_str::<serde_json::Value>(line).unwrap();
+        }
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn junit_snapshot() {
+        insta::assert_snapshot!(output(Junit::new));
+    }
+
+    #[test]
+    fn github_snapshot() {
+        insta::assert_snapshot!(output(Github::new));
+    }
 
     #[test]
     fn plurals_and_durations() {

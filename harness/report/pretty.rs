@@ -153,30 +153,11 @@ impl<W: Write> Reporter for Pretty<W> {
                 writeln!(self.out, "{} {name}", paint(self.colour, YELLOW, &tag))?;
             }
             Event::TestFinished(r) => self.finished(r)?,
-            Event::Finished(s) => {
-                self.summary(s)?;
-                self.out.flush()?;
-            }
+            Event::Finished(s) => self.summary(s)?,
         }
         Ok(())
     }
     fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::fixture::output;
-    use super::*;
-
-    #[test]
-    fn snapshot() {
-        insta::assert_snapshot!(output(|b| Pretty::new(b, false)));
-    }
-
-    #[test]
-    fn coloured_snapshot() {
-        insta::assert_snapshot!(output(|b| Pretty::new(b, true)).replace('\x1b', "<ESC>"));
     }
 }

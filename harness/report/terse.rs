@@ -74,23 +74,11 @@ impl<W: Write> Reporter for Terse<W> {
                     )?;
                 }
                 write_result(&mut self.out, s, c)?;
-                self.out.flush()?;
             }
         }
         Ok(())
     }
     fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::fixture::output;
-    use super::*;
-
-    #[test]
-    fn snapshot() {
-        insta::assert_snapshot!(output(|b| Terse::new(b, false)));
     }
 }
