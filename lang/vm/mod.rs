@@ -574,7 +574,9 @@ impl Vm {
             macro_rules! global_int_holds {
                 ($cmp:expr, $g:expr, $k:expr) => {{
                     let (cmp, g, k): (crate::compile::Cmp, u32, i32) = ($cmp, $g, $k);
-                    let fast = match &*at!(globals, g as usize).borrow() {
+                    let cell = at!(globals, g as usize);
+                    // SAFETY: as in `peek_arg`.
+                    let fast = match unsafe { &*cell.as_ptr() } {
                         Value::Int(i) => Some(cmp.holds(i.cmp(&(k as i64)))),
                         _ => None,
                     };
@@ -662,10 +664,12 @@ impl Vm {
                         *at!(cells, i as usize).borrow_mut() = v;
                     }
                     Op::LoadGlobal(g) => {
-                        let v = at!(globals, g as usize).borrow().clone();
-                        let v = match v {
+                        let cell = at!(globals, g as usize);
+                        // SAFETY: as in `peek_arg`, no `RefMut` of a
+                        // variable's cell is held between instructions.
+                        let v = match unsafe { &*cell.as_ptr() } {
                             Value::Undef => tri!(self.global_fallback(rt, g)),
-                            v => v,
+                            v => v.clone(),
                         };
                         self.stack.push(v);
                     }
@@ -811,7 +815,11 @@ impl Vm {
                         }
                     }
                     Op::AddGlobalInt(g, k) => {
-                        let done = match &mut *at!(globals, g as usize).borrow_mut() {
+                        let cell = at!(globals, g as usize);
+                        // SAFETY: no `Ref` or `RefMut` of a variable's cell
+                        // is held between instructions (see `peek_arg`),
+                        // and this one ends within the statement.
+                        let done = match unsafe { &mut *cell.as_ptr() } {
                             Value::Int(i) if i.checked_add(k as i64).is_some() => {
                                 *i += k as i64;
                                 true
