@@ -107,6 +107,30 @@ fn err_at(msg: impl std::fmt::Display, pos: usize) -> String {
     format!("{msg} at position {pos}")
 }
 
+/// The character a control escape stands for: `\a \f \n \r \t \v`, and
+/// `\b` (backspace) where it is not a word boundary.
+fn control_char(c: char, backspace: bool) -> Option<char> {
+    Some(match c {
+        'a' => '\u{7}',
+        'b' if backspace => '\u{8}',
+        'f' => '\u{c}',
+        'n' => '\n',
+        'r' => '\r',
+        't' => '\t',
+        'v' => '\u{b}',
+        _ => return None,
+    })
+}
+
+/// Python's error for the escape `\c` at `start` it does not know.
+fn bad_escape(c: char, start: usize) -> String {
+    if c == 'N' {
+        err_at("named Unicode escapes (\\N{...}) are not supported", start)
+    } else {
+        err_at(format!("bad escape \\{c}"), start)
+    }
+}
+
 fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     match chars.next() {
@@ -223,6 +247,11 @@ impl Tr {
         let Some(c) = self.peek(1) else {
             return Err(err_at("bad escape (end of pattern)", start));
         };
+        if let Some(ch) = control_char(c, false) {
+            self.i += 2;
+            self.push_literal(ch);
+            return Ok(());
+        }
         match c {
             'A' => {
                 self.out.push_str("\\A");
@@ -241,18 +270,6 @@ impl Tr {
                     }
                 }
                 self.i += 2;
-            }
-            'a' | 'f' | 'n' | 'r' | 't' | 'v' => {
-                let ch = match c {
-                    'a' => '\u{7}',
-                    'f' => '\u{c}',
-                    'n' => '\n',
-                    'r' => '\r',
-                    't' => '\t',
-                    _ => '\u{b}',
-                };
-                self.i += 2;
-                self.push_literal(ch);
             }
             'x' | 'u' | 'U' => {
                 let ch = self.hex_escape(c)?;
@@ -282,15 +299,7 @@ impl Tr {
                 let _ = write!(self.out, "\\k<{n}>");
                 self.i += if d2.is_some() { 3 } else { 2 };
             }
-            'N' => {
-                return Err(err_at(
-                    "named Unicode escapes (\\N{...}) are not supported",
-                    start,
-                ))
-            }
-            c if c.is_ascii_alphabetic() => {
-                return Err(err_at(format!("bad escape \\{c}"), start));
-            }
+            c if c.is_ascii_alphabetic() => return Err(bad_escape(c, start)),
             c => {
                 self.i += 2;
                 self.push_literal(c);
@@ -323,6 +332,10 @@ impl Tr {
         let Some(e) = self.peek(1) else {
             return Err(err_at("bad escape (end of pattern)", start));
         };
+        if let Some(ch) = control_char(e, true) {
+            self.i += 2;
+            return Ok(ClassItem::Char(ch));
+        }
         Ok(match e {
             'd' | 'D' | 's' | 'S' | 'w' | 'W' => {
                 self.i += 2;
@@ -346,29 +359,9 @@ impl Tr {
                     }
                 }
             }
-            'a' | 'b' | 'f' | 'n' | 'r' | 't' | 'v' => {
-                self.i += 2;
-                ClassItem::Char(match e {
-                    'a' => '\u{7}',
-                    'b' => '\u{8}',
-                    'f' => '\u{c}',
-                    'n' => '\n',
-                    'r' => '\r',
-                    't' => '\t',
-                    _ => '\u{b}',
-                })
-            }
             'x' | 'u' | 'U' => ClassItem::Char(self.hex_escape(e)?),
             '0'..='7' => ClassItem::Char(self.octal(3)?),
-            'N' => {
-                return Err(err_at(
-                    "named Unicode escapes (\\N{...}) are not supported",
-                    start,
-                ))
-            }
-            e if e.is_ascii_alphanumeric() => {
-                return Err(err_at(format!("bad escape \\{e}"), start));
-            }
+            e if e.is_ascii_alphanumeric() => return Err(bad_escape(e, start)),
             e => {
                 self.i += 2;
                 ClassItem::Char(e)
@@ -1566,6 +1559,10 @@ fn parse_template(t: &str, re: &Compiled) -> Result<Vec<Piece>, String> {
             return Err(err_at("bad escape (end of pattern)", start));
         };
         i += 2;
+        if let Some(ch) = control_char(e, true) {
+            lit.push(ch);
+            continue;
+        }
         match e {
             'g' => {
                 if c.get(i) != Some(&'<') {
@@ -1639,14 +1636,8 @@ fn parse_template(t: &str, re: &Compiled) -> Result<Vec<Piece>, String> {
                 flush(&mut lit, &mut pieces);
                 pieces.push(Piece::Group(n));
             }
-            'a' => lit.push('\u{7}'),
-            'b' => lit.push('\u{8}'),
-            'f' => lit.push('\u{c}'),
-            'n' => lit.push('\n'),
-            'r' => lit.push('\r'),
-            't' => lit.push('\t'),
-            'v' => lit.push('\u{b}'),
             '\\' => lit.push('\\'),
+            // No `\N{...}` message here: templates name it a bad escape.
             e if e.is_ascii_alphabetic() => {
                 return Err(err_at(format!("bad escape \\{e}"), start));
             }
