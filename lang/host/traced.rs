@@ -234,17 +234,23 @@ impl Clock for TracedClock {
     }
 }
 
+/// For tests: a captured host holding one file, traced into a new tracer.
+#[cfg(test)]
+pub(crate) fn traced_host_with(path: &str, content: &[u8]) -> (Host, Arc<Tracer>) {
+    let mut host = Host::captured();
+    host.fs = Arc::new(crate::host::MemoryFs::with_files([(path, content)]));
+    let tracer = Tracer::new();
+    install(&mut host, &tracer);
+    (host, tracer)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::host::MemoryFs;
 
     #[test]
     fn wrapped_backends_record_and_pass_through() {
-        let mut host = Host::captured();
-        host.fs = Arc::new(MemoryFs::with_files([("/data/a.txt", &b"hello"[..])]));
-        let tracer = Tracer::new();
-        install(&mut host, &tracer);
+        let (mut host, tracer) = traced_host_with("/data/a.txt", b"hello");
         assert_eq!(host.fs.read("/data/a.txt").unwrap(), b"hello");
         assert!(host.fs.read("/nope").is_err());
         host.env.set("K", "v");

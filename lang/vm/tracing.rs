@@ -72,18 +72,15 @@ impl Vm {
 #[cfg(test)]
 mod tests {
     use crate::capability::GrantSet;
-    use crate::host::{traced, Host, MemoryFs};
+    use crate::host::{traced, Host};
     use crate::syntax::SourceFile;
-    use crate::trace::{EventKind, Tracer};
+    use crate::trace::EventKind;
     use crate::vm::{Limits, Vm};
     use std::sync::Arc;
 
     #[test]
     fn capability_checks_host_calls_and_errors_in_order() {
-        let mut host = Host::captured();
-        host.fs = Arc::new(MemoryFs::with_files([("/data/a.txt", &b"hi"[..])]));
-        let tracer = Tracer::new();
-        traced::install(&mut host, &tracer);
+        let (host, tracer) = traced::traced_host_with("/data/a.txt", b"hi");
         let grants = GrantSet::parse(&["file:read:/data/*"]).unwrap();
         let mut vm = Vm::new(host, Arc::new(grants), Limits::default());
         vm.tracer = Some(tracer.clone());
