@@ -634,7 +634,7 @@ impl Vm {
                     }
                     Op::StoreLocal(s) => {
                         let v = self.stack.pop().expect("value");
-                        self.stack[base + s as usize] = v;
+                        set_slot(&mut self.stack[base + s as usize], v);
                     }
                     Op::LoadCell(s) => {
                         let v = match &self.stack[base + s as usize] {
@@ -675,7 +675,12 @@ impl Vm {
                     }
                     Op::StoreGlobal(g) => {
                         let v = self.stack.pop().expect("value");
-                        *at!(globals, g as usize).borrow_mut() = v;
+                        let cell = at!(globals, g as usize);
+                        // SAFETY: as in `peek_arg`, no borrow of a
+                        // variable's cell is held between instructions;
+                        // this one ends before the old value is dropped.
+                        let old = std::mem::replace(unsafe { &mut *cell.as_ptr() }, v);
+                        drop_unless_plain(old);
                     }
                     Op::Bin(op, dst, a, b) => bin!(op, dst, a, b),
                     Op::Add(dst, a, b) => bin!(BinOp::Add, dst, a, b),
@@ -1484,11 +1489,18 @@ fn put_num(slot: &mut Value, n: Num) {
 /// it owns something: numbers overwrite numbers in hot loops.
 #[inline(always)]
 fn set_slot(slot: &mut Value, v: Value) {
-    let old = std::mem::replace(slot, v);
+    drop_unless_plain(std::mem::replace(slot, v));
+}
+
+/// Drops `v` out of line when it owns something; a number is just let go.
+#[inline(always)]
+fn drop_unless_plain(v: Value) {
     if matches!(
-        old,
+        v,
         Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Undef
     ) {
-        std::mem::forget(old);
+        std::mem::forget(v);
+    } else {
+        drop_value(v);
     }
 }
