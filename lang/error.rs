@@ -251,22 +251,28 @@ pub struct ErrorInfo {
 }
 
 /// The arity check of every native function: TypeError unless `min <= args.len() <= max` (`usize::MAX`: no upper bound).
+#[inline]
 pub fn arity<T>(name: &str, args: &[T], min: usize, max: usize) -> VmResult<()> {
     if args.len() < min || args.len() > max {
-        let expected = if min == max {
-            format!("exactly {min}")
-        } else if max == usize::MAX {
-            format!("at least {min}")
-        } else {
-            format!("from {min} to {max}")
-        };
-        return Err(MlError::type_error(format!(
-            "{name}() takes {expected} argument{} ({} given)",
-            if max == 1 && min == 1 { "" } else { "s" },
-            args.len()
-        )));
+        return Err(arity_error(name, args.len(), min, max));
     }
     Ok(())
+}
+
+#[cold]
+#[inline(never)]
+fn arity_error(name: &str, given: usize, min: usize, max: usize) -> MlError {
+    let expected = if min == max {
+        format!("exactly {min}")
+    } else if max == usize::MAX {
+        format!("at least {min}")
+    } else {
+        format!("from {min} to {max}")
+    };
+    MlError::type_error(format!(
+        "{name}() takes {expected} argument{} ({given} given)",
+        if max == 1 && min == 1 { "" } else { "s" },
+    ))
 }
 
 impl MlError {

@@ -28,5 +28,4 @@ pub use vm::{Limits, Vm};
 /// often); turn off the `global-allocator` feature to use your own.
 #[cfg(feature = "global-allocator")]
 #[global_allocator]
-static GLOBAL: memory::TrackingAlloc<mimalloc::MiMalloc> =
-    memory::TrackingAlloc(mimalloc::MiMalloc);
+static GLOBAL: memory::TrackingAlloc<memory::Mimalloc> = memory::TrackingAlloc(memory::Mimalloc);

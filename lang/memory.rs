@@ -1,6 +1,6 @@
 //! Memory accounting for the per-execution budget.
 //!
-//! [`TrackingAlloc`] wraps the system allocator and keeps, per thread, the
+//! [`TrackingAlloc`] wraps an allocator ([`Mimalloc`] by default) and keeps, per thread, the
 //! net number of bytes allocated minus freed on that thread (one
 //! thread-local add per allocation). A VM runs an execution on one thread,
 //! so what the execution allocates and keeps is the growth of that count
@@ -40,6 +40,55 @@ impl TrackingAlloc {
     /// Counts on top of the system allocator.
     pub const fn system() -> TrackingAlloc {
         TrackingAlloc(System)
+    }
+}
+
+/// mimalloc, through plain `mi_malloc` whenever that alignment is
+/// guaranteed anyway (as the standard library's system allocator does with
+/// `malloc`): mimalloc's aligned entry point takes a slow path, allocating
+/// a larger block, whenever the page of a size class runs out.
+pub struct Mimalloc;
+
+/// The alignment every `mi_malloc` block of `size` bytes has.
+#[inline]
+fn plain(align: usize, size: usize) -> bool {
+    align <= 16 && align <= size
+}
+
+// SAFETY: each method passes its arguments on to the matching mimalloc
+// function; the aligned variants are used whenever `plain` does not promise
+// that `mi_malloc`'s block is aligned enough; `mi_free` frees blocks of both.
+unsafe impl GlobalAlloc for Mimalloc {
+    #[inline]
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        use libmimalloc_sys as mi;
+        if plain(layout.align(), layout.size()) {
+            mi::mi_malloc(layout.size()).cast()
+        } else {
+            mi::mi_malloc_aligned(layout.size(), layout.align()).cast()
+        }
+    }
+    #[inline]
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        use libmimalloc_sys as mi;
+        if plain(layout.align(), layout.size()) {
+            mi::mi_zalloc(layout.size()).cast()
+        } else {
+            mi::mi_zalloc_aligned(layout.size(), layout.align()).cast()
+        }
+    }
+    #[inline]
+    unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {
+        libmimalloc_sys::mi_free(ptr.cast());
+    }
+    #[inline]
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        use libmimalloc_sys as mi;
+        if plain(layout.align(), new_size) {
+            mi::mi_realloc(ptr.cast(), new_size).cast()
+        } else {
+            mi::mi_realloc_aligned(ptr.cast(), new_size, layout.align()).cast()
+        }
     }
 }
 

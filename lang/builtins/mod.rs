@@ -236,6 +236,8 @@ fn float(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 fn str_(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("str", args, 0, 1)?;
     Ok(Value::string(match args.first() {
+        // `str(i)` in loops: the digits straight into the string.
+        Some(Value::Int(i)) => return Ok(Value::str(itoa::Buffer::new().format(*i))),
         Some(v) => vm.display(v, value::Style::Ml)?,
         None => String::new(),
     }))

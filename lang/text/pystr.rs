@@ -1003,12 +1003,12 @@ fn maxcount(maxsplit: i64) -> usize {
 /// `str.split(sep, maxsplit)`; `sep = None` splits on runs of whitespace and
 /// drops empty strings; a negative `maxsplit` means no limit.
 /// `Err("empty separator")` (a ValueError) for `sep = Some("")`.
-pub fn split(
-    s: &str,
+pub fn split<'a>(
+    s: &'a str,
     sep: Option<&str>,
     maxsplit: i64,
     meter: &mut Meter,
-) -> VmResult<Vec<String>> {
+) -> VmResult<Vec<&'a str>> {
     let mut budget = maxcount(maxsplit);
     let sep = match sep {
         None => return split_whitespace(s, budget, meter),
@@ -1017,28 +1017,29 @@ pub fn split(
     };
     let mut out = Vec::new();
     let mut rest = s;
+    let finder = memchr::memmem::Finder::new(sep);
     while budget > 0 {
-        match rest.find(sep) {
+        match finder.find(rest.as_bytes()) {
             Some(i) => {
                 meter.charge(1 + byte_cost(i))?;
-                out.push(rest[..i].to_string());
+                out.push(&rest[..i]);
                 rest = &rest[i + sep.len()..];
                 budget -= 1;
             }
             None => break,
         }
     }
-    out.push(rest.to_string());
+    out.push(rest);
     Ok(out)
 }
 
 /// `str.rsplit(sep, maxsplit)`: like `split` but splitting from the right.
-pub fn rsplit(
-    s: &str,
+pub fn rsplit<'a>(
+    s: &'a str,
     sep: Option<&str>,
     maxsplit: i64,
     meter: &mut Meter,
-) -> VmResult<Vec<String>> {
+) -> VmResult<Vec<&'a str>> {
     let mut budget = maxcount(maxsplit);
     let sep = match sep {
         None => return rsplit_whitespace(s, budget, meter),
@@ -1051,19 +1052,23 @@ pub fn rsplit(
         match rest.rfind(sep) {
             Some(i) => {
                 meter.charge(1 + byte_cost(rest.len() - i))?;
-                out.push(rest[i + sep.len()..].to_string());
+                out.push(&rest[i + sep.len()..]);
                 rest = &rest[..i];
                 budget -= 1;
             }
             None => break,
         }
     }
-    out.push(rest.to_string());
+    out.push(rest);
     out.reverse();
     Ok(out)
 }
 
-fn split_whitespace(s: &str, mut budget: usize, meter: &mut Meter) -> VmResult<Vec<String>> {
+fn split_whitespace<'a>(
+    s: &'a str,
+    mut budget: usize,
+    meter: &mut Meter,
+) -> VmResult<Vec<&'a str>> {
     let mut out = Vec::new();
     let mut rest = s;
     while budget > 0 {
@@ -1072,13 +1077,13 @@ fn split_whitespace(s: &str, mut budget: usize, meter: &mut Meter) -> VmResult<V
             return Ok(out);
         }
         let word = word_len(rest, meter)?;
-        out.push(rest[..word].to_string());
+        out.push(&rest[..word]);
         rest = &rest[word..];
         budget -= 1;
     }
     rest = &rest[prefix_len(rest, &is_space_char, meter)?..];
     if !rest.is_empty() {
-        out.push(rest.to_string());
+        out.push(rest);
     }
     Ok(out)
 }
@@ -1088,7 +1093,11 @@ fn word_len(s: &str, meter: &mut Meter) -> VmResult<usize> {
     prefix_len(s, &|c| !is_space_char(c), meter)
 }
 
-fn rsplit_whitespace(s: &str, mut budget: usize, meter: &mut Meter) -> VmResult<Vec<String>> {
+fn rsplit_whitespace<'a>(
+    s: &'a str,
+    mut budget: usize,
+    meter: &mut Meter,
+) -> VmResult<Vec<&'a str>> {
     let mut out = Vec::new();
     let mut rest = s;
     let not_space = |c| !is_space_char(c);
@@ -1099,13 +1108,13 @@ fn rsplit_whitespace(s: &str, mut budget: usize, meter: &mut Meter) -> VmResult<
             return Ok(out);
         }
         let word = suffix_len(rest, &not_space, meter)?;
-        out.push(rest[rest.len() - word..].to_string());
+        out.push(&rest[rest.len() - word..]);
         rest = &rest[..rest.len() - word];
         budget -= 1;
     }
     rest = &rest[..rest.len() - suffix_len(rest, &is_space_char, meter)?];
     if !rest.is_empty() {
-        out.push(rest.to_string());
+        out.push(rest);
     }
     out.reverse();
     Ok(out)
@@ -1566,10 +1575,14 @@ mod tests {
 
     // The metered forms, unmetered, with plain-text errors.
     fn split(s: &str, sep: Option<&str>, n: i64) -> Result<Vec<String>, String> {
-        super::split(s, sep, n, &mut Meter::unlimited()).map_err(|e| e.message().to_string())
+        super::split(s, sep, n, &mut Meter::unlimited())
+            .map(|v| v.into_iter().map(str::to_string).collect())
+            .map_err(|e| e.message().to_string())
     }
     fn rsplit(s: &str, sep: Option<&str>, n: i64) -> Result<Vec<String>, String> {
-        super::rsplit(s, sep, n, &mut Meter::unlimited()).map_err(|e| e.message().to_string())
+        super::rsplit(s, sep, n, &mut Meter::unlimited())
+            .map(|v| v.into_iter().map(str::to_string).collect())
+            .map_err(|e| e.message().to_string())
     }
     fn replace(s: &str, old: &str, new: &str, n: Option<i64>) -> String {
         super::replace(s, old, new, n, &mut Meter::unlimited()).unwrap_or_default()

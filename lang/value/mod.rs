@@ -109,61 +109,115 @@ impl Clone for Value {
     }
 }
 
-/// An immutable string with its length in code points.
+/// An immutable string with its length in code points. Texts of up to
+/// [`INLINE`] bytes (keys, numbers, words) live inside the string itself,
+/// so the `Rc` holding it is their only allocation.
 pub struct MlStr {
-    text: Box<str>,
+    text: Text,
     chars: usize,
+}
+
+/// Bytes of text kept inline (the size of the `Heap` variant and more).
+const INLINE: usize = 22;
+
+enum Text {
+    /// The first `len` bytes of `bytes`, copied whole from a `str`.
+    Inline {
+        len: u8,
+        bytes: [u8; INLINE],
+    },
+    Heap(Box<str>),
 }
 
 impl MlStr {
     /// A string, its length counted once.
-    pub fn new(text: impl Into<Box<str>>) -> MlStr {
-        let text = text.into();
-        let chars = if text.is_ascii() {
-            text.len()
+    pub fn new(text: impl Into<Box<str>> + AsRef<str>) -> MlStr {
+        let t = text.as_ref();
+        let chars = if t.is_ascii() {
+            t.len()
         } else {
-            text.chars().count()
+            t.chars().count()
+        };
+        let text = if t.len() <= INLINE {
+            inline(&[t])
+        } else {
+            Text::Heap(text.into())
         };
         MlStr { text, chars }
     }
     /// `a` then `b`, built at its exact size, its length known.
     pub fn concat(a: &MlStr, b: &MlStr) -> MlStr {
-        let mut s = String::with_capacity(a.text.len() + b.text.len());
-        s.push_str(&a.text);
-        s.push_str(&b.text);
+        let (x, y) = (a.as_str(), b.as_str());
+        let text = if x.len() + y.len() <= INLINE {
+            inline(&[x, y])
+        } else {
+            let mut s = String::with_capacity(x.len() + y.len());
+            s.push_str(x);
+            s.push_str(y);
+            Text::Heap(s.into_boxed_str())
+        };
         MlStr {
-            text: s.into_boxed_str(),
+            text,
             chars: a.chars + b.chars,
         }
     }
     /// The text.
     #[inline]
     pub fn as_str(&self) -> &str {
-        &self.text
+        match &self.text {
+            Text::Inline { len, bytes } => {
+                // SAFETY: `inline` copied exactly `len` bytes, whole `str`s
+                // one after another, to the start of `bytes`: they are UTF-8.
+                unsafe { std::str::from_utf8_unchecked(bytes.get_unchecked(..*len as usize)) }
+            }
+            Text::Heap(s) => s,
+        }
     }
     /// Length in code points.
     #[inline]
     pub fn char_len(&self) -> usize {
         self.chars
     }
+    /// Length in bytes.
+    #[inline]
+    pub fn byte_len(&self) -> usize {
+        match &self.text {
+            Text::Inline { len, .. } => *len as usize,
+            Text::Heap(s) => s.len(),
+        }
+    }
     /// Is every character ASCII (so byte and code-point indices agree)?
     #[inline]
     pub fn is_ascii(&self) -> bool {
-        self.chars == self.text.len()
+        self.chars == self.byte_len()
     }
     /// The code point at `index` (0-based, in range).
     pub fn char_at(&self, index: usize) -> Option<char> {
         if self.is_ascii() {
-            self.text.as_bytes().get(index).map(|&b| b as char)
+            self.as_str().as_bytes().get(index).map(|&b| b as char)
         } else {
-            self.text.chars().nth(index)
+            self.as_str().chars().nth(index)
         }
+    }
+}
+
+/// The texts `parts` (at most [`INLINE`] bytes together) one after another.
+fn inline(parts: &[&str]) -> Text {
+    let mut bytes = [0u8; INLINE];
+    let mut len = 0;
+    for p in parts {
+        bytes[len..len + p.len()].copy_from_slice(p.as_bytes());
+        len += p.len();
+    }
+    Text::Inline {
+        len: len as u8,
+        bytes,
     }
 }
 
 impl fmt::Debug for MlStr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.text, f)
+        fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
@@ -390,7 +444,7 @@ impl Value {
             Value::Int(i) => *i != 0,
             Value::Float(f) => *f != 0.0,
             Value::Big(_) => true,
-            Value::Str(s) => !s.text.is_empty(),
+            Value::Str(s) => s.byte_len() != 0,
             Value::Array(a) => !a.borrow().is_empty(),
             Value::Tuple(t) => !t.is_empty(),
             Value::Object(o) => !o.borrow().is_empty(),
@@ -500,7 +554,7 @@ impl Value {
     #[inline]
     pub fn work_size(&self) -> usize {
         match self {
-            Value::Str(s) => crate::limits::byte_cost(s.text.len()),
+            Value::Str(s) => crate::limits::byte_cost(s.byte_len()),
             Value::Big(b) => (b.bits() / 16) as usize,
             Value::Array(a) => a.borrow().len(),
             Value::Tuple(t) => t.len(),
@@ -640,5 +694,39 @@ fn is_unique_container(v: &Value) -> bool {
         Value::Object(rc) => Rc::strong_count(rc) == 1,
         Value::Tuple(rc) => Rc::strong_count(rc) == 1,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_texts_are_inline_and_long_ones_on_the_heap() {
+        assert!(std::mem::size_of::<MlStr>() <= 32);
+        for text in [
+            "",
+            "a",
+            "é",
+            "x".repeat(INLINE).as_str(),
+            "y".repeat(INLINE + 1).as_str(),
+        ] {
+            let s = MlStr::new(text);
+            assert_eq!(s.as_str(), text);
+            assert_eq!(s.byte_len(), text.len());
+            assert_eq!(s.char_len(), text.chars().count());
+            assert_eq!(matches!(s.text, Text::Inline { .. }), text.len() <= INLINE);
+            let owned = MlStr::new(text.to_string());
+            assert_eq!(owned.as_str(), text);
+        }
+        let (a, b) = (MlStr::new("ab€"), MlStr::new("c".repeat(INLINE - 5)));
+        let ab = MlStr::concat(&a, &b);
+        assert_eq!(ab.as_str(), format!("ab€{}", "c".repeat(INLINE - 5)));
+        assert_eq!(ab.char_len(), 3 + INLINE - 5);
+        assert!(!ab.is_ascii());
+        assert!(matches!(ab.text, Text::Inline { .. }));
+        let long = MlStr::concat(&ab, &a);
+        assert_eq!(long.as_str(), format!("{}ab€", ab.as_str()));
+        assert!(matches!(long.text, Text::Heap(_)));
     }
 }

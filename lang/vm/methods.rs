@@ -128,8 +128,8 @@ fn fill_char(args: &[Value], i: usize, name: &str) -> VmResult<char> {
     }
 }
 
-fn string_list(items: Vec<String>) -> Value {
-    Value::array(items.into_iter().map(Value::string).collect())
+fn string_list(items: Vec<&str>) -> Value {
+    Value::array(items.into_iter().map(Value::str).collect())
 }
 
 /// `startswith`/`endswith` accept a string or a tuple/array of strings.
