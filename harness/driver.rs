@@ -60,15 +60,18 @@ enum Msg {
 /// Runs `tests` (loaded: each a case or a spec error) and reports to
 /// `reporter`. `filtered_out` is how many tests the selection left out.
 /// Returns the summary and the first error a reporter met (output that
-/// could not be written), if any.
+/// could not be written), if any. A caller that passes the tests as an
+/// `Arc` it keeps decides when they are freed (a command about to exit
+/// need not free thousands of cases one by one).
 pub fn drive(
     executor: &Executor,
-    tests: Vec<Test>,
+    tests: impl Into<Arc<Vec<Test>>>,
     filtered_out: usize,
     options: &DriveOptions,
     reporter: &mut dyn Reporter,
 ) -> (Summary, Option<std::io::Error>) {
     let start = Instant::now();
+    let tests: Arc<Vec<Test>> = tests.into();
     let total = tests.len();
     let mut report_error = None;
     // The first error of the reporter's output is kept; the run goes on.
@@ -81,7 +84,6 @@ pub fn drive(
         total,
         filtered_out,
     }));
-    let tests = Arc::new(tests);
     let next = Arc::new(AtomicUsize::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let (tx, rx) = mpsc::channel::<Msg>();

@@ -206,16 +206,19 @@ impl Executor {
                     if spin_until.is_none_or(|until| Instant::now() >= until) {
                         break rx.await.map_err(|_| ());
                     }
-                    // Offer the core to the worker (on a busy machine it may
-                    // be waiting for one) without a trip through the
-                    // runtime's drivers; every few rounds let other tasks
-                    // run.
-                    rounds = rounds.wrapping_add(1);
+                    // Let other tasks run first (they may have jobs to
+                    // hand to idle workers), then poll without a trip
+                    // through the runtime's drivers (each costs a system
+                    // call), letting other tasks run again every few
+                    // rounds. (Yielding the core instead, with
+                    // `sched_yield`, gives it away for milliseconds when
+                    // other processes are runnable.)
                     if rounds.is_multiple_of(YIELD_TO_TASKS_EVERY) {
                         tokio::task::yield_now().await;
                     } else {
-                        std::thread::yield_now();
+                        std::hint::spin_loop();
                     }
+                    rounds = rounds.wrapping_add(1);
                 }
             }
         };
@@ -243,6 +246,7 @@ impl Executor {
 
     /// The job for a request: the executor's default timeout and limits
     /// where the request sets none, and a fresh interrupt.
+    #[inline(always)]
     fn job(&self, req: ExecRequest, submitted: Instant) -> Job {
         Job {
             limits: req
@@ -292,7 +296,7 @@ impl Drop for Inner {
 const SPIN: Duration = Duration::from_micros(50);
 
 /// A polling caller lets the runtime's other tasks run every this many
-/// rounds (in between it only yields the core).
+/// rounds (in between it only polls).
 const YIELD_TO_TASKS_EVERY: u32 = 8;
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -303,16 +307,14 @@ fn worker_loop(rx: Arc<Mutex<mpsc::Receiver<QueuedJob>>>, backend: Arc<dyn Backe
     loop {
         let next = {
             let rx = lock(&rx);
-            // Poll briefly for the next job before sleeping in `recv`,
-            // yielding the core in between: a caller preparing its next
-            // job may be waiting for it.
+            // Spin briefly for the next job before sleeping in `recv`.
             let spin_until = Instant::now() + SPIN;
             loop {
                 match rx.try_recv() {
                     Ok(job) => break Ok(job),
                     Err(mpsc::TryRecvError::Disconnected) => break Err(mpsc::RecvError),
                     Err(mpsc::TryRecvError::Empty) if Instant::now() < spin_until => {
-                        std::thread::yield_now();
+                        std::hint::spin_loop();
                     }
                     Err(mpsc::TryRecvError::Empty) => break rx.recv(),
                 }

@@ -257,8 +257,18 @@ fn run_inner(args: &TestArgs) -> Result<ExitCode, String> {
         },
         compare_with: right.map(|b| backend_executor(b, jobs)).transpose()?,
     };
-    let (summary, report_error) = drive(&executor, tests, filtered_out, &options, &mut *reporter);
+    let tests = std::sync::Arc::new(tests);
+    let (summary, report_error) = drive(
+        &executor,
+        tests.clone(),
+        filtered_out,
+        &options,
+        &mut *reporter,
+    );
     drop(reporter);
+    // The process ends after this command: freeing every loaded case and
+    // cached program one by one would take longer than the exit itself.
+    std::mem::forget((tests, executor, options, set));
     if let Err(e) = remember_failures(&summary.failures) {
         eprintln!("mlpy-test: warning: cannot write {LAST_RUN}: {e}");
     }

@@ -38,12 +38,12 @@ impl<W: Write> Reporter for Terse<W> {
             Event::TestStarted { .. } | Event::Slow { .. } => {}
             Event::TestFinished(r) => {
                 let mark = match r.status {
-                    TestStatus::Passed => ".".to_string(),
-                    TestStatus::Failed => paint(c, RED, "F"),
-                    TestStatus::Ignored => paint(c, YELLOW, "i"),
-                    TestStatus::Skipped => paint(c, YELLOW, "s"),
-                    TestStatus::Blessed => paint(c, YELLOW, "b"),
-                    TestStatus::KnownDifference => paint(c, YELLOW, "k"),
+                    TestStatus::Passed => std::borrow::Cow::Borrowed("."),
+                    TestStatus::Failed => paint(c, RED, "F").into(),
+                    TestStatus::Ignored => paint(c, YELLOW, "i").into(),
+                    TestStatus::Skipped => paint(c, YELLOW, "s").into(),
+                    TestStatus::Blessed => paint(c, YELLOW, "b").into(),
+                    TestStatus::KnownDifference => paint(c, YELLOW, "k").into(),
                 };
                 write!(self.out, "{mark}")?;
                 self.column += 1;

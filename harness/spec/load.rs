@@ -20,6 +20,9 @@ pub const MAX_CONCURRENCY: u32 = 1000;
 /// Most measured iterations of one bench case.
 pub const MAX_BENCH_ITERATIONS: u32 = 10_000_000;
 
+/// The names a file has used so far, with the line of each first use.
+pub(super) type Seen = ahash::AHashMap<String, u32>;
+
 const NOT_FOUND_HINT: &str = "looked next to the spec file and in fixtures/";
 
 // ---------------------------------------------------------------------------
@@ -347,11 +350,11 @@ impl Loader {
             Fields,
             Option<usize>,
             usize,
-            &mut HashMap<String, u32>,
+            &mut Seen,
             &mut Vec<T>,
         ) -> Result<(), SpecError>,
     ) -> Result<Vec<T>, SpecError> {
-        let mut seen = HashMap::new();
+        let mut seen = Seen::default();
         let mut out = Vec::new();
         self.each_case(path, text, |ctx, f, index, offset| {
             add(ctx, f, index, offset, &mut seen, &mut out)
@@ -707,12 +710,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Registers a name; a second use in the same file is an error.
-    fn claim(
-        &self,
-        seen: &mut HashMap<String, u32>,
-        name: &str,
-        offset: usize,
-    ) -> Result<(), SpecError> {
+    fn claim(&self, seen: &mut Seen, name: &str, offset: usize) -> Result<(), SpecError> {
         let line = self.pos(offset).0;
         if let Some(first) = seen.insert(name.to_string(), line) {
             return Err(self.err(
@@ -744,7 +742,7 @@ impl<'a> Ctx<'a> {
         f: &Fields,
         index: Option<usize>,
         offset: usize,
-        seen: &mut HashMap<String, u32>,
+        seen: &mut Seen,
         out: &mut Vec<CaseSummary>,
     ) -> Result<(), SpecError> {
         let name = self.case_name(f, index, offset)?;
@@ -775,7 +773,7 @@ impl<'a> Ctx<'a> {
         mut f: Fields,
         index: Option<usize>,
         offset: usize,
-        seen: &mut HashMap<String, u32>,
+        seen: &mut Seen,
         out: &mut Vec<Case>,
     ) -> Result<(), SpecError> {
         let name = self.case_name(&f, index, offset)?;
@@ -808,7 +806,7 @@ impl<'a> Ctx<'a> {
         base: &Case,
         row: Sp<RowTable>,
         j: usize,
-        seen: &mut HashMap<String, u32>,
+        seen: &mut Seen,
     ) -> Result<Case, SpecError> {
         let offset = row.start();
         let (over, own) = row.0.into_inner().split();

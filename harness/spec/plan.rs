@@ -12,9 +12,11 @@
 //! - Listing ([`Loader::tests`] with `load = false`) reads no code files or
 //!   fixtures, and lists exactly the names a run runs.
 
-use super::load::{discover_all, normalize, read_spec, resolve_name, specs_root, test_name_prefix};
+use super::load::{
+    discover_all, normalize, read_spec, resolve_name, specs_root, test_name_prefix, Seen,
+};
 use super::{Case, CaseSummary, Loader, SpecError};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -121,8 +123,8 @@ impl Loader {
 
     /// [`Loader::tests`] on text already in memory.
     pub fn tests_str(&self, path: &Path, text: &str, load: bool) -> Vec<Test> {
-        let mut listed = HashMap::new();
-        let mut loaded = HashMap::new();
+        let mut listed = Seen::default();
+        let mut loaded = Seen::default();
         let mut out = Vec::new();
         let named = self.each_case(path, text, |ctx, f, index, offset| {
             let mut summaries = Vec::new();
@@ -283,7 +285,7 @@ impl SpecSet {
             })
         };
         let mut out = Vec::new();
-        let mut names = HashSet::new();
+        let mut names = ahash::AHashSet::new();
         for t in per_file.into_iter().flatten() {
             // Two roots can name two files alike; the first wins.
             if names.insert(t.name.clone()) {
