@@ -266,9 +266,10 @@ fn run_inner(args: &TestArgs) -> Result<ExitCode, String> {
         &mut *reporter,
     );
     drop(reporter);
-    // The process ends after this command: freeing every loaded case and
-    // cached program one by one would take longer than the exit itself.
-    std::mem::forget((tests, executor, options, set));
+    // The process ends after this command: freeing every loaded case one
+    // by one would take longer than the exit itself. (The executors are
+    // dropped as usual: a process backend's child is told to exit.)
+    std::mem::forget((tests, set));
     if let Err(e) = remember_failures(&summary.failures) {
         eprintln!("mlpy-test: warning: cannot write {LAST_RUN}: {e}");
     }
