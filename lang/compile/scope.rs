@@ -109,21 +109,18 @@ impl ScopeTree {
                 self.collect_expr(scope, value);
                 match target {
                     Target::Name(id) => self.bind(scope, &id.name),
-                    Target::Index { object, index } => {
-                        self.collect_expr(scope, object);
-                        self.collect_expr(scope, index);
-                    }
+                    Target::Index { object, index } => self.collect_all(scope, [object, index]),
                     Target::Slice {
                         object,
                         start,
                         stop,
                         step,
-                    } => {
-                        self.collect_expr(scope, object);
-                        for e in [start, stop, step].into_iter().flatten() {
-                            self.collect_expr(scope, e);
-                        }
-                    }
+                    } => self.collect_all(
+                        scope,
+                        [Some(object), start.as_ref(), stop.as_ref(), step.as_ref()]
+                            .into_iter()
+                            .flatten(),
+                    ),
                     Target::Member { object, .. } => self.collect_expr(scope, object),
                 }
             }
@@ -203,54 +200,47 @@ impl ScopeTree {
         }
     }
 
+    /// [`Self::collect_expr`] of each expression, in order.
+    fn collect_all<'e>(&mut self, scope: usize, exprs: impl IntoIterator<Item = &'e Expr>) {
+        for e in exprs {
+            self.collect_expr(scope, e);
+        }
+    }
+
     fn collect_expr(&mut self, scope: usize, expr: &Expr) {
         match &expr.kind {
             ExprKind::Name(n) => self.use_name(scope, n),
-            ExprKind::Array(items) => {
-                for e in items {
-                    self.collect_expr(scope, e);
-                }
-            }
-            ExprKind::Object(props) => {
-                for (_, e) in props {
-                    self.collect_expr(scope, e);
-                }
-            }
+            ExprKind::Array(items) => self.collect_all(scope, items),
+            ExprKind::Object(props) => self.collect_all(scope, props.iter().map(|(_, e)| e)),
             ExprKind::Unary { operand, .. } => self.collect_expr(scope, operand),
             ExprKind::Binary { lhs, rhs, .. } | ExprKind::Logic { lhs, rhs, .. } => {
-                self.collect_expr(scope, lhs);
-                self.collect_expr(scope, rhs);
+                self.collect_all(scope, [&**lhs, rhs])
             }
             ExprKind::Ternary {
                 cond,
                 then,
                 otherwise,
-            } => {
-                self.collect_expr(scope, cond);
-                self.collect_expr(scope, then);
-                self.collect_expr(scope, otherwise);
-            }
-            ExprKind::Index { object, index } => {
-                self.collect_expr(scope, object);
-                self.collect_expr(scope, index);
-            }
+            } => self.collect_all(scope, [&**cond, then, otherwise]),
+            ExprKind::Index { object, index } => self.collect_all(scope, [&**object, index]),
             ExprKind::Slice {
                 object,
                 start,
                 stop,
                 step,
-            } => {
-                self.collect_expr(scope, object);
-                for e in [start, stop, step].into_iter().flatten() {
-                    self.collect_expr(scope, e);
-                }
-            }
+            } => self.collect_all(
+                scope,
+                [
+                    Some(&**object),
+                    start.as_deref(),
+                    stop.as_deref(),
+                    step.as_deref(),
+                ]
+                .into_iter()
+                .flatten(),
+            ),
             ExprKind::Member { object, .. } => self.collect_expr(scope, object),
             ExprKind::Call { callee, args } => {
-                self.collect_expr(scope, callee);
-                for a in args {
-                    self.collect_expr(scope, a);
-                }
+                self.collect_all(scope, std::iter::once(&**callee).chain(args))
             }
             ExprKind::Function(def) => {
                 self.new_scope(scope, def);
