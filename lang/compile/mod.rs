@@ -873,15 +873,13 @@ impl<'a> Compiler<'a> {
                     exits.extend(self.loop_back(rhs, target, span));
                     return exits;
                 }
-                ExprKind::Binary {
-                    op: op @ (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Gt | BinOp::Le | BinOp::Ge),
-                    lhs,
-                    rhs,
-                } => {
-                    let (a, b, spans) = self.operands(lhs, rhs);
-                    self.emit_fused(Op::Test(*op, true, a, b), spans, cond.span);
-                }
-                _ => exits = self.cond_jump(cond),
+                _ => match comparison(cond) {
+                    Some((op, lhs, rhs)) => {
+                        let (a, b, spans) = self.operands(lhs, rhs);
+                        self.emit_fused(Op::Test(op, true, a, b), spans, cond.span);
+                    }
+                    None => exits = self.cond_jump(cond),
+                },
             },
         }
         self.emit(Op::Loop(target as u32), span);
@@ -909,19 +907,17 @@ impl<'a> Compiler<'a> {
                 jumps.extend(self.cond_jump(rhs));
                 jumps
             }
-            ExprKind::Binary {
-                op: op @ (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Gt | BinOp::Le | BinOp::Ge),
-                lhs,
-                rhs,
-            } => {
-                let (a, b, spans) = self.operands(lhs, rhs);
-                self.emit_fused(Op::Test(*op, false, a, b), spans, cond.span);
-                vec![self.emit(Op::Jump(0), cond.span)]
-            }
-            _ => {
-                self.expr(cond);
-                vec![self.emit(Op::JumpIfFalse(0), cond.span)]
-            }
+            _ => match comparison(cond) {
+                Some((op, lhs, rhs)) => {
+                    let (a, b, spans) = self.operands(lhs, rhs);
+                    self.emit_fused(Op::Test(op, false, a, b), spans, cond.span);
+                    vec![self.emit(Op::Jump(0), cond.span)]
+                }
+                None => {
+                    self.expr(cond);
+                    vec![self.emit(Op::JumpIfFalse(0), cond.span)]
+                }
+            },
         }
     }
 
@@ -1300,6 +1296,19 @@ fn is_stringy_add(e: &Expr) -> bool {
                 || is_stringy_add(rhs)
         }
         _ => false,
+    }
+}
+
+/// `lhs <cmp> rhs` when `cond` is a comparison: the branch forms of
+/// `while` and `if` compile it into one fused [`Op::Test`].
+fn comparison(cond: &Expr) -> Option<(BinOp, &Expr, &Expr)> {
+    match &cond.kind {
+        ExprKind::Binary {
+            op: op @ (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Gt | BinOp::Le | BinOp::Ge),
+            lhs,
+            rhs,
+        } => Some((*op, lhs, rhs)),
+        _ => None,
     }
 }
 
