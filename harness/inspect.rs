@@ -239,7 +239,7 @@ fn describe(v: &Value, depth: usize, out: &mut String) {
         Value::Bool(_) | Value::Null | Value::Undef => out.push_str(&py_repr(v)),
         Value::Function(c) => {
             let program = &c.rt.program;
-            let proto = &program.protos[c.proto as usize];
+            let proto = &program.protos()[c.proto as usize];
             let params: Vec<&str> = proto
                 .local_names
                 .iter()

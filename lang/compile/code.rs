@@ -449,10 +449,13 @@ pub struct GlobalName {
 pub struct Program {
     /// The source compiled.
     pub file: Arc<SourceFile>,
-    /// The functions; `protos[0]` is the top level.
-    pub protos: Vec<FuncProto>,
-    /// The global names, indexed by `LoadGlobal`/`StoreGlobal`.
-    pub globals: Vec<GlobalName>,
+    /// The functions; `protos[0]` is the top level. Not `pub`: the VM's
+    /// unchecked reads rely on [`Program::check`], so no code outside the
+    /// crate may change a checked program (`Arc::get_mut` would allow it).
+    pub(crate) protos: Vec<FuncProto>,
+    /// The global names, indexed by `LoadGlobal`/`StoreGlobal` (not `pub`,
+    /// as for `protos`).
+    pub(crate) globals: Vec<GlobalName>,
     /// `capability` declarations: inert metadata, they grant nothing.
     pub capabilities: Vec<CapabilityDecl>,
 }
@@ -464,6 +467,14 @@ const _: fn() = || {
 };
 
 impl Program {
+    /// The functions; `protos()[0]` is the top level.
+    pub fn protos(&self) -> &[FuncProto] {
+        &self.protos
+    }
+    /// The global names, indexed by `LoadGlobal`/`StoreGlobal`.
+    pub fn globals(&self) -> &[GlobalName] {
+        &self.globals
+    }
     /// A program of these functions (`protos[0]` is the top level), after
     /// checking what the VM relies on (see [`Program::check`]).
     pub(crate) fn new(
