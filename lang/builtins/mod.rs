@@ -1,7 +1,8 @@
 //! The builtin functions of section 14: always in scope, no capability.
 
 use crate::error::{ErrorKind, MlError, VmResult};
-use crate::native::args::{arity, check_len, int_arg, opt};
+use crate::native::args::{self, arity, check_len, int_arg, opt};
+use crate::native::list::zip;
 use crate::native::{native_module, sort};
 use crate::text::{pyfloat, pyformat};
 use crate::value::{self, ops, py_repr, Object, Value};
@@ -299,21 +300,6 @@ fn enumerate(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::array(out))
 }
 
-fn zip(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    let meter = &mut vm.meter();
-    let lists: Vec<Vec<Value>> = args
-        .iter()
-        .map(|a| iter::collect(a, vm.limits.max_len, meter))
-        .collect::<VmResult<_>>()?;
-    let n = lists.iter().map(Vec::len).min().unwrap_or(0);
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        meter.charge(1)?;
-        out.push(Value::tuple(lists.iter().map(|l| l[i].clone()).collect()));
-    }
-    Ok(Value::array(out))
-}
-
 fn sorted(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("sorted", args, 1, 2)?;
     let items = iter::collect(&args[0], vm.limits.max_len, &mut vm.meter())?;
@@ -499,15 +485,13 @@ fn ord(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 }
 
 fn big_int_arg(name: &str, v: &Value) -> VmResult<BigInt> {
-    match &*v.as_plain() {
-        Value::Int(i) => Ok(BigInt::from(*i)),
-        Value::Bool(b) => Ok(BigInt::from(*b as i64)),
-        Value::Big(b) => Ok((**b).clone()),
-        other => Err(MlError::type_error(format!(
+    let v = v.as_plain();
+    args::big_int(&v).ok_or_else(|| {
+        MlError::type_error(format!(
             "'{}' object cannot be interpreted as an integer ({name})",
-            other.kind_name()
-        ))),
-    }
+            v.kind_name()
+        ))
+    })
 }
 
 fn hex(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {

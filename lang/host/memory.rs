@@ -135,12 +135,7 @@ impl MemoryFs {
 
 impl FileSystem for MemoryFs {
     fn resolve(&self, path: &str) -> String {
-        let expanded = match path.strip_prefix('~') {
-            Some(rest) if rest.is_empty() || rest.starts_with('/') => {
-                format!("{}{rest}", self.home())
-            }
-            _ => path.to_string(),
-        };
+        let expanded = expand_home(path, || self.home());
         normalize_path(&expanded, &self.cwd)
     }
 
@@ -429,13 +424,19 @@ impl Clock for FixedClock {
     }
 }
 
-/// A deterministic generator (ChaCha8) from a seed.
+/// The ChaCha8 generator: deterministic from a seed (the in-memory world),
+/// or seeded from the OS (the real one).
 pub struct SeededRandom(ChaCha8Rng);
 
 impl SeededRandom {
     /// A generator whose sequence `seed` decides.
     pub fn new(seed: u64) -> SeededRandom {
         SeededRandom(ChaCha8Rng::seed_from_u64(seed))
+    }
+
+    /// A generator seeded from the OS's entropy.
+    pub fn from_os() -> SeededRandom {
+        SeededRandom(ChaCha8Rng::from_entropy())
     }
 }
 

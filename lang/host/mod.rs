@@ -16,7 +16,7 @@ pub mod traced;
 pub use console::{CapturedConsole, Console, StdConsole};
 pub use http::{Route, ScriptedHttp, UreqHttp};
 pub use memory::{FixedClock, MemoryEnv, MemoryFs, MemoryModules, NoNetwork, SeededRandom};
-pub use real::{DirModules, OsRandom, ProcessEnv, RealFs, SystemClock};
+pub use real::{DirModules, ProcessEnv, RealFs, SystemClock};
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
@@ -133,6 +133,14 @@ pub trait FileSystem: Send + Sync {
     fn home(&self) -> String;
     /// The directory for temporary files.
     fn temp_dir(&self) -> String;
+}
+
+/// `path` with a leading `~` or `~/` replaced by the home directory.
+fn expand_home(path: &str, home: impl FnOnce() -> String) -> String {
+    match path.strip_prefix('~') {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("{}{rest}", home()),
+        _ => path.to_string(),
+    }
 }
 
 /// A tree too big to check entry by entry.
@@ -314,7 +322,7 @@ impl Host {
             http: Arc::new(NoNetwork),
             env: Box::new(ProcessEnv::default()),
             clock: Arc::new(SystemClock),
-            random: Box::new(OsRandom::default()),
+            random: Box::new(SeededRandom::from_os()),
             modules: Arc::new(DirModules::default()),
             args: vec!["main.ml".into()],
             state: Extensions::default(),

@@ -1,10 +1,8 @@
-//! Real backends: the process's file system, environment, clock and
-//! OS-seeded randomness.
+//! Real backends: the process's file system, environment and clock (the
+//! real world's randomness is `SeededRandom::from_os`).
 
 use super::nofollow::{self, fs_err};
 use super::*;
-use rand::{RngCore, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use rustix::fs::{AtFlags, FileType, Mode, OFlags};
 use std::ffi::{OsStr, OsString};
 use std::os::fd::OwnedFd;
@@ -181,12 +179,7 @@ fn open_regular(path: &str, flags: OFlags) -> Result<std::fs::File, FsError> {
 
 impl FileSystem for RealFs {
     fn resolve(&self, path: &str) -> String {
-        let expanded = match path.strip_prefix('~') {
-            Some(rest) if rest.is_empty() || rest.starts_with('/') => {
-                format!("{}{rest}", self.home())
-            }
-            _ => path.to_string(),
-        };
+        let expanded = expand_home(path, || self.home());
         let abs = if expanded.starts_with('/') {
             expanded
         } else {
@@ -378,24 +371,6 @@ impl Clock for SystemClock {
             .single()
             .map(|t| t.offset().fix().local_minus_utc())
             .unwrap_or(0)
-    }
-}
-
-/// Randomness seeded from the OS.
-pub struct OsRandom(ChaCha8Rng);
-
-impl Default for OsRandom {
-    fn default() -> OsRandom {
-        OsRandom(ChaCha8Rng::from_entropy())
-    }
-}
-
-impl RandomSource for OsRandom {
-    fn next_u64(&mut self) -> u64 {
-        self.0.next_u64()
-    }
-    fn reseed(&mut self, seed: u64) {
-        self.0 = ChaCha8Rng::seed_from_u64(seed);
     }
 }
 

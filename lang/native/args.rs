@@ -6,6 +6,7 @@ use crate::error::{ErrorKind, MlError, VmResult};
 use crate::value::Value;
 pub use crate::value::{expect_str, int_arg};
 use crate::vm::Vm;
+use num_bigint::BigInt;
 use num_traits::ToPrimitive;
 
 /// Argument `i`, or `None` when missing or null.
@@ -28,13 +29,25 @@ pub fn expect_callable(name: &str, f: &Value) -> VmResult<()> {
     }
 }
 
+/// Argument `i`, named `what` in the TypeError when it is missing.
+pub fn required<'a>(args: &'a [Value], i: usize, func: &str, what: &str) -> VmResult<&'a Value> {
+    args.get(i)
+        .ok_or_else(|| MlError::type_error(format!("{func}() missing required argument '{what}'")))
+}
+
 /// A required string argument.
 pub fn str_arg<'a>(args: &'a [Value], i: usize, func: &str, what: &str) -> VmResult<&'a str> {
-    match args.get(i) {
-        Some(v) => expect_str(v, func, what),
-        None => Err(MlError::type_error(format!(
-            "{func}() missing required argument '{what}'"
-        ))),
+    expect_str(required(args, i, func, what)?, func, what)
+}
+
+/// An integer argument (bools count as 0/1) as a big integer; `None` for
+/// any other kind, whose error each caller words.
+pub fn big_int(v: &Value) -> Option<BigInt> {
+    match v {
+        Value::Int(i) => Some(BigInt::from(*i)),
+        Value::Bool(b) => Some(BigInt::from(*b as i64)),
+        Value::Big(b) => Some((**b).clone()),
+        _ => None,
     }
 }
 

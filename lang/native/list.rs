@@ -1,9 +1,10 @@
 //! What natives over lists share (`collections` and `functional` offer
-//! some of the same functions): the items of an iterable, slicing,
-//! de-duplication, flattening, chunking, sorting and one-argument calls.
+//! some of the same functions, `zip` is also a builtin): the items of an
+//! iterable, slicing, de-duplication, flattening, chunking, sorting and
+//! one-argument calls.
 
 use crate::error::VmResult;
-use crate::native::args::{arity, check_len};
+use crate::native::args::{arity, check_len, expect_callable, int_arg};
 use crate::native::sort::natural_sort;
 use crate::value::{values_equal_m, Key, Value};
 use crate::vm::access::slice_range;
@@ -119,6 +120,95 @@ pub fn reverse(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 pub fn unique(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("unique", args, 1, 1)?;
     Ok(Value::array(unique_items(vm, items(vm, &args[0])?)?))
+}
+
+/// `map(lst, fn)`: `fn` applied to each item.
+pub fn map(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("map", args, 2, 2)?;
+    expect_callable("map", &args[1])?;
+    let all = items(vm, &args[0])?;
+    let mut out = Vec::with_capacity(all.len());
+    for item in &all {
+        out.push(call1(vm, &args[1], item)?);
+    }
+    Ok(Value::array(out))
+}
+
+/// `filter(lst, pred)`: the items where `pred` is true.
+pub fn filter(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    arity("filter", args, 2, 2)?;
+    expect_callable("filter", &args[1])?;
+    let mut out = Vec::new();
+    for item in items(vm, &args[0])? {
+        if call1(vm, &args[1], &item)?.truthy() {
+            out.push(item);
+        }
+    }
+    Ok(Value::array(out))
+}
+
+/// The first item of `args[0]` for which the predicate `args[1]` is
+/// `truthy == want` (`find`, `some` and `every` all stop there).
+fn first_where(vm: &mut Vm, args: &[Value], func: &str, want: bool) -> VmResult<Option<Value>> {
+    arity(func, args, 2, 2)?;
+    expect_callable(func, &args[1])?;
+    for item in items(vm, &args[0])? {
+        if call1(vm, &args[1], &item)?.truthy() == want {
+            return Ok(Some(item));
+        }
+    }
+    Ok(None)
+}
+
+/// `find(lst, pred)`: the first item where `pred` is true, or null.
+pub fn find(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    Ok(first_where(vm, args, "find", true)?.unwrap_or(Value::Null))
+}
+
+/// `some(lst, pred)`: is `pred` true for some item.
+pub fn some(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    Ok(Value::Bool(first_where(vm, args, "some", true)?.is_some()))
+}
+
+/// `every(lst, pred)`: is `pred` true for every item.
+pub fn every(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    Ok(Value::Bool(
+        first_where(vm, args, "every", false)?.is_none(),
+    ))
+}
+
+/// `take(lst, n)`: the first n items.
+pub fn take(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    head_or_tail(vm, "take", args, true)
+}
+
+/// `drop(lst, n)`: all but the first n items.
+pub fn drop(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    head_or_tail(vm, "drop", args, false)
+}
+
+/// `lst[:n]` (`head`) or `lst[n:]`, for `[lst, n]`.
+fn head_or_tail(vm: &Vm, name: &str, args: &[Value], head: bool) -> VmResult<Value> {
+    arity(name, args, 2, 2)?;
+    int_arg(name, &args[1])?;
+    let all = items(vm, &args[0])?;
+    let n = Some(args[1].clone());
+    let (start, stop) = if head { (None, n) } else { (n, None) };
+    Ok(Value::array(slice(vm, &all, start, stop)?))
+}
+
+/// `zip(a, b, ...)`: tuples of the items at each index, as long as the
+/// shortest iterable.
+pub fn zip(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+    let lists: Vec<Vec<Value>> = args.iter().map(|a| items(vm, a)).collect::<VmResult<_>>()?;
+    let n = lists.iter().map(Vec::len).min().unwrap_or(0);
+    let meter = &mut vm.meter();
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        meter.charge(1)?;
+        out.push(Value::tuple(lists.iter().map(|l| l[i].clone()).collect()));
+    }
+    Ok(Value::array(out))
 }
 
 /// `flatten(iterable)`: one level flattened.

@@ -5,7 +5,8 @@
 use crate::error::{MlError, VmResult};
 use crate::native::args::{arity, check_len, expect_callable, int_arg, opt};
 use crate::native::list::{
-    call1, chunks, flatten, items, reverse, slice, sort_items, unique, with_items,
+    self, call1, chunks, drop, every, filter, find, flatten, items, map, reverse, slice, some,
+    sort_items, take, unique, with_items,
 };
 use crate::native::native_module;
 use crate::native::sort::{merge_sort, natural_less};
@@ -86,39 +87,6 @@ fn is_empty(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     with_items(vm, &args[0], |items| Ok(Value::Bool(items.is_empty())))
 }
 
-fn find(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("find", args, 2, 2)?;
-    expect_callable("find", &args[1])?;
-    for item in items(vm, &args[0])? {
-        if call1(vm, &args[1], &item)?.truthy() {
-            return Ok(item);
-        }
-    }
-    Ok(Value::Null)
-}
-
-fn every(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("every", args, 2, 2)?;
-    expect_callable("every", &args[1])?;
-    for item in items(vm, &args[0])? {
-        if !call1(vm, &args[1], &item)?.truthy() {
-            return Ok(Value::Bool(false));
-        }
-    }
-    Ok(Value::Bool(true))
-}
-
-fn some(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("some", args, 2, 2)?;
-    expect_callable("some", &args[1])?;
-    for item in items(vm, &args[0])? {
-        if call1(vm, &args[1], &item)?.truthy() {
-            return Ok(Value::Bool(true));
-        }
-    }
-    Ok(Value::Bool(false))
-}
-
 // ---- transforming ----
 
 fn append(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -159,29 +127,6 @@ fn slice_fn(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     )?))
 }
 
-fn filter(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("filter", args, 2, 2)?;
-    expect_callable("filter", &args[1])?;
-    let mut out = Vec::new();
-    for item in items(vm, &args[0])? {
-        if call1(vm, &args[1], &item)?.truthy() {
-            out.push(item);
-        }
-    }
-    Ok(Value::array(out))
-}
-
-fn map(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("map", args, 2, 2)?;
-    expect_callable("map", &args[1])?;
-    let all = items(vm, &args[0])?;
-    let mut out = Vec::with_capacity(all.len());
-    for item in &all {
-        out.push(call1(vm, &args[1], item)?);
-    }
-    Ok(Value::array(out))
-}
-
 fn reduce(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("reduce", args, 3, 3)?;
     expect_callable("reduce", &args[1])?;
@@ -204,31 +149,10 @@ fn remove_at(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::array(all))
 }
 
-fn take(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("take", args, 2, 2)?;
-    int_arg("take", &args[1])?;
-    let all = items(vm, &args[0])?;
-    Ok(Value::array(slice(vm, &all, None, Some(args[1].clone()))?))
-}
-
-fn drop(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("drop", args, 2, 2)?;
-    int_arg("drop", &args[1])?;
-    let all = items(vm, &args[0])?;
-    Ok(Value::array(slice(vm, &all, Some(args[1].clone()), None)?))
-}
-
+/// `zip(a, b)`: the builtin `zip` of exactly two lists.
 fn zip(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("zip", args, 2, 2)?;
-    let a = items(vm, &args[0])?;
-    let b = items(vm, &args[1])?;
-    let meter = &mut vm.meter();
-    let mut out = Vec::with_capacity(a.len().min(b.len()));
-    for (x, y) in a.into_iter().zip(b) {
-        meter.charge(1)?;
-        out.push(Value::tuple(vec![x, y]));
-    }
-    Ok(Value::array(out))
+    list::zip(vm, args)
 }
 
 fn sort(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {

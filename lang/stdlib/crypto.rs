@@ -5,7 +5,7 @@
 use crate::capability::cap::FILE_READ;
 use crate::error::{MlError, VmResult};
 use crate::limits::{byte_cost, Meter};
-use crate::native::args::{arity, check_len, int_arg};
+use crate::native::args::{arity, check_len, int_arg, required};
 use crate::native::native_module;
 use crate::value::{expect_str, Value};
 use crate::vm::Vm;
@@ -98,15 +98,12 @@ fn hmac_hex(alg: &str, key: &[u8], msg: &[u8], meter: &mut Meter) -> VmResult<St
 
 /// Text or bytes as a byte slice (text as UTF-8).
 fn data_arg<'a>(args: &'a [Value], i: usize, func: &str, what: &str) -> VmResult<&'a [u8]> {
-    match args.get(i) {
-        Some(Value::Str(s)) => Ok(s.as_str().as_bytes()),
-        Some(Value::Bytes(b)) => Ok(b.as_slice()),
-        Some(other) => Err(MlError::type_error(format!(
+    match required(args, i, func, what)? {
+        Value::Str(s) => Ok(s.as_str().as_bytes()),
+        Value::Bytes(b) => Ok(b.as_slice()),
+        other => Err(MlError::type_error(format!(
             "{func}() argument '{what}' must be a string or bytes, not {}",
             other.kind_name()
-        ))),
-        None => Err(MlError::type_error(format!(
-            "{func}() missing required argument '{what}'"
         ))),
     }
 }

@@ -1127,33 +1127,23 @@ mod tests {
 
     #[test]
     fn parses_iso_forms() {
-        assert_eq!(parse_iso("2024-01-15"), Some(dt(2024, 1, 15, 0, 0, 0)));
-        assert_eq!(
-            parse_iso("2024-01-15T10:30"),
-            Some(dt(2024, 1, 15, 10, 30, 0))
-        );
-        assert_eq!(
-            parse_iso("2024-01-15 10:30:05"),
-            Some(dt(2024, 1, 15, 10, 30, 5))
-        );
-        assert_eq!(
-            parse_iso("20240115T103000"),
-            Some(dt(2024, 1, 15, 10, 30, 0))
-        );
-        assert_eq!(
-            parse_iso("2024-01-15T10:30:00Z"),
-            Some(dt(2024, 1, 15, 10, 30, 0))
-        );
-        assert_eq!(
-            parse_iso("2024-01-15T10:30:00+02:00"),
-            Some(dt(2024, 1, 15, 10, 30, 0))
-        );
+        let ten_thirty = Some(dt(2024, 1, 15, 10, 30, 0));
+        for (text, want) in [
+            ("2024-01-15", Some(dt(2024, 1, 15, 0, 0, 0))),
+            ("2024-01-15T10:30", ten_thirty),
+            ("2024-01-15 10:30:05", Some(dt(2024, 1, 15, 10, 30, 5))),
+            ("20240115T103000", ten_thirty),
+            ("2024-01-15T10:30:00Z", ten_thirty),
+            ("2024-01-15T10:30:00+02:00", ten_thirty),
+            ("2024-02-30", None),
+            ("not a date", None),
+            ("2024-01-15T25:00", None),
+            ("é", None),
+        ] {
+            assert_eq!(parse_iso(text), want, "{text}");
+        }
         let f = parse_iso("2024-01-15T10:30:00.123").unwrap();
         assert_eq!(f.nanosecond(), 123_000_000);
-        assert_eq!(parse_iso("2024-02-30"), None);
-        assert_eq!(parse_iso("not a date"), None);
-        assert_eq!(parse_iso("2024-01-15T25:00"), None);
-        assert_eq!(parse_iso("é"), None);
     }
 
     proptest::proptest! {
@@ -1167,18 +1157,13 @@ mod tests {
 
     #[test]
     fn field_checks_use_python_words() {
-        assert_eq!(
-            check_fields(2024, 2, 30, 0, 0, 0, 0).unwrap_err(),
-            "day is out of range for month"
-        );
-        assert_eq!(
-            check_fields(0, 2, 3, 0, 0, 0, 0).unwrap_err(),
-            "year 0 is out of range"
-        );
-        assert_eq!(
-            check_fields(2024, 2, 3, 25, 0, 0, 0).unwrap_err(),
-            "hour must be in 0..23"
-        );
+        for ((y, mo, d, h), want) in [
+            ((2024, 2, 30, 0), "day is out of range for month"),
+            ((0, 2, 3, 0), "year 0 is out of range"),
+            ((2024, 2, 3, 25), "hour must be in 0..23"),
+        ] {
+            assert_eq!(check_fields(y, mo, d, h, 0, 0, 0).unwrap_err(), want);
+        }
         assert_eq!(days_in_month(2024, 2), 29);
         assert_eq!(days_in_month(1900, 2), 28);
         assert_eq!(days_in_month(2024, 13), 0);

@@ -55,19 +55,6 @@ fn read_bytes(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     Ok(Value::Bytes(Rc::new(read_resolved(vm, &p)?)))
 }
 
-fn content_arg<'a>(args: &'a [Value], func: &str) -> VmResult<&'a str> {
-    match args.get(1) {
-        Some(Value::Str(s)) => Ok(s.as_str()),
-        Some(other) => Err(MlError::type_error(format!(
-            "{func}() argument 'content' must be a string, not {}",
-            other.kind_name()
-        ))),
-        None => Err(MlError::type_error(format!(
-            "{func}() missing required argument 'content'"
-        ))),
-    }
-}
-
 fn write_resolved(vm: &mut Vm, path: &str, data: &[u8], append: bool) -> VmResult<()> {
     let fs = vm.host.fs.clone();
     fs.write(path, data, append).map_err(fs_error)
@@ -78,7 +65,7 @@ fn write_resolved(vm: &mut Vm, path: &str, data: &[u8], append: bool) -> VmResul
 fn write_text(vm: &mut Vm, args: &[Value], func: &str, append: bool) -> VmResult<Value> {
     arity(func, args, 2, 3)?;
     let path = path_arg(args, 0, func)?;
-    let content = content_arg(args, func)?;
+    let content = str_arg(args, 1, func, "content")?;
     let data = encode(content, encoding_arg(args, 2, func)?)?;
     let p = gate(vm, if append { FILE_APPEND } else { FILE_WRITE }, path)?;
     write_resolved(vm, &p, &data, append)?;

@@ -5,7 +5,7 @@
 
 use crate::error::{MlError, VmResult};
 use crate::native::args::{arity, check_len, expect_callable, int_arg};
-use crate::native::list::{call1, chunks, flatten, items, reverse, slice, unique};
+use crate::native::list::{self, call1, chunks, flatten, items, reverse, unique, zip};
 use crate::native::native_module;
 use crate::value::{Key, Object, Value};
 use crate::vm::Vm;
@@ -22,27 +22,24 @@ fn callables(name: &str, fns: Vec<Value>) -> VmResult<Rc<[Value]>> {
 
 // ---- list functions (function first) ----
 
-fn map(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("map", args, 2, 2)?;
-    expect_callable("map", &args[0])?;
-    let all = items(vm, &args[1])?;
-    let mut out = Vec::with_capacity(all.len());
-    for item in &all {
-        out.push(call1(vm, &args[0], item)?);
-    }
-    Ok(Value::array(out))
+/// Natives taking the function (or count) first: the `collections`
+/// functions of the same name with the two arguments swapped.
+macro_rules! swapped_natives {
+    ($($name:ident),*) => {$(
+        fn $name(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+            list::$name(vm, &swapped(args))
+        }
+    )*};
 }
 
-fn filter(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("filter", args, 2, 2)?;
-    expect_callable("filter", &args[0])?;
-    let mut out = Vec::new();
-    for item in items(vm, &args[1])? {
-        if call1(vm, &args[0], &item)?.truthy() {
-            out.push(item);
-        }
+swapped_natives!(map, filter, find, some, every, take, drop);
+
+/// `[b, a]` for `[a, b]`; other counts as they are (for the arity error).
+fn swapped(args: &[Value]) -> Vec<Value> {
+    match args {
+        [a, b] => vec![b.clone(), a.clone()],
+        _ => args.to_vec(),
     }
-    Ok(Value::array(out))
 }
 
 fn reduce(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -69,47 +66,6 @@ fn for_each(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         call1(vm, &args[0], &item)?;
     }
     Ok(Value::Null)
-}
-
-/// The first item of `args[1]` for which the predicate `args[0]` is
-/// `truthy == want` (`find`, `some` and `every` all stop there).
-fn first_where(vm: &mut Vm, args: &[Value], func: &str, want: bool) -> VmResult<Option<Value>> {
-    arity(func, args, 2, 2)?;
-    expect_callable(func, &args[0])?;
-    for item in items(vm, &args[1])? {
-        if call1(vm, &args[0], &item)?.truthy() == want {
-            return Ok(Some(item));
-        }
-    }
-    Ok(None)
-}
-
-fn find(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    Ok(first_where(vm, args, "find", true)?.unwrap_or(Value::Null))
-}
-
-fn some(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    Ok(Value::Bool(first_where(vm, args, "some", true)?.is_some()))
-}
-
-fn every(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    Ok(Value::Bool(
-        first_where(vm, args, "every", false)?.is_none(),
-    ))
-}
-
-fn take(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("take", args, 2, 2)?;
-    int_arg("take", &args[0])?;
-    let all = items(vm, &args[1])?;
-    Ok(Value::array(slice(vm, &all, None, Some(args[0].clone()))?))
-}
-
-fn drop(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("drop", args, 2, 2)?;
-    int_arg("drop", &args[0])?;
-    let all = items(vm, &args[1])?;
-    Ok(Value::array(slice(vm, &all, Some(args[0].clone()), None)?))
 }
 
 fn take_while(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -183,18 +139,6 @@ fn chunk(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         return Ok(Value::array(Vec::new()));
     }
     Ok(Value::array(chunks(vm, &all, size as usize)?))
-}
-
-fn zip(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    let lists: Vec<Vec<Value>> = args.iter().map(|a| items(vm, a)).collect::<VmResult<_>>()?;
-    let n = lists.iter().map(Vec::len).min().unwrap_or(0);
-    let meter = &mut vm.meter();
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        meter.charge(1)?;
-        out.push(Value::tuple(lists.iter().map(|l| l[i].clone()).collect()));
-    }
-    Ok(Value::array(out))
 }
 
 fn zip_with(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {

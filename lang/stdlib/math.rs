@@ -5,7 +5,7 @@
 //! ("math domain error") instead of returning 0 / -999 / 0.
 
 use crate::error::{ErrorKind, MlError, VmResult};
-use crate::native::args::{arity, not_real, real_arg};
+use crate::native::args::{self, arity, not_real, real_arg};
 use crate::native::native_module;
 use crate::value::ops;
 use crate::value::{compare, Value};
@@ -13,6 +13,7 @@ use crate::vm::Vm;
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{FromPrimitive, One, Signed, ToPrimitive, Zero};
+use std::cmp::Ordering;
 
 // ---- argument helpers ----
 
@@ -26,15 +27,12 @@ fn overflow(msg: &str) -> MlError {
 
 /// An integer argument as a big integer (bools count as 0/1).
 fn big_int(name: &str, v: &Value) -> VmResult<BigInt> {
-    match v {
-        Value::Int(i) => Ok(BigInt::from(*i)),
-        Value::Bool(b) => Ok(BigInt::from(*b as i64)),
-        Value::Big(b) => Ok((**b).clone()),
-        other => Err(MlError::type_error(format!(
+    args::big_int(v).ok_or_else(|| {
+        MlError::type_error(format!(
             "math.{name}() expected an integer, got {}",
-            other.kind_name()
-        ))),
-    }
+            v.kind_name()
+        ))
+    })
 }
 
 fn is_int_like(v: &Value) -> bool {
@@ -99,9 +97,17 @@ fn ln_of(name: &str, v: &Value) -> VmResult<f64> {
 
 // ---- functions ----
 
-fn sqrt(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    unary("sqrt", args, f64::sqrt)
+/// Natives that apply the `f64` method of their name through `unary`.
+/// `exp` overflows to inf (as mlpy did), not OverflowError.
+macro_rules! unary_natives {
+    ($($name:ident),*) => {$(
+        fn $name(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
+            unary(stringify!($name), args, f64::$name)
+        }
+    )*};
 }
+
+unary_natives!(sqrt, sin, cos, tan, asin, acos, atan, exp);
 
 fn abs(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("abs", args, 1, 1)?;
@@ -109,35 +115,6 @@ fn abs(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
         return Err(not_real("abs", &args[0]));
     }
     ops::abs(&args[0])
-}
-
-fn sin(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    unary("sin", args, f64::sin)
-}
-
-fn cos(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    unary("cos", args, f64::cos)
-}
-
-fn tan(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    unary("tan", args, f64::tan)
-}
-
-fn asin(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    unary("asin", args, f64::asin)
-}
-
-fn acos(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    unary("acos", args, f64::acos)
-}
-
-fn atan(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    unary("atan", args, f64::atan)
-}
-
-fn exp(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    // Overflow gives inf (as mlpy did), not OverflowError.
-    unary("exp", args, f64::exp)
 }
 
 fn atan2(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
@@ -250,24 +227,19 @@ fn round(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 }
 
 fn min(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("min", args, 2, 2)?;
-    // Python's min(a, b): b only when b < a.
-    let b_less = compare(&args[1], &args[0])?.is_some_and(|o| o.is_lt());
-    Ok(if b_less {
-        args[1].clone()
-    } else {
-        args[0].clone()
-    })
+    pick("min", args, Ordering::Less)
 }
 
 fn max(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
-    arity("max", args, 2, 2)?;
-    let b_greater = compare(&args[1], &args[0])?.is_some_and(|o| o.is_gt());
-    Ok(if b_greater {
-        args[1].clone()
-    } else {
-        args[0].clone()
-    })
+    pick("max", args, Ordering::Greater)
+}
+
+/// Python's `min(a, b)` and `max(a, b)`: `b` only when it compares
+/// `beats` to `a` (so ties and unordered values give `a`).
+fn pick(name: &str, args: &[Value], beats: Ordering) -> VmResult<Value> {
+    arity(name, args, 2, 2)?;
+    let b_wins = compare(&args[1], &args[0])? == Some(beats);
+    Ok(args[usize::from(b_wins)].clone())
 }
 
 fn sign(_vm: &mut Vm, args: &[Value]) -> VmResult<Value> {

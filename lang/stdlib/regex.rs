@@ -1052,15 +1052,25 @@ impl Compiled {
         Ok(c)
     }
 
+    /// Whether a search in `hay` uses the variants whose `$` also matches
+    /// before a final newline (Python's rule).
+    fn ends_in_newline(&self, hay: &str) -> bool {
+        self.body_nl.is_some() && hay.ends_with('\n')
+    }
+
+    /// The pattern's body for the `nl` variants or the others.
+    fn body(&self, nl: bool) -> &str {
+        match (&self.body_nl, nl) {
+            (Some(b), true) => b,
+            _ => &self.body,
+        }
+    }
+
     fn regex(&self, kind: Kind, nl: bool, meter: &mut Meter) -> VmResult<&FRegex> {
         let slot = kind as usize * 2 + nl as usize;
         let cell = &self.variants[slot];
         if cell.get().is_none() {
-            let body = if nl {
-                self.body_nl.as_deref().unwrap_or(&self.body)
-            } else {
-                &self.body
-            };
+            let body = self.body(nl);
             let p = &self.prefix;
             let text = match kind {
                 Kind::Search => format!("{p}{body}"),
@@ -1086,11 +1096,7 @@ impl Compiled {
     /// known (the pattern parses as a plain regex).
     fn max_len(&self, nl: bool) -> Option<usize> {
         *self.max_len[nl as usize].get_or_init(|| {
-            let body = if nl {
-                self.body_nl.as_deref().unwrap_or(&self.body)
-            } else {
-                &self.body
-            };
+            let body = self.body(nl);
             let hir = regex_syntax::Parser::new()
                 .parse(&format!("{}{body}", self.prefix))
                 .ok()?;
@@ -1115,7 +1121,7 @@ impl Compiled {
         groups: bool,
         meter: &mut Meter,
     ) -> VmResult<Option<Spans>> {
-        let nl = self.body_nl.is_some() && hay.ends_with('\n');
+        let nl = self.ends_in_newline(hay);
         let re = self.regex(kind, nl, meter)?;
         if is_long(hay, pos) && kind == Kind::Search {
             if let Some(l) = self.max_len(nl) {
@@ -1184,7 +1190,7 @@ impl Compiled {
         groups: bool,
         meter: &mut Meter,
     ) -> VmResult<Option<Spans>> {
-        let nl = self.body_nl.is_some() && hay.ends_with('\n');
+        let nl = self.ends_in_newline(hay);
         if !is_long(hay, pos) || self.searches_in_windows(kind, nl) {
             return self.exec(hay, pos, kind, groups, meter);
         }
@@ -2483,7 +2489,7 @@ mod tests {
         ) {
             if let Ok(c) = Compiled::new(&p, flags & !LOCALE & !UNICODE & !VERBOSE) {
                 let pos = floor_boundary(&t, pos);
-                let nl = c.body_nl.is_some() && t.ends_with('\n');
+                let nl = c.ends_in_newline(&t);
                 let meter = &mut Meter::unlimited();
                 if let (Ok(re), Some(l)) = (c.regex(Kind::Search, nl, meter), c.max_len(nl)) {
                     let whole = c.run(re, &t, pos, t.len(), true);
