@@ -5,33 +5,13 @@
 mod support;
 
 use std::path::Path;
-use support::{assert_has, mlpy_test, project, run_in, text, BIN};
+use support::{assert_has, fixture_copy, mlpy_test, run_in, text, BIN};
 
-/// A spec tree with a plain case, a case needing a mocked file, and a case
-/// documenting a difference on the backend named `toy`.
+/// A spec tree (`fixtures/cli/backends`) with a plain case, a case needing
+/// a mocked file, and a case documenting a difference on the backend named
+/// `toy`.
 fn specs() -> tempfile::TempDir {
-    project(&[(
-        "specs/basics.mltest",
-        r#"
-[[case]]
-name = "adds"
-code = 'print("sum"); 40 + 2;'
-expect.result = 42
-
-[[case]]
-name = "reads a mocked file"
-grant = ["file:read:/data/*"]
-files = { "/data/a.txt" = "A" }
-code = 'import file; file.read("/data/a.txt");'
-expect.result = "A"
-
-[[case]]
-name = "documented"
-differs_on.toy = "toy answers 99 to everything"
-code = '1;'
-expect.result = 1
-"#,
-    )])
+    fixture_copy("backends")
 }
 
 /// `process:` with this binary's own `exec`.

@@ -70,21 +70,9 @@ fn a_plain_file_with_iterations_concurrency_and_grants() {
     );
 }
 
-const WORLD_SPEC: &str = r#"
-[[case]]
-name = "reads its mocked file"
-bench = { iterations = 10, warmup = 1 }
-grant = ["file:read:/data/*"]
-files = { "/data/x.txt" = "abc" }
-code = 'import file; file.read("/data/x.txt");'
-expect.result = "abc"
-
-[[case]]
-name = "wrong on purpose"
-bench = { iterations = 5, warmup = 0 }
-code = 'result = 1 + 1;'
-expect.result = 3
-"#;
+/// A case with a mocked file and a case that fails, each with its own
+/// bench settings.
+const WORLD_SPEC: &str = include_str!("../../fixtures/cli/bench-world.mltest");
 
 #[test]
 fn spec_cases_run_with_their_world_failures_fail_and_baselines_list_missing_cases() {

@@ -16,75 +16,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use support::{stdout, write};
 
-/// `DIR/specs/...`: passing, failing, ignored, skipped and broken specs,
-/// and a symbolic-link loop.
+/// `DIR/specs/...`: passing, failing, ignored, skipped and broken specs
+/// (`fixtures/cli/front-ends`), and a symbolic-link loop.
 fn spec_tree() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    let d = tmp.path();
-    write(
-        d,
-        "specs/good.mltest",
-        "code = \"1 + 1;\"\nexpect.result = 2\n",
-    );
-    write(
-        d,
-        "specs/sub/cases.mltest",
-        r#"[[case]]
-name = "passes"
-code = "2 * 3;"
-expect.result = 6
-
-[[case]]
-name = "fails"
-code = "2 * 3;"
-expect.result = 7
-
-[[case]]
-name = "ignored with a reason"
-ignore = "a reason"
-code = "1;"
-expect.result = 1
-
-[[case]]
-name = "skipped"
-skip = "never runs"
-code = "1;"
-expect.result = 1
-"#,
-    );
-    write(
-        d,
-        "specs/sub/rows.mltest",
-        "code = \"n * 2;\"\neach = [{ globals = { n = 1 }, result = 2 }, { name = \"two\", globals = { n = 2 }, result = 4 }]\n",
-    );
-    write(
-        d,
-        "specs/broken/badgrant.mltest",
-        "grant = [\"nonsense::\"]\ncode = \"1;\"\nexpect.result = 1\n",
-    );
-    write(
-        d,
-        "specs/broken/nocode.mltest",
-        "code_file = \"missing.ml\"\nexpect.result = 1\n",
-    );
-    write(d, "specs/broken/noexpect.mltest", "code = \"1;\"\n");
-    write(
-        d,
-        "specs/broken/toml.mltest",
-        "code = \"1;\nexpect.result = 1\n",
-    );
-    write(
-        d,
-        "specs/broken/dup.mltest",
-        "[[case]]\nname = \"x\"\ncode = \"1;\"\nexpect.result = 1\n[[case]]\nname = \"x\"\ncode = \"1;\"\nexpect.result = 1\n",
-    );
-    write(
-        d,
-        "specs/broken/partial.mltest",
-        "[[case]]\nname = \"fine\"\ncode = \"1;\"\nexpect.result = 1\n\n[[case]]\nname = \"no file\"\ncode_file = \"nope.ml\"\nexpect.result = 1\n",
-    );
+    let tmp = support::fixture_copy("front-ends");
     #[cfg(unix)]
-    std::os::unix::fs::symlink(".", d.join("specs/sub/loop")).unwrap();
+    std::os::unix::fs::symlink(".", tmp.path().join("specs/sub/loop")).unwrap();
     tmp
 }
 

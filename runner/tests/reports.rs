@@ -8,30 +8,6 @@ mod support;
 use serde_json::Value;
 use std::process::Command;
 
-const SPECS: &str = r#"
-[[case]]
-name = "passes <&\"'>"
-code = "1 + 1;"
-expect.result = 2
-
-[[case]]
-name = "fails"
-code = 'print("bell \u0007 esc \u001b[31m amp & lt <"); 1;'
-expect.result = 2
-
-[[case]]
-name = "ignored"
-ignore = "reason with <markup> & \"quotes\""
-code = "1;"
-expect.result = 1
-
-[[case]]
-name = "skipped"
-skip = true
-code = "1;"
-expect.result = 1
-"#;
-
 const JUNITPARSER: &str = r#"
 import json, sys
 from junitparser import JUnitXml, Failure, Skipped
@@ -48,7 +24,7 @@ print(json.dumps({"tests": xml.tests, "failures": xml.failures, "skipped": xml.s
 #[test]
 fn json_lines_and_junit_are_valid() {
     let dir = support::project(&[
-        ("specs/r.mltest", SPECS),
+        ("specs/r.mltest", support::OUTCOMES),
         ("specs/broken.mltest", "code = [\n"),
     ]);
     let o = support::run_in(dir.path(), &["--format", "json", "--junit", "report.xml"]);
@@ -67,17 +43,16 @@ fn json_lines_and_junit_are_valid() {
             &finished["ignored"],
             &finished["skipped"]
         ),
-        (&1.into(), &2.into(), &1.into(), &1.into())
+        (&1.into(), &2.into(), &1.into(), &2.into())
     );
     let statuses: Vec<(&str, &str)> = events
         .iter()
         .filter(|e| e["event"] == "case")
         .map(|e| (e["name"].as_str().unwrap(), e["status"].as_str().unwrap()))
         .collect();
-    assert!(
-        statuses.contains(&("r::skipped", "skipped")),
-        "{statuses:?}"
-    );
+    for skipped in ["r::skipped", "r::skipped without a reason"] {
+        assert!(statuses.contains(&(skipped, "skipped")), "{statuses:?}");
+    }
     assert!(
         statuses.contains(&("broken::<spec error>", "failed")),
         "{statuses:?}"
@@ -101,7 +76,7 @@ fn json_lines_and_junit_are_valid() {
     let report: Value = serde_json::from_slice(&parsed.stdout).unwrap();
     assert_eq!(
         (&report["tests"], &report["failures"], &report["skipped"]),
-        (&5.into(), &2.into(), &2.into()),
+        (&6.into(), &2.into(), &3.into()),
         "{report}"
     );
     let case = |name: &str| {
@@ -124,7 +99,9 @@ fn json_lines_and_junit_are_valid() {
         case("r::ignored")["messages"],
         serde_json::json!(["ignored: reason with <markup> & \"quotes\""])
     );
-    assert_eq!(case("r::skipped")["kinds"], serde_json::json!(["Skipped"]));
+    for skipped in ["r::skipped", "r::skipped without a reason"] {
+        assert_eq!(case(skipped)["kinds"], serde_json::json!(["Skipped"]));
+    }
     assert_eq!(
         case("broken::<spec error>")["kinds"],
         serde_json::json!(["Failure"])

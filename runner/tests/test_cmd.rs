@@ -7,33 +7,10 @@ use std::path::Path;
 use std::process::Output;
 use support::{assert_has, stderr as err, stdout as out};
 
-const SPECS: &str = r#"
-[[case]]
-name = "passes"
-code = "1 + 1;"
-expect.result = 2
-
-[[case]]
-name = "fails"
-code = 'print("\u001b[2J\rgone"); 1;'
-expect.stdout = "kept\n"
-
-[[case]]
-name = "ignored"
-ignore = "flaky on Tuesdays"
-code = "1;"
-expect.result = 1
-
-[[case]]
-name = "skipped"
-skip = "needs a network"
-code = "1;"
-expect.result = 1
-"#;
-
-/// A project directory with `specs/s.mltest` (and more files in `specs/`).
+/// A project directory with `specs/s.mltest`, one case of each outcome
+/// (and more files in `specs/`).
 fn project(extra: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = support::project(&[("specs/s.mltest", SPECS)]);
+    let dir = support::project(&[("specs/s.mltest", support::OUTCOMES)]);
     for (name, text) in extra {
         support::write(dir.path(), &format!("specs/{name}"), text);
     }
@@ -56,13 +33,14 @@ fn summary_reasons_plurals_and_escaped_output() {
     let o = mlpy_test(p.path(), &[], &[]);
     let text = out(&o);
     assert_eq!(o.status.code(), Some(1), "{text}");
-    assert!(text.contains("running 4 tests\n"), "{text}");
+    assert!(text.contains("running 5 tests\n"), "{text}");
     assert_has(
         &text,
         &[
-            "test s::ignored ... ignored, flaky on Tuesdays",
+            "test s::ignored ... ignored, reason with <markup> & \"quotes\"",
             "test s::skipped ... skipped, needs a network",
-            "test result: FAILED. 1 passed, 1 failed, 1 ignored, 1 skipped in ",
+            "test s::skipped without a reason ... skipped\n",
+            "test result: FAILED. 1 passed, 1 failed, 1 ignored, 2 skipped in ",
         ],
     );
     // The program's escape sequence and carriage return are shown, not obeyed.
@@ -70,7 +48,7 @@ fn summary_reasons_plurals_and_escaped_output() {
     assert!(text.contains(r"\x1b[2J\rgone"), "{text}");
     let one = mlpy_test(p.path(), &["--filter", "passes"], &[]);
     assert!(
-        out(&one).contains("running 1 test (3 filtered out)\n"),
+        out(&one).contains("running 1 test (4 filtered out)\n"),
         "{}",
         out(&one)
     );
@@ -97,7 +75,7 @@ fn a_run_that_selects_nothing_is_not_a_pass() {
     let p = project(&[]);
     let o = mlpy_test(p.path(), &["--filter", "nothing matches"], &[]);
     assert_eq!(o.status.code(), Some(4));
-    assert_has(&err(&o), &["no tests to run (0 selected, 4 filtered out)"]);
+    assert_has(&err(&o), &["no tests to run (0 selected, 5 filtered out)"]);
     // Only ignored and skipped tests selected: still nothing runs.
     let o = mlpy_test(p.path(), &["--filter", "ed"], &[]);
     assert_eq!(o.status.code(), Some(4), "{}", out(&o));
@@ -127,10 +105,14 @@ fn exact_skip_ignored_and_partitions() {
             .map(|l| l.trim_end_matches(": test").to_string())
             .collect()
     };
-    assert_eq!(list(&["--filter", "s::passes", "--exact"]), ["s::passes"]);
-    assert!(list(&["--filter", "s::pass", "--exact"]).is_empty());
-    assert_eq!(list(&["--skip", "ed"]), ["s::passes", "s::fails"]);
-    assert_eq!(list(&["--ignored"]), ["s::ignored", "s::skipped"]);
+    let passes = "s::passes <&\"'>";
+    assert_eq!(list(&["--filter", passes, "--exact"]), [passes]);
+    assert!(list(&["--filter", "s::passes", "--exact"]).is_empty());
+    assert_eq!(list(&["--skip", "ed"]), [passes, "s::fails"]);
+    assert_eq!(
+        list(&["--ignored"]),
+        ["s::ignored", "s::skipped", "s::skipped without a reason"]
+    );
     let all = list(&[]);
     for kind in ["count", "hash"] {
         let mut shards: Vec<String> = (1..=3)
@@ -158,7 +140,7 @@ fn rerun_failed_runs_the_last_failures() {
     assert_has(
         &text,
         &[
-            "running 1 test (3 filtered out)",
+            "running 1 test (4 filtered out)",
             "test s::fails ... FAILED",
         ],
     );
@@ -243,7 +225,7 @@ fn github_actions_annotations() {
         .find(|l| l.starts_with("::error "))
         .unwrap_or_else(|| panic!("{text}"));
     assert!(
-        line.starts_with("::error file=specs/s.mltest,line=7,col=1,title=s%3A%3Afails::specs/s.mltest:7:1: case 'fails' failed%0A"),
+        line.starts_with("::error file=specs/s.mltest,line=9,col=1,title=s%3A%3Afails::specs/s.mltest:9:1: case 'fails' failed%0A"),
         "{line}"
     );
     assert!(!mlpy_test(p.path(), &[], &[]).stdout.starts_with(b"::error"));

@@ -9,6 +9,11 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 
+/// A spec with one case of each outcome (passes, fails, ignored, skipped
+/// with and without a reason) whose name, output and reason the reporters
+/// must escape.
+pub const OUTCOMES: &str = include_str!("../../../fixtures/cli/outcomes.mltest");
+
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_mlpy-test");
 
@@ -88,6 +93,29 @@ pub fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
         write(dir.path(), rel, text);
     }
     dir
+}
+
+/// A temporary copy of the project `fixtures/cli/NAME`.
+pub fn fixture_copy(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/cli")
+        .join(name);
+    copy_tree(&from, dir.path());
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("folder created");
+    for entry in std::fs::read_dir(from).expect("fixture folder read") {
+        let entry = entry.expect("fixture entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("fixture copied");
+        }
+    }
 }
 
 /// Asserts that `text` holds each of `parts`, showing `text` when one is
