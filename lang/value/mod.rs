@@ -7,11 +7,13 @@
 mod data;
 mod display;
 mod key;
+mod object;
 pub mod ops;
 
 pub use data::Data;
 pub use display::{ml_str, py_repr, py_str, try_display, Style};
 pub use key::{Key, StrKey};
+pub use object::Object;
 pub use ops::{compare, compare_m, values_equal, values_equal_m};
 
 use crate::error::{ErrorKind, MlError, VmResult};
@@ -218,101 +220,6 @@ fn inline(parts: &[&str]) -> Text {
 impl fmt::Debug for MlStr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-/// An insertion-ordered object (mlpy's dict).
-#[derive(Clone)]
-pub struct Object {
-    /// The entries, in insertion order.
-    pub map: IndexMap<Key, Value, ahash::RandomState>,
-    /// How many keys are not strings: such objects lose `.name` reads.
-    non_str_keys: usize,
-}
-
-/// The hash keys every object shares: random once per process (as
-/// Python's string hashing is), instead of a fresh `RandomState` (an
-/// atomic counter and key mixing) for each of the many small objects a
-/// program builds. Plain `Send + Sync` data.
-fn object_hasher() -> ahash::RandomState {
-    static STATE: std::sync::OnceLock<ahash::RandomState> = std::sync::OnceLock::new();
-    STATE.get_or_init(ahash::RandomState::new).clone()
-}
-
-impl Default for Object {
-    fn default() -> Object {
-        Object::with_capacity(0)
-    }
-}
-
-impl Object {
-    /// An empty object.
-    pub fn new() -> Object {
-        Object::default()
-    }
-    /// An empty object with room for `n` entries.
-    pub fn with_capacity(n: usize) -> Object {
-        Object {
-            map: IndexMap::with_capacity_and_hasher(n, object_hasher()),
-            non_str_keys: 0,
-        }
-    }
-    /// Number of entries.
-    pub fn len(&self) -> usize {
-        self.map.len()
-    }
-    /// Has it no entries?
-    pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
-    }
-    /// True when every key is a string (a "plain" object).
-    pub fn is_plain(&self) -> bool {
-        self.non_str_keys == 0
-    }
-    /// The value under the string key `key`, without building a [`Key`].
-    pub fn get_str(&self, key: &str) -> Option<&Value> {
-        self.map.get(&StrKey(key))
-    }
-    /// The value under `key`.
-    pub fn get(&self, key: &Key) -> Option<&Value> {
-        self.map.get(key)
-    }
-    /// Sets `key`; a new key goes last, an existing one keeps its place.
-    pub fn insert(&mut self, key: Key, value: Value) {
-        let is_str = matches!(key, Key::Str(_));
-        // One lookup: an existing key keeps its place and its first key.
-        if self.map.insert(key, value).is_none() && !is_str {
-            self.non_str_keys += 1;
-        }
-    }
-    /// Sets the string key `key`, as [`Object::insert`].
-    pub fn insert_str(&mut self, key: &str, value: Value) {
-        if let Some(slot) = self.map.get_mut(&StrKey(key)) {
-            *slot = value;
-        } else {
-            self.map.insert(Key::Str(Rc::new(MlStr::new(key))), value);
-        }
-    }
-    /// Removes `key`, keeping the others' order.
-    pub fn remove(&mut self, key: &Key) -> Option<Value> {
-        let removed = self.map.shift_remove(key);
-        if removed.is_some() && !matches!(key, Key::Str(_)) {
-            self.non_str_keys -= 1;
-        }
-        removed
-    }
-    /// Removes every entry.
-    pub fn clear(&mut self) {
-        self.map.clear();
-        self.non_str_keys = 0;
-    }
-    /// The keys, in order.
-    pub fn keys(&self) -> impl Iterator<Item = &Key> {
-        self.map.keys()
-    }
-    /// The entries, in order.
-    pub fn iter(&self) -> impl Iterator<Item = (&Key, &Value)> {
-        self.map.iter()
     }
 }
 
@@ -647,11 +554,11 @@ impl Drop for List {
 }
 impl Drop for ObjCell {
     fn drop(&mut self) {
-        // Most objects hold no container of their own: the map's own drop
+        // Most objects hold no container of their own: their own drop
         // frees them without collecting the values first.
-        let map = &mut self.0.get_mut().map;
-        if map.values().any(is_unique_container) {
-            drop_nested(map.drain(..).map(|(_, v)| v).collect());
+        let obj = self.0.get_mut();
+        if obj.values().any(is_unique_container) {
+            drop_nested(obj.drain_values());
         }
     }
 }
@@ -676,7 +583,7 @@ fn drop_nested(items: Vec<Value>) {
         match v {
             Value::Array(rc) => pending.append(&mut rc.0.borrow_mut()),
             Value::Object(rc) => {
-                pending.extend(rc.0.borrow_mut().map.drain(..).map(|(_, v)| v));
+                pending.append(&mut rc.0.borrow_mut().drain_values());
             }
             Value::Tuple(mut rc) => {
                 if let Some(t) = Rc::get_mut(&mut rc) {

@@ -94,8 +94,7 @@ pub fn break_cycles(values: Vec<Value>) {
             }
             Value::Object(o) => {
                 if let Ok(mut obj) = o.try_borrow_mut() {
-                    let obj = std::mem::take(&mut *obj);
-                    work.extend(obj.map.into_values());
+                    work.append(&mut obj.drain_values());
                 }
             }
             Value::Tuple(t) => work.extend(t.iter().cloned()),

@@ -110,7 +110,7 @@ impl Iter {
                 if o.len() != *len {
                     return Err(MlError::runtime("dictionary changed size during iteration"));
                 }
-                let k = o.map.get_index(*index).map(|(k, _)| k.to_value());
+                let k = o.get_index(*index).map(|(k, _)| k.to_value());
                 *index += 1;
                 k
             }

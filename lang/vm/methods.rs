@@ -454,7 +454,7 @@ fn dict_method(vm: &mut Vm, recv: &Value, name: &str, args: &[Value]) -> VmResul
         }
         "popitem" => {
             let mut o = obj.borrow_mut();
-            let last = o.map.last().map(|(k, _)| k.clone());
+            let last = o.last().map(|(k, _)| k.clone());
             match last {
                 Some(k) => {
                     let v = o.remove(&k).unwrap_or(Value::Null);
