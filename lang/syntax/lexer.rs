@@ -703,7 +703,7 @@ impl Lexer<'_> {
             b'/' => {
                 if self.prev_is_operand() {
                     if self.peek_at(2) == b'=' {
-                        self.unsupported("//=", "//", start);
+                        self.compound("//", start);
                     } else {
                         self.pos += 2;
                         self.push(Tok::SlashSlash, start, start + 2);
@@ -727,7 +727,7 @@ impl Lexer<'_> {
                     end,
                 );
             }
-            b'=' => self.unsupported("/=", "/", start),
+            b'=' => self.compound("/", start),
             _ => {
                 self.pos += 1;
                 self.push(Tok::Slash, start, start + 1);
@@ -736,16 +736,28 @@ impl Lexer<'_> {
     }
 
     /// A compound assignment such as `+=`.
-    fn unsupported(&mut self, op: &str, base: &str, start: usize) {
+    /// An error token for the operator `op` at `start`: "`op` is not
+    /// supported" followed by `advice`.
+    fn unsupported(&mut self, op: &str, advice: &str, start: usize) {
         self.bad(
-            format!("`{op}` is not supported; write `x = x {base} ...`"),
+            format!("`{op}` is not supported{advice}"),
             start,
             start + op.len(),
         );
     }
 
+    /// `op=` (compound assignment) is not supported.
+    fn compound(&mut self, op: &str, start: usize) {
+        self.unsupported(
+            &format!("{op}="),
+            &format!("; write `x = x {op} ...`"),
+            start,
+        );
+    }
+
     fn punct(&mut self, c: u8) {
         use Tok::*;
+        const NO_BITWISE: &str = " (there are no bitwise operators)";
         let start = self.pos;
         let n1 = self.peek_at(1);
         let n2 = self.peek_at(2);
@@ -776,105 +788,55 @@ impl Lexer<'_> {
             b'.' => (Dot, 1),
             b'?' => (Question, 1),
             b'=' => match n1 {
-                b'=' if n2 == b'=' => {
-                    return self.bad(
-                        "`===` is not supported; use `==`".to_string(),
-                        start,
-                        start + 3,
-                    )
-                }
+                b'=' if n2 == b'=' => return self.unsupported("===", "; use `==`", start),
                 b'=' => (EqEq, 2),
                 b'>' => (Arrow, 2),
                 _ => (Assign, 1),
             },
             b'!' => match n1 {
-                b'=' if n2 == b'=' => {
-                    return self.bad(
-                        "`!==` is not supported; use `!=`".to_string(),
-                        start,
-                        start + 3,
-                    )
-                }
+                b'=' if n2 == b'=' => return self.unsupported("!==", "; use `!=`", start),
                 b'=' => (NotEq, 2),
                 _ => (Bang, 1),
             },
             b'<' => match n1 {
                 b'=' => (Le, 2),
-                b'<' => {
-                    return self.bad(
-                        "`<<` is not supported (there are no bitwise operators)".to_string(),
-                        start,
-                        start + 2,
-                    )
-                }
+                b'<' => return self.unsupported("<<", NO_BITWISE, start),
                 _ => (Lt, 1),
             },
             b'>' => match n1 {
                 b'=' => (Ge, 2),
-                b'>' => {
-                    return self.bad(
-                        "`>>` is not supported (there are no bitwise operators)".to_string(),
-                        start,
-                        start + 2,
-                    )
-                }
+                b'>' => return self.unsupported(">>", NO_BITWISE, start),
                 _ => (Gt, 1),
             },
-            b'+' => match n1 {
-                b'+' => {
-                    return self.bad(
-                        "`++` is not supported; write `x = x + 1`".to_string(),
-                        start,
-                        start + 2,
-                    )
+            b'+' | b'-' | b'*' => {
+                let (tok, advice) = match c {
+                    b'+' => (Plus, "; write `x = x + 1`"),
+                    b'-' => (
+                        Minus,
+                        "; write `x = x - 1` (or `- -x` for a double negation)",
+                    ),
+                    _ => (Star, "; use `math.pow(a, b)`"),
+                };
+                let op = (c as char).to_string();
+                if n1 == c {
+                    return self.unsupported(&op.repeat(2), advice, start);
                 }
-                b'=' => return self.unsupported("+=", "+", start),
-                _ => (Plus, 1),
-            },
-            b'-' => match n1 {
-                b'-' => return self.bad(
-                    "`--` is not supported; write `x = x - 1` (or `- -x` for a double negation)"
-                        .to_string(),
-                    start,
-                    start + 2,
-                ),
-                b'=' => return self.unsupported("-=", "-", start),
-                _ => (Minus, 1),
-            },
-            b'*' => match n1 {
-                b'*' => {
-                    return self.bad(
-                        "`**` is not supported; use `math.pow(a, b)`".to_string(),
-                        start,
-                        start + 2,
-                    )
+                if n1 == b'=' {
+                    return self.compound(&op, start);
                 }
-                b'=' => return self.unsupported("*=", "*", start),
-                _ => (Star, 1),
-            },
+                (tok, 1)
+            }
             b'%' => match n1 {
-                b'=' => return self.unsupported("%=", "%", start),
+                b'=' => return self.compound("%", start),
                 _ => (Percent, 1),
             },
             b'&' => match n1 {
                 b'&' => (AndAnd, 2),
-                _ => {
-                    return self.bad(
-                        "`&` is not supported; use `&&` for logical and".to_string(),
-                        start,
-                        start + 1,
-                    )
-                }
+                _ => return self.unsupported("&", "; use `&&` for logical and", start),
             },
             b'|' => match n1 {
                 b'|' => (OrOr, 2),
-                _ => {
-                    return self.bad(
-                        "`|` is not supported; use `||` for logical or".to_string(),
-                        start,
-                        start + 1,
-                    )
-                }
+                _ => return self.unsupported("|", "; use `||` for logical or", start),
             },
             _ => {
                 let ch = c as char;
