@@ -24,8 +24,10 @@
 //! `#[global_allocator] static A: TrackingAlloc<MyAlloc> = TrackingAlloc(MyAlloc);`.
 //! Without tracking, budgets are not enforced (sizes still are).
 
+use libmimalloc_sys as mi;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
+use std::ffi::c_void;
 
 thread_local! {
     /// Bytes allocated minus bytes freed on this thread (a plain integer:
@@ -55,27 +57,36 @@ fn plain(align: usize, size: usize) -> bool {
     align <= 16 && align <= size
 }
 
+/// A block for `layout` from `plain_fn(size)` when [`plain`] promises its
+/// alignment, else from `aligned_fn(size, align)`.
+///
+/// # Safety
+/// The two functions are a matching mimalloc pair (`mi_malloc` and
+/// `mi_malloc_aligned`, or `mi_zalloc` and `mi_zalloc_aligned`).
+#[inline(always)]
+unsafe fn mi_alloc(
+    layout: Layout,
+    plain_fn: unsafe extern "C" fn(usize) -> *mut c_void,
+    aligned_fn: unsafe extern "C" fn(usize, usize) -> *mut c_void,
+) -> *mut u8 {
+    if plain(layout.align(), layout.size()) {
+        plain_fn(layout.size()).cast()
+    } else {
+        aligned_fn(layout.size(), layout.align()).cast()
+    }
+}
+
 // SAFETY: each method passes its arguments on to the matching mimalloc
-// function; the aligned variants are used whenever `plain` does not promise
+// function (through `mi_alloc` for the allocating pair); the aligned variants are used whenever `plain` does not promise
 // that `mi_malloc`'s block is aligned enough; `mi_free` frees blocks of both.
 unsafe impl GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        use libmimalloc_sys as mi;
-        if plain(layout.align(), layout.size()) {
-            mi::mi_malloc(layout.size()).cast()
-        } else {
-            mi::mi_malloc_aligned(layout.size(), layout.align()).cast()
-        }
+        mi_alloc(layout, mi::mi_malloc, mi::mi_malloc_aligned)
     }
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        use libmimalloc_sys as mi;
-        if plain(layout.align(), layout.size()) {
-            mi::mi_zalloc(layout.size()).cast()
-        } else {
-            mi::mi_zalloc_aligned(layout.size(), layout.align()).cast()
-        }
+        mi_alloc(layout, mi::mi_zalloc, mi::mi_zalloc_aligned)
     }
     #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {
@@ -83,7 +94,6 @@ unsafe impl GlobalAlloc for Mimalloc {
     }
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        use libmimalloc_sys as mi;
         if plain(layout.align(), new_size) {
             mi::mi_realloc(ptr.cast(), new_size).cast()
         } else {

@@ -582,15 +582,12 @@ fn no_function_panics_on_odd_arguments() {
     for def in gated {
         let module = def.name;
         for f in def.functions {
-            let mut calls = vec![String::new()];
-            for a in VALUES {
-                calls.push(a.to_string());
-                for b in VALUES {
-                    calls.push(format!("{a}, {b}"));
-                }
-                calls.push(format!("{a}, \",\", true, \"utf-8\""));
-                calls.push(format!("\"/d/x\", {a}, \"x\""));
-            }
+            let calls = argument_lists(VALUES, |a| {
+                vec![
+                    format!("{a}, \",\", true, \"utf-8\""),
+                    format!("\"/d/x\", {a}, \"x\""),
+                ]
+            });
             let mut src = format!("import {module};\nn = 0;\n");
             for c in &calls {
                 src.push_str(&format!(
@@ -606,6 +603,20 @@ fn no_function_panics_on_odd_arguments() {
             assert!(ran.result.is_ok(), "{module}.{}: {:?}", f.name, ran.result);
         }
     }
+}
+
+/// Argument lists for the odd-argument sweeps: none, each of `values`,
+/// each pair of them, and the lists `more` gives for each value.
+fn argument_lists(values: &[&str], more: impl Fn(&str) -> Vec<String>) -> Vec<String> {
+    let mut calls = vec![String::new()];
+    for a in values {
+        calls.push(a.to_string());
+        for b in values {
+            calls.push(format!("{a}, {b}"));
+        }
+        calls.extend(more(a));
+    }
+    calls
 }
 
 #[test]
@@ -648,14 +659,12 @@ fn no_host_object_method_panics_on_odd_arguments() {
         assert!(methods.len() > 3, "{make}: {methods:?}");
         let mut src = format!("{imports}\no = {make};\nn = 0;\n");
         for m in methods {
-            let mut calls = vec![String::new()];
-            for a in VALUES {
-                calls.push(a.to_string());
-                for b in VALUES {
-                    calls.push(format!("{a}, {b}"));
-                    calls.push(format!("{a}, {b}, {a}, {b}"));
-                }
-            }
+            let calls = argument_lists(VALUES, |a| {
+                VALUES
+                    .iter()
+                    .map(|b| format!("{a}, {b}, {a}, {b}"))
+                    .collect()
+            });
             for c in calls {
                 src.push_str(&format!(
                     "try {{ r = o.{m}({c}); }} except (e) {{ n = n + 1; }}\n"

@@ -27,6 +27,16 @@ fn mlpy_test(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         .unwrap()
 }
 
+/// `mlpy-test ARGS` in `dir`, asserted to exit with `code` and to say
+/// `message` on stderr.
+#[track_caller]
+fn exits_saying(dir: &Path, args: &[&str], code: i32, message: &str) -> Output {
+    let o = mlpy_test(dir, args, &[]);
+    assert_eq!(o.status.code(), Some(code), "{}", out(&o));
+    assert_has(&err(&o), &[message]);
+    o
+}
+
 #[test]
 fn summary_reasons_plurals_and_escaped_output() {
     let p = project(&[]);
@@ -73,9 +83,12 @@ fn colour_follows_the_flag_and_the_environment() {
 #[test]
 fn a_run_that_selects_nothing_is_not_a_pass() {
     let p = project(&[]);
-    let o = mlpy_test(p.path(), &["--filter", "nothing matches"], &[]);
-    assert_eq!(o.status.code(), Some(4));
-    assert_has(&err(&o), &["no tests to run (0 selected, 5 filtered out)"]);
+    exits_saying(
+        p.path(),
+        &["--filter", "nothing matches"],
+        4,
+        "no tests to run (0 selected, 5 filtered out)",
+    );
     // Only ignored and skipped tests selected: still nothing runs.
     let o = mlpy_test(p.path(), &["--filter", "ed"], &[]);
     assert_eq!(o.status.code(), Some(4), "{}", out(&o));
@@ -123,17 +136,19 @@ fn exact_skip_ignored_and_partitions() {
         want.sort();
         assert_eq!(shards, want, "{kind}: every test in exactly one shard");
     }
-    let o = mlpy_test(p.path(), &["--partition", "count:4/3"], &[]);
-    assert_eq!(o.status.code(), Some(2));
-    assert_has(&err(&o), &["invalid partition 'count:4/3'"]);
+    let args = ["--partition", "count:4/3"];
+    exits_saying(p.path(), &args, 2, "invalid partition 'count:4/3'");
 }
 
 #[test]
 fn rerun_failed_runs_the_last_failures() {
     let p = project(&[]);
-    let o = mlpy_test(p.path(), &["--rerun-failed"], &[]);
-    assert_eq!(o.status.code(), Some(2));
-    assert_has(&err(&o), &["no previous run is recorded"]);
+    exits_saying(
+        p.path(),
+        &["--rerun-failed"],
+        2,
+        "no previous run is recorded",
+    );
     assert_eq!(mlpy_test(p.path(), &[], &[]).status.code(), Some(1));
     let o = mlpy_test(p.path(), &["--rerun-failed"], &[]);
     let text = out(&o);
@@ -184,9 +199,8 @@ fn fail_fast_says_how_many_did_not_run() {
 #[test]
 fn outputs_are_opened_before_the_run() {
     let p = project(&[]);
-    let o = mlpy_test(p.path(), &["--junit", "no/such/dir/report.xml"], &[]);
-    assert_eq!(o.status.code(), Some(2));
-    assert_has(&err(&o), &["cannot write no/such/dir/report.xml"]);
+    let args = ["--junit", "no/such/dir/report.xml"];
+    let o = exits_saying(p.path(), &args, 2, "cannot write no/such/dir/report.xml");
     assert_eq!(out(&o), "", "nothing ran");
 }
 
@@ -210,9 +224,12 @@ fn durations_like_humantime_and_slow_warnings() {
     );
     let o = mlpy_test(p.path(), &["--list", "--timeout", "1h2m"], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    let o = mlpy_test(p.path(), &["--timeout", "1h2x"], &[]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(err(&o).contains("invalid duration '1h2x'"), "{}", err(&o));
+    exits_saying(
+        p.path(),
+        &["--timeout", "1h2x"],
+        2,
+        "invalid duration '1h2x'",
+    );
 }
 
 #[test]
