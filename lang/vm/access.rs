@@ -361,7 +361,9 @@ fn bound_method(recv: &Value, name: &str) -> VmResult<Value> {
     Ok(Value::native(
         format!("{}.{name}", recv.kind_name()),
         move |vm, args| {
-            vm.charge(recv.work_size())?;
+            if super::methods::passes_over(&recv, &method, args) {
+                vm.charge(recv.work_size())?;
+            }
             super::methods::call_method(vm, &recv, &method, args)
         },
     ))

@@ -84,6 +84,17 @@ fn no_method(v: &Value, name: &str) -> MlError {
     )
 }
 
+/// Does `recv.name(args)` do work that grows with the receiver (so the
+/// call is charged for a pass over it)? Not appending, popping the last
+/// item, or one key's lookup: a loop of those stays linear.
+pub fn passes_over(recv: &Value, name: &str, args: &[Value]) -> bool {
+    match recv {
+        Value::Array(_) => !(name == "append" || (name == "pop" && args.is_empty())),
+        Value::Object(_) => !matches!(name, "get" | "setdefault" | "pop"),
+        _ => true,
+    }
+}
+
 /// Calls `recv.name(args)`: string, array, tuple, dict and host-object methods.
 pub fn call_method(vm: &mut Vm, recv: &Value, name: &str, args: &[Value]) -> VmResult<Value> {
     match recv {

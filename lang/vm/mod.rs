@@ -371,7 +371,7 @@ impl Vm {
     /// A builtin method call, charged for its receiver and arguments.
     #[inline(never)]
     fn call_method_charged(&mut self, recv: &Value, name: &str, args: &[Value]) -> VmResult<Value> {
-        self.charge_call(Some(recv), args)?;
+        self.charge_call(methods::passes_over(recv, name, args).then_some(recv), args)?;
         methods::call_method(self, recv, name, args)
     }
 
