@@ -964,13 +964,17 @@ fn csv_module() {
     );
     let snap = fs.snapshot();
     let text = |p: &str| String::from_utf8(snap[p].clone()).unwrap();
-    assert_eq!(
-        text("/c/out.csv"),
-        "name,n,ok,none\r\nann,1,True,\r\n\"b,c\",2,,\r\ncy,3,,\r\n"
-    );
-    assert_eq!(text("/c/rows.csv"), "a,b\r\n1,2.5\r\nsolo\r\nz,\r\n");
-    assert_eq!(text("/c/nohead.csv"), "1;2\r\n");
-    assert_eq!(text("/c/empty_out.csv"), "");
+    for (path, want) in [
+        (
+            "/c/out.csv",
+            "name,n,ok,none\r\nann,1,True,\r\n\"b,c\",2,,\r\ncy,3,,\r\n",
+        ),
+        ("/c/rows.csv", "a,b\r\n1,2.5\r\nsolo\r\nz,\r\n"),
+        ("/c/nohead.csv", "1;2\r\n"),
+        ("/c/empty_out.csv", ""),
+    ] {
+        assert_eq!(text(path), want, "{path}");
+    }
     for (src, kind) in [
         (r#"csv.read("/c/people.csv", ";;")"#, "TypeError"),
         (r#"csv.write("/c/x.csv", "nope")"#, "TypeError"),

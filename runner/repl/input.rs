@@ -53,17 +53,18 @@ mod tests {
 
     #[test]
     fn missing_semicolons_are_added_where_the_grammar_wants_one() {
-        assert_eq!(complete("x = 1"), "x = 1;");
-        assert_eq!(complete(r#"o = {"a": 1}"#), r#"o = {"a": 1};"#);
-        assert_eq!(complete("f = (a) => a * 2"), "f = (a) => a * 2;");
-        assert_eq!(complete("x = 1;"), "x = 1;");
-        assert_eq!(
-            complete("function f() { return 1; }"),
-            "function f() { return 1; }"
-        );
-        assert_eq!(complete("if (true) { x = 2; }"), "if (true) { x = 2; }");
-        // `1 // note` is floor division (mlpy's quirk), not a comment.
-        assert_eq!(complete("x = 1 // note"), "x = 1 // note;");
+        for (code, want) in [
+            ("x = 1", "x = 1;"),
+            (r#"o = {"a": 1}"#, r#"o = {"a": 1};"#),
+            ("f = (a) => a * 2", "f = (a) => a * 2;"),
+            ("x = 1;", "x = 1;"),
+            ("function f() { return 1; }", "function f() { return 1; }"),
+            ("if (true) { x = 2; }", "if (true) { x = 2; }"),
+            // `1 // note` is floor division (mlpy's quirk), not a comment.
+            ("x = 1 // note", "x = 1 // note;"),
+        ] {
+            assert_eq!(complete(code), want, "{code}");
+        }
     }
 
     #[test]
