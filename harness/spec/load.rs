@@ -1177,7 +1177,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn bench(&self, b: &Sp<BenchSpec>) -> Result<Bench, SpecError> {
-        let spec = b.get();
+        let spec = b.get().settings;
         let bench = Bench {
             iterations: spec.iterations.unwrap_or(100),
             concurrency: spec.concurrency.unwrap_or(1),

@@ -635,16 +635,12 @@ pub struct CallbackTable {
 pub struct BenchSpec {
     /// Whether the case is benchmarked.
     pub enabled: bool,
-    /// Measured runs.
-    pub iterations: Option<u32>,
-    /// Runs in flight at once.
-    pub concurrency: Option<u32>,
-    /// Unmeasured runs first.
-    pub warmup: Option<u32>,
+    /// The settings the table gives (none for `true`).
+    pub settings: BenchTable,
 }
 
 /// `bench = { iterations = 100, concurrency = 10 }`.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BenchTable {
     /// Measured runs (default 100).
@@ -663,21 +659,17 @@ impl<'de> Deserialize<'de> for BenchSpec {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("true, false or a table { iterations = 100, concurrency = 10 }")
             }
-            fn visit_bool<E: de::Error>(self, b: bool) -> Result<BenchSpec, E> {
+            fn visit_bool<E: de::Error>(self, enabled: bool) -> Result<BenchSpec, E> {
                 Ok(BenchSpec {
-                    enabled: b,
-                    iterations: None,
-                    concurrency: None,
-                    warmup: None,
+                    enabled,
+                    settings: BenchTable::default(),
                 })
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<BenchSpec, A::Error> {
-                let t = BenchTable::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                let settings = BenchTable::deserialize(de::value::MapAccessDeserializer::new(map))?;
                 Ok(BenchSpec {
                     enabled: true,
-                    iterations: t.iterations,
-                    concurrency: t.concurrency,
-                    warmup: t.warmup,
+                    settings,
                 })
             }
         }
@@ -703,23 +695,20 @@ impl JsonSchema for BenchSpec {
 // ---------------------------------------------------------------------------
 // Expectations
 
-/// `expect.error = "ZeroDivisionError"` or a table.
+/// `expect.error = "ZeroDivisionError"` (the kind alone) or a table; the
+/// parts it holds are in [`ErrorTable`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ErrorSpec {
-    /// The error kind, e.g. `ZeroDivisionError`.
-    pub kind: Option<String>,
-    /// The exact message.
-    pub message: Option<String>,
-    /// A part of the message.
-    pub message_contains: Option<String>,
-    /// The 1-based line it is raised on.
-    pub line: Option<u32>,
-    /// The 1-based column.
-    pub column: Option<u32>,
+pub struct ErrorSpec(pub ErrorTable);
+
+impl std::ops::Deref for ErrorSpec {
+    type Target = ErrorTable;
+    fn deref(&self) -> &ErrorTable {
+        &self.0
+    }
 }
 
 /// `expect.error = { kind = "ZeroDivisionError", message_contains = "zero", line = 3 }`.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorTable {
     /// The error kind, e.g. "ZeroDivisionError", "SyntaxError", "CapabilityError".
@@ -738,17 +727,11 @@ string_or_table!(
     ErrorSpec,
     ErrorTable,
     "an error kind such as \"ZeroDivisionError\", or a table { kind, message, message_contains, line, column }",
-    |s| Ok(ErrorSpec {
+    |s| Ok(ErrorSpec(ErrorTable {
         kind: Some(s.to_string()),
-        ..ErrorSpec::default()
-    }),
-    |t| Ok(ErrorSpec {
-        kind: t.kind,
-        message: t.message,
-        message_contains: t.message_contains,
-        line: t.line,
-        column: t.column,
-    })
+        ..ErrorTable::default()
+    })),
+    |t| Ok(ErrorSpec(t))
 );
 
 /// `expect.violation = { capability = "file:read", resource = "/etc/*" }`.
@@ -842,7 +825,7 @@ mod tests {
         let e = parse::<W<ErrorSpec>>("v = { message_contains = 'x', line = 2 }")
             .unwrap()
             .v;
-        assert_eq!((e.kind, e.line), (None, Some(2)));
+        assert_eq!((e.kind.as_deref(), e.line), (None, Some(2)));
         let m = parse::<W<ModuleSpec>>("v = { code = 'x = 1;' }").unwrap().v;
         assert_eq!(m, ModuleSpec::Code("x = 1;".into()));
         let m = parse::<W<ModuleSpec>>("v = { code = 'a', file = 'b' }").unwrap_err();
@@ -851,7 +834,7 @@ mod tests {
         assert_eq!((f.dir.as_str(), f.at.as_str()), ("tree", "/"));
         let b = parse::<W<BenchSpec>>("v = { iterations = 5 }").unwrap().v;
         assert!(b.enabled);
-        assert_eq!(b.iterations, Some(5));
+        assert_eq!(b.settings.iterations, Some(5));
         assert!(!parse::<W<BenchSpec>>("v = false").unwrap().v.enabled);
     }
 }
