@@ -345,51 +345,34 @@ fn every_request_function_is_gated() {
             http.requests().is_empty(),
             "a denied request reached the client"
         );
-        // Near misses.
-        for (url, grants, resource) in [
-            (
-                "http://api.example.com.evil.net/x",
-                API,
-                "http://api.example.com.evil.net/x",
-            ),
+        // Near misses (denied for the URL itself).
+        for (url, grants) in [
+            ("http://api.example.com.evil.net/x", API),
             (
                 "http://evilapi.example.com/x",
                 &["network:http:*.api.example.com"][..],
-                "http://evilapi.example.com/x",
             ),
             (
                 "http://api.example.com/x",
                 &["network:http:*.api.example.com"][..],
-                "http://api.example.com/x",
             ),
-            (
-                "http://api.example.com:8080/x",
-                API,
-                "http://api.example.com:8080/x",
-            ),
-            (
-                "https://api.example.com:80/x",
-                API,
-                "https://api.example.com:80/x",
-            ),
+            ("http://api.example.com:8080/x", API),
+            ("https://api.example.com:80/x", API),
             (
                 "http://api.example.com/x",
                 &["network:https:api.example.com"][..],
-                "http://api.example.com/x",
             ),
             (
                 "http://api.example.com/x",
                 &["network:http:api.example.com:8443"][..],
-                "http://api.example.com/x",
             ),
             (
                 "http://other.com/x",
                 &["file:read", "env:read:*", "network.socket"][..],
-                "http://other.com/x",
             ),
         ] {
             let http = scripted();
-            expect_denied(&src(url), grants, host_with(&http), resource);
+            expect_denied(&src(url), grants, host_with(&http), url);
             assert!(http.requests().is_empty());
         }
     }
