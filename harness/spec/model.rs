@@ -123,6 +123,76 @@ fn any_of(options: Vec<Schema>, description: &str) -> Schema {
     described(s, description)
 }
 
+/// Implements `Deserialize` and `JsonSchema` for a type written in one of
+/// several TOML forms: a boolean, a string, or a table (whose own struct
+/// denies unknown keys). Each form's expression gives `Result<$ty,
+/// String>`; `$expecting` names the forms in errors, the schema is any of
+/// them (in that order) with `$description`.
+macro_rules! forms {
+    ($ty:ident, $name:expr, $expecting:expr, $description:expr,
+     $(bool |$b:ident| $from_bool:expr,)?
+     $(str |$s:ident| $from_str:expr,)?
+     $(table $table:ty, |$t:ident| $from_table:expr,)?) => {
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str($expecting)
+                    }
+                    $(fn visit_bool<E: de::Error>(self, $b: bool) -> Result<$ty, E> {
+                        let r: Result<$ty, String> = $from_bool;
+                        r.map_err(E::custom)
+                    })?
+                    $(fn visit_str<E: de::Error>(self, $s: &str) -> Result<$ty, E> {
+                        let r: Result<$ty, String> = $from_str;
+                        r.map_err(E::custom)
+                    })?
+                    $(fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<$ty, A::Error> {
+                        let $t = <$table>::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                        let r: Result<$ty, String> = $from_table;
+                        r.map_err(de::Error::custom)
+                    })?
+                }
+                d.deserialize_any(V)
+            }
+        }
+        impl JsonSchema for $ty {
+            fn schema_name() -> String {
+                $name.into()
+            }
+            fn json_schema(gen: &mut SchemaGenerator) -> Schema {
+                any_of(
+                    vec![
+                        $(forms!(@schema gen, bool, $b),)?
+                        $(forms!(@schema gen, String, $s),)?
+                        $(forms!(@schema gen, $table, $t),)?
+                    ],
+                    $description,
+                )
+            }
+        }
+    };
+    (@schema $gen:ident, $form:ty, $_binding:ident) => {
+        $gen.subschema_for::<$form>()
+    };
+}
+
+/// [`forms!`] for a type written as a string or a table.
+macro_rules! string_or_table {
+    ($ty:ident, $table:ty, $expecting:expr, |$s:ident| $from_str:expr, |$t:ident| $from_table:expr) => {
+        forms!(
+            $ty,
+            stringify!($ty),
+            $expecting,
+            $expecting,
+            str |$s| $from_str,
+            table $table, |$t| $from_table,
+        );
+    };
+}
+
 /// Implements `Deserialize` (from a string, through `parse`, whose error
 /// is the message) and `JsonSchema` (a described string, with a pattern
 /// where one fits) for a newtype over what `parse` returns.
@@ -202,40 +272,19 @@ impl Reason {
     }
 }
 
-impl<'de> Deserialize<'de> for Reason {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Reason;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("true, false or a reason string")
-            }
-            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Reason, E> {
-                Ok(if b {
-                    Reason::Yes(String::new())
-                } else {
-                    Reason::No
-                })
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Reason, E> {
-                Ok(Reason::Yes(s.to_string()))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-impl JsonSchema for Reason {
-    fn schema_name() -> String {
-        "BoolOrReason".into()
-    }
-    fn json_schema(gen: &mut SchemaGenerator) -> Schema {
-        any_of(
-            vec![gen.subschema_for::<bool>(), gen.subschema_for::<String>()],
-            "true, false, or a reason (a reason means true).",
-        )
-    }
-}
+forms!(
+    Reason,
+    "BoolOrReason",
+    "true, false or a reason string",
+    "true, false, or a reason (a reason means true).",
+    bool | b
+        | Ok(if b {
+            Reason::Yes(String::new())
+        } else {
+            Reason::No
+        }),
+    str | s | Ok(Reason::Yes(s.to_string())),
+);
 
 /// One item or an array of them (`stdout_contains = "x"` or `["x", "y"]`).
 #[derive(Clone, Debug)]
@@ -310,45 +359,6 @@ fn regex_reason(e: &regex::Error) -> String {
         .find(|l| !l.trim().is_empty())
         .unwrap_or("");
     last.trim().trim_start_matches("error: ").to_string()
-}
-
-/// Implements `Deserialize` for a type written either as a string or as
-/// a table (whose own struct denies unknown keys).
-macro_rules! string_or_table {
-    ($ty:ident, $table:ty, $expecting:expr, |$s:ident| $from_str:expr, |$t:ident| $from_table:expr) => {
-        impl<'de> Deserialize<'de> for $ty {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct V;
-                impl<'de> Visitor<'de> for V {
-                    type Value = $ty;
-                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                        f.write_str($expecting)
-                    }
-                    fn visit_str<E: de::Error>(self, $s: &str) -> Result<$ty, E> {
-                        let r: Result<$ty, String> = $from_str;
-                        r.map_err(E::custom)
-                    }
-                    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<$ty, A::Error> {
-                        let $t = <$table>::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                        let r: Result<$ty, String> = $from_table;
-                        r.map_err(de::Error::custom)
-                    }
-                }
-                d.deserialize_any(V)
-            }
-        }
-        impl JsonSchema for $ty {
-            fn schema_name() -> String {
-                stringify!($ty).into()
-            }
-            fn json_schema(gen: &mut SchemaGenerator) -> Schema {
-                any_of(
-                    vec![gen.subschema_for::<String>(), gen.subschema_for::<$table>()],
-                    $expecting,
-                )
-            }
-        }
-    };
 }
 
 // ---------------------------------------------------------------------------
@@ -651,46 +661,20 @@ pub struct BenchTable {
     pub warmup: Option<u32>,
 }
 
-impl<'de> Deserialize<'de> for BenchSpec {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = BenchSpec;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("true, false or a table { iterations = 100, concurrency = 10 }")
-            }
-            fn visit_bool<E: de::Error>(self, enabled: bool) -> Result<BenchSpec, E> {
-                Ok(BenchSpec {
-                    enabled,
-                    settings: BenchTable::default(),
-                })
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<BenchSpec, A::Error> {
-                let settings = BenchTable::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Ok(BenchSpec {
-                    enabled: true,
-                    settings,
-                })
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-impl JsonSchema for BenchSpec {
-    fn schema_name() -> String {
-        "Bench".into()
-    }
-    fn json_schema(gen: &mut SchemaGenerator) -> Schema {
-        any_of(
-            vec![
-                gen.subschema_for::<bool>(),
-                gen.subschema_for::<BenchTable>(),
-            ],
-            "Include the case in `mlpy-test bench`: true, or { iterations, concurrency, warmup }.",
-        )
-    }
-}
+forms!(
+    BenchSpec,
+    "Bench",
+    "true, false or a table { iterations = 100, concurrency = 10 }",
+    "Include the case in `mlpy-test bench`: true, or { iterations, concurrency, warmup }.",
+    bool |enabled| Ok(BenchSpec {
+        enabled,
+        settings: BenchTable::default(),
+    }),
+    table BenchTable, |settings| Ok(BenchSpec {
+        enabled: true,
+        settings,
+    }),
+);
 
 // ---------------------------------------------------------------------------
 // Expectations
