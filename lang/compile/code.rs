@@ -148,6 +148,15 @@ pub enum Op {
     /// `global <cmp> int` at the end of a `while` body (see
     /// [`Op::LoopIfLocalInt`]).
     LoopIfGlobalInt(Cmp, u32, i32),
+    /// `local = local + step` ending a `while` body whose condition is
+    /// `local <cmp> int` (operands: cmp, slot, step, int): the step, then
+    /// [`Op::LoopIfLocalInt`]. One dispatch per iteration fewer for the
+    /// counting loop; the step's errors point at the step (its operand
+    /// span 0), the comparison's at the condition.
+    AddLoopIfLocalInt(Cmp, u32, i32, i32),
+    /// `global = global + step` ending a `while` body, fused with its
+    /// `global <cmp> int` condition (see [`Op::AddLoopIfLocalInt`]).
+    AddLoopIfGlobalInt(Cmp, u32, i32, i32),
     /// `local = local + int`.
     AddLocalInt(u32, i32),
     /// `global = global + int`.
@@ -219,6 +228,12 @@ impl Arg {
             4 => ArgKind::Free,
             _ => ArgKind::Temp,
         }
+    }
+    /// The kind's number (`ArgKind as u32`), for dispatching on the
+    /// kinds of several operands at once.
+    #[inline(always)]
+    pub fn raw_kind(self) -> u32 {
+        self.0 >> Arg::SHIFT
     }
     /// Its slot, global or constant index.
     #[inline(always)]
@@ -351,12 +366,17 @@ impl FuncProto {
                 | Op::RangeIter(_, t)
                 | Op::CmpLocalIntJump(_, _, _, t) => (Some(t), None, None, None, [None; 3]),
                 Op::CmpGlobalIntJump(_, g, _, t) => (Some(t), None, Some(g), None, [None; 3]),
-                Op::LoopIfLocalInt(..) | Op::LoopIfGlobalInt(..) => {
+                Op::LoopIfLocalInt(..)
+                | Op::LoopIfGlobalInt(..)
+                | Op::AddLoopIfLocalInt(..)
+                | Op::AddLoopIfGlobalInt(..) => {
                     if !matches!(self.code.get(pc + 1), Some(Op::Loop(_))) {
                         return Err(format!("{op:?} at {pc} without its Loop"));
                     }
                     let g = match *op {
-                        Op::LoopIfGlobalInt(_, g, _) => Some(g),
+                        Op::LoopIfGlobalInt(_, g, _) | Op::AddLoopIfGlobalInt(_, g, _, _) => {
+                            Some(g)
+                        }
                         _ => None,
                     };
                     (None, None, g, None, [None; 3])
@@ -496,7 +516,8 @@ impl Program {
     /// Checks what the VM relies on without checking again at run time:
     /// every jump target is an instruction, every function ends in
     /// `Return` (so execution never runs off its code), a `Test` is
-    /// followed by its `Jump` (or `Loop`), a `LoopIf…` by its `Loop`, and every constant, global and captured
+    /// followed by its `Jump` (or `Loop`), a `LoopIf…` or `AddLoopIf…` by
+    /// its `Loop`, and every constant, global and captured
     /// variable index is in range. A violation is a compiler bug: it
     /// panics here, at compile time, instead of reading out of bounds.
     fn check(&self) {

@@ -222,6 +222,9 @@ struct FuncState<'a> {
     /// Hidden slots for intermediate results of arithmetic (see
     /// [`Compiler::computed`]) free for the next one.
     free_temps: Vec<u32>,
+    /// The last forward jump target patched (they only grow): whether
+    /// some jump lands right after the last instruction emitted.
+    last_target: Option<usize>,
 }
 
 struct Compiler<'a> {
@@ -301,6 +304,7 @@ impl<'a> Compiler<'a> {
             loops: Vec::new(),
             tries: Vec::new(),
             free_temps: Vec::new(),
+            last_target: None,
         });
     }
 
@@ -326,6 +330,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn patch_to(&mut self, at: usize, target: u32) {
+        self.f().last_target = Some(target as usize);
         let op = &mut self.f().proto.code[at];
         *op = match *op {
             Op::Jump(_) => Op::Jump(target),
@@ -857,12 +862,24 @@ impl<'a> Compiler<'a> {
     fn loop_back(&mut self, cond: &'a Expr, target: usize, span: Span) -> Vec<usize> {
         let mut exits = Vec::new();
         match self.cmp_int(cond) {
-            Some((cmp, NameRef::Local(slot), k)) => {
-                self.emit(Op::LoopIfLocalInt(cmp, slot, k), cond.span);
-            }
-            Some((cmp, NameRef::Global(g), k)) => {
-                self.emit(Op::LoopIfGlobalInt(cmp, g, k), cond.span);
-            }
+            Some((cmp, NameRef::Local(slot), k)) => match self.take_step(NameRef::Local(slot)) {
+                Some((step, at)) => {
+                    let op = Op::AddLoopIfLocalInt(cmp, slot, step, k);
+                    self.emit_fused(op, [at, cond.span], cond.span);
+                }
+                None => {
+                    self.emit(Op::LoopIfLocalInt(cmp, slot, k), cond.span);
+                }
+            },
+            Some((cmp, NameRef::Global(g), k)) => match self.take_step(NameRef::Global(g)) {
+                Some((step, at)) => {
+                    let op = Op::AddLoopIfGlobalInt(cmp, g, step, k);
+                    self.emit_fused(op, [at, cond.span], cond.span);
+                }
+                None => {
+                    self.emit(Op::LoopIfGlobalInt(cmp, g, k), cond.span);
+                }
+            },
             _ => match &cond.kind {
                 ExprKind::Logic {
                     op: LogicOp::And,
@@ -884,6 +901,25 @@ impl<'a> Compiler<'a> {
         }
         self.emit(Op::Loop(target as u32), span);
         exits
+    }
+
+    /// The `x = x + step` of `var` that the body just ended with (an
+    /// `AddLocalInt` or `AddGlobalInt` no jump lands after), taken back
+    /// out for the loop condition on `var` to do: its step and span.
+    fn take_step(&mut self, var: NameRef) -> Option<(i32, Span)> {
+        let here = self.here();
+        let f = self.f();
+        if f.last_target == Some(here) {
+            return None;
+        }
+        let step = match (f.proto.code.last()?, var) {
+            (&Op::AddLocalInt(s, k), NameRef::Local(v)) if s == v => k,
+            (&Op::AddGlobalInt(g, k), NameRef::Global(v)) if g == v => k,
+            _ => return None,
+        };
+        f.proto.code.pop();
+        let span = f.proto.spans.pop()?;
+        Some((step, span))
     }
 
     fn cond_jump(&mut self, cond: &'a Expr) -> Vec<usize> {
@@ -1356,5 +1392,41 @@ mod tests {
             assert_eq!(at_first.0, "TypeError", "{cond}");
             assert_eq!(at_first, at_second, "{cond}");
         }
+    }
+
+    fn result(src: &str) -> String {
+        let program = super::compile(Arc::new(SourceFile::new("t.ml", src))).expect("compiles");
+        let mut vm = Vm::new(
+            Host::captured(),
+            Arc::new(GrantSet::all()),
+            Limits::default(),
+        );
+        crate::value::py_repr(&vm.run(&program).expect("runs").value)
+    }
+
+    #[test]
+    fn a_counting_loop_steps_in_its_condition_and_keeps_exact_integers() {
+        let near = i64::MAX - 2;
+        for (var, wrap) in [
+            ("i", ("", "")),
+            ("j", ("function f() {", "return j; } f();")),
+        ] {
+            let src = format!(
+                "{}{var} = {near}; n = 0;\nwhile ({var} > 0) {{ n = n + 1; if (n > 4) {{ break; }} {var} = {var} + 1; }}\n{}",
+                wrap.0,
+                if wrap.1.is_empty() { format!("{var};") } else { wrap.1.to_string() }
+            );
+            let program =
+                super::compile(Arc::new(SourceFile::new("t.ml", &src))).expect("compiles");
+            assert!(program.disassemble().contains("AddLoopIf"), "{src}");
+            // Past i64::MAX the step goes on exactly, as a big integer.
+            assert_eq!(result(&src), (near as i128 + 4).to_string(), "{src}");
+        }
+        // A step inside a branch stays a separate instruction.
+        let src =
+            "i = 0; k = 0;\nwhile (i < 10) { k = k + 1; if (k % 2 == 0) { i = i + 1; } }\n[i, k];";
+        assert_eq!(result(src), "[10, 20]");
+        let program = super::compile(Arc::new(SourceFile::new("t.ml", src))).expect("compiles");
+        assert!(!program.disassemble().contains("AddLoopIf"));
     }
 }

@@ -429,12 +429,12 @@ impl Vm {
             let closure: &Closure = unsafe { &*frame.closure };
             let mut pc = frame.pc;
             let base = frame.base;
-            let rt = &*closure.rt;
-            let proto = closure.func();
-            let code = &proto.code[..];
+            // The program and the function's prototype are found from
+            // `closure` where needed (mostly on error paths), so that a
+            // call or return reloads only what the hot instructions use.
+            let code = &closure.func().code[..];
             let consts = closure.consts();
-            let globals = &rt.globals[..];
-            let cells = &closure.cells[..];
+            let globals = &closure.rt.globals[..];
             // Unchecked reads of instructions, constants, globals and
             // captured cells. SAFETY: `Program::new` checked that every jump
             // target is an instruction of its function, that each function
@@ -457,8 +457,9 @@ impl Vm {
                 ($e:expr) => {{
                     let err: MlError = $e;
                     let loc = ErrorLoc {
-                        file: rt.program.file.clone(),
-                        span: proto.spans[pc.saturating_sub(1).min(proto.spans.len() - 1)],
+                        file: closure.rt.program.file.clone(),
+                        span: closure.func().spans
+                            [pc.saturating_sub(1).min(closure.func().spans.len() - 1)],
                     };
                     self.frames.last_mut().expect("frame").pc = pc;
                     self.unwind(err.with_loc(loc), entry)?;
@@ -475,32 +476,129 @@ impl Vm {
             }
             macro_rules! operand {
                 ($arg:expr, $which:expr) => {
-                    match self.read_arg($arg, base, closure, consts, globals, proto) {
+                    match self.read_arg($arg, base, closure, consts, globals, closure.func()) {
                         Ok(v) => v,
-                        Err(e) => fail!(e.with_loc(arg_loc(&rt.program, proto, pc - 1, $which))),
+                        Err(e) => fail!(e.with_loc(arg_loc(
+                            &closure.rt.program,
+                            closure.func(),
+                            pc - 1,
+                            $which
+                        ))),
                     }
                 };
             }
             // `a <op> b` on numbers, read in place: `None` leaves the
-            // operands as they were for the general path.
+            // operands as they were for the general path. The operands'
+            // kinds are dispatched on once, together: the common pairs
+            // get straight-line code (`peek_kind`), the rest `peek_arg`.
             macro_rules! fast_operands {
                 ($op:expr, $a:expr, $b:expr) => {{
                     let (a, b): (Arg, Arg) = ($a, $b);
-                    // SAFETY: the operands of this function's instruction.
-                    let r = unsafe {
-                        arith::fast(
-                            $op,
-                            self.peek_arg(a, b.is_stack() as usize, base, closure, consts, globals),
-                            self.peek_arg(b, 0, base, closure, consts, globals),
-                        )
-                    };
-                    if r.is_some() && (a.is_stack() || b.is_stack()) {
-                        let n = self.stack.len() - a.is_stack() as usize - b.is_stack() as usize;
-                        // SAFETY: the stack operands are numbers (the fast
-                        // path took them), which own nothing to drop.
-                        unsafe { self.stack.set_len(n) };
+                    // Numbers of the kinds (see `ArgKind`).
+                    const S: u32 = ArgKind::Stack as u32;
+                    const L: u32 = ArgKind::Local as u32;
+                    const G: u32 = ArgKind::Global as u32;
+                    const K: u32 = ArgKind::Const as u32;
+                    const F: u32 = ArgKind::Free as u32;
+                    const T: u32 = ArgKind::Temp as u32;
+                    macro_rules! shaped {
+                        ($ka:expr, $kb:expr) => {{
+                            // SAFETY: the operands of this function's
+                            // instruction, of kinds `$ka` and `$kb`.
+                            let r = unsafe {
+                                arith::fast(
+                                    $op,
+                                    self.peek_kind::<{ $ka }>(
+                                        a.index(),
+                                        ($kb == S) as usize,
+                                        base,
+                                        closure,
+                                        consts,
+                                        globals,
+                                    ),
+                                    self.peek_kind::<{ $kb }>(
+                                        b.index(),
+                                        0,
+                                        base,
+                                        closure,
+                                        consts,
+                                        globals,
+                                    ),
+                                )
+                            };
+                            let popped = ($ka == S) as usize + ($kb == S) as usize;
+                            if popped > 0 && r.is_some() {
+                                // SAFETY: the stack operands are numbers
+                                // (the fast path took them), which own
+                                // nothing to drop.
+                                unsafe { self.stack.set_len(self.stack.len() - popped) };
+                            }
+                            r
+                        }};
                     }
-                    r
+                    // The pairs of kinds, `a`'s in the high bits.
+                    const LL: u32 = L << 3 | L;
+                    const LT: u32 = L << 3 | T;
+                    const TL: u32 = T << 3 | L;
+                    const TT: u32 = T << 3 | T;
+                    const LK: u32 = L << 3 | K;
+                    const TK: u32 = T << 3 | K;
+                    const KL: u32 = K << 3 | L;
+                    const KT: u32 = K << 3 | T;
+                    const LG: u32 = L << 3 | G;
+                    const TG: u32 = T << 3 | G;
+                    const GL: u32 = G << 3 | L;
+                    const GT: u32 = G << 3 | T;
+                    const GG: u32 = G << 3 | G;
+                    const GK: u32 = G << 3 | K;
+                    const KG: u32 = K << 3 | G;
+                    const SS: u32 = S << 3 | S;
+                    const SK: u32 = S << 3 | K;
+                    const LF: u32 = L << 3 | F;
+                    const TF: u32 = T << 3 | F;
+                    const SG: u32 = S << 3 | G;
+                    const GS: u32 = G << 3 | S;
+                    match (a.raw_kind() << 3) | b.raw_kind() {
+                        LL | LT | TL | TT => shaped!(L, L),
+                        LK | TK => shaped!(L, K),
+                        KL | KT => shaped!(K, L),
+                        LG | TG => shaped!(L, G),
+                        GL | GT => shaped!(G, L),
+                        GG => shaped!(G, G),
+                        GK => shaped!(G, K),
+                        KG => shaped!(K, G),
+                        SS => shaped!(S, S),
+                        SK => shaped!(S, K),
+                        LF | TF => shaped!(L, F),
+                        SG => shaped!(S, G),
+                        GS => shaped!(G, S),
+                        _ => {
+                            // SAFETY: the operands of this function's instruction.
+                            let r = unsafe {
+                                arith::fast(
+                                    $op,
+                                    self.peek_arg(
+                                        a,
+                                        b.is_stack() as usize,
+                                        base,
+                                        closure,
+                                        consts,
+                                        globals,
+                                    ),
+                                    self.peek_arg(b, 0, base, closure, consts, globals),
+                                )
+                            };
+                            if r.is_some() && (a.is_stack() || b.is_stack()) {
+                                let n = self.stack.len()
+                                    - a.is_stack() as usize
+                                    - b.is_stack() as usize;
+                                // SAFETY: the stack operands are numbers (the fast
+                                // path took them), which own nothing to drop.
+                                unsafe { self.stack.set_len(n) };
+                            }
+                            r
+                        }
+                    }
                 }};
             }
             macro_rules! slow_operands {
@@ -523,8 +621,14 @@ impl Vm {
                     match dst.kind() {
                         ArgKind::Stack => self.stack.push(v),
                         ArgKind::Local | ArgKind::Temp => set_slot(&mut self.stack[base + i], v),
-                        ArgKind::Global => set_slot(&mut at!(globals, i).borrow_mut(), v),
-                        ArgKind::Free => set_slot(&mut at!(cells, i).borrow_mut(), v),
+                        ArgKind::Global => {
+                            let cell = at!(globals, i);
+                            // SAFETY: as in `peek_arg`, no borrow of a
+                            // variable's cell is held between instructions;
+                            // this one ends before the old value is dropped.
+                            drop_unless_plain(std::mem::replace(unsafe { &mut *cell.as_ptr() }, v));
+                        }
+                        ArgKind::Free => set_slot(&mut at!(closure.cells, i).borrow_mut(), v),
                         ArgKind::Const => unreachable!("a constant as destination"),
                     }
                 }};
@@ -536,9 +640,16 @@ impl Vm {
                     let i = dst.index();
                     match dst.kind() {
                         ArgKind::Local | ArgKind::Temp => put_num(&mut self.stack[base + i], n),
-                        ArgKind::Global => put_num(&mut at!(globals, i).borrow_mut(), n),
+                        ArgKind::Global => {
+                            let cell = at!(globals, i);
+                            // SAFETY: as in `peek_arg`, no borrow of a
+                            // variable's cell is held between instructions;
+                            // the old value `put_num` may drop cannot reach
+                            // this cell (the globals keep it alive).
+                            put_num(unsafe { &mut *cell.as_ptr() }, n)
+                        }
                         ArgKind::Stack => self.stack.push(n.value()),
-                        ArgKind::Free => put_num(&mut at!(cells, i).borrow_mut(), n),
+                        ArgKind::Free => put_num(&mut at!(closure.cells, i).borrow_mut(), n),
                         ArgKind::Const => unreachable!("a constant as destination"),
                     }
                 }};
@@ -562,7 +673,9 @@ impl Vm {
                     let (cmp, s, k): (crate::compile::Cmp, u32, i32) = ($cmp, $s, $k);
                     match &self.stack[base + s as usize] {
                         Value::Int(i) => cmp.holds(i.cmp(&(k as i64))),
-                        Value::Undef => fail!(unbound_local(&proto.local_names[s as usize])),
+                        Value::Undef => {
+                            fail!(unbound_local(&closure.func().local_names[s as usize]))
+                        }
                         other => {
                             let ord = tri!(value::compare(other, &Value::Int(k as i64)));
                             ord.is_some_and(|o| cmp.holds(o))
@@ -585,7 +698,7 @@ impl Vm {
                         None => {
                             let v = at!(globals, g as usize).borrow().clone();
                             let v = match v {
-                                Value::Undef => tri!(self.global_fallback(rt, g)),
+                                Value::Undef => tri!(self.global_fallback(&closure.rt, g)),
                                 v => v,
                             };
                             let ord = tri!(value::compare(&v, &Value::Int(k as i64)));
@@ -610,6 +723,56 @@ impl Vm {
                     }
                 }};
             }
+            // `local = local + int`; `$err` places the error.
+            macro_rules! add_local_int {
+                ($s:expr, $k:expr, $err:expr) => {{
+                    let (s, k): (u32, i32) = ($s, $k);
+                    let slot = &mut self.stack[base + s as usize];
+                    match slot {
+                        Value::Int(i) if i.checked_add(k as i64).is_some() => {
+                            *i += k as i64;
+                        }
+                        Value::Undef => {
+                            fail!($err(unbound_local(&closure.func().local_names[s as usize])))
+                        }
+                        _ => {
+                            let cur = slot.clone();
+                            let r =
+                                value::ops::add(&cur, &Value::Int(k as i64), self.limits.max_len);
+                            let r = tri!(r.map_err($err));
+                            self.stack[base + s as usize] = r;
+                        }
+                    }
+                }};
+            }
+            // `global = global + int`; `$err` places the error.
+            macro_rules! add_global_int {
+                ($g:expr, $k:expr, $err:expr) => {{
+                    let (g, k): (u32, i32) = ($g, $k);
+                    let cell = at!(globals, g as usize);
+                    // SAFETY: no `Ref` or `RefMut` of a variable's cell
+                    // is held between instructions (see `peek_arg`),
+                    // and this one ends within the statement.
+                    let done = match unsafe { &mut *cell.as_ptr() } {
+                        Value::Int(i) if i.checked_add(k as i64).is_some() => {
+                            *i += k as i64;
+                            true
+                        }
+                        _ => false,
+                    };
+                    if !done {
+                        let v = cell.borrow().clone();
+                        let v = match v {
+                            Value::Undef => {
+                                tri!(self.global_fallback(&closure.rt, g).map_err($err))
+                            }
+                            v => v,
+                        };
+                        let r = value::ops::add(&v, &Value::Int(k as i64), self.limits.max_len);
+                        *cell.borrow_mut() = tri!(r.map_err($err));
+                    }
+                }};
+            }
             loop {
                 // Matched in place: copying the instruction out first made
                 // the compiler spill it to the stack on every dispatch.
@@ -627,7 +790,7 @@ impl Vm {
                     Op::LoadLocal(s) => {
                         let v = &self.stack[base + s as usize];
                         if let Value::Undef = v {
-                            fail!(unbound_local(&proto.local_names[s as usize]));
+                            fail!(unbound_local(&closure.func().local_names[s as usize]));
                         }
                         let v = v.clone();
                         self.stack.push(v);
@@ -642,7 +805,7 @@ impl Vm {
                             _ => Value::Undef,
                         };
                         if let Value::Undef = v {
-                            fail!(unbound_local(&proto.local_names[s as usize]));
+                            fail!(unbound_local(&closure.func().local_names[s as usize]));
                         }
                         self.stack.push(v);
                     }
@@ -653,7 +816,7 @@ impl Vm {
                         }
                     }
                     Op::LoadFree(i) => {
-                        let v = at!(cells, i as usize).borrow().clone();
+                        let v = at!(closure.cells, i as usize).borrow().clone();
                         if let Value::Undef = v {
                             fail!(unbound_free());
                         }
@@ -661,14 +824,14 @@ impl Vm {
                     }
                     Op::StoreFree(i) => {
                         let v = self.stack.pop().expect("value");
-                        *at!(cells, i as usize).borrow_mut() = v;
+                        *at!(closure.cells, i as usize).borrow_mut() = v;
                     }
                     Op::LoadGlobal(g) => {
                         let cell = at!(globals, g as usize);
                         // SAFETY: as in `peek_arg`, no `RefMut` of a
                         // variable's cell is held between instructions.
                         let v = match unsafe { &*cell.as_ptr() } {
-                            Value::Undef => tri!(self.global_fallback(rt, g)),
+                            Value::Undef => tri!(self.global_fallback(&closure.rt, g)),
                             v => v.clone(),
                         };
                         self.stack.push(v);
@@ -701,27 +864,89 @@ impl Vm {
                         }
                     }
                     Op::Move(dst, src) => {
-                        // SAFETY: the operand of this function's instruction.
-                        let n = match unsafe {
-                            self.peek_arg(src, 0, base, closure, consts, globals)
-                        } {
-                            Value::Int(i) => Some(Num::Int(*i)),
-                            Value::Float(f) => Some(Num::Float(*f)),
-                            _ => None,
-                        };
-                        match n {
-                            Some(n) => {
-                                if src.is_stack() {
-                                    // SAFETY: the top is a number, which
-                                    // owns nothing to drop.
-                                    unsafe { self.stack.set_len(self.stack.len() - 1) };
+                        const L: u32 = ArgKind::Local as u32;
+                        const G: u32 = ArgKind::Global as u32;
+                        const K: u32 = ArgKind::Const as u32;
+                        const T: u32 = ArgKind::Temp as u32;
+                        // A number read from a source of kind `$k`.
+                        macro_rules! num_of {
+                            ($k:expr) => {{
+                                // SAFETY: the operand of this function's
+                                // instruction, of kind `$k`.
+                                match unsafe {
+                                    self.peek_kind::<{ $k }>(
+                                        src.index(),
+                                        0,
+                                        base,
+                                        closure,
+                                        consts,
+                                        globals,
+                                    )
+                                } {
+                                    Value::Int(i) => Some(Num::Int(*i)),
+                                    Value::Float(f) => Some(Num::Float(*f)),
+                                    _ => None,
                                 }
-                                write_num!(dst, n);
-                            }
-                            None => {
-                                let v = operand!(src, 0);
-                                write_arg!(dst, v);
-                            }
+                            }};
+                        }
+                        // The common pairs of kinds (see `fast_operands!`).
+                        const LG: u32 = L << 3 | G;
+                        const TG: u32 = T << 3 | G;
+                        const GL: u32 = G << 3 | L;
+                        const GT: u32 = G << 3 | T;
+                        const GG: u32 = G << 3 | G;
+                        const LK: u32 = L << 3 | K;
+                        const TK: u32 = T << 3 | K;
+                        const GK: u32 = G << 3 | K;
+                        const LL: u32 = L << 3 | L;
+                        const LT: u32 = L << 3 | T;
+                        const TL: u32 = T << 3 | L;
+                        const TT: u32 = T << 3 | T;
+                        let done =
+                            match (dst.raw_kind() << 3) | src.raw_kind() {
+                                LG | TG => num_of!(G)
+                                    .map(|n| put_num(&mut self.stack[base + dst.index()], n)),
+                                LK | TK => num_of!(K)
+                                    .map(|n| put_num(&mut self.stack[base + dst.index()], n)),
+                                LL | LT | TL | TT => num_of!(L)
+                                    .map(|n| put_num(&mut self.stack[base + dst.index()], n)),
+                                // SAFETY (the three): as in `peek_arg`, no
+                                // borrow of a variable's cell is held between
+                                // instructions.
+                                GL | GT => num_of!(L).map(|n| {
+                                    let cell = at!(globals, dst.index());
+                                    put_num(unsafe { &mut *cell.as_ptr() }, n)
+                                }),
+                                GG => num_of!(G).map(|n| {
+                                    let cell = at!(globals, dst.index());
+                                    put_num(unsafe { &mut *cell.as_ptr() }, n)
+                                }),
+                                GK => num_of!(K).map(|n| {
+                                    let cell = at!(globals, dst.index());
+                                    put_num(unsafe { &mut *cell.as_ptr() }, n)
+                                }),
+                                _ => {
+                                    // SAFETY: the operand of this function's instruction.
+                                    match unsafe {
+                                        self.peek_arg(src, 0, base, closure, consts, globals)
+                                    } {
+                                        Value::Int(i) => Some(Num::Int(*i)),
+                                        Value::Float(f) => Some(Num::Float(*f)),
+                                        _ => None,
+                                    }
+                                    .map(|n| {
+                                        if src.is_stack() {
+                                            // SAFETY: the top is a number, which
+                                            // owns nothing to drop.
+                                            unsafe { self.stack.set_len(self.stack.len() - 1) };
+                                        }
+                                        write_num!(dst, n);
+                                    })
+                                }
+                            };
+                        if done.is_none() {
+                            let v = operand!(src, 0);
+                            write_arg!(dst, v);
                         }
                     }
                     Op::AddStr => {
@@ -801,49 +1026,25 @@ impl Vm {
                             pc = t as usize;
                         }
                     }
-                    Op::AddLocalInt(s, k) => {
-                        let slot = &mut self.stack[base + s as usize];
-                        match slot {
-                            Value::Int(i) if i.checked_add(k as i64).is_some() => {
-                                *i += k as i64;
-                            }
-                            Value::Undef => fail!(unbound_local(&proto.local_names[s as usize])),
-                            _ => {
-                                let cur = slot.clone();
-                                let r = tri!(value::ops::add(
-                                    &cur,
-                                    &Value::Int(k as i64),
-                                    self.limits.max_len
-                                ));
-                                self.stack[base + s as usize] = r;
-                            }
-                        }
+                    Op::AddLocalInt(s, k) => add_local_int!(s, k, |e| e),
+                    Op::AddGlobalInt(g, k) => add_global_int!(g, k, |e| e),
+                    Op::AddLoopIfLocalInt(cmp, s, step, k) => {
+                        add_local_int!(s, step, |e: MlError| e.with_loc(arg_loc(
+                            &closure.rt.program,
+                            closure.func(),
+                            pc - 1,
+                            0
+                        )));
+                        take_loop!(local_int_holds!(cmp, s, k))
                     }
-                    Op::AddGlobalInt(g, k) => {
-                        let cell = at!(globals, g as usize);
-                        // SAFETY: no `Ref` or `RefMut` of a variable's cell
-                        // is held between instructions (see `peek_arg`),
-                        // and this one ends within the statement.
-                        let done = match unsafe { &mut *cell.as_ptr() } {
-                            Value::Int(i) if i.checked_add(k as i64).is_some() => {
-                                *i += k as i64;
-                                true
-                            }
-                            _ => false,
-                        };
-                        if !done {
-                            let v = globals[g as usize].borrow().clone();
-                            let v = match v {
-                                Value::Undef => tri!(self.global_fallback(rt, g)),
-                                v => v,
-                            };
-                            let r = tri!(value::ops::add(
-                                &v,
-                                &Value::Int(k as i64),
-                                self.limits.max_len
-                            ));
-                            *globals[g as usize].borrow_mut() = r;
-                        }
+                    Op::AddLoopIfGlobalInt(cmp, g, step, k) => {
+                        add_global_int!(g, step, |e: MlError| e.with_loc(arg_loc(
+                            &closure.rt.program,
+                            closure.func(),
+                            pc - 1,
+                            0
+                        )));
+                        take_loop!(global_int_holds!(cmp, g, k))
                     }
                     Op::MakeArray(n) => {
                         let at = self.stack.len() - n as usize;
@@ -982,7 +1183,9 @@ impl Vm {
                                     tri!(value::ops::add(&Value::Int(*i), &Value::Int(k as i64), 0))
                                 }
                             },
-                            Value::Undef => fail!(unbound_local(&proto.local_names[s as usize])),
+                            Value::Undef => {
+                                fail!(unbound_local(&closure.func().local_names[s as usize]))
+                            }
                             other => {
                                 let other = other.clone();
                                 tri!(value::ops::add(
@@ -999,7 +1202,7 @@ impl Vm {
                             Op::ReturnLocal(s) => {
                                 let v = std::mem::take(&mut self.stack[base + s as usize]);
                                 if let Value::Undef = v {
-                                    fail!(unbound_local(&proto.local_names[s as usize]));
+                                    fail!(unbound_local(&closure.func().local_names[s as usize]));
                                 }
                                 v
                             }
@@ -1025,7 +1228,7 @@ impl Vm {
                         continue 'outer;
                     }
                     Op::MakeClosure(p) => {
-                        let child = &rt.program.protos[p as usize];
+                        let child = &closure.rt.program.protos[p as usize];
                         let cells = child
                             .captures
                             .iter()
@@ -1198,6 +1401,38 @@ impl Vm {
             ArgKind::Const => unsafe { consts.get_unchecked(i) },
             ArgKind::Global => unsafe { &*globals.get_unchecked(i).as_ptr() },
             ArgKind::Free => unsafe { &*closure.cells.get_unchecked(i).as_ptr() },
+        }
+    }
+
+    /// [`Vm::peek_arg`] for an operand known to be of kind `K` (an
+    /// `ArgKind` number; `Temp` reads as `Local`): no dispatch on its kind.
+    ///
+    /// # Safety
+    /// As for [`Vm::peek_arg`], and the operand is of kind `K`.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn peek_kind<'v, const K: u32>(
+        &'v self,
+        i: usize,
+        depth: usize,
+        base: usize,
+        closure: &'v Closure,
+        consts: &'v [Value],
+        globals: &'v [GlobalCell],
+    ) -> &'v Value {
+        // SAFETY: as in `peek_arg`.
+        unsafe {
+            if K == ArgKind::Stack as u32 {
+                &self.stack[self.stack.len() - 1 - depth]
+            } else if K == ArgKind::Local as u32 || K == ArgKind::Temp as u32 {
+                &self.stack[base + i]
+            } else if K == ArgKind::Const as u32 {
+                consts.get_unchecked(i)
+            } else if K == ArgKind::Global as u32 {
+                &*globals.get_unchecked(i).as_ptr()
+            } else {
+                &*closure.cells.get_unchecked(i).as_ptr()
+            }
         }
     }
 
