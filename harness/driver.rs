@@ -163,7 +163,7 @@ pub fn drive(
                         running.insert(i, (Instant::now(), slow));
                     }
                     note(reporter.report(&Event::TestStarted {
-                        name: &tests[i].name,
+                        name: tests[i].name(),
                     }));
                 }
                 Msg::Finished(i, result) => {
@@ -179,7 +179,7 @@ pub fn drive(
                 let elapsed = started.elapsed();
                 if elapsed >= *next_at {
                     note(reporter.report(&Event::Slow {
-                        name: &tests[*i].name,
+                        name: tests[*i].name(),
                         elapsed: *next_at,
                     }));
                     *next_at += slow;
@@ -201,17 +201,17 @@ pub fn drive(
 
 /// Whether the test runs code (else it is only reported).
 fn runs(test: &Test, options: &DriveOptions) -> bool {
-    test.skip.is_none()
-        && (test.ignore.is_none() || options.run_ignored)
+    test.summary.skip.is_none()
+        && (test.summary.ignore.is_none() || options.run_ignored)
         && !matches!(test.body, Body::Listed)
 }
 
 fn result_of(test: &Test, status: TestStatus, message: String) -> TestResult {
     TestResult {
-        name: test.name.clone(),
+        name: test.name().to_string(),
         file: test.file.clone(),
-        line: test.line,
-        col: test.col,
+        line: test.summary.line,
+        col: test.summary.col,
         status,
         duration: Duration::ZERO,
         message,
@@ -221,10 +221,10 @@ fn result_of(test: &Test, status: TestStatus, message: String) -> TestResult {
 
 /// Runs one test and judges it (blessing a failure when asked).
 pub fn run_test(executor: &Executor, test: &Test, options: &DriveOptions) -> TestResult {
-    if let Some(reason) = &test.skip {
+    if let Some(reason) = &test.summary.skip {
         return result_of(test, TestStatus::Skipped, reason.clone());
     }
-    if let (Some(reason), false) = (&test.ignore, options.run_ignored) {
+    if let (Some(reason), false) = (&test.summary.ignore, options.run_ignored) {
         return result_of(test, TestStatus::Ignored, reason.clone());
     }
     let case = match &test.body {

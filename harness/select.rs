@@ -108,20 +108,22 @@ impl Selection {
     pub fn matches(&self, t: &Test) -> bool {
         let name_is = |f: &String| {
             if self.exact {
-                t.name == *f
+                t.name() == *f
             } else {
-                t.name.contains(f.as_str())
+                t.name().contains(f.as_str())
             }
         };
         // A file that cannot be read has no known tags: tag filters keep it.
         let tags_ok = t.is_file_error()
-            || ((self.tags.is_empty() || self.tags.iter().any(|x| t.tags.contains(x)))
-                && !self.exclude_tags.iter().any(|x| t.tags.contains(x)));
+            || ((self.tags.is_empty() || self.tags.iter().any(|x| t.summary.tags.contains(x)))
+                && !self.exclude_tags.iter().any(|x| t.summary.tags.contains(x)));
         (self.filters.is_empty() || self.filters.iter().any(name_is))
             && !self.skip.iter().any(name_is)
             && tags_ok
-            && (self.ignored != Ignored::Only || t.ignore.is_some() || t.skip.is_some())
-            && self.only.as_ref().is_none_or(|o| o.contains(&t.name))
+            && (self.ignored != Ignored::Only
+                || t.summary.ignore.is_some()
+                || t.summary.skip.is_some())
+            && self.only.as_ref().is_none_or(|o| o.contains(t.name()))
     }
 
     /// Whether every test is selected (no filter, skip, tag, ignored
@@ -149,7 +151,7 @@ impl Selection {
                         i += 1;
                         (i - 1) % of
                     }
-                    Partition::Hash { of, .. } => stable_hash(&t.name) % of,
+                    Partition::Hash { of, .. } => stable_hash(t.name()) % of,
                 };
                 let shard = match p {
                     Partition::Count { shard, .. } | Partition::Hash { shard, .. } => shard,
@@ -165,26 +167,28 @@ impl Selection {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::Body;
+    use crate::spec::{Body, CaseSummary};
     use std::path::PathBuf;
 
     fn test(name: &str, tags: &[&str], ignore: bool) -> Test {
         Test {
-            name: name.into(),
+            summary: CaseSummary {
+                full_name: name.into(),
+                line: 1,
+                col: 1,
+                ignore: ignore.then(String::new),
+                skip: None,
+                tags: tags.iter().map(|t| t.to_string()).collect(),
+                bench: false,
+            },
             file: PathBuf::from("x.mltest"),
-            line: 1,
-            col: 1,
-            tags: tags.iter().map(|t| t.to_string()).collect(),
-            ignore: ignore.then(String::new),
-            skip: None,
-            bench: false,
             body: Body::Listed,
         }
     }
 
     fn names(sel: &Selection, tests: &[Test]) -> (Vec<String>, usize) {
         let (kept, out) = sel.select(tests.to_vec());
-        (kept.into_iter().map(|t| t.name).collect(), out)
+        (kept.into_iter().map(|t| t.summary.full_name).collect(), out)
     }
 
     fn suite() -> Vec<Test> {
@@ -246,7 +250,7 @@ mod tests {
                 seen.extend(kept);
             }
             seen.sort();
-            let mut all: Vec<String> = tests.iter().map(|t| t.name.clone()).collect();
+            let mut all: Vec<String> = tests.iter().map(|t| t.name().to_string()).collect();
             all.sort();
             assert_eq!(seen, all, "{kind}");
         }

@@ -93,9 +93,9 @@ pub fn trials(args: &Arguments, dir: &Path) -> Result<Trials, String> {
         ignore_notes: Vec::new(),
     };
     for test in set.tests(!args.list) {
-        let note = match (&test.ignore, &test.skip) {
+        let note = match (&test.summary.ignore, &test.summary.skip) {
             (Some(reason), None) if !reason.is_empty() && !runs_ignored && !args.list => {
-                Some(format!("ignored {}: {reason}", test.name))
+                Some(format!("ignored {}: {reason}", test.name()))
             }
             _ => None,
         };
@@ -115,8 +115,8 @@ fn env_flag(name: &str) -> bool {
 
 fn trial(test: Test, bless_mode: bool, trace: bool) -> Trial {
     let ignored = test.is_ignored();
-    let name = test.name.clone();
-    if let Some(reason) = &test.skip {
+    let name = test.name().to_string();
+    if let Some(reason) = &test.summary.skip {
         // Listed as ignored; run on request (`--ignored`), it still skips.
         let reason = skip_reason(reason);
         return Trial::ignorable_test(name, move || Ok(Completion::ignored_with(reason)))

@@ -192,7 +192,7 @@ fn run_inner(args: &TestArgs) -> Result<ExitCode, String> {
         use std::io::Write;
         let mut out = std::io::BufWriter::new(crate::out::Stdout);
         for t in &selected {
-            let _ = writeln!(out, "{}: test", t.name);
+            let _ = writeln!(out, "{}: test", t.name());
         }
         let _ = out.flush();
         return Ok(ExitCode::SUCCESS);
@@ -200,7 +200,7 @@ fn run_inner(args: &TestArgs) -> Result<ExitCode, String> {
     let run_ignored = args.ignored || args.include_ignored;
     let to_run = selected
         .iter()
-        .filter(|t| t.skip.is_none() && (t.ignore.is_none() || run_ignored))
+        .filter(|t| t.summary.skip.is_none() && (t.summary.ignore.is_none() || run_ignored))
         .count();
     if to_run == 0 {
         let what = format!(
@@ -344,11 +344,11 @@ fn load(set: &SpecSet, selected: Vec<Test>) -> Vec<Test> {
     let mut loaded: HashMap<String, Test> = set
         .tests_where(true, |f| files.contains(f))
         .into_iter()
-        .map(|t| (t.name.clone(), t))
+        .map(|t| (t.name().to_string(), t))
         .collect();
     selected
         .into_iter()
-        .map(|t| loaded.remove(&t.name).unwrap_or(t))
+        .map(|t| loaded.remove(t.name()).unwrap_or(t))
         .map(|mut t| {
             if matches!(t.body, Body::Listed) {
                 let e = mlpy_harness::spec::SpecError::file(

@@ -30,22 +30,11 @@ const FILES_PER_THREAD: usize = 64;
 /// One test of a suite.
 #[derive(Clone, Debug)]
 pub struct Test {
-    /// The full test name.
-    pub name: String,
+    /// Its name (the summary's full name), place in the file, tags, and
+    /// whether it is ignored, skipped or benchmarked.
+    pub summary: CaseSummary,
     /// The spec file.
     pub file: PathBuf,
-    /// Where the case (or the spec error) is in the file.
-    pub line: u32,
-    /// 1-based column.
-    pub col: u32,
-    /// Its tags (file, case and row).
-    pub tags: Vec<String>,
-    /// `Some(reason)` (possibly empty) when ignored: runs only on request.
-    pub ignore: Option<String>,
-    /// `Some(reason)` (possibly empty) when skipped: never runs.
-    pub skip: Option<String>,
-    /// Takes part in `mlpy-test bench`.
-    pub bench: bool,
     /// The case to run, or why its spec is malformed.
     pub body: Body,
 }
@@ -64,41 +53,39 @@ pub enum Body {
 impl Test {
     /// The test standing for a file that cannot be named.
     fn unreadable(root: &Path, file: &Path, error: SpecError) -> Test {
-        Test {
-            name: format!("{}::{SPEC_ERROR}", test_name_prefix(root, file)),
-            file: file.to_path_buf(),
+        let summary = CaseSummary {
+            full_name: format!("{}::{SPEC_ERROR}", test_name_prefix(root, file)),
             line: error.line,
             col: error.column,
-            tags: Vec::new(),
             ignore: None,
             skip: None,
+            tags: Vec::new(),
             bench: false,
-            body: Body::Broken(Arc::new(error)),
-        }
+        };
+        Test::new(summary, file, Body::Broken(Arc::new(error)))
     }
 
     fn new(summary: CaseSummary, file: &Path, body: Body) -> Test {
         Test {
-            name: summary.full_name,
+            summary,
             file: file.to_path_buf(),
-            line: summary.line,
-            col: summary.col,
-            tags: summary.tags,
-            ignore: summary.ignore,
-            skip: summary.skip,
-            bench: summary.bench,
             body,
         }
     }
 
+    /// The full test name.
+    pub fn name(&self) -> &str {
+        &self.summary.full_name
+    }
+
     /// Whether the test is marked `ignore` or `skip` (libtest's ignored).
     pub fn is_ignored(&self) -> bool {
-        self.ignore.is_some() || self.skip.is_some()
+        self.summary.ignore.is_some() || self.summary.skip.is_some()
     }
 
     /// The test of a whole unreadable file (`…::<spec error>`).
     pub fn is_file_error(&self) -> bool {
-        self.name.ends_with(SPEC_ERROR) && matches!(self.body, Body::Broken(_))
+        self.name().ends_with(SPEC_ERROR) && matches!(self.body, Body::Broken(_))
     }
 
     /// The case, when the test was loaded and has one.
@@ -288,7 +275,7 @@ impl SpecSet {
         let mut names = ahash::AHashSet::new();
         for t in per_file.into_iter().flatten() {
             // Two roots can name two files alike; the first wins.
-            if names.insert(t.name.clone()) {
+            if names.insert(t.name().to_string()) {
                 out.push(t);
             }
         }

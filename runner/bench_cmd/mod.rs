@@ -192,13 +192,13 @@ fn bench_cases(args: &BenchArgs) -> Result<Vec<Arc<Case>>, String> {
     }
     let mut cases = Vec::new();
     for t in set.tests(true) {
-        let selected = args.filters.is_empty() || args.filters.iter().any(|f| t.name.contains(f));
+        let selected = args.filters.is_empty() || args.filters.iter().any(|f| t.name().contains(f));
         if !selected {
             continue;
         }
         match &t.body {
-            Body::Case(c) if c.bench.is_some() && t.skip.is_none() => cases.push(c.clone()),
-            Body::Broken(e) if t.bench || t.is_file_error() => {
+            Body::Case(c) if c.bench.is_some() && t.summary.skip.is_none() => cases.push(c.clone()),
+            Body::Broken(e) if t.summary.bench || t.is_file_error() => {
                 eprintln!("mlpy-test: skipping {}", e.render().trim_end());
             }
             _ => {}
