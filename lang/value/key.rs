@@ -141,9 +141,19 @@ impl Hash for Key {
 }
 
 impl PartialEq for Key {
+    #[inline]
     fn eq(&self, other: &Key) -> bool {
+        if let (Key::Str(a), Key::Str(b)) = (self, other) {
+            return super::object::same_text(a.as_str(), b.as_str());
+        }
+        self.eq_other(other)
+    }
+}
+
+impl Key {
+    /// [`PartialEq::eq`] for keys that are not both strings.
+    fn eq_other(&self, other: &Key) -> bool {
         match (self, other) {
-            (Key::Str(a), Key::Str(b)) => a.as_str() == b.as_str(),
             (Key::Float(a), Key::Float(b)) => a.to_bits() == b.to_bits(),
             (Key::Big(a), Key::Big(b)) => a == b,
             (Key::Null, Key::Null) => true,
@@ -166,8 +176,9 @@ impl Hash for StrKey<'_> {
 }
 
 impl Equivalent<Key> for StrKey<'_> {
+    #[inline]
     fn equivalent(&self, key: &Key) -> bool {
-        matches!(key, Key::Str(s) if s.as_str() == self.0)
+        matches!(key, Key::Str(s) if super::object::same_text(s.as_str(), self.0))
     }
 }
 

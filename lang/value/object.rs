@@ -48,19 +48,27 @@ fn new_map(n: usize) -> Repr {
     )))
 }
 
-/// Is the string key `k` the text `name`?
+/// Is the string key `k` the text `name`? The same text in memory (a
+/// constant name reading a literal's key) matches without a comparison.
 #[inline]
 fn is_str(k: &Key, name: &str) -> bool {
-    matches!(k, Key::Str(s) if s.as_str().as_bytes() == name.as_bytes())
-}
-
-/// Is `k` the string `name` (the same string, or an equal text)?
-#[inline]
-fn is_mlstr(k: &Key, name: &Rc<MlStr>) -> bool {
     match k {
-        Key::Str(s) => Rc::ptr_eq(s, name) || s.as_str().as_bytes() == name.as_str().as_bytes(),
+        Key::Str(s) => same_text(s.as_str(), name),
         _ => false,
     }
+}
+
+/// `a == b`, short keys compared in line rather than by a `memcmp` call.
+#[inline]
+pub(super) fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len()
+        && (std::ptr::eq(a.as_ptr(), b.as_ptr())
+            || if a.len() <= 16 {
+                a.iter().zip(b).all(|(x, y)| x == y)
+            } else {
+                a == b
+            })
 }
 
 impl Default for Object {
@@ -111,14 +119,6 @@ impl Object {
         match &self.repr {
             Repr::Small(v) => v.iter().find(|(k, _)| is_str(k, key)).map(|(_, v)| v),
             Repr::Map(m) => m.get(&StrKey(key)),
-        }
-    }
-    /// The value under the string `key` (compared by pointer first).
-    #[inline]
-    pub fn get_mlstr(&self, key: &Rc<MlStr>) -> Option<&Value> {
-        match &self.repr {
-            Repr::Small(v) => v.iter().find(|(k, _)| is_mlstr(k, key)).map(|(_, v)| v),
-            Repr::Map(m) => m.get(&StrKey(key.as_str())),
         }
     }
     /// The value under `key`.
@@ -292,8 +292,8 @@ mod tests {
             assert!(o.remove(&Key::Bool(true)).is_some());
             assert!(o.is_plain());
             assert_eq!(o.len(), n);
-            let name = Rc::new(MlStr::new("k0"));
-            assert!(matches!(o.get_mlstr(&name), Some(Value::Null)));
+            let name = format!("k{}", 0);
+            assert!(matches!(o.get_str(&name), Some(Value::Null)));
             assert!(o.get_str("absent").is_none());
             assert_eq!(o.iter().rev().count(), n);
             assert_eq!(o.drain_values().len(), n);

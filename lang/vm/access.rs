@@ -54,9 +54,13 @@ pub fn get_index(obj: &Value, idx: &Value) -> VmResult<Value> {
                 .ok_or_else(|| index_error("bytes"))
         }
         Value::Object(o) => {
-            let key = Key::from_value(idx)?;
-            o.borrow()
-                .get(&key)
+            let o = o.borrow();
+            let found = match idx {
+                // The common string key without building a `Key`.
+                Value::Str(s) => o.get_str(s.as_str()),
+                _ => o.get(&Key::from_value(idx)?),
+            };
+            found
                 .cloned()
                 .ok_or_else(|| MlError::new(ErrorKind::KeyError, py_repr(idx)))
         }

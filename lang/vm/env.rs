@@ -137,10 +137,19 @@ pub struct ProgramRt {
 impl ProgramRt {
     /// Links `program` into `env`: its globals to `env`'s cells, unassigned ones to `registry`'s builtins.
     pub fn link(program: &Arc<Program>, env: &mut Env, registry: &Registry) -> Rc<ProgramRt> {
+        // Equal strings among all functions' constants are one string:
+        // an object literal's keys and the member names that read them
+        // then match by pointer (see `value::Object`).
+        let mut strings: ahash::HashMap<&str, Rc<MlStr>> = Default::default();
         let consts = program
             .protos
             .iter()
-            .map(|p| p.consts.iter().map(const_value).collect())
+            .map(|p| {
+                p.consts
+                    .iter()
+                    .map(|c| const_value(c, &mut strings))
+                    .collect()
+            })
             .collect();
         let globals = program.globals.iter().map(|g| env.cell(&g.name)).collect();
         let builtins = program
@@ -157,11 +166,16 @@ impl ProgramRt {
     }
 }
 
-fn const_value(c: &Const) -> Value {
+fn const_value<'p>(c: &'p Const, strings: &mut ahash::HashMap<&'p str, Rc<MlStr>>) -> Value {
     match c {
         Const::Int(i) => Value::Int(*i),
         Const::Float(f) => Value::Float(*f),
         Const::Big(b) => Value::from_big(b.clone()),
-        Const::Str(s) => Value::Str(Rc::new(MlStr::new(&**s))),
+        Const::Str(s) => Value::Str(
+            strings
+                .entry(&**s)
+                .or_insert_with(|| Rc::new(MlStr::new(&**s)))
+                .clone(),
+        ),
     }
 }
