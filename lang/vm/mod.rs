@@ -103,6 +103,16 @@ struct Frame {
     base: usize,
 }
 
+/// What the dispatch loop does after [`Vm::exec_other`].
+enum Flow {
+    /// The next instruction.
+    Next,
+    /// Jump to this instruction.
+    Jump(usize),
+    /// A frame was pushed: run it.
+    Enter,
+}
+
 #[derive(Clone, Copy)]
 struct Handler {
     frame: usize,
@@ -949,36 +959,6 @@ impl Vm {
                             write_arg!(dst, v);
                         }
                     }
-                    Op::AddStr => {
-                        let b = self.stack.pop().expect("operand");
-                        let a = self.stack.pop().expect("operand");
-                        if let (Value::Str(x), Value::Str(y)) = (&a, &b) {
-                            // Two strings: no display copies, no rescan.
-                            tri!(self.charge(operands_cost(&a, &b)));
-                            let len = x.as_str().len() + y.as_str().len();
-                            tri!(value::ops::check_len(len, self.limits.max_len));
-                            self.stack
-                                .push(Value::Str(Rc::new(value::MlStr::concat(x, y))));
-                            continue;
-                        }
-                        let s = tri!(self.charged(&a, &b, |vm| {
-                            let mut s = vm.display(&a, value::Style::Str)?;
-                            s.push_str(&vm.display(&b, value::Style::Str)?);
-                            Ok(s)
-                        }));
-                        tri!(value::ops::check_len(s.len(), self.limits.max_len));
-                        self.stack.push(Value::string(s));
-                    }
-                    Op::Neg => {
-                        let a = self.stack.pop().expect("operand");
-                        let r = tri!(value::ops::neg(&a));
-                        self.stack.push(r);
-                    }
-                    Op::Pos => {
-                        let a = self.stack.pop().expect("operand");
-                        let r = tri!(value::ops::pos(&a));
-                        self.stack.push(r);
-                    }
                     Op::Not => {
                         let a = self.stack.pop().expect("operand");
                         self.stack.push(Value::Bool(!a.truthy()));
@@ -1046,69 +1026,6 @@ impl Vm {
                         )));
                         take_loop!(global_int_holds!(cmp, g, k))
                     }
-                    Op::MakeArray(n) => {
-                        let at = self.stack.len() - n as usize;
-                        let items: Vec<Value> = self.stack.drain(at..).collect();
-                        self.stack.push(Value::array(items));
-                    }
-                    Op::MakeObject(n) => {
-                        let at = self.stack.len() - 2 * n as usize;
-                        let mut obj = Object::with_capacity(n as usize);
-                        let mut it = self.stack.drain(at..);
-                        while let (Some(k), Some(v)) = (it.next(), it.next()) {
-                            if let Value::Str(s) = k {
-                                obj.insert(Key::Str(s), v);
-                            }
-                        }
-                        drop(it);
-                        self.stack.push(Value::object(obj));
-                    }
-                    Op::Index => {
-                        let idx = self.stack.pop().expect("index");
-                        let obj = self.stack.pop().expect("object");
-                        let r = tri!(access::get_index(&obj, &idx));
-                        self.stack.push(r);
-                    }
-                    Op::StoreIndex => {
-                        let idx = self.stack.pop().expect("index");
-                        let obj = self.stack.pop().expect("object");
-                        let v = self.stack.pop().expect("value");
-                        tri!(access::set_index(&obj, &idx, v, self.limits.max_len));
-                    }
-                    Op::Slice(mask) => {
-                        let parts = self.pop_slice_parts(mask);
-                        let obj = self.stack.pop().expect("object");
-                        let r = tri!(self.charged(&obj, &Value::Null, |vm| access::get_slice(
-                            &obj,
-                            &parts,
-                            &mut vm.meter()
-                        )));
-                        self.stack.push(r);
-                    }
-                    Op::StoreSlice(mask) => {
-                        let parts = self.pop_slice_parts(mask);
-                        let obj = self.stack.pop().expect("object");
-                        let v = self.stack.pop().expect("value");
-                        tri!(access::set_slice(
-                            &obj,
-                            &parts,
-                            v,
-                            self.limits.max_len,
-                            &mut self.meter()
-                        ));
-                    }
-                    Op::GetMember(k) => {
-                        let obj = self.stack.pop().expect("object");
-                        let name = consts[k as usize].as_str().unwrap_or("");
-                        let r = tri!(access::get_member(self, &obj, name));
-                        self.stack.push(r);
-                    }
-                    Op::StoreMember(k) => {
-                        let obj = self.stack.pop().expect("object");
-                        let v = self.stack.pop().expect("value");
-                        let name = consts[k as usize].as_str().unwrap_or("");
-                        tri!(access::set_member(&obj, name, v, self.limits.max_len));
-                    }
                     Op::Call(argc) => {
                         let callee_at = self.stack.len() - argc as usize - 1;
                         match &self.stack[callee_at] {
@@ -1140,39 +1057,6 @@ impl Vm {
                                 self.stack.push(r);
                             }
                             other => fail!(not_callable(other)),
-                        }
-                    }
-                    Op::CallMethod(k, argc) => {
-                        let recv_at = self.stack.len() - argc as usize - 1;
-                        let name = consts[k as usize].clone();
-                        let name = name.as_str().unwrap_or("");
-                        self.frames.last_mut().expect("frame").pc = pc;
-                        // Object entries and module members are plain calls.
-                        let recv = self.stack[recv_at].clone();
-                        let target = tri!(access::method_target(&recv, name));
-                        match target {
-                            access::MethodTarget::Value(Value::Function(c)) => {
-                                // The function takes the receiver's slot as
-                                // its callee slot, which owns it (`Frame`).
-                                let ptr = Rc::as_ptr(&c);
-                                self.stack[recv_at] = Value::Function(c);
-                                tri!(self.push_frame(ptr, argc as usize));
-                                continue 'outer;
-                            }
-                            access::MethodTarget::Value(f) => {
-                                let args: SmallVec<[Value; 8]> =
-                                    self.stack.drain(recv_at + 1..).collect();
-                                self.stack.pop();
-                                let r = tri!(self.call_value(&f, &args));
-                                self.stack.push(r);
-                            }
-                            access::MethodTarget::Builtin => {
-                                let args: SmallVec<[Value; 8]> =
-                                    self.stack.drain(recv_at + 1..).collect();
-                                let recv = self.stack.pop().expect("receiver");
-                                let r = tri!(self.call_method_charged(&recv, name, &args));
-                                self.stack.push(r);
-                            }
                         }
                     }
                     Op::LoadLocalAddInt(s, k) => {
@@ -1227,48 +1111,6 @@ impl Vm {
                         }
                         continue 'outer;
                     }
-                    Op::MakeClosure(p) => {
-                        let child = &closure.rt.program.protos[p as usize];
-                        let cells = child
-                            .captures
-                            .iter()
-                            .map(|cap| match cap {
-                                Capture::Local(slot) => match &self.stack[base + *slot as usize] {
-                                    Value::Cell(c) => c.clone(),
-                                    _ => Rc::new(RefCell::new(Value::Undef)),
-                                },
-                                Capture::Free(i) => closure.cells[*i as usize].clone(),
-                            })
-                            .collect();
-                        self.stack.push(Value::Function(Rc::new(Closure::new(
-                            closure.rt.clone(),
-                            p,
-                            cells,
-                        ))));
-                    }
-                    Op::GetIter => {
-                        let v = self.stack.pop().expect("iterable");
-                        let it = tri!(iter::Iter::new(&v));
-                        self.stack.push(Value::Iter(Rc::new(RefCell::new(it))));
-                    }
-                    Op::RangeIter(argc, t) => {
-                        let callee_at = self.stack.len() - argc as usize - 1;
-                        if matches!(&self.stack[callee_at], Value::Builtin(d) if iter::is_range(d))
-                        {
-                            self.frames.last_mut().expect("frame").pc = pc;
-                            tri!(self.charge(1));
-                            let (start, step, left) =
-                                tri!(iter::range_params(&self.stack[callee_at + 1..]));
-                            self.stack.truncate(callee_at);
-                            let it = iter::Iter::Range {
-                                next: start as i128,
-                                step,
-                                left,
-                            };
-                            self.stack.push(Value::Iter(Rc::new(RefCell::new(it))));
-                            pc = t as usize;
-                        }
-                    }
                     Op::ForIter(s, t) => {
                         let next = match &self.stack[base + s as usize] {
                             Value::Iter(it) => it.borrow_mut().next(),
@@ -1302,42 +1144,234 @@ impl Vm {
                         self.unwind(err, entry)?;
                         continue 'outer;
                     }
-                    Op::UnpackSeq(n) => {
-                        let v = self.stack.pop().expect("sequence");
-                        let items = tri!(self.charged(&v, &Value::Null, |vm| iter::collect(
-                            &v,
-                            vm.limits.max_len,
-                            &mut vm.meter()
-                        )));
-                        if items.len() != n as usize {
-                            fail!(MlError::value_error(if items.len() > n as usize {
-                                format!("too many values to unpack (expected {n})")
-                            } else {
-                                format!(
-                                    "not enough values to unpack (expected {n}, got {})",
-                                    items.len()
-                                )
-                            }));
-                        }
-                        self.stack.extend(items.into_iter().rev());
-                    }
-                    Op::Import(k) | Op::ImportRoot(k) => {
-                        let path = consts[k as usize].as_str().unwrap_or("").to_string();
-                        self.frames.last_mut().expect("frame").pc = pc;
-                        let m = tri!(import::import(
-                            self,
-                            &path,
-                            matches!(code[at], Op::ImportRoot(_))
-                        ));
-                        self.stack.push(m);
-                    }
                     Op::SetResult => {
                         self.last_expr = self.stack.pop().expect("value");
                     }
+                    op @ (Op::AddStr
+                    | Op::Neg
+                    | Op::Pos
+                    | Op::MakeArray(..)
+                    | Op::MakeObject(..)
+                    | Op::Index
+                    | Op::StoreIndex
+                    | Op::Slice(..)
+                    | Op::StoreSlice(..)
+                    | Op::GetMember(..)
+                    | Op::StoreMember(..)
+                    | Op::CallMethod(..)
+                    | Op::MakeClosure(..)
+                    | Op::GetIter
+                    | Op::RangeIter(..)
+                    | Op::UnpackSeq(..)
+                    | Op::Import(..)
+                    | Op::ImportRoot(..)) => match self.exec_other(op, pc, base, closure, consts) {
+                        Ok(Flow::Next) => {}
+                        Ok(Flow::Jump(t)) => pc = t,
+                        Ok(Flow::Enter) => continue 'outer,
+                        Err(e) => fail!(e),
+                    },
                     Op::PushUndef => self.stack.push(Value::Undef),
                 }
             }
         }
+    }
+
+    /// The instructions that build, index, iterate, import and call
+    /// methods, out of line: they always call out of the loop anyway, and
+    /// keeping them out of `execute` keeps its hot instructions small.
+    /// `pc` is the next instruction's.
+    #[inline(never)]
+    fn exec_other(
+        &mut self,
+        op: Op,
+        pc: usize,
+        base: usize,
+        closure: &Closure,
+        consts: &[Value],
+    ) -> VmResult<Flow> {
+        match op {
+            Op::AddStr => {
+                let b = self.stack.pop().expect("operand");
+                let a = self.stack.pop().expect("operand");
+                if let (Value::Str(x), Value::Str(y)) = (&a, &b) {
+                    // Two strings: no display copies, no rescan.
+                    self.charge(operands_cost(&a, &b))?;
+                    let len = x.as_str().len() + y.as_str().len();
+                    value::ops::check_len(len, self.limits.max_len)?;
+                    self.stack
+                        .push(Value::Str(Rc::new(value::MlStr::concat(x, y))));
+                    return Ok(Flow::Next);
+                }
+                let s = self.charged(&a, &b, |vm| {
+                    let mut s = vm.display(&a, value::Style::Str)?;
+                    s.push_str(&vm.display(&b, value::Style::Str)?);
+                    Ok(s)
+                })?;
+                value::ops::check_len(s.len(), self.limits.max_len)?;
+                self.stack.push(Value::string(s));
+            }
+            Op::Neg => {
+                let a = self.stack.pop().expect("operand");
+                let r = value::ops::neg(&a)?;
+                self.stack.push(r);
+            }
+            Op::Pos => {
+                let a = self.stack.pop().expect("operand");
+                let r = value::ops::pos(&a)?;
+                self.stack.push(r);
+            }
+            Op::MakeArray(n) => {
+                let at = self.stack.len() - n as usize;
+                let items: Vec<Value> = self.stack.drain(at..).collect();
+                self.stack.push(Value::array(items));
+            }
+            Op::MakeObject(n) => {
+                let at = self.stack.len() - 2 * n as usize;
+                let mut obj = Object::with_capacity(n as usize);
+                let mut it = self.stack.drain(at..);
+                while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                    if let Value::Str(s) = k {
+                        obj.insert(Key::Str(s), v);
+                    }
+                }
+                drop(it);
+                self.stack.push(Value::object(obj));
+            }
+            Op::Index => {
+                let idx = self.stack.pop().expect("index");
+                let obj = self.stack.pop().expect("object");
+                let r = access::get_index(&obj, &idx)?;
+                self.stack.push(r);
+            }
+            Op::StoreIndex => {
+                let idx = self.stack.pop().expect("index");
+                let obj = self.stack.pop().expect("object");
+                let v = self.stack.pop().expect("value");
+                access::set_index(&obj, &idx, v, self.limits.max_len)?;
+            }
+            Op::Slice(mask) => {
+                let parts = self.pop_slice_parts(mask);
+                let obj = self.stack.pop().expect("object");
+                let r = self.charged(&obj, &Value::Null, |vm| {
+                    access::get_slice(&obj, &parts, &mut vm.meter())
+                })?;
+                self.stack.push(r);
+            }
+            Op::StoreSlice(mask) => {
+                let parts = self.pop_slice_parts(mask);
+                let obj = self.stack.pop().expect("object");
+                let v = self.stack.pop().expect("value");
+                access::set_slice(&obj, &parts, v, self.limits.max_len, &mut self.meter())?;
+            }
+            Op::GetMember(k) => {
+                let obj = self.stack.pop().expect("object");
+                let name = consts[k as usize].as_str().unwrap_or("");
+                let r = access::get_member(self, &obj, name)?;
+                self.stack.push(r);
+            }
+            Op::StoreMember(k) => {
+                let obj = self.stack.pop().expect("object");
+                let v = self.stack.pop().expect("value");
+                let name = consts[k as usize].as_str().unwrap_or("");
+                access::set_member(&obj, name, v, self.limits.max_len)?;
+            }
+            Op::CallMethod(k, argc) => {
+                let recv_at = self.stack.len() - argc as usize - 1;
+                let name = consts[k as usize].clone();
+                let name = name.as_str().unwrap_or("");
+                self.frames.last_mut().expect("frame").pc = pc;
+                // Object entries and module members are plain calls.
+                let recv = self.stack[recv_at].clone();
+                let target = access::method_target(&recv, name)?;
+                match target {
+                    access::MethodTarget::Value(Value::Function(c)) => {
+                        // The function takes the receiver's slot as
+                        // its callee slot, which owns it (`Frame`).
+                        let ptr = Rc::as_ptr(&c);
+                        self.stack[recv_at] = Value::Function(c);
+                        self.push_frame(ptr, argc as usize)?;
+                        return Ok(Flow::Enter);
+                    }
+                    access::MethodTarget::Value(f) => {
+                        let args: SmallVec<[Value; 8]> = self.stack.drain(recv_at + 1..).collect();
+                        self.stack.pop();
+                        let r = self.call_value(&f, &args)?;
+                        self.stack.push(r);
+                    }
+                    access::MethodTarget::Builtin => {
+                        let args: SmallVec<[Value; 8]> = self.stack.drain(recv_at + 1..).collect();
+                        let recv = self.stack.pop().expect("receiver");
+                        let r = self.call_method_charged(&recv, name, &args)?;
+                        self.stack.push(r);
+                    }
+                }
+            }
+            Op::MakeClosure(p) => {
+                let child = &closure.rt.program.protos[p as usize];
+                let cells = child
+                    .captures
+                    .iter()
+                    .map(|cap| match cap {
+                        Capture::Local(slot) => match &self.stack[base + *slot as usize] {
+                            Value::Cell(c) => c.clone(),
+                            _ => Rc::new(RefCell::new(Value::Undef)),
+                        },
+                        Capture::Free(i) => closure.cells[*i as usize].clone(),
+                    })
+                    .collect();
+                self.stack.push(Value::Function(Rc::new(Closure::new(
+                    closure.rt.clone(),
+                    p,
+                    cells,
+                ))));
+            }
+            Op::GetIter => {
+                let v = self.stack.pop().expect("iterable");
+                let it = iter::Iter::new(&v)?;
+                self.stack.push(Value::Iter(Rc::new(RefCell::new(it))));
+            }
+            Op::RangeIter(argc, t) => {
+                let callee_at = self.stack.len() - argc as usize - 1;
+                if matches!(&self.stack[callee_at], Value::Builtin(d) if iter::is_range(d)) {
+                    self.frames.last_mut().expect("frame").pc = pc;
+                    self.charge(1)?;
+                    let (start, step, left) = iter::range_params(&self.stack[callee_at + 1..])?;
+                    self.stack.truncate(callee_at);
+                    let it = iter::Iter::Range {
+                        next: start as i128,
+                        step,
+                        left,
+                    };
+                    self.stack.push(Value::Iter(Rc::new(RefCell::new(it))));
+                    return Ok(Flow::Jump(t as usize));
+                }
+            }
+            Op::UnpackSeq(n) => {
+                let v = self.stack.pop().expect("sequence");
+                let items = self.charged(&v, &Value::Null, |vm| {
+                    iter::collect(&v, vm.limits.max_len, &mut vm.meter())
+                })?;
+                if items.len() != n as usize {
+                    return Err(MlError::value_error(if items.len() > n as usize {
+                        format!("too many values to unpack (expected {n})")
+                    } else {
+                        format!(
+                            "not enough values to unpack (expected {n}, got {})",
+                            items.len()
+                        )
+                    }));
+                }
+                self.stack.extend(items.into_iter().rev());
+            }
+            Op::Import(k) | Op::ImportRoot(k) => {
+                let path = consts[k as usize].as_str().unwrap_or("").to_string();
+                self.frames.last_mut().expect("frame").pc = pc;
+                let m = import::import(self, &path, matches!(op, Op::ImportRoot(_)))?;
+                self.stack.push(m);
+            }
+            _ => unreachable!("exec_other: {op:?}"),
+        }
+        Ok(Flow::Next)
     }
 
     /// Reads an operand of a fused instruction where it lives (a stack
@@ -1502,6 +1536,7 @@ impl Vm {
 
     /// Transfers control to the nearest handler above `entry`, or unwinds
     /// to `entry` and returns the error.
+    #[cold]
     fn unwind(&mut self, err: MlError, entry: usize) -> VmResult<()> {
         if err.kind().is_catchable() {
             if let Some(h) = self.handlers.last().copied() {
@@ -1635,6 +1670,7 @@ fn drop_value(v: Value) {
     drop(v)
 }
 
+#[cold]
 fn recursion_error() -> MlError {
     MlError::new(
         ErrorKind::RecursionError,
@@ -1642,6 +1678,7 @@ fn recursion_error() -> MlError {
     )
 }
 
+#[cold]
 fn unbound_free() -> MlError {
     MlError::new(
         ErrorKind::NameError,
@@ -1663,6 +1700,7 @@ fn arg_loc(program: &Program, proto: &FuncProto, pc: usize, which: usize) -> Err
     }
 }
 
+#[cold]
 fn unbound_local(name: &str) -> MlError {
     MlError::new(
         ErrorKind::UnboundLocalError,
@@ -1671,11 +1709,13 @@ fn unbound_local(name: &str) -> MlError {
 }
 
 /// The TypeError for calling `v`.
+#[cold]
 pub fn not_callable(v: &Value) -> MlError {
     MlError::type_error(format!("'{}' object is not callable", v.kind_name()))
 }
 
 /// The TypeError for calling `name` with `got` arguments instead of `expected`.
+#[cold]
 pub fn arity_error(name: &str, expected: usize, got: usize) -> MlError {
     let plural = if expected == 1 { "" } else { "s" };
     MlError::type_error(format!(
@@ -1685,6 +1725,7 @@ pub fn arity_error(name: &str, expected: usize, got: usize) -> MlError {
 }
 
 /// The error raised by `throw obj;`.
+#[cold]
 pub fn thrown_error(obj: Value) -> MlError {
     let message = match &obj {
         Value::Object(o) => match o.borrow().get_str("message") {
