@@ -106,7 +106,7 @@ static FILE_LOCK: Mutex<()> = Mutex::new(());
 pub fn bless(case: &Case, result: &CaseResult) -> Result<Blessed, BlessError> {
     let err = |message: String| BlessError {
         file: case.file.clone(),
-        case: case.full_name.clone(),
+        case: case.summary.full_name.clone(),
         message,
     };
     still_failing(case, result).map_or(Ok(()), |what| {
@@ -129,7 +129,7 @@ pub fn bless(case: &Case, result: &CaseResult) -> Result<Blessed, BlessError> {
     }
     Ok(Blessed {
         file: case.file.clone(),
-        case: case.full_name.clone(),
+        case: case.summary.full_name.clone(),
         changes,
     })
 }

@@ -326,8 +326,8 @@ fn compared(
         r.message = format!(
             "{}:{}:{}: case '{}' failed\n{description}",
             case.file.display(),
-            case.line,
-            case.col,
+            case.summary.line,
+            case.summary.col,
             case.name
         );
     } else if let Some(why) = reason {
@@ -349,8 +349,8 @@ pub fn failure_message(case: &Case, result: &CaseResult) -> String {
         out,
         "{}:{}:{}: case '{}' failed",
         case.file.display(),
-        case.line,
-        case.col,
+        case.summary.line,
+        case.summary.col,
         case.name,
     );
     out.push_str(&result.verdict.render());

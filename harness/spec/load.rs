@@ -424,7 +424,7 @@ impl Loader {
             out.extend(
                 self.load_file(&file)?
                     .into_iter()
-                    .filter(|c| c.full_name == name),
+                    .filter(|c| c.summary.full_name == name),
             );
         }
         Ok(out)
@@ -780,8 +780,7 @@ impl<'a> Ctx<'a> {
         self.claim(seen, &name, offset)?;
         let rows = f.each.take();
         let mut case = self.resolve(&f, &name, offset)?;
-        (case.line, case.col) = self.pos(offset);
-        case.full_name = self.full_name(index, &name);
+        case.summary.full_name = self.full_name(index, &name);
         case.name = name;
         case.location.case_index = index;
         let Some(rows) = rows else {
@@ -824,8 +823,7 @@ impl<'a> Ctx<'a> {
         let sets_stdout = sets(|x| x.stdout.is_some());
         let f = f.clone().overlay(over);
         let mut case = self.resolve(&f, &name, offset)?;
-        (case.line, case.col) = self.pos(offset);
-        case.full_name = format!("{}::{}", self.prefix, name);
+        case.summary.full_name = format!("{}::{}", self.prefix, name);
         case.name = name;
         case.location = CaseLocation {
             case_index: base.location.case_index,
@@ -942,11 +940,9 @@ impl<'a> Ctx<'a> {
         };
 
         Ok(Case {
-            full_name: String::new(),
+            summary: self.summary(f, String::new(), offset),
             name: String::new(),
             file: self.path.to_path_buf(),
-            line: 0,
-            col: 0,
             location: CaseLocation {
                 case_index: None,
                 row: None,
@@ -959,9 +955,6 @@ impl<'a> Ctx<'a> {
             grants,
             timeout: f.timeout.map(|t| t.0),
             memory: f.memory.map(|m| m.0),
-            tags: unique(f.tags.iter().flatten().cloned()),
-            ignore: f.ignore.as_ref().and_then(Reason::reason),
-            skip: f.skip.as_ref().and_then(Reason::reason),
             files,
             http,
             env: f.env.clone().unwrap_or_default(),

@@ -65,19 +65,17 @@ use std::time::Duration;
 /// with the file-level defaults merged in and everything resolved.
 #[derive(Clone, Debug)]
 pub struct Case {
-    /// The test name: `<path under the specs root, without extension,
-    /// `/` → `::`>::<case name>[::<row name>]`. A file without `[[case]]`
-    /// tables is one case named by its path alone (`core::arith`).
-    pub full_name: String,
+    /// The test name (`<path under the specs root, without extension,
+    /// `/` → `::`>::<case name>[::<row name>]`; a file without `[[case]]`
+    /// tables is one case named by its path alone, `core::arith`), where
+    /// the case (its `[[case]]` header, or its `each` row) starts, its
+    /// tags, and whether it is ignored, skipped or benchmarked.
+    pub summary: CaseSummary,
     /// The name within its file: the case name (the file stem for a
     /// single-case file), plus `::<row>` for an `each` row.
     pub name: String,
     /// The spec file.
     pub file: PathBuf,
-    /// Where the case (its `[[case]]` header, or its `each` row) starts.
-    pub line: u32,
-    /// 1-based column.
-    pub col: u32,
     /// Where the case sits in its file, for `bless`.
     pub location: CaseLocation,
 
@@ -101,12 +99,6 @@ pub struct Case {
     /// Memory budget of one run in bytes (`memory`; default: the
     /// executor's limits).
     pub memory: Option<usize>,
-    /// File tags, then case tags, then row tags, without repeats.
-    pub tags: Vec<String>,
-    /// `Some(reason)` (possibly empty) when ignored.
-    pub ignore: Option<String>,
-    /// `Some(reason)` (possibly empty) when skipped.
-    pub skip: Option<String>,
 
     /// The in-memory file system: absolute path → content (`files_dir`
     /// first, then `files`).

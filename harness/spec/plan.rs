@@ -162,7 +162,7 @@ fn same_names(summaries: &[CaseSummary], cases: &[Case]) -> bool {
         && summaries
             .iter()
             .zip(cases)
-            .all(|(s, c)| s.full_name == c.full_name)
+            .all(|(s, c)| s.full_name == c.summary.full_name)
 }
 
 /// Spec files gathered from paths, each group named under its specs root.

@@ -208,9 +208,9 @@ fn one_bad_file_does_not_stop_the_others() {
         .map(|f| loader.load_file(f))
         .collect();
     assert_eq!(results.len(), 3);
-    assert_eq!(results[0].as_ref().unwrap()[0].full_name, "a");
+    assert_eq!(results[0].as_ref().unwrap()[0].summary.full_name, "a");
     let err = results[1].as_ref().unwrap_err();
     assert_eq!((err.line, err.column), (2, 1));
     assert_eq!(err.message, "unknown key `bogus` (expected one of `name`, `code`, `code_file`, `grant`, `timeout`, `memory`, `tags`, `ignore`, `skip`, `files`, `files_dir`, `http`, `env`, `clock`, `seed`, `stdin`, `argv`, `modules`, `module_paths`, `globals`, `callback`, `each`, `concurrency`, `bench`, `differs_on`, `expect`, `case`)");
-    assert_eq!(results[2].as_ref().unwrap()[0].full_name, "c");
+    assert_eq!(results[2].as_ref().unwrap()[0].summary.full_name, "c");
 }

@@ -81,9 +81,9 @@ expect.calls = [{ method = "get", url = "https://api.example.com/users/*" }]
     let cases = load(root, "specs/area/all.mltest");
     assert_eq!(cases.len(), 1);
     let c = &cases[0];
-    assert_eq!(c.full_name, "area::all::everything");
+    assert_eq!(c.summary.full_name, "area::all::everything");
     assert_eq!(c.name, "everything");
-    assert_eq!((c.line, c.col), (7, 1));
+    assert_eq!((c.summary.line, c.summary.col), (7, 1));
     assert_eq!(&*c.code, "result = 2 * 3;");
     assert!(c
         .code_file
@@ -97,9 +97,9 @@ expect.calls = [{ method = "get", url = "https://api.example.com/users/*" }]
     );
     assert_eq!(c.grants.tokens().len(), 2);
     assert_eq!(c.timeout, Some(Duration::from_millis(250)));
-    assert_eq!(c.tags, ["area", "big"]);
-    assert_eq!(c.ignore.as_deref(), Some("slow on CI"));
-    assert_eq!(c.skip, None);
+    assert_eq!(c.summary.tags, ["area", "big"]);
+    assert_eq!(c.summary.ignore.as_deref(), Some("slow on CI"));
+    assert_eq!(c.summary.skip, None);
     let files: Vec<(&str, &[u8])> = c.files.iter().map(|(k, v)| (k.as_str(), &v[..])).collect();
     assert_eq!(
         files,
@@ -216,23 +216,23 @@ expect.result_json = "null"
     );
     let cases = load(root, "specs/d.mltest");
     let (a, b) = (&cases[0], &cases[1]);
-    assert_eq!(a.full_name, "d::inherits");
-    assert_eq!(a.tags, ["file"]);
+    assert_eq!(a.summary.full_name, "d::inherits");
+    assert_eq!(a.summary.tags, ["file"]);
     assert_eq!(a.timeout, Some(Duration::from_secs(2)));
     assert_eq!(a.grant, ["file:read:/a/*"]);
-    assert_eq!(a.ignore.as_deref(), Some(""));
+    assert_eq!(a.summary.ignore.as_deref(), Some(""));
     assert_eq!(a.expect.stdout.as_deref(), Some(""));
     assert_eq!(a.expect.result, Some(Data::Int(1)));
     assert_eq!(a.concurrency, 1);
     assert_eq!(a.bench, None);
 
-    assert_eq!(b.tags, ["file", "x"]);
+    assert_eq!(b.summary.tags, ["file", "x"]);
     assert_eq!(b.timeout, Some(Duration::from_secs(1)));
     assert!(b.grant.is_empty());
     assert_eq!(b.env["A"], "1");
     assert_eq!(b.env["B"], "3");
     assert_eq!(b.globals.len(), 2);
-    assert_eq!(b.ignore, None);
+    assert_eq!(b.summary.ignore, None);
     assert_eq!(b.expect.stdout.as_deref(), Some("out\n"));
     assert_eq!(b.expect.result, Some(Data::Null));
 }
@@ -249,9 +249,9 @@ fn single_case_files_are_named_by_their_path() {
     let cases = load(root, "specs/core/arith.mltest");
     assert_eq!(cases.len(), 1);
     let c = &cases[0];
-    assert_eq!(c.full_name, "core::arith");
+    assert_eq!(c.summary.full_name, "core::arith");
     assert_eq!(c.name, "arith");
-    assert_eq!((c.line, c.col), (1, 1));
+    assert_eq!((c.summary.line, c.summary.col), (1, 1));
     assert_eq!(&*c.code, "result = 2 * 3;\n");
     assert_eq!(c.code_line, 2, "the code starts on the line after '''");
     assert_eq!(c.location.case_index, None);
@@ -276,7 +276,7 @@ each = [
 "#,
     );
     let cases = load(root, "specs/callbacks/double.mltest");
-    let names: Vec<&str> = cases.iter().map(|c| c.full_name.as_str()).collect();
+    let names: Vec<&str> = cases.iter().map(|c| c.summary.full_name.as_str()).collect();
     assert_eq!(
         names,
         [
@@ -288,8 +288,8 @@ each = [
     );
     assert_eq!(cases[0].callback.as_ref().unwrap().args, [Data::Int(1)]);
     assert_eq!(cases[0].expect.result, Some(Data::Int(2)));
-    assert_eq!((cases[1].line, cases[1].col), (6, 3));
-    assert_eq!(cases[1].tags, ["slow"]);
+    assert_eq!((cases[1].summary.line, cases[1].summary.col), (6, 3));
+    assert_eq!(cases[1].summary.tags, ["slow"]);
     assert_eq!(cases[2].expect.tolerance, 1e-12);
     assert_eq!(
         cases[3].expect.error.as_ref().unwrap().kind.as_deref(),
@@ -309,7 +309,7 @@ each = [{ globals = { x = 3 }, result = 9 }, { name = "neg", globals = { x = -2 
 "#,
     );
     let cases = load(root, "specs/m.mltest");
-    let names: Vec<&str> = cases.iter().map(|c| c.full_name.as_str()).collect();
+    let names: Vec<&str> = cases.iter().map(|c| c.summary.full_name.as_str()).collect();
     assert_eq!(names, ["m::sq::0", "m::sq::neg"]);
     assert_eq!(cases[1].name, "sq::neg");
     assert_eq!(cases[1].globals["x"], Data::Int(-2));
@@ -351,7 +351,10 @@ each = [{ result = 1 }, { name = "x", ignore = "later", result = 1 }]
     assert_eq!((err.line, err.column), (5, 13));
     write(root, "specs/does/not/exist/yet.ml", "1;");
     let loaded = load_file(&file, &root.join("specs")).unwrap();
-    let loaded: Vec<&str> = loaded.iter().map(|c| c.full_name.as_str()).collect();
+    let loaded: Vec<&str> = loaded
+        .iter()
+        .map(|c| c.summary.full_name.as_str())
+        .collect();
     assert_eq!(loaded, names);
 }
 

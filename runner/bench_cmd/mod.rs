@@ -262,7 +262,7 @@ fn bench_specs(args: &BenchArgs) -> ExitCode {
         let m = measure(plan, &run);
         crate::outln!(
             "{:<52} {:>26} {:>10.1} {:>10.1} {:>10} {:>5}",
-            case.full_name,
+            case.summary.full_name,
             format!(
                 "{:.1} [{:.1}, {:.1}]",
                 m.median_us.point, m.median_us.lo, m.median_us.hi
@@ -274,7 +274,7 @@ fn bench_specs(args: &BenchArgs) -> ExitCode {
                 .map_or("-".into(), |t| format!("{:.0}", t.per_second)),
             m.failures(),
         );
-        results.insert(case.full_name.clone(), m);
+        results.insert(case.summary.full_name.clone(), m);
     }
     finish(args, results)
 }

@@ -113,11 +113,12 @@ fn trials(root: &Path) -> Vec<Trial> {
                 .filter(|f| !mlpy.backend_info().features.contains(f))
                 .map(|f| f.name())
                 .collect();
-            let ignored = case.ignore.is_some() || case.skip.is_some() || !lacks.is_empty();
+            let ignored =
+                case.summary.ignore.is_some() || case.summary.skip.is_some() || !lacks.is_empty();
             let kind = (!lacks.is_empty()).then(|| format!("mlpy lacks {}", lacks.join(", ")));
             let case = Arc::new(case);
             out.push(
-                Trial::test(case.full_name.clone(), move || {
+                Trial::test(case.summary.full_name.clone(), move || {
                     let (native, mlpy) = EXECUTORS.get().expect("executors");
                     let pair = run_pair(native, mlpy, &case, &RunOptions::default());
                     if pair.passed() {
