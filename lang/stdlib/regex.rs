@@ -936,6 +936,16 @@ enum Kind {
     FullAt = 5,
 }
 
+/// One search: in `hay` from byte `pos`, with the `kind` variant of the
+/// pattern; all group spans when `groups`, else only the match's.
+#[derive(Clone, Copy)]
+struct Search<'h> {
+    hay: &'h str,
+    pos: usize,
+    kind: Kind,
+    groups: bool,
+}
+
 pub struct Compiled {
     source: String,
     flags: i64,
@@ -1016,6 +1026,35 @@ fn run_error(e: fancy_regex::Error) -> MlError {
         other => format!("regular expression failed: {other}"),
     };
     MlError::new(ErrorKind::RuntimeError, msg)
+}
+
+/// The first match of `re` inside `hay[range]` (the text around it still
+/// seen by look-around): the match's span alone, or with `Some(n)` the
+/// spans of all `n` groups too. An error of the engine (its backtracking
+/// limit) is returned as it is, so a helper thread can hand it back.
+fn find_spans(
+    re: &FRegex,
+    hay: &str,
+    range: std::ops::Range<usize>,
+    groups: Option<usize>,
+) -> Result<Option<Spans>, fancy_regex::Error> {
+    let input = || {
+        RegexInput::new(hay)
+            .from_pos(range.start)
+            .range(range.clone())
+    };
+    let Some(n) = groups else {
+        return Ok(re
+            .find_input(input())?
+            .map(|m| vec![Some((m.start(), m.end()))]));
+    };
+    Ok(re.captures_input(input())?.map(|caps| {
+        let mut spans: Spans = (0..caps.len())
+            .map(|i| caps.get(i).map(|m| (m.start(), m.end())))
+            .collect();
+        spans.resize(n + 1, None);
+        spans
+    }))
 }
 
 impl Compiled {
@@ -1104,7 +1143,7 @@ impl Compiled {
         })
     }
 
-    /// One search in `hay` from byte `pos`; all group spans when `groups`.
+    /// One search.
     ///
     /// A search over a long text runs in windows with deadline checks
     /// between them when the pattern's matches have a bounded length `L`:
@@ -1113,14 +1152,13 @@ impl Compiled {
     /// match starting earlier would lie inside the window too), and when
     /// there is none, no match starts before `end - L`. Look-around sees
     /// the whole text, so windows change no assertion.
-    fn exec(
-        &self,
-        hay: &str,
-        pos: usize,
-        kind: Kind,
-        groups: bool,
-        meter: &mut Meter,
-    ) -> VmResult<Option<Spans>> {
+    fn exec(&self, search: Search<'_>, meter: &mut Meter) -> VmResult<Option<Spans>> {
+        let Search {
+            hay,
+            pos,
+            kind,
+            groups,
+        } = search;
         let nl = self.ends_in_newline(hay);
         let re = self.regex(kind, nl, meter)?;
         if is_long(hay, pos) && kind == Kind::Search {
@@ -1129,6 +1167,17 @@ impl Compiled {
             }
         }
         self.run(re, hay, pos, hay.len(), groups)
+    }
+
+    /// Whether `hay` holds a match anywhere (`test`).
+    fn contains_match(self: &Arc<Self>, hay: &str, meter: &mut Meter) -> VmResult<bool> {
+        let search = Search {
+            hay,
+            pos: 0,
+            kind: Kind::Search,
+            groups: false,
+        };
+        Ok(self.exec_one(search, meter)?.is_some())
     }
 
     /// Whether [`Compiled::exec`] searches in windows (of
@@ -1184,15 +1233,13 @@ impl Compiled {
     /// long the search would take.
     fn exec_one(
         self: &Arc<Self>,
-        hay: &str,
-        pos: usize,
-        kind: Kind,
-        groups: bool,
+        search: Search<'_>,
         meter: &mut Meter,
     ) -> VmResult<Option<Spans>> {
+        let (hay, kind) = (search.hay, search.kind);
         let nl = self.ends_in_newline(hay);
-        if !is_long(hay, pos) || self.searches_in_windows(kind, nl) {
-            return self.exec(hay, pos, kind, groups, meter);
+        if !is_long(hay, search.pos) || self.searches_in_windows(kind, nl) {
+            return self.exec(search, meter);
         }
         self.regex(kind, nl, meter)?;
         // The copy (with its page faults) is itself a pass over the text:
@@ -1207,11 +1254,12 @@ impl Compiled {
             text.push_str(&hay[at..next]);
             at = next;
         }
+        let (pos, groups) = (search.pos, search.groups);
         let me = Arc::clone(self);
         let found = off_thread(meter, move || {
             let re = me.variants[kind as usize * 2 + nl as usize].get();
             match re {
-                Some(Ok(re)) => me.run_raw(re, &text, pos, text.len(), groups),
+                Some(Ok(re)) => find_spans(re, &text, pos..text.len(), groups.then_some(me.groups)),
                 _ => Ok(None),
             }
         })?;
@@ -1227,30 +1275,8 @@ impl Compiled {
         end: usize,
         groups: bool,
     ) -> VmResult<Option<Spans>> {
-        self.run_raw(re, hay, from, end, groups).map_err(run_error)
-    }
-
-    fn run_raw(
-        &self,
-        re: &FRegex,
-        hay: &str,
-        from: usize,
-        end: usize,
-        groups: bool,
-    ) -> Result<Option<Spans>, fancy_regex::Error> {
-        let input = || RegexInput::new(hay).from_pos(from).range(from..end);
-        if !groups {
-            return Ok(re
-                .find_input(input())?
-                .map(|m| vec![Some((m.start(), m.end()))]));
-        }
-        Ok(re.captures_input(input())?.map(|caps| {
-            let mut spans: Spans = (0..caps.len())
-                .map(|i| caps.get(i).map(|m| (m.start(), m.end())))
-                .collect();
-            spans.resize(self.groups + 1, None);
-            spans
-        }))
+        let groups = groups.then_some(self.groups);
+        find_spans(re, hay, from..end, groups).map_err(run_error)
     }
 
     /// `search` / `match` / `fullmatch` between code-point positions.
@@ -1274,7 +1300,13 @@ impl Compiled {
             (Mode::Full, true) => Kind::Full,
             (Mode::Full, false) => Kind::FullAt,
         };
-        self.exec_one(hay, start, kind, true, meter)
+        let search = Search {
+            hay,
+            pos: start,
+            kind,
+            groups: true,
+        };
+        self.exec_one(search, meter)
     }
 
     /// Every match in `hay` from byte `start`, as CPython iterates: after
@@ -1314,10 +1346,16 @@ impl Compiled {
             };
             // The first search may scan the whole text (a text without
             // a match): it stops at the deadline.
+            let search = Search {
+                hay,
+                pos,
+                kind,
+                groups,
+            };
             let found = if out.is_empty() {
-                self.exec_one(hay, pos, kind, groups, meter)?
+                self.exec_one(search, meter)?
             } else {
-                self.exec(hay, pos, kind, groups, meter)?
+                self.exec(search, meter)?
             };
             let Some(spans) = found else {
                 break;
@@ -1900,8 +1938,7 @@ impl PatternObj {
             "test" => {
                 arity("test", args, 1, 1)?;
                 let t = text_arg("test", &args[0])?;
-                let found = re.exec_one(t.as_str(), 0, Kind::Search, false, &mut vm.meter())?;
-                Ok(Value::Bool(found.is_some()))
+                Ok(Value::Bool(re.contains_match(t.as_str(), &mut vm.meter())?))
             }
             "search" | "match" | "fullmatch" => {
                 arity(name, args, 1, 3)?;
@@ -2179,8 +2216,7 @@ fn test(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
     arity("test", args, 2, 3)?;
     let re = pattern_arg(vm, "test", &args[0], flags_at("test", args, 2)?)?;
     let t = text_arg("test", &args[1])?;
-    let found = re.exec_one(t.as_str(), 0, Kind::Search, false, &mut vm.meter())?;
-    Ok(Value::Bool(found.is_some()))
+    Ok(Value::Bool(re.contains_match(t.as_str(), &mut vm.meter())?))
 }
 
 fn find_mode(vm: &Vm, name: &str, args: &[Value], mode: Mode) -> VmResult<Value> {
