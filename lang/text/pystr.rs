@@ -1018,8 +1018,12 @@ pub fn split<'a>(
     let mut out = Vec::new();
     let mut rest = s;
     let finder = memchr::memmem::Finder::new(sep);
+    let find = |hay: &[u8]| match *sep.as_bytes() {
+        [byte] => find_byte(hay, byte),
+        _ => finder.find(hay),
+    };
     while budget > 0 {
-        match finder.find(rest.as_bytes()) {
+        match find(rest.as_bytes()) {
             Some(i) => {
                 meter.charge(1 + byte_cost(i))?;
                 out.push(&rest[..i]);
@@ -1031,6 +1035,19 @@ pub fn split<'a>(
     }
     out.push(rest);
     Ok(out)
+}
+
+/// Where `byte` first occurs in `hay`: the first bytes are scanned in
+/// line (the pieces between separators are mostly short), the rest by
+/// `memchr`.
+#[inline]
+fn find_byte(hay: &[u8], byte: u8) -> Option<usize> {
+    const HEAD: usize = 32;
+    let head = hay.len().min(HEAD);
+    match hay[..head].iter().position(|&b| b == byte) {
+        Some(i) => Some(i),
+        None => memchr::memchr(byte, &hay[head..]).map(|i| i + head),
+    }
 }
 
 /// `str.rsplit(sep, maxsplit)`: like `split` but splitting from the right.
@@ -2434,6 +2451,12 @@ mod tests {
             ("a b c d", Some(" "), 2, &["a", "b", "c d"], &["a b", "c", "d"]),
             ("a b c d", Some(" "), -5, &["a", "b", "c", "d"], &["a", "b", "c", "d"]),
         ];
+        // Pieces longer than `find_byte`'s in-line scan.
+        let (a, b) = ("x".repeat(40), "y".repeat(100));
+        assert_eq!(
+            split(&format!("{a},{b},"), Some(","), -1).unwrap(),
+            [a.as_str(), b.as_str(), ""]
+        );
         for &(s, sep, maxsplit, want, rwant) in cases {
             let ctx = format!("{s:?} {sep:?} {maxsplit}");
             assert_eq!(split(s, sep, maxsplit).unwrap(), want, "split {ctx}");

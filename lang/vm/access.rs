@@ -25,7 +25,20 @@ fn seq_index(idx: &Value, what: &str) -> VmResult<i64> {
     }
 }
 
+/// `obj[idx]`: an array at an integer index in line, the rest out of line.
+#[inline]
 pub fn get_index(obj: &Value, idx: &Value) -> VmResult<Value> {
+    if let (Value::Array(a), Value::Int(i)) = (obj, idx) {
+        let a = a.borrow();
+        if let Some(i) = resolve_index(*i, a.len()) {
+            return Ok(a[i].clone());
+        }
+    }
+    get_index_other(obj, idx)
+}
+
+#[inline(never)]
+fn get_index_other(obj: &Value, idx: &Value) -> VmResult<Value> {
     match obj {
         Value::Array(a) => {
             let a = a.borrow();

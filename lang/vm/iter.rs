@@ -80,15 +80,34 @@ impl Iter {
         })
     }
 
-    /// The next item; fallible, so not `Iterator::next`.
+    /// The next item; fallible, so not `Iterator::next`. Ranges and
+    /// arrays (most loops) in line, the other kinds out of line.
     #[allow(clippy::should_implement_trait)]
+    #[inline]
     pub fn next(&mut self) -> VmResult<Option<Value>> {
-        Ok(match self {
+        match self {
+            Iter::Range { next, step, left } => {
+                if *left == 0 {
+                    return Ok(None);
+                }
+                *left -= 1;
+                let v = *next as i64;
+                *next += *step as i128;
+                Ok(Some(Value::Int(v)))
+            }
             Iter::Array { list, index } => {
                 let v = list.borrow().get(*index).cloned();
                 *index += 1;
-                v
+                Ok(v)
             }
+            _ => self.next_other(),
+        }
+    }
+
+    #[inline(never)]
+    fn next_other(&mut self) -> VmResult<Option<Value>> {
+        Ok(match self {
+            Iter::Range { .. } | Iter::Array { .. } => return self.next(),
             Iter::Tuple { items, index } => {
                 let v = items.get(*index).cloned();
                 *index += 1;
@@ -118,15 +137,6 @@ impl Iter {
                 let v = items.get(*index).cloned();
                 *index += 1;
                 v
-            }
-            Iter::Range { next, step, left } => {
-                if *left == 0 {
-                    return Ok(None);
-                }
-                *left -= 1;
-                let v = *next as i64;
-                *next += *step as i128;
-                Some(Value::Int(v))
             }
         })
     }
