@@ -1152,7 +1152,6 @@ impl Vm {
                     | Op::Pos
                     | Op::MakeArray(..)
                     | Op::MakeObject(..)
-                    | Op::Index
                     | Op::StoreIndex
                     | Op::Slice(..)
                     | Op::StoreSlice(..)
@@ -1170,6 +1169,14 @@ impl Vm {
                         Ok(Flow::Enter) => continue 'outer,
                         Err(e) => fail!(e),
                     },
+                    Op::Index => {
+                        // In line: `access::get_index` reads `list[int]`
+                        // in line too.
+                        let idx = self.stack.pop().expect("index");
+                        let obj = self.stack.pop().expect("object");
+                        let r = tri!(access::get_index(&obj, &idx));
+                        self.stack.push(r);
+                    }
                     Op::PushUndef => self.stack.push(Value::Undef),
                 }
             }
@@ -1236,12 +1243,6 @@ impl Vm {
                 }
                 drop(it);
                 self.stack.push(Value::object(obj));
-            }
-            Op::Index => {
-                let idx = self.stack.pop().expect("index");
-                let obj = self.stack.pop().expect("object");
-                let r = access::get_index(&obj, &idx)?;
-                self.stack.push(r);
             }
             Op::StoreIndex => {
                 let idx = self.stack.pop().expect("index");
