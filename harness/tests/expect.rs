@@ -19,6 +19,23 @@ fn case(toml: &str) -> Case {
     cases.remove(0)
 }
 
+/// A case whose code does not matter, with the keys `keys` (TOML lines).
+fn expecting(keys: &str) -> Case {
+    case(&format!("code = \"x\"\n{keys}"))
+}
+
+/// `outcome` judged by the expectations of [`expecting`]`(keys)`.
+fn verdict(keys: &str, outcome: &ExecOutcome) -> mlpy_harness::expect::Verdict {
+    check(&expecting(keys).expect, outcome)
+}
+
+/// Asserts that the first failure of `v` shows a diff holding `part`.
+#[track_caller]
+fn assert_diff_has(v: &mlpy_harness::expect::Verdict, part: &str) {
+    let diff = v.failures[0].diff.as_deref().expect("a diff");
+    assert!(diff.contains(part), "{part:?} is missing from:\n{diff}");
+}
+
 fn ok(value: Data) -> ExecOutcome {
     ExecOutcome::new(Status::Ok { value })
 }
@@ -45,7 +62,7 @@ fn whats(outcome: &ExecOutcome, c: &Case) -> Vec<String> {
 
 #[test]
 fn results_compare_numerically_and_within_tolerance() {
-    let c = case("code = \"x\"\nexpect.result = 6\n");
+    let c = expecting("expect.result = 6\n");
     assert!(check(&c.expect, &ok(Data::Int(6))).passed);
     assert!(check(&c.expect, &ok(Data::Float(6.0))).passed);
     let v = check(&c.expect, &ok(Data::Int(7)));
@@ -55,14 +72,14 @@ fn results_compare_numerically_and_within_tolerance() {
     assert_eq!(v.failures[0].actual, "7");
     assert_eq!(v.failures[0].diff, None);
 
-    let c = case("code = \"x\"\nexpect.result = 0.3\n");
+    let c = expecting("expect.result = 0.3\n");
     assert!(
         !check(&c.expect, &ok(Data::Float(0.1 + 0.2))).passed,
         "exact by default"
     );
-    let c = case("code = \"x\"\nexpect.result = 0.3\nexpect.tolerance = 1e-9\n");
+    let c = expecting("expect.result = 0.3\nexpect.tolerance = 1e-9\n");
     assert!(check(&c.expect, &ok(Data::Float(0.1 + 0.2))).passed);
-    let c = case("code = \"x\"\nexpect.result = [1.0, { a = 0.3 }]\nexpect.tolerance = 1e-9\n");
+    let c = expecting("expect.result = [1.0, { a = 0.3 }]\nexpect.tolerance = 1e-9\n");
     let mut m = IndexMap::new();
     m.insert("a".to_string(), Data::Float(0.1 + 0.2));
     assert!(
@@ -72,36 +89,33 @@ fn results_compare_numerically_and_within_tolerance() {
         )
         .passed
     );
-    let c = case("code = \"x\"\nexpect.result = nan\n");
+    let c = expecting("expect.result = nan\n");
     assert!(check(&c.expect, &ok(Data::Float(f64::NAN))).passed);
 }
 
 #[test]
 fn null_results_use_result_json() {
-    let c = case("code = \"x\"\nexpect.result_json = \"null\"\n");
+    let c = expecting("expect.result_json = \"null\"\n");
     assert!(check(&c.expect, &ok(Data::Null)).passed);
     assert!(!check(&c.expect, &ok(Data::Int(0))).passed);
-    let c = case("code = \"x\"\nexpect.result_json = '{\"a\": [1, null]}'\n");
+    let c = expecting("expect.result_json = '{\"a\": [1, null]}'\n");
     let v = Data::from_json(r#"{"a": [1, null]}"#).unwrap();
     assert!(check(&c.expect, &ok(v)).passed);
 }
 
 #[test]
 fn big_values_get_a_pretty_diff() {
-    let c = case(
-        "code = \"x\"\nexpect.result = { name = \"ada\", langs = [\"ml\", \"python\", \"rust\"], born = 1815, note = \"first programmer\" }\n",
+    let c = expecting(
+        "expect.result = { name = \"ada\", langs = [\"ml\", \"python\", \"rust\"], born = 1815, note = \"first programmer\" }\n",
     );
     let actual = Data::from_json(
         r#"{"name": "ada", "langs": ["ml", "python", "rust"], "born": 1816, "note": "first programmer"}"#,
     )
     .unwrap();
     let v = check(&c.expect, &ok(actual));
-    let diff = v.failures[0].diff.as_deref().unwrap();
-    assert!(
-        diff.contains("-  \"born\": 1815,\n+  \"born\": 1816,"),
-        "{diff}"
-    );
-    assert!(!diff.contains('\x1b'));
+    assert_diff_has(&v, "-  \"born\": 1815,\n+  \"born\": 1816,");
+    let plain = v.failures[0].diff.as_deref().unwrap();
+    assert!(!plain.contains('\x1b'), "{plain}");
     let coloured = check_with(
         &c.expect,
         &ok(Data::Int(1)),
@@ -110,16 +124,12 @@ fn big_values_get_a_pretty_diff() {
             ..Context::default()
         },
     );
-    assert!(coloured.failures[0]
-        .diff
-        .as_deref()
-        .unwrap()
-        .contains("\x1b[31m"));
+    assert_diff_has(&coloured, "\x1b[31m");
 }
 
 #[test]
 fn an_unexpected_error_fails_with_the_error_rendered() {
-    let c = case("code = \"x\"\nexpect.result = 1\n");
+    let c = expecting("expect.result = 1\n");
     let out = ExecOutcome::new(Status::Error {
         error: error("ZeroDivisionError", "division by zero", 1),
     });
@@ -141,7 +151,7 @@ fn an_unexpected_error_fails_with_the_error_rendered() {
     );
 
     // Without a result expectation it is still a failure.
-    let c = case("code = \"x\"\nexpect.stdout = \"\"\n");
+    let c = expecting("expect.stdout = \"\"\n");
     assert_eq!(whats(&out, &c), ["status"]);
 }
 
@@ -158,10 +168,9 @@ fn expected_errors_match_kind_message_and_line() {
         ("expect.error = { message = \"division by zero\", column = 3 }", true),
         ("expect.error = { line = 2 }", false),
     ] {
-        let c = case(&format!("code = \"x\"\n{spec}\n"));
-        assert_eq!(check(&c.expect, &out).passed, pass, "{spec}");
+        assert_eq!(verdict(&format!("{spec}\n"), &out).passed, pass, "{spec}");
     }
-    let c = case("code = \"x\"\nexpect.error = { kind = \"ValueError\", line = 2 }\n");
+    let c = expecting("expect.error = { kind = \"ValueError\", line = 2 }\n");
     let v = check(&c.expect, &out);
     assert_eq!(v.failures[0].expected, "ValueError at line 2");
     // An error was expected but the run succeeded.
@@ -171,8 +180,8 @@ fn expected_errors_match_kind_message_and_line() {
 
 #[test]
 fn violations_match_any_recorded_one() {
-    let c = case(
-        "code = \"x\"\nexpect.violation = [{ capability = \"file:read\", resource = \"/etc/*\" }, { capability = \"env\" }]\n",
+    let c = expecting(
+        "expect.violation = [{ capability = \"file:read\", resource = \"/etc/*\" }, { capability = \"env\" }]\n",
     );
     let mut out = ok(Data::Null); // caught by the code: the run still succeeds
     out.violations = vec![
@@ -193,7 +202,9 @@ fn violations_match_any_recorded_one() {
         capability: "file:read".into(),
         resource: "/etc/passwd".into(),
     });
-    let only_file = case("code = \"x\"\nexpect.violation = { capability = \"file:read\", resource = \"/etc/passwd\" }\n");
+    let only_file = expecting(
+        "expect.violation = { capability = \"file:read\", resource = \"/etc/passwd\" }\n",
+    );
     let out = ExecOutcome::new(Status::Violation { error: err });
     assert!(
         check(&only_file.expect, &out).passed,
@@ -207,13 +218,11 @@ fn violations_match_any_recorded_one() {
     assert_eq!(v.failures[1].expected, "env on any resource");
 
     // An uncaught violation leaves no result to compare.
-    let both = case(
-        "code = \"x\"\nexpect.violation = { capability = \"file:read\" }\nexpect.result = 1\n",
-    );
+    let both = expecting("expect.violation = { capability = \"file:read\" }\nexpect.result = 1\n");
     assert_eq!(whats(&out, &both), ["result"]);
 
     // A violation nobody expected is a failure.
-    let plain = case("code = \"x\"\nexpect.result = 1\n");
+    let plain = expecting("expect.result = 1\n");
     assert_eq!(whats(&out, &plain), ["result"]);
 }
 
@@ -221,38 +230,23 @@ fn violations_match_any_recorded_one() {
 fn stdout_exact_contains_and_matches() {
     let mut out = ok(Data::Null);
     out.stdout = "hello\nworld\n".into();
-    let c = case("code = \"x\"\nexpect.stdout = '''\nhello\nworld\n'''\n");
-    assert!(check(&c.expect, &out).passed);
-    let c = case("code = \"x\"\nexpect.stdout = \"hello\\nWorld\\n\"\n");
-    let v = check(&c.expect, &out);
+    assert!(verdict("expect.stdout = '''\nhello\nworld\n'''\n", &out).passed);
+    let v = verdict("expect.stdout = \"hello\\nWorld\\n\"\n", &out);
     assert_eq!(v.failures[0].what, "stdout");
-    assert!(v.failures[0]
-        .diff
-        .as_deref()
-        .unwrap()
-        .contains("-World\n+world"));
-    let c = case("code = \"x\"\nexpect.stdout = \"hello\\nworld\"\n");
-    let v = check(&c.expect, &out);
-    assert!(v.failures[0]
-        .diff
-        .as_deref()
-        .unwrap()
-        .contains("No newline"));
-    let c = case("code = \"x\"\nexpect.stdout_contains = [\"lo\\nwo\", \"world\"]\n");
-    assert!(check(&c.expect, &out).passed);
-    let c = case("code = \"x\"\nexpect.stdout_contains = \"planet\"\n");
+    assert_diff_has(&v, "-World\n+world");
+    let v = verdict("expect.stdout = \"hello\\nworld\"\n", &out);
+    assert_diff_has(&v, "No newline");
+    assert!(verdict("expect.stdout_contains = [\"lo\\nwo\", \"world\"]\n", &out).passed);
+    let c = expecting("expect.stdout_contains = \"planet\"\n");
     assert_eq!(
         check(&c.expect, &out).failures[0].expected,
         "output containing \"planet\""
     );
-    let c = case("code = \"x\"\nexpect.stdout_matches = '^w\\w+$'\n");
-    assert!(check(&c.expect, &out).passed);
-    let c = case("code = \"x\"\nexpect.stdout_matches = '^\\d+$'\n");
-    assert!(!check(&c.expect, &out).passed);
+    assert!(verdict("expect.stdout_matches = '^w\\w+$'\n", &out).passed);
+    assert!(!verdict("expect.stdout_matches = '^\\d+$'\n", &out).passed);
     let mut short = ok(Data::Null);
     short.stdout = "a".into();
-    let c = case("code = \"x\"\nexpect.stdout = \"b\"\n");
-    let v = check(&c.expect, &short);
+    let v = verdict("expect.stdout = \"b\"\n", &short);
     assert_eq!(
         (
             v.failures[0].expected.as_str(),
@@ -266,11 +260,11 @@ fn stdout_exact_contains_and_matches() {
 fn stderr_is_checked_like_stdout_and_failures_name_their_key() {
     let mut out = ok(Data::Null);
     out.stderr = "WARNING: disk low\n".into();
-    let c = case("code = \"x\"\nexpect.stderr_matches = ['^WARNING: \\w+', 'low$']\n");
-    assert!(check(&c.expect, &out).passed);
-    let c =
-        case("code = \"x\"\nexpect.stderr_contains = 'full'\nexpect.stderr_matches = '^ERROR'\n");
-    let v = check(&c.expect, &out);
+    assert!(verdict("expect.stderr_matches = ['^WARNING: \\w+', 'low$']\n", &out).passed);
+    let v = verdict(
+        "expect.stderr_contains = 'full'\nexpect.stderr_matches = '^ERROR'\n",
+        &out,
+    );
     let got: Vec<(&str, Option<&str>, &str)> = v
         .failures
         .iter()
@@ -294,10 +288,8 @@ fn globals_are_a_subset_match() {
     let mut out = ok(Data::Null);
     out.globals.insert("x".into(), Data::Int(1));
     out.globals.insert("y".into(), Data::Str("a".into()));
-    let c = case("code = \"x\"\nexpect.globals = { x = 1.0 }\n");
-    assert!(check(&c.expect, &out).passed);
-    let c = case("code = \"x\"\nexpect.globals = { x = 2, z = 0 }\n");
-    let v = check(&c.expect, &out);
+    assert!(verdict("expect.globals = { x = 1.0 }\n", &out).passed);
+    let v = verdict("expect.globals = { x = 2, z = 0 }\n", &out);
     assert_eq!(
         v.failures
             .iter()
@@ -310,10 +302,10 @@ fn globals_are_a_subset_match() {
 
 #[test]
 fn timeouts() {
-    let c = case("code = \"x\"\ntimeout = \"10ms\"\nexpect.timeout = true\n");
+    let c = expecting("timeout = \"10ms\"\nexpect.timeout = true\n");
     assert!(check(&c.expect, &ExecOutcome::new(Status::Timeout)).passed);
     assert_eq!(whats(&ok(Data::Int(1)), &c), ["timeout"]);
-    let c = case("code = \"x\"\nexpect.result = 1\n");
+    let c = expecting("expect.result = 1\n");
     let v = check(&c.expect, &ExecOutcome::new(Status::Timeout));
     assert_eq!(v.failures[0].actual, "the run was stopped by its timeout");
     assert_eq!(whats(&ExecOutcome::new(Status::Cancelled), &c), ["status"]);
@@ -321,8 +313,8 @@ fn timeouts() {
 
 #[test]
 fn calls_are_an_exact_ordered_list() {
-    let c = case(
-        "code = \"x\"\nexpect.calls = [{ method = \"GET\", url = \"https://api.example.com/users/*\" }, { url = \"https://api.example.com/ping\" }]\n",
+    let c = expecting(
+        "expect.calls = [{ method = \"GET\", url = \"https://api.example.com/users/*\" }, { url = \"https://api.example.com/ping\" }]\n",
     );
     let call = |m: &str, u: &str| RecordedCall {
         method: m.into(),
@@ -339,14 +331,10 @@ fn calls_are_an_exact_ordered_list() {
     assert!(check_with(&c.expect, &ok(Data::Null), &ctx(&good)).passed);
     let v = check_with(&c.expect, &ok(Data::Null), &ctx(&good[..1]));
     assert_eq!(v.failures[0].what, "calls");
-    assert!(v.failures[0]
-        .diff
-        .as_deref()
-        .unwrap()
-        .contains("-* https://api.example.com/ping"));
+    assert_diff_has(&v, "-* https://api.example.com/ping");
     let reordered = [good[1].clone(), good[0].clone()];
     assert!(!check_with(&c.expect, &ok(Data::Null), &ctx(&reordered)).passed);
-    let none = case("code = \"x\"\nexpect.calls = []\n");
+    let none = expecting("expect.calls = []\n");
     assert!(check(&none.expect, &ok(Data::Null)).passed);
     let v = check_with(&none.expect, &ok(Data::Null), &ctx(&good));
     assert_eq!(v.failures[0].expected, "no requests");
