@@ -53,6 +53,12 @@ fn bless_case(text: &str, i: usize, outcome: &ExecOutcome) -> (String, Vec<Strin
     (new, changes)
 }
 
+/// Asserts that blessing case `i` of `text` with `outcome` gives `want`.
+#[track_caller]
+fn assert_blessed(text: &str, i: usize, outcome: ExecOutcome, want: &str) {
+    assert_eq!(bless_case(text, i, &outcome).0, want);
+}
+
 #[test]
 fn results_are_rewritten_keeping_comments() {
     let text = "# arithmetic\ncode = \"2 * 3;\" # the code\nexpect.result = 5 # the answer\n";
@@ -125,18 +131,15 @@ fn null_results_are_written_as_json() {
     // And back: a plain value replaces result_json with result... unless the
     // author chose result_json, which is kept.
     let text = "code = \"x\"\nexpect.result_json = \"null\"\n";
-    let (new, _) = bless_case(text, 0, &ok(Data::Int(2), ""));
-    assert_eq!(new, "code = \"x\"\nexpect.result_json = \"2\"\n");
+    let want = "code = \"x\"\nexpect.result_json = \"2\"\n";
+    assert_blessed(text, 0, ok(Data::Int(2), ""), want);
 }
 
 #[test]
 fn inherited_expectations_are_overridden_in_the_case() {
     let text = "expect.stdout = \"\"\n\n[[case]]\nname = \"a\"\ncode = \"x\"\n\n[[case]]\nname = \"b\"\ncode = \"y\"\n";
-    let (new, _) = bless_case(text, 1, &ok(Data::Null, "hi"));
-    assert_eq!(
-        new,
-        "expect.stdout = \"\"\n\n[[case]]\nname = \"a\"\ncode = \"x\"\n\n[[case]]\nname = \"b\"\ncode = \"y\"\nexpect.stdout = \"hi\"\n"
-    );
+    let want = "expect.stdout = \"\"\n\n[[case]]\nname = \"a\"\ncode = \"x\"\n\n[[case]]\nname = \"b\"\ncode = \"y\"\nexpect.stdout = \"hi\"\n";
+    assert_blessed(text, 1, ok(Data::Null, "hi"), want);
 }
 
 #[test]
@@ -150,11 +153,8 @@ fn expect_tables_of_every_form() {
     );
     assert_eq!(changes.len(), 2);
     let inline = "code = \"x\"\nexpect = { result = 1, stdout_contains = \"a\" }\n";
-    let (new, _) = bless_case(inline, 0, &ok(Data::Str("s".into()), "a"));
-    assert_eq!(
-        new,
-        "code = \"x\"\nexpect = { result = \"s\", stdout_contains = \"a\" }\n"
-    );
+    let want = "code = \"x\"\nexpect = { result = \"s\", stdout_contains = \"a\" }\n";
+    assert_blessed(inline, 0, ok(Data::Str("s".into()), "a"), want);
 }
 
 #[test]
@@ -301,24 +301,18 @@ fn a_failing_pattern_is_never_blessed() {
 #[test]
 fn result_becomes_result_json_in_place_with_its_comments() {
     let text = "code = \"x\"\n# what comes out\nexpect.result = 1 # one\nexpect.stdout = \"\"\n";
-    let (new, _) = bless_case(text, 0, &ok(Data::Null, ""));
-    assert_eq!(
-        new,
-        "code = \"x\"\n# what comes out\nexpect.result_json = \"null\" # one\nexpect.stdout = \"\"\n"
-    );
+    let want = "code = \"x\"\n# what comes out\nexpect.result_json = \"null\" # one\nexpect.stdout = \"\"\n";
+    assert_blessed(text, 0, ok(Data::Null, ""), want);
 }
 
 #[test]
 fn quoting_style_is_kept() {
     let text = "code = \"x\"\nexpect.stdout = \"\"\"\nold\n\"\"\"\n";
-    let (new, _) = bless_case(text, 0, &ok(Data::Null, "a \"q\"\nb\\c\n"));
-    assert_eq!(
-        new,
-        "code = \"x\"\nexpect.stdout = \"\"\"\na \\\"q\\\"\nb\\\\c\n\"\"\"\n"
-    );
+    let want = "code = \"x\"\nexpect.stdout = \"\"\"\na \\\"q\\\"\nb\\\\c\n\"\"\"\n";
+    assert_blessed(text, 0, ok(Data::Null, "a \"q\"\nb\\c\n"), want);
     let text = "code = \"x\"\nexpect.result = 'old'\n";
-    let (new, _) = bless_case(text, 0, &ok(Data::Str("C:\\new".into()), ""));
-    assert_eq!(new, "code = \"x\"\nexpect.result = 'C:\\new'\n");
+    let want = "code = \"x\"\nexpect.result = 'C:\\new'\n";
+    assert_blessed(text, 0, ok(Data::Str("C:\\new".into()), ""), want);
 }
 
 #[test]
