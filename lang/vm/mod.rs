@@ -435,10 +435,12 @@ impl Vm {
             // long as the frame exists, and the pointee never moves. Every
             // path that pops or truncates this frame (`Return`, unwinding)
             // leaves the loop body (`continue 'outer` or `return`) before
-            // `closure` or anything borrowed from it is used again.
+            // `closure` or anything borrowed from it is used again, except
+            // a return to a frame running the same closure (the pointers
+            // are equal), whose callee slot keeps it alive in turn.
             let closure: &Closure = unsafe { &*frame.closure };
             let mut pc = frame.pc;
-            let base = frame.base;
+            let mut base = frame.base;
             // The program and the function's prototype are found from
             // `closure` where needed (mostly on error paths), so that a
             // call or return reloads only what the hot instructions use.
@@ -1033,6 +1035,13 @@ impl Vm {
                                 let c = Rc::as_ptr(c);
                                 self.frames.last_mut().expect("frame").pc = pc;
                                 tri!(self.push_frame(c, argc as usize));
+                                if std::ptr::eq(c, closure) {
+                                    // A recursive call: the code, constants
+                                    // and globals are the ones at hand.
+                                    pc = 0;
+                                    base = self.frames.last().expect("frame").base;
+                                    continue;
+                                }
                                 continue 'outer;
                             }
                             Value::Builtin(def) => {
@@ -1108,6 +1117,14 @@ impl Vm {
                             // Every frame's callee slot holds its function.
                             Value::Function(f) => drop(f),
                             other => drop_value(other),
+                        }
+                        let caller = self.frames.last().expect("frame");
+                        if std::ptr::eq(caller.closure, frame.closure) {
+                            // Back from a recursive call: same code,
+                            // constants and globals (see `closure`).
+                            pc = caller.pc;
+                            base = caller.base;
+                            continue;
                         }
                         continue 'outer;
                     }
