@@ -71,6 +71,14 @@ fn run_and_interrupt(p: &mut Repl, text: &str) {
     prompt(p);
 }
 
+/// Types `keys` (Ctrl-D, or `.quit` and Enter) and waits for the REPL to
+/// end.
+#[track_caller]
+fn leave(p: &mut Repl, keys: impl AsRef<[u8]>) {
+    p.send(keys).unwrap();
+    p.expect(Eof).expect("the REPL ends");
+}
+
 fn prompt(p: &mut Repl) {
     p.expect("ml> ").expect("prompt");
 }
@@ -132,8 +140,7 @@ fn editing_interrupts_history_and_completion() {
     p.expect("=> 105").expect("inserted a digit in the middle");
     prompt(&mut p);
 
-    p.send(ControlCode::EndOfTransmission).unwrap();
-    p.expect(Eof).expect("Ctrl-D leaves");
+    leave(&mut p, ControlCode::EndOfTransmission);
 
     // The history persisted in the user's data directory.
     let history = std::fs::read_to_string(data.join("mlpy-test/repl_history")).unwrap();
@@ -145,8 +152,7 @@ fn editing_interrupts_history_and_completion() {
     // Ctrl-D only once the editor reads again: one typed while the line
     // runs is discarded when the editor takes the terminal back.
     prompt(&mut p);
-    p.send(ControlCode::EndOfTransmission).unwrap();
-    p.expect(Eof).unwrap();
+    leave(&mut p, ControlCode::EndOfTransmission);
 }
 
 #[test]
@@ -233,8 +239,7 @@ fn every_dot_command() {
     line(&mut p, ".reload", "usage: .reload MODULE");
     line(&mut p, ".test", "usage: .test NAME");
     line(&mut p, ".bogus", "unknown command .bogus");
-    p.send(".quit\r").unwrap();
-    p.expect(Eof).expect(".quit leaves");
+    leave(&mut p, ".quit\r");
 }
 
 #[test]
@@ -242,8 +247,7 @@ fn test_command_runs_project_specs_in_process() {
     let dir = tempfile::tempdir().unwrap();
     let mut p = spawn(Path::new(env!("CARGO_MANIFEST_DIR")), dir.path());
     line(&mut p, ".test 21_bench", "2 passed, 0 failed");
-    p.send(ControlCode::EndOfTransmission).unwrap();
-    p.expect(Eof).unwrap();
+    leave(&mut p, ControlCode::EndOfTransmission);
 }
 
 /// Piped input: no prompt; statements continue over lines; input that
