@@ -322,12 +322,11 @@ fn preview(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::{Session, SessionOptions};
+    use crate::session::session_after;
 
     #[test]
     fn inspects_structure_functions_and_modules() {
-        let s = Session::new(SessionOptions::default());
-        s.execute("import math; o = {\"a\": [1, 2.5, \"x\"], \"b\": {\"c\": null}};\nfunction add(x, y) { return x + y; }");
+        let s = session_after("import math; o = {\"a\": [1, 2.5, \"x\"], \"b\": {\"c\": null}};\nfunction add(x, y) { return x + y; }");
         let o = s.inspect("o").unwrap();
         assert_eq!(
             o,
@@ -347,8 +346,7 @@ mod tests {
 
     #[test]
     fn completes_globals_members_and_modules() {
-        let s = Session::new(SessionOptions::default());
-        s.execute("import math; order = {\"total\": 1, \"tax\": 2}; s = \"x\";");
+        let s = session_after("import math; order = {\"total\": 1, \"tax\": 2}; s = \"x\";");
         assert_eq!(s.completions("ord").unwrap(), ["ord", "order"]);
         assert_eq!(
             s.completions("order.t").unwrap(),

@@ -601,17 +601,22 @@ impl Callback {
     }
 }
 
+/// A session that has run `code`, which must succeed (for tests).
+#[cfg(test)]
+pub(crate) fn session_after(code: &str) -> Session {
+    let s = Session::new(SessionOptions::default());
+    let o = s.execute(code);
+    assert!(o.status.is_ok(), "{code}: {:?}", o.status);
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn state_persists_and_callbacks_work() {
-        let s = Session::new(SessionOptions::default());
-        assert!(s
-            .execute("function add(a, b) { return a + b; } total = 0;")
-            .status
-            .is_ok());
+        let s = session_after("function add(a, b) { return a + b; } total = 0;");
         let o = s.execute("total = total + add(2, 3); total;");
         assert_eq!(o.status.value(), Some(&Data::Int(5)));
         assert_eq!(s.get("total"), Some(Data::Int(5)));
@@ -634,8 +639,8 @@ mod tests {
 
     #[test]
     fn errors_fallbacks_and_timeouts() {
-        let s = Session::new(SessionOptions::default());
-        s.execute("function boom(x) { return x / 0; } function spin() { while (true) {} }");
+        let s =
+            session_after("function boom(x) { return x / 0; } function spin() { while (true) {} }");
         let cb = s.callback("boom").unwrap();
         assert!(
             matches!(cb.call(&[Data::Int(1)]), Err(CallError::Error(e)) if e.kind == "ZeroDivisionError")
@@ -656,13 +661,11 @@ mod tests {
     /// every call sees the same state and the same answers.
     #[test]
     fn one_session_from_many_threads() {
-        let s = Session::new(SessionOptions::default());
-        let o = s.execute(
+        let s = session_after(
             "import regex; import json; p = regex.compile(\"[a-z]+\"); \
              function words(t) { return len(p.findall(t)) + len(regex.findall(\"[0-9]+\", t)); } \
              function roundtrip(x) { return json.parse(json.stringify(x)); }",
         );
-        assert!(o.status.is_ok(), "{:?}", o.status);
         let threads: Vec<_> = (0..4)
             .map(|t| {
                 let s = s.clone();
