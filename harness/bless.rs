@@ -291,20 +291,10 @@ fn bless_lf_text(
     {
         let mut target = locate(&mut doc, case)?;
         if let Some((old, new)) = want_result {
-            let key = target.write_result(new)?;
-            changes.push(Change {
-                key,
-                old: show_value(old),
-                new: show_value(new),
-            });
+            changes.push(target.write_result(old, new)?);
         }
         if let Some((old, new)) = want_stdout {
-            let key = target.write_stdout(new)?;
-            changes.push(Change {
-                key,
-                old: show_text(old),
-                new: show_text(new),
-            });
+            changes.push(target.write_stdout(old, new)?);
         }
     }
     let new_text = doc.to_string();
@@ -418,7 +408,8 @@ impl Target<'_> {
         })
     }
 
-    fn write_result(&mut self, value: &Data) -> Result<String, String> {
+    /// Replaces the expected result `old` by `value`.
+    fn write_result(&mut self, old: &Data, value: &Data) -> Result<Change, String> {
         let Holder {
             table: t,
             label,
@@ -448,10 +439,15 @@ impl Target<'_> {
             t.remove(other);
             set_value(t, key, v, inline);
         }
-        Ok(format!("{label}{key}"))
+        Ok(Change {
+            key: format!("{label}{key}"),
+            old: show_value(old),
+            new: show_value(value),
+        })
     }
 
-    fn write_stdout(&mut self, text: &str) -> Result<String, String> {
+    /// Replaces the expected output `old` by `text`.
+    fn write_stdout(&mut self, old: &str, text: &str) -> Result<Change, String> {
         let Holder {
             table: t,
             label,
@@ -462,7 +458,11 @@ impl Target<'_> {
             .and_then(Item::as_value)
             .map_or(Quotes::Default, quotes_of);
         set_value(t, "stdout", string_value(text, true, style), inline);
-        Ok(format!("{label}stdout"))
+        Ok(Change {
+            key: format!("{label}stdout"),
+            old: show_text(old),
+            new: show_text(text),
+        })
     }
 }
 
