@@ -25,13 +25,25 @@ use std::fmt::Write;
 use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
-pub const IGNORECASE: i64 = 2;
-pub const LOCALE: i64 = 4;
-pub const MULTILINE: i64 = 8;
-pub const DOTALL: i64 = 16;
-pub const UNICODE: i64 = 32;
-pub const VERBOSE: i64 = 64;
-pub const ASCII: i64 = 256;
+/// Declares Python's flag bits as constants and [`FLAG_NAMES`] (bit and
+/// name, in Python's display order) from one list.
+macro_rules! flags {
+    ($($name:ident = $bit:literal),* $(,)?) => {
+        $(pub const $name: i64 = $bit;)*
+        /// Python's names of the flag bits, in its display order.
+        const FLAG_NAMES: &[(i64, &str)] = &[$(($name, stringify!($name))),*];
+    };
+}
+
+flags!(
+    IGNORECASE = 2,
+    LOCALE = 4,
+    MULTILINE = 8,
+    DOTALL = 16,
+    UNICODE = 32,
+    VERBOSE = 64,
+    ASCII = 256
+);
 
 /// Backtracking steps allowed for one search before it fails.
 const BACKTRACK_LIMIT: usize = 5_000_000;
@@ -919,21 +931,23 @@ fn translate(pattern: &str, bits: i64, dollar_nl: bool) -> Result<Translated, St
 
 // ---- compiled patterns ----
 
+/// The variants of a compiled pattern; `kind as usize` (0 to 5, in this
+/// order) picks its slot in `Compiled::variants`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     /// Unanchored search.
-    Search = 0,
+    Search,
     /// Anchored at the start of the text (`match` at pos 0).
-    Anchored = 1,
+    Anchored,
     /// Anchored at both ends (`fullmatch` at pos 0).
-    Full = 2,
+    Full,
     /// A search whose match must not end at the start position (CPython's
     /// "must advance" after an empty match).
-    Advance = 3,
+    Advance,
     /// Anchored at the search position (`match` at pos > 0).
-    AnchoredAt = 4,
+    AnchoredAt,
     /// Anchored at the search position and the end.
-    FullAt = 5,
+    FullAt,
 }
 
 /// One search: in `hay` from byte `pos`, with the `kind` variant of the
@@ -1385,18 +1399,14 @@ impl Compiled {
         }
     }
 
+    /// The flags a Pattern's display names (the others are left out).
     fn flag_names(&self) -> String {
-        let mut names = Vec::new();
-        for (bit, name) in [
-            (IGNORECASE, "IGNORECASE"),
-            (MULTILINE, "MULTILINE"),
-            (DOTALL, "DOTALL"),
-            (VERBOSE, "VERBOSE"),
-        ] {
-            if self.flags & bit != 0 {
-                names.push(name);
-            }
-        }
+        const SHOWN: i64 = IGNORECASE | MULTILINE | DOTALL | VERBOSE;
+        let names: Vec<&str> = FLAG_NAMES
+            .iter()
+            .filter(|(bit, _)| self.flags & SHOWN & bit != 0)
+            .map(|(_, name)| *name)
+            .collect();
         names.join(" | ")
     }
 }
@@ -2334,17 +2344,6 @@ fn is_valid(vm: &mut Vm, args: &[Value]) -> VmResult<Value> {
 /// Arithmetic on it gives plain integers, as in Python
 /// (`IGNORECASE() + MULTILINE()` is `10`).
 pub struct RegexFlag(pub i64);
-
-/// Python's names of the flag bits, in its display order.
-const FLAG_NAMES: [(i64, &str); 7] = [
-    (IGNORECASE, "IGNORECASE"),
-    (LOCALE, "LOCALE"),
-    (MULTILINE, "MULTILINE"),
-    (DOTALL, "DOTALL"),
-    (UNICODE, "UNICODE"),
-    (VERBOSE, "VERBOSE"),
-    (ASCII, "ASCII"),
-];
 
 impl HostObject for RegexFlag {
     fn class_name(&self) -> &'static str {
