@@ -71,6 +71,12 @@ pub(super) fn same_text(a: &str, b: &str) -> bool {
             })
 }
 
+/// A large object's lookup, out of line (small objects' stays in line).
+#[inline(never)]
+fn map_get_str<'a>(m: &'a Map, key: &str) -> Option<&'a Value> {
+    m.get(&StrKey(key))
+}
+
 impl Default for Object {
     fn default() -> Object {
         Object::new()
@@ -114,11 +120,11 @@ impl Object {
         self.non_str_keys == 0
     }
     /// The value under the string key `key`, without building a [`Key`].
-    #[inline]
+    #[inline(always)]
     pub fn get_str(&self, key: &str) -> Option<&Value> {
         match &self.repr {
             Repr::Small(v) => v.iter().find(|(k, _)| is_str(k, key)).map(|(_, v)| v),
-            Repr::Map(m) => m.get(&StrKey(key)),
+            Repr::Map(m) => map_get_str(m, key),
         }
     }
     /// The value under `key`.
