@@ -645,6 +645,17 @@ impl Vm {
                     }
                 }};
             }
+            // `put_num` into global `i`.
+            macro_rules! put_global_num {
+                ($i:expr, $n:expr) => {{
+                    let cell = at!(globals, $i);
+                    // SAFETY: as in `peek_arg`, no borrow of a variable's
+                    // cell is held between instructions; the old value
+                    // `put_num` may drop cannot reach this cell (the
+                    // globals keep it alive).
+                    put_num(unsafe { &mut *cell.as_ptr() }, $n)
+                }};
+            }
             // `write_arg!` of a number (see `put_num`).
             macro_rules! write_num {
                 ($dst:expr, $n:expr) => {{
@@ -652,14 +663,7 @@ impl Vm {
                     let i = dst.index();
                     match dst.kind() {
                         ArgKind::Local | ArgKind::Temp => put_num(&mut self.stack[base + i], n),
-                        ArgKind::Global => {
-                            let cell = at!(globals, i);
-                            // SAFETY: as in `peek_arg`, no borrow of a
-                            // variable's cell is held between instructions;
-                            // the old value `put_num` may drop cannot reach
-                            // this cell (the globals keep it alive).
-                            put_num(unsafe { &mut *cell.as_ptr() }, n)
-                        }
+                        ArgKind::Global => put_global_num!(i, n),
                         ArgKind::Stack => self.stack.push(n.value()),
                         ArgKind::Free => put_num(&mut at!(closure.cells, i).borrow_mut(), n),
                         ArgKind::Const => unreachable!("a constant as destination"),
@@ -922,21 +926,9 @@ impl Vm {
                                     .map(|n| put_num(&mut self.stack[base + dst.index()], n)),
                                 LL | LT | TL | TT => num_of!(L)
                                     .map(|n| put_num(&mut self.stack[base + dst.index()], n)),
-                                // SAFETY (the three): as in `peek_arg`, no
-                                // borrow of a variable's cell is held between
-                                // instructions.
-                                GL | GT => num_of!(L).map(|n| {
-                                    let cell = at!(globals, dst.index());
-                                    put_num(unsafe { &mut *cell.as_ptr() }, n)
-                                }),
-                                GG => num_of!(G).map(|n| {
-                                    let cell = at!(globals, dst.index());
-                                    put_num(unsafe { &mut *cell.as_ptr() }, n)
-                                }),
-                                GK => num_of!(K).map(|n| {
-                                    let cell = at!(globals, dst.index());
-                                    put_num(unsafe { &mut *cell.as_ptr() }, n)
-                                }),
+                                GL | GT => num_of!(L).map(|n| put_global_num!(dst.index(), n)),
+                                GG => num_of!(G).map(|n| put_global_num!(dst.index(), n)),
+                                GK => num_of!(K).map(|n| put_global_num!(dst.index(), n)),
                                 _ => {
                                     // SAFETY: the operand of this function's instruction.
                                     match unsafe {
