@@ -1003,21 +1003,11 @@ impl Vm {
                     Op::AddLocalInt(s, k) => add_local_int!(s, k, |e| e),
                     Op::AddGlobalInt(g, k) => add_global_int!(g, k, |e| e),
                     Op::AddLoopIfLocalInt(cmp, s, step, k) => {
-                        add_local_int!(s, step, |e: MlError| e.with_loc(arg_loc(
-                            &closure.rt.program,
-                            closure.func(),
-                            pc - 1,
-                            0
-                        )));
+                        add_local_int!(s, step, |e: MlError| at_fused_step(e, closure, pc - 1));
                         take_loop!(local_int_holds!(cmp, s, k))
                     }
                     Op::AddLoopIfGlobalInt(cmp, g, step, k) => {
-                        add_global_int!(g, step, |e: MlError| e.with_loc(arg_loc(
-                            &closure.rt.program,
-                            closure.func(),
-                            pc - 1,
-                            0
-                        )));
+                        add_global_int!(g, step, |e: MlError| at_fused_step(e, closure, pc - 1));
                         take_loop!(global_int_holds!(cmp, g, k))
                     }
                     Op::Call(argc) => {
@@ -1694,6 +1684,13 @@ fn unbound_free() -> MlError {
         ErrorKind::NameError,
         "free variable referenced before assignment in enclosing scope",
     )
+}
+
+/// An error of the step of a fused `AddLoopIf*Int` at `pc`: located at the
+/// step (its first operand span), not at the loop condition.
+#[cold]
+fn at_fused_step(e: MlError, closure: &Closure, pc: usize) -> MlError {
+    e.with_loc(arg_loc(&closure.rt.program, closure.func(), pc, 0))
 }
 
 /// Where operand `which` (0: left, 1: right) of the fused instruction at
